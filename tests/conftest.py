@@ -1,0 +1,44 @@
+"""Test configuration: Qt offscreen, a private user folder, shared fixtures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SHARED_DATA = SHARED / "data"
+
+
+@pytest.fixture(autouse=True)
+def _private_home(tmp_path_factory, monkeypatch):
+    """Keep every test's default store and logs out of the real user folder."""
+    monkeypatch.setenv("WORKBENCH_HOME", str(tmp_path_factory.mktemp("home")))
+    monkeypatch.setenv("WORKBENCH_USER", "test.analyst")
+
+
+@pytest.fixture
+def store(tmp_path):
+    """A fresh, empty store."""
+    from workbench.store import open_store
+
+    s = open_store(tmp_path / "store.sqlite")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def shared_data():
+    """``shared_data("police-uk", ...)``: a path under ../shared/data, or skip saying why
+    (a user's clone has no shared/ folder; developer machines and CI do)."""
+
+    def find(*parts: str) -> Path:
+        path = SHARED_DATA.joinpath(*parts)
+        if not path.exists():
+            pytest.skip(f"needs the shared data folder ({path}), which only developer machines and CI have")
+        return path
+
+    return find

@@ -1,0 +1,41 @@
+"""The core never imports Qt: everything outside workbench/ui must import with PySide6
+blocked, so analysis, storage and ingest run from the CLI and tests without a display."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "workbench"
+
+
+def core_modules() -> list[str]:
+    names = []
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE.parent).with_suffix("")
+        if "ui" in rel.parts or rel.name == "__main__":
+            continue
+        names.append(".".join(rel.parts[:-1] if rel.name == "__init__" else rel.parts))
+    return sorted(names)
+
+
+def test_core_imports_without_qt():
+    script = (
+        "import sys, importlib\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('PySide6', 'shiboken6', 'PyQt5', 'PyQt6'):\n"
+        "            raise ImportError('Qt is blocked in the core: ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        f"for name in {core_modules()!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_no_pyside_import_statement_outside_ui():
+    offenders = [str(p) for p in PACKAGE.rglob("*.py")
+                 if "ui" not in p.relative_to(PACKAGE).parts and "PySide6" in p.read_text()]
+    assert offenders == []

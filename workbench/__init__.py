@@ -1,0 +1,7 @@
+"""Workbench: offline intelligence analysis for Borough Intelligence Units.
+
+The package is layered (see README): ``ui`` is the only part that imports Qt;
+``app``, the analysis packages, ``ingest``, ``store`` and ``domain`` are plain Python.
+"""
+
+__version__ = "0.1.0"

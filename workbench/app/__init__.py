@@ -1,0 +1,1 @@
+"""Qt-free application services: the session, undoable analyst commands, change events."""

@@ -1,0 +1,57 @@
+"""The analyst's session: the open store, the shared selection and the undo history.
+
+Views hold a :class:`Session` and listen to ``session.changed`` (a :class:`Changed` per
+write) and ``session.selection_changed`` (offence ids selected anywhere), so selecting
+offences on the map shows them in the table and the series view. Worker threads must
+not use ``session.store``: they call :meth:`Session.open_worker_store` for their own
+connection.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.app.commands import Command, CommandStack
+from workbench.app.events import Changed, Event
+from workbench.store import Store, open_store
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which things are selected, and which view selected them."""
+
+    kind: str              # 'offence', 'series', 'person', 'intel', 'patp'...
+    ids: tuple
+    origin: str = ""
+
+
+class Session:
+    def __init__(self, db_path: str | Path):
+        self.db_path = Path(db_path)
+        self.store: Store = open_store(self.db_path)
+        self.changed = Event()              # Changed
+        self.selection_changed = Event()    # Selection
+        self.selection = Selection("offence", ())
+        self.commands = CommandStack(lambda: self.store)
+        self.commands.changed.connect(self.changed.emit)
+
+    def open_worker_store(self) -> Store:
+        """A new connection for a worker thread (close it when done)."""
+        return open_store(self.db_path)
+
+    def select(self, kind: str, ids, origin: str = "") -> None:
+        """Share a selection with every view."""
+        self.selection = Selection(kind, tuple(ids), origin)
+        self.selection_changed.emit(self.selection)
+
+    def run(self, command: Command) -> Changed:
+        """Run an undoable analyst command and tell every view what changed."""
+        return self.commands.push(command)
+
+    def notify(self, changed: Changed) -> None:
+        """Announce a change made outside a command (an import, a background job)."""
+        self.changed.emit(changed)
+
+    def close(self) -> None:
+        self.store.close()

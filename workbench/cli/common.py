@@ -1,0 +1,164 @@
+"""What every command shares: options, the store context, output and error handling."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from workbench.ingest.errors import ImportFailed
+from workbench.ingest.timeparse import BadDate, period_bounds
+from workbench.jobs import Cancelled
+from workbench.paths import default_store_path, user_data_dir
+from workbench.store import Store, StoreError, open_store
+
+
+class CliError(Exception):
+    """A problem to report to the user in one line (exit status 1)."""
+
+
+USER_ERRORS = (CliError, ImportFailed, StoreError, BadDate, Cancelled, ValueError, FileNotFoundError,
+               PermissionError)
+
+
+def parent_parser() -> argparse.ArgumentParser:
+    """Options every command accepts after its name (``--json``, ``--db``)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="print one JSON object on stdout (messages go to stderr)")
+    parent.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help="the store to use (created if missing)")
+    return parent
+
+
+def add_group(subparsers, name: str, help_text: str, parent) -> argparse._SubParsersAction:
+    """A command with sub-commands (``import``, ``link``...); returns its subparsers."""
+    parser = subparsers.add_parser(name, help=help_text, description=help_text, parents=[parent])
+    parser.set_defaults(help_parser=parser)
+    return parser.add_subparsers(dest=f"{name}_command", metavar="SUBCOMMAND")
+
+
+@dataclass
+class Context:
+    """What a handler gets besides its arguments."""
+
+    db_path: Path
+    json: bool
+    _store: Store | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> "Context":
+        db = getattr(args, "db", None)
+        return cls(Path(db) if db else default_store_path(), bool(getattr(args, "json", False)))
+
+    def store(self) -> Store:
+        """The store, opened (and created or upgraded) on first use."""
+        if self._store is None:
+            self._store = open_store(self.db_path)
+        return self._store
+
+    def progress(self, fraction: float, message: str) -> None:
+        """Progress on stderr, only when a person is watching a terminal."""
+        if sys.stderr.isatty():
+            bar = "#" * int(fraction * 30)
+            sys.stderr.write(f"\r[{bar:<30}] {fraction * 100:5.1f}% {message[:60]:<60}")
+            if fraction >= 1.0:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+    def message(self, text: str) -> None:
+        """A message for people (stderr, never mixed with JSON)."""
+        print(text, file=sys.stderr)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def period(text: str | None, *, end: bool = False) -> str | None:
+    """A ``--from``/``--to`` value as a filter bound (months cover the whole month)."""
+    return period_bounds(text, end=end) if text else None
+
+
+def run_handler(args: argparse.Namespace, ctx: Context) -> int:
+    """Run a command's handler and print its result; map errors to exit codes."""
+    handler: Callable[[argparse.Namespace, Context], dict] = args.handler
+    text: Callable[[dict], str] | None = getattr(args, "text", None)
+    try:
+        result = handler(args, ctx)
+    except USER_ERRORS as exc:
+        return _fail(ctx, str(exc) or exc.__class__.__name__)
+    except KeyboardInterrupt:
+        return _fail(ctx, "interrupted: nothing was changed")
+    except Exception as exc:  # last resort: never show a traceback
+        log = _log_traceback()
+        return _fail(ctx, f"internal error: {exc.__class__.__name__}: {exc} (details in {log})")
+    finally:
+        ctx.close()
+    if ctx.json:
+        print(json.dumps(result, default=_json_default, ensure_ascii=False))
+    else:
+        print(text(result) if text else format_plain(result))
+    return 0
+
+
+def _fail(ctx: Context, message: str) -> int:
+    message = " ".join(message.split())
+    print(f"workbench: error: {message}", file=sys.stderr)
+    if ctx.json:
+        print(json.dumps({"error": message}))
+    return 1
+
+
+def _log_traceback() -> Path:
+    path = user_data_dir() / "workbench-errors.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(traceback.format_exc() + "\n")
+    except OSError:
+        return Path("(log not writable)")
+    return path
+
+
+def _json_default(value: Any):
+    if hasattr(value, "item"):          # numpy scalars
+        return value.item()
+    if hasattr(value, "tolist"):        # numpy arrays
+        return value.tolist()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    if isinstance(value, Path):
+        return str(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def format_plain(result: dict, indent: int = 0) -> str:
+    """A readable rendering of a result dict for people (nested keys indented)."""
+    lines = []
+    pad = "  " * indent
+    for key, value in result.items():
+        label = key.replace("_", " ")
+        if isinstance(value, dict):
+            lines.append(f"{pad}{label}:")
+            lines.append(format_plain(value, indent + 1) if value else f"{pad}  (none)")
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            lines.append(f"{pad}{label}: {len(value)}")
+            for item in value[:50]:
+                lines.append(pad + "  - " + ", ".join(f"{k}={v}" for k, v in item.items()))
+            if len(value) > 50:
+                lines.append(f"{pad}  ... and {len(value) - 50} more (use --json for all)")
+        else:
+            if isinstance(value, float):
+                value = f"{value:.4g}"
+            elif isinstance(value, list):
+                value = ", ".join(map(str, value))
+            lines.append(f"{pad}{label}: {value}")
+    return "\n".join(lines)

@@ -1,0 +1,94 @@
+"""``workbench import offences|police-uk|boundaries|rejects``."""
+
+from __future__ import annotations
+
+from workbench.cli.common import Context, add_group
+from workbench.ingest.boundaries import import_boundaries
+from workbench.ingest.offences_csv import import_offences
+from workbench.ingest.police_uk import import_police_uk
+from workbench.store.batches import list_batches, list_rejects
+
+ORDER = 10
+
+
+def register(subparsers, parent) -> None:
+    group = add_group(subparsers, "import", "import offences, police.uk files or boundaries", parent)
+
+    p = group.add_parser("offences", parents=[parent], help="import canonical offence CSV file(s)",
+                         description="Import force crime records in the canonical offence CSV format "
+                                     "(see README). Good rows are imported; every bad row is listed "
+                                     "with file, line, column and reason and kept in the store.")
+    p.add_argument("files", nargs="+", metavar="FILE.csv")
+    p.add_argument("--source", help="the system the records come from (default: force); the same "
+                                    "reference from the same source is the same offence")
+    p.set_defaults(handler=_offences, text=_import_text)
+
+    p = group.add_parser("police-uk", parents=[parent], help="import police.uk street-level crime files",
+                         description="Import police.uk street-level crime CSVs (.csv, .csv.gz or the "
+                                     ".zip archive police.uk downloads come in).")
+    p.add_argument("files", nargs="+", metavar="FILE.csv")
+    p.set_defaults(handler=_police_uk, text=_import_text)
+
+    p = group.add_parser("boundaries", parents=[parent], help="import borough or ward boundaries",
+                         description="Import borough or ward polygons from a GeoPackage, GeoJSON or "
+                                     "shapefile and assign every offence its borough and ward.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--layer", help="the layer of a multi-layer GeoPackage")
+    p.add_argument("--level", choices=["borough", "ward"],
+                   help="what the polygons are (default: ward if the layer name says so, else borough)")
+    p.add_argument("--name-field", help="field holding the area's name (default: detected)")
+    p.add_argument("--code-field", help="field holding the area's code (default: detected)")
+    p.add_argument("--parent-field", help="for wards, the field holding the borough (default: detected)")
+    p.set_defaults(handler=_boundaries)
+
+    p = group.add_parser("rejects", parents=[parent], help="list rejected rows of earlier imports",
+                         description="List the rows earlier imports rejected, with file, line, column "
+                                     "and reason, so they can be fixed and imported again.")
+    p.add_argument("--batch", type=int, help="only this import batch")
+    p.add_argument("--limit", type=int, default=1000, help="at most this many rows (default 1000)")
+    p.set_defaults(handler=_rejects, text=_rejects_text)
+
+    p = group.add_parser("history", parents=[parent], help="list import batches",
+                         description="List every import batch: file, hash, who, when and counts.")
+    p.set_defaults(handler=lambda args, ctx: {"batches": list_batches(ctx.store())})
+
+
+def _offences(args, ctx: Context) -> dict:
+    result = import_offences(ctx.store(), args.files, source=args.source, progress=ctx.progress)
+    return result.as_json()
+
+
+def _police_uk(args, ctx: Context) -> dict:
+    return import_police_uk(ctx.store(), args.files, progress=ctx.progress).as_json()
+
+
+def _boundaries(args, ctx: Context) -> dict:
+    result = import_boundaries(ctx.store(), args.file, layer=args.layer, level=args.level,
+                               name_field=args.name_field, code_field=args.code_field,
+                               parent_field=args.parent_field, progress=ctx.progress)
+    return {"imported": result.imported, "level": result.level, "layer": result.layer,
+            "batch": result.batch, "offences_with_borough": result.offences_assigned}
+
+
+def _rejects(args, ctx: Context) -> dict:
+    return {"rejects": list_rejects(ctx.store(), args.batch, args.limit)}
+
+
+def _import_text(result: dict) -> str:
+    lines = [f"Imported {result['imported']:,} offences from {result['rows_read']:,} rows "
+             f"(batch {result['batch']}); {result['duplicates']:,} already in the store; "
+             f"{result['rejected']:,} rejected."]
+    for r in result["rejects"]:
+        col = f", column {r['column']}" if r["column"] else ""
+        lines.append(f"  {r['file']}, line {r['line']}{col}: {r['reason']}")
+    if result["rejected"] > len(result["rejects"]):
+        lines.append(f"  ... all {result['rejected']:,} are kept: workbench import rejects --batch {result['batch']}")
+    return "\n".join(lines)
+
+
+def _rejects_text(result: dict) -> str:
+    rows = result["rejects"]
+    if not rows:
+        return "No rejected rows."
+    return "\n".join(f"batch {r['batch']}: {r['file']}, line {r['line']}"
+                     + (f", column {r['column']}" if r["column"] else "") + f": {r['reason']}" for r in rows)

@@ -1,0 +1,196 @@
+"""The canonical offence CSV, version 1 (``shared/specs/offence-csv.md``), exactly.
+
+Decisions the spec leaves to us (documented in the README):
+- a date with no time covers the whole day (``committed_to`` defaults to the end of
+  ``committed_from``'s day when ``committed_from`` is a date);
+- MO values are compared case- and space-insensitively, so they are stored lower-case
+  with single spaces;
+- a reference that appears twice in one file is rejected at its second line (the first
+  is imported), because the spec makes references unique within a source.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Sequence
+
+from workbench.domain import categories as cats
+from workbench.ingest.coords import in_bng_bounds, in_wgs_bounds
+from workbench.ingest.errors import ImportFailed
+from workbench.ingest.offence_import import ImportResult, raw_row, run_import
+from workbench.ingest.timeparse import BadDate, parse_when
+from workbench.jobs import CancelledFn, ProgressFn
+from workbench.store import Store
+from workbench.store.batches import Reject
+from workbench.store.offences import OffenceRecord
+
+REQUIRED = ("offence_ref", "category", "committed_from")
+KNOWN = {"offence_ref", "category", "committed_from", "committed_to", "reported_at", "easting",
+         "northing", "longitude", "latitude", "location_desc", "location_type", "borough", "ward",
+         "status", "offender_ids", "series_ref"}
+FEATURE_PREFIXES = {"mo_": "mo", "victim_": "victim", "suspect_": "suspect"}
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_behaviour(value: str) -> str:
+    """How MO behaviours are compared: lower case, single spaces."""
+    return _SPACES.sub(" ", value.strip().lower())
+
+
+def split_list(value: str) -> list[str]:
+    """A ``;``-separated cell as its non-empty, stripped parts."""
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+class CanonicalParser:
+    """Row parser for the canonical offence CSV."""
+
+    kind = "offences"
+    zip_suffix = None
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def start_member(self, label: str, header: list[str]) -> None:
+        self.label = label
+        self.header = header
+        names = [h.strip().lower() for h in header]
+        missing = [c for c in REQUIRED if c not in names]
+        if missing:
+            raise ImportFailed(f"{label}: not a canonical offence CSV: missing column(s) {', '.join(missing)}")
+        has_bng = "easting" in names and "northing" in names
+        has_wgs = "longitude" in names and "latitude" in names
+        if not (has_bng or has_wgs):
+            raise ImportFailed(f"{label}: no location columns: give easting and northing, or longitude and latitude")
+        dupes = sorted({n for n in names if names.count(n) > 1 and n})
+        if dupes:
+            raise ImportFailed(f"{label}: column(s) appear twice: {', '.join(dupes)}")
+        self.index = {n: i for i, n in enumerate(names) if n}
+        self.features = [(i, FEATURE_PREFIXES[p], n[len(p):]) for n, i in self.index.items()
+                         for p in FEATURE_PREFIXES if n.startswith(p) and len(n) > len(p)]
+        feature_cols = {n for n in self.index if any(n.startswith(p) for p in FEATURE_PREFIXES)}
+        self.extras = [(n, i) for n, i in self.index.items() if n not in KNOWN and n not in feature_cols]
+        self.seen: dict[str, int] = {}
+
+    def parse(self, line: int, row: list[str]) -> OffenceRecord | Reject:
+        header = self.header
+
+        def reject(column: str | None, reason: str) -> Reject:
+            return Reject(self.label, line, column, reason, raw_row(header, row))
+
+        if len(row) != len(header):
+            return reject(None, f"row has {len(row)} fields but the header has {len(header)}")
+        get = lambda name: row[self.index[name]].strip() if name in self.index else ""
+
+        ref = get("offence_ref")
+        if not ref:
+            return reject("offence_ref", "offence_ref is empty")
+        if ref in self.seen:
+            return reject("offence_ref", f"offence_ref {ref!r} already appears at line {self.seen[ref]} of this file")
+        category_text = get("category")
+        if not category_text:
+            return reject("category", "category is empty")
+        category = cats.normalise(category_text)
+        if category is None:
+            return reject("category", f"unknown category {category_text!r}")
+        if not get("committed_from"):
+            return reject("committed_from", "committed_from is empty")
+        try:
+            start, date_only = parse_when(get("committed_from"))
+        except BadDate as exc:
+            return reject("committed_from", str(exc))
+        end = None
+        if get("committed_to"):
+            try:
+                end, _ = parse_when(get("committed_to"), end_of_day=True)
+            except BadDate as exc:
+                return reject("committed_to", str(exc))
+            if end < start:
+                return reject("committed_to", f"committed_to {get('committed_to')} is before committed_from {get('committed_from')}")
+        else:
+            end = parse_when(get("committed_from"), end_of_day=True)[0] if date_only else start
+        reported = None
+        if get("reported_at"):
+            try:
+                reported, _ = parse_when(get("reported_at"))
+            except BadDate as exc:
+                return reject("reported_at", str(exc))
+
+        location = self._location(get, reject)
+        if isinstance(location, Reject):
+            return location
+        easting, northing, lon, lat = location
+
+        status = (get("status") or "unsolved").lower()
+        if status not in ("solved", "unsolved"):
+            return reject("status", f"status must be solved or unsolved, not {get('status')!r}")
+
+        features = []
+        for i, kind, name in self.features:
+            value = row[i].strip()
+            if not value:
+                continue
+            if kind == "mo":
+                features.extend((kind, name, normalise_behaviour(v)) for v in split_list(value))
+            else:
+                features.append((kind, name, value))
+        extra = {n: row[i].strip() for n, i in self.extras if row[i].strip()}
+        self.seen[ref] = line
+        return OffenceRecord(
+            source=self.source, offence_ref=ref, category=category, committed_from=start,
+            committed_to=end, easting=easting, northing=northing, longitude=lon, latitude=lat,
+            reported_at=reported, location_desc=get("location_desc") or None,
+            location_type=get("location_type").lower() or None, borough=get("borough") or None,
+            ward=get("ward") or None, status=status, series_ref=get("series_ref") or None,
+            extra=extra or None, features=features, offenders=split_list(get("offender_ids")))
+
+    @staticmethod
+    def _location(get, reject):
+        """(easting, northing, lon, lat) with NaN for the system not given, or a Reject."""
+        def number(col):
+            try:
+                value = float(get(col))
+            except ValueError:
+                raise _Bad(col, f"{col} {get(col)!r} is not a number")
+            if not math.isfinite(value):
+                raise _Bad(col, f"{col} {get(col)!r} is not a number")
+            return value
+        nan = float("nan")
+        try:
+            if get("easting") or get("northing"):
+                for col in ("easting", "northing"):
+                    if not get(col):
+                        other = "northing" if col == "easting" else "easting"
+                        raise _Bad(col, f"{other} is given but {col} is empty")
+                e, n = number("easting"), number("northing")
+                if not in_bng_bounds(e, n):
+                    raise _Bad("easting", f"easting/northing {e:g}, {n:g} is outside Great Britain's National Grid")
+                return e, n, nan, nan
+            if get("longitude") or get("latitude"):
+                for col in ("longitude", "latitude"):
+                    if not get(col):
+                        other = "latitude" if col == "longitude" else "longitude"
+                        raise _Bad(col, f"{other} is given but {col} is empty")
+                x, y = number("longitude"), number("latitude")
+                if not in_wgs_bounds(x, y):
+                    raise _Bad("longitude", f"longitude/latitude {x:g}, {y:g} is outside Great Britain")
+                return nan, nan, x, y
+        except _Bad as bad:
+            return reject(bad.column, bad.reason)
+        return reject("easting", "no location: give easting and northing, or longitude and latitude")
+
+
+class _Bad(Exception):
+    def __init__(self, column: str, reason: str):
+        self.column, self.reason = column, reason
+
+
+def import_offences(store: Store, paths: str | Path | Sequence[str | Path], *, source: str | None = None,
+                    progress: ProgressFn | None = None, cancelled: CancelledFn | None = None) -> ImportResult:
+    """Import canonical offence CSV file(s). ``source`` defaults to ``force``."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    return run_import(store, paths, CanonicalParser(source or "force"), source or "force",
+                      progress=progress, cancelled=cancelled)

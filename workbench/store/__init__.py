@@ -1,0 +1,5 @@
+"""The only code that writes the SQLite store: schema, migrations, queries, audit log."""
+
+from workbench.store.db import Store, StoreError, open_store
+
+__all__ = ["Store", "StoreError", "open_store"]

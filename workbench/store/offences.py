@@ -1,0 +1,288 @@
+"""Writing and reading offences, their MO/victim/suspect features and offenders.
+
+Writers are called by importers inside one :meth:`Store.atomic` per file; readers return
+pandas DataFrames for the analysis packages and id lists for lazy table models.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from workbench.domain import categories as cats
+from workbench.store.db import Store
+
+CELL_SIZE = 1000.0
+
+OFFENCE_COLUMNS = (
+    "id", "source", "offence_ref", "category", "committed_from", "committed_to",
+    "reported_at", "easting", "northing", "longitude", "latitude", "cell",
+    "location_desc", "location_type", "borough", "ward", "area_given", "status",
+    "series_ref", "extra", "batch_id",
+)
+
+
+def cell_key(easting: float, northing: float) -> int:
+    """The 1 km grid cell of a BNG point, as one indexed integer."""
+    return int(easting // CELL_SIZE) * 10000 + int(northing // CELL_SIZE)
+
+
+@dataclass
+class OffenceRecord:
+    """One clean offence ready to store (what importers and the generator produce)."""
+
+    source: str
+    offence_ref: str
+    category: str
+    committed_from: str
+    committed_to: str
+    easting: float
+    northing: float
+    longitude: float
+    latitude: float
+    reported_at: str | None = None
+    location_desc: str | None = None
+    location_type: str | None = None
+    borough: str | None = None
+    ward: str | None = None
+    status: str = "unsolved"
+    series_ref: str | None = None
+    extra: dict | None = None
+    features: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, name, value)
+    offenders: list[str] = field(default_factory=list)
+
+
+class OffenceWriter:
+    """Appends offences to a store inside the caller's transaction.
+
+    Re-imports are idempotent: an offence whose (source, offence_ref) is already stored
+    is counted as a duplicate and not written again.
+    """
+
+    def __init__(self, store: Store, batch_id: int):
+        self.store = store
+        self.batch_id = batch_id
+        self.imported = 0
+        self.duplicates = 0
+        self._next_id = (store.conn.execute("SELECT coalesce(max(id), 0) FROM offences").fetchone()[0]) + 1
+        self._offender_ids: dict[str, int] = {}
+
+    def existing_refs(self, source: str, refs: Sequence[str]) -> set[str]:
+        """Which of ``refs`` are already stored for ``source``."""
+        found: set[str] = set()
+        conn = self.store.conn
+        for start in range(0, len(refs), 900):
+            part = refs[start:start + 900]
+            marks = ",".join("?" * len(part))
+            found.update(r[0] for r in conn.execute(
+                f"SELECT offence_ref FROM offences WHERE source = ? AND offence_ref IN ({marks})",
+                (source, *part)))
+        return found
+
+    def write(self, records: Sequence[OffenceRecord]) -> list[int]:
+        """Store ``records`` (skipping ones already stored); return the new ids."""
+        if not records:
+            return []
+        by_source: dict[str, list[str]] = {}
+        for rec in records:
+            by_source.setdefault(rec.source, []).append(rec.offence_ref)
+        known = {s: self.existing_refs(s, refs) for s, refs in by_source.items()}
+        rows, features, links, new_ids = [], [], [], []
+        for rec in records:
+            seen = known[rec.source]
+            if rec.offence_ref in seen:
+                self.duplicates += 1
+                continue
+            seen.add(rec.offence_ref)
+            oid = self._next_id
+            self._next_id += 1
+            new_ids.append(oid)
+            rows.append((
+                oid, rec.source, rec.offence_ref, rec.category, rec.committed_from,
+                rec.committed_to, rec.reported_at, rec.easting, rec.northing, rec.longitude,
+                rec.latitude, cell_key(rec.easting, rec.northing), rec.location_desc,
+                rec.location_type, rec.borough, rec.ward,
+                1 if (rec.borough or rec.ward) else 0, rec.status, rec.series_ref,
+                json.dumps(rec.extra, ensure_ascii=False) if rec.extra else None, self.batch_id,
+            ))
+            features.extend((oid, kind, name, value) for kind, name, value in rec.features)
+            links.extend((oid, self._offender_id(key)) for key in rec.offenders)
+        conn = self.store.conn
+        conn.executemany(
+            f"INSERT INTO offences ({', '.join(OFFENCE_COLUMNS)}) VALUES ({','.join('?' * len(OFFENCE_COLUMNS))})",
+            rows)
+        if features:
+            conn.executemany("INSERT INTO offence_features VALUES (?,?,?,?)", features)
+        if links:
+            conn.executemany(
+                "INSERT OR IGNORE INTO offence_offenders (offence_id, offender_id, role) VALUES (?,?,'offender')",
+                links)
+        self.imported += len(rows)
+        return new_ids
+
+    def _offender_id(self, key: str) -> int:
+        if key not in self._offender_ids:
+            conn = self.store.conn
+            conn.execute("INSERT OR IGNORE INTO offenders (offender_key) VALUES (?)", (key,))
+            self._offender_ids[key] = conn.execute(
+                "SELECT id FROM offenders WHERE offender_key = ?", (key,)).fetchone()[0]
+        return self._offender_ids[key]
+
+
+# -- reading ----------------------------------------------------------------------
+
+@dataclass
+class OffenceFilter:
+    """What the offences table, the CLI and analyses filter on. Empty = everything."""
+
+    categories: Sequence[str] | None = None
+    date_from: str | None = None      # ISO date/time, inclusive
+    date_to: str | None = None        # ISO date/time, exclusive
+    boroughs: Sequence[str] | None = None
+    wards: Sequence[str] | None = None
+    bbox: tuple[float, float, float, float] | None = None  # minx, miny, maxx, maxy (BNG)
+    ids: Sequence[int] | None = None
+    text: str | None = None           # matched against reference and location
+
+    def where(self) -> tuple[str, list]:
+        """SQL WHERE clause (without the keyword) and its parameters."""
+        clauses, params = [], []
+        expanded = cats.expand(self.categories)
+        if expanded:
+            clauses.append(f"category IN ({','.join('?' * len(expanded))})")
+            params += expanded
+        if self.date_from:
+            clauses.append("committed_from >= ?")
+            params.append(self.date_from)
+        if self.date_to:
+            clauses.append("committed_from < ?")
+            params.append(self.date_to)
+        if self.boroughs:
+            clauses.append(f"borough IN ({','.join('?' * len(self.boroughs))})")
+            params += list(self.boroughs)
+        if self.wards:
+            clauses.append(f"ward IN ({','.join('?' * len(self.wards))})")
+            params += list(self.wards)
+        if self.bbox:
+            minx, miny, maxx, maxy = self.bbox
+            cells = [int(x) * 10000 + int(y)
+                     for x in range(int(minx // CELL_SIZE), int(maxx // CELL_SIZE) + 1)
+                     for y in range(int(miny // CELL_SIZE), int(maxy // CELL_SIZE) + 1)]
+            if len(cells) <= 2000:
+                clauses.append(f"cell IN ({','.join(map(str, cells))})")
+            clauses.append("easting BETWEEN ? AND ? AND northing BETWEEN ? AND ?")
+            params += [minx, maxx, miny, maxy]
+        if self.ids is not None:
+            clauses.append(f"id IN ({','.join(str(int(i)) for i in self.ids) or 'NULL'})")
+        if self.text:
+            clauses.append("(offence_ref LIKE ? OR location_desc LIKE ?)")
+            params += [f"%{self.text}%"] * 2
+        return (" AND ".join(clauses) or "1"), params
+
+
+def query_ids(store: Store, flt: OffenceFilter | None = None, order_by: str = "committed_from DESC, id DESC") -> np.ndarray:
+    """Ids of the offences matching ``flt`` in display order (for lazy table models)."""
+    where, params = (flt or OffenceFilter()).where()
+    cur = store.conn.execute(f"SELECT id FROM offences WHERE {where} ORDER BY {order_by}", params)
+    return np.fromiter((r[0] for r in cur), dtype=np.int64)
+
+
+def fetch_rows(store: Store, ids: Sequence[int], columns: Sequence[str] = OFFENCE_COLUMNS) -> dict[int, tuple]:
+    """The given columns of the given offences, keyed by id."""
+    out: dict[int, tuple] = {}
+    cols = ", ".join(("id",) + tuple(columns))
+    for start in range(0, len(ids), 900):
+        part = [int(i) for i in ids[start:start + 900]]
+        for row in store.conn.execute(
+                f"SELECT {cols} FROM offences WHERE id IN ({','.join('?' * len(part))})", part):
+            out[row[0]] = row[1:]
+    return out
+
+
+def load_frame(store: Store, flt: OffenceFilter | None = None,
+               columns: Sequence[str] = OFFENCE_COLUMNS) -> pd.DataFrame:
+    """Offences matching ``flt`` as a DataFrame; date columns parsed to datetime64."""
+    where, params = (flt or OffenceFilter()).where()
+    cols = list(dict.fromkeys(("id",) + tuple(columns)))
+    frame = pd.read_sql_query(f"SELECT {', '.join(cols)} FROM offences WHERE {where} ORDER BY id",
+                              store.conn, params=params)
+    for col in ("committed_from", "committed_to", "reported_at"):
+        if col in frame:
+            frame[col] = pd.to_datetime(frame[col], format="ISO8601")
+    return frame
+
+
+def load_features(store: Store, offence_ids: Iterable[int] | None = None, kind: str | None = None) -> pd.DataFrame:
+    """MO/victim/suspect features as rows (offence_id, kind, name, value)."""
+    clauses, params = [], []
+    if kind:
+        clauses.append("kind = ?")
+        params.append(kind)
+    sql = "SELECT offence_id, kind, name, value FROM offence_features"
+    if offence_ids is not None:
+        ids = ",".join(str(int(i)) for i in offence_ids) or "NULL"
+        clauses.append(f"offence_id IN ({ids})")
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    return pd.read_sql_query(sql, store.conn, params=params)
+
+
+def load_offender_links(store: Store, offence_ids: Iterable[int] | None = None) -> pd.DataFrame:
+    """(offence_id, offender_key, role) for offences with known offenders."""
+    sql = ("SELECT oo.offence_id, o.offender_key, oo.role FROM offence_offenders oo "
+           "JOIN offenders o ON o.id = oo.offender_id")
+    if offence_ids is not None:
+        ids = ",".join(str(int(i)) for i in offence_ids) or "NULL"
+        sql += f" WHERE oo.offence_id IN ({ids})"
+    return pd.read_sql_query(sql, store.conn)
+
+
+def offence_detail(store: Store, offence_id: int) -> dict | None:
+    """Everything stored about one offence, for detail panes and reports."""
+    row = store.conn.execute(
+        f"SELECT {', '.join(OFFENCE_COLUMNS)} FROM offences WHERE id = ?", (offence_id,)).fetchone()
+    if row is None:
+        return None
+    detail = dict(zip(OFFENCE_COLUMNS, row))
+    detail["extra"] = json.loads(detail["extra"]) if detail["extra"] else {}
+    feats: dict[str, dict[str, list[str]]] = {"mo": {}, "victim": {}, "suspect": {}}
+    for kind, name, value in store.conn.execute(
+            "SELECT kind, name, value FROM offence_features WHERE offence_id = ? ORDER BY rowid", (offence_id,)):
+        feats[kind].setdefault(name, []).append(value)
+    detail.update(feats)
+    detail["offenders"] = [r[0] for r in store.conn.execute(
+        "SELECT o.offender_key FROM offence_offenders oo JOIN offenders o ON o.id = oo.offender_id "
+        "WHERE oo.offence_id = ? ORDER BY o.offender_key", (offence_id,))]
+    return detail
+
+
+def find_by_ref(store: Store, ref: str) -> int | None:
+    """The id of the offence with reference ``ref`` (any source), or None."""
+    row = store.conn.execute("SELECT id FROM offences WHERE offence_ref = ? ORDER BY id LIMIT 1", (ref,)).fetchone()
+    return row[0] if row else None
+
+
+def stats(store: Store) -> dict:
+    """Counts for the status bar and ``workbench stats``."""
+    conn = store.conn
+    total, dmin, dmax = conn.execute(
+        "SELECT count(*), min(committed_from), max(committed_from) FROM offences").fetchone()
+    by_cat = dict(conn.execute("SELECT category, count(*) FROM offences GROUP BY category ORDER BY category"))
+    by_borough = dict(conn.execute(
+        "SELECT coalesce(borough, '(none)'), count(*) FROM offences GROUP BY borough ORDER BY borough"))
+    return {
+        "offences": total,
+        "by_category": by_cat,
+        "by_borough": by_borough,
+        "date_min": dmin[:10] if dmin else None,
+        "date_max": dmax[:10] if dmax else None,
+        "solved": conn.execute("SELECT count(*) FROM offences WHERE status = 'solved'").fetchone()[0],
+        "offenders": conn.execute("SELECT count(*) FROM offenders").fetchone()[0],
+        "boundaries": dict(conn.execute("SELECT level, count(*) FROM boundaries GROUP BY level")),
+        "batches": conn.execute("SELECT count(*) FROM batches").fetchone()[0],
+        "rejects": conn.execute("SELECT count(*) FROM rejects").fetchone()[0],
+    }
