@@ -109,7 +109,7 @@ def import_boundaries(store: Store, path: str | Path, *, layer: str | None = Non
         name = str(row[name_col]).strip()
         parent = str(row[parent_col]).strip() if parent_col and row[parent_col] is not None else None
         key = (name, parent)
-        merged.setdefault(key, []).append(shapely.make_valid(geom))
+        merged.setdefault(key, []).append(shapely.make_valid(geom, method="structure", keep_collapsed=False))
         codes.setdefault(key, str(row[code_col]) if code_col and row[code_col] is not None else None)
     boundaries = [Boundary(level, name, codes[(name, parent)], parent,
                            shapely.union_all(geoms) if len(geoms) > 1 else geoms[0])
