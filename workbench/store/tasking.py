@@ -1,0 +1,276 @@
+"""Reading and writing tasking records: PATPs, their workflow history, TTCG meetings
+(agenda, decisions, actions) and the returns received from other boroughs.
+
+Writers run inside the caller's :meth:`Store.atomic` (the tasking commands open it) and
+return the id they wrote; readers return plain dicts so the analysis and report code
+never sees SQL. A PATP's content is one JSON document (``body``); the indexed columns
+beside it are kept in step here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable
+
+from workbench.store.db import Store, now_iso
+
+#: Columns of ``patps`` mirrored from the body for lists and queues.
+PATP_COLUMNS = ("reference", "status", "title", "borough", "author", "meeting_id")
+
+
+# -- PATPs ------------------------------------------------------------------------
+
+def next_patp_reference(store: Store, year: int) -> str:
+    """The next free reference of the form ``PATP/2025/0007``."""
+    prefix = f"PATP/{year}/"
+    row = store.conn.execute(
+        "SELECT max(CAST(substr(reference, ?) AS INTEGER)) FROM patps WHERE reference LIKE ?",
+        (len(prefix) + 1, prefix + "%")).fetchone()
+    return f"{prefix}{(row[0] or 0) + 1:04d}"
+
+
+def insert_patp(store: Store, body: dict, *, patp_id: int | None = None) -> int:
+    """Insert a PATP from its body (which holds every field); return its id.
+
+    ``patp_id`` re-creates a PATP under its old id (redo of an undone creation).
+    """
+    stamp = now_iso()
+    cur = store.conn.execute(
+        "INSERT INTO patps (id, reference, status, title, borough, author, meeting_id, created_at, "
+        "updated_at, body) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (patp_id, *(body.get(c) for c in PATP_COLUMNS), stamp, stamp, _dump(body)))
+    return cur.lastrowid
+
+
+def save_patp_body(store: Store, patp_id: int, body: dict) -> None:
+    """Replace a PATP's body (and the mirrored columns)."""
+    sets = ", ".join(f"{c} = ?" for c in PATP_COLUMNS)
+    cur = store.conn.execute(
+        f"UPDATE patps SET {sets}, updated_at = ?, body = ? WHERE id = ?",
+        (*(body.get(c) for c in PATP_COLUMNS), now_iso(), _dump(body), patp_id))
+    if cur.rowcount == 0:
+        raise ValueError(f"no PATP with id {patp_id}")
+
+
+def delete_patp(store: Store, patp_id: int) -> None:
+    """Remove a PATP and its history (undo of its creation)."""
+    store.conn.execute("DELETE FROM patps WHERE id = ?", (patp_id,))
+
+
+def load_patp_body(store: Store, patp_id: int) -> dict | None:
+    """The stored body of a PATP with ``id`` and ``created_at``/``updated_at``, or None."""
+    row = store.conn.execute(
+        "SELECT id, created_at, updated_at, body FROM patps WHERE id = ?", (patp_id,)).fetchone()
+    if row is None:
+        return None
+    body = json.loads(row[3])
+    body.update(id=row[0], created_at=row[1], updated_at=row[2])
+    return body
+
+
+def resolve_patp(store: Store, key: str | int) -> int:
+    """A PATP's id from its id or its reference; ValueError naming the key if unknown."""
+    text = str(key).strip()
+    row = None
+    if text.isdigit():
+        row = store.conn.execute("SELECT id FROM patps WHERE id = ?", (int(text),)).fetchone()
+    if row is None:
+        row = store.conn.execute("SELECT id FROM patps WHERE reference = ?", (text,)).fetchone()
+    if row is None:
+        raise ValueError(f"no PATP {text!r} (give its id or reference; see `workbench patp list`)")
+    return row[0]
+
+
+def list_patps(store: Store, statuses: Iterable[str] | None = None) -> list[dict]:
+    """Summary rows of PATPs (newest first), optionally only in some statuses."""
+    sql = ("SELECT id, reference, status, title, borough, author, meeting_id, created_at, updated_at "
+           "FROM patps")
+    params: list = []
+    statuses = list(statuses or [])
+    if statuses:
+        sql += f" WHERE status IN ({','.join('?' * len(statuses))})"
+        params = statuses
+    cur = store.conn.execute(sql + " ORDER BY id DESC", params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur]
+
+
+def add_transition(store: Store, patp_id: int, action: str, from_status: str, to_status: str,
+                   user: str, comment: str | None) -> int:
+    """Record one workflow transition; return its id."""
+    cur = store.conn.execute(
+        "INSERT INTO patp_transitions (patp_id, action, from_status, to_status, at, user, comment) "
+        "VALUES (?,?,?,?,?,?,?)", (patp_id, action, from_status, to_status, now_iso(), user, comment))
+    return cur.lastrowid
+
+
+def delete_transition(store: Store, transition_id: int) -> None:
+    """Remove a transition record (undo of the transition)."""
+    store.conn.execute("DELETE FROM patp_transitions WHERE id = ?", (transition_id,))
+
+
+def transitions(store: Store, patp_id: int) -> list[dict]:
+    """A PATP's workflow history, oldest first."""
+    return _rows(store, "SELECT id, action, from_status, to_status, at, user, comment "
+                        "FROM patp_transitions WHERE patp_id = ? ORDER BY id", (patp_id,))
+
+
+# -- TTCG meetings ----------------------------------------------------------------
+
+def insert_meeting(store: Store, held_on: str, period_from: str, period_to: str, *, borough: str | None,
+                   chair: str | None, user: str, agenda: list[dict]) -> int:
+    """Create a meeting with its agenda; return its id."""
+    cur = store.conn.execute(
+        "INSERT INTO ttcg_meetings (held_on, period_from, period_to, borough, chair, created_at, created_by, "
+        "agenda) VALUES (?,?,?,?,?,?,?,?)",
+        (held_on, period_from, period_to, borough, chair, now_iso(), user, _dump(agenda)))
+    return cur.lastrowid
+
+
+def save_agenda(store: Store, meeting_id: int, agenda: list[dict]) -> None:
+    """Replace a meeting's agenda."""
+    store.conn.execute("UPDATE ttcg_meetings SET agenda = ? WHERE id = ?", (_dump(agenda), meeting_id))
+
+
+def delete_meeting(store: Store, meeting_id: int) -> None:
+    """Remove a meeting (undo of its creation); its decisions and actions go with it."""
+    store.conn.execute("DELETE FROM ttcg_meetings WHERE id = ?", (meeting_id,))
+
+
+def load_meeting(store: Store, meeting_id: int) -> dict | None:
+    """One meeting with its agenda, decisions and actions, or None."""
+    rows = _rows(store, "SELECT * FROM ttcg_meetings WHERE id = ?", (meeting_id,))
+    if not rows:
+        return None
+    meeting = rows[0]
+    meeting["agenda"] = json.loads(meeting["agenda"])
+    meeting["decisions"] = _rows(store, "SELECT * FROM ttcg_decisions WHERE meeting_id = ? ORDER BY id",
+                                 (meeting_id,))
+    meeting["actions"] = list_actions(store, meeting_id=meeting_id)
+    return meeting
+
+
+def list_meetings(store: Store) -> list[dict]:
+    """Every meeting (newest first) without agenda detail."""
+    return _rows(store, "SELECT m.id, m.held_on, m.period_from, m.period_to, m.borough, m.chair, "
+                        "(SELECT count(*) FROM ttcg_decisions d WHERE d.meeting_id = m.id) AS decisions, "
+                        "(SELECT count(*) FROM ttcg_actions a WHERE a.meeting_id = m.id) AS actions "
+                        "FROM ttcg_meetings m ORDER BY m.held_on DESC, m.id DESC")
+
+
+def last_meeting_date(store: Store) -> str | None:
+    """The date of the latest meeting, or None."""
+    return store.conn.execute("SELECT max(held_on) FROM ttcg_meetings").fetchone()[0]
+
+
+def add_decision(store: Store, meeting_id: int, patp_id: int | None, subject: str, decision: str,
+                 reasons: str, user: str) -> int:
+    """Append to a meeting's decision log; return the decision's id."""
+    cur = store.conn.execute(
+        "INSERT INTO ttcg_decisions (meeting_id, patp_id, subject, decision, reasons, at, user) "
+        "VALUES (?,?,?,?,?,?,?)", (meeting_id, patp_id, subject, decision, reasons, now_iso(), user))
+    return cur.lastrowid
+
+
+def delete_decision(store: Store, decision_id: int) -> None:
+    store.conn.execute("DELETE FROM ttcg_decisions WHERE id = ?", (decision_id,))
+
+
+def add_action(store: Store, *, meeting_id: int | None, patp_id: int | None, description: str,
+               owner: str, due_date: str, status: str = "open") -> int:
+    """Record an action (owner, due date, status); return its id."""
+    stamp = now_iso()
+    cur = store.conn.execute(
+        "INSERT INTO ttcg_actions (meeting_id, patp_id, description, owner, due_date, status, created_at, "
+        "updated_at) VALUES (?,?,?,?,?,?,?,?)",
+        (meeting_id, patp_id, description, owner, due_date, status, stamp, stamp))
+    return cur.lastrowid
+
+
+def set_action_status(store: Store, action_id: int, status: str) -> str:
+    """Change an action's status; return the status it had."""
+    row = store.conn.execute("SELECT status FROM ttcg_actions WHERE id = ?", (action_id,)).fetchone()
+    if row is None:
+        raise ValueError(f"no action with id {action_id}")
+    store.conn.execute("UPDATE ttcg_actions SET status = ?, updated_at = ? WHERE id = ?",
+                       (status, now_iso(), action_id))
+    return row[0]
+
+
+def delete_action(store: Store, action_id: int) -> None:
+    store.conn.execute("DELETE FROM ttcg_actions WHERE id = ?", (action_id,))
+
+
+def list_actions(store: Store, *, meeting_id: int | None = None, patp_id: int | None = None) -> list[dict]:
+    """Actions of a meeting and/or a PATP (all when neither is given), by due date."""
+    clauses, params = [], []
+    if meeting_id is not None:
+        clauses.append("a.meeting_id = ?")
+        params.append(meeting_id)
+    if patp_id is not None:
+        clauses.append("a.patp_id = ?")
+        params.append(patp_id)
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    return _rows(store, "SELECT a.*, p.reference AS patp_reference FROM ttcg_actions a "
+                        f"LEFT JOIN patps p ON p.id = a.patp_id{where} ORDER BY a.due_date, a.id", params)
+
+
+def decisions_for_patp(store: Store, patp_id: int) -> list[dict]:
+    """Every TTCG decision taken on a PATP, oldest first."""
+    return _rows(store, "SELECT * FROM ttcg_decisions WHERE patp_id = ? ORDER BY id", (patp_id,))
+
+
+# -- returns from other boroughs --------------------------------------------------
+
+def find_return(store: Store, borough: str, period_from: str, period_to: str, file_hash: str) -> int | None:
+    """The id of an identical return already imported, or None."""
+    row = store.conn.execute(
+        "SELECT id FROM returns_received WHERE borough = ? AND period_from = ? AND period_to = ? AND file_hash = ?",
+        (borough, period_from, period_to, file_hash)).fetchone()
+    return row[0] if row else None
+
+
+def insert_return(store: Store, header: dict, items: Iterable[tuple[str, str, dict]], user: str) -> int:
+    """Store one received return (header + (kind, key, body) items); return its id."""
+    cur = store.conn.execute(
+        "INSERT INTO returns_received (borough, period_from, period_to, schema_version, generated_at, "
+        "file_name, file_hash, imported_at, user) VALUES (?,?,?,?,?,?,?,?,?)",
+        (header["borough"], header["period_from"], header["period_to"], header["schema_version"],
+         header.get("generated_at"), header["file_name"], header["file_hash"], now_iso(), user))
+    return_id = cur.lastrowid
+    store.conn.executemany(
+        "INSERT INTO return_items (return_id, kind, item_key, body) VALUES (?,?,?,?)",
+        ((return_id, kind, key, _dump(body)) for kind, key, body in items))
+    return return_id
+
+
+def received_items(store: Store, kind: str | None = None) -> list[dict]:
+    """Items of every received return, with the borough that sent them."""
+    sql = ("SELECT i.id, i.return_id, r.borough, r.period_from, r.period_to, i.kind, i.item_key, i.body "
+           "FROM return_items i JOIN returns_received r ON r.id = i.return_id")
+    params: tuple = ()
+    if kind:
+        sql += " WHERE i.kind = ?"
+        params = (kind,)
+    out = _rows(store, sql + " ORDER BY i.id", params)
+    for row in out:
+        row["body"] = json.loads(row["body"])
+    return out
+
+
+def list_returns(store: Store) -> list[dict]:
+    """Every received return (header only), newest import first."""
+    return _rows(store, "SELECT r.*, (SELECT count(*) FROM return_items i WHERE i.return_id = r.id) AS items "
+                        "FROM returns_received r ORDER BY r.id DESC")
+
+
+# -- helpers ----------------------------------------------------------------------
+
+def _rows(store: Store, sql: str, params: Any = ()) -> list[dict]:
+    cur = store.conn.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur]
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)

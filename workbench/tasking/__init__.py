@@ -1,0 +1,1 @@
+"""Tasking: PATPs, their QA and TTCG workflow, meetings, results analysis (Qt-free)."""

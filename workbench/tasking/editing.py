@@ -1,0 +1,80 @@
+"""Loading and saving PATPs, and the undoable commands that create and edit them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from workbench.app.commands import Command
+from workbench.app.events import Changed
+from workbench.paths import current_user
+from workbench.store import Store
+from workbench.store import tasking as db
+from workbench.tasking.patp import Patp
+
+
+def load_patp(store: Store, key: str | int) -> Patp:
+    """The PATP with this id or reference (ValueError if there is none)."""
+    patp_id = db.resolve_patp(store, key)
+    return Patp.from_body(db.load_patp_body(store, patp_id))
+
+
+def save_patp(store: Store, patp: Patp) -> None:
+    """Write a loaded PATP back (inside the caller's transaction)."""
+    db.save_patp_body(store, patp.id, patp.to_body())
+
+
+class CreatePatp(Command):
+    """Store a new (usually pre-filled) PATP as a draft; undo removes it."""
+
+    description = "Create PATP"
+
+    def __init__(self, patp: Patp, why: str | None = None, user: str | None = None):
+        super().__init__(why, user or patp.author)
+        self.patp = patp
+        self.patp_id: int | None = None
+
+    def apply(self, store: Store) -> Changed:
+        if not self.patp.reference:
+            year = int(self.patp.date[:4])
+            self.patp.reference = db.next_patp_reference(store, year)
+        self.patp_id = db.insert_patp(store, self.patp.to_body(), patp_id=self.patp_id)
+        self.patp.id = self.patp_id
+        store.audit("patp.create", "patp", self.patp_id,
+                    {"reference": self.patp.reference, "source": self.patp.source_kind,
+                     "source_ref": self.patp.source_ref}, user=self.user, why=self.why)
+        return Changed("tasking", (self.patp_id,), {"created": self.patp.reference})
+
+    def revert(self, store: Store) -> Changed:
+        db.delete_patp(store, self.patp_id)
+        store.audit("patp.delete", "patp", self.patp_id, {"reference": self.patp.reference},
+                    user=self.user, why="undo of creation")
+        return Changed("tasking", (self.patp_id,), {"deleted": self.patp.reference})
+
+
+class EditPatp(Command):
+    """Change fields of a PATP (validated; see :data:`workbench.tasking.patp.EDITABLE`)."""
+
+    description = "Edit PATP"
+
+    def __init__(self, key: str | int, changes: dict[str, Any], why: str | None = None, user: str | None = None):
+        super().__init__(why, user)
+        self.key = key
+        self.changes = dict(changes)
+        self._old: dict[str, Any] = {}
+        self._id: int | None = None
+
+    def apply(self, store: Store) -> Changed:
+        patp = load_patp(store, self.key)
+        self._id = patp.id
+        self._old = patp.apply_changes(self.changes)
+        save_patp(store, patp)
+        store.audit("patp.edit", "patp", patp.id, {"reference": patp.reference, "fields": sorted(self.changes)},
+                    user=self.user or current_user(), why=self.why)
+        return Changed("tasking", (patp.id,), {"fields": sorted(self.changes)})
+
+    def revert(self, store: Store) -> Changed:
+        patp = load_patp(store, self._id)
+        for name, value in self._old.items():
+            setattr(patp, name, value)
+        save_patp(store, patp)
+        return Changed("tasking", (patp.id,), {"fields": sorted(self._old)})

@@ -1,0 +1,243 @@
+"""TTCG meetings: a configurable cycle, an agenda built from the tactical assessment for
+the period and the approved PATPs, a decision log, actions and the review of earlier
+taskings.
+
+The cycle length is the store setting ``ttcg_cycle_days`` (default 14, fortnightly). A
+meeting covers the cycle before it: a meeting on 20 March with a 14-day cycle looks at
+6 to 19 March inclusive.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from workbench.app.commands import Command
+from workbench.app.events import Changed
+from workbench.paths import current_user
+from workbench.store import Store
+from workbench.store import tasking as db
+from workbench.tasking import assessment
+from workbench.tasking.workflow import PatpTransition
+
+ACTION_STATUSES = ("open", "in progress", "done", "cancelled")
+MEETING_DECISIONS = ("accepted", "rejected", "deferred", "noted")
+
+
+def cycle_days(store: Store) -> int:
+    """The TTCG cycle in days (store setting ``ttcg_cycle_days``)."""
+    value = store.setting("ttcg_cycle_days", "14")
+    try:
+        days = int(value)
+    except ValueError:
+        raise ValueError(f"the setting ttcg_cycle_days must be a whole number of days, not {value!r}") from None
+    if days < 1:
+        raise ValueError("the setting ttcg_cycle_days must be at least 1")
+    return days
+
+
+def next_meeting_date(store: Store, today: date | None = None) -> date:
+    """One cycle after the last meeting, or today when there has been none."""
+    last = db.last_meeting_date(store)
+    if last is None:
+        return today or date.today()
+    return date.fromisoformat(last) + timedelta(days=cycle_days(store))
+
+
+def build_agenda(store: Store, held_on: date, period_from: date, period_to: date,
+                 borough: str | None = None) -> list[dict]:
+    """The agenda: tactical assessment items, PATPs for decision, review of earlier taskings.
+
+    Each item is ``{"kind", "title", "detail", ...}``; ``kind`` is ``series``,
+    ``hotspot``, ``trend``, ``offender``, ``patp`` or ``review``.
+    """
+    picture = assessment.tactical_assessment(store, period_from, period_to, borough)
+    agenda = list(picture.items)
+    for row in db.list_patps(store, ["approved", "scheduled", "deferred"]):
+        if borough and row["borough"] not in (None, borough):
+            continue
+        agenda.append({"kind": "patp", "patp_id": row["id"], "ref": row["reference"],
+                       "title": f"PATP {row['reference']}: {row['title']}",
+                       "detail": f"For decision ({row['status']})"})
+    for row in db.list_patps(store, ["accepted"]):
+        actions = db.list_actions(store, patp_id=row["id"])
+        open_actions = [a for a in actions if a["status"] in ("open", "in progress")]
+        overdue = [a for a in open_actions if a["due_date"] < held_on.isoformat()]
+        agenda.append({"kind": "review", "patp_id": row["id"], "ref": row["reference"],
+                       "title": f"Review of tasking {row['reference']}: {row['title']}",
+                       "detail": f"{len(actions)} actions, {len(open_actions)} open, {len(overdue)} overdue"})
+    return agenda
+
+
+class CreateMeeting(Command):
+    """Create a TTCG meeting with its agenda (undo removes it)."""
+
+    description = "Create TTCG meeting"
+
+    def __init__(self, held_on: str | None = None, *, borough: str | None = None, chair: str | None = None,
+                 why: str | None = None, user: str | None = None):
+        super().__init__(why, user)
+        self.held_on = held_on
+        self.borough = borough
+        self.chair = chair
+        self.meeting_id: int | None = None
+
+    def apply(self, store: Store) -> Changed:
+        held = date.fromisoformat(self.held_on) if self.held_on else next_meeting_date(store)
+        period_to = held - timedelta(days=1)
+        period_from = held - timedelta(days=cycle_days(store))
+        agenda = build_agenda(store, held, period_from, period_to, self.borough)
+        user = self.user or current_user()
+        self.meeting_id = db.insert_meeting(store, held.isoformat(), period_from.isoformat(),
+                                            period_to.isoformat(), borough=self.borough, chair=self.chair,
+                                            user=user, agenda=agenda)
+        store.audit("ttcg.create", "ttcg_meeting", self.meeting_id,
+                    {"held_on": held.isoformat(), "agenda_items": len(agenda)}, user=user, why=self.why)
+        return Changed("tasking", (self.meeting_id,), {"meeting": self.meeting_id})
+
+    def revert(self, store: Store) -> Changed:
+        db.delete_meeting(store, self.meeting_id)
+        return Changed("tasking", (self.meeting_id,), {"meeting": self.meeting_id})
+
+
+class RefreshAgenda(Command):
+    """Rebuild a meeting's agenda from the current picture (undo restores the old one)."""
+
+    description = "Refresh TTCG agenda"
+
+    def __init__(self, meeting_id: int, why: str | None = None, user: str | None = None):
+        super().__init__(why, user)
+        self.meeting_id = meeting_id
+        self._old: list | None = None
+
+    def apply(self, store: Store) -> Changed:
+        meeting = require_meeting(store, self.meeting_id)
+        self._old = meeting["agenda"]
+        agenda = build_agenda(store, date.fromisoformat(meeting["held_on"]),
+                              date.fromisoformat(meeting["period_from"]),
+                              date.fromisoformat(meeting["period_to"]), meeting["borough"])
+        db.save_agenda(store, self.meeting_id, agenda)
+        store.audit("ttcg.agenda", "ttcg_meeting", self.meeting_id, {"agenda_items": len(agenda)},
+                    user=self.user or current_user(), why=self.why)
+        return Changed("tasking", (self.meeting_id,), {"meeting": self.meeting_id})
+
+    def revert(self, store: Store) -> Changed:
+        db.save_agenda(store, self.meeting_id, self._old)
+        return Changed("tasking", (self.meeting_id,), {"meeting": self.meeting_id})
+
+
+class RecordDecision(Command):
+    """Record the TTCG's decision on one agenda item.
+
+    A PATP item goes through the PATP workflow (:class:`PatpTransition` ``decide``); any
+    other item (a series, a hotspot, a review) is written to the meeting's decision log.
+    """
+
+    description = "Record TTCG decision"
+
+    def __init__(self, meeting_id: int, item: int, decision: str, reasons: str,
+                 why: str | None = None, user: str | None = None):
+        super().__init__(why, user)
+        self.meeting_id, self.item, self.decision, self.reasons = meeting_id, item, decision, reasons
+        self._inner: PatpTransition | None = None
+        self._decision_id: int | None = None
+
+    def apply(self, store: Store) -> Changed:
+        meeting = require_meeting(store, self.meeting_id)
+        agenda = meeting["agenda"]
+        if not 1 <= self.item <= len(agenda):
+            raise ValueError(f"meeting {self.meeting_id} has agenda items 1 to {len(agenda)}, not {self.item}")
+        entry = agenda[self.item - 1]
+        if entry["kind"] == "patp":
+            self._inner = PatpTransition(entry["patp_id"], "decide", self.reasons, decision=self.decision,
+                                         why=self.why, user=self.user)
+            return self._inner.apply(store)
+        if self.decision not in MEETING_DECISIONS:
+            raise ValueError(f"the decision must be one of: {', '.join(MEETING_DECISIONS)}")
+        if not (self.reasons or "").strip():
+            raise ValueError("a TTCG decision needs its reasons")
+        user = self.user or current_user()
+        self._decision_id = db.add_decision(store, self.meeting_id, entry.get("patp_id"), entry["title"],
+                                            self.decision, self.reasons, user)
+        store.audit("ttcg.decide", "ttcg_meeting", self.meeting_id,
+                    {"item": entry["title"], "decision": self.decision, "reasons": self.reasons},
+                    user=user, why=self.why)
+        return Changed("tasking", (self.meeting_id,), {"meeting": self.meeting_id})
+
+    def revert(self, store: Store) -> Changed:
+        if self._inner is not None:
+            return self._inner.revert(store)
+        db.delete_decision(store, self._decision_id)
+        return Changed("tasking", (self.meeting_id,), {"meeting": self.meeting_id})
+
+
+class AddAction(Command):
+    """Record an action with owner, due date and status (for a meeting and/or a PATP)."""
+
+    description = "Add TTCG action"
+
+    def __init__(self, description_text: str, owner: str, due_date: str, *, meeting_id: int | None = None,
+                 patp_id: int | None = None, status: str = "open", why: str | None = None, user: str | None = None):
+        super().__init__(why, user)
+        if not description_text.strip() or not owner.strip():
+            raise ValueError("an action needs a description and an owner")
+        date.fromisoformat(due_date)
+        if status not in ACTION_STATUSES:
+            raise ValueError(f"action status must be one of: {', '.join(ACTION_STATUSES)}")
+        if meeting_id is None and patp_id is None:
+            raise ValueError("an action belongs to a meeting or a PATP (give --meeting or --patp)")
+        self.text, self.owner, self.due_date, self.status = description_text, owner, due_date, status
+        self.meeting_id, self.patp_id = meeting_id, patp_id
+        self.action_id: int | None = None
+
+    def apply(self, store: Store) -> Changed:
+        if self.meeting_id is not None:
+            require_meeting(store, self.meeting_id)
+        self.action_id = db.add_action(store, meeting_id=self.meeting_id, patp_id=self.patp_id,
+                                       description=self.text, owner=self.owner, due_date=self.due_date,
+                                       status=self.status)
+        store.audit("ttcg.action", "ttcg_action", self.action_id,
+                    {"description": self.text, "owner": self.owner, "due": self.due_date,
+                     "meeting_id": self.meeting_id, "patp_id": self.patp_id}, user=self.user or current_user(),
+                    why=self.why)
+        return Changed("tasking", (self.action_id,), {"action": self.action_id})
+
+    def revert(self, store: Store) -> Changed:
+        db.delete_action(store, self.action_id)
+        return Changed("tasking", (self.action_id,), {"action": self.action_id})
+
+
+class SetActionStatus(Command):
+    """Move an action to another status (open, in progress, done, cancelled)."""
+
+    description = "Update action"
+
+    def __init__(self, action_id: int, status: str, why: str | None = None, user: str | None = None):
+        super().__init__(why, user)
+        if status not in ACTION_STATUSES:
+            raise ValueError(f"action status must be one of: {', '.join(ACTION_STATUSES)}")
+        self.action_id, self.status = action_id, status
+        self._old: str | None = None
+
+    def apply(self, store: Store) -> Changed:
+        self._old = db.set_action_status(store, self.action_id, self.status)
+        store.audit("ttcg.action.status", "ttcg_action", self.action_id, {"from": self._old, "to": self.status},
+                    user=self.user or current_user(), why=self.why)
+        return Changed("tasking", (self.action_id,), {"action": self.action_id})
+
+    def revert(self, store: Store) -> Changed:
+        db.set_action_status(store, self.action_id, self._old)
+        return Changed("tasking", (self.action_id,), {"action": self.action_id})
+
+
+def require_meeting(store: Store, meeting_id: int) -> dict:
+    """A meeting with its agenda, decisions and actions; ValueError if there is none."""
+    meeting = db.load_meeting(store, int(meeting_id))
+    if meeting is None:
+        raise ValueError(f"no TTCG meeting with id {meeting_id} (see `workbench meeting list`)")
+    return meeting
+
+
+def overdue_actions(actions: list[dict], today: date | None = None) -> list[dict]:
+    """The open or in-progress actions whose due date has passed."""
+    day = (today or date.today()).isoformat()
+    return [a for a in actions if a["status"] in ("open", "in progress") and a["due_date"] < day]

@@ -1,0 +1,161 @@
+"""Draft a PATP from a problem: every section pre-filled from the analysis, all editable.
+
+:func:`build_patp` takes a neutral :class:`~workbench.tasking.patp.Problem` (offence ids,
+optional area) and fills the problem summary (counts, dates, trend), the map (the area
+and offences), the comparative case analysis, the near-repeat table, the relevant
+graded intelligence (only what its handling code lets the borough share) and suggested
+tactics under Prevent / Intelligence / Enforcement / Reassurance. An evidence source
+this installation does not provide is named in ``supporting_analysis["notes"]`` rather
+than filled with anything invented.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+import pandas as pd
+
+from workbench.domain.categories import GROUPS, LABELS, SEXUAL
+from workbench.paths import current_user
+from workbench.store import Store
+from workbench.store.offences import OffenceFilter, load_frame, load_offender_links
+from workbench.tasking import evidence
+from workbench.tasking.patp import Patp, Problem
+from workbench.tasking.tactics import suggest_tactics
+
+#: Weeks compared for the short-term trend ("last 4 weeks against the 4 before").
+TREND_WEEKS = 4
+
+
+def summarise(frame: pd.DataFrame) -> dict:
+    """Counts, dates, monthly series, weekday/hour peaks and trend of a set of offences."""
+    if frame.empty:
+        return {"offences": 0, "counts": {}, "monthly": {}, "trend": {"direction": "none"}}
+    when = frame["committed_from"]
+    end = when.max().normalize() + pd.Timedelta(days=1)
+    recent = int((when >= end - pd.Timedelta(weeks=TREND_WEEKS)).sum())
+    before = int(((when >= end - pd.Timedelta(weeks=2 * TREND_WEEKS))
+                  & (when < end - pd.Timedelta(weeks=TREND_WEEKS))).sum())
+    if recent > before * 1.2 and recent - before >= 2:
+        direction = "rising"
+    elif recent < before * 0.8 and before - recent >= 2:
+        direction = "falling"
+    else:
+        direction = "stable"
+    monthly = when.dt.strftime("%Y-%m").value_counts().sort_index()
+    return {
+        "offences": int(len(frame)),
+        "counts": {k: int(v) for k, v in frame["category"].value_counts().items()},
+        "date_from": when.min().date().isoformat(),
+        "date_to": when.max().date().isoformat(),
+        "monthly": {k: int(v) for k, v in monthly.items()},
+        "peak_day": when.dt.day_name().mode().iloc[0],
+        "peak_hours": _peak_hours(when),
+        "solved": int((frame["status"] == "solved").sum()),
+        "boroughs": {k: int(v) for k, v in frame["borough"].dropna().value_counts().items()},
+        "wards": {k: int(v) for k, v in frame["ward"].dropna().value_counts().head(5).items()},
+        "trend": {"direction": direction, "weeks": TREND_WEEKS, "recent": recent, "before": before},
+    }
+
+
+def _peak_hours(when: pd.Series) -> str:
+    """The busiest four-hour block of the day, e.g. ``18:00-22:00``."""
+    hours = Counter(when.dt.hour)
+    start = max(range(24), key=lambda h: sum(hours.get((h + k) % 24, 0) for k in range(4)))
+    return f"{start:02d}:00-{(start + 4) % 24:02d}:00"
+
+
+def summary_text(problem: Problem, stats: dict, offenders: list[str]) -> str:
+    """The problem summary paragraph, in words an analyst would write."""
+    if not stats["offences"]:
+        return f"{problem.title}: no offences recorded."
+    counts = ", ".join(f"{n} {LABELS.get(c, c).lower()}" for c, n in stats["counts"].items())
+    where = ", ".join(stats["boroughs"]) or "an area outside the loaded boundaries"
+    wards = f" (mainly {', '.join(list(stats['wards'])[:3])})" if stats["wards"] else ""
+    trend = stats["trend"]
+    lines = [
+        f"{stats['offences']} offences ({counts}) between {_day(stats['date_from'])} and "
+        f"{_day(stats['date_to'])} in {where}{wards}.",
+        f"The trend is {trend['direction']}: {trend['recent']} offences in the last {trend['weeks']} weeks "
+        f"against {trend['before']} in the {trend['weeks']} weeks before.",
+        f"Offences peak on {stats['peak_day']}s between {stats['peak_hours']}.",
+        f"{stats['solved']} of {stats['offences']} are solved"
+        + (f"; known offenders: {', '.join(offenders[:5])}." if offenders else "; no offender is known."),
+    ]
+    return " ".join(lines)
+
+
+def _day(iso: str) -> str:
+    d = date.fromisoformat(iso)
+    return f"{d.day} {d:%B %Y}"
+
+
+def build_patp(store: Store, problem: Problem, *, author: str | None = None, today: date | None = None) -> Patp:
+    """A draft PATP for ``problem`` with every section pre-filled (not yet stored)."""
+    today = today or date.today()
+    frame = load_frame(store, OffenceFilter(ids=problem.offence_ids),
+                       columns=("offence_ref", "category", "committed_from", "easting", "northing",
+                                "borough", "ward", "status", "location_type"))
+    stats = summarise(frame)
+    links = load_offender_links(store, problem.offence_ids)
+    offenders = sorted(set(links["offender_key"])) if not links.empty else []
+    notes: list[str] = []
+    analysis = {
+        "offence_ids": list(problem.offence_ids),
+        "area_wkt": problem.area.wkt if problem.area is not None else None,
+        "summary": stats,
+        "offenders": offenders,
+        "cca": evidence.collect(notes, evidence.cca_matrix, store, problem.offence_ids),
+        "near_repeat": evidence.collect(notes, evidence.near_repeat_table, store, problem.offence_ids),
+        "notes": notes,
+    }
+    intel = evidence.collect(notes, evidence.graded_intelligence, store, problem, offenders) or []
+    boroughs = list(stats.get("boroughs", {}))
+    categories = list(stats.get("counts", {}))
+    return Patp(
+        reference="",
+        title=problem.title,
+        author=author or current_user(),
+        date=today.isoformat(),
+        borough=boroughs[0] if boroughs else None,
+        priority=_priority(categories),
+        nim_level=2 if len(boroughs) > 1 else 1,
+        problem_type=problem.problem_type,
+        problem_summary=summary_text(problem, stats, offenders),
+        supporting_analysis=analysis,
+        graded_intelligence=intel,
+        threat_harm_risk=_threat_harm_risk(categories, stats),
+        tactics=suggest_tactics(problem.problem_type, categories, stats, offenders),
+        objectives=(f"Reduce {_priority(categories).lower()} offences in the tasked area and identify, "
+                    "arrest and charge those responsible."),
+        success_measures=("Fewer offences in the tasked area in the eight weeks after tasking than in the "
+                          "eight weeks before, against the trend in a comparison area, with no displacement "
+                          "into the surrounding 500 m (weighted displacement quotient not below 0)."),
+        community_impact="",
+        review_date=(today + timedelta(weeks=6)).isoformat(),
+        source_kind=problem.source_kind,
+        source_ref=problem.source_ref,
+        subjects=list(problem.subjects) or offenders[:10],
+    )
+
+
+def _priority(categories: list[str]) -> str:
+    """The control-strategy priority the offences fall under (their main crime group)."""
+    for category in categories:
+        for group, members in GROUPS.items():
+            if category in members:
+                return "Serious sexual offences" if group == "sexual" else LABELS.get(group, group.capitalize())
+    return LABELS.get(categories[0], "Volume crime") if categories else "Volume crime"
+
+
+def _threat_harm_risk(categories: list[str], stats: dict) -> str:
+    """A first draft of the threat, harm and risk paragraph for the analyst to finish."""
+    harm = "high" if any(c in SEXUAL or c.startswith("robbery") or c == "violence-with-injury"
+                         for c in categories) else "medium"
+    threat = {"rising": "increasing", "falling": "reducing", "stable": "continuing"}.get(
+        stats["trend"]["direction"], "unknown")
+    return (f"Threat: {threat} ({stats['trend']['recent']} offences in the last {stats['trend']['weeks']} weeks). "
+            f"Harm: {harm}. Risk: further offences in and near the tasked area are likely while the "
+            "offending continues unchecked.")
+

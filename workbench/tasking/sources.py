@@ -1,0 +1,136 @@
+"""Adapters that turn a series, a hotspot, a person or a saved search into a neutral
+:class:`~workbench.tasking.patp.Problem`, and that fetch the other analysis modules'
+evidence (CCA, near-repeat table, graded intelligence, hotspots) for a PATP.
+
+Each adapter calls the owning package's public API. Where that package is not part of
+this installation the adapter raises :class:`NotAvailable` naming what is missing, so a
+PATP never carries invented evidence.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date
+from types import ModuleType
+
+import numpy as np
+import shapely
+
+from workbench.store import Store
+from workbench.store.offences import OffenceFilter, fetch_rows, load_offender_links, query_ids
+from workbench.tasking.patp import Problem
+
+#: Buffer (metres) round the offences of a series or person to make its tasked area.
+AREA_BUFFER_M = 200.0
+
+
+class NotAvailable(ValueError):
+    """An evidence source or problem source that this installation does not provide."""
+
+
+def _module(name: str, what: str) -> ModuleType:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        raise NotAvailable(f"{what} is not available in this installation ({name} is missing)") from None
+
+
+def offences_area(store: Store, offence_ids, buffer_m: float = AREA_BUFFER_M) -> shapely.Geometry | None:
+    """The convex hull of the offences buffered by ``buffer_m`` (None for no offences)."""
+    rows = fetch_rows(store, list(offence_ids), ("easting", "northing"))
+    if not rows:
+        return None
+    points = shapely.multipoints(np.array(list(rows.values()), dtype=float))
+    return shapely.convex_hull(points).buffer(buffer_m)
+
+
+# -- problem sources --------------------------------------------------------------
+
+def list_series(store: Store) -> list[Problem]:
+    """Every known series: the analyst's series from the linkage store when present,
+    and the series the force already linked (``series_ref`` in the offence records)."""
+    out = _linkage_series(store)
+    known = {p.source_ref for p in out}
+    for ref, ids in _force_series(store).items():
+        if ref not in known:
+            out.append(Problem(f"Series {ref}", tuple(ids), source_kind="series", source_ref=ref))
+    return out
+
+
+def problem_from_series(store: Store, series_id: str) -> Problem:
+    """The problem of one series (linkage series id or force series reference)."""
+    for problem in list_series(store):
+        if str(problem.source_ref) == str(series_id):
+            problem.area = offences_area(store, problem.offence_ids)
+            return problem
+    raise ValueError(f"no series {series_id!r} (see `workbench link series` or the offences' series references)")
+
+
+def problem_from_person(store: Store, person: str) -> Problem:
+    """The problem of one offender: the offences they are linked to."""
+    links = load_offender_links(store)
+    ids = tuple(sorted(int(i) for i in links.loc[links["offender_key"] == person, "offence_id"].unique()))
+    if not ids:
+        raise ValueError(f"no offences are linked to person {person!r}")
+    return Problem(f"Offending by {person}", ids, offences_area(store, ids), source_kind="person",
+                   source_ref=person, problem_type="offender", subjects=(person,))
+
+
+def problem_from_search(store: Store, name: str) -> Problem:
+    """The problem of a saved offences search: what it matches now."""
+    scan_store = _module("workbench.store.scan", "saved searches")
+    searches = _module("workbench.scan.searches", "saved searches")
+    search = scan_store.require_search(store, name)
+    if search.kind != "offences":
+        raise ValueError(f"saved search {name!r} finds intelligence, not offences; a PATP needs offences")
+    ids = tuple(int(i) for i in query_ids(store, searches.offence_filter(search.filter), order_by="id"))
+    if not ids:
+        raise ValueError(f"saved search {name!r} matches no offences now")
+    return Problem(f"Saved search: {search.name}", ids, offences_area(store, ids), source_kind="search",
+                   source_ref=search.name, problem_type="vulnerable location or victim")
+
+
+def problem_from_hotspot(store: Store, polygon: shapely.Geometry, *, date_from: str, date_to: str,
+                         categories=None, title: str | None = None, ref: str | None = None) -> Problem:
+    """The problem of a hotspot polygon (BNG): the offences inside it in the period."""
+    minx, miny, maxx, maxy = polygon.bounds
+    flt = OffenceFilter(categories=categories, date_from=date_from, date_to=date_to, bbox=(minx, miny, maxx, maxy))
+    ids = query_ids(store, flt, order_by="id")
+    rows = fetch_rows(store, ids.tolist(), ("easting", "northing"))
+    inside = [i for i, (x, y) in rows.items() if polygon.covers(shapely.Point(x, y))]
+    if not inside:
+        raise ValueError("no offences fall inside this hotspot in the period")
+    return Problem(title or f"Hotspot {ref or ''}".strip(), tuple(sorted(inside)), polygon,
+                   source_kind="hotspot", source_ref=ref, problem_type="hotspot")
+
+
+def _force_series(store: Store) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for oid, ref in store.conn.execute(
+            "SELECT id, series_ref FROM offences WHERE series_ref IS NOT NULL AND series_ref != '' ORDER BY id"):
+        out.setdefault(ref, []).append(oid)
+    return out
+
+
+def _linkage_series(store: Store) -> list[Problem]:
+    try:
+        linkage = importlib.import_module("workbench.store.linkage")
+    except ImportError:
+        return []
+    lister = getattr(linkage, "list_series", None)
+    if lister is None:
+        return []
+    out = []
+    for series in lister(store):
+        ids = tuple(int(i) for i in series["offence_ids"])
+        out.append(Problem(series.get("title") or f"Series {series['id']}", ids, source_kind="series",
+                           source_ref=str(series["id"])))
+    return out
+
+
+# -- evidence sources -------------------------------------------------------------
+
+def hotspots_for_period(store: Store, period_from: date, period_to: date, borough: str | None) -> list[dict]:
+    """Hotspots of the period for the tactical assessment (from the geo package)."""
+    _module("workbench.geo.hotspots", "hotspot analysis")
+    raise NotAvailable("hotspot analysis is not available in this installation")

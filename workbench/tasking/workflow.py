@@ -1,0 +1,151 @@
+"""The PATP workflow: draft -> submitted for QA -> returned with comments | approved by a
+Higher Analyst -> on a TTCG agenda -> accepted / rejected / deferred (with reasons).
+
+Each transition is an undoable :class:`PatpTransition` command: it refuses a move the
+workflow does not allow with a message saying why and what is allowed, records who,
+when and the comment in ``patp_transitions`` and in the audit log, and undo puts the
+PATP (and any decision or agenda entry it made) back exactly as it was.
+"""
+
+from __future__ import annotations
+
+from workbench.app.commands import Command
+from workbench.app.events import Changed
+from workbench.paths import current_user
+from workbench.store import Store
+from workbench.store import tasking as db
+from workbench.store.db import now_iso
+from workbench.tasking.editing import load_patp, save_patp
+from workbench.tasking.patp import DECISIONS, Patp
+
+STATUS_LABELS = {
+    "draft": "draft",
+    "submitted": "submitted for QA",
+    "returned": "returned with comments",
+    "approved": "approved by a Higher Analyst",
+    "scheduled": "on a TTCG agenda",
+    "accepted": "accepted by the TTCG",
+    "rejected": "rejected by the TTCG",
+    "deferred": "deferred by the TTCG",
+}
+
+#: action -> (statuses it may start from, resulting status; None = the decision taken)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "submit": (("draft", "returned"), "submitted"),
+    "return": (("submitted",), "returned"),
+    "approve": (("submitted",), "approved"),
+    "schedule": (("approved", "deferred"), "scheduled"),
+    "decide": (("scheduled",), None),
+}
+
+
+class WorkflowError(ValueError):
+    """A transition the workflow does not allow; the message says why."""
+
+
+def allowed_actions(status: str) -> list[str]:
+    """The actions possible from ``status`` (for menus and error messages)."""
+    return [action for action, (sources, _) in TRANSITIONS.items() if status in sources]
+
+
+def check_transition(patp: Patp, action: str, *, user: str, comment: str | None = None,
+                     decision: str | None = None, meeting_id: int | None = None) -> str:
+    """The status ``action`` leads to, or :class:`WorkflowError` saying why it may not."""
+    if action not in TRANSITIONS:
+        raise WorkflowError(f"unknown action {action!r}; one of: {', '.join(TRANSITIONS)}")
+    sources, target = TRANSITIONS[action]
+    if patp.status not in sources:
+        possible = allowed_actions(patp.status)
+        raise WorkflowError(
+            f"cannot {action} PATP {patp.reference}: it is {STATUS_LABELS.get(patp.status, patp.status)}; "
+            f"only a PATP that is {' or '.join(STATUS_LABELS[s] for s in sources)} can be. "
+            + (f"Possible now: {', '.join(possible)}." if possible else "Its workflow is complete."))
+    if action == "submit":
+        missing = patp.missing_for_submission()
+        if missing:
+            raise WorkflowError(f"cannot submit PATP {patp.reference}: fill in {', '.join(missing)}")
+    if action == "return" and not (comment or "").strip():
+        raise WorkflowError("returning a PATP needs comments saying what to change")
+    if action == "approve" and user == patp.author:
+        raise WorkflowError(f"{user} wrote PATP {patp.reference}; a different (Higher) Analyst must "
+                            "quality-assure and approve it")
+    if action == "schedule" and meeting_id is None:
+        raise WorkflowError("scheduling a PATP needs the TTCG meeting to put it on (--meeting ID)")
+    if action == "decide":
+        if decision not in DECISIONS:
+            raise WorkflowError(f"the TTCG decision must be one of: {', '.join(DECISIONS)}")
+        if not (comment or "").strip():
+            raise WorkflowError("a TTCG decision needs its reasons")
+        return decision
+    return target
+
+
+class PatpTransition(Command):
+    """Move a PATP one step along its workflow (undoable, audited both ways)."""
+
+    def __init__(self, key: str | int, action: str, comment: str | None = None, *,
+                 decision: str | None = None, meeting_id: int | None = None,
+                 why: str | None = None, user: str | None = None):
+        super().__init__(why, user)
+        self.key = key
+        self.action = action
+        self.comment = comment
+        self.decision = decision
+        self.meeting_id = meeting_id
+        self.description = f"{action.capitalize()} PATP"
+        self._before: dict | None = None
+        self._id: int | None = None
+        self._made: dict[str, int] = {}
+
+    def apply(self, store: Store) -> Changed:
+        user = self.user or current_user()
+        patp = load_patp(store, self.key)
+        meeting_id = self.meeting_id if self.action == "schedule" else patp.meeting_id
+        target = check_transition(patp, self.action, user=user, comment=self.comment,
+                                  decision=self.decision, meeting_id=meeting_id)
+        self._id, self._before = patp.id, patp.to_body()
+        self._made = {}
+        stamp = now_iso()
+        if self.action == "approve":
+            patp.qa = {"by": user, "at": stamp, "comment": self.comment or ""}
+        elif self.action == "return":
+            patp.qa = {}
+        elif self.action == "schedule":
+            self._schedule(store, patp, meeting_id)
+        elif self.action == "decide":
+            patp.decision = {"decision": target, "reasons": self.comment, "by": user, "at": stamp,
+                             "meeting_id": patp.meeting_id}
+            if patp.meeting_id is not None:
+                self._made["decision"] = db.add_decision(store, patp.meeting_id, patp.id, patp.reference,
+                                                         target, self.comment, user)
+        from_status, patp.status = patp.status, target
+        save_patp(store, patp)
+        self._made["transition"] = db.add_transition(store, patp.id, self.action, from_status, target,
+                                                     user, self.comment)
+        store.audit(f"patp.{self.action}", "patp", patp.id,
+                    {"reference": patp.reference, "from": from_status, "to": target,
+                     "comment": self.comment, "meeting_id": patp.meeting_id}, user=user, why=self.why)
+        return Changed("tasking", (patp.id,), {"status": target})
+
+    def _schedule(self, store: Store, patp: Patp, meeting_id: int) -> None:
+        meeting = db.load_meeting(store, meeting_id)
+        if meeting is None:
+            raise WorkflowError(f"no TTCG meeting with id {meeting_id}")
+        self._made["agenda"] = meeting_id
+        self._agenda_before = meeting["agenda"]
+        agenda = [item for item in meeting["agenda"] if item.get("patp_id") != patp.id]
+        agenda.append({"kind": "patp", "patp_id": patp.id, "ref": patp.reference,
+                       "title": f"PATP {patp.reference}: {patp.title}", "detail": patp.problem_summary[:300]})
+        db.save_agenda(store, meeting_id, agenda)
+        patp.meeting_id = meeting_id
+
+    def revert(self, store: Store) -> Changed:
+        db.save_patp_body(store, self._id, self._before)
+        db.delete_transition(store, self._made["transition"])
+        if "decision" in self._made:
+            db.delete_decision(store, self._made["decision"])
+        if "agenda" in self._made:
+            db.save_agenda(store, self._made["agenda"], self._agenda_before)
+        store.audit(f"patp.{self.action}.undo", "patp", self._id,
+                    {"restored_status": self._before["status"]}, user=self.user or current_user(), why=self.why)
+        return Changed("tasking", (self._id,), {"status": self._before["status"]})
