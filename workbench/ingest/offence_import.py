@@ -10,7 +10,7 @@ chunk size whatever the file size.
 from __future__ import annotations
 
 import hashlib
-import math
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, Sequence
@@ -24,9 +24,11 @@ from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.store import Store
 from workbench.store.batches import Reject, add_rejects, finish_batch, start_batch
 from workbench.store.boundaries import AreaLocator
-from workbench.store.offences import OffenceRecord, OffenceWriter
+from workbench.store.offences import OffenceChunk, OffenceWriter, deferred_indexes
 
 CHUNK_ROWS = 20000
+BULK_BYTES = 20_000_000        # inputs larger than this (and than the store) load in bulk mode
+BYTES_PER_ROW = 60             # a conservative size of one offence row, compressed
 REPORTED_REJECTS = 1000
 
 
@@ -57,8 +59,8 @@ class RowParser(Protocol):
     def start_member(self, label: str, header: list[str]) -> None:
         """Check a member's header; raise ImportFailed if it is not this format."""
 
-    def parse(self, line: int, row: list[str]) -> OffenceRecord | Reject:
-        """Turn one row into a record (coordinates may be NaN in one system) or a reject."""
+    def parse_chunk(self, lines: list[int], rows: list[list[str]]) -> tuple[OffenceChunk, list[Reject]]:
+        """Turn rows into clean offences (coordinates may be NaN in one system) and rejects."""
 
 
 def raw_row(header: list[str], row: list[str]) -> dict:
@@ -69,28 +71,27 @@ def raw_row(header: list[str], row: list[str]) -> dict:
     return out
 
 
-def fill_coordinates(records: Sequence[OffenceRecord]) -> None:
-    """Give every record both BNG and WGS84 coordinates (vectorised per chunk)."""
-    need_bng = [r for r in records if math.isnan(r.easting)]
-    if need_bng:
-        e, n = to_bng([r.longitude for r in need_bng], [r.latitude for r in need_bng])
-        for rec, ee, nn in zip(need_bng, e, n):
-            rec.easting, rec.northing = round(float(ee), 1), round(float(nn), 1)
-    need_wgs = [r for r in records if math.isnan(r.longitude)]
-    if need_wgs:
-        lon, lat = to_wgs84([r.easting for r in need_wgs], [r.northing for r in need_wgs])
-        for rec, x, y in zip(need_wgs, lon, lat):
-            rec.longitude, rec.latitude = round(float(x), 6), round(float(y), 6)
-
-
-def assign_chunk_areas(locator: AreaLocator, records: Sequence[OffenceRecord]) -> None:
-    """Borough and ward from the loaded boundaries for records that did not give them."""
-    todo = [r for r in records if not (r.borough or r.ward)]
-    if not todo or locator.empty:
-        return
-    boroughs, wards = locator.locate(np.array([r.easting for r in todo]), np.array([r.northing for r in todo]))
-    for rec, b, w in zip(todo, boroughs, wards):
-        rec.borough, rec.ward = b, w
+def complete_chunk(chunk: OffenceChunk, locator: AreaLocator) -> None:
+    """Fill the missing coordinate system and the borough/ward of a chunk (vectorised)."""
+    cols = chunk.columns
+    east, north = np.array(cols["easting"], dtype=float), np.array(cols["northing"], dtype=float)
+    lon, lat = np.array(cols["longitude"], dtype=float), np.array(cols["latitude"], dtype=float)
+    need = np.isnan(east)
+    if need.any():
+        e, n = to_bng(lon[need], lat[need])
+        east[need], north[need] = np.round(e, 1), np.round(n, 1)
+    need = np.isnan(lon)
+    if need.any():
+        x, y = to_wgs84(east[need], north[need])
+        lon[need], lat[need] = np.round(x, 6), np.round(y, 6)
+    cols["easting"], cols["northing"], cols["longitude"], cols["latitude"] = east, north, lon, lat
+    todo = np.array([not (b or w) for b, w in zip(cols["borough"], cols["ward"])], dtype=bool)
+    cols["area_given"] = (~todo).astype(np.int64).tolist()
+    if todo.any() and not locator.empty:
+        rows = np.flatnonzero(todo)
+        boroughs, wards = locator.locate(east[rows], north[rows])
+        for j, i in enumerate(rows.tolist()):
+            cols["borough"][i], cols["ward"][i] = boroughs[j], wards[j]
 
 
 def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser, source: str, *,
@@ -112,40 +113,40 @@ def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser, sou
     rows_read = rejected = 0
     kept: list[Reject] = []
 
-    with store.atomic():
+    with store.atomic(), ExitStack() as bulk:
         batch = start_batch(store, parser.kind, source, ", ".join(p.name for p in paths), combined_hash)
         writer = OffenceWriter(store, batch)
+        stored = store.conn.execute("SELECT count(*) FROM offences").fetchone()[0]
+        if tracker.total > BULK_BYTES and tracker.total / BYTES_PER_ROW > stored:
+            bulk.enter_context(deferred_indexes(store))
 
-        def flush(records: list[OffenceRecord], rejects: list[Reject]) -> None:
-            fill_coordinates(records)
-            assign_chunk_areas(locator, records)
-            writer.write(records)
+        def flush(lines: list[int], rows: list[list[str]]) -> None:
+            nonlocal rejected
+            chunk, rejects = parser.parse_chunk(lines, rows)
+            complete_chunk(chunk, locator)
+            writer.write(chunk)
             add_rejects(store, batch, rejects)
+            rejected += len(rejects)
+            kept.extend(rejects[:max(0, REPORTED_REJECTS - len(kept))])
 
         for member in all_members:
             reader = CsvReader(member)
             parser.start_member(member.label, reader.header)
-            records: list[OffenceRecord] = []
-            rejects: list[Reject] = []
+            lines: list[int] = []
+            rows: list[list[str]] = []
             for line, row in reader.rows():
-                rows_read += 1
-                if not any(cell.strip() for cell in row):
-                    rows_read -= 1       # blank lines are not rows
-                    continue
-                outcome = parser.parse(line, row)
-                if isinstance(outcome, Reject):
-                    rejects.append(outcome)
-                    rejected += 1
-                    if len(kept) < REPORTED_REJECTS:
-                        kept.append(outcome)
-                else:
-                    records.append(outcome)
-                if len(records) + len(rejects) >= CHUNK_ROWS:
-                    flush(records, rejects)
-                    records, rejects = [], []
+                if not any(row):
+                    continue             # blank lines are not rows
+                lines.append(line)
+                rows.append(row)
+                if len(rows) >= CHUNK_ROWS:
+                    rows_read += len(rows)
+                    flush(lines, rows)
+                    lines, rows = [], []
                     control.report(tracker.fraction(member, reader.bytes_read),
                                    f"{member.label}: {rows_read:,} rows read")
-            flush(records, rejects)
+            rows_read += len(rows)
+            flush(lines, rows)
             tracker.finish(member)
             control.report(tracker.fraction(member, 0), f"{member.label}: done")
         finish_batch(store, batch, rows_read=rows_read, imported=writer.imported,

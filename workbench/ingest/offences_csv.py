@@ -11,6 +11,7 @@ Decisions the spec leaves to us (documented in the README):
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from pathlib import Path
@@ -24,7 +25,7 @@ from workbench.ingest.timeparse import BadDate, parse_when
 from workbench.jobs import CancelledFn, ProgressFn
 from workbench.store import Store
 from workbench.store.batches import Reject
-from workbench.store.offences import OffenceRecord
+from workbench.store.offences import OffenceChunk
 
 REQUIRED = ("offence_ref", "category", "committed_from")
 KNOWN = {"offence_ref", "category", "committed_from", "committed_to", "reported_at", "easting",
@@ -74,7 +75,8 @@ class CanonicalParser:
         self.extras = [(n, i) for n, i in self.index.items() if n not in KNOWN and n not in feature_cols]
         self.seen: dict[str, int] = {}
 
-    def parse(self, line: int, row: list[str]) -> OffenceRecord | Reject:
+    def parse(self, line: int, row: list[str]) -> tuple[dict, list, list[str]] | Reject:
+        """One row as (values, features, offender ids), or why it is rejected."""
         header = self.header
 
         def reject(column: str | None, reason: str) -> Reject:
@@ -138,13 +140,24 @@ class CanonicalParser:
                 features.append((kind, name, value))
         extra = {n: row[i].strip() for n, i in self.extras if row[i].strip()}
         self.seen[ref] = line
-        return OffenceRecord(
-            source=self.source, offence_ref=ref, category=category, committed_from=start,
-            committed_to=end, easting=easting, northing=northing, longitude=lon, latitude=lat,
-            reported_at=reported, location_desc=get("location_desc") or None,
-            location_type=get("location_type").lower() or None, borough=get("borough") or None,
-            ward=get("ward") or None, status=status, series_ref=get("series_ref") or None,
-            extra=extra or None, features=features, offenders=split_list(get("offender_ids")))
+        values = {
+            "source": self.source, "offence_ref": ref, "category": category, "committed_from": start,
+            "committed_to": end, "easting": easting, "northing": northing, "longitude": lon, "latitude": lat,
+            "reported_at": reported, "location_desc": get("location_desc") or None,
+            "location_type": get("location_type").lower() or None, "borough": get("borough") or None,
+            "ward": get("ward") or None, "status": status, "series_ref": get("series_ref") or None,
+            "extra": json.dumps(extra, ensure_ascii=False) if extra else None}
+        return values, features, split_list(get("offender_ids"))
+
+    def parse_chunk(self, lines: list[int], rows: list[list[str]]) -> tuple[OffenceChunk, list[Reject]]:
+        chunk, rejects = OffenceChunk(), []
+        for line, row in zip(lines, rows):
+            outcome = self.parse(line, row)
+            if isinstance(outcome, Reject):
+                rejects.append(outcome)
+            else:
+                chunk.append(*outcome)
+        return chunk, rejects
 
     @staticmethod
     def _location(get, reject):

@@ -7,7 +7,8 @@ pandas DataFrames for the analysis packages and id lists for lazy table models.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -26,41 +27,46 @@ OFFENCE_COLUMNS = (
 )
 
 
-def cell_key(easting: float, northing: float) -> int:
-    """The 1 km grid cell of a BNG point, as one indexed integer."""
-    return int(easting // CELL_SIZE) * 10000 + int(northing // CELL_SIZE)
+#: Columns an importer fills for each offence (``area_given`` is set by
+#: ``complete_chunk``; the writer derives the rest).
+INPUT_COLUMNS = (
+    "source", "offence_ref", "category", "committed_from", "committed_to", "reported_at",
+    "easting", "northing", "longitude", "latitude", "location_desc", "location_type",
+    "borough", "ward", "status", "series_ref", "extra", "area_given",
+)
 
 
-@dataclass
-class OffenceRecord:
-    """One clean offence ready to store (what importers and the generator produce)."""
+class OffenceChunk:
+    """A chunk of clean offences, column by column, ready to store.
 
-    source: str
-    offence_ref: str
-    category: str
-    committed_from: str
-    committed_to: str
-    easting: float
-    northing: float
-    longitude: float
-    latitude: float
-    reported_at: str | None = None
-    location_desc: str | None = None
-    location_type: str | None = None
-    borough: str | None = None
-    ward: str | None = None
-    status: str = "unsolved"
-    series_ref: str | None = None
-    extra: dict | None = None
-    features: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, name, value)
-    offenders: list[str] = field(default_factory=list)
+    Importers append rows (coordinates may be NaN in one of the two systems); the
+    writer fills the other system, areas and ids for the whole chunk at once.
+    ``features`` are ``(row, kind, name, value)`` and ``offenders`` ``(row, key)``,
+    where ``row`` is the offence's position in the chunk.
+    """
+
+    def __init__(self) -> None:
+        self.columns: dict[str, list] = {c: [] for c in INPUT_COLUMNS}
+        self.features: list[tuple[int, str, str, str]] = []
+        self.offenders: list[tuple[int, str]] = []
+
+    def __len__(self) -> int:
+        return len(self.columns["offence_ref"])
+
+    def append(self, values: dict, features=(), offenders=()) -> None:
+        """Add one offence: ``values`` maps input columns to values (missing = None)."""
+        row = len(self)
+        for name, column in self.columns.items():
+            column.append(values.get(name))
+        self.features.extend((row, kind, name, value) for kind, name, value in features)
+        self.offenders.extend((row, key) for key in offenders)
 
 
 class OffenceWriter:
-    """Appends offences to a store inside the caller's transaction.
+    """Appends offence chunks to a store inside the caller's transaction.
 
-    Re-imports are idempotent: an offence whose (source, offence_ref) is already stored
-    is counted as a duplicate and not written again.
+    Re-imports are idempotent: an offence whose (source, offence_ref) is already stored,
+    or repeated within the import, is counted as a duplicate and not written again.
     """
 
     def __init__(self, store: Store, batch_id: int):
@@ -83,46 +89,69 @@ class OffenceWriter:
                 (source, *part)))
         return found
 
-    def write(self, records: Sequence[OffenceRecord]) -> list[int]:
-        """Store ``records`` (skipping ones already stored); return the new ids."""
-        if not records:
-            return []
-        by_source: dict[str, list[str]] = {}
-        for rec in records:
-            by_source.setdefault(rec.source, []).append(rec.offence_ref)
-        known = {s: self.existing_refs(s, refs) for s, refs in by_source.items()}
-        rows, features, links, new_ids = [], [], [], []
-        for rec in records:
-            seen = known[rec.source]
-            if rec.offence_ref in seen:
-                self.duplicates += 1
-                continue
-            seen.add(rec.offence_ref)
-            oid = self._next_id
-            self._next_id += 1
-            new_ids.append(oid)
-            rows.append((
-                oid, rec.source, rec.offence_ref, rec.category, rec.committed_from,
-                rec.committed_to, rec.reported_at, rec.easting, rec.northing, rec.longitude,
-                rec.latitude, cell_key(rec.easting, rec.northing), rec.location_desc,
-                rec.location_type, rec.borough, rec.ward,
-                1 if (rec.borough or rec.ward) else 0, rec.status, rec.series_ref,
-                json.dumps(rec.extra, ensure_ascii=False) if rec.extra else None, self.batch_id,
-            ))
-            features.extend((oid, kind, name, value) for kind, name, value in rec.features)
-            links.extend((oid, self._offender_id(key)) for key in rec.offenders)
+    def _new_rows(self, chunk: OffenceChunk) -> np.ndarray:
+        """Positions of the chunk's offences not stored yet (first of any repeats)."""
+        sources, refs = chunk.columns["source"], chunk.columns["offence_ref"]
+        known: dict[str, set[str]] = {}
+        for source in set(sources):
+            known[source] = self.existing_refs(source, [r for s, r in zip(sources, refs) if s == source])
+        keep = []
+        for i, (source, ref) in enumerate(zip(sources, refs)):
+            seen = known[source]
+            if ref not in seen:
+                seen.add(ref)
+                keep.append(i)
+        return np.asarray(keep, dtype=np.int64)
+
+    def write(self, chunk: OffenceChunk) -> int:
+        """Store the chunk's new offences; return how many were new.
+
+        The chunk must be complete: both coordinate systems filled (see
+        ``workbench.ingest.offence_import.complete_chunk``). Chunks without features or
+        offenders (police.uk) take a faster path: SQLite itself skips the duplicates.
+        """
+        n = len(chunk)
+        if n == 0:
+            return 0
+        if chunk.features or chunk.offenders:
+            keep = self._new_rows(chunk)
+        else:
+            keep = np.arange(n)
+        if len(keep) == 0:
+            self.duplicates += n
+            return 0
+        cols = {name: [values[i] for i in keep] for name, values in chunk.columns.items()}
+        east, north = np.asarray(cols["easting"], dtype=float), np.asarray(cols["northing"], dtype=float)
+        lon, lat = np.asarray(cols["longitude"], dtype=float), np.asarray(cols["latitude"], dtype=float)
+        given = np.asarray(cols["area_given"], dtype=np.int64)
+        cell = (np.floor(east / CELL_SIZE).astype(np.int64) * 10000 + np.floor(north / CELL_SIZE).astype(np.int64))
+        ids = np.arange(self._next_id, self._next_id + len(keep), dtype=np.int64)
+        self._next_id += len(keep)
+        m = len(keep)
+        rows = zip(ids.tolist(), cols["source"], cols["offence_ref"], cols["category"], cols["committed_from"],
+                   cols["committed_to"], cols["reported_at"], east.tolist(), north.tolist(), lon.tolist(),
+                   lat.tolist(), cell.tolist(), cols["location_desc"], cols["location_type"], cols["borough"],
+                   cols["ward"], given.tolist(), cols["status"], cols["series_ref"], cols["extra"],
+                   [self.batch_id] * m)
         conn = self.store.conn
+        before = conn.total_changes
         conn.executemany(
-            f"INSERT INTO offences ({', '.join(OFFENCE_COLUMNS)}) VALUES ({','.join('?' * len(OFFENCE_COLUMNS))})",
-            rows)
-        if features:
-            conn.executemany("INSERT INTO offence_features VALUES (?,?,?,?)", features)
-        if links:
+            f"INSERT OR IGNORE INTO offences ({', '.join(OFFENCE_COLUMNS)}) "
+            f"VALUES ({','.join('?' * len(OFFENCE_COLUMNS))})", rows)
+        inserted = conn.total_changes - before
+        self.duplicates += n - inserted
+        new_id = np.full(n, -1, dtype=np.int64)
+        new_id[keep] = ids
+        if chunk.features:
+            conn.executemany("INSERT INTO offence_features VALUES (?,?,?,?)",
+                             [(int(new_id[r]), kind, name, value) for r, kind, name, value in chunk.features
+                              if new_id[r] >= 0])
+        if chunk.offenders:
             conn.executemany(
                 "INSERT OR IGNORE INTO offence_offenders (offence_id, offender_id, role) VALUES (?,?,'offender')",
-                links)
-        self.imported += len(rows)
-        return new_ids
+                [(int(new_id[r]), self._offender_id(key)) for r, key in chunk.offenders if new_id[r] >= 0])
+        self.imported += inserted
+        return inserted
 
     def _offender_id(self, key: str) -> int:
         if key not in self._offender_ids:
@@ -131,6 +160,25 @@ class OffenceWriter:
             self._offender_ids[key] = conn.execute(
                 "SELECT id FROM offenders WHERE offender_key = ?", (key,)).fetchone()[0]
         return self._offender_ids[key]
+
+
+@contextmanager
+def deferred_indexes(store: Store):
+    """Drop the offences table's secondary indexes for a bulk load and rebuild them after.
+
+    Building an index once over sorted data is much faster than updating it row by row,
+    which matters when an import is large compared with the store. Runs inside the
+    caller's transaction, so a rollback restores the indexes too. The uniqueness index
+    on (source, offence_ref) stays: de-duplication needs it.
+    """
+    saved = store.conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'offences' AND sql IS NOT NULL"
+    ).fetchall()
+    for name, _ in saved:
+        store.conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in saved:
+        store.conn.execute(sql)
 
 
 # -- reading ----------------------------------------------------------------------

@@ -1,0 +1,76 @@
+"""Stores open with WAL and foreign keys, upgrade from old versions and refuse newer ones."""
+
+import sqlite3
+
+import pytest
+
+from workbench.store import StoreError, open_store
+from workbench.store import migrations
+
+
+def test_new_store_is_at_latest_version_with_wal_and_foreign_keys(tmp_path):
+    store = open_store(tmp_path / "s.sqlite")
+    assert store.schema_version == migrations.latest_version()
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert {"offences", "offence_features", "offenders", "offence_offenders", "batches", "rejects",
+            "boundaries", "audit_log", "settings"} <= set(store.db.table_names())
+
+
+def test_version_1_store_upgrades_and_keeps_its_data(tmp_path):
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.upgrade(conn, path, upto=1)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    conn.execute("INSERT INTO batches (kind, source, file_name, file_hash, started_at, user) "
+                 "VALUES ('offences', 'force', 'a.csv', 'x', '2025-01-01', 'me')")
+    conn.execute("INSERT INTO offences (source, offence_ref, category, committed_from, committed_to, easting, "
+                 "northing, longitude, latitude, cell, batch_id) VALUES "
+                 "('force', 'B1', 'burglary', '2025-01-01T00:00:00', '2025-01-01T00:00:00', 1, 2, 3, 4, 0, 1)")
+    conn.close()
+
+    store = open_store(path)
+    assert store.schema_version == migrations.latest_version() > 1
+    assert store.conn.execute("SELECT offence_ref FROM offences").fetchall() == [("B1",)]
+    assert store.setting("security_marking") == "OFFICIAL-SENSITIVE"   # added by migration 2
+
+
+def test_store_from_a_newer_workbench_is_refused_untouched(tmp_path):
+    path = tmp_path / "new.sqlite"
+    open_store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {migrations.latest_version() + 5}")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="newer version of Workbench"):
+        open_store(path)
+
+
+def test_a_file_that_is_not_a_store_gets_a_clear_error(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_text("these are not the droids", encoding="utf-8")
+    with pytest.raises(StoreError, match="not a Workbench store"):
+        open_store(path)
+
+
+def test_atomic_rolls_back_everything_on_error(store):
+    with pytest.raises(RuntimeError):
+        with store.atomic():
+            store.audit("test", "thing", 1)
+            with store.atomic():
+                store.audit("nested", "thing", 2)
+            raise RuntimeError("boom")
+    assert store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
+
+
+def test_audit_records_who_when_what_and_why(store):
+    store.audit("link.confirm", "link", "1-2", {"score": 0.9}, why="same MO")
+    row = store.conn.execute("SELECT user, action, object_type, object_id, detail, at FROM audit_log").fetchone()
+    assert row[:4] == ("test.analyst", "link.confirm", "link", "1-2")
+    assert '"why": "same MO"' in row[4] and row[5].startswith("20")
+
+
+def test_settings_change_is_audited(store):
+    store.set_setting("security_marking", "OFFICIAL")
+    assert store.setting("security_marking") == "OFFICIAL"
+    assert store.conn.execute("SELECT action FROM audit_log").fetchall() == [("setting.change",)]

@@ -1,0 +1,72 @@
+"""The bundled demo store: real police.uk crime for Camden and Islington (2017) plus a
+year of synthetic force records with planted series and graded intelligence.
+
+It is built on first use into a temporary file and moved into place only when
+complete, so an interrupted build never leaves a half-made demo store behind.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from workbench.ingest.boundaries import import_boundaries
+from workbench.ingest.police_uk import import_police_uk
+from workbench.jobs import CancelledFn, JobControl, ProgressFn
+from workbench.paths import data_path, demo_store_path
+from workbench.store import open_store
+from workbench.store.offences import stats
+
+DEMO_BOROUGHS = ("Camden", "Islington")
+DEMO_SEED = 2026
+DEMO_OFFENCES = 8000
+
+
+def demo_sources() -> dict[str, Path]:
+    """The bundled files the demo is built from."""
+    return {"boundaries": data_path("boundaries", "london.gpkg"),
+            "police_uk": data_path("police-uk", "camden-islington-2017-street.csv.gz")}
+
+
+def build_demo_store(path: Path, *, progress: ProgressFn | None = None,
+                     cancelled: CancelledFn | None = None) -> dict:
+    """Build the demo store at ``path`` (replacing nothing that exists); return its stats."""
+    from workbench.synth import generate, write_to_store
+
+    control = JobControl(progress, cancelled)
+    sources = demo_sources()
+    for name, source in sources.items():
+        if not source.exists():
+            raise FileNotFoundError(f"the bundled demo file {source} is missing; reinstall Workbench")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".building")
+    for leftover in path.parent.glob(partial.name + "*"):
+        leftover.unlink()
+    store = open_store(partial)
+    try:
+        control.report(0.0, "importing borough and ward boundaries")
+        import_boundaries(store, sources["boundaries"], layer="boroughs", level="borough")
+        import_boundaries(store, sources["boundaries"], layer="wards", level="ward")
+        import_police_uk(store, sources["police_uk"], progress=control.sub(0.1, 0.45).report,
+                         cancelled=cancelled)
+        control.report(0.45, "generating a year of synthetic force records")
+        data = generate(seed=DEMO_SEED, offences=DEMO_OFFENCES, boroughs=DEMO_BOROUGHS)
+        write_to_store(store, data, progress=control.sub(0.5, 1.0).report, cancelled=cancelled)
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        result = stats(store)
+    finally:
+        store.close()
+    os.replace(partial, path)
+    for leftover in path.parent.glob(partial.name + "*"):
+        leftover.unlink()
+    return result
+
+
+def ensure_demo_store(path: Path | None = None, *, progress: ProgressFn | None = None,
+                      cancelled: CancelledFn | None = None) -> tuple[Path, bool]:
+    """The demo store's path, building it first if needed; (path, was_built)."""
+    path = Path(path) if path else demo_store_path()
+    if path.exists():
+        return path, False
+    build_demo_store(path, progress=progress, cancelled=cancelled)
+    return path, True

@@ -1,0 +1,76 @@
+"""``workbench demo`` and ``workbench gui``: open the desktop application."""
+
+from __future__ import annotations
+
+from workbench.app.demo import ensure_demo_store
+from workbench.cli.common import CliError, Context
+from workbench.paths import default_store_path
+from workbench.store import open_store
+from workbench.store.offences import stats
+
+ORDER = 90
+
+
+def register(subparsers, parent) -> None:
+    p = subparsers.add_parser("demo", parents=[parent], help="open the app on the bundled demo store",
+                              description="Open Workbench on the bundled demo store (real police.uk crime "
+                                          "for Camden and Islington plus a year of synthetic force records), "
+                                          "building it on first run. With --db, build/open the demo store there.")
+    p.add_argument("--headless", action="store_true",
+                   help="build the demo store and print what it holds instead of opening a window")
+    p.add_argument("--rebuild", action="store_true", help="build the demo store again from scratch")
+    p.set_defaults(handler=_demo, text=_demo_text, help_parser=p)
+
+    p = subparsers.add_parser("gui", parents=[parent], help="open the app",
+                              description="Open Workbench on a store (default: your user store).")
+    p.set_defaults(handler=_gui, help_parser=p)
+
+
+def _demo(args, ctx: Context) -> dict:
+    from workbench.paths import demo_store_path
+
+    path = ctx.db_path if getattr(args, "db", None) else demo_store_path()
+    if args.rebuild and path.exists():
+        for suffix in ("", "-wal", "-shm"):
+            target = path.with_name(path.name + suffix)
+            if target.exists():
+                target.unlink()
+    if not path.exists():
+        ctx.message(f"Building the demo store at {path} (first run; about a minute)…")
+    path, built = ensure_demo_store(path, progress=ctx.progress)
+    if args.headless:
+        with open_store(path) as store:
+            return {"store": str(path), "built": built, **stats(store)}
+    _open_window(path)
+    return {"store": str(path), "built": built}
+
+
+def _gui(args, ctx: Context) -> dict:
+    path = ctx.db_path if getattr(args, "db", None) else default_store_path()
+    open_store(path).close()          # create/upgrade, with a clear error if it can't
+    _open_window(path)
+    return {"store": str(path)}
+
+
+def _open_window(path) -> None:
+    from workbench.ui.app import display_problem
+
+    problem = display_problem()
+    if problem:
+        raise CliError(f"cannot open the window: {problem}. Use `workbench demo --headless` "
+                       f"to build and inspect the store without a window")
+    from workbench.ui.app import run_gui
+
+    run_gui(path)
+
+
+def _demo_text(result: dict) -> str:
+    if "offences" not in result:
+        return f"Closed Workbench ({result['store']})."
+    lines = [f"Demo store: {result['store']}" + (" (built now)" if result["built"] else ""),
+             f"{result['offences']:,} offences from {result['date_min']} to {result['date_max']}, "
+             f"{result['solved']:,} solved, {result['offenders']:,} known offenders",
+             f"Boundaries: {result['boundaries'].get('borough', 0)} boroughs, {result['boundaries'].get('ward', 0)} wards",
+             "By category:"]
+    lines += [f"  {cat:<32} {n:>7,}" for cat, n in result["by_category"].items()]
+    return "\n".join(lines)

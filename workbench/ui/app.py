@@ -1,0 +1,42 @@
+"""Starting the desktop application."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+
+def display_problem() -> str | None:
+    """Why no window can open here (None when one can)."""
+    if sys.platform.startswith("linux") and not (
+            os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")):
+        return "no display is available (DISPLAY is not set)"
+    return None
+
+
+def run_gui(db_path: str | Path) -> int:
+    """Open the main window on the store at ``db_path`` and run until it closes."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.app.session import Session
+    from workbench.paths import resource_path
+    from workbench.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Workbench")
+    app.setOrganizationName("Workbench")
+    icon = resource_path("icons", "workbench.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    style = resource_path("styles", "workbench.qss")
+    if style.exists():
+        app.setStyleSheet(style.read_text(encoding="utf-8"))
+    session = Session(db_path)
+    window = MainWindow(session)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        session.close()

@@ -1,0 +1,175 @@
+"""The import dialog: pick a format and file(s), watch progress, read the reject report.
+
+The import runs in the background with a Cancel button (a cancelled import leaves the
+store as it was); afterwards the dialog lists every rejected row with file, line,
+column and reason, and can save them as CSV for fixing and re-import.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+
+from workbench.app.events import Changed
+from workbench.app.session import Session
+from workbench.ingest.boundaries import import_boundaries
+from workbench.ingest.offences_csv import import_offences
+from workbench.ingest.police_uk import import_police_uk
+from workbench.ui.jobs import run_job
+
+KINDS = [
+    ("offences", "Force offences (canonical CSV)", "CSV files (*.csv *.csv.gz *.zip);;All files (*)"),
+    ("police-uk", "police.uk street-level crime", "police.uk files (*.csv *.csv.gz *.zip);;All files (*)"),
+    ("boundaries", "Borough or ward boundaries", "Boundaries (*.gpkg *.geojson *.json *.shp);;All files (*)"),
+]
+
+
+class ImportDialog(QDialog):
+    def __init__(self, session: Session, parent: QWidget | None = None, kind: str = "offences"):
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("Import")
+        self.resize(760, 520)
+        self.kind = QComboBox()
+        for key, label, _ in KINDS:
+            self.kind.addItem(label, key)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
+        self.files = QLineEdit()
+        self.files.setPlaceholderText("Choose one or more files…")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.files, 1)
+        row.addWidget(browse)
+        self.source = QLineEdit()
+        self.source.setPlaceholderText("force (default)")
+        self.layer = QLineEdit()
+        self.layer.setPlaceholderText("only for a GeoPackage with several layers")
+        self.level = QComboBox()
+        self.level.addItem("Detect from the layer name", None)
+        self.level.addItem("Boroughs", "borough")
+        self.level.addItem("Wards", "ward")
+        form = QFormLayout()
+        form.addRow("Format", self.kind)
+        form.addRow("File(s)", row)
+        form.addRow("Source system", self.source)
+        form.addRow("Layer", self.layer)
+        form.addRow("Level", self.level)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.rejects = QTableWidget(0, 4)
+        self.rejects.setHorizontalHeaderLabels(["File", "Line", "Column", "Reason"])
+        self.rejects.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
+        self.rejects.verticalHeader().setVisible(False)
+        self.rejects.hide()
+        self.save_rejects = QPushButton("Save rejected rows as CSV…")
+        self.save_rejects.clicked.connect(self._save_rejects)
+        self.save_rejects.hide()
+        buttons = QDialogButtonBox()
+        self.import_button = buttons.addButton("Import", QDialogButtonBox.AcceptRole)
+        buttons.addButton(QDialogButtonBox.Close)
+        buttons.accepted.connect(self.start)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.rejects, 1)
+        layout.addWidget(self.save_rejects)
+        layout.addWidget(buttons)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self._kind_changed()
+        self.result = None
+        self.job = None
+
+    def _kind_changed(self) -> None:
+        key = self.kind.currentData()
+        self.source.setEnabled(key == "offences")
+        self.layer.setEnabled(key == "boundaries")
+        self.level.setEnabled(key == "boundaries")
+
+    def _browse(self) -> None:
+        key = self.kind.currentData()
+        pattern = next(p for k, _, p in KINDS if k == key)
+        if key == "boundaries":
+            path, _ = QFileDialog.getOpenFileName(self, "Choose a boundary file", "", pattern)
+            paths = [path] if path else []
+        else:
+            paths, _ = QFileDialog.getOpenFileNames(self, "Choose files to import", "", pattern)
+        if paths:
+            self.files.setText(" ; ".join(paths))
+
+    def chosen_paths(self) -> list[str]:
+        return [p.strip() for p in self.files.text().split(";") if p.strip()]
+
+    def start(self) -> None:
+        """Run the import in the background."""
+        paths = self.chosen_paths()
+        if not paths:
+            self.summary.setText("Choose a file to import first.")
+            return
+        key = self.kind.currentData()
+        source = self.source.text().strip() or None
+        layer = self.layer.text().strip() or None
+        level = self.level.currentData()
+
+        def work(store, progress, cancelled):
+            if key == "offences":
+                return import_offences(store, paths, source=source, progress=progress, cancelled=cancelled)
+            if key == "police-uk":
+                return import_police_uk(store, paths, progress=progress, cancelled=cancelled)
+            return import_boundaries(store, paths[0], layer=layer, level=level, progress=progress,
+                                     cancelled=cancelled)
+
+        self.import_button.setEnabled(False)
+        self.summary.setText("Importing…")
+        self.job = run_job(self, "Importing", work, session=self.session, on_done=self._done,
+                           on_error=self._failed)
+
+    def _failed(self, message: str) -> None:
+        self.import_button.setEnabled(True)
+        self.summary.setText(f"<b>Nothing was imported.</b> {message}")
+
+    def _done(self, result) -> None:
+        self.import_button.setEnabled(True)
+        self.result = result
+        if hasattr(result, "rejects"):
+            self.summary.setText(
+                f"<b>Imported {result.imported:,} offences</b> from {result.rows_read:,} rows "
+                f"(batch {result.batch}). {result.duplicates:,} were already in the store; "
+                f"{result.rejected:,} rows were rejected and kept for review.")
+            self._show_rejects(result.rejects)
+            self.session.notify(Changed("offences"))
+        else:
+            self.summary.setText(f"<b>Imported {result.imported} {result.level} boundaries.</b> "
+                                 f"{result.offences_assigned:,} offences now have a borough.")
+            self.session.notify(Changed("boundaries"))
+
+    def _show_rejects(self, rejects) -> None:
+        self.rejects.setRowCount(len(rejects))
+        for i, r in enumerate(rejects):
+            for j, value in enumerate((r.file, r.line, r.column or "", r.reason)):
+                self.rejects.setItem(i, j, QTableWidgetItem(str(value)))
+        self.rejects.resizeColumnsToContents()
+        self.rejects.setVisible(bool(rejects))
+        self.save_rejects.setVisible(bool(rejects))
+
+    def _save_rejects(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save rejected rows", "rejects.csv", "CSV (*.csv)")
+        if path:
+            save_rejects_csv(self.result.rejects, Path(path))
+
+
+def save_rejects_csv(rejects, path: Path) -> None:
+    """Rejected rows with their reasons, the original columns after them, for fixing."""
+    columns: list[str] = []
+    for r in rejects:
+        columns += [c for c in r.raw if c not in columns]
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["file", "line", "column", "reason"] + columns)
+        for r in rejects:
+            writer.writerow([r.file, r.line, r.column or "", r.reason] + [r.raw.get(c, "") for c in columns])

@@ -1,0 +1,136 @@
+"""Running core work off the UI thread, with a progress dialog and a Cancel button.
+
+Core work follows ``run(inputs, *, progress, cancelled)`` (see ``workbench.jobs``). Views
+call :func:`run_job` with a callable ``work(store, progress, cancelled)``; it runs on
+``QThreadPool`` with its own store connection (SQLite connections belong to one thread),
+reports progress to a dialog, and calls ``on_done(result)`` back on the UI thread.
+Errors meant for the analyst (a bad file, a cancel) are shown as one clear message; an
+unexpected error is logged and shown without a traceback.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from workbench.app.session import Session
+from workbench.cli.common import USER_ERRORS
+from workbench.jobs import Cancelled
+from workbench.paths import user_data_dir
+
+Work = Callable[[Any, Callable[[float, str], None], Callable[[], bool]], Any]
+
+
+class _Signals(QObject):
+    progress = Signal(float, str)
+    done = Signal(object)
+    failed = Signal(str, bool)      # message, was_cancelled
+
+
+class _Runnable(QRunnable):
+    def __init__(self, session: Session | None, work: Work, signals: _Signals, stop: threading.Event):
+        super().__init__()
+        self.session, self.work, self.signals, self.stop = session, work, signals, stop
+
+    def run(self) -> None:
+        store = None
+        try:
+            store = self.session.open_worker_store() if self.session is not None else None
+            result = self.work(store, lambda f, m: self.signals.progress.emit(f, m), self.stop.is_set)
+        except Cancelled as exc:
+            self.signals.failed.emit(str(exc), True)
+        except USER_ERRORS as exc:
+            self.signals.failed.emit(str(exc), False)
+        except Exception as exc:  # shown to the analyst without a traceback
+            self.signals.failed.emit(f"Something went wrong: {exc.__class__.__name__}: {exc}. "
+                                     f"Details were written to {_log()}.", False)
+        else:
+            self.signals.done.emit(result)
+        finally:
+            if store is not None:
+                store.close()
+
+
+def _log() -> str:
+    path = user_data_dir() / "workbench-errors.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(traceback.format_exc() + "\n")
+    except OSError:
+        pass
+    return str(path)
+
+
+class Job(QObject):
+    """A running job; keeps its dialog and signals alive until it ends."""
+
+    finished = Signal()
+
+    def __init__(self, parent: QWidget, title: str, session: Session | None, work: Work,
+                 on_done: Callable[[Any], None] | None, on_error: Callable[[str], None] | None,
+                 modal: bool):
+        super().__init__(parent)
+        self._stop = threading.Event()
+        self._on_done, self._on_error = on_done, on_error
+        self.dialog = QProgressDialog(title, "Cancel", 0, 1000, parent)
+        self.dialog.setWindowTitle(title)
+        self.dialog.setWindowModality(Qt.WindowModal if modal else Qt.NonModal)
+        self.dialog.setMinimumDuration(300)
+        self.dialog.setAutoClose(False)
+        self.dialog.setAutoReset(False)
+        self.dialog.setMinimumWidth(460)
+        self.dialog.canceled.connect(self.cancel)
+        self.signals = _Signals()
+        self.signals.progress.connect(self._progress)
+        self.signals.done.connect(self._done)
+        self.signals.failed.connect(self._failed)
+        self.result: Any = None
+        self.error: str | None = None
+        self.running = True
+        QThreadPool.globalInstance().start(_Runnable(session, work, self.signals, self._stop))
+
+    def cancel(self) -> None:
+        """Ask the work to stop; it undoes what it started."""
+        self._stop.set()
+        self.dialog.setLabelText("Cancelling…")
+
+    def _progress(self, fraction: float, message: str) -> None:
+        self.dialog.setValue(int(fraction * 1000))
+        if message and not self._stop.is_set():
+            self.dialog.setLabelText(message)
+
+    def _end(self) -> None:
+        self.running = False
+        self.dialog.close()
+        self.finished.emit()
+
+    def _done(self, result: Any) -> None:
+        self.result = result
+        self._end()
+        if self._on_done:
+            self._on_done(result)
+
+    def _failed(self, message: str, was_cancelled: bool) -> None:
+        self.error = message
+        self._end()
+        if self._on_error:
+            self._on_error(message)
+        elif not was_cancelled:
+            QMessageBox.warning(self.parent(), "Workbench", message)
+
+
+def run_job(parent: QWidget, title: str, work: Work, *, session: Session | None = None,
+            on_done: Callable[[Any], None] | None = None, on_error: Callable[[str], None] | None = None,
+            modal: bool = True) -> Job:
+    """Run ``work(store, progress, cancelled)`` in the background with a progress dialog.
+
+    ``store`` is a fresh connection to ``session``'s store (None without a session).
+    ``on_done(result)`` runs on the UI thread; ``on_error(message)`` too (default: a
+    message box, nothing for a cancel).
+    """
+    return Job(parent, title, session, work, on_done, on_error, modal)

@@ -1,0 +1,215 @@
+"""The offences table: filter by category, dates, borough and text; sort; detail pane.
+
+Rows are fetched on demand (see :mod:`workbench.ui.offence_model`). Selections made in
+other views (map, series, scan) arrive through ``session.selection_changed`` and narrow
+the table to those offences until the analyst clears them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QHeaderView,
+                               QLabel, QLineEdit, QMenu, QPushButton, QSplitter, QTableView,
+                               QTextBrowser, QVBoxLayout, QWidget)
+
+from workbench.app.events import Changed
+from workbench.app.session import Selection, Session
+from workbench.domain import categories as cats
+from workbench.store.offences import OffenceFilter, offence_detail
+from workbench.ui.detail import offence_html
+from workbench.ui.offence_model import OffenceTableModel
+
+TITLE = "Offences"
+ORDER = 10
+NO_DATE = QDate(1900, 1, 1)
+
+
+def _date_edit() -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setMinimumDate(NO_DATE)
+    edit.setSpecialValueText("any")
+    edit.setDate(NO_DATE)
+    return edit
+
+
+class OffencesView(QWidget):
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.selected_ids: tuple | None = None
+        self.setObjectName("offencesView")
+
+        self.category = QComboBox()
+        self.category.addItem("All categories", None)
+        for coarse, members in cats.COARSE.items():
+            self.category.addItem(cats.LABELS[coarse] + " (all)", coarse)
+        for fine in cats.FINE:
+            self.category.addItem(cats.LABELS[fine], fine)
+        self.borough = QComboBox()
+        self.date_from, self.date_to = _date_edit(), _date_edit()
+        self.text = QLineEdit()
+        self.text.setPlaceholderText("Reference or location contains…")
+        self.text.setClearButtonEnabled(True)
+        self.count = QLabel()
+        self.selection_note = QLabel()
+        self.selection_note.setStyleSheet("color:#8a4b00")
+        self.clear_selection = QPushButton("Show all")
+        self.clear_selection.clicked.connect(self._clear_shared_selection)
+
+        bar = QHBoxLayout()
+        for label, widget in (("Category", self.category), ("Borough", self.borough),
+                              ("From", self.date_from), ("To", self.date_to)):
+            bar.addWidget(QLabel(label))
+            bar.addWidget(widget)
+        bar.addWidget(self.text, 1)
+        bar.addWidget(self.count)
+
+        note = QHBoxLayout()
+        note.addWidget(self.selection_note, 1)
+        note.addWidget(self.clear_selection)
+
+        self.model = OffenceTableModel(session.store, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(2, Qt.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for col, width in enumerate((120, 170, 120, 120, 150, 170, 260, 80)):
+            self.table.setColumnWidth(col, width)
+        self.table.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.selectionModel().selectionChanged.connect(self._row_selected)
+
+        self.detail = QTextBrowser()
+        self.detail.setMinimumWidth(300)
+        self.detail.setPlaceholderText("Select an offence to see its details.")
+
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addLayout(note)
+        layout.addWidget(splitter, 1)
+
+        self._debounce = QTimer(self, singleShot=True, interval=250, timeout=self.apply_filter)
+        for combo in (self.category, self.borough):
+            combo.currentIndexChanged.connect(self._debounce.start)
+        for edit in (self.date_from, self.date_to):
+            edit.dateChanged.connect(self._debounce.start)
+        self.text.textChanged.connect(self._debounce.start)
+        session.changed.connect(self._on_changed)
+        session.selection_changed.connect(self._on_selection)
+        self._fill_boroughs()
+        self.apply_filter()
+
+    # -- filtering ------------------------------------------------------------------
+    def _fill_boroughs(self) -> None:
+        current = self.borough.currentData()
+        self.borough.blockSignals(True)
+        self.borough.clear()
+        self.borough.addItem("All boroughs", None)
+        for (name,) in self.session.store.conn.execute(
+                "SELECT DISTINCT borough FROM offences WHERE borough IS NOT NULL ORDER BY borough"):
+            self.borough.addItem(name, name)
+        index = self.borough.findData(current)
+        self.borough.setCurrentIndex(max(0, index))
+        self.borough.blockSignals(False)
+
+    def current_filter(self) -> OffenceFilter:
+        category = self.category.currentData()
+        borough = self.borough.currentData()
+        date_from = self.date_from.date()
+        date_to = self.date_to.date()
+        return OffenceFilter(
+            categories=[category] if category else None,
+            boroughs=[borough] if borough else None,
+            date_from=date_from.toString("yyyy-MM-dd") if date_from != NO_DATE else None,
+            date_to=date_to.addDays(1).toString("yyyy-MM-dd") if date_to != NO_DATE else None,
+            text=self.text.text().strip() or None,
+            ids=self.selected_ids,
+        )
+
+    def apply_filter(self) -> None:
+        self.model.set_filter(self.current_filter())
+        self.count.setText(f"{len(self.model.ids):,} offences")
+        shared = self.selected_ids is not None
+        self.selection_note.setVisible(shared)
+        self.clear_selection.setVisible(shared)
+
+    # -- cross-view selection ---------------------------------------------------------
+    def _on_selection(self, selection: Selection) -> None:
+        if selection.kind != "offence" or selection.origin == "offences":
+            return
+        self.selected_ids = tuple(selection.ids)
+        origin = selection.origin or "another view"
+        self.selection_note.setText(f"Showing the {len(self.selected_ids):,} offences selected in {origin}.")
+        self.apply_filter()
+
+    def _clear_shared_selection(self) -> None:
+        self.selected_ids = None
+        self.apply_filter()
+
+    def _on_changed(self, changed: Changed) -> None:
+        if changed.kind in ("offences", "boundaries", "store"):
+            self._fill_boroughs()
+            self.apply_filter()
+
+    # -- selection and detail ---------------------------------------------------------
+    def selected_offence_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.offence_id(r) for r in rows]
+
+    def _row_selected(self, *_):
+        ids = self.selected_offence_ids()
+        if len(ids) == 1:
+            detail = offence_detail(self.session.store, ids[0])
+            self.detail.setHtml(offence_html(detail) if detail else "")
+        elif ids:
+            self.detail.setHtml(f"<p>{len(ids):,} offences selected.</p>")
+        else:
+            self.detail.clear()
+        if ids:
+            self.session.select("offence", ids, origin="offences")
+
+    def select_row(self, row: int) -> None:
+        self.table.selectionModel().select(
+            self.model.index(row, 0), QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+
+    def _context_menu(self, pos) -> None:
+        ids = self.selected_offence_ids()
+        if not ids:
+            return
+        menu = QMenu(self)
+        for label, handler in offence_actions():
+            action = menu.addAction(label)
+            action.triggered.connect(lambda _=False, h=handler: h(self.session, ids, self))
+        if not menu.isEmpty():
+            menu.exec(self.table.viewport().mapToGlobal(pos))
+
+
+def offence_actions() -> list:
+    """Actions other capabilities offer on selected offences: (label, handler(session, ids, parent))."""
+    return list(_ACTIONS)
+
+
+_ACTIONS: list = []
+
+
+def register_offence_action(label: str, handler) -> None:
+    """Let a capability (e.g. linkage's "Suggest links…") add to the table's context menu."""
+    _ACTIONS.append((label, handler))
+
+
+def create_view(session: Session, parent=None) -> OffencesView:
+    return OffencesView(session, parent)
