@@ -1,0 +1,192 @@
+"""The weekly scan: everything an analyst should look at since they last looked.
+
+:func:`run_scan` gathers, for one analyst:
+
+* the offences new since their last scan (or since ``--since``), by category and area;
+* emerging trends (:mod:`workbench.scan.trends`);
+* new sexual offences with their best link candidates and series (when the linkage
+  engine is installed);
+* repeat locations and near-repeat risk zones after new burglaries (:mod:`workbench.geo`);
+* new hotspots (:mod:`workbench.scan.newhotspots`);
+* what is new in the analyst's subscribed saved searches (:mod:`workbench.scan.searches`);
+
+and then records the scan (time, how far into the offences it saw, the report itself,
+and each saved search's matches) so the next scan starts from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from workbench.domain import categories as cats
+from workbench.jobs import CancelledFn, JobControl, ProgressFn
+from workbench.paths import current_user
+from workbench.scan import alerts as make
+from workbench.scan.newhotspots import new_hotspots
+from workbench.scan.newsince import NewOffences, new_offences
+from workbench.scan.searches import commit_update, run_search
+from workbench.scan.trends import (TrendReport, detect_unit, emerging_trends, period_end_after)
+from workbench.store.boundaries import study_area
+from workbench.store.db import Store
+from workbench.store.offences import OffenceFilter, load_frame
+from workbench.store.scan import list_searches, load_scan_state, max_offence_id, record_scan
+
+HISTORY_YEARS = 3
+MAX_PERIODS = {"week": 13, "month": 6}
+FRAME_COLUMNS = ("committed_from", "committed_to", "category", "easting", "northing", "borough", "ward",
+                 "offence_ref", "location_desc")
+
+
+@dataclass
+class ScanReport:
+    """What a scan found.
+
+    Attributes
+    ----------
+    user : str
+    new : NewOffences
+        The new offences and how "new" was decided.
+    trends : TrendReport
+        Every category/area tested (``trends.emerging`` are the alerts).
+    alerts : list[Alert]
+        Everything to look at, most important kinds first.
+    notes : list[str]
+        What the scan could not do and why (e.g. no linkage engine installed).
+    """
+
+    user: str
+    new: NewOffences
+    trends: TrendReport | None
+    alerts: list[make.Alert] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        """The ``workbench scan --json`` object (keys as in ``specs/cli.md``, plus more)."""
+        period = {}
+        if self.trends is not None:
+            period = {"unit": self.trends.unit, "periods": self.trends.periods,
+                      "from": self.trends.period_start.date().isoformat(),
+                      "to": (self.trends.period_end - pd.Timedelta(days=1)).date().isoformat()}
+        return {
+            "new_offences": len(self.new.frame),
+            "alerts": [a.as_json() for a in self.alerts],
+            "user": self.user,
+            "basis": self.new.basis,
+            "since": self.new.since,
+            "summary": self.new.describe(),
+            "by_category": self.new.by_category(),
+            "by_area": self.new.by_area("borough"),
+            "trend_period": period,
+            "notes": self.notes,
+        }
+
+
+def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
+             progress: ProgressFn | None = None, cancelled: CancelledFn | None = None,
+             record: bool = True, **options) -> ScanReport:
+    """Scan the store for ``user`` (default: the current user) and record the scan.
+
+    ``since`` is a filter bound (``workbench.cli.common.period``); without it the scan
+    starts from the user's last scan. ``record=False`` leaves the scan state and saved
+    searches untouched (a preview). ``options`` tune the parts: ``alpha``,
+    ``min_count`` (trends), ``coverage`` (hotspots), ``permutations`` and ``seed``
+    (near repeat).
+    """
+    control = JobControl(progress, cancelled)
+    user = user or current_user()
+    high_water = max_offence_id(store)
+    state = load_scan_state(store, user)
+    report_notes: list[str] = []
+
+    control.report(0.02, "loading offences")
+    history, unit, end = _history(store)
+    window_start = _recent_start(since, state, history, unit, end)
+    new = new_offences(store, state, since, first_scan_start=_period_start(end, unit, 1))
+    alerts: list[make.Alert] = []
+
+    control.report(0.15, "testing for emerging trends")
+    trends = None
+    if len(history):
+        periods = _periods_between(window_start, end, unit)
+        trends = emerging_trends(history, end=end, unit=unit, periods=periods,
+                                 alpha=options.get("alpha", 0.05), min_count=options.get("min_count", 5))
+        alerts += [make.trend_alert(r, trends) for r in trends.emerging]
+
+    control.report(0.3, "looking for new sexual offences")
+    sexual = new.frame[new.frame["category"].map(cats.is_sexual)]
+    sexual_alerts, notes = make.sexual_offence_alerts(store, sexual)
+    alerts += sexual_alerts
+    report_notes += notes
+
+    control.report(0.45, "looking for repeat and near-repeat locations")
+    geo_alerts, notes = make.location_alerts(history, new.frame, control.sub(0.45, 0.7), **_pick(
+        options, "permutations", "seed"))
+    alerts += geo_alerts
+    report_notes += notes
+
+    control.report(0.7, "comparing hotspots with the previous period")
+    if trends is not None:
+        clip = study_area(store)
+        hotspots = new_hotspots(history, trends.period_start, trends.period_end, clip=clip,
+                                coverage=options.get("coverage", 0.03))
+        alerts += [make.hotspot_alert(h, trends) for h in hotspots]
+
+    control.report(0.85, "running saved searches")
+    updates = [run_search(store, s) for s in list_searches(store, owner=user, subscribed_only=True)]
+    alerts += [make.search_alert(u) for u in updates if u.new]
+    report_notes += [f"saved search {u.search.name!r}: {u.note}" for u in updates if not u.available]
+
+    control.check()
+    report = ScanReport(user, new, trends, make.ordered(alerts), report_notes)
+    if record:
+        with store.atomic():
+            for update in updates:
+                commit_update(store, update)
+            record_scan(store, user, high_water, report.as_json())
+    control.report(1.0, f"scan finished: {len(report.alerts)} alerts")
+    return report
+
+
+def _pick(options: dict, *names: str) -> dict:
+    return {k: options[k] for k in names if k in options}
+
+
+def _history(store: Store) -> tuple[pd.DataFrame, str, pd.Timestamp]:
+    """The offences the trend baseline and hotspot comparison need, the time unit of the
+    data and the end of the recent period."""
+    latest = store.conn.execute("SELECT max(committed_from) FROM offences").fetchone()[0]
+    if latest is None:
+        empty = load_frame(store, OffenceFilter(ids=[]), FRAME_COLUMNS)
+        return empty, "week", pd.Timestamp.now().normalize()
+    latest = pd.Timestamp(latest)
+    start = latest - pd.DateOffset(years=HISTORY_YEARS, months=3)
+    frame = load_frame(store, OffenceFilter(date_from=start.isoformat()), FRAME_COLUMNS)
+    unit = detect_unit(frame["committed_from"], frame["committed_to"])
+    return frame, unit, period_end_after(latest, unit)
+
+
+def _period_start(end: pd.Timestamp, unit: str, periods: int) -> pd.Timestamp:
+    return end - (pd.DateOffset(months=periods) if unit == "month" else pd.Timedelta(weeks=periods))
+
+
+def _recent_start(since: str | None, state, history: pd.DataFrame, unit: str, end: pd.Timestamp) -> pd.Timestamp:
+    """Where the recent period of the trend test starts: ``since``, or the oldest
+    offence added since the last scan, or (first scan) the latest period."""
+    if since:
+        return pd.Timestamp(since)
+    if state is not None:
+        added = history.loc[history["id"] > state.last_offence_id, "committed_from"]
+        if len(added):
+            return added.min()
+    return _period_start(end, unit, 1)
+
+
+def _periods_between(start: pd.Timestamp, end: pd.Timestamp, unit: str) -> int:
+    """Whole weeks/months from ``start`` to ``end`` (at least 1, at most :data:`MAX_PERIODS`)."""
+    if unit == "month":
+        n = (end.year * 12 + end.month) - (start.year * 12 + start.month)
+    else:
+        n = -(-(end - start).days // 7)
+    return int(min(max(n, 1), MAX_PERIODS[unit]))
