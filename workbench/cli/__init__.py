@@ -58,3 +58,16 @@ def main(argv: list[str] | None = None) -> int:
         target.print_help(sys.stderr)
         return 2
     return run_handler(args, Context.from_args(args))
+
+
+def command_paths(parser: argparse.ArgumentParser | None = None, prefix: tuple = ()) -> list:
+    """Every command and sub-command as ``(path, parser)``, e.g. ``(("import", "offences"), p)``;
+    used to document and test the whole command line."""
+    parser = parser or build_parser()
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found.append((prefix + (name,), sub))
+                found += command_paths(sub, prefix + (name,))
+    return found

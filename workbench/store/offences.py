@@ -162,6 +162,23 @@ class OffenceWriter:
         return self._offender_ids[key]
 
 
+def write_offences(store: Store, offences: Iterable[dict], batch_id: int | None = None) -> int:
+    """Store offences given as dicts (for hand-made data and tests); return how many were new.
+
+    Each dict holds ``INPUT_COLUMNS`` values (both coordinate systems, areas as wanted)
+    plus optional ``features`` [(kind, name, value)] and ``offenders`` [keys]. Importers
+    use :class:`OffenceChunk` with the ingest pipeline instead, which also fills
+    coordinates and areas.
+    """
+    chunk = OffenceChunk()
+    for offence in offences:
+        values = dict(offence)
+        values.setdefault("status", "unsolved")
+        values.setdefault("area_given", 1 if values.get("borough") or values.get("ward") else 0)
+        chunk.append(values, values.pop("features", ()), values.pop("offenders", ()))
+    return OffenceWriter(store, batch_id).write(chunk)
+
+
 @contextmanager
 def deferred_indexes(store: Store):
     """Drop the offences table's secondary indexes for a bulk load and rebuild them after.

@@ -1,0 +1,25 @@
+"""The README's commands are the ones CI runs, and every command is documented."""
+
+from pathlib import Path
+
+from workbench.cli import command_paths
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_first_lines_give_the_install_and_test_commands():
+    head = "\n".join(README.splitlines()[:10])
+    assert 'pip install -e . && workbench demo' in head
+    assert 'pip install -e ".[test]" && pytest' in head
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'pip install -e ".[test]" && pytest' in ci
+
+
+def test_every_command_is_in_the_readme():
+    missing = [" ".join(path) for path, _ in command_paths() if f"workbench {' '.join(path)}" not in README
+               and f"`{' '.join(path)}`" not in README]
+    assert missing == []
