@@ -24,9 +24,9 @@ def test_version_1_store_upgrades_and_keeps_its_data(tmp_path):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
     conn.execute("INSERT INTO batches (kind, source, file_name, file_hash, started_at, user) "
                  "VALUES ('offences', 'force', 'a.csv', 'x', '2025-01-01', 'me')")
-    conn.execute("INSERT INTO offences (source, offence_ref, category, committed_from, committed_to, easting, "
-                 "northing, longitude, latitude, cell, batch_id) VALUES "
-                 "('force', 'B1', 'burglary', '2025-01-01T00:00:00', '2025-01-01T00:00:00', 1, 2, 3, 4, 0, 1)")
+    conn.execute("INSERT INTO offences (source, offence_ref, ref_key, category, committed_from, committed_to, "
+                 "easting, northing, longitude, latitude, cell, batch_id) VALUES "
+                 "('force', 'B1', 7, 'burglary', '2025-01-01T00:00:00', '2025-01-01T00:00:00', 1, 2, 3, 4, 0, 1)")
     conn.close()
 
     store = open_store(path)

@@ -10,6 +10,7 @@ police.uk could not map (no coordinates) are rejected with that reason.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from json.encoder import encode_basestring as quote
 from pathlib import Path
 from typing import Sequence
@@ -142,9 +143,11 @@ class PoliceUkParser:
         return f"~{digest}-{nth}"
 
 
+@lru_cache(maxsize=1 << 16)
 def _extra_json(lsoa_code: str, lsoa_name: str, outcome: str, context: str, force: str) -> str | None:
     """police.uk columns kept with the offence as extra attributes (JSON, built directly
-    because this runs for every row of files of millions of rows)."""
+    and cached because this runs for every row of files of millions of rows, most of
+    which share their LSOA, outcome and force with many others)."""
     parts = [f'"{key}": {quote(value.strip())}' for key, value in (
         ("lsoa_code", lsoa_code), ("lsoa_name", lsoa_name), ("last_outcome", outcome),
         ("context", context), ("falls_within", force)) if value.strip()]

@@ -6,6 +6,7 @@ pandas DataFrames for the analysis packages and id lists for lazy table models.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -77,29 +78,19 @@ class OffenceWriter:
         self._next_id = (store.conn.execute("SELECT coalesce(max(id), 0) FROM offences").fetchone()[0]) + 1
         self._offender_ids: dict[str, int] = {}
 
-    def existing_refs(self, source: str, refs: Sequence[str]) -> set[str]:
-        """Which of ``refs`` are already stored for ``source``."""
-        found: set[str] = set()
-        conn = self.store.conn
-        for start in range(0, len(refs), 900):
-            part = refs[start:start + 900]
-            marks = ",".join("?" * len(part))
-            found.update(r[0] for r in conn.execute(
-                f"SELECT offence_ref FROM offences WHERE source = ? AND offence_ref IN ({marks})",
-                (source, *part)))
-        return found
-
-    def _new_rows(self, chunk: OffenceChunk) -> np.ndarray:
+    def _new_rows(self, chunk: OffenceChunk, keys: list[int]) -> np.ndarray:
         """Positions of the chunk's offences not stored yet (first of any repeats)."""
-        sources, refs = chunk.columns["source"], chunk.columns["offence_ref"]
-        known: dict[str, set[str]] = {}
-        for source in set(sources):
-            known[source] = self.existing_refs(source, [r for s, r in zip(sources, refs) if s == source])
+        stored: set[tuple[str, str]] = set()
+        conn = self.store.conn
+        unique_keys = list(set(keys))
+        for start in range(0, len(unique_keys), 900):
+            part = unique_keys[start:start + 900]
+            stored.update(conn.execute(
+                f"SELECT source, offence_ref FROM offences WHERE ref_key IN ({','.join(map(str, part))})"))
         keep = []
-        for i, (source, ref) in enumerate(zip(sources, refs)):
-            seen = known[source]
-            if ref not in seen:
-                seen.add(ref)
+        for i, pair in enumerate(zip(chunk.columns["source"], chunk.columns["offence_ref"])):
+            if pair not in stored:
+                stored.add(pair)
                 keep.append(i)
         return np.asarray(keep, dtype=np.int64)
 
@@ -107,20 +98,20 @@ class OffenceWriter:
         """Store the chunk's new offences; return how many were new.
 
         The chunk must be complete: both coordinate systems filled (see
-        ``workbench.ingest.offence_import.complete_chunk``). Chunks without features or
-        offenders (police.uk) take a faster path: SQLite itself skips the duplicates.
+        ``workbench.ingest.offence_import.complete_chunk``).
         """
         n = len(chunk)
         if n == 0:
             return 0
-        if chunk.features or chunk.offenders:
-            keep = self._new_rows(chunk)
-        else:
-            keep = np.arange(n)
+        keys = [ref_key(s, r) for s, r in zip(chunk.columns["source"], chunk.columns["offence_ref"])]
+        keep = self._new_rows(chunk, keys)
+        self.duplicates += n - len(keep)
         if len(keep) == 0:
-            self.duplicates += n
             return 0
-        cols = {name: [values[i] for i in keep] for name, values in chunk.columns.items()}
+        if len(keep) == n:
+            cols = chunk.columns
+        else:
+            cols = {name: [values[i] for i in keep] for name, values in chunk.columns.items()}
         east, north = np.asarray(cols["easting"], dtype=float), np.asarray(cols["northing"], dtype=float)
         lon, lat = np.asarray(cols["longitude"], dtype=float), np.asarray(cols["latitude"], dtype=float)
         given = np.asarray(cols["area_given"], dtype=np.int64)
@@ -128,18 +119,16 @@ class OffenceWriter:
         ids = np.arange(self._next_id, self._next_id + len(keep), dtype=np.int64)
         self._next_id += len(keep)
         m = len(keep)
-        rows = zip(ids.tolist(), cols["source"], cols["offence_ref"], cols["category"], cols["committed_from"],
+        rows = zip(ids.tolist(), cols["source"], cols["offence_ref"], [keys[i] for i in keep],
+                   cols["category"], cols["committed_from"],
                    cols["committed_to"], cols["reported_at"], east.tolist(), north.tolist(), lon.tolist(),
                    lat.tolist(), cell.tolist(), cols["location_desc"], cols["location_type"], cols["borough"],
                    cols["ward"], given.tolist(), cols["status"], cols["series_ref"], cols["extra"],
                    [self.batch_id] * m)
         conn = self.store.conn
-        before = conn.total_changes
-        conn.executemany(
-            f"INSERT OR IGNORE INTO offences ({', '.join(OFFENCE_COLUMNS)}) "
-            f"VALUES ({','.join('?' * len(OFFENCE_COLUMNS))})", rows)
-        inserted = conn.total_changes - before
-        self.duplicates += n - inserted
+        insert_columns = ("id", "source", "offence_ref", "ref_key") + OFFENCE_COLUMNS[3:]
+        conn.executemany(f"INSERT INTO offences ({', '.join(insert_columns)}) "
+                         f"VALUES ({','.join('?' * len(insert_columns))})", rows)
         new_id = np.full(n, -1, dtype=np.int64)
         new_id[keep] = ids
         if chunk.features:
@@ -150,8 +139,8 @@ class OffenceWriter:
             conn.executemany(
                 "INSERT OR IGNORE INTO offence_offenders (offence_id, offender_id, role) VALUES (?,?,'offender')",
                 [(int(new_id[r]), self._offender_id(key)) for r, key in chunk.offenders if new_id[r] >= 0])
-        self.imported += inserted
-        return inserted
+        self.imported += m
+        return m
 
     def _offender_id(self, key: str) -> int:
         if key not in self._offender_ids:
@@ -160,6 +149,12 @@ class OffenceWriter:
             self._offender_ids[key] = conn.execute(
                 "SELECT id FROM offenders WHERE offender_key = ?", (key,)).fetchone()[0]
         return self._offender_ids[key]
+
+
+def ref_key(source: str, offence_ref: str) -> int:
+    """The 64-bit hash of (source, reference) that the importer's de-duplication indexes."""
+    digest = hashlib.blake2b(f"{source}\x00{offence_ref}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def write_offences(store: Store, offences: Iterable[dict], batch_id: int | None = None) -> int:
@@ -185,12 +180,12 @@ def deferred_indexes(store: Store):
 
     Building an index once over sorted data is much faster than updating it row by row,
     which matters when an import is large compared with the store. Runs inside the
-    caller's transaction, so a rollback restores the indexes too. The uniqueness index
-    on (source, offence_ref) stays: de-duplication needs it.
+    caller's transaction, so a rollback restores the indexes too. The ``ref_key`` index
+    stays: de-duplication needs it.
     """
     saved = store.conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'offences' AND sql IS NOT NULL"
-    ).fetchall()
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'offences' AND sql IS NOT NULL "
+        "AND name != 'offences_ref_key'").fetchall()
     for name, _ in saved:
         store.conn.execute(f'DROP INDEX "{name}"')
     yield

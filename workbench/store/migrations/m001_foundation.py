@@ -1,5 +1,11 @@
 """Schema 1: offences, their features and offenders, import batches, rejects,
-boundaries and the audit log."""
+boundaries and the audit log.
+
+``offences.ref_key`` is a 64-bit hash of (source, offence_ref): the importer finds
+already-stored offences through its small integer index and then compares the real
+references, so re-imports are exact while the index stays small enough to live in
+memory on a force-sized store (a unique index on long police.uk Crime IDs did not).
+"""
 
 SQL = """
 CREATE TABLE batches (
@@ -30,6 +36,7 @@ CREATE TABLE offences (
     id INTEGER PRIMARY KEY,
     source TEXT NOT NULL,
     offence_ref TEXT NOT NULL,
+    ref_key INTEGER NOT NULL,
     category TEXT NOT NULL,
     committed_from TEXT NOT NULL,
     committed_to TEXT NOT NULL,
@@ -47,9 +54,10 @@ CREATE TABLE offences (
     status TEXT NOT NULL DEFAULT 'unsolved' CHECK (status IN ('solved', 'unsolved')),
     series_ref TEXT,
     extra TEXT,
-    batch_id INTEGER REFERENCES batches(id),
-    UNIQUE (source, offence_ref)
+    batch_id INTEGER REFERENCES batches(id)
 );
+CREATE INDEX offences_ref_key ON offences (ref_key);
+CREATE INDEX offences_ref ON offences (offence_ref);
 CREATE INDEX offences_category_date ON offences (category, committed_from);
 CREATE INDEX offences_date ON offences (committed_from);
 CREATE INDEX offences_borough_date ON offences (borough, committed_from);
