@@ -7,31 +7,32 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.ingest.coords import to_wgs84
-INSERT = ("INSERT INTO offences (source, offence_ref, category, committed_from, committed_to, easting, "
-          "northing, longitude, latitude, cell, borough, ward, area_given) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+from workbench.ingest.offence_import import complete_chunk
+from workbench.store.batches import start_batch
+from workbench.store.boundaries import AreaLocator
+from workbench.store.offences import OffenceChunk, OffenceWriter
 
 
 def add_offences(store, rows, source: str = "test") -> list[int]:
     """Store offences given as dicts (category, committed_from, easting, northing,
-    optional borough, ward, ref, committed_to) and return their ids. Written with plain
-    SQL so the tests state exactly what the store holds, whatever the importers do."""
+    optional borough, ward, ref, committed_to) through the store's writer; return their ids."""
     if not rows:
         return []
     start = store.conn.execute("SELECT coalesce(max(id), 0) FROM offences").fetchone()[0]
-    east = np.array([r["easting"] for r in rows], float)
-    north = np.array([r["northing"] for r in rows], float)
-    lon, lat = to_wgs84(east, north)
-    values = []
+    chunk = OffenceChunk()
     for i, r in enumerate(rows):
         when = pd.Timestamp(r["committed_from"]).isoformat()
-        values.append((source, r.get("ref", f"T/{start + i + 1}"), r["category"], when,
-                       pd.Timestamp(r.get("committed_to", when)).isoformat(), east[i], north[i],
-                       float(lon[i]), float(lat[i]), int(east[i] // 1000) * 10000 + int(north[i] // 1000),
-                       r.get("borough"), r.get("ward"), int(bool(r.get("borough")))))
+        chunk.append({"source": source, "offence_ref": r.get("ref", f"T/{start + i + 1}"),
+                      "category": r["category"], "committed_from": when,
+                      "committed_to": pd.Timestamp(r.get("committed_to", when)).isoformat(),
+                      "easting": float(r["easting"]), "northing": float(r["northing"]),
+                      "longitude": np.nan, "latitude": np.nan, "borough": r.get("borough"),
+                      "ward": r.get("ward"), "status": "unsolved"})
+    complete_chunk(chunk, AreaLocator(store))
     with store.atomic():
-        store.conn.executemany(INSERT, values)
-    return list(range(start + 1, start + 1 + len(rows)))
+        batch = start_batch(store, "offences", source, "hand-made", f"h{start}")
+        written = OffenceWriter(store, batch).write(chunk)
+    return list(range(start + 1, start + 1 + written))      # the writer numbers new offences on
 
 
 def daily_series(start: str, days: int, rate, category: str, *, borough: str = "Camden", seed: int = 0,

@@ -3,6 +3,7 @@ new matches, and the scan is remembered."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from workbench.scan.scanner import run_scan
@@ -105,3 +106,64 @@ def test_empty_store_scans_cleanly(store):
     out = run_scan(store, "ann").as_json()
     assert out["new_offences"] == 0 and out["alerts"] == []
     assert isinstance(pd.Timestamp.now(), pd.Timestamp)
+
+
+def test_repeat_location_with_a_new_offence_is_an_alert(store, offences):
+    offences(store, [{"category": "shoplifting", "committed_from": "2025-01-05", "easting": 530000,
+                      "northing": 181000, "borough": "Westminster"},
+                     {"category": "robbery-personal", "committed_from": "2025-02-01", "easting": 531000,
+                      "northing": 181000, "borough": "Westminster"}])
+    run_scan(store, "ann")
+    new = offences(store, [{"category": "shoplifting", "committed_from": "2025-03-05", "easting": 530000.2,
+                            "northing": 181000.1, "borough": "Westminster"}])
+    repeats = [a for a in run_scan(store, "ann").alerts if a.kind == "repeat_location"]
+    assert len(repeats) == 1
+    assert sorted(repeats[0].offence_ids) == [1, new[0]]
+    assert repeats[0].detail["offences"] == 2 and repeats[0].detail["new"] == 1
+
+
+def test_new_burglary_gets_a_near_repeat_risk_zone(store, offences):
+    rng = np.random.default_rng(7)
+    rows = []
+    # 60 burglary "bursts" over a year: each an offence and a neighbour within 50 m and
+    # 3 days; the bursts are far apart in space and time, so the Knox table shows a
+    # clear near-repeat effect in the first distance and time bands.
+    for k in range(60):
+        x, y = 525000 + rng.uniform(0, 8000), 178000 + rng.uniform(0, 8000)
+        day = pd.Timestamp("2024-03-01") + pd.Timedelta(days=int(k * 6))
+        rows.append({"category": "burglary-residential", "committed_from": day, "easting": x, "northing": y,
+                     "borough": "Lambeth"})
+        rows.append({"category": "burglary-residential", "committed_from": day + pd.Timedelta(days=2),
+                     "easting": x + 40, "northing": y, "borough": "Lambeth"})
+    offences(store, rows)
+    run_scan(store, "ann")
+    new = offences(store, [{"category": "burglary-residential", "committed_from": "2025-02-20T03:00",
+                            "easting": 600000, "northing": 150000, "borough": "Lambeth"}])
+    report = run_scan(store, "ann", permutations=99, seed=3)
+    near = [a for a in report.alerts if a.kind == "near_repeat"]
+    assert len(near) == 1
+    assert near[0].offence_ids == new
+    radius, days = near[0].detail["radius_m"], near[0].detail["days"]
+    assert radius >= 100.0 and days >= 7.0            # at least the planted 50 m / 3 day band
+    until = (pd.Timestamp("2025-02-20") + pd.Timedelta(days=days)).date().isoformat()
+    assert near[0].detail["zones"][0]["until"] == until
+    assert "Lambeth" in near[0].summary and f"within {radius:,.0f} m for {days:g} days" in near[0].summary
+
+
+def test_saved_intelligence_search_reports_new_reports(store, tmp_path):
+    from workbench.intel.importer import import_intel
+
+    header = "intel_ref,recorded_at,grading,source_eval,intel_eval,handling,text\n"
+    first = tmp_path / "a.csv"
+    first.write_text(header + "I/1,2025-03-01,3x5x2,1,A,P,Red Transit van seen at the rear of Camden Road flats\n"
+                     "I/2,2025-03-01,3x5x2,2,B,P,Dealing from the bus stop on Holloway Road\n")
+    import_intel(store, first)
+    save_search(store, "Transit", "intel", {"text": "transit van"}, owner="ann")
+    alerts = [a for a in run_scan(store, "ann").alerts if a.kind == "saved_search"]
+    assert len(alerts) == 1 and alerts[0].detail["matches"] == 1 and alerts[0].offence_ids == []
+    second = tmp_path / "b.csv"
+    second.write_text(header + "I/3,2025-03-04,3x5x2,1,B,P,The same transit van parked on Agar Grove overnight\n")
+    import_intel(store, second)
+    alerts = [a for a in run_scan(store, "ann").alerts if a.kind == "saved_search"]
+    assert len(alerts) == 1 and alerts[0].detail["matches"] == 2 and len(alerts[0].detail["new_ids"]) == 1
+    assert "1 new intelligence report" in alerts[0].summary

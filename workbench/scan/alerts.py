@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from workbench.domain.categories import LABELS
+from workbench.domain.categories import GROUPS, LABELS
+from workbench.geo.nearrepeat import event_days, knox, risk_zones
+from workbench.geo.repeats import repeat_locations
 from workbench.scan.newhotspots import NewHotspot
 from workbench.scan.searches import SearchUpdate
 from workbench.scan.trends import ALL_AREAS, TrendReport, TrendResult
@@ -77,6 +79,13 @@ def bbox_of(x, y, pad: float = 150.0) -> tuple[float, float, float, float] | Non
     return (float(x[ok].min() - pad), float(y[ok].min() - pad), float(x[ok].max() + pad), float(y[ok].max() + pad))
 
 
+def _top_labels(categories: pd.Series, most: int = 3) -> str:
+    """The commonest categories as readable labels with counts: "Shoplifting 5, Drugs 2"."""
+    counts = categories.value_counts()
+    text = ", ".join(f"{label(c)} {n}" for c, n in counts.head(most).items())
+    return text + (f" and {len(counts) - most} more" if len(counts) > most else "")
+
+
 def _bbox_of_ids(frame: pd.DataFrame, ids: list[int]) -> tuple[float, float, float, float] | None:
     rows = frame[frame["id"].isin(ids)]
     return bbox_of(rows["easting"], rows["northing"])
@@ -104,9 +113,10 @@ def trend_alert(result: TrendResult, report: TrendReport, frame: pd.DataFrame | 
 def hotspot_alert(hotspot: NewHotspot, report: TrendReport) -> Alert:
     """A hotspot of the recent period that was not a hotspot in the period before."""
     x, y = hotspot.centre
-    summary = (f"New {label(hotspot.category).lower()} hotspot around {x:.0f}, {y:.0f} "
-               f"({hotspot.area_m2 / 1e4:.1f} ha, {len(hotspot.offence_ids)} offences since "
-               f"{report.period_start.date().isoformat()}); not a hotspot in the period before")
+    where = hotspot.place or f"{x:.0f}, {y:.0f}"
+    summary = (f"New {label(hotspot.category).lower()} hotspot in {where} "
+               f"({hotspot.area_m2 / 1e4:.0f} ha, {len(hotspot.offence_ids)} offences since "
+               f"{report.period_start:%d %b %Y}); not a hotspot in the period before")
     return Alert("hotspot", summary, hotspot.offence_ids, tuple(hotspot.geometry.bounds),
                  {"category": hotspot.category, "area_m2": round(hotspot.area_m2, 1),
                   "peak_density_per_km2": round(hotspot.peak, 2), "wkt": hotspot.geometry.wkt})
@@ -168,21 +178,86 @@ def sexual_offence_alerts(store: Store, new_sexual: pd.DataFrame, *, top: int = 
 
 # -- repeat and near-repeat locations ---------------------------------------------
 
-def _geo_module(name: str):
-    """A module of the geo package, or None when this installation lacks it."""
-    try:
-        return importlib.import_module(f"workbench.geo.{name}")
-    except ImportError:
-        return None
+LOOKBACK_DAYS = 365
 
 
-def location_alerts(history: pd.DataFrame, new: pd.DataFrame, control, **options) -> tuple[list[Alert], list[str]]:
-    """Repeat locations among the new offences and near-repeat risk zones after new burglaries."""
-    alerts: list[Alert] = []
-    notes: list[str] = []
-    repeats, nearrepeat = _geo_module("repeats"), _geo_module("nearrepeat")
-    if repeats is None:
-        notes.append("repeat-location analysis not installed: repeat locations were not checked")
-    if nearrepeat is None:
-        notes.append("near-repeat analysis not installed: near-repeat risk was not assessed")
-    return alerts, notes
+def repeat_location_alerts(history: pd.DataFrame, new: pd.DataFrame, *, top: int = 10) -> list[Alert]:
+    """Locations offended against again in the last year where at least one offence is new
+    (:func:`workbench.geo.repeats.repeat_locations`), most offences first."""
+    if new.empty or history.empty:
+        return []
+    since = new["committed_from"].max() - pd.Timedelta(days=LOOKBACK_DAYS)
+    recent = pd.concat([history[history["committed_from"] >= since], new]).drop_duplicates("id")
+    recent = recent[np.isfinite(recent["easting"]) & np.isfinite(recent["northing"])]
+    # Rank the points holding a new offence by their offences first, so the full
+    # description (repeat_locations) is only built for the few reported.
+    key = recent["easting"].round().astype(np.int64) * 10_000_000 + recent["northing"].round().astype(np.int64)
+    is_new = recent["id"].isin(new["id"])
+    counts = pd.DataFrame({"key": key, "new": is_new}).groupby("key")["new"].agg(["size", "sum"])
+    counts = counts[(counts["size"] >= 2) & (counts["sum"] > 0)]
+    best = counts.sort_values(["size", "sum"], ascending=False, kind="stable").head(top).index
+    found = repeat_locations(recent[key.isin(best)], min_offences=2)
+    if found.empty:
+        return []
+    new_ids = set(new["id"].tolist())
+    found["new"] = found["offence_ids"].map(lambda ids: sum(i in new_ids for i in ids))
+    found["new_categories"] = found["offence_ids"].map(
+        lambda ids: _top_labels(new.loc[new["id"].isin(ids), "category"]))
+    alerts = []
+    for row in found.itertuples(index=False):
+        place = row.location or f"{row.easting:.0f}, {row.northing:.0f}"
+        area = f" ({row.ward or row.borough})" if (row.ward or row.borough) else ""
+        summary = (f"Repeat location {place}{area}: {row.offences} offences since "
+                   f"{row.first:%d %b %Y}, {row.new} new ({row.new_categories})")
+        alerts.append(Alert("repeat_location", summary, [int(i) for i in row.offence_ids],
+                            bbox_of([row.easting], [row.northing]),
+                            {"easting": row.easting, "northing": row.northing, "location": row.location,
+                             "offences": int(row.offences), "new": int(row.new)}))
+    return alerts
+
+
+def near_repeat_alerts(history: pd.DataFrame, new: pd.DataFrame, control, *, unit: str = "week",
+                       permutations: int = 99, seed: int = 1, distance_band: float = 100.0,
+                       distance_bands: int = 4, time_band: float = 7.0, time_bands: int = 4,
+                       min_events: int = 30) -> tuple[list[Alert], list[str]]:
+    """Near-repeat risk zones after new burglaries, one alert per borough.
+
+    The Knox table (:func:`workbench.geo.nearrepeat.knox`) of the last year's burglaries
+    says how far and for how long a repeat is significantly more likely; every new
+    burglary whose window is still open at the end of the data gets a risk zone.
+    """
+    burglary = new[new["category"].isin(GROUPS["burglary"])]
+    if burglary.empty:
+        return [], []
+    if unit == "month":
+        return [], ["near-repeat risk needs offence dates to the day; this data is by month"]
+    since = burglary["committed_from"].max() - pd.Timedelta(days=LOOKBACK_DAYS)
+    events = history[(history["committed_from"] >= since) & history["category"].isin(GROUPS["burglary"])]
+    events = events[np.isfinite(events["easting"]) & np.isfinite(events["northing"])]
+    if len(events) < min_events:
+        return [], [f"near-repeat risk not assessed: {len(events)} burglaries in the last year "
+                    f"(at least {min_events} are needed)"]
+    table = knox(events["easting"], events["northing"], event_days(events), distance_band=distance_band,
+                 distance_bands=distance_bands, time_band=time_band, time_bands=time_bands,
+                 permutations=permutations, seed=seed, progress=control.report, cancelled=None)
+    zones = risk_zones(table, burglary["easting"], burglary["northing"], burglary["committed_from"],
+                       ids=burglary["id"].tolist())
+    latest = history["committed_from"].max()
+    zones = zones[zones["end"] >= latest.normalize()] if len(zones) else zones
+    if zones.empty:
+        return [], []
+    boroughs = burglary.set_index("id")["borough"].fillna("no borough")
+    alerts = []
+    for borough, part in zones.groupby(zones["offence"].map(boroughs), sort=True):
+        ids = [int(i) for i in part["offence"]]
+        window = part.iloc[0]
+        summary = (f"Near-repeat risk in {borough}: {len(ids)} new burglar{'ies' if len(ids) > 1 else 'y'}; "
+                   f"{window['summary'][0].lower()}{window['summary'][1:]}, until {part['end'].max():%d %b %Y}")
+        minx, miny, maxx, maxy = part.total_bounds
+        alerts.append(Alert("near_repeat", summary, ids, (float(minx), float(miny), float(maxx), float(maxy)),
+                            {"borough": borough, "radius_m": float(window["radius_m"]), "days": float(window["days"]),
+                             "knox_ratio": round(float(window["knox_ratio"]), 3),
+                             "zones": [{"offence": int(o), "easting": float(g.centroid.x), "northing": float(g.centroid.y),
+                                        "until": e.date().isoformat()}
+                                       for o, g, e in zip(part["offence"], part.geometry, part["end"])]}))
+    return alerts, []

@@ -24,7 +24,8 @@ class NewHotspot:
     """A hotspot of ``category`` in the recent period that did not exist before.
 
     ``geometry`` is the hotspot polygon (BNG); ``offence_ids`` the recent offences inside
-    it; ``peak`` the highest density (offences per km²); ``area_m2`` its area.
+    it; ``peak`` the highest density (offences per km²); ``area_m2`` its area; ``place``
+    the ward and borough most of its offences are in.
     """
 
     category: str
@@ -32,6 +33,7 @@ class NewHotspot:
     area_m2: float
     peak: float
     offence_ids: list[int] = field(default_factory=list)
+    place: str = ""
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -40,14 +42,16 @@ class NewHotspot:
 
 
 def new_hotspots(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *, clip=None,
-                 coverage: float = 0.03, min_offences: int = 20, cell: float | None = None,
-                 max_categories: int = 12) -> list[NewHotspot]:
+                 coverage: float = 0.03, min_offences: int = 20, min_inside: int = 10,
+                 cell: float | None = None, max_categories: int = 12, top: int = 10) -> list[NewHotspot]:
     """Hotspots of ``[start, end)`` that do not overlap the hotspots of the period before.
 
     ``frame`` needs ``id``, ``category``, ``committed_from``, ``easting``, ``northing``.
     Categories with fewer than ``min_offences`` in either period are not compared (a
     surface of a handful of points is not a hotspot); at most ``max_categories`` of the
-    busiest are, to keep the scan quick.
+    busiest are, to keep the scan quick. A new hotspot must hold at least ``min_inside``
+    recent offences (the top 3% of a large area breaks into slivers around single
+    addresses, which are repeat locations, not hotspots); the ``top`` largest are kept.
     """
     length = end - start
     before = start - length
@@ -77,8 +81,19 @@ def new_hotspots(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *,
             if not old.is_empty and geom.intersects(old):
                 continue
             inside = shapely.contains(geom, points) | shapely.touches(geom, points)
-            if inside.sum() < 2:
+            if inside.sum() < min_inside:
                 continue
             found.append(NewHotspot(str(category), geom, float(area), float(peak),
-                                    [int(i) for i in ids[inside]]))
-    return sorted(found, key=lambda h: -len(h.offence_ids))
+                                    [int(i) for i in ids[inside]], _place(now[inside])))
+    return sorted(found, key=lambda h: -len(h.offence_ids))[:top]
+
+
+def _place(offences: pd.DataFrame) -> str:
+    """"Ward, Borough" where most of the offences are (empty outside the boundaries)."""
+    parts = []
+    for column in ("ward", "borough"):
+        if column in offences:
+            names = offences[column].dropna()
+            if len(names):
+                parts.append(str(names.mode().iloc[0]))
+    return ", ".join(dict.fromkeys(parts))

@@ -20,7 +20,8 @@ from workbench.store.offences import OffenceFilter, load_frame
 from workbench.store.db import Store
 from workbench.store.scan import ScanState
 
-COLUMNS = ("committed_from", "committed_to", "category", "easting", "northing", "borough", "ward", "offence_ref")
+COLUMNS = ("committed_from", "committed_to", "category", "easting", "northing", "borough", "ward", "offence_ref",
+           "location_desc")
 
 
 @dataclass

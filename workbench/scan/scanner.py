@@ -25,7 +25,7 @@ from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.paths import current_user
 from workbench.scan import alerts as make
 from workbench.scan.newhotspots import new_hotspots
-from workbench.scan.newsince import NewOffences, new_offences
+from workbench.scan.newsince import COLUMNS, NewOffences, new_offences
 from workbench.scan.searches import commit_update, run_search
 from workbench.scan.trends import (TrendReport, detect_unit, emerging_trends, period_end_after)
 from workbench.store.boundaries import study_area
@@ -35,8 +35,6 @@ from workbench.store.scan import list_searches, load_scan_state, max_offence_id,
 
 HISTORY_YEARS = 3
 MAX_PERIODS = {"week": 13, "month": 6}
-FRAME_COLUMNS = ("committed_from", "committed_to", "category", "easting", "northing", "borough", "ward",
-                 "offence_ref", "location_desc")
 
 
 @dataclass
@@ -121,9 +119,10 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
     report_notes += notes
 
     control.report(0.45, "looking for repeat and near-repeat locations")
-    geo_alerts, notes = make.location_alerts(history, new.frame, control.sub(0.45, 0.7), **_pick(
-        options, "permutations", "seed"))
-    alerts += geo_alerts
+    alerts += make.repeat_location_alerts(history, new.frame)
+    near, notes = make.near_repeat_alerts(history, new.frame, control.sub(0.5, 0.7), unit=unit,
+                                          **_pick(options, "permutations", "seed"))
+    alerts += near
     report_notes += notes
 
     control.report(0.7, "comparing hotspots with the previous period")
@@ -158,11 +157,11 @@ def _history(store: Store) -> tuple[pd.DataFrame, str, pd.Timestamp]:
     data and the end of the recent period."""
     latest = store.conn.execute("SELECT max(committed_from) FROM offences").fetchone()[0]
     if latest is None:
-        empty = load_frame(store, OffenceFilter(ids=[]), FRAME_COLUMNS)
+        empty = load_frame(store, OffenceFilter(ids=[]), COLUMNS)
         return empty, "week", pd.Timestamp.now().normalize()
     latest = pd.Timestamp(latest)
     start = latest - pd.DateOffset(years=HISTORY_YEARS, months=3)
-    frame = load_frame(store, OffenceFilter(date_from=start.isoformat()), FRAME_COLUMNS)
+    frame = load_frame(store, OffenceFilter(date_from=start.isoformat()), COLUMNS)
     unit = detect_unit(frame["committed_from"], frame["committed_to"])
     return frame, unit, period_end_after(latest, unit)
 
