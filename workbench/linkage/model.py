@@ -1,0 +1,257 @@
+"""The "same offender" model: training pairs, two learners, calibration, a default.
+
+Training pairs are built as the research does (Porter's ``crimelinkage``; Tonkin and
+Woodhams): among *solved* offences of one crime group, every candidate pair (the same
+space/time blocks used when scoring, so training matches use) is *linked* when the two
+offences share an offender and *unlinked* otherwise. Linked pairs are weighted 1/n for
+an offender with n linked pairs (rescaled so their total weight is unchanged), so a
+prolific offender's hundreds of pairs count as much as a pair offender's one. Analyst
+decisions override the labels: a confirmed link or two members of a confirmed series
+are linked, a rejected link is unlinked.
+
+Two learners are compared by :mod:`workbench.linkage.evaluate` and the better kept:
+logistic regression (the research baseline; missing values imputed with indicator
+columns, standardised) and scikit-learn's histogram gradient boosting (handles missing
+values natively and learns interactions such as "close in space *and* time"). The kept
+model is calibrated with Platt scaling fitted on out-of-fold predictions, so a score of
+0.7 means about 7 in 10 such pairs were one offender's.
+
+When a group has too few solved offences, :class:`DefaultModel` is used: a fixed
+logistic formula documented in its docstring.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
+
+from workbench.linkage.dataset import LinkageData
+from workbench.linkage.features import Profiles, iter_chunks, pair_features
+
+METHODS = ("logistic", "boosting")
+#: Below this many rows one thread is faster: OpenMP start-up dominates small fits.
+SINGLE_THREAD_ROWS = 100_000
+#: Logged before modelling: distance and time effects are roughly logarithmic.
+LOG_COLUMNS = ("distance_m", "days_apart")
+
+
+def design(frame: pd.DataFrame) -> pd.DataFrame:
+    """Model inputs from pair features: kilometres and days on a log scale."""
+    out = frame.copy()
+    if "distance_m" in out:
+        out["distance_m"] = np.log1p(out["distance_m"] / 1000.0)
+    if "days_apart" in out:
+        out["days_apart"] = np.log1p(out["days_apart"])
+    return out
+
+
+def make_estimator(method: str, seed: int = 0):
+    """An unfitted learner for ``method`` ('logistic' or 'boosting')."""
+    if method == "logistic":
+        return make_pipeline(SimpleImputer(strategy="mean", add_indicator=True, keep_empty_features=True),
+                             StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
+    if method == "boosting":
+        return HistGradientBoostingClassifier(max_iter=120, learning_rate=0.1, max_leaf_nodes=31,
+                                              l2_regularization=1.0, early_stopping=False, random_state=seed)
+    raise ValueError(f"unknown model method {method!r}; expected one of {', '.join(METHODS)}")
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+@dataclass
+class LinkModel:
+    """A fitted model for one crime group. ``predict`` takes a pair feature frame."""
+
+    group: str
+    method: str
+    columns: list[str]
+    estimator: object = None
+    calibration: tuple[float, float] = (1.0, 0.0)   # Platt: sigmoid(a * logit(p) + b)
+    metrics: dict = field(default_factory=dict)
+
+    @property
+    def is_default(self) -> bool:
+        return self.method == "default"
+
+    def raw(self, frame: pd.DataFrame) -> np.ndarray:
+        """Uncalibrated probabilities."""
+        X = design(frame.reindex(columns=self.columns))
+        with _threads(len(X)):
+            return self.estimator.predict_proba(X.to_numpy(dtype=float))[:, 1]
+
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        """Calibrated probability that each pair is one offender's."""
+        a, b = self.calibration
+        return (1.0 / (1.0 + np.exp(-(a * _logit(self.raw(frame)) + b)))).astype(np.float32)
+
+    def to_bytes(self) -> bytes:
+        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def from_bytes(blob: bytes) -> "LinkModel":
+        return pickle.loads(blob)
+
+
+class DefaultModel:
+    """The documented fallback when a crime group lacks solved offences to learn from.
+
+    A logistic formula with coefficients set from the published findings (distance is
+    the strongest cue, then time, then MO; Tonkin & Woodhams 2015; Porter 2016)::
+
+        logit p = 1.5 - 1.6 ln(1 + km) - 0.8 ln(1 + days) + 2.5 (MO - 0.3)
+                  - 0.08 (hours apart) + 0.4 (same category) + 0.3 (same location type - 0.5)
+
+    where MO is the mean Jaccard similarity over the MO domains both offences recorded
+    (its term is 0 when none are), "hours apart" the expected time-of-day difference and
+    a missing location type counts 0.5. For two offences 500 m and 2 days apart with
+    MO similarity 0.8 it gives about 0.72; 5 km and 60 days apart with MO 0.2, about 0.01.
+    """
+
+    def predict_proba(self, X: np.ndarray, columns: list[str]) -> np.ndarray:
+        frame = pd.DataFrame(X, columns=columns)
+        km = np.expm1(frame["distance_m"].to_numpy())       # design() logged it
+        days = np.expm1(frame["days_apart"].to_numpy())
+        mo_cols = [c for c in columns if c.startswith("mo_")]
+        mo = frame[mo_cols].mean(axis=1, skipna=True).to_numpy() if mo_cols else np.full(len(frame), np.nan)
+        mo_term = np.where(np.isnan(mo), 0.0, 2.5 * (mo - 0.3))
+        loc = frame["same_location_type"].fillna(0.5).to_numpy() if "same_location_type" in frame else 0.5
+        same_cat = frame["same_category"].fillna(0).to_numpy() if "same_category" in frame else 0.0
+        hours = frame["hours_apart"].fillna(6.0).to_numpy() if "hours_apart" in frame else 6.0
+        z = (1.5 - 1.6 * np.log1p(km) - 0.8 * np.log1p(days) + mo_term - 0.08 * hours
+             + 0.4 * same_cat + 0.3 * (loc - 0.5))
+        p = 1.0 / (1.0 + np.exp(-z))
+        return np.column_stack([1 - p, p])
+
+
+class _DefaultEstimator:
+    """Adapts :class:`DefaultModel` to the ``predict_proba(X)`` of fitted estimators."""
+
+    def __init__(self, columns: list[str]):
+        self.columns = list(columns)
+
+    def predict_proba(self, X):
+        return DefaultModel().predict_proba(X, self.columns)
+
+
+def default_model(group: str, columns: list[str], reason: str) -> LinkModel:
+    """The default model for ``group`` on ``columns``, saying why it is used."""
+    return LinkModel(group, "default", list(columns), _DefaultEstimator(columns),
+                     metrics={"reason": reason})
+
+
+def fit(method: str, group: str, X: pd.DataFrame, y: np.ndarray, w: np.ndarray, seed: int = 0) -> LinkModel:
+    """Fit one learner on a pair feature frame; columns with no values are dropped."""
+    columns = [c for c in X.columns if X[c].notna().any()]
+    est = make_estimator(method, seed)
+    with _threads(len(X)):
+        est.fit(design(X[columns]).to_numpy(dtype=float), y, **_weight_arg(est, w))
+    return LinkModel(group, method, columns, est)
+
+
+def _threads(rows: int):
+    """One thread for small inputs, the machine's default for large ones."""
+    return threadpool_limits(limits=1 if rows < SINGLE_THREAD_ROWS else None)
+
+
+def _weight_arg(est, w) -> dict:
+    if hasattr(est, "steps"):
+        return {f"{est.steps[-1][0]}__sample_weight": w}
+    return {"sample_weight": w}
+
+
+def platt(raw: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Platt scaling coefficients (a, b) from out-of-fold raw probabilities."""
+    if len(np.unique(y)) < 2:
+        return (1.0, 0.0)
+    lr = LogisticRegression(C=1e4, max_iter=1000).fit(_logit(raw)[:, None], y)
+    return (float(lr.coef_[0, 0]), float(lr.intercept_[0]))
+
+
+# -- training pairs -----------------------------------------------------------------
+
+def offender_codes(data: LinkageData) -> tuple[np.ndarray, list[tuple]]:
+    """(first offender code per offence, -1 if none; list of all codes per offence)."""
+    keys: dict[str, int] = {}
+    all_codes = [tuple(keys.setdefault(k, len(keys)) for k in offs) for offs in (data.offenders or [()] * len(data))]
+    first = np.array([c[0] if c else -1 for c in all_codes], dtype=np.int64)
+    return first, all_codes
+
+
+def same_offender(data: LinkageData, pairs: np.ndarray) -> np.ndarray:
+    """True where the two offences of a pair share an offender (by ``data.offenders``)."""
+    first, all_codes = offender_codes(data)
+    i, j = pairs[:, 0], pairs[:, 1]
+    label = (first[i] == first[j]) & (first[i] >= 0)
+    multi = np.array([len(c) > 1 for c in all_codes], dtype=bool)
+    for k in np.flatnonzero(multi[i] | multi[j]):
+        label[k] = bool(set(all_codes[i[k]]) & set(all_codes[j[k]]))
+    return label
+
+
+def offender_components(data: LinkageData) -> np.ndarray:
+    """A group id per offence: offences linked through shared offenders (co-offending
+    included) share it, so a fold split on it never puts one offender in two folds.
+    Offences without offenders get their own id."""
+    _, all_codes = offender_codes(data)
+    n = len(data)
+    n_off = 1 + max((max(c) for c in all_codes if c), default=-1)
+    rows = [k for k, c in enumerate(all_codes) for _ in c]
+    cols = [n + code for c in all_codes for code in c]
+    graph = coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(n + n_off, n + n_off))
+    _, labels = connected_components(graph, directed=False)
+    return labels[:n]
+
+
+def pair_weights(data: LinkageData, pairs: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """1 for unlinked pairs; 1/n for a linked pair of an offender with n linked pairs,
+    rescaled so the linked pairs keep their total weight."""
+    w = np.ones(len(pairs), dtype=float)
+    if labels.any():
+        first, _ = offender_codes(data)
+        owner = first[pairs[labels, 0]]
+        _, inverse, counts = np.unique(owner, return_inverse=True, return_counts=True)
+        lw = 1.0 / counts[inverse]
+        w[labels] = lw * (labels.sum() / lw.sum())
+    return w
+
+
+def featurise(data: LinkageData, pairs: np.ndarray, profiles: Profiles | None = None,
+              columns: list[str] | None = None) -> pd.DataFrame:
+    """Pair features for many pairs, in chunks."""
+    profiles = profiles or Profiles.of(data)
+    parts = [pair_features(data, pairs[a:b, 0], pairs[a:b, 1], profiles, columns) for a, b in iter_chunks(pairs)]
+    if not parts:
+        return pair_features(data, np.empty(0, np.int64), np.empty(0, np.int64), profiles, columns)
+    return pd.concat(parts, ignore_index=True)
+
+
+def score(data: LinkageData, pairs: np.ndarray, models: dict[str, LinkModel], profiles: Profiles | None = None,
+          control=None) -> np.ndarray:
+    """Calibrated scores of candidate pairs, each by its crime group's model (chunked, so
+    memory stays flat for tens of millions of pairs)."""
+    profiles = profiles or Profiles.of(data)
+    out = np.zeros(len(pairs), dtype=np.float32)
+    groups = data.group[pairs[:, 0]] if len(pairs) else np.empty(0, dtype=object)
+    for a, b in iter_chunks(pairs):
+        if control is not None:
+            control.report(a / max(1, len(pairs)), f"scoring pairs {a:,} of {len(pairs):,}")
+        frame = pair_features(data, pairs[a:b, 0], pairs[a:b, 1], profiles)
+        part_groups = groups[a:b]
+        for group in np.unique(part_groups):
+            mask = part_groups == group
+            out[a:b][mask] = models[group].predict(frame[mask])
+    return out
