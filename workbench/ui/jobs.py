@@ -36,20 +36,27 @@ class _Runnable(QRunnable):
         super().__init__()
         self.session, self.work, self.signals, self.stop = session, work, signals, stop
 
+    def _emit(self, signal: str, *args) -> None:
+        """Emit unless the window that asked for the work has gone (the app is closing)."""
+        try:
+            getattr(self.signals, signal).emit(*args)
+        except RuntimeError:
+            self.stop.set()
+
     def run(self) -> None:
         store = None
         try:
             store = self.session.open_worker_store() if self.session is not None else None
-            result = self.work(store, lambda f, m: self.signals.progress.emit(f, m), self.stop.is_set)
+            result = self.work(store, lambda f, m: self._emit("progress", f, m), self.stop.is_set)
         except Cancelled as exc:
-            self.signals.failed.emit(str(exc), True)
+            self._emit("failed", str(exc), True)
         except USER_ERRORS as exc:
-            self.signals.failed.emit(str(exc), False)
+            self._emit("failed", str(exc), False)
         except Exception as exc:  # shown to the analyst without a traceback
-            self.signals.failed.emit(f"Something went wrong: {exc.__class__.__name__}: {exc}. "
-                                     f"Details were written to {_log()}.", False)
+            self._emit("failed", f"Something went wrong: {exc.__class__.__name__}: {exc}. "
+                                 f"Details were written to {_log()}.", False)
         else:
-            self.signals.done.emit(result)
+            self._emit("done", result)
         finally:
             if store is not None:
                 store.close()
