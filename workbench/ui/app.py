@@ -15,6 +15,25 @@ def display_problem() -> str | None:
     return None
 
 
+def _show_unexpected_error(kind, value, tb) -> None:
+    """Log an unexpected error and tell the analyst in plain words (no traceback)."""
+    import traceback
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from workbench.paths import user_data_dir
+
+    log = user_data_dir() / "workbench-errors.log"
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write("".join(traceback.format_exception(kind, value, tb)) + "\n")
+    except OSError:
+        pass
+    QMessageBox.warning(None, "Workbench", f"Something went wrong: {value}\n\nNothing you saved was lost. "
+                                          f"Details were written to {log}.")
+
+
 def run_gui(db_path: str | Path) -> int:
     """Open the main window on the store at ``db_path`` and run until it closes."""
     from PySide6.QtGui import QIcon
@@ -33,6 +52,7 @@ def run_gui(db_path: str | Path) -> int:
     style = resource_path("styles", "workbench.qss")
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
+    sys.excepthook = _show_unexpected_error
     session = Session(db_path)
     window = MainWindow(session)
     window.show()
