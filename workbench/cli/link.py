@@ -1,0 +1,314 @@
+"""``workbench link ...`` (linked-offence analysis) and ``workbench series ...`` (the
+analyst's confirmed series)."""
+
+from __future__ import annotations
+
+from workbench.cli.common import CliError, Context, add_group
+from workbench.linkage import decisions as cmd
+from workbench.linkage import service
+from workbench.store import linkage as db
+
+ORDER = 40
+
+
+def register(subparsers, parent) -> None:
+    group = add_group(subparsers, "link", "linked-offence analysis: suggest links, find series, train, evaluate", parent)
+
+    p = group.add_parser("evaluate", parents=[parent], help="cross-validate the linkage model on solved offences",
+                         description="K-fold cross-validation grouped by offender (no offender is in both "
+                                     "training and test): AUC, true-positive rate at 5%% false positives, "
+                                     "top-10 hit rate and average precision, overall and per crime group.")
+    p.add_argument("--category", action="append", metavar="C", help="only these categories (repeatable)")
+    p.add_argument("--folds", type=int, default=5, metavar="K", help="number of folds (default 5)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed for the folds (default 0)")
+    p.set_defaults(handler=_evaluate, text=_evaluate_text)
+
+    p = group.add_parser("suggest", parents=[parent], help="offences most likely linked to one offence",
+                         description="Rank the offences most likely committed by the same offender as REF, "
+                                     "with the reasons for each score, and the best-matching confirmed series. "
+                                     "Rejected links are never suggested.")
+    p.add_argument("ref", metavar="REF", help="offence reference")
+    p.add_argument("--top", type=int, default=10, metavar="K", help="how many candidates (default 10)")
+    p.set_defaults(handler=_suggest, text=_suggest_text)
+
+    p = group.add_parser("series", parents=[parent], help="confirmed and candidate series",
+                         description="Confirmed series, then candidate series found in the link graph "
+                                     "(links scored at least --min-score), strongest and most recent first, "
+                                     "with time span, geography, common MO and a risk indicator.")
+    p.add_argument("--category", action="append", metavar="C", help="only these categories (repeatable)")
+    p.add_argument("--min-score", type=float, default=0.5, metavar="P", help="lowest link score in a series (default 0.5)")
+    p.add_argument("--max-size", type=int, default=30, metavar="N",
+                   help="split candidate series larger than this into communities (default 30)")
+    p.set_defaults(handler=_series, text=_series_text)
+
+    p = group.add_parser("train", parents=[parent], help="train the linkage model of each crime group",
+                         description="Train a model per crime group on solved offences and analyst decisions, "
+                                     "comparing logistic regression and gradient boosting and keeping the better; "
+                                     "groups with too few solved offences get the documented default model.")
+    p.add_argument("--category", action="append", metavar="C", help="only the crime groups of these categories")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    p.set_defaults(handler=_train, text=_train_text)
+
+    for name, verb in (("confirm", "confirmed"), ("reject", "rejected")):
+        p = group.add_parser(name, parents=[parent], help=f"record that two offences are {verb} as linked"
+                             if name == "confirm" else "record that two offences are not linked (never suggested again)",
+                             description=f"Record the analyst's decision that REF1 and REF2 are {'' if name == 'confirm' else 'not '}"
+                                         "the work of one offender, with why; audited and used when retraining.")
+        p.add_argument("ref1", metavar="REF1")
+        p.add_argument("ref2", metavar="REF2")
+        p.add_argument("--why", required=True, help="the reason, for the audit log")
+        p.set_defaults(handler=_decide, decision=verb)
+
+    p = group.add_parser("decisions", parents=[parent], help="list confirmed and rejected links",
+                         description="Every link decision with who, when and why.")
+    p.set_defaults(handler=_decisions)
+
+    p = group.add_parser("cca", parents=[parent], help="comparative case analysis matrix as CSV and image",
+                         description="Offences x features (when, where, each MO domain, victim, suspect) for "
+                                     "the given offences or a confirmed series; written as CSV and, with "
+                                     "--image, as a PNG (or PDF/SVG by extension).")
+    p.add_argument("refs", nargs="*", metavar="REF", help="offence references")
+    p.add_argument("--series", metavar="ID", help="a confirmed series instead of references")
+    p.add_argument("--out", required=True, metavar="FILE.csv", help="the CSV to write")
+    p.add_argument("--image", metavar="FILE.png", help="also draw the matrix to this image")
+    p.set_defaults(handler=_cca)
+
+    _register_series(subparsers, parent)
+
+
+def _register_series(subparsers, parent) -> None:
+    group = add_group(subparsers, "series", "manage confirmed series: create, add, remove, merge, split, name", parent)
+
+    def why(p):
+        p.add_argument("--why", help="the reason, for the audit log")
+
+    p = group.add_parser("list", parents=[parent], help="list confirmed series",
+                         description="Every confirmed series with its offences.")
+    p.set_defaults(handler=_series_list)
+    p = group.add_parser("show", parents=[parent], help="one confirmed series",
+                         description="A confirmed series: name, notes, offences.")
+    p.add_argument("series_id", metavar="ID")
+    p.set_defaults(handler=_series_show)
+    p = group.add_parser("create", parents=[parent], help="create a series from offences",
+                         description="Create a confirmed series of the given offences.")
+    p.add_argument("refs", nargs="+", metavar="REF")
+    p.add_argument("--name", required=True)
+    p.add_argument("--notes", default="")
+    why(p)
+    p.set_defaults(handler=_series_create)
+    for name, helptext in (("add", "add offences to a series"), ("remove", "remove offences from a series")):
+        p = group.add_parser(name, parents=[parent], help=helptext, description=helptext.capitalize() + ".")
+        p.add_argument("series_id", metavar="ID")
+        p.add_argument("refs", nargs="+", metavar="REF")
+        why(p)
+        p.set_defaults(handler=_series_members, action=name)
+    p = group.add_parser("merge", parents=[parent], help="merge series into the first",
+                         description="Move every offence of the other series into the first and delete them.")
+    p.add_argument("series_ids", nargs="+", metavar="ID")
+    why(p)
+    p.set_defaults(handler=_series_merge)
+    p = group.add_parser("split", parents=[parent], help="split offences off into a new series",
+                         description="Move the given offences of a series into a new series.")
+    p.add_argument("series_id", metavar="ID")
+    p.add_argument("refs", nargs="+", metavar="REF")
+    p.add_argument("--name", required=True, help="name of the new series")
+    why(p)
+    p.set_defaults(handler=_series_split)
+    p = group.add_parser("name", parents=[parent], help="name or annotate a series",
+                         description="Change a series' name and/or notes.")
+    p.add_argument("series_id", metavar="ID")
+    p.add_argument("--name")
+    p.add_argument("--notes")
+    why(p)
+    p.set_defaults(handler=_series_name)
+
+
+# -- link ---------------------------------------------------------------------------
+
+def _evaluate(args, ctx: Context) -> dict:
+    return service.evaluate(ctx.store(), categories=args.category, folds=args.folds, seed=args.seed,
+                            progress=ctx.progress)
+
+
+def _fmt(x) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+def _evaluate_text(r: dict) -> str:
+    lines = [f"{r['pairs']:,} pairs, {r['linked_pairs']:,} linked ({r['folds']}-fold, grouped by offender)",
+             f"AUC {_fmt(r['auc'])}; TPR at 5% FPR {_fmt(r['tpr_at_5pct_fpr'])}; top-10 hit rate "
+             f"{_fmt(r['top10_hit_rate'])}; average precision {_fmt(r['average_precision'])}"]
+    for group, g in r["groups"].items():
+        if g.get("auc") is None:
+            lines.append(f"  {group}: {g.get('note', 'nothing to evaluate')}")
+            continue
+        lines.append(f"  {group} ({g['model']}): AUC {_fmt(g['auc'])}, TPR@5% {_fmt(g['tpr_at_5pct_fpr'])}, "
+                     f"top-10 {_fmt(g['top10_hit_rate'])}, AP {_fmt(g['average_precision'])}, "
+                     f"{g['linked_pairs']:,} linked of {g['pairs']:,} pairs")
+        if g.get("note"):
+            lines.append(f"    note: {g['note']}")
+    return "\n".join(lines)
+
+
+def _suggest(args, ctx: Context) -> dict:
+    if args.top < 1:
+        raise CliError("--top must be at least 1")
+    result = service.suggest(ctx.store(), args.ref, top=args.top, progress=ctx.progress)
+    if result["default_model"]:
+        ctx.message(f"note: scored with the {result['model']}")
+    return result
+
+
+def _suggest_text(r: dict) -> str:
+    lines = [f"Offences most likely linked to {r['offence']} ({r['model']}):"]
+    for c in r["candidates"]:
+        mark = f" [{c['decision']}]" if c["decision"] else ""
+        lines.append(f"  {c['score']:.2f}  {c['offence']} ({c['category']}){mark}: {c['reasons']['summary']}")
+    if not r["candidates"]:
+        lines.append("  none within the search window")
+    if r["series"]:
+        s = r["series"]
+        lines.append(f"Best-matching series: {s['id']} {s['name']} (score {s['score']:.2f}, {s['size']} offences)")
+    return "\n".join(lines)
+
+
+def _series(args, ctx: Context) -> dict:
+    return service.series(ctx.store(), categories=args.category, min_score=args.min_score,
+                          max_size=args.max_size, progress=ctx.progress)
+
+
+def _series_text(r: dict) -> str:
+    lines = [f"{len(r['series'])} series (links scored >= {r['min_score']}):"]
+    for s in r["series"][:100]:
+        label = f"{s['id']} {s['name']}".strip()
+        risk = f", risk {s['risk']}" + (f" ({'; '.join(s['risk_reasons'])})" if s["risk_reasons"] else "")
+        lines.append(f"  {label}: {s['size']} offences, score {s['score']:.2f}, {s['first'][:10]} to "
+                     f"{s['last'][:10]}, within {s['radius_m']:,} m{risk}")
+        lines.append(f"    {', '.join(s['offences'][:12])}{' ...' if s['size'] > 12 else ''}")
+    for group, note in r["models"].items():
+        if note.startswith("default"):
+            lines.append(f"note: {group} scored with the {note}")
+    return "\n".join(lines)
+
+
+def _train(args, ctx: Context) -> dict:
+    groups = service.groups_of(args.category)
+    return service.train(ctx.store(), groups=groups, seed=args.seed, progress=ctx.progress)
+
+
+def _train_text(r: dict) -> str:
+    lines = []
+    for group, m in r["models"].items():
+        if m["default_model"]:
+            lines.append(f"{group}: default model ({m['note']})")
+        else:
+            compared = ", ".join(f"{k} AUC {_fmt(v['auc'])}" for k, v in m["compared"].items())
+            lines.append(f"{group}: {m['method']} kept ({compared}); {m['linked_pairs']:,} linked of {m['pairs']:,} pairs")
+    return "\n".join(lines) or "No offences to train on."
+
+
+def _pair(ctx: Context, ref1: str, ref2: str) -> tuple[int, int]:
+    store = ctx.store()
+    return service.resolve(store, ref1), service.resolve(store, ref2)
+
+
+def _decide(args, ctx: Context) -> dict:
+    a, b = _pair(ctx, args.ref1, args.ref2)
+    cmd.DecideLink(a, b, args.decision, why=args.why).do(ctx.store())
+    return {"offences": [args.ref1, args.ref2], "decision": args.decision, "why": args.why}
+
+
+def _decisions(args, ctx: Context) -> dict:
+    frame = db.load_decisions(ctx.store())
+    return {"decisions": [{"offences": [a, b], "decision": d, "why": w, "user": u, "at": t}
+                          for a, b, d, w, u, t in zip(frame["ref_a"], frame["ref_b"], frame["decision"],
+                                                      frame["why"], frame["user"], frame["at"])]}
+
+
+def _series_id(text: str) -> int:
+    value = str(text).strip().upper().removeprefix("S")
+    if not value.isdigit():
+        raise CliError(f"{text!r} is not a confirmed series id (e.g. S3 or 3)")
+    return int(value)
+
+
+def _cca(args, ctx: Context) -> dict:
+    from workbench.linkage.cca import save_csv, save_image
+
+    store = ctx.store()
+    if args.series:
+        found = db.get_series(store, _series_id(args.series))
+        if found is None:
+            raise CliError(f"no series {args.series}")
+        ids, title = found["offence_ids"], f"Series S{found['id']}: {found['name']}"
+    else:
+        if not args.refs:
+            raise CliError("give offence references or --series")
+        ids, title = [service.resolve(store, r) for r in args.refs], "Comparative case analysis"
+    matrix, shared = service.cca(store, ids)
+    out = {"offences": len(matrix), "features": len(matrix.columns), "csv": str(save_csv(matrix, args.out))}
+    if args.image:
+        out["image"] = str(save_image(matrix, shared, args.image, title=title,
+                                      marking=store.setting("security_marking", "")))
+    store.audit("link.cca_export", "offences", None, {"offences": list(matrix.index), **out})
+    return out
+
+
+# -- series -------------------------------------------------------------------------
+
+def _series_json(store, series_id: int) -> dict:
+    found = db.get_series(store, series_id)
+    if found is None:
+        raise CliError(f"no series {series_id}")
+    refs = [store.conn.execute("SELECT offence_ref FROM offences WHERE id = ?", (o,)).fetchone()[0]
+            for o in found["offence_ids"]]
+    return {"id": f"S{found['id']}", "name": found["name"], "notes": found["notes"],
+            "created_at": found["created_at"], "created_by": found["created_by"], "offences": refs}
+
+
+def _series_list(args, ctx: Context) -> dict:
+    store = ctx.store()
+    return {"series": [_series_json(store, s["id"]) for s in db.list_series(store)]}
+
+
+def _series_show(args, ctx: Context) -> dict:
+    return _series_json(ctx.store(), _series_id(args.series_id))
+
+
+def _refs(ctx: Context, refs) -> list[int]:
+    return [service.resolve(ctx.store(), r) for r in refs]
+
+
+def _series_create(args, ctx: Context) -> dict:
+    command = cmd.CreateSeries(_refs(ctx, args.refs), args.name, args.notes, why=args.why)
+    command.do(ctx.store())
+    return _series_json(ctx.store(), command.series_id)
+
+
+def _series_members(args, ctx: Context) -> dict:
+    kind = cmd.AddToSeries if args.action == "add" else cmd.RemoveFromSeries
+    sid = _series_id(args.series_id)
+    kind(sid, _refs(ctx, args.refs), why=args.why).do(ctx.store())
+    return _series_json(ctx.store(), sid)
+
+
+def _series_merge(args, ctx: Context) -> dict:
+    ids = [_series_id(s) for s in args.series_ids]
+    if len(ids) < 2:
+        raise CliError("name the series to keep and at least one to merge into it")
+    cmd.MergeSeries(ids[0], ids[1:], why=args.why).do(ctx.store())
+    return _series_json(ctx.store(), ids[0])
+
+
+def _series_split(args, ctx: Context) -> dict:
+    command = cmd.SplitSeries(_series_id(args.series_id), _refs(ctx, args.refs), args.name, why=args.why)
+    command.do(ctx.store())
+    return {"series": [_series_json(ctx.store(), command.series_id), _series_json(ctx.store(), command.new_id)]}
+
+
+def _series_name(args, ctx: Context) -> dict:
+    if args.name is None and args.notes is None:
+        raise CliError("give --name and/or --notes")
+    sid = _series_id(args.series_id)
+    cmd.NameSeries(sid, args.name, args.notes, why=args.why).do(ctx.store())
+    return _series_json(ctx.store(), sid)
