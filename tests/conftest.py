@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -18,6 +19,16 @@ def _private_home(tmp_path_factory, monkeypatch):
     """Keep every test's default store and logs out of the real user folder."""
     monkeypatch.setenv("WORKBENCH_HOME", str(tmp_path_factory.mktemp("home")))
     monkeypatch.setenv("WORKBENCH_USER", "test.analyst")
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_main_thread():
+    """As the app does (workbench.ui.gc_guard): no automatic garbage collection, which
+    could run in a worker thread and destroy Qt objects there; collect after each test."""
+    gc.disable()
+    yield
+    gc.collect()
+    gc.enable()
 
 
 @pytest.fixture

@@ -53,6 +53,9 @@ def run_gui(db_path: str | Path) -> int:
     if style.exists():
         app.setStyleSheet(style.read_text(encoding="utf-8"))
     sys.excepthook = _show_unexpected_error
+    from workbench.ui.gc_guard import MainThreadGarbageCollector
+
+    collector = MainThreadGarbageCollector(app)  # noqa: F841 (lives as the app's child)
     session = Session(db_path)
     window = MainWindow(session)
     window.show()
