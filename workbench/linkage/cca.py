@@ -42,7 +42,7 @@ def cca_matrix(data: LinkageData, positions) -> pd.DataFrame:
             "category": str(data.category[p]),
             "from": f"{start:%Y-%m-%d %H:%M}",
             "to": f"{end:%Y-%m-%d %H:%M}",
-            "day": DAY_NAMES[start.dayofweek] if (end - start) < pd.Timedelta(days=1) else "unknown",
+            "day": DAY_NAMES[start.day_of_week] if (end - start) < pd.Timedelta(days=1) else "unknown",
             "time of day": _time_band(start, end),
             "easting": int(round(data.x[p])),
             "northing": int(round(data.y[p])),
