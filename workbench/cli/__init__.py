@@ -12,23 +12,16 @@ no traceback reaches the user (it goes to the log file named in the message).
 from __future__ import annotations
 
 import argparse
-import importlib
-import pkgutil
 import sys
 
 from workbench import __version__
 from workbench.cli.common import Context, parent_parser, run_handler
-
+from workbench.discovery import modules_with
 
 
 def command_modules() -> list:
     """The command modules of this package, in ``ORDER`` (then name) order."""
-    found = []
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        if hasattr(module, "register"):
-            found.append(module)
-    return sorted(found, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
+    return modules_with(__name__, "register")
 
 
 def build_parser() -> argparse.ArgumentParser:

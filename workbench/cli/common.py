@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -13,7 +12,8 @@ from typing import Any, Callable
 from workbench.ingest.errors import ImportFailed
 from workbench.ingest.timeparse import BadDate, period_bounds
 from workbench.jobs import Cancelled
-from workbench.paths import default_store_path, user_data_dir
+from workbench.errorlog import log_unexpected_error
+from workbench.paths import default_store_path
 from workbench.store import Store, StoreError, open_store
 
 
@@ -96,7 +96,7 @@ def run_handler(args: argparse.Namespace, ctx: Context) -> int:
     except KeyboardInterrupt:
         return _fail(ctx, "interrupted: nothing was changed")
     except Exception as exc:  # last resort: never show a traceback
-        log = _log_traceback()
+        log = log_unexpected_error()
         return _fail(ctx, f"internal error: {exc.__class__.__name__}: {exc} (details in {log})")
     finally:
         ctx.close()
@@ -113,17 +113,6 @@ def _fail(ctx: Context, message: str) -> int:
     if ctx.json:
         print(json.dumps({"error": message}))
     return 1
-
-
-def _log_traceback() -> Path:
-    path = user_data_dir() / "workbench-errors.log"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(traceback.format_exc() + "\n")
-    except OSError:
-        return Path("(log not writable)")
-    return path
 
 
 def _json_default(value: Any):

@@ -162,42 +162,29 @@ class CanonicalParser:
     @staticmethod
     def _location(get, reject):
         """(easting, northing, lon, lat) with NaN for the system not given, or a Reject."""
-        def number(col):
-            try:
-                value = float(get(col))
-            except ValueError:
-                raise _Bad(col, f"{col} {get(col)!r} is not a number")
-            if not math.isfinite(value):
-                raise _Bad(col, f"{col} {get(col)!r} is not a number")
-            return value
         nan = float("nan")
-        try:
-            if get("easting") or get("northing"):
-                for col in ("easting", "northing"):
-                    if not get(col):
-                        other = "northing" if col == "easting" else "easting"
-                        raise _Bad(col, f"{other} is given but {col} is empty")
-                e, n = number("easting"), number("northing")
-                if not in_bng_bounds(e, n):
-                    raise _Bad("easting", f"easting/northing {e:g}, {n:g} is outside Great Britain's National Grid")
-                return e, n, nan, nan
-            if get("longitude") or get("latitude"):
-                for col in ("longitude", "latitude"):
-                    if not get(col):
-                        other = "latitude" if col == "longitude" else "longitude"
-                        raise _Bad(col, f"{other} is given but {col} is empty")
-                x, y = number("longitude"), number("latitude")
-                if not in_wgs_bounds(x, y):
-                    raise _Bad("longitude", f"longitude/latitude {x:g}, {y:g} is outside Great Britain")
-                return nan, nan, x, y
-        except _Bad as bad:
-            return reject(bad.column, bad.reason)
+        for (x_col, y_col), in_bounds, where in (
+                (("easting", "northing"), in_bng_bounds, "Great Britain's National Grid"),
+                (("longitude", "latitude"), in_wgs_bounds, "Great Britain")):
+            if not (get(x_col) or get(y_col)):
+                continue
+            for col, other in ((x_col, y_col), (y_col, x_col)):
+                if not get(col):
+                    return reject(col, f"{other} is given but {col} is empty")
+            values = []
+            for col in (x_col, y_col):
+                try:
+                    value = float(get(col))
+                except ValueError:
+                    value = nan
+                if not math.isfinite(value):
+                    return reject(col, f"{col} {get(col)!r} is not a number")
+                values.append(value)
+            x, y = values
+            if not in_bounds(x, y):
+                return reject(x_col, f"{x_col}/{y_col} {x:g}, {y:g} is outside {where}")
+            return (x, y, nan, nan) if x_col == "easting" else (nan, nan, x, y)
         return reject("easting", "no location: give easting and northing, or longitude and latitude")
-
-
-class _Bad(Exception):
-    def __init__(self, column: str, reason: str):
-        self.column, self.reason = column, reason
 
 
 def import_offences(store: Store, paths: str | Path | Sequence[str | Path], *, source: str | None = None,

@@ -21,15 +21,9 @@ def _show_unexpected_error(kind, value, tb) -> None:
 
     from PySide6.QtWidgets import QMessageBox
 
-    from workbench.paths import user_data_dir
+    from workbench.errorlog import log_unexpected_error
 
-    log = user_data_dir() / "workbench-errors.log"
-    try:
-        log.parent.mkdir(parents=True, exist_ok=True)
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write("".join(traceback.format_exception(kind, value, tb)) + "\n")
-    except OSError:
-        pass
+    log = log_unexpected_error("".join(traceback.format_exception(kind, value, tb)))
     QMessageBox.warning(None, "Workbench", f"Something went wrong: {value}\n\nNothing you saved was lost. "
                                           f"Details were written to {log}.")
 

@@ -11,7 +11,6 @@ unexpected error is logged and shown without a traceback.
 from __future__ import annotations
 
 import threading
-import traceback
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 from workbench.app.session import Session
 from workbench.cli.common import USER_ERRORS
 from workbench.jobs import Cancelled
-from workbench.paths import user_data_dir
+from workbench.errorlog import log_unexpected_error
 
 Work = Callable[[Any, Callable[[float, str], None], Callable[[], bool]], Any]
 
@@ -54,23 +53,12 @@ class _Runnable(QRunnable):
             self._emit("failed", str(exc), False)
         except Exception as exc:  # shown to the analyst without a traceback
             self._emit("failed", f"Something went wrong: {exc.__class__.__name__}: {exc}. "
-                                 f"Details were written to {_log()}.", False)
+                                 f"Details were written to {log_unexpected_error()}.", False)
         else:
             self._emit("done", result)
         finally:
             if store is not None:
                 store.close()
-
-
-def _log() -> str:
-    path = user_data_dir() / "workbench-errors.log"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a", encoding="utf-8") as fh:
-            fh.write(traceback.format_exc() + "\n")
-    except OSError:
-        pass
-    return str(path)
 
 
 class Job(QObject):

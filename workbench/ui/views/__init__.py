@@ -4,15 +4,9 @@ is a new module and nothing else changes."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
+from workbench.discovery import modules_with
 
 
 def view_modules() -> list:
     """Every view module, in ``ORDER``."""
-    found = []
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        if hasattr(module, "create_view"):
-            found.append(module)
-    return sorted(found, key=lambda m: (getattr(m, "ORDER", 100), m.__name__))
+    return modules_with(__name__, "create_view")
