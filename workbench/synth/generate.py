@@ -86,8 +86,8 @@ def _parse_start(start) -> date:
 
 def _labels(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
     """``prefix`` + zero-padded ``numbers`` + 1, as an object array (-1 gives '')."""
-    text = np.strings.zfill((numbers + 1).astype(str), width).astype(object)
-    return np.where(numbers >= 0, prefix + text, "")
+    text = np.strings.add(prefix, np.strings.zfill((numbers + 1).astype(np.dtypes.StringDType()), width))
+    return np.where(numbers >= 0, text, "").astype(object)
 
 
 def _streets(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -163,7 +163,7 @@ def generate(seed: int = 1, offences: int = 6000, boroughs=DEFAULT_BOROUGHS, sta
     frame["series_ref"] = np.where(rows["linked"], "BIU/" + year + "/" + _labels("", rows["series"], 3), "")
     for col in offence_columns()[len(BASE_COLUMNS):]:
         if col in rows:
-            frame[col] = np.where(pd.isna(rows[col]), "", rows[col])
+            frame[col] = rows[col]
     offences_df = pd.DataFrame(frame, columns=offence_columns())
 
     truth = pd.DataFrame({
@@ -187,6 +187,9 @@ def _series_truth(infos, rows, refs, truth: pd.DataFrame, seed: int) -> list[dic
     in_series = np.flatnonzero(rows["series"] >= 0)
     by_series = in_series[np.argsort(rows["series"][in_series], kind="stable")]
     bounds = np.searchsorted(rows["series"][by_series], np.arange(sum(len(i["sizes"]) for i in infos) + 1))
+    category = truth["category"].to_numpy(dtype=object)
+    when = truth["true_time"].to_numpy(dtype=object)
+    x, y, solved = rows["x"], rows["y"], rows["solved"]
     out = []
     for info in infos:
         for j, offender in enumerate(info["offender"]):
@@ -196,14 +199,14 @@ def _series_truth(infos, rows, refs, truth: pd.DataFrame, seed: int) -> list[dic
             out.append({
                 "id": f"S{seed}-{k + 1:04d}", "offender": f"O{seed}-{offender + 1:05d}",
                 "category": info["category"], "group": info["group"],
-                "categories": sorted(set(truth["category"].to_numpy()[idx])), "n": int(len(idx)),
-                "centre": (round(float(rows["x"][idx].mean()), 1), round(float(rows["y"][idx].mean()), 1)),
+                "categories": sorted(set(category[idx])), "n": int(len(idx)),
+                "centre": (round(float(x[idx].mean()), 1), round(float(y[idx].mean()), 1)),
                 "anchor": (round(float(info["anchor_x"][j]), 1), round(float(info["anchor_y"][j]), 1)),
                 "radius_m": round(float(info["scale"][j]), 1),
-                "first": truth["true_time"].iat[idx[0]][:10], "last": truth["true_time"].iat[idx[-1]][:10],
-                "solved": int(rows["solved"][idx].sum()),
+                "first": when[idx[0]][:10], "last": when[idx[-1]][:10],
+                "solved": int(solved[idx].sum()),
                 "co_offender": f"O{seed}-{partner + 1:05d}" if partner >= 0 else "",
-                "offences": [str(r) for r in refs[idx]],
+                "offences": refs[idx].tolist(),
             })
     return out
 

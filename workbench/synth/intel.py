@@ -54,18 +54,29 @@ CONDITIONS = ("Not to be disseminated outside the BIU without reference to the o
               "Not for use as evidence; do not disclose to the subject.",
               "Sharing with partner agencies only after consultation with the source handler.",
               "Risk to source: do not action without the authority of the DI.")
-CRIME = {"sexual": "sexual offences against lone women", "burglary": "residential burglaries",
-         "robbery": "street robberies of phones", "vehicle": "thefts from vehicles", "other": "offending"}
+#: What a report says a serial offender does, by the category of their series.
+CRIME = {
+    "rape": "sexual offences against lone women", "sexual-assault": "sexual assaults on lone women",
+    "exposure": "indecent exposure near schools and parks", "other-sexual": "sexual offences",
+    "burglary-residential": "residential burglaries", "burglary-business": "burglaries of shops and offices",
+    "robbery-personal": "street robberies of phones", "robbery-business": "robberies of shops and takeaways",
+    "theft-from-vehicle": "thefts from vehicles", "theft-of-vehicle": "thefts of cars and mopeds",
+}
+_SEXUAL_DETAIL = (
+    "The subject is reported to follow lone women late at night and to wear a dark hooded top.",
+    "The subject is said to frequent late-night bus routes and to approach women on the pretext of "
+    "asking the way.")
 DETAIL = {
-    "sexual": ("The subject is reported to follow lone women late at night and to wear a dark hooded top.",
-               "The subject is said to frequent late-night bus routes and to approach women on the pretext of asking the way."),
-    "burglary": ("The subject is said to enter through rear windows and to sell jewellery through a contact at a local shop.",
-                 "The subject is believed to carry a screwdriver and gloves and to target homes left in darkness."),
-    "robbery": ("The subject is said to carry a knife and to target young people for their phones.",
-                "The subject is believed to use a moped to approach victims and to pass phones on the same day."),
+    "sexual": _SEXUAL_DETAIL,
+    "burglary": ("The subject is said to force rear doors and windows and to sell jewellery through a "
+                 "contact at a local shop.",
+                 "The subject is believed to carry a screwdriver and gloves and to target premises left in "
+                 "darkness."),
+    "robbery": ("The subject is said to carry a knife and to threaten victims before running off.",
+                "The subject is believed to use a moped to approach victims and to sell the proceeds the same "
+                "day."),
     "vehicle": ("The subject is said to carry a window punch and to target vans for power tools.",
                 "The subject is believed to be selling stolen catalytic converters to a scrap dealer."),
-    "other": ("",),
 }
 HOTSPOT_TEXT = (
     "Residents report groups of youths gathering most evenings near {pc}; drug dealing is suspected.",
@@ -162,7 +173,8 @@ def build(series: list[dict], known: pd.DataFrame, hotspots: list[dict], offence
     pc = _postcodes(_districts(area.borough_of(hx, hy), rng), rng)
     templates = _pick(HOTSPOT_TEXT, len(rows), rng)
     out["text"][rows] = [t.format(pc=p) for t, p in zip(templates, pc)]
-    out["easting"][rows], out["northing"][rows] = np.round(hx).astype(int).astype(str), np.round(hy).astype(int).astype(str)
+    out["easting"][rows] = np.round(hx).astype(int).astype(str)
+    out["northing"][rows] = np.round(hy).astype(int).astype(str)
     out["location_desc"][rows] = pc
 
     rows = np.flatnonzero(kinds != "hotspot")
@@ -197,7 +209,8 @@ def _about_subjects(out: dict, rows: np.ndarray, kinds: np.ndarray, day: np.ndar
     pc = _postcodes(districts[j], rng)
     area_name = districts[j]
     who = sid[j]
-    crime = np.array([CRIME.get(g, CRIME["other"]) for g in group], dtype=object)[j]
+    category = known["category"].to_numpy(dtype=object)
+    crime = np.array([CRIME.get(c, "offending") for c in category], dtype=object)[j]
 
     # When: around the subject's active period.
     s_first = _days(np.array([s["first"] for s in series], dtype=object))
@@ -263,7 +276,7 @@ def _offending(out, rows, j, who, crime, area_name, group, day, series, truth, r
         mine = np.flatnonzero(group == name)
         detail[mine] = _pick(phrases, len(mine), rng)
     out["offences"][rows] = named
-    out["text"][rows] = ("Subject " + who + " is believed to be responsible for " + crime + " in the "
-                         + area_name + " area, including " + pd.Series(named).str.replace(";", ", ").to_numpy(dtype=object)
-                         + ". " + detail).astype(str)
-    out["text"][rows] = np.char.strip(out["text"][rows].astype(str)).astype(object)
+    listed = pd.Series(named).str.replace(";", ", ").to_numpy(dtype=object)
+    text = ("Subject " + who + " is believed to be responsible for " + crime + " in the " + area_name
+            + " area, including " + listed + ". " + detail)
+    out["text"][rows] = pd.Series(text).str.strip().to_numpy(dtype=object)

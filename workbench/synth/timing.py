@@ -23,8 +23,11 @@ def weekdays(start: date, days: int) -> np.ndarray:
 
 
 def sample_times(cat: Category, n: int, start: date, days: int, rng: np.random.Generator) -> np.ndarray:
-    """``n`` true times (minutes from ``start``) following the category's weekly profile."""
-    weights = day_hour_weights(cat)[weekdays(start, days)].ravel()
+    """``n`` true times (minutes from ``start``): the category's weekly profile and season."""
+    amplitude, peak = cat.season
+    day_of_year = (start.timetuple().tm_yday + np.arange(days)) % 365
+    season = 1.0 + amplitude * np.cos(2 * np.pi * (day_of_year - peak) / 365.0)
+    weights = (day_hour_weights(cat)[weekdays(start, days)] * season[:, None]).ravel()
     slot = rng.choice(len(weights), n, p=weights / weights.sum())
     return slot * 60.0 + rng.uniform(0, 60, n)
 
