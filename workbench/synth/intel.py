@@ -179,7 +179,7 @@ def build(series: list[dict], known: pd.DataFrame, hotspots: list[dict], offence
 
     rows = np.flatnonzero(kinds != "hotspot")
     if len(rows):
-        _about_subjects(out, rows, kinds[rows], day, series, known, offences, truth, rng)
+        _about_subjects(out, rows, kinds[rows], day, (first, last), series, known, offences, truth, rng)
     day = np.clip(day, first, last)
     minutes = rng.integers(8 * 60, 20 * 60, n)
     out["recorded_at"] = np.datetime_as_string(day.astype("datetime64[m]") + minutes, unit="m").astype(object)
@@ -193,7 +193,7 @@ def build(series: list[dict], known: pd.DataFrame, hotspots: list[dict], offence
     return frame
 
 
-def _about_subjects(out: dict, rows: np.ndarray, kinds: np.ndarray, day: np.ndarray, series: list[dict],
+def _about_subjects(out: dict, rows: np.ndarray, kinds: np.ndarray, day: np.ndarray, period: tuple, series: list[dict],
                     known: pd.DataFrame, offences: pd.DataFrame, truth: pd.DataFrame,
                     rng: np.random.Generator) -> None:
     """Fill the reports about named subjects (serial offenders, partners, the odd innocent)."""
@@ -215,8 +215,10 @@ def _about_subjects(out: dict, rows: np.ndarray, kinds: np.ndarray, day: np.ndar
     # When: around the subject's active period.
     s_first = _days(np.array([s["first"] for s in series], dtype=object))
     s_last = _days(np.array([s["last"] for s in series], dtype=object))
-    span = (s_last - s_first).astype(int) + 75
-    day[rows] = s_first[j] - 30 + (rng.random(len(rows)) * span[j]).astype(int)
+    first, last = period
+    lo = np.maximum(s_first[j] - 30, first)
+    hi = np.minimum(s_last[j] + 45, last)
+    day[rows] = lo + (rng.random(len(rows)) * ((hi - lo).astype(int) + 1)).astype(int)
     jitter = rng.normal(0, 250, (len(rows), 2))
     out["easting"][rows] = np.round(known["easting"].to_numpy()[j] + jitter[:, 0]).astype(int).astype(str)
     out["northing"][rows] = np.round(known["northing"].to_numpy()[j] + jitter[:, 1]).astype(int).astype(str)
@@ -236,6 +238,9 @@ def _about_subjects(out: dict, rows: np.ndarray, kinds: np.ndarray, day: np.ndar
     out["subjects"][rows[k]] = who[k] + ";" + partner[j[k]]
     text[k] = ("Subject " + who[k] + " has been seen on several occasions in the company of " + partner[j[k]]
                + " near " + pc[k] + ". Both are believed to be involved in " + crime[k] + ".")
+    car = k & (rng.random(len(rows)) < 0.5)          # seen together in the subject's vehicle
+    out["vehicles"][rows[car]] = vrm[j[car]]
+    text[car] = text[car] + " They travel together in " + vrm[j[car]] + "."
     k = kinds == "address"
     text[k] = ("Subject " + who[k] + " is believed to be storing stolen property at an address in " + pc[k]
                + " and to visit it late in the evening.")
@@ -252,12 +257,13 @@ def _about_subjects(out: dict, rows: np.ndarray, kinds: np.ndarray, day: np.ndar
     # The rest: offending reports naming one to three consecutive offences of the series.
     k = text == ""
     if k.any():
-        _offending(out, rows[k], j[k], who[k], crime[k], area_name[k], group[j[k]], day, series, truth, rng)
+        _offending(out, rows[k], j[k], who[k], crime[k], area_name[k], group[j[k]], day, last, series, truth, rng)
     out["text"][rows[~k]] = text[~k]
 
 
-def _offending(out, rows, j, who, crime, area_name, group, day, series, truth, rng) -> None:
-    """Reports tying subjects to offences of their own series, dated after the last one."""
+def _offending(out, rows, j, who, crime, area_name, group, day, last, series, truth, rng) -> None:
+    """Reports tying subjects to offences of their own series, dated after the last one
+    (within a month, and within the period)."""
     refs = [s["offences"] for s in series]
     sizes = np.array([len(r) for r in refs])
     flat = np.array([r for rs in refs for r in rs], dtype=object)
@@ -270,7 +276,9 @@ def _offending(out, rows, j, who, crime, area_name, group, day, series, truth, r
         named[has] = named[has] + ("" if step == 0 else ";") + flat[first[has] + step]
     latest = flat[first + take - 1]
     at = pd.Index(truth["offence_ref"]).get_indexer(latest)
-    day[rows] = _days(truth["true_time"].to_numpy(dtype=object)[at]) + rng.integers(1, 30, len(rows))
+    latest_day = _days(truth["true_time"].to_numpy(dtype=object)[at])
+    room = np.clip((last - latest_day).astype(int), 0, 29)
+    day[rows] = latest_day + np.minimum(1 + (rng.random(len(rows)) * room).astype(int), room)
     detail = np.full(len(rows), "", dtype=object)
     for name, phrases in DETAIL.items():
         mine = np.flatnonzero(group == name)
