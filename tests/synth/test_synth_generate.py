@@ -236,3 +236,18 @@ def test_100k_offences_generate_fast():
     big = generate(seed=1, offences=100_000, boroughs="all")
     assert len(big.offences) == 100_000
     assert time.perf_counter() - began < 25
+
+
+def test_seasons_and_the_missing_spring_hour():
+    from workbench.synth.timing import skip_clock_change
+
+    big = generate(seed=4, offences=30000, boroughs="Camden", start="2025-01-01")
+    month = pd.to_datetime(big.truth["true_time"]).dt.month
+    burglary = big.truth["category"] == "burglary-residential"
+    bikes = big.truth["category"] == "bicycle-theft"
+    assert (burglary & month.isin([11, 12, 1])).sum() > 1.2 * (burglary & month.isin([5, 6, 7])).sum()
+    assert (bikes & month.isin([6, 7, 8])).sum() > 1.4 * (bikes & month.isin([12, 1, 2])).sum()
+    stamps = pd.concat([big.offences["committed_from"], big.offences["committed_to"], big.truth["true_time"]])
+    assert not stamps.str.startswith("2025-03-30T01:").any()
+    moved = skip_clock_change(np.array(["2026-03-29T01:30", "2026-03-29T02:30"], dtype="datetime64[m]"))
+    assert list(moved.astype(str)) == ["2026-03-29T02:00", "2026-03-29T02:30"]

@@ -48,7 +48,7 @@ def write_to_store(store: Store, data: SyntheticData, *, progress: ProgressFn | 
         paths = data.write(folder)
         control.report(0.1, "importing synthetic offences")
         result = import_offences(store, paths["offences"], source=SOURCE,
-                                 progress=control.sub(0.1, 0.85)._progress, cancelled=cancelled)
+                                 progress=control.sub(0.1, 0.85).report, cancelled=cancelled)
         intel = intel_rejected = None
         import_intel = _intel_importer()
         if import_intel is not None:

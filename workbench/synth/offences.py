@@ -137,8 +137,13 @@ def plan_series(ci: int, target: int, area: Area, hotspots: Hotspots, days: int,
     span = offset[np.cumsum(sizes) - 1]
     squeeze = np.where(span > days - 1, (days - 1) / np.maximum(span, 1e-9), 1.0)
     offset *= squeeze[sid]
-    begin = rng.uniform(0, 1, k) * np.maximum(days - 1 - span * squeeze, 0)
-    day = np.floor(begin[sid] + offset)
+    # Series run across the period's edges as often as inside it; offences that would
+    # fall outside are reflected back in, so every part of the year gets its share.
+    half = span * squeeze / 2
+    begin = rng.uniform(-half, days - 1 - half)
+    day = begin[sid] + offset
+    day = np.where(day < 0, -day, day)
+    day = np.floor(np.where(day > days - 1, 2 * (days - 1) - day, day))
     habit_hour = sample_hours(cat, k, rng)
     hour_sd = rng.uniform(0.6, 2.2, k)
     hour = (habit_hour[sid] + rng.normal(0, hour_sd[sid])) % 24

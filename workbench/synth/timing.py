@@ -8,7 +8,7 @@ as crime records really are.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -71,8 +71,23 @@ def reported(cat: Category, t: np.ndarray, hi: np.ndarray, rng: np.random.Genera
 def stamps(start: date, minutes: np.ndarray, date_only: np.ndarray | None = None) -> np.ndarray:
     """ISO 8601 local times (``YYYY-MM-DDTHH:MM``), or dates where ``date_only``."""
     base = np.datetime64(start, "m")
-    when = base + minutes.astype(np.int64).astype("timedelta64[m]")
+    when = skip_clock_change(base + minutes.astype(np.int64).astype("timedelta64[m]"))
     text = np.datetime_as_string(when, unit="m").astype(object)
     if date_only is not None and date_only.any():
         text[date_only] = np.datetime_as_string(when[date_only], unit="D").astype(object)
     return text
+
+
+def skip_clock_change(when: np.ndarray) -> np.ndarray:
+    """Move times in the hour that does not exist in London (01:00-01:59 on the last
+    Sunday of March, when the clocks go forward) to 02:00, the first time that does.
+
+    The map never reverses the order of two times, so windows stay valid."""
+    years = np.unique(when.astype("datetime64[Y]").astype(int) + 1970)
+    for year in years:
+        march_31 = date(int(year), 3, 31)
+        sunday = march_31 - timedelta(days=(march_31.weekday() + 1) % 7)
+        gap = np.datetime64(sunday, "m") + np.timedelta64(60, "m")
+        inside = (when >= gap) & (when < gap + np.timedelta64(60, "m"))
+        when = np.where(inside, gap + np.timedelta64(60, "m"), when)
+    return when
