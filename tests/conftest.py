@@ -22,9 +22,13 @@ def _private_home(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _collect_garbage_on_the_main_thread():
-    """As the app does (workbench.ui.gc_guard): no automatic garbage collection, which
-    could run in a worker thread and destroy Qt objects there; collect after each test."""
+def _collect_garbage_on_the_main_thread(request):
+    """As the app does (workbench.ui.gc_guard): in Qt tests, no automatic garbage
+    collection, which could run in a worker thread and destroy Qt objects there;
+    collect on the main thread after the test instead."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
     gc.disable()
     yield
     gc.collect()
