@@ -64,6 +64,6 @@ def test_import_dialog_runs_in_background_and_lists_rejects(window, qtbot, tmp_p
     qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
     assert dialog.rejects.rowCount() == 1
     assert dialog.rejects.item(0, 1).text() == "3"
-    assert "Imported 1 offences" in dialog.summary.text()
+    assert "Imported 1 offence</b>" in dialog.summary.text()
     qtbot.waitUntil(lambda: "601 offences" in window.counts.text())
     assert window.views["Offences"].model.rowCount() == 601

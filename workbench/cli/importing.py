@@ -75,9 +75,9 @@ def _rejects(args, ctx: Context) -> dict:
 
 
 def _import_text(result: dict) -> str:
-    lines = [f"Imported {result['imported']:,} offences from {result['rows_read']:,} rows "
-             f"(batch {result['batch']}); {result['duplicates']:,} already in the store; "
-             f"{result['rejected']:,} rejected."]
+    lines = [f"Imported {result['imported']:,} from {result['rows_read']:,} rows "
+             f"(batch {result['batch']}); {result['duplicates']:,} duplicates skipped (already in the store "
+             f"or repeated in the file); {result['rejected']:,} rejected."]
     for r in result["rejects"]:
         col = f", column {r['column']}" if r["column"] else ""
         lines.append(f"  {r['file']}, line {r['line']}{col}: {r['reason']}")

@@ -19,13 +19,17 @@ from workbench.app.session import Session
 from workbench.ingest.boundaries import import_boundaries
 from workbench.ingest.offences_csv import import_offences
 from workbench.ingest.police_uk import import_police_uk
+from workbench.intel.importer import import_intel
 from workbench.ui.jobs import run_job
 
 KINDS = [
     ("offences", "Force offences (canonical CSV)", "CSV files (*.csv *.csv.gz *.zip);;All files (*)"),
     ("police-uk", "police.uk street-level crime", "police.uk files (*.csv *.csv.gz *.zip);;All files (*)"),
+    ("intel", "Intelligence reports (intelligence CSV)", "CSV files (*.csv *.csv.gz *.zip);;All files (*)"),
     ("boundaries", "Borough or ward boundaries", "Boundaries (*.gpkg *.geojson *.json *.shp);;All files (*)"),
 ]
+NOUNS = {"offences": ("offence", "offences"), "police-uk": ("offence", "offences"),
+         "intel": ("intelligence report", "intelligence reports")}
 
 
 class ImportDialog(QDialog):
@@ -87,7 +91,7 @@ class ImportDialog(QDialog):
 
     def _kind_changed(self) -> None:
         key = self.kind.currentData()
-        self.source.setEnabled(key == "offences")
+        self.source.setEnabled(key in ("offences", "intel"))
         self.layer.setEnabled(key == "boundaries")
         self.level.setEnabled(key == "boundaries")
 
@@ -121,6 +125,8 @@ class ImportDialog(QDialog):
                 return import_offences(store, paths, source=source, progress=progress, cancelled=cancelled)
             if key == "police-uk":
                 return import_police_uk(store, paths, progress=progress, cancelled=cancelled)
+            if key == "intel":
+                return import_intel(store, paths, source=source, progress=progress, cancelled=cancelled)
             return import_boundaries(store, paths[0], layer=layer, level=level, progress=progress,
                                      cancelled=cancelled)
 
@@ -137,12 +143,14 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(True)
         self.result = result
         if hasattr(result, "rejects"):
+            key = self.kind.currentData()
+            one, many = NOUNS[key]
             self.summary.setText(
-                f"<b>Imported {result.imported:,} offences</b> from {result.rows_read:,} rows "
-                f"(batch {result.batch}). {result.duplicates:,} were already in the store; "
-                f"{result.rejected:,} rows were rejected and kept for review.")
+                f"<b>Imported {result.imported:,} {one if result.imported == 1 else many}</b> from "
+                f"{result.rows_read:,} rows (batch {result.batch}). {result.duplicates:,} were already in "
+                f"the store or repeated; {result.rejected:,} rows were rejected and kept for review.")
             self._show_rejects(result.rejects)
-            self.session.notify(Changed("offences"))
+            self.session.notify(Changed("intel" if key == "intel" else "offences"))
         else:
             self.summary.setText(f"<b>Imported {result.imported} {result.level} boundaries.</b> "
                                  f"{result.offences_assigned:,} offences now have a borough.")
