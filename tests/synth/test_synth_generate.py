@@ -251,3 +251,28 @@ def test_seasons_and_the_missing_spring_hour():
     assert not stamps.str.startswith("2025-03-30T01:").any()
     moved = skip_clock_change(np.array(["2026-03-29T01:30", "2026-03-29T02:30"], dtype="datetime64[m]"))
     assert list(moved.astype(str)) == ["2026-03-29T02:00", "2026-03-29T02:30"]
+
+
+def test_burglaries_repeat_near_in_space_and_time_more_than_chance(data):
+    from scipy.spatial import cKDTree
+
+    burglary = data.offences["category"] == "burglary-residential"
+    xy = data.offences.loc[burglary, ["easting", "northing"]].astype(float).to_numpy()
+    days = pd.to_datetime(data.truth.loc[burglary, "true_time"]).to_numpy().astype("datetime64[m]").astype(float) / 1440
+    pairs = np.array(sorted(cKDTree(xy).query_pairs(200)))
+
+    def close(t):
+        return int((np.abs(t[pairs[:, 0]] - t[pairs[:, 1]]) <= 14).sum())
+
+    rng = np.random.default_rng(0)
+    expected = np.mean([close(rng.permutation(days)) for _ in range(49)])
+    assert close(days) > 1.8 * expected
+
+
+def test_serial_offenders_form_a_co_offending_network(data):
+    partners = [(s["offender"], s["co_offender"]) for s in data.series if s["co_offender"]]
+    serial = {s["offender"] for s in data.series}
+    assert partners
+    assert any(b in serial for _, b in partners)          # some partners are serial offenders too
+    named = data.intel["subjects"].str.contains(";")
+    assert named.any()                                     # associates are co-mentioned in intelligence
