@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import tempfile
-from pathlib import Path
 
 from workbench.ingest.boundaries import import_boundaries
 from workbench.ingest.offences_csv import import_offences
