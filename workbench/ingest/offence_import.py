@@ -10,6 +10,8 @@ chunk size whatever the file size.
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +21,7 @@ import numpy as np
 
 from workbench.ingest.coords import to_bng, to_wgs84
 from workbench.ingest.errors import ImportFailed
-from workbench.ingest.textfiles import CsvReader, ProgressTracker, file_hash, members
+from workbench.ingest.textfiles import CsvReader, Member, ProgressTracker, file_hash, members
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.store import Store
 from workbench.store.batches import Reject, add_rejects, finish_batch, start_batch
@@ -94,10 +96,53 @@ def complete_chunk(chunk: OffenceChunk, locator: AreaLocator) -> None:
             cols["borough"][i], cols["ward"][i] = boroughs[j], wards[j]
 
 
+@dataclass
+class _Parsed:
+    """One parsed chunk handed from the reading thread to the writing one."""
+
+    member: Member
+    chunk: OffenceChunk
+    rejects: list[Reject]
+    rows: int
+    bytes_read: int
+    last: bool            # the member's final chunk
+
+
+def _read_and_parse(members_: Sequence[Member], parser: RowParser, locator: AreaLocator,
+                    out: queue.Queue, stop: threading.Event) -> None:
+    """Producer: read, parse and complete chunks; put them (or the error) on ``out``."""
+    try:
+        for member in members_:
+            reader = CsvReader(member)
+            parser.start_member(member.label, reader.header)
+            lines: list[int] = []
+            rows: list[list[str]] = []
+            for line, row in reader.rows():
+                if not any(row):
+                    continue             # blank lines are not rows
+                lines.append(line)
+                rows.append(row)
+                if len(rows) >= CHUNK_ROWS:
+                    if stop.is_set():
+                        return
+                    chunk, rejects = parser.parse_chunk(lines, rows)
+                    complete_chunk(chunk, locator)
+                    out.put(_Parsed(member, chunk, rejects, len(rows), reader.bytes_read, False))
+                    lines, rows = [], []
+            chunk, rejects = parser.parse_chunk(lines, rows)
+            complete_chunk(chunk, locator)
+            out.put(_Parsed(member, chunk, rejects, len(rows), reader.bytes_read, True))
+        out.put(None)
+    except BaseException as exc:   # handed to the writing thread, which raises it
+        out.put(exc)
+
+
 def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser, source: str, *,
                progress: ProgressFn | None = None, cancelled: CancelledFn | None = None) -> ImportResult:
     """Import ``paths`` with ``parser`` as one batch in one transaction.
 
+    Reading and parsing run in a second thread while this one writes to SQLite (which
+    releases the interpreter lock while it works), so the two overlap on two cores.
     Raises ImportFailed (nothing imported) when a file is not of this format, and
     :class:`workbench.jobs.Cancelled` (nothing imported) when cancelled.
     """
@@ -112,44 +157,40 @@ def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser, sou
     locator = AreaLocator(store)
     rows_read = rejected = 0
     kept: list[Reject] = []
-
-    with store.atomic(), ExitStack() as bulk:
-        batch = start_batch(store, parser.kind, source, ", ".join(p.name for p in paths), combined_hash)
-        writer = OffenceWriter(store, batch)
-        stored = store.conn.execute("SELECT count(*) FROM offences").fetchone()[0]
-        if tracker.total > BULK_BYTES and tracker.total / BYTES_PER_ROW > stored:
-            bulk.enter_context(deferred_indexes(store))
-
-        def flush(lines: list[int], rows: list[list[str]]) -> None:
-            nonlocal rejected
-            chunk, rejects = parser.parse_chunk(lines, rows)
-            complete_chunk(chunk, locator)
-            writer.write(chunk)
-            add_rejects(store, batch, rejects)
-            rejected += len(rejects)
-            kept.extend(rejects[:max(0, REPORTED_REJECTS - len(kept))])
-
-        for member in all_members:
-            reader = CsvReader(member)
-            parser.start_member(member.label, reader.header)
-            lines: list[int] = []
-            rows: list[list[str]] = []
-            for line, row in reader.rows():
-                if not any(row):
-                    continue             # blank lines are not rows
-                lines.append(line)
-                rows.append(row)
-                if len(rows) >= CHUNK_ROWS:
-                    rows_read += len(rows)
-                    flush(lines, rows)
-                    lines, rows = [], []
-                    control.report(tracker.fraction(member, reader.bytes_read),
-                                   f"{member.label}: {rows_read:,} rows read")
-            rows_read += len(rows)
-            flush(lines, rows)
-            tracker.finish(member)
-            control.report(tracker.fraction(member, 0), f"{member.label}: done")
-        finish_batch(store, batch, rows_read=rows_read, imported=writer.imported,
-                     duplicates=writer.duplicates, rejected=rejected)
+    parsed: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+    reader = threading.Thread(target=_read_and_parse, args=(all_members, parser, locator, parsed, stop),
+                              name="workbench-import-reader", daemon=True)
+    try:
+        with store.atomic(), ExitStack() as bulk:
+            batch = start_batch(store, parser.kind, source, ", ".join(p.name for p in paths), combined_hash)
+            writer = OffenceWriter(store, batch)
+            stored = store.conn.execute("SELECT count(*) FROM offences").fetchone()[0]
+            if tracker.total > BULK_BYTES and tracker.total / BYTES_PER_ROW > stored:
+                bulk.enter_context(deferred_indexes(store))
+            reader.start()
+            while (item := parsed.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                writer.write(item.chunk)
+                add_rejects(store, batch, item.rejects)
+                rows_read += item.rows
+                rejected += len(item.rejects)
+                kept.extend(item.rejects[:max(0, REPORTED_REJECTS - len(kept))])
+                if item.last:
+                    tracker.finish(item.member)
+                    control.report(tracker.fraction(item.member, 0), f"{item.member.label}: done")
+                else:
+                    control.report(tracker.fraction(item.member, item.bytes_read),
+                                   f"{item.member.label}: {rows_read:,} rows read")
+            finish_batch(store, batch, rows_read=rows_read, imported=writer.imported,
+                         duplicates=writer.duplicates, rejected=rejected)
+    finally:
+        stop.set()
+        while reader.is_alive():        # unblock a producer waiting on a full queue
+            try:
+                parsed.get(timeout=0.1)
+            except queue.Empty:
+                pass
     return ImportResult(batch, writer.imported, writer.duplicates, rejected, rows_read,
                         [m.label for m in all_members], kept)
