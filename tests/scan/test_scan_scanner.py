@@ -167,3 +167,21 @@ def test_saved_intelligence_search_reports_new_reports(store, tmp_path):
     alerts = [a for a in run_scan(store, "ann").alerts if a.kind == "saved_search"]
     assert len(alerts) == 1 and alerts[0].detail["matches"] == 2 and len(alerts[0].detail["new_ids"]) == 1
     assert "1 new intelligence report" in alerts[0].summary
+
+
+def test_new_sexual_offence_gets_its_best_link_candidate(store, offences):
+    old = offences(store, [
+        {"category": "sexual-assault", "committed_from": "2025-02-20T23:30", "easting": 529050, "northing": 184020,
+         "borough": "Camden", "ref": "S/NEAR"},
+        {"category": "sexual-assault", "committed_from": "2024-06-01T09:00", "easting": 541000, "northing": 176000,
+         "borough": "Lewisham", "ref": "S/FAR"},
+    ])
+    run_scan(store, "ann")
+    offences(store, [{"category": "sexual-assault", "committed_from": "2025-03-01T23:10", "easting": 529000,
+                      "northing": 184000, "borough": "Camden", "ref": "S/NEW"}])
+    alert = next(a for a in run_scan(store, "ann").alerts if a.kind == "sexual_offence")
+    assert alert.detail["offence"] == "S/NEW"
+    candidates = alert.detail["candidates"]
+    assert candidates and candidates[0]["offence"] == "S/NEAR" and candidates[0]["id"] == old[0]
+    assert "best link candidate S/NEAR" in alert.summary
+    assert old[0] in alert.offence_ids

@@ -145,14 +145,21 @@ def _linkage_service():
         return None
 
 
-def sexual_offence_alerts(store: Store, new_sexual: pd.DataFrame, *, top: int = 5) -> tuple[list[Alert], list[str]]:
-    """One alert per new sexual offence, with its best link candidates and series when
-    the linkage engine is available (a note says so when it is not)."""
+def sexual_offence_alerts(store: Store, new_sexual: pd.DataFrame, *, top: int = 5,
+                          max_linked: int = 25) -> tuple[list[Alert], list[str]]:
+    """One alert per new sexual offence, with its best link candidates and best-matching
+    series from the linkage engine (``workbench.linkage.service.suggest``, as
+    ``workbench link suggest``) for the ``max_linked`` most recent; a note says when the
+    engine is not installed or could not score an offence."""
     if new_sexual.empty:
         return [], []
     service = _linkage_service()
     notes = [] if service is not None else [
         "linkage engine not installed: new sexual offences are listed without link candidates"]
+    linked = set(new_sexual.sort_values("committed_from").tail(max_linked)["id"].tolist())
+    if service is not None and len(new_sexual) > max_linked:
+        notes.append(f"link candidates shown for the {max_linked} most recent of {len(new_sexual)} new sexual "
+                     "offences (use workbench link suggest REF for the others)")
     alerts = []
     for row in new_sexual.itertuples(index=False):
         when = row.committed_from.strftime("%d %b %Y %H:%M")
@@ -160,20 +167,32 @@ def sexual_offence_alerts(store: Store, new_sexual: pd.DataFrame, *, top: int = 
         summary = f"{label(row.category)} {row.offence_ref} on {when} in {place}"
         detail: dict = {"offence": row.offence_ref, "category": row.category}
         ids = [int(row.id)]
-        if service is not None:
-            candidates, series = _links(service, store, row, top, notes)
-            detail["candidates"] = candidates
-            detail["series"] = series
-            if candidates:
-                best = candidates[0]
-                summary += f"; best link candidate {best['offence']} (score {best['score']:.2f})"
-            if series:
-                summary += f"; best-matching series {series[0]['id']}"
-            ids += [c["id"] for c in candidates if c.get("id") is not None]
+        if service is not None and row.id in linked:
+            found = _suggest(service, store, int(row.id), top, notes)
+            if found is not None:
+                detail["candidates"] = [{k: c.get(k) for k in ("offence", "id", "score", "category", "reasons")}
+                                        for c in found["candidates"]]
+                detail["series"] = found.get("series")
+                if found["candidates"]:
+                    best = found["candidates"][0]
+                    summary += f"; best link candidate {best['offence']} (score {best['score']:.2f})"
+                if found.get("series"):
+                    summary += f"; best-matching series {found['series']['name'] or found['series']['id']}"
+                ids += [int(c["id"]) for c in found["candidates"]]
         rows = fetch_rows(store, ids, ("easting", "northing"))
         bbox = bbox_of([v[0] for v in rows.values()], [v[1] for v in rows.values()])
         alerts.append(Alert("sexual_offence", summary, ids, bbox, detail))
     return alerts, list(dict.fromkeys(notes))
+
+
+def _suggest(service, store: Store, offence_id: int, top: int, notes: list[str]) -> dict | None:
+    """The linkage engine's suggestions for one offence, or None (with a note) when it
+    cannot score it (e.g. no model and too few offences of its kind)."""
+    try:
+        return service.suggest(store, str(offence_id), top=top)
+    except ValueError as exc:
+        notes.append(f"no link candidates for offence {offence_id}: {exc}")
+        return None
 
 
 # -- repeat and near-repeat locations ---------------------------------------------
