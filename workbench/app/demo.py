@@ -1,5 +1,6 @@
 """The bundled demo store: real police.uk crime for Camden and Islington (2017) plus a
-year of synthetic force records with planted series and graded intelligence.
+year of synthetic force records, ending yesterday, with planted series and graded
+intelligence.
 
 It is built on first use into a temporary file and moved into place only when
 complete, so an interrupted build never leaves a half-made demo store behind.
@@ -8,6 +9,7 @@ complete, so an interrupted build never leaves a half-made demo store behind.
 from __future__ import annotations
 
 import os
+from datetime import date, timedelta
 from pathlib import Path
 
 from workbench.ingest.boundaries import import_boundaries
@@ -20,6 +22,7 @@ from workbench.store.offences import stats
 DEMO_BOROUGHS = ("Camden", "Islington")
 DEMO_SEED = 2026
 DEMO_OFFENCES = 8000
+DEMO_DAYS = 365
 
 
 def demo_sources() -> dict[str, Path]:
@@ -50,7 +53,10 @@ def build_demo_store(path: Path, *, progress: ProgressFn | None = None,
         import_police_uk(store, sources["police_uk"], progress=control.sub(0.1, 0.45).report,
                          cancelled=cancelled)
         control.report(0.45, "generating a year of synthetic force records")
-        data = generate(seed=DEMO_SEED, offences=DEMO_OFFENCES, boroughs=DEMO_BOROUGHS)
+        # The synthetic year ends yesterday, so the first scan has a real "new this week".
+        start = date.today() - timedelta(days=DEMO_DAYS)
+        data = generate(seed=DEMO_SEED, offences=DEMO_OFFENCES, boroughs=DEMO_BOROUGHS, start=start,
+                        days=DEMO_DAYS)
         write_to_store(store, data, progress=control.sub(0.5, 1.0).report, cancelled=cancelled)
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         result = stats(store)
