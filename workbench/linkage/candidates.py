@@ -23,6 +23,11 @@ from workbench.linkage.dataset import LinkageData
 
 #: Upper bounds (days) of the half-width classes; the last class takes the rest.
 HALF_WIDTH_CLASSES = (0.25, 1.0, 4.0, 16.0, 64.0)
+#: Where offences are so dense that a group's window would give an offence more candidates
+#: than this on average, the window is shrunk (radius and days by the same factor) until
+#: it does not: the cost of linking stays linear in the number of offences.
+MAX_CANDIDATES_PER_OFFENCE = 120
+_SAMPLE = 3000
 
 
 def _class_of(half: np.ndarray) -> np.ndarray:
@@ -82,20 +87,55 @@ def _exact(pairs: np.ndarray, x, y, mid, half, blocking: Blocking) -> np.ndarray
     return pairs[keep].astype(np.int64)
 
 
-def candidate_pairs(data: LinkageData, *, blocking: dict[str, Blocking] | None = None,
-                    groups=None, control: JobControl | None = None) -> np.ndarray:
-    """Candidate pairs (positions into ``data``, i < j) within each crime group's block.
+def fit_to_density(x, y, t_from, t_to, rule: Blocking, max_candidates: float = MAX_CANDIDATES_PER_OFFENCE,
+                   seed: int = 0) -> Blocking:
+    """``rule``, shrunk if offences are so dense that it would give more than
+    ``max_candidates`` candidates per offence (estimated on a random sample: pairs grow
+    with the square of the number of offences, and with radius squared times days)."""
+    n = len(x)
+    m = min(n, _SAMPLE)
+    if n < 2:
+        return rule
+    pick = np.random.default_rng(seed).choice(n, size=m, replace=False) if m < n else np.arange(n)
+    sample = len(block_pairs(np.asarray(x)[pick], np.asarray(y)[pick], np.asarray(t_from)[pick],
+                             np.asarray(t_to)[pick], rule))
+    per_offence = 2.0 * sample * (n / m) ** 2 / n
+    if per_offence <= max_candidates:
+        return rule
+    factor = (max_candidates / per_offence) ** (1.0 / 3.0)
+    return Blocking(radius_m=rule.radius_m * factor, days=rule.days * factor)
 
-    ``groups`` limits the crime groups considered (default: all present).
-    """
-    control = control or JobControl()
-    present = [g for g in dict.fromkeys(data.group.tolist()) if groups is None or g in groups]
-    out = []
-    for k, group in enumerate(sorted(present)):
-        control.report(k / max(1, len(present)), f"finding candidate pairs: {group}")
+
+def plan_blocking(data: LinkageData, blocking: dict[str, Blocking] | None = None, groups=None,
+                  max_candidates: float = MAX_CANDIDATES_PER_OFFENCE) -> dict[str, Blocking]:
+    """The window each crime group present in ``data`` will be blocked with."""
+    plan = {}
+    for group in sorted(dict.fromkeys(data.group.tolist())):
+        if groups is not None and group not in groups:
+            continue
         pos = np.flatnonzero(data.group == group)
-        local = block_pairs(data.x[pos], data.y[pos], data.t_from[pos], data.t_to[pos],
-                            blocking_for(group, blocking))
+        plan[group] = fit_to_density(data.x[pos], data.y[pos], data.t_from[pos], data.t_to[pos],
+                                     blocking_for(group, blocking), max_candidates)
+    return plan
+
+
+def candidate_pairs(data: LinkageData, *, blocking: dict[str, Blocking] | None = None,
+                    groups=None, control: JobControl | None = None,
+                    max_candidates: float | None = MAX_CANDIDATES_PER_OFFENCE) -> np.ndarray:
+    """Candidate pairs (positions into ``data``, i < j) within each crime group's block,
+    shrunk where offences are dense (see :func:`plan_blocking`; ``max_candidates=None``
+    keeps the windows exactly as given). ``groups`` limits the crime groups considered."""
+    control = control or JobControl()
+    if max_candidates is None:
+        plan = {g: blocking_for(g, blocking) for g in dict.fromkeys(data.group.tolist())
+                if groups is None or g in groups}
+    else:
+        plan = plan_blocking(data, blocking, groups, max_candidates)
+    out = []
+    for k, (group, rule) in enumerate(sorted(plan.items())):
+        control.report(k / max(1, len(plan)), f"finding candidate pairs: {group}")
+        pos = np.flatnonzero(data.group == group)
+        local = block_pairs(data.x[pos], data.y[pos], data.t_from[pos], data.t_to[pos], rule)
         if len(local):
             out.append(pos[local])
     control.report(1.0, "candidate pairs found")
@@ -105,7 +145,7 @@ def candidate_pairs(data: LinkageData, *, blocking: dict[str, Blocking] | None =
 
 
 def pairs_with(data: LinkageData, position: int, *, blocking: dict[str, Blocking] | None = None) -> np.ndarray:
-    """Candidate partners (positions) of one offence within its group's block."""
+    """Candidate partners (positions) of one offence within its group's (full) block."""
     group = data.group[position]
     rule = blocking_for(group, blocking)
     same = data.group == group

@@ -103,7 +103,7 @@ def save_image(matrix: pd.DataFrame, shared: pd.DataFrame, path: str | Path, *, 
     cells = matrix.astype(str).map(lambda v: v if len(v) <= 28 else v[:27] + "\u2026")
     colours = np.where(shared.to_numpy(), "#cfe8cf", np.where(cells.to_numpy() == "", "#eeeeee", "#ffffff"))
     n_rows, n_cols = cells.shape
-    fig = Figure(figsize=(max(8.0, 1.6 * (n_cols + 1)), max(2.5, 0.42 * (n_rows + 3))))
+    fig = Figure(figsize=(max(8.0, 1.6 * (n_cols + 1)), max(2.0, 0.26 * (n_rows + 4))))
     ax = fig.add_subplot(111)
     ax.axis("off")
     table = ax.table(cellText=cells.to_numpy(), cellColours=colours, rowLabels=list(cells.index),

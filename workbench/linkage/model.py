@@ -246,13 +246,14 @@ def score(data: LinkageData, pairs: np.ndarray, models: dict[str, LinkModel], pr
     memory stays flat for tens of millions of pairs)."""
     profiles = profiles or Profiles.of(data)
     out = np.zeros(len(pairs), dtype=np.float32)
-    groups = data.group[pairs[:, 0]] if len(pairs) else np.empty(0, dtype=object)
+    codes, names = pd.factorize(data.group)
+    pair_codes = codes[pairs[:, 0]] if len(pairs) else np.empty(0, dtype=np.int64)
     for a, b in iter_chunks(pairs):
         if control is not None:
             control.report(a / max(1, len(pairs)), f"scoring pairs {a:,} of {len(pairs):,}")
         frame = pair_features(data, pairs[a:b, 0], pairs[a:b, 1], profiles)
-        part_groups = groups[a:b]
-        for group in np.unique(part_groups):
-            mask = part_groups == group
-            out[a:b][mask] = models[group].predict(frame[mask])
+        part = pair_codes[a:b]
+        for code in np.flatnonzero(np.bincount(part, minlength=len(names))):
+            mask = part == code
+            out[a:b][mask] = models[names[code]].predict(frame[mask] if not mask.all() else frame)
     return out

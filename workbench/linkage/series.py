@@ -53,7 +53,7 @@ class Series:
     categories: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
-        return {"offences": self.refs, "score": round(self.strength, 4), "size": len(self.refs),
+        return {"offences": self.refs, "offence_ids": self.ids, "score": round(self.strength, 4), "size": len(self.refs),
                 "first": self.first, "last": self.last, "span_days": round(self.span_days, 1),
                 "centre": [round(self.centre[0]), round(self.centre[1])], "radius_m": round(self.radius_m),
                 "categories": self.categories, "common_mo": self.common_mo, "risk": self.risk,

@@ -18,7 +18,7 @@ from workbench.domain import categories as cats
 from workbench.jobs import JobControl
 from workbench.linkage import candidates, reasons
 from workbench.linkage.cca import cca_matrix, shared_cells
-from workbench.linkage.config import GROUPS, crime_group
+from workbench.linkage.config import GROUPS, blocking_for, crime_group
 from workbench.linkage.dataset import LinkageData, build
 from workbench.linkage.evaluate import evaluate as cross_validated
 from workbench.linkage.features import Profiles, feature_columns, pair_features
@@ -135,6 +135,7 @@ class Scored:
     scores: np.ndarray
     models: dict[str, LinkModel]
     notes: dict[str, str]
+    blocking: dict[str, dict]
 
 
 def score_store(store: Store, *, categories=None, progress=None, cancelled=None) -> Scored:
@@ -143,7 +144,8 @@ def score_store(store: Store, *, categories=None, progress=None, cancelled=None)
     control.report(0.0, "loading offences")
     data = load_data(store, categories=categories)
     models, notes = models_for(store, data)
-    pairs = candidates.candidate_pairs(data, control=control.sub(0.05, 0.3))
+    plan = candidates.plan_blocking(data)
+    pairs = candidates.candidate_pairs(data, blocking=plan, max_candidates=None, control=control.sub(0.05, 0.3))
     scores = score(data, pairs, models, control=control.sub(0.3, 0.95))
     dec = decided_pairs(store, data)
     n = len(data)
@@ -161,7 +163,9 @@ def score_store(store: Store, *, categories=None, progress=None, cancelled=None)
             pairs = np.concatenate([pairs, add])
             scores = np.concatenate([scores, np.ones(len(add), np.float32)])
     control.report(1.0, f"{len(pairs):,} candidate pairs scored")
-    return Scored(data, pairs, scores, models, notes)
+    windows = {g: {"radius_m": round(r.radius_m), "days": round(r.days, 1),
+                   "shrunk_for_density": r != blocking_for(g)} for g, r in plan.items()}
+    return Scored(data, pairs, scores, models, notes, windows)
 
 
 def resolve(store: Store, ref: str) -> int:
@@ -263,7 +267,7 @@ def series(store: Store, *, categories=None, min_score: float = 0.5, max_size: i
         out.append(item)
     control.report(1.0, f"{len(out)} series")
     return {"series": out, "min_score": min_score, "models": scored.notes,
-            "candidate_pairs": int(len(scored.pairs))}
+            "candidate_pairs": int(len(scored.pairs)), "blocking": scored.blocking}
 
 
 def series_graph(store: Store, offence_ids) -> dict:

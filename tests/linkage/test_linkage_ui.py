@@ -1,0 +1,58 @@
+"""The Series view opens, finds series in the background, draws a link chart, shows an
+edge's reasons, and confirming a link from there is undoable; the suggest dialog lists
+ranked candidates."""
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from workbench.app.session import Session  # noqa: E402
+from workbench.linkage import service  # noqa: E402
+from workbench.store import linkage as db  # noqa: E402
+
+
+@pytest.fixture
+def session(small_store):
+    s = Session(small_store.path)
+    yield s
+    s.close()
+
+
+def test_series_view_shows_chart_and_reasons(qtbot, session, monkeypatch, tmp_path):
+    from workbench.ui.views import series_view
+
+    view = series_view.create_view(session)
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.show()
+    selected = []
+    session.selection_changed.connect(selected.append)
+    view.min_score.setValue(0.3)
+    view.find_series()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=20000)
+    assert view.table.rowCount() >= 1 and view.current is not None
+    assert selected and selected[-1].origin == "series" and len(selected[-1].ids) >= 2
+    assert view.chart.nodes and view.chart.edges
+    (i, j), edge = next(iter(view.chart.edges.items()))
+    view.chart._clicked((i, j))
+    assert "probability of one offender" in view.reasons.toHtml()
+    assert view.cca.rowCount() == view.current["size"]
+    view.grab().save(str(tmp_path / "series.png"))
+    monkeypatch.setattr(series_view.QInputDialog, "getText", staticmethod(lambda *a, **k: ("seen on CCTV", True)))
+    view._decide("confirmed")
+    data = view.graph["data"]
+    a, b = int(data.ids[i]), int(data.ids[j])
+    assert db.get_decision(session.store, a, b)["why"] == "seen on CCTV"
+    session.commands.undo()
+    assert db.get_decision(session.store, a, b) is None
+
+
+def test_suggest_dialog_lists_candidates(qtbot, session):
+    from workbench.ui.linkage.suggest_dialog import open_suggest_dialog
+
+    dialog = open_suggest_dialog(session, service.resolve(session.store, "B1"))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    refs = [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())]
+    assert set(refs) == {"B2", "B3", "B4", "B6"}
+    assert dialog.reasons.toPlainText().startswith("B1")

@@ -1,0 +1,1 @@
+"""Qt widgets for linked-offence analysis: link chart, CCA table, timeline, suggest dialog."""

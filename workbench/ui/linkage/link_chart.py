@@ -1,0 +1,105 @@
+"""The link chart: a series' offences laid out by NetworkX and drawn in a QGraphicsView.
+
+Edge width follows the link score; confirmed links are green, the rest blue-grey with
+opacity by score. Clicking an edge calls ``on_edge(i, j)`` (positions into the chart's
+data) so the view can show the reasons and offer confirm/reject.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import networkx as nx
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsLineItem, QGraphicsScene, QGraphicsSimpleTextItem,
+                               QGraphicsView)
+
+NODE = 26.0
+CONFIRMED = QColor("#2e7d32")
+LINK = QColor("#37597a")
+HIGHLIGHT = QColor("#e07b00")
+
+
+class _Edge(QGraphicsLineItem):
+    def __init__(self, a: QPointF, b: QPointF, key: tuple[int, int], score: float, confirmed: bool,
+                 on_click: Callable[[tuple[int, int]], None]):
+        super().__init__(a.x(), a.y(), b.x(), b.y())
+        self.key, self._on_click = key, on_click
+        colour = QColor(CONFIRMED if confirmed else LINK)
+        colour.setAlphaF(0.35 + 0.65 * float(score))
+        pen = QPen(colour, 1.0 + 9.0 * float(score))
+        pen.setCapStyle(Qt.RoundCap)
+        self.setPen(pen)
+        self.setCursor(Qt.PointingHandCursor)
+        self.setToolTip(f"score {score:.2f}: click for the reasons")
+        self.setZValue(0)
+
+    def mousePressEvent(self, event) -> None:
+        self._on_click(self.key)
+        event.accept()
+
+
+class LinkChart(QGraphicsView):
+    """Draws nodes (offence references) and scored edges."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHint(QPainter.Antialiasing)
+        self.setMinimumSize(360, 300)
+        self.on_edge: Callable[[int, int], None] | None = None
+        self.edges: dict[tuple[int, int], _Edge] = {}
+        self.nodes: dict[int, QGraphicsEllipseItem] = {}
+
+    def show_graph(self, labels: dict[int, str], edges: list[tuple[int, int, float, bool]],
+                   tooltips: dict[int, str] | None = None) -> None:
+        """``labels``: node -> reference; ``edges``: (i, j, score, confirmed)."""
+        scene = self.scene()
+        scene.clear()
+        self.edges, self.nodes = {}, {}
+        graph = nx.Graph()
+        graph.add_nodes_from(labels)
+        graph.add_weighted_edges_from((i, j, max(0.05, s)) for i, j, s, _ in edges)
+        if not labels:
+            return
+        layout = nx.spring_layout(graph, weight="weight", seed=0, k=1.6 / max(1.0, np.sqrt(len(labels))))
+        span = 160.0 + 40.0 * np.sqrt(len(labels))
+        pos = {n: QPointF(float(p[0]) * span, float(p[1]) * span) for n, p in layout.items()}
+        for i, j, score, confirmed in sorted(edges, key=lambda e: e[2]):
+            item = _Edge(pos[i], pos[j], (i, j), score, confirmed, self._clicked)
+            scene.addItem(item)
+            self.edges[(i, j)] = item
+        font = QFont()
+        font.setPointSize(8)
+        for n, label in labels.items():
+            p = pos[n]
+            node = scene.addEllipse(QRectF(p.x() - NODE / 2, p.y() - NODE / 2, NODE, NODE),
+                                    QPen(QColor("#1f3a52"), 1.5), QBrush(QColor("#dce8f3")))
+            node.setZValue(2)
+            if tooltips:
+                node.setToolTip(tooltips.get(n, label))
+            text = QGraphicsSimpleTextItem(label)
+            text.setFont(font)
+            text.setZValue(3)
+            text.setPos(p.x() - text.boundingRect().width() / 2, p.y() + NODE / 2 + 1)
+            scene.addItem(text)
+            self.nodes[n] = node
+        scene.setSceneRect(scene.itemsBoundingRect().adjusted(-30, -30, 30, 30))
+        self.fitInView(scene.sceneRect(), Qt.KeepAspectRatio)
+
+    def highlight(self, key: tuple[int, int] | None) -> None:
+        """Outline the chosen edge's two offences."""
+        for n, node in self.nodes.items():
+            node.setPen(QPen(HIGHLIGHT if key and n in key else QColor("#1f3a52"), 3 if key and n in key else 1.5))
+
+    def _clicked(self, key: tuple[int, int]) -> None:
+        self.highlight(key)
+        if self.on_edge:
+            self.on_edge(*key)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.scene() and not self.scene().sceneRect().isEmpty():
+            self.fitInView(self.scene().sceneRect(), Qt.KeepAspectRatio)

@@ -1,0 +1,23 @@
+"""A link's score and reasons as HTML for the reasons panes."""
+
+from __future__ import annotations
+
+from html import escape
+
+
+def reasons_html(ref_a: str, ref_b: str, score: float, why: dict, default_model: bool) -> str:
+    """``why`` is one item of :func:`workbench.linkage.reasons.explain`."""
+    rows = []
+    for item in why["features"].values():
+        effect = item["effect"]
+        if effect > 0.05:
+            mark, colour = "▲ for", "#2e7d32"
+        elif effect < -0.05:
+            mark, colour = "▼ against", "#b23a48"
+        else:
+            mark, colour = "· neutral", "#777777"
+        rows.append(f"<tr><td>{escape(item['text'])}</td><td style='color:{colour}'>{mark}</td></tr>")
+    note = ("<p style='color:#8a4b00'>Scored with the default model: too few solved offences to train one "
+            "(use Retrain models once more are solved).</p>") if default_model else ""
+    return (f"<p><b>{escape(ref_a)} ↔ {escape(ref_b)}</b>: probability of one offender "
+            f"<b>{score:.2f}</b></p>{note}<table cellspacing='4'>{''.join(rows)}</table>")

@@ -1,0 +1,355 @@
+"""The Series view: candidate and confirmed series, their link chart, CCA matrix and
+timeline; confirm or reject links and turn candidates into named series.
+
+Finding series scores every candidate pair, so it runs in the background with progress
+(``workbench.ui.jobs``). Selecting a series shares its offences with the other views
+(``session.select("offence", ids, origin="series")``), so the offences table lists them.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDoubleSpinBox, QFileDialog, QHBoxLayout, QHeaderView,
+                               QInputDialog, QLabel, QMessageBox, QPushButton, QSplitter, QTableWidget,
+                               QTableWidgetItem, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
+
+from workbench.app.events import Changed
+from workbench.app.session import Session
+from workbench.linkage import reasons, service
+from workbench.linkage.cca import save_csv, save_image
+from workbench.linkage.decisions import CreateSeries, DecideLink, NameSeries
+from workbench.store import linkage as db
+from workbench.ui.jobs import run_job
+from workbench.ui.linkage.cca_table import CcaTable
+from workbench.ui.linkage.link_chart import LinkChart
+from workbench.ui.linkage.reasons_html import reasons_html
+from workbench.ui.linkage.timeline import Timeline
+
+TITLE = "Series"
+ORDER = 30
+GROUP_CHOICES = (
+    ("All crime groups", None),
+    ("Sexual offences", ["rape", "sexual-assault", "exposure", "other-sexual"]),
+    ("Burglary", ["burglary"]),
+    ("Robbery", ["robbery"]),
+    ("Vehicle crime", ["vehicle-crime"]),
+)
+RISK_COLOURS = {"high": "#f4c7c3", "medium": "#fce8b2", "low": "#ffffff"}
+
+
+class SeriesView(QWidget):
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("seriesView")
+        self.result: dict | None = None
+        self.current: dict | None = None
+        self.graph: dict | None = None
+        self.edge: tuple[int, int] | None = None
+        self.job = None
+
+        self.group = QComboBox()
+        for label, value in GROUP_CHOICES:
+            self.group.addItem(label, value)
+        self.group.setCurrentIndex(2)
+        self.min_score = QDoubleSpinBox()
+        self.min_score.setRange(0.05, 0.99)
+        self.min_score.setSingleStep(0.05)
+        self.min_score.setValue(0.5)
+        self.min_score.setPrefix("links scored ≥ ")
+        self.find_button = QPushButton("Find series")
+        self.find_button.clicked.connect(self.find_series)
+        self.train_button = QPushButton("Retrain models")
+        self.train_button.setToolTip("Train each crime group's model on solved offences and your decisions")
+        self.train_button.clicked.connect(self.train_models)
+        self.model_note = QLabel()
+        self.model_note.setWordWrap(True)
+        self.model_note.setStyleSheet("color:#555")
+        bar = QHBoxLayout()
+        for w in (QLabel("Crime group"), self.group, self.min_score, self.find_button, self.train_button):
+            bar.addWidget(w)
+        bar.addStretch(1)
+
+        self.table = QTableWidget(0, 7)
+        self.table.setHorizontalHeaderLabels(["Series", "Offences", "Score", "First", "Last", "Risk", "Common MO"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.Stretch)
+        self.table.itemSelectionChanged.connect(self._series_chosen)
+        self.confirm_series = QPushButton("Confirm as series…")
+        self.confirm_series.clicked.connect(self._confirm_series)
+        self.rename = QPushButton("Name / notes…")
+        self.rename.clicked.connect(self._rename)
+        left_buttons = QHBoxLayout()
+        left_buttons.addWidget(self.confirm_series)
+        left_buttons.addWidget(self.rename)
+        left_buttons.addStretch(1)
+        self.summary = QLabel("Choose a crime group and press Find series.")
+        self.summary.setWordWrap(True)
+        left = QWidget()
+        lv = QVBoxLayout(left)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.table, 1)
+        lv.addLayout(left_buttons)
+        lv.addWidget(self.summary)
+
+        self.chart = LinkChart()
+        self.chart.on_edge = self._edge_chosen
+        self.reasons = QTextBrowser()
+        self.reasons.setHtml("<p style='color:#555'>Click a link in the chart to see why it scored as it did.</p>")
+        self.confirm_link = QPushButton("Confirm link…")
+        self.reject_link = QPushButton("Reject link…")
+        self.confirm_link.clicked.connect(lambda: self._decide("confirmed"))
+        self.reject_link.clicked.connect(lambda: self._decide("rejected"))
+        link_buttons = QHBoxLayout()
+        link_buttons.addWidget(self.confirm_link)
+        link_buttons.addWidget(self.reject_link)
+        link_buttons.addStretch(1)
+        reasons_box = QWidget()
+        rv = QVBoxLayout(reasons_box)
+        rv.setContentsMargins(0, 0, 0, 0)
+        rv.addWidget(self.reasons, 1)
+        rv.addLayout(link_buttons)
+        chart_split = QSplitter(Qt.Horizontal)
+        chart_split.addWidget(self.chart)
+        chart_split.addWidget(reasons_box)
+        chart_split.setSizes([520, 300])
+
+        self.cca = CcaTable()
+        self.export_csv = QPushButton("Export CSV…")
+        self.export_image = QPushButton("Export image…")
+        self.export_csv.clicked.connect(lambda: self._export("csv"))
+        self.export_image.clicked.connect(lambda: self._export("png"))
+        cca_box = QWidget()
+        cv = QVBoxLayout(cca_box)
+        cv.setContentsMargins(0, 0, 0, 0)
+        cv.addWidget(self.cca, 1)
+        export_row = QHBoxLayout()
+        export_row.addWidget(QLabel("Green: shared with the series. Grey: not recorded."))
+        export_row.addStretch(1)
+        export_row.addWidget(self.export_csv)
+        export_row.addWidget(self.export_image)
+        cv.addLayout(export_row)
+
+        self.timeline = Timeline()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(chart_split, "Link chart")
+        self.tabs.addTab(cca_box, "CCA matrix")
+        self.tabs.addTab(self.timeline, "Timeline")
+
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.tabs)
+        split.setSizes([430, 720])
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.model_note)
+        layout.addWidget(split, 1)
+        self._update_buttons()
+        session.changed.connect(self._on_changed)
+
+    # -- finding series ----------------------------------------------------------------
+    def find_series(self) -> None:
+        """Score candidate pairs and build series in the background."""
+        categories, min_score = self.group.currentData(), self.min_score.value()
+        self.find_button.setEnabled(False)
+        self.job = run_job(self, "Finding series", lambda store, progress, cancelled: service.series(
+            store, categories=categories, min_score=min_score, progress=progress, cancelled=cancelled),
+            session=self.session, on_done=self.show_series, on_error=self._job_failed, modal=False)
+
+    def _job_failed(self, message: str) -> None:
+        self.find_button.setEnabled(True)
+        self.train_button.setEnabled(True)
+        if "cancelled" not in message:
+            QMessageBox.warning(self, "Series", message)
+
+    def show_series(self, result: dict) -> None:
+        """Fill the list from a ``service.series`` result."""
+        self.find_button.setEnabled(True)
+        self.result = result
+        defaults = [f"{g}: {n}" for g, n in result["models"].items() if n.startswith("default")]
+        shrunk = [g for g, b in result.get("blocking", {}).items() if b["shrunk_for_density"]]
+        note = f"{result['candidate_pairs']:,} candidate pairs scored."
+        if defaults:
+            note += " Scored with the default model — " + "; ".join(defaults) + "."
+        if shrunk:
+            note += f" Search window narrowed for density in: {', '.join(shrunk)}."
+        self.model_note.setText(note)
+        self.table.setRowCount(0)
+        for s in result["series"]:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            label = f"{s['id']} {s['name']}".strip() if s["kind"] == "confirmed" else f"{s['id']} (candidate)"
+            mo = "; ".join(f"{d.replace('_', ' ')}: {', '.join(v)}" for d, v in s["common_mo"].items())
+            cells = [label, str(s["size"]), f"{s['score']:.2f}", s["first"][:10], s["last"][:10], s["risk"], mo]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col == 6:
+                    item.setToolTip(mo.replace("; ", "\n"))
+                if col == 5:
+                    item.setBackground(QBrush(QColor(RISK_COLOURS[s["risk"]])))
+                    item.setToolTip("; ".join(s["risk_reasons"]) or "no escalation or shortening intervals")
+                if s["kind"] == "confirmed":
+                    font = item.font()
+                    font.setBold(True)
+                    item.setFont(font)
+                self.table.setItem(row, col, item)
+        for col in range(6):
+            self.table.resizeColumnToContents(col)
+        self.table.resizeRowsToContents()
+        self.summary.setText(f"{sum(s['kind'] == 'confirmed' for s in result['series'])} confirmed and "
+                             f"{sum(s['kind'] == 'candidate' for s in result['series'])} candidate series "
+                             f"(strongest and most recent first).")
+        if result["series"]:
+            self.table.selectRow(0)
+
+    # -- one series ----------------------------------------------------------------------
+    def _series_chosen(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or self.result is None:
+            return
+        self.current = self.result["series"][rows[0].row()]
+        self.session.select("offence", self.current["offence_ids"], origin="series")
+        self.show_current()
+
+    def show_current(self) -> None:
+        """Draw the chart, CCA matrix and timeline of the current series."""
+        s = self.current
+        if s is None:
+            return
+        store = self.session.store
+        self.graph = service.series_graph(store, s["offence_ids"])
+        data = self.graph["data"]
+        decided = db.load_decisions(store)
+        confirmed = {(a, b) for a, b, d in zip(decided["offence_a"], decided["offence_b"], decided["decision"])
+                     if d == "confirmed"}
+        rejected = {(a, b) for a, b, d in zip(decided["offence_a"], decided["offence_b"], decided["decision"])
+                    if d == "rejected"}
+        # links weaker than the series threshold are left off: they only add clutter
+        threshold = self.result["min_score"] if self.result else 0.5
+        edges = []
+        for i, j, score in zip(self.graph["i"], self.graph["j"], self.graph["scores"]):
+            key = tuple(sorted((int(data.ids[i]), int(data.ids[j]))))
+            if key in rejected:
+                continue
+            if score >= threshold or key in confirmed:
+                edges.append((int(i), int(j), 1.0 if key in confirmed else float(score), key in confirmed))
+        labels = {int(p): str(data.refs[p]) for p in self.graph["positions"]}
+        tips = {int(p): f"{data.refs[p]} ({data.category[p]})" for p in self.graph["positions"]}
+        self.chart.show_graph(labels, edges, tips)
+        self.edge = None
+        self.reasons.setHtml(f"<p><b>{s['id']}</b>: {s['size']} offences, {s['first'][:10]} to {s['last'][:10]}, "
+                             f"within {s['radius_m']:,} m of the centre.</p>"
+                             + (f"<p>Risk <b>{s['risk']}</b>: {'; '.join(s['risk_reasons'])}</p>" if s["risk_reasons"] else "")
+                             + "<p style='color:#555'>Click a link in the chart to see why it scored as it did.</p>")
+        matrix, shared = service.cca(store, s["offence_ids"])
+        self.cca.show_matrix(matrix, shared)
+        self.timeline.show_offences([(str(data.refs[p]), _when(data.t_from[p]), _when(data.t_to[p]),
+                                      str(data.category[p])) for p in self.graph["positions"]])
+        self._update_buttons()
+
+    def _edge_chosen(self, i: int, j: int) -> None:
+        g = self.graph
+        data = g["data"]
+        k = int(np.flatnonzero((g["i"] == i) & (g["j"] == j))[0])
+        model = g["models"][data.group[i]]
+        why = reasons.explain(model, g["features"].iloc[[k]], data, [i], [j])[0]
+        self.edge = (i, j)
+        self.reasons.setHtml(reasons_html(str(data.refs[i]), str(data.refs[j]), float(g["scores"][k]), why,
+                                          model.is_default))
+        self._update_buttons()
+
+    def _decide(self, decision: str) -> None:
+        if self.edge is None:
+            return
+        data = self.graph["data"]
+        a, b = (int(data.ids[p]) for p in self.edge)
+        verb = "Confirm" if decision == "confirmed" else "Reject"
+        why, ok = QInputDialog.getText(self, f"{verb} link", f"Why? (kept in the audit log)")
+        if not ok:
+            return
+        self.session.run(DecideLink(a, b, decision, why=why or None))
+
+    def _confirm_series(self) -> None:
+        s = self.current
+        if s is None or s["kind"] != "candidate":
+            return
+        name, ok = QInputDialog.getText(self, "Confirm series", "Name for the series:")
+        if ok and name.strip():
+            self.session.run(CreateSeries(s["offence_ids"], name.strip(), why=f"confirmed candidate {s['id']}"))
+            self.find_series()
+
+    def _rename(self) -> None:
+        s = self.current
+        if s is None or s["kind"] != "confirmed":
+            return
+        name, ok = QInputDialog.getText(self, "Name series", "Name:", text=s["name"])
+        if not ok:
+            return
+        notes, ok = QInputDialog.getMultiLineText(self, "Series notes", "Notes:", s.get("notes", ""))
+        if ok:
+            sid = int(s["id"].lstrip("S"))
+            self.session.run(NameSeries(sid, name.strip() or s["name"], notes))
+            s["name"], s["notes"] = name.strip() or s["name"], notes
+            self.table.item(self.table.currentRow(), 0).setText(f"{s['id']} {s['name']}")
+
+    def _export(self, kind: str) -> None:
+        if self.current is None:
+            return
+        default = f"cca-{self.current['id']}.{kind}"
+        path, _ = QFileDialog.getSaveFileName(self, "Export CCA matrix", default,
+                                              "CSV (*.csv)" if kind == "csv" else "PNG image (*.png)")
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str) -> str:
+        """Write the current CCA matrix as CSV or image (by extension) and audit it."""
+        store = self.session.store
+        matrix, shared = service.cca(store, self.current["offence_ids"])
+        if path.lower().endswith(".csv"):
+            save_csv(matrix, path)
+        else:
+            save_image(matrix, shared, path, title=f"Series {self.current['id']} {self.current['name']}".strip(),
+                       marking=store.setting("security_marking", ""))
+        with store.atomic():
+            store.audit("link.cca_export", "offences", None, {"offences": list(matrix.index), "file": path})
+        return path
+
+    def train_models(self) -> None:
+        self.train_button.setEnabled(False)
+        self.job = run_job(self, "Training linkage models", lambda store, progress, cancelled: service.train(
+            store, progress=progress, cancelled=cancelled), session=self.session, on_done=self._trained,
+            on_error=self._job_failed)
+
+    def _trained(self, result: dict) -> None:
+        self.train_button.setEnabled(True)
+        lines = [f"{g}: {'default model' if m['default_model'] else m['method']}" for g, m in result["models"].items()]
+        self.model_note.setText("Models trained — " + "; ".join(lines) + ". Press Find series to rescore.")
+
+    def _update_buttons(self) -> None:
+        has = self.current is not None
+        self.confirm_series.setEnabled(has and self.current["kind"] == "candidate")
+        self.rename.setEnabled(has and self.current["kind"] == "confirmed")
+        self.confirm_link.setEnabled(self.edge is not None)
+        self.reject_link.setEnabled(self.edge is not None)
+        self.export_csv.setEnabled(has)
+        self.export_image.setEnabled(has)
+
+    def _on_changed(self, changed: Changed) -> None:
+        if changed.kind == "links" and self.current is not None:
+            self.show_current()
+
+
+def _when(days: float) -> datetime:
+    return datetime(1970, 1, 1) + (np.timedelta64(int(round(days * 86400)), "s")).item()
+
+
+def create_view(session: Session, parent=None) -> QWidget:
+    return SeriesView(session, parent)
