@@ -299,8 +299,8 @@ class MapCanvas(QGraphicsView):
         if self.marking:
             self._marking(painter, view)
         self._north_arrow(painter, view)
-        self._scale_bar(painter, view)
-        self._legend(painter, view)
+        legend_box = self._legend(painter, view)
+        self._scale_bar(painter, view, legend_box)
         painter.restore()
 
     def _panel(self, painter: QPainter, box: QRectF) -> None:
@@ -337,12 +337,14 @@ class MapCanvas(QGraphicsView):
         painter.setFont(font)
         painter.drawText(QRectF(x - 10, y + 27, 20, 14), Qt.AlignCenter, "N")
 
-    def _scale_bar(self, painter: QPainter, view) -> None:
+    def _scale_bar(self, painter: QPainter, view, legend_box: QRectF | None) -> None:
         mpp = self.metres_per_pixel()
         target = 120 * mpp
         length = max((n for n in NICE_LENGTHS if n <= target), default=NICE_LENGTHS[0])
         px = length / mpp
         x0, y0 = view.width() - px - 24, view.height() - 26
+        if legend_box is not None and legend_box.right() + 12 > x0 - 10:
+            y0 = legend_box.top() - 22          # a narrow map: stack the scale bar above the legend
         self._panel(painter, QRectF(x0 - 10, y0 - 20, px + 20, 32))
         painter.setPen(QPen(QColor("#222"), 1))
         half = px / 2
@@ -355,7 +357,7 @@ class MapCanvas(QGraphicsView):
         label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
         painter.drawText(QRectF(x0, y0 - 17, px, 14), Qt.AlignCenter, label)
 
-    def _legend(self, painter: QPainter, view) -> None:
+    def _legend(self, painter: QPainter, view) -> QRectF | None:
         legend = self.legend
         rows: list[tuple[str, object, str]] = []
         for colour, text in legend.categories:
@@ -365,7 +367,7 @@ class MapCanvas(QGraphicsView):
         for colour, text in legend.lines:
             rows.append(("line", colour, text))
         if not rows and legend.ramp is None:
-            return
+            return None
         font = QFont(self.font())
         font.setPixelSize(11)
         painter.setFont(font)
@@ -414,6 +416,7 @@ class MapCanvas(QGraphicsView):
             painter.drawText(QRectF(bar.left(), bar.bottom() + 1, 40, 12), Qt.AlignLeft, "0")
             painter.drawText(QRectF(bar.right() - 80, bar.bottom() + 1, 80, 12), Qt.AlignRight,
                              f"{top:,.{0 if top >= 10 else 1}f}+")
+        return box
 
 
 def scale_denominator(canvas: MapCanvas, dpi: float = 96.0) -> float:

@@ -1,0 +1,50 @@
+"""The Near repeat panel runs the Knox test and colours the table by significance."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from workbench.ui.views import nearrepeat_view
+
+from conftest import X0, Y0, write_offences
+
+
+def test_panel_runs_knox_and_colours_significant_cells(qtbot, map_session):
+    rng = np.random.default_rng(2)
+    rows = []
+    for k in range(40):          # pairs 30 m and 2 days apart, far from each other in space and time
+        x, y = X0 + rng.uniform(-6000, 6000), Y0 + rng.uniform(-6000, 6000)
+        day = np.datetime64("2024-04-01") + np.timedelta64(int(k * 8), "D")
+        rows.append({"ref": f"B/{k}a", "category": "burglary-residential", "committed_from": str(day),
+                     "easting": x, "northing": y})
+        rows.append({"ref": f"B/{k}b", "category": "burglary-residential",
+                     "committed_from": str(day + np.timedelta64(2, "D")), "easting": x + 30, "northing": y})
+    write_offences(map_session.store, rows, source="bursts")
+    view = nearrepeat_view.create_view(map_session)
+    qtbot.addWidget(view)
+    assert nearrepeat_view.TITLE == "Near repeat" and nearrepeat_view.ORDER == 25
+    view.category.setCurrentIndex(view.category.findData("burglary-residential"))
+    view.date_from.setDate(view.date_from.date().addYears(-3))
+    view.permutations.setValue(99)
+    job = view.run()
+    qtbot.waitUntil(lambda: not job.running, timeout=30000)
+    result = view.run_result.result
+    assert view.table.rowCount() == len(result.distance_bands) == 7
+    assert view.table.verticalHeaderItem(1).text() == "more than 0 m, up to 100 m"
+    assert view.table.horizontalHeaderItem(0).text() == result.time_bands[0]
+    near = view.table.item(1, 0)
+    assert near.background().color() == QColor(nearrepeat_view.BANDS[1][1]) or \
+        near.background().color() == QColor(nearrepeat_view.BANDS[0][1])
+    assert near.text().startswith(f"{result.knox_ratio[1, 0]:.2f}\n{result.observed[1, 0]:,} / ")
+    assert view.table.item(0, 3).background().style() == Qt.NoBrush     # nothing there: uncoloured
+    assert "Repeat risk raised" in view.summary.text()
+
+
+def test_cell_colour_bands():
+    assert nearrepeat_view.cell_colour(0.0005, 3.0) == QColor("#a50f15")
+    assert nearrepeat_view.cell_colour(0.03, 1.2) == QColor("#fc9272")
+    assert nearrepeat_view.cell_colour(0.03, 0.5) == QColor(nearrepeat_view.LOW)
+    assert nearrepeat_view.cell_colour(0.2, 2.0) is None
+    assert nearrepeat_view.cell_colour(float("nan"), float("nan")) is None

@@ -1,0 +1,72 @@
+"""The Scan dashboard: opens on the last scan, runs a scan in the background, groups the
+alerts by kind, selects an alert's offences, manages saved searches."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from workbench.store.scan import list_searches, save_search
+from workbench.ui.views import scan_view
+
+from conftest import X0, Y0, write_offences
+
+
+def run(view, qtbot):
+    job = view.run_scan()
+    qtbot.waitUntil(lambda: not job.running, timeout=30000)
+    assert job.error is None
+
+
+def alert_items(view, kind_title):
+    tree = view.alerts
+    for i in range(tree.topLevelItemCount()):
+        top = tree.topLevelItem(i)
+        if top.text(0).startswith(kind_title):
+            return [top.child(j) for j in range(top.childCount())]
+    raise AssertionError(kind_title)
+
+
+def test_dashboard_runs_a_scan_and_shows_alerts(qtbot, map_session):
+    assert scan_view.TITLE == "Scan" and scan_view.ORDER == 0
+    save_search(map_session.store, "West burglary", "offences",
+                {"categories": ["burglary"], "boroughs": ["West"]}, owner="test.analyst")
+    view = scan_view.create_view(map_session)
+    qtbot.addWidget(view)
+    assert "No scan yet" in view.status.text()
+    run(view, qtbot)
+    assert view.new_count.text() != "–"
+    searches = alert_items(view, "Saved searches")
+    assert len(searches) == 1 and "West burglary" in searches[0].text(0)
+    alert = searches[0].data(0, scan_view.ALERT_ROLE)
+    assert len(alert.offence_ids) == 50             # the burglaries of the grid fall in West
+
+    got = []
+    map_session.selection_changed.connect(got.append)
+    assert view.show_alert_offences(searches[0]) == alert.offence_ids
+    assert got[-1].origin == "scan" and sorted(got[-1].ids) == sorted(alert.offence_ids)
+
+    write_offences(map_session.store, [{"ref": "M/NEW", "category": "rape", "committed_from": "2025-03-28T22:00",
+                                        "easting": X0 + 120, "northing": Y0 + 130}], source="later")
+    run(view, qtbot)
+    sexual = alert_items(view, "New sexual offences")
+    assert len(sexual) == 1 and "Rape M/NEW" in sexual[0].text(0)
+    assert alert_items(view, "Saved searches") == []          # nothing new in the search
+    view.alerts.setCurrentItem(sexual[0])
+    assert "Rape M/NEW" in view.detail.toPlainText()
+
+
+def test_dashboard_reopens_on_the_last_scan_and_toggles_subscriptions(qtbot, map_session):
+    first = scan_view.create_view(map_session)
+    qtbot.addWidget(first)
+    run(first, qtbot)
+    again = scan_view.create_view(map_session)
+    qtbot.addWidget(again)
+    assert again.status.text().startswith("<b>Last scan</b>")
+    assert again.new_count.text() == first.new_count.text()
+
+    save_search(map_session.store, "East", "offences", {"boroughs": ["East"]}, owner="test.analyst")
+    again.refresh_searches()
+    box = again.searches.item(0, 0)
+    assert box.checkState() == Qt.Checked
+    box.setCheckState(Qt.Unchecked)
+    assert list_searches(map_session.store)[0].subscribed is False

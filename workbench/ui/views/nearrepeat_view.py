@@ -1,0 +1,249 @@
+"""The Near repeat panel: the Knox table (as Ratcliffe's Near Repeat Calculator, with
+exact band labels), coloured by significance, and the near-repeat risk zones around the
+latest offences on a map.
+
+The test runs on a worker thread with progress and Cancel (999 permutations of 50,000
+events take seconds with :func:`workbench.geo.nearrepeat.knox`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFormLayout, QGroupBox, QHBoxLayout,
+                               QHeaderView, QLabel, QPushButton, QSpinBox, QSplitter, QTableWidget,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
+
+from workbench.app.session import Session
+from workbench.domain import categories as cats
+from workbench.geo.nearrepeat import KnoxResult, event_days, knox, risk_window, risk_zones
+from workbench.store.boundaries import load_boundaries
+from workbench.store.offences import OffenceFilter, load_frame
+from workbench.ui.jobs import run_job
+from workbench.ui.map import style
+from workbench.ui.map.canvas import Legend, MapCanvas
+from workbench.ui.map.threads import keep_proj_context
+
+TITLE = "Near repeat"
+ORDER = 25
+
+#: Significance bands: (p at most, colour, label); a cell with fewer pairs than expected
+#: is never coloured as a near-repeat.
+BANDS = ((0.001, "#a50f15", "p ≤ 0.001"), (0.01, "#de2d26", "p ≤ 0.01"), (0.05, "#fc9272", "p ≤ 0.05"))
+LOW = "#c6dbef"
+
+
+@dataclass
+class NearRepeatRun:
+    """What the panel shows: the table, the offences tested and the risk zones."""
+
+    result: KnoxResult
+    events: pd.DataFrame
+    zones: object          # GeoDataFrame of risk zones around the latest offences
+
+
+def cell_colour(p: float, ratio: float) -> QColor | None:
+    """Background for a table cell: reds for significantly more pairs than expected,
+    pale blue for significantly fewer, none otherwise."""
+    if not np.isfinite(p) or not np.isfinite(ratio):
+        return None
+    for limit, colour, _label in BANDS:
+        if p <= limit and ratio > 1:
+            return QColor(colour)
+    return QColor(LOW) if p <= 0.05 and ratio < 1 else None
+
+
+def _spin(low: int, high: int, value: int, suffix: str = "") -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(low, high)
+    box.setValue(value)
+    box.setSuffix(suffix)
+    box.setGroupSeparatorShown(True)
+    return box
+
+
+class NearRepeatView(QWidget):
+    """The panel (see the module docstring)."""
+
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.run_result: NearRepeatRun | None = None
+        self.job = None
+        self.setObjectName("nearRepeatView")
+
+        self.category = QComboBox()
+        for value in ("burglary", "burglary-residential", "burglary-business", "theft-from-vehicle",
+                      "theft-of-vehicle", "vehicle-crime", "robbery", "criminal-damage"):
+            self.category.addItem(cats.LABELS[value] + (" (all)" if value in cats.COARSE else ""), value)
+        lo, hi = session.store.conn.execute("SELECT min(committed_from), max(committed_from) FROM offences").fetchone()
+        end = QDate.fromString(hi[:10], "yyyy-MM-dd") if hi else QDate.currentDate()
+        start = max(QDate.fromString(lo[:10], "yyyy-MM-dd"), end.addYears(-1)) if lo else end.addYears(-1)
+        self.date_from = QDateEdit(start)
+        self.date_to = QDateEdit(end)
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("dd/MM/yyyy")
+        self.distance_band = _spin(1, 100_000, 100, " m")
+        self.distance_bands = _spin(1, 50, 5)
+        self.time_band = _spin(1, 365, 7, " days")
+        self.time_bands = _spin(1, 52, 5)
+        self.permutations = _spin(9, 99_999, 999)
+        self.seed = _spin(0, 2 ** 31 - 1, 1)
+        self.metric_box = QComboBox()
+        self.metric_box.addItem("Euclidean (straight line)", "euclidean")
+        self.metric_box.addItem("Manhattan (street grid)", "manhattan")
+        self.run_button = QPushButton("Run Knox test")
+        self.run_button.setDefault(True)
+        self.run_button.clicked.connect(self.run)
+
+        form_box = QGroupBox("Parameters")
+        form = QFormLayout(form_box)
+        for label, widget in (("Offences", self.category), ("From", self.date_from), ("To", self.date_to),
+                              ("Distance band", self.distance_band), ("Distance bands", self.distance_bands),
+                              ("Time band", self.time_band), ("Time bands", self.time_bands),
+                              ("Distance", self.metric_box), ("Permutations", self.permutations),
+                              ("Seed", self.seed)):
+            form.addRow(label, widget)
+        form.addRow(self.run_button)
+
+        self.summary = QLabel("Choose the offences and bands, then run the test.")
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-size:11pt; color:#1f3b5a; padding:4px")
+        self.table = QTableWidget(0, 0)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.table.horizontalHeader().setDefaultAlignment(Qt.AlignCenter | Qt.TextWordWrap)
+        self.table.horizontalHeader().setFixedHeight(60)
+        self.key = QLabel(self._key_html())
+        self.key.setWordWrap(True)
+
+        self.canvas = MapCanvas(self)
+        self.canvas.marking = session.store.setting("security_marking", "OFFICIAL-SENSITIVE")
+        self.canvas.set_boundaries(load_boundaries(session.store, "borough"), load_boundaries(session.store, "ward"))
+        self.canvas.zoom_to_all()
+
+        left = QVBoxLayout()
+        left.addWidget(form_box)
+        left.addStretch(1)
+        left_box = QWidget()
+        left_box.setLayout(left)
+        centre = QVBoxLayout()
+        centre.addWidget(self.summary)
+        centre.addWidget(self.table, 1)
+        centre.addWidget(self.key)
+        centre_box = QWidget()
+        centre_box.setLayout(centre)
+        splitter = QSplitter()
+        for widget in (left_box, centre_box, self.canvas):
+            splitter.addWidget(widget)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 3)
+        splitter.setSizes([250, 900, 500])
+        layout = QHBoxLayout(self)
+        layout.addWidget(splitter)
+
+    @staticmethod
+    def _key_html() -> str:
+        swatch = "<span style='background:{};'>&nbsp;&nbsp;&nbsp;&nbsp;</span> {}"
+        parts = [swatch.format(colour, f"more pairs than expected, {label}") for _p, colour, label in BANDS]
+        parts.append(swatch.format(LOW, "fewer pairs than expected, p ≤ 0.05"))
+        return ("<small>Each cell: Knox ratio (observed / expected pairs), then observed and expected counts and "
+                "the permutation p-value.<br>" + " &nbsp; ".join(parts) + "</small>")
+
+    # -- running --------------------------------------------------------------------
+    def parameters(self) -> dict:
+        return {"distance_band": float(self.distance_band.value()), "distance_bands": self.distance_bands.value(),
+                "time_band": float(self.time_band.value()), "time_bands": self.time_bands.value(),
+                "permutations": self.permutations.value(), "seed": self.seed.value(),
+                "metric": self.metric_box.currentData()}
+
+    def run(self):
+        """Run the Knox test on a worker thread (returns the job)."""
+        flt = OffenceFilter(categories=[self.category.currentData()],
+                            date_from=self.date_from.date().toString("yyyy-MM-dd"),
+                            date_to=self.date_to.date().addDays(1).toString("yyyy-MM-dd"))
+        params = self.parameters()
+
+        def work(store, progress, cancelled):
+            events = load_frame(store, flt, ("offence_ref", "category", "committed_from", "committed_to",
+                                             "easting", "northing"))
+            events = events[np.isfinite(events["easting"]) & np.isfinite(events["northing"])]
+            result = knox(events["easting"], events["northing"], event_days(events), progress=progress,
+                          cancelled=cancelled, **params)
+            return NearRepeatRun(result, events, _latest_zones(result, events))
+
+        self.run_button.setEnabled(False)
+        self.job = run_job(self, "Near-repeat test", keep_proj_context(work), session=self.session,
+                           on_done=self.show_result, on_error=self._failed)
+        return self.job
+
+    def _failed(self, message: str) -> None:
+        self.run_button.setEnabled(True)
+        if message:
+            self.summary.setText(message)
+
+    def show_result(self, run: NearRepeatRun) -> None:
+        """Fill the table, summary and map from a finished run."""
+        self.run_button.setEnabled(True)
+        self.run_result = run
+        r = run.result
+        self.table.setRowCount(len(r.distance_bands))
+        self.table.setColumnCount(len(r.time_bands))
+        self.table.setVerticalHeaderLabels(r.distance_bands)
+        self.table.setHorizontalHeaderLabels(r.time_bands)
+        for i in range(len(r.distance_bands)):
+            for j in range(len(r.time_bands)):
+                obs, exp, ratio, p = r.observed[i, j], r.expected[i, j], r.knox_ratio[i, j], r.p_value[i, j]
+                ratio_text = f"{ratio:.2f}" if np.isfinite(ratio) else "–"
+                item = QTableWidgetItem(f"{ratio_text}\n{obs:,} / {exp:,.1f}\np = {p:.3f}")
+                item.setTextAlignment(Qt.AlignCenter)
+                colour = cell_colour(p, ratio)
+                if colour is not None:
+                    item.setBackground(QBrush(colour))
+                    if colour.lightness() < 140:
+                        item.setForeground(QBrush(QColor("white")))
+                item.setToolTip(f"{r.distance_bands[i]}, {r.time_bands[j]}: {obs:,} pairs observed, "
+                                f"{exp:,.2f} expected, Knox ratio {ratio_text}, p = {p:.4f}")
+                self.table.setItem(i, j, item)
+        window = risk_window(r)
+        text = (f"{r.n_events:,} offences, {r.permutations:,} permutations ({r.metric} distance, seed {r.seed}). ")
+        text += (window.summary() + f"; {len(run.zones)} risk zones around the latest offences are on the map."
+                 if window else "No near-repeat pattern: no band is significantly above expectation.")
+        self.summary.setText(text + ("\n" + " ".join(r.warnings) if r.warnings else ""))
+        self._draw_map(run)
+
+    def _draw_map(self, run: NearRepeatRun) -> None:
+        events = run.events
+        self.canvas.set_points(events["id"].to_numpy(), events["easting"].to_numpy(), events["northing"].to_numpy(),
+                               np.zeros(len(events), np.int32), [QColor("#4e79a7")])
+        self.canvas.set_risk_zones(list(run.zones.geometry) if len(run.zones) else [])
+        legend = Legend(title=f"{self.category.currentText()}, {self.date_from.date().toString('dd/MM/yyyy')} "
+                              f"to {self.date_to.date().toString('dd/MM/yyyy')}",
+                        categories=[(QColor("#4e79a7"), f"Offences tested ({len(events):,})")])
+        if len(run.zones):
+            legend.lines.append((QColor(style.RISK_ZONE), f"Risk zones (until {run.zones['end'].max():%d %b %Y})"))
+            self.canvas.zoom_to(tuple(run.zones.total_bounds), margin=0.15)
+        self.canvas.legend = legend
+        self.canvas.viewport().update()
+
+
+def _latest_zones(result: KnoxResult, events: pd.DataFrame):
+    """Risk zones around the offences whose risk window is still open at the end of the data."""
+    window = risk_window(result)
+    latest = events["committed_from"].max() if len(events) else None
+    if window is None or latest is None:
+        return risk_zones(result, [], [], [])
+    recent = events[events["committed_from"] >= latest.normalize() - pd.Timedelta(days=window.days)]
+    return risk_zones(result, recent["easting"], recent["northing"], recent["committed_from"],
+                      ids=recent["id"].tolist())
+
+
+def create_view(session: Session, parent=None) -> NearRepeatView:
+    return NearRepeatView(session, parent)
