@@ -59,3 +59,19 @@ def test_columns_follow_the_data(small_data):
     assert cols[:4] == ["distance_m", "days_apart", "hours_apart", "weekdays_apart"]
     assert {"mo_entry", "mo_search", "victim_sex", "victim_age", "same_category"} <= set(cols)
     assert list(pair_features(small_data, [0], [1]).columns) == cols
+
+
+def test_domains_with_more_than_64_behaviours():
+    from workbench.linkage.dataset import from_canonical
+
+    many = [f"b{k}" for k in range(70)]
+    rows = pd.DataFrame([
+        dict(offence_ref="X1", category="other", committed_from="2025-01-01", easting=0, northing=0,
+             mo_tools=";".join(many[:68]), mo_entry="door"),
+        dict(offence_ref="X2", category="other", committed_from="2025-01-02", easting=0, northing=0,
+             mo_tools=";".join(many[34:]), mo_entry="door;window"),
+    ])
+    data = from_canonical(rows)
+    assert data.mo["tools"].shape[1] == 2
+    f = pair_features(data, [0], [1]).iloc[0]
+    assert f["mo_tools"] == pytest.approx(34 / 70) and f["mo_entry"] == pytest.approx(0.5)

@@ -122,10 +122,8 @@ class CreateSeries(SeriesCommand):
         return [self.series_id]
 
 
-class AddToSeries(SeriesCommand):
-    """Put offences into a series."""
-
-    description = "Add to series"
+class _MembershipCommand(SeriesCommand):
+    """Base of adding/removing offences: one series, some offences."""
 
     def __init__(self, series_id: int, offence_ids, why: str | None = None, user: str | None = None):
         super().__init__(why, user)
@@ -135,20 +133,22 @@ class AddToSeries(SeriesCommand):
         _require(store, self.series_id)
         return [self.series_id]
 
+
+class AddToSeries(_MembershipCommand):
+    """Put offences into a series."""
+
+    description = "Add to series"
+
     def change(self, store: Store) -> list[int]:
         db.add_members(store, self.series_id, self.offence_ids, why=self.why, user=self.user)
         self._audit(store, "series.add", self.series_id, {"offences": _refs(store, self.offence_ids)})
         return [self.series_id]
 
 
-class RemoveFromSeries(SeriesCommand):
+class RemoveFromSeries(_MembershipCommand):
     """Take offences out of a series."""
 
     description = "Remove from series"
-
-    def __init__(self, series_id: int, offence_ids, why: str | None = None, user: str | None = None):
-        super().__init__(why, user)
-        self.series_id, self.offence_ids = int(series_id), [int(o) for o in offence_ids]
 
     def touched(self, store: Store) -> list[int]:
         members = set(_require(store, self.series_id)["offence_ids"])

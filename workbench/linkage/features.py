@@ -46,18 +46,39 @@ def feature_columns(data: LinkageData) -> list[str]:
 
 @dataclass
 class Profiles:
-    """Per-offence cyclic profiles, computed once and reused for every chunk of pairs."""
+    """Per-offence precomputations reused for every chunk of pairs: cyclic time profiles,
+    and the MO domains that fit one 64-bit word stacked side by side (with their set
+    sizes), so all their Jaccard similarities come from one vectorised popcount."""
 
     hour: np.ndarray
     hour_weighted: np.ndarray
     weekday: np.ndarray
     weekday_weighted: np.ndarray
+    mo_domains: list[str]          # the stacked (single-word) domains, in column order
+    mo_stack: np.ndarray           # (n, len(mo_domains)) uint64
+    mo_size: np.ndarray            # (n, len(mo_domains)) behaviours recorded
 
     @classmethod
     def of(cls, data: LinkageData) -> "Profiles":
         hour = tw.hour_profile(data.t_from, data.t_to)
         weekday = tw.weekday_profile(data.t_from, data.t_to)
-        return cls(hour, hour @ tw.cyclic_distance_matrix(24), weekday, weekday @ tw.cyclic_distance_matrix(7))
+        domains = [d for d in sorted(data.mo) if data.mo[d].shape[1] == 1]
+        stack = (np.concatenate([data.mo[d] for d in domains], axis=1) if domains
+                 else np.zeros((len(data), 0), dtype=np.uint64))
+        return cls(hour, hour @ tw.cyclic_distance_matrix(24), weekday, weekday @ tw.cyclic_distance_matrix(7),
+                   domains, stack, np.bitwise_count(stack).astype(np.int16))
+
+
+def stacked_jaccard(profiles: Profiles, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """(pairs, domains) Jaccard similarities of the stacked domains; NaN where either
+    offence recorded nothing in a domain."""
+    inter = np.bitwise_count(profiles.mo_stack[i] & profiles.mo_stack[j]).astype(np.float32)
+    size_a, size_b = profiles.mo_size[i], profiles.mo_size[j]
+    union = size_a + size_b - inter
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = inter / union
+    out[(size_a == 0) | (size_b == 0)] = np.nan
+    return out
 
 
 def jaccard(masks: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -96,8 +117,9 @@ def pair_features(data: LinkageData, i, j, profiles: Profiles | None = None,
     cols["days_apart"] = tw.expected_abs_diff(data.t_from[i], data.t_to[i], data.t_from[j], data.t_to[j]).astype(np.float32)
     cols["hours_apart"] = tw.expected_cyclic_diff(profiles.hour_weighted[i], profiles.hour[j])
     cols["weekdays_apart"] = tw.expected_cyclic_diff(profiles.weekday_weighted[i], profiles.weekday[j])
+    stacked = dict(zip(profiles.mo_domains, stacked_jaccard(profiles, i, j).T))
     for domain in sorted(data.mo):
-        cols[f"mo_{domain}"] = jaccard(data.mo[domain], i, j)
+        cols[f"mo_{domain}"] = stacked[domain] if domain in stacked else jaccard(data.mo[domain], i, j)
     for attr in data.attributes:
         if attr.numeric:
             cols[attr.column] = np.abs(attr.values[i] - attr.values[j]).astype(np.float32)
