@@ -59,6 +59,25 @@ class _Runnable(QRunnable):
         finally:
             if store is not None:
                 store.close()
+            _pin_proj_context()
+
+
+_PINNED_PROJ_CONTEXTS: dict[int, object] = {}
+
+
+def _pin_proj_context() -> None:
+    """Keep this pool thread's PROJ context alive after the job.
+
+    pyproj keeps one PROJ context per native thread, owned by a ``threading.local``;
+    PySide clears a pool thread's Python state after each runnable, so the next job on
+    that thread would find a dangling context and crash when it builds a CRS. Holding a
+    reference for the life of the process keeps it valid.
+    """
+    from pyproj._context import get_context_manager
+
+    manager = get_context_manager()
+    if manager is not None:
+        _PINNED_PROJ_CONTEXTS.setdefault(threading.get_native_id(), manager)
 
 
 class Job(QObject):
