@@ -17,6 +17,7 @@ from workbench.app.session import Selection, Session
 from workbench.domain import categories as cats
 from workbench.store.offences import OffenceFilter, offence_detail
 from workbench.ui.detail import offence_html
+from workbench.ui.linkage.suggest_dialog import open_suggest_dialog
 from workbench.ui.offence_model import OffenceTableModel
 
 TITLE = "Offences"
@@ -191,24 +192,10 @@ class OffencesView(QWidget):
         if not ids:
             return
         menu = QMenu(self)
-        for label, handler in offence_actions():
-            action = menu.addAction(label)
-            action.triggered.connect(lambda _=False, h=handler: h(self.session, ids, self))
-        if not menu.isEmpty():
-            menu.exec(self.table.viewport().mapToGlobal(pos))
-
-
-def offence_actions() -> list:
-    """Actions other capabilities offer on selected offences: (label, handler(session, ids, parent))."""
-    return list(_ACTIONS)
-
-
-_ACTIONS: list = []
-
-
-def register_offence_action(label: str, handler) -> None:
-    """Let a capability (e.g. linkage's "Suggest links…") add to the table's context menu."""
-    _ACTIONS.append((label, handler))
+        suggest = menu.addAction("Suggest links…")
+        suggest.setEnabled(len(ids) == 1)
+        suggest.triggered.connect(lambda: open_suggest_dialog(self.session, ids[0], self))
+        menu.exec(self.table.viewport().mapToGlobal(pos))
 
 
 def create_view(session: Session, parent=None) -> OffencesView:
