@@ -200,7 +200,7 @@ def _suggest(service, store: Store, offence_id: int, top: int, notes: list[str])
 LOOKBACK_DAYS = 365
 
 
-def repeat_location_alerts(history: pd.DataFrame, new: pd.DataFrame, *, top: int = 10) -> list[Alert]:
+def repeat_location_alerts(store: Store, history: pd.DataFrame, new: pd.DataFrame, *, top: int = 10) -> list[Alert]:
     """Locations offended against again in the last year where at least one offence is new
     (:func:`workbench.geo.repeats.repeat_locations`), most offences first."""
     if new.empty or history.empty:
@@ -215,7 +215,10 @@ def repeat_location_alerts(history: pd.DataFrame, new: pd.DataFrame, *, top: int
     counts = pd.DataFrame({"key": key, "new": is_new}).groupby("key")["new"].agg(["size", "sum"])
     counts = counts[(counts["size"] >= 2) & (counts["sum"] > 0)]
     best = counts.sort_values(["size", "sum"], ascending=False, kind="stable").head(top).index
-    found = repeat_locations(recent[key.isin(best)], min_offences=2)
+    chosen = recent[key.isin(best)].drop(columns=["location_desc"], errors="ignore")
+    described = fetch_rows(store, chosen["id"].tolist(), ("location_desc",))
+    chosen = chosen.assign(location_desc=chosen["id"].map(lambda i: described.get(int(i), (None,))[0]))
+    found = repeat_locations(chosen, min_offences=2)
     if found.empty:
         return []
     new_ids = set(new["id"].tolist())

@@ -25,7 +25,7 @@ from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.paths import current_user
 from workbench.scan import alerts as make
 from workbench.scan.newhotspots import new_hotspots
-from workbench.scan.newsince import COLUMNS, NewOffences, new_offences
+from workbench.scan.newsince import NewOffences, new_offences
 from workbench.scan.searches import commit_update, run_search
 from workbench.scan.trends import (TrendReport, detect_unit, emerging_trends, period_end_after)
 from workbench.store.boundaries import study_area
@@ -35,6 +35,9 @@ from workbench.store.scan import list_searches, load_scan_state, max_offence_id,
 
 HISTORY_YEARS = 3
 MAX_PERIODS = {"week": 13, "month": 6}
+#: What the baseline and hotspot comparison need of every offence (descriptions are
+#: fetched only for the few offences an alert names).
+HISTORY_COLUMNS = ("committed_from", "committed_to", "category", "easting", "northing", "borough", "ward")
 
 
 @dataclass
@@ -119,7 +122,7 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
     report_notes += notes
 
     control.report(0.45, "looking for repeat and near-repeat locations")
-    alerts += make.repeat_location_alerts(history, new.frame)
+    alerts += make.repeat_location_alerts(store, history, new.frame)
     near, notes = make.near_repeat_alerts(history, new.frame, control.sub(0.5, 0.7), unit=unit,
                                           **_pick(options, "permutations", "seed"))
     alerts += near
@@ -157,11 +160,11 @@ def _history(store: Store) -> tuple[pd.DataFrame, str, pd.Timestamp]:
     data and the end of the recent period."""
     latest = store.conn.execute("SELECT max(committed_from) FROM offences").fetchone()[0]
     if latest is None:
-        empty = load_frame(store, OffenceFilter(ids=[]), COLUMNS)
+        empty = load_frame(store, OffenceFilter(ids=[]), HISTORY_COLUMNS)
         return empty, "week", pd.Timestamp.now().normalize()
     latest = pd.Timestamp(latest)
     start = latest - pd.DateOffset(years=HISTORY_YEARS, months=3)
-    frame = load_frame(store, OffenceFilter(date_from=start.isoformat()), COLUMNS)
+    frame = load_frame(store, OffenceFilter(date_from=start.isoformat()), HISTORY_COLUMNS)
     unit = detect_unit(frame["committed_from"], frame["committed_to"])
     return frame, unit, period_end_after(latest, unit)
 

@@ -236,7 +236,10 @@ def emerging_trends(frame: pd.DataFrame, *, end: pd.Timestamp | None = None, uni
     long = long[(long["back"] >= 0) & (long["back"] < horizon)]
     if long.empty:
         return TrendReport(unit, periods, start, end, [])
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(long[["category", "area"]]))
+    cat_codes, cat_names = pd.factorize(long["category"])
+    area_codes, area_names = pd.factorize(long["area"])
+    codes, pair_keys = pd.factorize(cat_codes.astype(np.int64) * len(area_names) + area_codes)
+    uniques = [(cat_names[k // len(area_names)], area_names[k % len(area_names)]) for k in pair_keys.tolist()]
     backs = long["back"].to_numpy()
     counts = np.zeros((len(uniques), horizon), np.int64)
     np.add.at(counts, (codes, backs), 1)
