@@ -91,3 +91,17 @@ def test_hotspots_png_and_geopackage_export(view, qtbot, tmp_path):
     actions = [r[0] for r in view.session.store.conn.execute("SELECT action FROM audit_log")]
     assert "export.map_png" in actions and "export.map_gpkg" in actions
     assert np.isfinite(view.analysis.surface.density).any()
+
+
+def test_offences_table_offers_show_on_map(qtbot, map_session):
+    from workbench.ui.main_window import MainWindow
+    from workbench.ui.views import offences_view
+
+    window = MainWindow(map_session)
+    qtbot.addWidget(window)
+    map_tab = window.views["Map"]
+    qtbot.waitUntil(lambda: map_tab.canvas.points.count == 100, timeout=10000)
+    assert ("Show on map", map_view.show_offences_on_map) in offences_view._ACTIONS
+    map_view.show_offences_on_map(map_session, [1, 2], window.views["Offences"])
+    assert window.tabs.currentWidget() is map_tab
+    assert sorted(map_tab.canvas.points.ids[map_tab.canvas.points.selected].tolist()) == [1, 2]

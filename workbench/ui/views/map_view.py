@@ -30,7 +30,9 @@ from workbench.store.offences import OffenceFilter, load_frame
 from workbench.ui.jobs import run_job
 from workbench.ui.map import style
 from workbench.ui.map.canvas import Legend, MapCanvas, scale_denominator
+from workbench.ui.map.navigate import show_on_map
 from workbench.ui.map.threads import keep_proj_context
+from workbench.ui.views.offences_view import register_offence_action
 
 TITLE = "Map"
 ORDER = 20
@@ -408,3 +410,11 @@ class MapView(QWidget):
 
 def create_view(session: Session, parent=None) -> MapView:
     return MapView(session, parent)
+
+
+def show_offences_on_map(session: Session, ids, parent: QWidget) -> None:
+    """The Offences table's "Show on map": open the Map at the chosen offences."""
+    show_on_map(parent, ids)
+
+
+register_offence_action("Show on map", show_offences_on_map)
