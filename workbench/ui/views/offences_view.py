@@ -195,7 +195,19 @@ class OffencesView(QWidget):
         suggest = menu.addAction("Suggest links…")
         suggest.setEnabled(len(ids) == 1)
         suggest.triggered.connect(lambda: open_suggest_dialog(self.session, ids[0], self))
+        for label, handler in _ACTIONS:
+            action = menu.addAction(label)
+            action.triggered.connect(lambda _=False, h=handler: h(self.session, ids, self))
         menu.exec(self.table.viewport().mapToGlobal(pos))
+
+
+_ACTIONS: list = []
+
+
+def register_offence_action(label: str, handler) -> None:
+    """Let another view add to the table's context menu: ``handler(session, ids, parent)``
+    (e.g. the map's "Show on map")."""
+    _ACTIONS.append((label, handler))
 
 
 def create_view(session: Session, parent=None) -> OffencesView:
