@@ -4,8 +4,8 @@ One QGraphicsItem draws every offence, so a million offences cost one item, not 
 million. Each paint works on the visible extent only: the points are kept sorted by
 easting, the visible ones found by binary search and a mask, and then either
 
-* drawn as points (up to :data:`POINT_LIMIT` visible), one ``drawPoints`` call per
-  category with a cosmetic round pen, or
+* drawn as points (up to :data:`POINT_LIMIT` visible: more would hide each other),
+  one ``drawPoints`` call per category with a cosmetic round pen, or
 * aggregated into cells of :data:`CLUSTER_PX` screen pixels aligned to the national
   grid (``np.unique``/``np.bincount`` over all offences once per zoom level, cached, so
   panning only picks the visible cells), each drawn as a disc at the cell's mean
@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from workbench.ui.map.style import SELECTION
 
-POINT_LIMIT = 12_000
+POINT_LIMIT = 2_500
 CLUSTER_PX = 56.0
 POINT_PX = 6.5
 

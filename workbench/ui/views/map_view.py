@@ -65,7 +65,8 @@ def _date_edit(date: QDate) -> QDateEdit:
 
 
 def _store_dates(store) -> tuple[QDate, QDate]:
-    lo, hi = store.conn.execute("SELECT min(committed_from), max(committed_from) FROM offences").fetchone()
+    # The end of the latest window: a police.uk month runs to its last day, not its first.
+    lo, hi = store.conn.execute("SELECT min(committed_from), max(committed_to) FROM offences").fetchone()
     if not lo:
         today = QDate.currentDate()
         return today.addMonths(-3), today
