@@ -44,3 +44,17 @@ def test_too_few_offences_are_not_compared():
     frame = cluster(rng, 10, 522000, 172000, "2025-01-29", 28)
     frame["id"] = np.arange(1, 11)
     assert new_hotspots(frame, pd.Timestamp("2025-01-29"), pd.Timestamp("2025-02-26")) == []
+
+
+def test_gi_star_finds_the_same_new_cluster():
+    rng = np.random.default_rng(3)
+    area = shapely.box(520000, 170000, 530000, 180000)
+    frame = pd.concat([
+        cluster(rng, 300, 522000, 172000, "2025-01-01", 28, ward="Old Ward"),
+        cluster(rng, 300, 522000, 172000, "2025-01-29", 28, ward="Old Ward"),
+        cluster(rng, 150, 528000, 178000, "2025-01-29", 28, ward="New Ward"),
+    ], ignore_index=True)
+    frame["id"] = np.arange(1, len(frame) + 1)
+    found = new_hotspots(frame, pd.Timestamp("2025-01-29"), pd.Timestamp("2025-02-26"), clip=area, method="gi")
+    assert [h.place for h in found] == ["New Ward, Borough"]
+    assert found[0].geometry.contains(shapely.Point(528000, 178000))

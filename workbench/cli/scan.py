@@ -31,6 +31,8 @@ def register(subparsers, parent) -> None:
     p.add_argument("--permutations", type=int, default=99,
                    help="Monte Carlo permutations of the near-repeat test (default 99)")
     p.add_argument("--seed", type=int, default=1, help="seed of the near-repeat permutations (default 1)")
+    p.add_argument("--hotspot-method", choices=["kde", "gi"], default="kde",
+                   help="compare this period's hotspots with the last by kernel density (default) or Gi*")
     p.set_defaults(handler=_scan, text=_scan_text, help_parser=p)
 
     group = add_group(subparsers, "search", "saved searches of offences or intelligence", parent)
@@ -82,7 +84,7 @@ def register(subparsers, parent) -> None:
 def _scan(args, ctx: Context) -> dict:
     report = run_scan(ctx.store(), args.user, period(args.since), progress=ctx.progress,
                       record=not args.preview, alpha=args.alpha, min_count=args.min_count,
-                      permutations=args.permutations, seed=args.seed)
+                      permutations=args.permutations, seed=args.seed, hotspot_method=args.hotspot_method)
     return report.as_json()
 
 

@@ -1,10 +1,12 @@
-"""New hotspots: KDE hotspots of the recent period that were not hotspots before.
+"""New hotspots: hotspots of the recent period that were not hotspots before.
 
-For each category with enough offences, the kernel density of the recent period and of
-the previous period of the same length are computed on the same grid with the same
-bandwidth (:func:`workbench.geo.kde.kde`), and the densest ``coverage`` share of the
-study area (3% by default, as in Chainey et al. 2008) is taken as the hotspots of each.
-A recent hotspot polygon that does not overlap any previous one is *new*.
+For each category with enough offences, the surface of the recent period and of the
+previous period of the same length are computed on the same grid with the same
+bandwidth: the kernel density (:func:`workbench.geo.kde.kde`, the default) or Getis-Ord
+Gi* (:func:`workbench.geo.gistar.gi_star`, bandwidth as its distance band). The top
+``coverage`` share of the study area (3% by default, as in Chainey et al. 2008; for Gi*
+only significant hot cells) is taken as the hotspots of each. A recent hotspot polygon
+that does not overlap any previous one is *new*.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ import pandas as pd
 import shapely
 
 from workbench.geo.grid import auto_bandwidth, study_grid
+from workbench.geo.gistar import gi_star
 from workbench.geo.kde import kde
+
+METHODS = ("kde", "gi")
 
 
 @dataclass
@@ -43,7 +48,8 @@ class NewHotspot:
 
 def new_hotspots(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *, clip=None,
                  coverage: float = 0.03, min_offences: int = 20, min_inside: int = 10,
-                 cell: float | None = None, max_categories: int = 12, top: int = 10) -> list[NewHotspot]:
+                 cell: float | None = None, max_categories: int = 12, top: int = 10,
+                 method: str = "kde") -> list[NewHotspot]:
     """Hotspots of ``[start, end)`` that do not overlap the hotspots of the period before.
 
     ``frame`` needs ``id``, ``category``, ``committed_from``, ``easting``, ``northing``.
@@ -53,6 +59,8 @@ def new_hotspots(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *,
     recent offences (the top 3% of a large area breaks into slivers around single
     addresses, which are repeat locations, not hotspots); the ``top`` largest are kept.
     """
+    if method not in METHODS:
+        raise ValueError(f"unknown hotspot method {method!r}; expected kde or gi")
     length = end - start
     before = start - length
     located = frame[np.isfinite(frame["easting"]) & np.isfinite(frame["northing"])]
@@ -70,6 +78,9 @@ def new_hotspots(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *,
         grid = study_grid(x, y, cell=cell, clip=clip)
         bandwidth = auto_bandwidth(x, y, cell=grid.cell)
         surfaces = [kde(part["easting"], part["northing"], grid=grid, bandwidth=bandwidth, clip=clip)
+                    if method == "kde" else
+                    gi_star((part["easting"].to_numpy(), part["northing"].to_numpy()), grid=grid,
+                            distance_band=bandwidth, clip=clip)
                     for part in (now, then)]
         current, earlier = (s.hotspot_polygons(coverage) for s in surfaces)
         if current.empty:

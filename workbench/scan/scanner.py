@@ -92,8 +92,8 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
     ``since`` is a filter bound (``workbench.cli.common.period``); without it the scan
     starts from the user's last scan. ``record=False`` leaves the scan state and saved
     searches untouched (a preview). ``options`` tune the parts: ``alpha``,
-    ``min_count`` (trends), ``coverage`` (hotspots), ``permutations`` and ``seed``
-    (near repeat).
+    ``min_count`` (trends), ``coverage`` and ``hotspot_method`` (``"kde"`` or ``"gi"``,
+    hotspots), ``permutations`` and ``seed`` (near repeat).
     """
     control = JobControl(progress, cancelled)
     user = user or current_user()
@@ -132,7 +132,8 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
     if trends is not None:
         clip = study_area(store)
         hotspots = new_hotspots(history, trends.period_start, trends.period_end, clip=clip,
-                                coverage=options.get("coverage", 0.03))
+                                coverage=options.get("coverage", 0.03),
+                                method=options.get("hotspot_method", "kde"))
         alerts += [make.hotspot_alert(h, trends) for h in hotspots]
 
     control.report(0.85, "running saved searches")
