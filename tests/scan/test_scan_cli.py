@@ -65,3 +65,13 @@ def test_search_save_rejects_bad_input(tmp_path, capsys):
     run(capsys, "search", "save", "x", "--db", db, "--json")
     code, out = run(capsys, "search", "save", "x", "--db", db, "--json")
     assert code == 1 and "already have a saved search called 'x'" in out["error"]
+
+
+def test_search_save_keeps_the_text_filter(tmp_path, capsys):
+    db = str(tmp_path / "s.sqlite")
+    code, out = run(capsys, "search", "save", "Tesco", "--text", "Tesco", "--db", db, "--json")
+    assert code == 0 and out["saved"]["filter"] == {"text": "Tesco"}
+    code, out = run(capsys, "search", "save", "Van", "--kind", "intel", "--text", "silver van", "--db", db, "--json")
+    assert out["saved"]["filter"] == {"text": "silver van"}
+    assert main(["search", "list", "--db", db]) == 0
+    assert "'Tesco' (offences, test.analyst, subscribed): text Tesco" in capsys.readouterr().out

@@ -47,14 +47,15 @@ def register(subparsers, parent) -> None:
     s.add_argument("--to", dest="date_to", metavar="D", help="committed/recorded up to D (a month includes all of it)")
     s.add_argument("--borough", action="append", help="borough name (repeatable)")
     s.add_argument("--ward", action="append", help="ward name (offences; repeatable)")
-    s.add_argument("--text", help="offences: text in the reference or location; intel: free-text search")
+    s.add_argument("--text", dest="search_text",
+                   help="offences: text in the reference or location; intel: free-text search")
     s.add_argument("--bbox", metavar="MINX,MINY,MAXX,MAXY", help="British National Grid box in metres")
     s.add_argument("--grading", action="append", help="intel: grading system or evaluation, e.g. 1A (repeatable)")
     s.add_argument("--entity", action="append", help="intel: a vehicle, phone, postcode or person mentioned (repeatable)")
     s.add_argument("--handling", action="append", help="intel: handling code (repeatable)")
     s.add_argument("--no-subscribe", action="store_true", help="save without subscribing")
     s.add_argument("--replace", action="store_true", help="overwrite your search of the same name")
-    s.set_defaults(handler=_save)
+    s.set_defaults(handler=_save, text=lambda r: f"Saved {_describe(r['saved'])}.")
 
     s = group.add_parser("list", parents=[parent], help="list your saved searches",
                          description="List your saved searches with their filters and subscriptions.")
@@ -66,7 +67,7 @@ def register(subparsers, parent) -> None:
                                      "(running it does not mark them as seen; a scan does).")
     s.add_argument("name")
     s.add_argument("--limit", type=int, default=1000, help="list at most this many matching ids (default 1000)")
-    s.set_defaults(handler=_run)
+    s.set_defaults(handler=_run, text=_run_text)
 
     s = group.add_parser("delete", parents=[parent], help="delete a saved search",
                          description="Delete one of your saved searches.")
@@ -108,13 +109,13 @@ def _filter_from_args(args) -> dict:
                 raise ValueError(f"--{option} only applies to --kind intel")
         spec = {"categories": args.category, "date_from": period(args.date_from),
                 "date_to": period(args.date_to, end=True), "boroughs": args.borough, "wards": args.ward,
-                "text": args.text, "bbox": _bbox(args.bbox)}
+                "text": args.search_text, "bbox": _bbox(args.bbox)}
         spec = {k: v for k, v in spec.items() if v}
         offence_filter(spec)
         return spec
     if args.category or args.ward:
         raise ValueError("--category and --ward only apply to --kind offences")
-    spec = {"text": args.text, "date_from": args.date_from, "date_to": args.date_to, "borough": args.borough,
+    spec = {"text": args.search_text, "date_from": args.date_from, "date_to": args.date_to, "borough": args.borough,
             "grading": args.grading, "entity": args.entity, "handling": args.handling, "bbox": _bbox(args.bbox)}
     return {k: v for k, v in spec.items() if v}
 
@@ -142,11 +143,25 @@ def _list(args, ctx: Context) -> dict:
     return {"searches": [s.as_json() for s in searches]}
 
 
+def _describe(search: dict) -> str:
+    """``'Camden robbery' (offences, subscribed): categories robbery; boroughs Camden``."""
+    terms = "; ".join(f"{k.replace('_', ' ')} {', '.join(map(str, v)) if isinstance(v, list) else v}"
+                      for k, v in search["filter"].items()) or "everything"
+    state = "subscribed" if search["subscribed"] else "not subscribed"
+    return f"{search['name']!r} ({search['kind']}, {search['owner']}, {state}): {terms}"
+
+
 def _list_text(result: dict) -> str:
     if not result["searches"]:
         return "No saved searches (save one with: workbench search save NAME ...)."
-    return "\n".join(f"{'[subscribed] ' if s['subscribed'] else '             '}{s['name']} ({s['kind']}, "
-                     f"{s['owner']}): {s['filter'] or 'everything'}" for s in result["searches"])
+    return "\n".join(_describe(s) for s in result["searches"])
+
+
+def _run_text(result: dict) -> str:
+    shown = ", ".join(result["new_ids"][:20]) + (" ..." if len(result["new_ids"]) > 20 else "")
+    line = (f"{result['search']!r}: {result['matches']:,} matches, {result['new']:,} new since your last scan"
+            + (f": {shown}" if shown else "") + ".")
+    return line + (f"\nNote: {result['note']}" if result.get("note") else "")
 
 
 def _run(args, ctx: Context) -> dict:
