@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import shapely
+from scipy import stats
 
 from workbench.geo.grid import auto_bandwidth, study_grid
 from workbench.geo.gistar import gi_star
@@ -47,7 +48,7 @@ class NewHotspot:
 
 
 def new_hotspots(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *, clip=None,
-                 coverage: float = 0.03, min_offences: int = 20, min_inside: int = 10,
+                 coverage: float = 0.03, min_offences: int = 20, min_inside: int = 10, alpha: float = 0.01,
                  cell: float | None = None, max_categories: int = 12, top: int = 10,
                  method: str = "kde") -> list[NewHotspot]:
     """Hotspots of ``[start, end)`` that do not overlap the hotspots of the period before.
@@ -57,7 +58,11 @@ def new_hotspots(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *,
     surface of a handful of points is not a hotspot); at most ``max_categories`` of the
     busiest are, to keep the scan quick. A new hotspot must hold at least ``min_inside``
     recent offences (the top 3% of a large area breaks into slivers around single
-    addresses, which are repeat locations, not hotspots); the ``top`` largest are kept.
+    addresses, which are repeat locations, not hotspots), and more of them than the
+    period before held in the same polygon, beyond chance: a one-sided binomial test of
+    the recent count against the two periods' counts inside it, given each period's
+    total, at ``alpha`` (sparse data otherwise make "hotspots" of a few scattered
+    offences). The ``top`` largest are kept.
     """
     if method not in METHODS:
         raise ValueError(f"unknown hotspot method {method!r}; expected kde or gi")
@@ -76,6 +81,7 @@ def new_hotspots(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *,
         x = np.concatenate([now["easting"].to_numpy(), then["easting"].to_numpy()])
         y = np.concatenate([now["northing"].to_numpy(), then["northing"].to_numpy()])
         grid = study_grid(x, y, cell=cell, clip=clip)
+        share = len(now) / (len(now) + len(then))
         bandwidth = auto_bandwidth(x, y, cell=grid.cell)
         surfaces = [kde(part["easting"], part["northing"], grid=grid, bandwidth=bandwidth, clip=clip)
                     if method == "kde" else
@@ -87,12 +93,15 @@ def new_hotspots(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *,
             continue
         old = shapely.union_all(earlier.geometry.to_numpy()) if len(earlier) else shapely.Point()
         points = shapely.points(now["easting"].to_numpy(), now["northing"].to_numpy())
+        before = shapely.points(then["easting"].to_numpy(), then["northing"].to_numpy())
         ids = now["id"].to_numpy()
         for geom, area, peak in zip(current.geometry, current["area_m2"], current["max_score"]):
             if not old.is_empty and geom.intersects(old):
                 continue
             inside = shapely.contains(geom, points) | shapely.touches(geom, points)
-            if inside.sum() < min_inside:
+            n_now = int(inside.sum())
+            n_before = int((shapely.contains(geom, before) | shapely.touches(geom, before)).sum())
+            if n_now < min_inside or stats.binom.sf(n_now - 1, n_now + n_before, share) > alpha:
                 continue
             found.append(NewHotspot(str(category), geom, float(area), float(peak),
                                     [int(i) for i in ids[inside]], _place(now[inside])))
