@@ -45,3 +45,18 @@ def test_pairs_with_one_offence(small_data):
     b1 = int(np.flatnonzero(small_data.refs == "B1")[0])
     partners = set(small_data.refs[pairs_with(small_data, b1)])
     assert partners == {"B2", "B3", "B4", "B6"}
+
+
+def test_dense_groups_get_a_narrower_window_sparse_ones_keep_theirs():
+    from workbench.linkage.candidates import fit_to_density
+
+    rng = np.random.default_rng(1)
+    n = 20_000
+    x, y = rng.uniform(0, 5000, n), rng.uniform(0, 5000, n)
+    t0 = rng.uniform(0, 365, n)
+    rule = Blocking(radius_m=1000, days=60)
+    narrowed = fit_to_density(x, y, t0, t0 + 0.1, rule, max_candidates=50)
+    assert narrowed.radius_m < rule.radius_m and narrowed.days < rule.days
+    per_offence = 2 * len(block_pairs(x, y, t0, t0 + 0.1, narrowed)) / n
+    assert 30 < per_offence < 70
+    assert fit_to_density(x[:300], y[:300], t0[:300], t0[:300] + 0.1, rule, max_candidates=50) == rule

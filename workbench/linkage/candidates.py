@@ -26,7 +26,7 @@ HALF_WIDTH_CLASSES = (0.25, 1.0, 4.0, 16.0, 64.0)
 #: Where offences are so dense that a group's window would give an offence more candidates
 #: than this on average, the window is shrunk (radius and days by the same factor) until
 #: it does not: the cost of linking stays linear in the number of offences.
-MAX_CANDIDATES_PER_OFFENCE = 120
+MAX_CANDIDATES_PER_OFFENCE = 60
 _SAMPLE = 3000
 
 
@@ -35,7 +35,7 @@ def _class_of(half: np.ndarray) -> np.ndarray:
 
 
 def block_pairs(x, y, t_from, t_to, blocking: Blocking) -> np.ndarray:
-    """All pairs (i < j) within ``blocking`` as an (m, 2) int64 array, sorted.
+    """All pairs (i < j) within ``blocking`` as an (m, 2) int32 array (in no set order).
 
     >>> block_pairs([0, 100, 5000], [0, 0, 0], [0, 3, 0], [1, 4, 1], Blocking(500, 5)).tolist()
     [[0, 1]]
@@ -44,10 +44,10 @@ def block_pairs(x, y, t_from, t_to, blocking: Blocking) -> np.ndarray:
     t_from, t_to = np.asarray(t_from, float), np.asarray(t_to, float)
     n = len(x)
     if n < 2:
-        return np.empty((0, 2), dtype=np.int64)
+        return np.empty((0, 2), dtype=np.int32)
     mid, half = (t_from + t_to) / 2.0, (t_to - t_from) / 2.0
     cls = _class_of(half)
-    members = [np.flatnonzero(cls == c) for c in range(len(HALF_WIDTH_CLASSES) + 1)]
+    members = [np.flatnonzero(cls == c).astype(np.int32) for c in range(len(HALF_WIDTH_CLASSES) + 1)]
     bound = [float(half[m].max()) if len(m) else 0.0 for m in members]
     r = float(blocking.radius_m)
     found = []
@@ -64,46 +64,48 @@ def block_pairs(x, y, t_from, t_to, blocking: Blocking) -> np.ndarray:
             tree_a = cKDTree(pts_a)
             if a == b:
                 local = tree_a.query_pairs(r, p=np.inf, output_type="ndarray")
-                pairs = np.column_stack([ma[local[:, 0]], ma[local[:, 1]]]) if len(local) else None
+                i, j = ma[local[:, 0]], ma[local[:, 1]]
             else:
                 tree_b = cKDTree(np.column_stack([x[mb], y[mb], mid[mb] * scale]))
-                sparse = tree_a.sparse_distance_matrix(tree_b, r, p=np.inf, output_type="ndarray")
-                pairs = np.column_stack([ma[sparse["i"]], mb[sparse["j"]]]) if len(sparse) else None
-            if pairs is not None:
-                found.append(_exact(pairs, x, y, mid, half, blocking))
+                local = tree_a.sparse_distance_matrix(tree_b, r, p=np.inf, output_type="ndarray")
+                i, j = ma[local["i"]], mb[local["j"]]
+            del local
+            if len(i):
+                found.append(_exact(i, j, x, y, mid, half, blocking))
     if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found)
+        return np.empty((0, 2), dtype=np.int32)
+    pairs = np.concatenate(found) if len(found) > 1 else found[0]
     pairs.sort(axis=1)
-    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
-    return pairs[order]
+    return pairs
 
 
-def _exact(pairs: np.ndarray, x, y, mid, half, blocking: Blocking) -> np.ndarray:
-    i, j = pairs[:, 0], pairs[:, 1]
+def _exact(i: np.ndarray, j: np.ndarray, x, y, mid, half, blocking: Blocking) -> np.ndarray:
     dist2 = (x[i] - x[j]) ** 2 + (y[i] - y[j]) ** 2
     gap = np.abs(mid[i] - mid[j]) - half[i] - half[j]
     keep = (dist2 <= blocking.radius_m ** 2) & (gap <= blocking.days)
-    return pairs[keep].astype(np.int64)
+    return np.column_stack([i[keep], j[keep]])
 
 
 def fit_to_density(x, y, t_from, t_to, rule: Blocking, max_candidates: float = MAX_CANDIDATES_PER_OFFENCE,
                    seed: int = 0) -> Blocking:
     """``rule``, shrunk if offences are so dense that it would give more than
-    ``max_candidates`` candidates per offence (estimated on a random sample: pairs grow
-    with the square of the number of offences, and with radius squared times days)."""
+    ``max_candidates`` candidates per offence. The count is estimated on a random sample
+    (pairs grow with the square of the number of offences); the window shrinks by the
+    cube root of the excess (pairs grow with radius squared times days) and is measured
+    again, since clustered offences shrink more slowly than that."""
     n = len(x)
     m = min(n, _SAMPLE)
     if n < 2:
         return rule
     pick = np.random.default_rng(seed).choice(n, size=m, replace=False) if m < n else np.arange(n)
-    sample = len(block_pairs(np.asarray(x)[pick], np.asarray(y)[pick], np.asarray(t_from)[pick],
-                             np.asarray(t_to)[pick], rule))
-    per_offence = 2.0 * sample * (n / m) ** 2 / n
-    if per_offence <= max_candidates:
-        return rule
-    factor = (max_candidates / per_offence) ** (1.0 / 3.0)
-    return Blocking(radius_m=rule.radius_m * factor, days=rule.days * factor)
+    xs, ys, t0, t1 = (np.asarray(v)[pick] for v in (x, y, t_from, t_to))
+    for _ in range(6):
+        per_offence = 2.0 * len(block_pairs(xs, ys, t0, t1, rule)) * (n / m) ** 2 / n
+        if per_offence <= max_candidates * 1.1:
+            break
+        factor = (max_candidates / per_offence) ** (1.0 / 3.0)
+        rule = Blocking(radius_m=rule.radius_m * factor, days=rule.days * factor)
+    return rule
 
 
 def plan_blocking(data: LinkageData, blocking: dict[str, Blocking] | None = None, groups=None,
@@ -137,11 +139,12 @@ def candidate_pairs(data: LinkageData, *, blocking: dict[str, Blocking] | None =
         pos = np.flatnonzero(data.group == group)
         local = block_pairs(data.x[pos], data.y[pos], data.t_from[pos], data.t_to[pos], rule)
         if len(local):
-            out.append(pos[local])
+            out.append(pos.astype(np.int32)[local])
+        del local
     control.report(1.0, "candidate pairs found")
     if not out:
-        return np.empty((0, 2), dtype=np.int64)
-    return np.concatenate(out)
+        return np.empty((0, 2), dtype=np.int32)
+    return np.concatenate(out) if len(out) > 1 else out[0]
 
 
 def pairs_with(data: LinkageData, position: int, *, blocking: dict[str, Blocking] | None = None) -> np.ndarray:
