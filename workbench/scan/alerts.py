@@ -146,7 +146,7 @@ def _linkage_service():
 
 
 def sexual_offence_alerts(store: Store, new_sexual: pd.DataFrame, *, top: int = 5,
-                          max_linked: int = 25) -> tuple[list[Alert], list[str]]:
+                          max_linked: int = 12) -> tuple[list[Alert], list[str]]:
     """One alert per new sexual offence, with its best link candidates and best-matching
     series from the linkage engine (``workbench.linkage.service.suggest``, as
     ``workbench link suggest``) for the ``max_linked`` most recent; a note says when the
