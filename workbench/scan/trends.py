@@ -8,7 +8,8 @@ detection algorithm used in public-health surveillance:
   length centred on the same time of year in each of up to ``years`` previous years, plus
   ``half_width`` windows either side (3 weeks or 1 month), so a normal summer rise is not
   an alert.
-* **Recent baseline** otherwise: the ``recent_periods`` windows immediately before.
+* **Recent baseline** otherwise (fewer than :data:`MIN_SEASONAL` same-season windows in
+  the data): the ``recent_periods`` windows immediately before.
 
 The test: with baseline counts ``y1..yn`` (mean ``mu``) the recent count ``x`` is compared
 with a negative binomial of mean ``mu`` and variance ``phi * mu * (1 + 1/n)``, where
@@ -30,6 +31,8 @@ from scipy import stats
 
 UNITS_PER_YEAR = {"week": 52, "month": 12}
 HALF_WIDTH = {"week": 3, "month": 1}
+#: Fewest same-season windows for a seasonal baseline (else the recent one is used).
+MIN_SEASONAL = 5
 ALL_AREAS = "all areas"
 
 
@@ -185,7 +188,7 @@ def _windows(unit: str, periods: int, years: int, recent_periods: int, coverage:
     per_year, half = UNITS_PER_YEAR[unit], HALF_WIDTH[unit]
     seasonal = [y * per_year + j * periods for y in range(1, years + 1) for j in range(-half, half + 1)]
     seasonal = [s for s in seasonal if s >= periods and s + periods - 1 <= coverage]
-    if len(seasonal) >= 3:
+    if len(seasonal) >= MIN_SEASONAL:
         return "seasonal", seasonal
     recent = [i * periods for i in range(1, recent_periods + 1) if (i + 1) * periods - 1 <= coverage]
     return "recent", recent
