@@ -48,3 +48,25 @@ def test_cell_colour_bands():
     assert nearrepeat_view.cell_colour(0.03, 0.5) == QColor(nearrepeat_view.LOW)
     assert nearrepeat_view.cell_colour(0.2, 2.0) is None
     assert nearrepeat_view.cell_colour(float("nan"), float("nan")) is None
+
+
+def test_risk_zones_go_to_the_map_tab(qtbot, map_session):
+    from workbench.ui.main_window import MainWindow
+
+    rows = [{"ref": f"R/{k}{s}", "category": "burglary-residential",
+             "committed_from": f"2025-0{1 + k // 10}-{1 + (k % 10) * 2 + d:02d}",
+             "easting": X0 - 3000 + k * 150 + (20 if s == "b" else 0), "northing": Y0 - 2000 + (k % 7) * 400}
+            for k in range(40) for s, d in (("a", 0), ("b", 1))]
+    write_offences(map_session.store, rows, source="zones")
+    window = MainWindow(map_session)
+    qtbot.addWidget(window)
+    panel = window.views["Near repeat"]
+    panel.category.setCurrentIndex(panel.category.findData("burglary-residential"))
+    panel.date_from.setDate(panel.date_from.date().addYears(-3))
+    panel.permutations.setValue(99)
+    job = panel.run()
+    qtbot.waitUntil(lambda: not job.running, timeout=30000)
+    assert len(panel.run_result.zones) > 0 and panel.to_map.isEnabled()
+    map_tab = panel.show_on_main_map()
+    assert window.tabs.currentWidget() is map_tab
+    assert not map_tab.canvas.risk_item.path().isEmpty()

@@ -26,6 +26,7 @@ from workbench.store.offences import OffenceFilter, load_frame
 from workbench.ui.jobs import run_job
 from workbench.ui.map import style
 from workbench.ui.map.canvas import Legend, MapCanvas
+from workbench.ui.map.navigate import show_on_map
 from workbench.ui.map.threads import keep_proj_context
 
 TITLE = "Near repeat"
@@ -123,6 +124,9 @@ class NearRepeatView(QWidget):
         self.table.horizontalHeader().setFixedHeight(60)
         self.key = QLabel(self._key_html())
         self.key.setWordWrap(True)
+        self.to_map = QPushButton("Show risk zones on the Map")
+        self.to_map.setEnabled(False)
+        self.to_map.clicked.connect(self.show_on_main_map)
 
         self.canvas = MapCanvas(self)
         self.canvas.marking = session.store.setting("security_marking", "OFFICIAL-SENSITIVE")
@@ -138,6 +142,7 @@ class NearRepeatView(QWidget):
         centre.addWidget(self.summary)
         centre.addWidget(self.table, 1)
         centre.addWidget(self.key)
+        centre.addWidget(self.to_map, 0, Qt.AlignLeft)
         centre_box = QWidget()
         centre_box.setLayout(centre)
         splitter = QSplitter()
@@ -217,7 +222,18 @@ class NearRepeatView(QWidget):
         text += (window.summary() + f"; {len(run.zones)} risk zones around the latest offences are on the map."
                  if window else "No near-repeat pattern: no band is significantly above expectation.")
         self.summary.setText(text + ("\n" + " ".join(r.warnings) if r.warnings else ""))
+        self.to_map.setEnabled(len(run.zones) > 0)
         self._draw_map(run)
+
+    def show_on_main_map(self):
+        """Draw the risk zones on the Map tab and open it at the offences they surround."""
+        run = self.run_result
+        if run is None or not len(run.zones):
+            return None
+        view = show_on_map(self, [int(i) for i in run.zones["offence"]], tuple(run.zones.total_bounds))
+        if view is not None:
+            view.set_risk_zones(list(run.zones.geometry))
+        return view
 
     def _draw_map(self, run: NearRepeatRun) -> None:
         events = run.events
