@@ -57,6 +57,9 @@ class Profiles:
     mo_domains: list[str]          # the stacked (single-word) domains, in column order
     mo_stack: np.ndarray           # (n, len(mo_domains)) uint64
     mo_size: np.ndarray            # (n, len(mo_domains)) behaviours recorded
+    group_code: np.ndarray         # (n,) crime group as an integer
+    group_domains: np.ndarray      # (groups, len(mo_domains)) True where the group records the domain
+    category_code: np.ndarray      # (n,) category as an integer
 
     @classmethod
     def of(cls, data: LinkageData) -> "Profiles":
@@ -65,19 +68,29 @@ class Profiles:
         domains = [d for d in sorted(data.mo) if data.mo[d].shape[1] == 1]
         stack = (np.concatenate([data.mo[d] for d in domains], axis=1) if domains
                  else np.zeros((len(data), 0), dtype=np.uint64))
+        size = np.bitwise_count(stack).astype(np.int16)
+        group_code, groups = pd.factorize(data.group)
+        group_domains = np.zeros((len(groups), len(domains)), dtype=bool)
+        np.logical_or.at(group_domains, group_code, size > 0)
         return cls(hour, hour @ tw.cyclic_distance_matrix(24), weekday, weekday @ tw.cyclic_distance_matrix(7),
-                   domains, stack, np.bitwise_count(stack).astype(np.int16))
+                   domains, stack, size, group_code, group_domains, pd.factorize(data.category)[0])
 
 
 def stacked_jaccard(profiles: Profiles, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """(pairs, domains) Jaccard similarities of the stacked domains; NaN where either
     offence recorded nothing in a domain."""
-    inter = np.bitwise_count(profiles.mo_stack[i] & profiles.mo_stack[j]).astype(np.float32)
-    size_a, size_b = profiles.mo_size[i], profiles.mo_size[j]
-    union = size_a + size_b - inter
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = inter / union
-    out[(size_a == 0) | (size_b == 0)] = np.nan
+    out = np.full((len(i), len(profiles.mo_domains)), np.nan, dtype=np.float32)
+    # only domains the pairs' crime groups record at all (the rest stay NaN): a burglary
+    # pair need not compute the sexual-offence domains
+    present = np.flatnonzero(np.bincount(profiles.group_code[i], minlength=len(profiles.group_domains)))
+    for d in np.flatnonzero(profiles.group_domains[present].any(axis=0)):
+        a, b = profiles.mo_stack[i, d], profiles.mo_stack[j, d]
+        size_a, size_b = profiles.mo_size[i, d], profiles.mo_size[j, d]
+        inter = np.bitwise_count(a & b).astype(np.float32)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            col = inter / (size_a + size_b - inter)
+        col[(size_a == 0) | (size_b == 0)] = np.nan
+        out[:, d] = col
     return out
 
 
@@ -125,7 +138,7 @@ def pair_features(data: LinkageData, i, j, profiles: Profiles | None = None,
             cols[attr.column] = np.abs(attr.values[i] - attr.values[j]).astype(np.float32)
         else:
             cols[attr.column] = _match(attr.values, i, j)
-    cols["same_category"] = (data.category[i] == data.category[j]).astype(np.float32)
+    cols["same_category"] = (profiles.category_code[i] == profiles.category_code[j]).astype(np.float32)
     cols["same_location_type"] = _match(data.location_type, i, j)
     frame = pd.DataFrame(cols)
     if columns is not None:
