@@ -3,31 +3,13 @@ known grid of offences, so a rectangle selects known ids."""
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 import shapely
 
 from workbench.app.session import Session
-from workbench.ingest.offence_import import complete_chunk
-from workbench.store.batches import start_batch
-from workbench.store.boundaries import AreaLocator, Boundary, assign_areas, write_boundaries
-from workbench.store.offences import OffenceChunk, OffenceWriter
+from workbench.store.boundaries import Boundary, assign_areas, write_boundaries
 
-X0, Y0 = 530000.0, 180000.0
-
-
-def write_offences(store, rows, source="map-test") -> None:
-    """Offences from dicts (category, committed_from, easting, northing, ref)."""
-    chunk = OffenceChunk()
-    for r in rows:
-        when = pd.Timestamp(r["committed_from"]).isoformat()
-        chunk.append({"source": source, "offence_ref": r["ref"], "category": r["category"],
-                      "committed_from": when, "committed_to": when, "easting": float(r["easting"]),
-                      "northing": float(r["northing"]), "longitude": float("nan"), "latitude": float("nan"),
-                      "status": "unsolved"})
-    complete_chunk(chunk, AreaLocator(store))
-    with store.atomic():
-        OffenceWriter(store, start_batch(store, "offences", source, "hand-made", source)).write(chunk)
+from map_store import X0, Y0, write_offences
 
 
 @pytest.fixture

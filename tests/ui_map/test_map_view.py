@@ -10,7 +10,7 @@ from PySide6.QtGui import QPolygonF
 
 from workbench.ui.views import map_view
 
-from conftest import X0, Y0
+from map_store import X0, Y0
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from PySide6.QtGui import QColor
 
 from workbench.ui.views import nearrepeat_view
 
-from conftest import X0, Y0, write_offences
+from map_store import X0, Y0, write_offences
 
 
 def test_panel_runs_knox_and_colours_significant_cells(qtbot, map_session):

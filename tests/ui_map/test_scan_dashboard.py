@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from workbench.store.scan import list_searches, save_search
 from workbench.ui.views import scan_view
 
-from conftest import X0, Y0, write_offences
+from map_store import X0, Y0, write_offences
 
 
 def run(view, qtbot):

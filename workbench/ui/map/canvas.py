@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (QGraphicsPathItem, QGraphicsPixmapItem, QGraphics
                                QGraphicsSimpleTextItem, QGraphicsView)
 
 from workbench.ui.map import style
-from workbench.ui.map.nonefix import guard_none
 from workbench.ui.map.geometry import grid_transform, image_of, path_of, polygon_of
 from workbench.ui.map.points import PointLayer
 
@@ -62,7 +61,6 @@ class MapCanvas(QGraphicsView):
     zoomed = Signal()
 
     def __init__(self, parent=None):
-        guard_none()
         super().__init__(parent)
         self.setScene(QGraphicsScene(self))
         self.setBackgroundBrush(QColor(style.BACKGROUND))

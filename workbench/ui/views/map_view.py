@@ -31,7 +31,6 @@ from workbench.ui.jobs import run_job
 from workbench.ui.map import style
 from workbench.ui.map.canvas import Legend, MapCanvas, scale_denominator
 from workbench.ui.map.navigate import show_on_map
-from workbench.ui.map.threads import keep_proj_context
 from workbench.ui.views.offences_view import register_offence_action
 
 TITLE = "Map"
@@ -205,7 +204,7 @@ class MapView(QWidget):
             return frame
 
         self.status.setText("Loading offences…")
-        self._track(run_job(self, "Loading offences", keep_proj_context(work), session=self.session,
+        self._track(run_job(self, "Loading offences", work, session=self.session,
                             on_done=self.set_offences, modal=False))
 
     def set_offences(self, frame: pd.DataFrame) -> None:
@@ -245,7 +244,7 @@ class MapView(QWidget):
             progress(0.7, "drawing hotspot areas")
             return MapHotspots(method, result, result.hotspot_polygons(COVERAGE), COVERAGE, list(result.warnings))
 
-        self._track(run_job(self, "Finding hotspots", keep_proj_context(work), session=self.session, on_done=self.show_hotspots))
+        self._track(run_job(self, "Finding hotspots", work, session=self.session, on_done=self.show_hotspots))
 
     def show_hotspots(self, analysis) -> None:
         """Draw a :class:`MapHotspots`."""
@@ -401,7 +400,7 @@ class MapView(QWidget):
         def done(written):
             self.status.setText(f"Wrote {', '.join(written)} to {Path(path).name}")
 
-        return self._track(run_job(self, "Exporting GeoPackage", keep_proj_context(work), session=self.session, on_done=done))
+        return self._track(run_job(self, "Exporting GeoPackage", work, session=self.session, on_done=done))
 
     def _track(self, job):
         """Keep running jobs referenced (and forget finished ones)."""

@@ -27,7 +27,6 @@ from workbench.ui.jobs import run_job
 from workbench.ui.map import style
 from workbench.ui.map.canvas import Legend, MapCanvas
 from workbench.ui.map.navigate import show_on_map
-from workbench.ui.map.threads import keep_proj_context
 
 TITLE = "Near repeat"
 ORDER = 25
@@ -185,7 +184,7 @@ class NearRepeatView(QWidget):
             return NearRepeatRun(result, events, _latest_zones(result, events))
 
         self.run_button.setEnabled(False)
-        self.job = run_job(self, "Near-repeat test", keep_proj_context(work), session=self.session,
+        self.job = run_job(self, "Near-repeat test", work, session=self.session,
                            on_done=self.show_result, on_error=self._failed)
         return self.job
 

@@ -28,8 +28,6 @@ from workbench.scan.searches import offence_filter
 from workbench.store.scan import delete_search, list_searches, load_scan_state, save_search, set_subscribed
 from workbench.ui.jobs import run_job
 from workbench.ui.map.navigate import show_on_map, show_view
-from workbench.ui.map.nonefix import guard_none
-from workbench.ui.map.threads import keep_proj_context
 
 TITLE = "Scan"
 ORDER = 0
@@ -161,7 +159,6 @@ class ScanView(QWidget):
     """The dashboard (see the module docstring)."""
 
     def __init__(self, session: Session, parent=None):
-        guard_none()
         super().__init__(parent)
         self.session = session
         self.user = current_user()
@@ -302,7 +299,7 @@ class ScanView(QWidget):
             self.session.notify(Changed("scan", (), {"user": self.user}))
 
         self.run_button.setEnabled(False)
-        self.job = run_job(self, "Scanning", keep_proj_context(work), session=self.session, on_done=done,
+        self.job = run_job(self, "Scanning", work, session=self.session, on_done=done,
                            on_error=self._failed)
         return self.job
 
