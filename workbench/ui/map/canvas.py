@@ -199,9 +199,10 @@ class MapCanvas(QGraphicsView):
         self.zoomed.emit()
 
     def zoom_to_all(self) -> None:
-        rect = self.boroughs_item.path().boundingRect()
+        """Show every offence on the map (all boundaries when there are none)."""
+        rect = self.points.boundingRect() if self.points.count else QRectF()
         if rect.isEmpty():
-            rect = self.points.boundingRect()
+            rect = self.boroughs_item.path().boundingRect()
         if not rect.isEmpty():
             self.zoom_to((rect.left(), -rect.bottom(), rect.right(), -rect.top()), margin=0.02)
 

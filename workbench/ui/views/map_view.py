@@ -83,6 +83,7 @@ class MapView(QWidget):
         self.analysis = None
         self.colours: dict[str, QColor] = {}
         self._pending_focus: tuple[list[int], tuple | None] | None = None
+        self._zoomed_to_data = False
         self.jobs: list = []
 
         self.canvas = MapCanvas(self)
@@ -216,7 +217,8 @@ class MapView(QWidget):
         codes = pd.Categorical(frame["category"], categories=order).codes
         self.canvas.set_points(frame["id"].to_numpy(), frame["easting"].to_numpy(), frame["northing"].to_numpy(),
                                codes, [self.colours[c] for c in order])
-        if self.canvas.points.count and self.canvas.boroughs_item.path().isEmpty():
+        if self.canvas.points.count and not self._zoomed_to_data:
+            self._zoomed_to_data = True
             self.canvas.zoom_to_all()
         self.analysis = None
         self.canvas.set_surface(None)
