@@ -6,6 +6,7 @@ from __future__ import annotations
 from workbench.cli.common import CliError, Context, add_group
 from workbench.linkage import decisions as cmd
 from workbench.linkage import service
+from workbench.linkage.series import MAX_SERIES_SIZE
 from workbench.store import linkage as db
 
 ORDER = 40
@@ -37,8 +38,8 @@ def register(subparsers, parent) -> None:
                                      "with time span, geography, common MO and a risk indicator.")
     p.add_argument("--category", action="append", metavar="C", help="only these categories (repeatable)")
     p.add_argument("--min-score", type=float, default=0.5, metavar="P", help="lowest link score in a series (default 0.5)")
-    p.add_argument("--max-size", type=int, default=30, metavar="N",
-                   help="split candidate series larger than this into communities (default 30)")
+    p.add_argument("--max-size", type=int, default=MAX_SERIES_SIZE, metavar="N",
+                   help=f"split candidate series larger than this into communities (default {MAX_SERIES_SIZE})")
     p.set_defaults(handler=_series, text=_series_text)
 
     p = group.add_parser("train", parents=[parent], help="train the linkage model of each crime group",

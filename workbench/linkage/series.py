@@ -21,6 +21,11 @@ import numpy as np
 
 from workbench.linkage.dataset import LinkageData
 
+#: Candidate series larger than this are split into Louvain communities: single-link
+#: components chain neighbouring series together (on the synthetic data, splitting at 12
+#: raised the share of a series' offences by its main offender from 0.40 to 0.47).
+MAX_SERIES_SIZE = 12
+
 #: Severity of categories for the escalation indicator (higher = more serious).
 CATEGORY_SEVERITY = {
     "exposure": 1, "other-sexual": 1, "sexual-assault": 2, "rape": 3,
@@ -68,7 +73,7 @@ def link_graph(pairs: np.ndarray, scores: np.ndarray, min_score: float) -> nx.Gr
     return graph
 
 
-def communities(graph: nx.Graph, *, max_size: int = 30, seed: int = 0) -> list[set[int]]:
+def communities(graph: nx.Graph, *, max_size: int = MAX_SERIES_SIZE, seed: int = 0) -> list[set[int]]:
     """Connected components of 2+ offences; oversized ones split into Louvain communities
     (repeatedly, while a part is still oversized and Louvain can split it)."""
     out = []
@@ -160,7 +165,7 @@ def describe_series(data: LinkageData, positions, graph: nx.Graph | None = None,
 
 
 def find_series(data: LinkageData, pairs: np.ndarray, scores: np.ndarray, *, min_score: float = 0.5,
-                max_size: int = 30, seed: int = 0) -> list[Series]:
+                max_size: int = MAX_SERIES_SIZE, seed: int = 0) -> list[Series]:
     """Candidate series, strongest and most recent first."""
     graph = link_graph(pairs, scores, min_score)
     found = [describe_series(data, sorted(c), graph) for c in communities(graph, max_size=max_size, seed=seed)]

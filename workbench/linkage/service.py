@@ -23,7 +23,7 @@ from workbench.linkage.dataset import LinkageData, build
 from workbench.linkage.evaluate import evaluate as cross_validated
 from workbench.linkage.features import Profiles, feature_columns, pair_features
 from workbench.linkage.model import LinkModel, default_model, score
-from workbench.linkage.series import describe_series, find_series, link_graph
+from workbench.linkage.series import MAX_SERIES_SIZE, describe_series, find_series
 from workbench.linkage.training import prepare, train_group
 from workbench.store import Store
 from workbench.store import linkage as db
@@ -231,7 +231,7 @@ def _member_strength(pairs, scores, positions) -> float:
     return float(scores[inside].mean()) if inside.any() else 0.0
 
 
-def series(store: Store, *, categories=None, min_score: float = 0.5, max_size: int = 30, seed: int = 0,
+def series(store: Store, *, categories=None, min_score: float = 0.5, max_size: int = MAX_SERIES_SIZE, seed: int = 0,
            progress=None, cancelled=None) -> dict:
     """Confirmed series and candidate series (from links scored >= ``min_score``),
     strongest and most recent first; candidates already wholly inside a confirmed series
