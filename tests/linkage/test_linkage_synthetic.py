@@ -70,3 +70,11 @@ def test_cli_contract_keys(synthetic_db, capsys, tmp_path):
 def test_cli_errors_are_one_line(synthetic_db, capsys):
     assert main(["--db", str(synthetic_db), "link", "suggest", "NO-SUCH-REF", "--json"]) == 1
     assert json.loads(capsys.readouterr().out) == {"error": "no offence with reference 'NO-SUCH-REF'"}
+
+
+def test_empty_store_gives_clear_answers(tmp_path, capsys):
+    db = str(tmp_path / "empty.sqlite")
+    assert run(capsys, "--db", db, "link", "series", "--json")["series"] == []
+    assert run(capsys, "--db", db, "link", "train", "--json")["models"] == {}
+    assert main(["--db", db, "link", "evaluate", "--json"]) == 1
+    assert json.loads(capsys.readouterr().out) == {"error": "no solved offences with offender ids to evaluate on"}

@@ -172,7 +172,7 @@ def build(frame: pd.DataFrame, features: pd.DataFrame, offender_links: pd.DataFr
         for oid, key in zip(offender_links["offence_id"].to_numpy(), offender_links["offender_key"].astype(str)):
             keys.setdefault(int(oid), []).append(key)
         data.offenders = [tuple(sorted(keys.get(int(i), ()))) for i in data.ids]
-        has = np.array([bool(k) for k in data.offenders])
+        has = np.array([bool(k) for k in data.offenders], dtype=bool)
         data.solved = has if data.solved is None else (data.solved & has)
     return data
 

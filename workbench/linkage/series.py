@@ -23,7 +23,7 @@ from workbench.linkage.dataset import LinkageData
 
 #: Candidate series larger than this are split into Louvain communities: single-link
 #: components chain neighbouring series together (on the synthetic data, splitting at 12
-#: raised the share of a series' offences by its main offender from 0.40 to 0.47).
+#: raised the share of a series' offences by its main offender from 0.40 to 0.46).
 MAX_SERIES_SIZE = 12
 
 #: Severity of categories for the escalation indicator (higher = more serious).
