@@ -56,3 +56,31 @@ def test_suggest_dialog_lists_candidates(qtbot, session):
     refs = [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())]
     assert set(refs) == {"B2", "B3", "B4", "B6"}
     assert dialog.reasons.toPlainText().startswith("B1")
+
+
+def test_confirming_a_candidate_then_removing_an_offence(qtbot, session, monkeypatch):
+    from workbench.ui.views import series_view
+
+    view = series_view.create_view(session)
+    qtbot.addWidget(view)
+    view.min_score.setValue(0.3)
+    view.find_series()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=20000)
+    candidate = view.current
+    assert candidate["kind"] == "candidate" and view.confirm_series.isEnabled()
+    monkeypatch.setattr(series_view.QInputDialog, "getText", staticmethod(lambda *a, **k: ("Op Sash", True)))
+    view.result = None
+    view._confirm_series()
+    assert db.list_series(session.store)[0]["name"] == "Op Sash"
+    view.find_series()
+    qtbot.waitUntil(lambda: view.result is not None and view.result["series"][0]["kind"] == "confirmed", timeout=20000)
+    assert view.current["kind"] == "confirmed" and view.rename.isEnabled() and view.merge.isEnabled()
+    first = next(iter(view.chart.nodes))
+    view.chart._node_clicked(first)
+    assert view.remove_offence.isEnabled()
+    sid = int(view.current["id"].lstrip("S"))
+    before = len(db.series_members(session.store, sid))
+    view._remove_offence()
+    assert len(db.series_members(session.store, sid)) == before - 1
+    session.commands.undo()
+    assert len(db.series_members(session.store, sid)) == before

@@ -2,7 +2,8 @@
 
 Edge width follows the link score; confirmed links are green, the rest blue-grey with
 opacity by score. Clicking an edge calls ``on_edge(i, j)`` (positions into the chart's
-data) so the view can show the reasons and offer confirm/reject.
+data) so the view can show the reasons and offer confirm/reject; clicking an offence calls
+``on_node(i)``.
 """
 
 from __future__ import annotations
@@ -41,6 +42,17 @@ class _Edge(QGraphicsLineItem):
         event.accept()
 
 
+class _Node(QGraphicsEllipseItem):
+    def __init__(self, rect: QRectF, key: int, on_click: Callable[[int], None]):
+        super().__init__(rect)
+        self.key, self._on_click = key, on_click
+        self.setCursor(Qt.PointingHandCursor)
+
+    def mousePressEvent(self, event) -> None:
+        self._on_click(self.key)
+        event.accept()
+
+
 class LinkChart(QGraphicsView):
     """Draws nodes (offence references) and scored edges."""
 
@@ -50,6 +62,7 @@ class LinkChart(QGraphicsView):
         self.setRenderHint(QPainter.Antialiasing)
         self.setMinimumSize(360, 300)
         self.on_edge: Callable[[int, int], None] | None = None
+        self.on_node: Callable[[int], None] | None = None
         self.edges: dict[tuple[int, int], _Edge] = {}
         self.nodes: dict[int, QGraphicsEllipseItem] = {}
 
@@ -75,8 +88,10 @@ class LinkChart(QGraphicsView):
         font.setPointSize(8)
         for n, label in labels.items():
             p = pos[n]
-            node = scene.addEllipse(QRectF(p.x() - NODE / 2, p.y() - NODE / 2, NODE, NODE),
-                                    QPen(QColor("#1f3a52"), 1.5), QBrush(QColor("#dce8f3")))
+            node = _Node(QRectF(p.x() - NODE / 2, p.y() - NODE / 2, NODE, NODE), n, self._node_clicked)
+            node.setPen(QPen(QColor("#1f3a52"), 1.5))
+            node.setBrush(QBrush(QColor("#dce8f3")))
+            scene.addItem(node)
             node.setZValue(2)
             if tooltips:
                 node.setToolTip(tooltips.get(n, label))
@@ -89,10 +104,15 @@ class LinkChart(QGraphicsView):
         scene.setSceneRect(scene.itemsBoundingRect().adjusted(-30, -30, 30, 30))
         self.fitInView(scene.sceneRect(), Qt.KeepAspectRatio)
 
-    def highlight(self, key: tuple[int, int] | None) -> None:
-        """Outline the chosen edge's two offences."""
+    def highlight(self, key: tuple | None) -> None:
+        """Outline the chosen offences (an edge's two, or one)."""
         for n, node in self.nodes.items():
             node.setPen(QPen(HIGHLIGHT if key and n in key else QColor("#1f3a52"), 3 if key and n in key else 1.5))
+
+    def _node_clicked(self, key: int) -> None:
+        self.highlight((key,))
+        if self.on_node:
+            self.on_node(key)
 
     def _clicked(self, key: tuple[int, int]) -> None:
         self.highlight(key)

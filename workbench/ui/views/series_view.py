@@ -21,7 +21,8 @@ from workbench.app.events import Changed
 from workbench.app.session import Session
 from workbench.linkage import reasons, service
 from workbench.linkage.cca import save_csv, save_image
-from workbench.linkage.decisions import CreateSeries, DecideLink, NameSeries
+from workbench.linkage.decisions import (AddToSeries, CreateSeries, DecideLink, MergeSeries, NameSeries,
+                                         RemoveFromSeries, SplitSeries)
 from workbench.store import linkage as db
 from workbench.ui.jobs import run_job
 from workbench.ui.linkage.cca_table import CcaTable
@@ -87,9 +88,14 @@ class SeriesView(QWidget):
         self.confirm_series.clicked.connect(self._confirm_series)
         self.rename = QPushButton("Name / notes…")
         self.rename.clicked.connect(self._rename)
+        self.add_offences = QPushButton("Add selected offences")
+        self.add_offences.setToolTip("Add the offences selected in the offences table or on the map")
+        self.add_offences.clicked.connect(self._add_selected)
+        self.merge = QPushButton("Merge with…")
+        self.merge.clicked.connect(self._merge)
         left_buttons = QHBoxLayout()
-        left_buttons.addWidget(self.confirm_series)
-        left_buttons.addWidget(self.rename)
+        for b in (self.confirm_series, self.rename, self.add_offences, self.merge):
+            left_buttons.addWidget(b)
         left_buttons.addStretch(1)
         self.summary = QLabel("Choose a crime group and press Find series.")
         self.summary.setWordWrap(True)
@@ -102,15 +108,23 @@ class SeriesView(QWidget):
 
         self.chart = LinkChart()
         self.chart.on_edge = self._edge_chosen
+        self.chart.on_node = self._node_chosen
+        self.node: int | None = None
+        self.elsewhere: tuple = ()     # offences selected in other views, for "Add"
         self.reasons = QTextBrowser()
         self.reasons.setHtml("<p style='color:#555'>Click a link in the chart to see why it scored as it did.</p>")
         self.confirm_link = QPushButton("Confirm link…")
         self.reject_link = QPushButton("Reject link…")
         self.confirm_link.clicked.connect(lambda: self._decide("confirmed"))
         self.reject_link.clicked.connect(lambda: self._decide("rejected"))
+        self.remove_offence = QPushButton("Remove offence")
+        self.remove_offence.clicked.connect(self._remove_offence)
+        self.split_off = QPushButton("Split off…")
+        self.split_off.setToolTip("Move the chosen offence into a new series")
+        self.split_off.clicked.connect(self._split)
         link_buttons = QHBoxLayout()
-        link_buttons.addWidget(self.confirm_link)
-        link_buttons.addWidget(self.reject_link)
+        for b in (self.confirm_link, self.reject_link, self.remove_offence, self.split_off):
+            link_buttons.addWidget(b)
         link_buttons.addStretch(1)
         reasons_box = QWidget()
         rv = QVBoxLayout(reasons_box)
@@ -154,6 +168,7 @@ class SeriesView(QWidget):
         layout.addWidget(split, 1)
         self._update_buttons()
         session.changed.connect(self._on_changed)
+        session.selection_changed.connect(self._on_selection)
 
     # -- finding series ----------------------------------------------------------------
     def find_series(self) -> None:
@@ -244,7 +259,7 @@ class SeriesView(QWidget):
         labels = {int(p): str(data.refs[p]) for p in self.graph["positions"]}
         tips = {int(p): f"{data.refs[p]} ({data.category[p]})" for p in self.graph["positions"]}
         self.chart.show_graph(labels, edges, tips)
-        self.edge = None
+        self.edge, self.node = None, None
         self.reasons.setHtml(f"<p><b>{s['id']}</b>: {s['size']} offences, {s['first'][:10]} to {s['last'][:10]}, "
                              f"within {s['radius_m']:,} m of the centre.</p>"
                              + (f"<p>Risk <b>{s['risk']}</b>: {'; '.join(s['risk_reasons'])}</p>" if s["risk_reasons"] else "")
@@ -266,6 +281,57 @@ class SeriesView(QWidget):
                                           model.is_default))
         self._update_buttons()
 
+    def _node_chosen(self, position: int) -> None:
+        data = self.graph["data"]
+        self.node, self.edge = position, None
+        self.reasons.setHtml(f"<p><b>{data.refs[position]}</b> ({data.category[position]})</p>"
+                             "<p style='color:#555'>Remove it from this confirmed series, or split it off into "
+                             "a new one.</p>")
+        self._update_buttons()
+
+    def _confirmed_id(self) -> int | None:
+        s = self.current
+        return int(s["id"].lstrip("S")) if s is not None and s["kind"] == "confirmed" else None
+
+    def _remove_offence(self) -> None:
+        sid = self._confirmed_id()
+        if sid is None or self.node is None:
+            return
+        oid = int(self.graph["data"].ids[self.node])
+        why, ok = QInputDialog.getText(self, "Remove offence", "Why? (kept in the audit log)")
+        if ok:
+            self.session.run(RemoveFromSeries(sid, [oid], why=why or None))
+
+    def _split(self) -> None:
+        sid = self._confirmed_id()
+        if sid is None or self.node is None:
+            return
+        name, ok = QInputDialog.getText(self, "Split off", "Name of the new series:")
+        if ok and name.strip():
+            self.session.run(SplitSeries(sid, [int(self.graph["data"].ids[self.node])], name.strip()))
+
+    def _add_selected(self) -> None:
+        sid = self._confirmed_id()
+        new = [o for o in self.elsewhere if o not in set(self.current["offence_ids"])] if sid is not None else []
+        if new:
+            self.session.run(AddToSeries(sid, new, why="added from the offences selected in another view"))
+
+    def _merge(self) -> None:
+        sid = self._confirmed_id()
+        others = [s for s in (self.result or {}).get("series", []) if s["kind"] == "confirmed" and s["id"] != f"S{sid}"]
+        if sid is None or not others:
+            return
+        labels = [f"{s['id']} {s['name']} ({s['size']} offences)" for s in others]
+        choice, ok = QInputDialog.getItem(self, "Merge series", f"Merge into S{sid}:", labels, 0, False)
+        if ok:
+            other = others[labels.index(choice)]
+            self.session.run(MergeSeries(sid, [int(other["id"].lstrip("S"))]))
+
+    def _on_selection(self, selection) -> None:
+        if selection.kind == "offence" and selection.origin != "series":
+            self.elsewhere = tuple(selection.ids)
+            self._update_buttons()
+
     def _decide(self, decision: str) -> None:
         if self.edge is None:
             return
@@ -284,7 +350,6 @@ class SeriesView(QWidget):
         name, ok = QInputDialog.getText(self, "Confirm series", "Name for the series:")
         if ok and name.strip():
             self.session.run(CreateSeries(s["offence_ids"], name.strip(), why=f"confirmed candidate {s['id']}"))
-            self.find_series()
 
     def _rename(self) -> None:
         s = self.current
@@ -295,10 +360,7 @@ class SeriesView(QWidget):
             return
         notes, ok = QInputDialog.getMultiLineText(self, "Series notes", "Notes:", s.get("notes", ""))
         if ok:
-            sid = int(s["id"].lstrip("S"))
-            self.session.run(NameSeries(sid, name.strip() or s["name"], notes))
-            s["name"], s["notes"] = name.strip() or s["name"], notes
-            self.table.item(self.table.currentRow(), 0).setText(f"{s['id']} {s['name']}")
+            self.session.run(NameSeries(self._confirmed_id(), name.strip() or s["name"], notes))
 
     def _export(self, kind: str) -> None:
         if self.current is None:
@@ -337,6 +399,11 @@ class SeriesView(QWidget):
         has = self.current is not None
         self.confirm_series.setEnabled(has and self.current["kind"] == "candidate")
         self.rename.setEnabled(has and self.current["kind"] == "confirmed")
+        confirmed = has and self.current["kind"] == "confirmed"
+        self.add_offences.setEnabled(confirmed and bool(set(self.elsewhere) - set(self.current["offence_ids"])))
+        self.merge.setEnabled(confirmed)
+        self.remove_offence.setEnabled(confirmed and self.node is not None and self.current["size"] > 1)
+        self.split_off.setEnabled(confirmed and self.node is not None and self.current["size"] > 1)
         self.confirm_link.setEnabled(self.edge is not None)
         self.reject_link.setEnabled(self.edge is not None)
         self.export_csv.setEnabled(has)
@@ -345,6 +412,8 @@ class SeriesView(QWidget):
     def _on_changed(self, changed: Changed) -> None:
         if changed.kind == "links" and self.current is not None:
             self.show_current()
+        elif changed.kind == "series" and self.result is not None:
+            self.find_series()
 
 
 def _when(days: float) -> datetime:
