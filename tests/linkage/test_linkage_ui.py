@@ -82,5 +82,7 @@ def test_confirming_a_candidate_then_removing_an_offence(qtbot, session, monkeyp
     before = len(db.series_members(session.store, sid))
     view._remove_offence()
     assert len(db.series_members(session.store, sid)) == before - 1
+    qtbot.waitUntil(lambda: not view.job.running, timeout=20000)      # the list refreshes after a change
     session.commands.undo()
     assert len(db.series_members(session.store, sid)) == before
+    qtbot.waitUntil(lambda: not view.job.running, timeout=20000)
