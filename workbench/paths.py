@@ -7,6 +7,7 @@ goes through here rather than through ``__file__`` arithmetic scattered in the c
 
 from __future__ import annotations
 
+import getpass
 import os
 import sys
 from pathlib import Path
@@ -55,4 +56,9 @@ def demo_store_path() -> Path:
 
 def current_user() -> str:
     """Who is acting, for the audit log: ``WORKBENCH_USER`` or the login name."""
-    return os.environ.get("WORKBENCH_USER") or os.environ.get("USER") or os.environ.get("USERNAME") or "analyst"
+    if os.environ.get("WORKBENCH_USER"):
+        return os.environ["WORKBENCH_USER"]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "analyst"

@@ -30,6 +30,8 @@ def _demo(args, ctx: Context) -> dict:
     from workbench.paths import demo_store_path
 
     path = ctx.db_path if getattr(args, "db", None) else demo_store_path()
+    if not args.headless:
+        _check_display()
     if args.rebuild and path.exists():
         for suffix in ("", "-wal", "-shm"):
             target = path.with_name(path.name + suffix)
@@ -52,13 +54,18 @@ def _gui(args, ctx: Context) -> dict:
     return {"store": str(path)}
 
 
-def _open_window(path) -> None:
+def _check_display() -> None:
+    """Say in one line, before any work, that no window can open here."""
     from workbench.ui.app import display_problem
 
     problem = display_problem()
     if problem:
         raise CliError(f"cannot open the window: {problem}. Use `workbench demo --headless` "
                        f"to build and inspect the store without a window")
+
+
+def _open_window(path) -> None:
+    _check_display()
     from workbench.ui.app import run_gui
 
     run_gui(path)

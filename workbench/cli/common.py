@@ -21,8 +21,7 @@ class CliError(Exception):
     """A problem to report to the user in one line (exit status 1)."""
 
 
-USER_ERRORS = (CliError, ImportFailed, StoreError, BadDate, Cancelled, ValueError, FileNotFoundError,
-               PermissionError)
+USER_ERRORS = (CliError, ImportFailed, StoreError, BadDate, Cancelled, ValueError, OSError)
 
 
 def parent_parser() -> argparse.ArgumentParser:

@@ -79,6 +79,8 @@ def import_boundaries(store: Store, path: str | Path, *, layer: str | None = Non
     control = JobControl(progress, cancelled)
     path = Path(path)
     frame, layer_name = read_layer(path, layer)
+    if not hasattr(frame, "geometry") or frame.geometry.isna().all():
+        raise ImportFailed(f"{path.name}: has no geometries; give a GeoPackage, GeoJSON or shapefile of polygons")
     if frame.empty:
         raise ImportFailed(f"{path.name}: the layer has no features")
     if level is None:

@@ -182,7 +182,7 @@ class CanonicalParser:
                 values.append(value)
             x, y = values
             if not in_bounds(x, y):
-                return reject(x_col, f"{x_col}/{y_col} {x:g}, {y:g} is outside {where}")
+                return reject(x_col, f"{x_col}/{y_col} {get(x_col)}, {get(y_col)} is outside {where}")
             return (x, y, nan, nan) if x_col == "easting" else (nan, nan, x, y)
         return reject("easting", "no location: give easting and northing, or longitude and latitude")
 

@@ -31,6 +31,8 @@ SOURCE = "police.uk"
 CONTENT_KEY = ("month", "longitude", "latitude", "location", "lsoa code", "crime type", "falls within",
                "last outcome category")
 REQUIRED = ("crime id", "month", "longitude", "latitude", "crime type")
+HEADER_NAMES = {"crime id": "Crime ID", "month": "Month", "longitude": "Longitude",
+                "latitude": "Latitude", "crime type": "Crime type"}
 
 CRIME_TYPES = {
     "anti-social behaviour": "anti-social-behaviour",
@@ -65,7 +67,7 @@ class PoliceUkParser:
         missing = [c for c in REQUIRED if c not in names]
         if missing:
             raise ImportFailed(f"{label}: not a police.uk street-level crime CSV: missing column(s) "
-                               f"{', '.join(m.title() for m in missing)}")
+                               f"{', '.join(HEADER_NAMES[m] for m in missing)}")
         self.label, self.header = label, header
         self.ix = {n: i for i, n in enumerate(names)}
         self.occurrences: dict[str, int] = {}

@@ -128,7 +128,8 @@ class CsvReader:
             header = next(self._reader, None)
         except (UnicodeDecodeError, csv.Error, OSError, EOFError, zlib_error) as exc:
             self.close()
-            raise ImportFailed(f"{member.label}: not a UTF-8 CSV file ({_short(exc)})") from None
+            raise ImportFailed(f"{member.label}: not a UTF-8 CSV file; in Excel use Save As > "
+                               f"'CSV UTF-8 (Comma delimited)' ({_short(exc)})") from None
         if not header or not any(h.strip() for h in header):
             self.close()
             raise ImportFailed(f"{member.label}: the file is empty (no header row)")

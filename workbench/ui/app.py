@@ -52,7 +52,7 @@ def run_gui(db_path: str | Path) -> int:
     collector = MainThreadGarbageCollector(app)  # noqa: F841 (lives as the app's child)
     session = Session(db_path)
     window = MainWindow(session)
-    window.show()
+    window.showMaximized()
     try:
         return app.exec()
     finally:
