@@ -188,7 +188,9 @@ class MapCanvas(QGraphicsView):
 
     # -- navigation ---------------------------------------------------------------
     def zoom_to(self, bbox: tuple[float, float, float, float], margin: float = 0.08) -> None:
-        """Show a BNG box ``(minx, miny, maxx, maxy)``."""
+        """Show a BNG box ``(minx, miny, maxx, maxy)``; it stays fitted as the view is
+        resized (a view sized later than it was zoomed) until the analyst pans or zooms."""
+        self._fitted = (tuple(bbox), margin)
         minx, miny, maxx, maxy = bbox
         w, h = max(maxx - minx, 200.0), max(maxy - miny, 200.0)
         cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
@@ -209,7 +211,13 @@ class MapCanvas(QGraphicsView):
     def metres_per_pixel(self) -> float:
         return 1.0 / max(self.transform().m11(), 1e-12)
 
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if getattr(self, "_fitted", None):
+            self.zoom_to(*self._fitted)
+
     def wheelEvent(self, event) -> None:
+        self._fitted = None
         steps = event.angleDelta().y() / 120.0
         if steps:
             factor = ZOOM_STEP ** steps
@@ -228,6 +236,7 @@ class MapCanvas(QGraphicsView):
         self.viewport().setCursor(Qt.OpenHandCursor if mode == "pan" else Qt.CrossCursor)
 
     def mousePressEvent(self, event) -> None:
+        self._fitted = None
         if self.mode == "rect" and event.button() == Qt.LeftButton:
             self._drag_start = self.mapToScene(event.position().toPoint())
             return

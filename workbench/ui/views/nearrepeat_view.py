@@ -130,7 +130,12 @@ class NearRepeatView(QWidget):
         self.canvas = MapCanvas(self)
         self.canvas.marking = session.store.setting("security_marking", "OFFICIAL-SENSITIVE")
         self.canvas.set_boundaries(load_boundaries(session.store, "borough"), load_boundaries(session.store, "ward"))
-        self.canvas.zoom_to_all()
+        extent = session.store.conn.execute(
+            "SELECT min(easting), min(northing), max(easting), max(northing) FROM offences").fetchone()
+        if extent[0] is not None:
+            self.canvas.zoom_to(extent)
+        else:
+            self.canvas.zoom_to_all()
 
         left = QVBoxLayout()
         left.addWidget(form_box)
