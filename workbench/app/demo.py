@@ -34,6 +34,7 @@ def demo_sources() -> dict[str, Path]:
 def build_demo_store(path: Path, *, progress: ProgressFn | None = None,
                      cancelled: CancelledFn | None = None) -> dict:
     """Build the demo store at ``path`` (replacing nothing that exists); return its stats."""
+    from workbench.linkage.service import train as train_linkage
     from workbench.synth import generate, write_to_store
 
     control = JobControl(progress, cancelled)
@@ -57,7 +58,9 @@ def build_demo_store(path: Path, *, progress: ProgressFn | None = None,
         start = date.today() - timedelta(days=DEMO_DAYS)
         data = generate(seed=DEMO_SEED, offences=DEMO_OFFENCES, boroughs=DEMO_BOROUGHS, start=start,
                         days=DEMO_DAYS)
-        write_to_store(store, data, progress=control.sub(0.5, 1.0).report, cancelled=cancelled)
+        write_to_store(store, data, progress=control.sub(0.5, 0.9).report, cancelled=cancelled)
+        control.report(0.9, "training the linkage models on the solved offences")
+        train_linkage(store, cancelled=cancelled)
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         result = stats(store)
     finally:

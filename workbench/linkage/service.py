@@ -92,7 +92,7 @@ def models_for(store: Store, data: LinkageData) -> tuple[dict[str, LinkModel], d
             models[group] = LinkModel.from_bytes(rec["model"])
             notes[group] = f"{rec['method']} model trained {rec['created_at'][:10]} on {rec['n_linked']} linked pairs"
         else:
-            why = rec["metrics"].get("reason") if rec else f"no trained model for {group} offences: run `workbench link train`"
+            why = rec["metrics"].get("reason") if rec else f"no trained model for {group} offences yet: Retrain models (or `workbench link train`)"
             models[group] = default_model(group, columns, why)
             notes[group] = f"default model ({why})"
     return models, notes

@@ -34,6 +34,10 @@ KIND_TITLES = {
     "saved_search": "Saved searches",
 }
 
+#: Link scores from which a candidate is named in an alert's summary (weaker ones stay
+#: in the detail, for the analyst to judge).
+STRONG_LINK = 0.3
+
 
 @dataclass
 class Alert:
@@ -175,7 +179,10 @@ def sexual_offence_alerts(store: Store, new_sexual: pd.DataFrame, *, top: int = 
                 detail["series"] = found.get("series")
                 if found["candidates"]:
                     best = found["candidates"][0]
-                    summary += f"; best link candidate {best['offence']} (score {best['score']:.2f})"
+                    if best["score"] >= STRONG_LINK:
+                        summary += f"; best link candidate {best['offence']} (score {best['score']:.2f})"
+                    else:
+                        summary += f"; no strong link candidate (best scores {best['score']:.2f})"
                 if found.get("series"):
                     summary += f"; best-matching series {found['series']['name'] or found['series']['id']}"
                 ids += [int(c["id"]) for c in found["candidates"]]
