@@ -30,7 +30,8 @@ def make_borough(store, borough="Testborough", x0=530000.0, y0=180000.0, *, offe
                 committed_from=f"2025-{1 + day // 31:02d}-{1 + day % 28:02d}T19:00:00",
                 committed_to=f"2025-{1 + day // 31:02d}-{1 + day % 28:02d}T22:30:00",
                 easting=x0 + 1000 + rng.uniform(-150, 150), northing=y0 + 3000 + rng.uniform(-150, 150),
-                longitude=-0.1, latitude=51.5, location_desc=f"{10 + i} Acacia Avenue", location_type="dwelling",
+                longitude=-0.1, latitude=51.5, location_desc=f"{10 + i} Acacia Avenue", location_type="dwelling", reported_at=None, extra=None,
+                borough=None, ward=None,
                 status="solved" if i < 3 else "unsolved", series_ref=series_ref,
                 features=[("mo", "entry", "rear window"), ("mo", "search", "untidy"), ("victim", "age", str(70 + i))],
                 offenders=[offender] if i < 3 else []))
@@ -42,7 +43,8 @@ def make_borough(store, borough="Testborough", x0=530000.0, y0=180000.0, *, offe
                 committed_from=f"2025-{month:02d}-{1 + i % 27:02d}T{i % 24:02d}:00:00",
                 committed_to=f"2025-{month:02d}-{1 + i % 27:02d}T{i % 24:02d}:00:00",
                 easting=x0 + rng.uniform(0, 4000), northing=y0 + rng.uniform(0, 4000), longitude=-0.1, latitude=51.5,
-                location_type="street"))
+                location_type="street", reported_at=None, extra=None, borough=None, ward=None,
+                location_desc=None, status="unsolved", series_ref=None))
         write_offences(store, records)
         assign_areas(store)
     return [r[0] for r in store.conn.execute("SELECT id FROM offences WHERE series_ref = ? ORDER BY id",

@@ -6,11 +6,11 @@ the demo data proves the importers too: a generated file must import with no rej
 
 from __future__ import annotations
 
-import importlib
 import tempfile
 
 from workbench.ingest.boundaries import import_boundaries
 from workbench.ingest.offences_csv import import_offences
+from workbench.intel.importer import import_intel
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.paths import data_path
 from workbench.store import Store
@@ -21,23 +21,19 @@ from workbench.synth.places import GPKG
 SOURCE = "synthetic"
 
 
-def _intel_importer():
-    """The intelligence importer, when that part of the app is installed."""
-    try:
-        return importlib.import_module("workbench.intel.importer").import_intel
-    except ImportError:
-        return None
-
-
 def write_to_store(store: Store, data: SyntheticData, *, progress: ProgressFn | None = None,
                    cancelled: CancelledFn | None = None) -> dict:
     """Import ``data`` into ``store``; load the bundled boundaries first if it has none.
 
+    Everything is one transaction: a cancel or an error leaves the store as it was.
     Returns what was done: ``imported``, ``rejected``, ``batch``, ``series``, ``intel``
-    (reports imported, or None when the intelligence importer is not available),
-    ``boroughs``, ``date_from`` and ``date_to``.
+    (reports imported), ``boroughs``, ``date_from`` and ``date_to``.
     """
-    control = JobControl(progress, cancelled)
+    with store.atomic():
+        return _write(store, data, JobControl(progress, cancelled), cancelled)
+
+
+def _write(store: Store, data: SyntheticData, control: JobControl, cancelled: CancelledFn | None) -> dict:
     boundaries = 0
     if not load_boundaries(store, "borough"):
         control.report(0.0, "loading London borough and ward boundaries")
@@ -48,12 +44,9 @@ def write_to_store(store: Store, data: SyntheticData, *, progress: ProgressFn | 
         control.report(0.1, "importing synthetic offences")
         result = import_offences(store, paths["offences"], source=SOURCE,
                                  progress=control.sub(0.1, 0.85).report, cancelled=cancelled)
-        intel = intel_rejected = None
-        import_intel = _intel_importer()
-        if import_intel is not None:
-            control.report(0.85, "importing synthetic intelligence")
-            intel_result = import_intel(store, paths["intel"], source=SOURCE, cancelled=cancelled)
-            intel, intel_rejected = intel_result.imported, intel_result.rejected
+        control.report(0.85, "importing synthetic intelligence")
+        intel_result = import_intel(store, paths["intel"], source=SOURCE, cancelled=cancelled)
+        intel, intel_rejected = intel_result.imported, intel_result.rejected
     control.report(1.0, "done")
     return {"imported": result.imported, "rejected": result.rejected, "duplicates": result.duplicates,
             "batch": result.batch, "series": len(data.series), "intel": intel,

@@ -62,7 +62,7 @@ def summarise(frame: pd.DataFrame) -> dict:
 def _peak_hours(when: pd.Series) -> str:
     """The busiest four-hour block of the day, e.g. ``18:00-22:00``."""
     hours = Counter(when.dt.hour)
-    start = max(range(24), key=lambda h: sum(hours.get((h + k) % 24, 0) for k in range(4)))
+    start = max(range(24), key=lambda h: (sum(hours.get((h + k) % 24, 0) for k in range(4)), hours.get(h, 0)))
     return f"{start:02d}:00-{(start + 4) % 24:02d}:00"
 
 

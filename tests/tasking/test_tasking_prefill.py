@@ -1,0 +1,49 @@
+"""Pre-filling a PATP from a series: the summary, map area and tactics match the series."""
+
+from datetime import date
+
+import pytest
+
+from handmade import SERIES_REF, make_borough
+from workbench.tasking.editing import CreatePatp, load_patp
+from workbench.tasking.prefill import build_patp
+from workbench.tasking.sources import problem_from_person, problem_from_series
+
+
+def test_prefill_from_series_matches_the_series(store):
+    series_ids = make_borough(store)
+    problem = problem_from_series(store, SERIES_REF)
+    assert sorted(problem.offence_ids) == sorted(series_ids)
+    patp = build_patp(store, problem, author="a.analyst", today=date(2025, 3, 20))
+    sa = patp.supporting_analysis
+    assert sa["offence_ids"] == sorted(series_ids)
+    assert sa["summary"]["offences"] == 8
+    assert sa["summary"]["counts"] == {"burglary-residential": 8}
+    assert sa["summary"]["date_from"] == "2025-01-06"
+    assert sa["summary"]["solved"] == 3
+    assert sa["offenders"] == ["O-17"]
+    assert sa["summary"]["peak_hours"] == "19:00-23:00"
+    assert patp.borough == "Testborough" and patp.nim_level == 1 and patp.priority == "Burglary"
+    assert "8 offences (8 burglary residential)" in patp.problem_summary
+    assert "O-17" in patp.problem_summary
+    area = patp.area
+    assert area is not None and area.area > 0
+    assert set(patp.tactics) == {"Prevent", "Intelligence", "Enforcement", "Reassurance"}
+    assert all(patp.tactics.values())
+    assert any("Cocooning" in t for t in patp.tactics["Prevent"])
+    assert patp.review_date == "2025-05-01"
+    # Everything stays editable and the draft can be stored.
+    patp.owner = "DI Smith"
+    cmd = CreatePatp(patp)
+    cmd.do(store)
+    stored = load_patp(store, cmd.patp_id)
+    assert stored.supporting_analysis["summary"]["offences"] == 8 and stored.owner == "DI Smith"
+    assert stored.missing_for_submission() == []
+
+
+def test_prefill_from_person(store):
+    make_borough(store)
+    problem = problem_from_person(store, "O-17")
+    assert len(problem.offence_ids) == 3 and problem.problem_type == "offender"
+    with pytest.raises(ValueError, match="no offences are linked"):
+        problem_from_person(store, "nobody")

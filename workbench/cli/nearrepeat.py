@@ -1,0 +1,65 @@
+"""``workbench nearrepeat``: the Knox near-repeat table and the near-repeat risk window."""
+
+from __future__ import annotations
+
+from workbench.cli.common import Context
+from workbench.cli.hotspots import add_filter_options, load_offences
+from workbench.geo.nearrepeat import METRICS, event_days, knox, risk_window
+
+ORDER = 55
+
+
+def register(subparsers, parent) -> None:
+    p = subparsers.add_parser(
+        "nearrepeat", parents=[parent], help="near-repeat (Knox) table of distance x time bands",
+        description="Ratcliffe's Near Repeat Calculator analysis: every pair of offences counted in "
+                    "a table of distance bands (same location first, 'more than' last) x time "
+                    "bands ('more than' last), against the counts expected when the dates are "
+                    "shuffled (Monte Carlo permutation). Prints observed and expected counts, Knox "
+                    "ratios and p-values per cell, and the near-repeat risk window.")
+    add_filter_options(p)
+    p.add_argument("--distance-band", type=float, required=True, metavar="M", help="width of a distance band in metres")
+    p.add_argument("--distance-bands", type=int, default=5, metavar="K", help="number of distance bands (default 5)")
+    p.add_argument("--time-band", type=float, required=True, metavar="DAYS", help="width of a time band in days")
+    p.add_argument("--time-bands", type=int, default=5, metavar="K", help="number of time bands (default 5)")
+    p.add_argument("--permutations", type=int, default=999, metavar="N", help="date permutations (default 999)")
+    p.add_argument("--seed", type=int, help="random seed, for a reproducible table")
+    p.add_argument("--metric", choices=tuple(METRICS), default="euclidean",
+                   help="euclidean (straight line, default) or manhattan (along a street grid)")
+    p.add_argument("--alpha", type=float, default=0.05, help="significance level of the risk window (default 0.05)")
+    p.set_defaults(handler=_nearrepeat, text=_text, help_parser=p)
+
+
+def _nearrepeat(args, ctx: Context) -> dict:
+    frame = load_offences(ctx.store(), args.category, args.date_from, args.date_to, args.borough)
+    result = knox(frame["easting"].to_numpy(float), frame["northing"].to_numpy(float), event_days(frame),
+                  distance_band=args.distance_band, distance_bands=args.distance_bands,
+                  time_band=args.time_band, time_bands=args.time_bands, permutations=args.permutations,
+                  seed=args.seed, metric=args.metric, progress=ctx.progress)
+    for warning in result.warnings:
+        ctx.message(f"warning: {warning}")
+    out = result.as_json()
+    window = risk_window(result, args.alpha)
+    out["risk_window"] = None if window is None else {
+        "radius_m": window.radius, "days": window.days, "knox_ratio": round(window.knox_ratio, 4),
+        "summary": window.summary()}
+    return out
+
+
+def _text(result: dict) -> str:
+    width = max(len(label) for label in result["distance_bands"])
+    lines = [f"Knox table of {result['events']:,} offences ({result['permutations']} permutations); "
+             "cells: observed / Knox ratio / p-value"]
+    for col, label in enumerate(result["time_bands"]):
+        lines.append(f"  T{col + 1} = {label}")
+    lines.append(" " * width + "".join(f"{'T' + str(c + 1):>22}" for c in range(len(result["time_bands"]))))
+    for row, label in enumerate(result["distance_bands"]):
+        cells = []
+        for col in range(len(result["time_bands"])):
+            ratio = result["knox_ratio"][row][col]
+            cells.append(f"{result['observed'][row][col]:>8} {'-' if ratio is None else f'{ratio:.2f}':>6} "
+                         f"{result['p_value'][row][col]:.3f}")
+        lines.append(f"{label:<{width}}" + "".join(f"{c:>22}" for c in cells))
+    window = result["risk_window"]
+    lines.append(window["summary"] if window else "No significant near-repeat pattern.")
+    return "\n".join(lines)

@@ -1,0 +1,2 @@
+"""Intelligence reports (no Qt): import, entity recognition, full-text search and
+handling-code enforcement on export."""

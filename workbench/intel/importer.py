@@ -1,0 +1,269 @@
+"""``workbench import intel``: the canonical intelligence CSV (``shared/specs/intel-csv.md``).
+
+File rules are those of the offence CSV and reuse its machinery: the same readers
+(plain, gzip or zip; UTF-8 with or without BOM), batches and kept rejects, location and
+date parsing, and the one transaction per import (a crash or cancel leaves the store as
+it was). Each row's grade is validated against its own system
+(:func:`workbench.domain.grading.validate`), entities are taken from the columns and
+recognised in the text (:mod:`workbench.intel.entities`), and borough/ward come from the
+loaded boundaries when the report has a location.
+
+Decisions the spec leaves to us (documented in the README):
+- a reference that appears twice in one file is rejected at its second line;
+- the text must not be empty (a report without text cannot be assessed);
+- a location is optional, but one that is given must be complete and inside Great Britain;
+- an unknown security marking (not OFFICIAL, OFFICIAL-SENSITIVE, SECRET or TOP SECRET,
+  optionally followed by descriptors) is rejected rather than guessed;
+- entity columns are normalised, not validated (foreign plates and numbers are kept);
+- any other column is kept with the report as an extra attribute.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from workbench.domain.grading import GradingError, normalise_marking, validate
+from workbench.ingest.errors import ImportFailed
+from workbench.ingest.coords import in_bng_bounds, in_wgs_bounds, to_bng, to_wgs84
+from workbench.ingest.offence_import import REPORTED_REJECTS, ImportResult, raw_row
+from workbench.ingest.textfiles import CsvReader, ProgressTracker, file_hash, members
+from workbench.ingest.timeparse import BadDate, parse_when
+from workbench.intel.entities import NORMALISERS, find_entities, people_index
+from workbench.jobs import CancelledFn, JobControl, ProgressFn
+from workbench.store import Store
+from workbench.store.batches import Reject, add_rejects, finish_batch, start_batch
+from workbench.store.boundaries import AreaLocator
+from workbench.store.intel import IntelRecord, IntelWriter, Mention, known_people
+
+REQUIRED = ("intel_ref", "recorded_at", "grading", "source_eval", "intel_eval", "handling", "text")
+KNOWN = set(REQUIRED) | {"handling_conditions", "subjects", "vehicles", "phones", "offences", "easting",
+                         "northing", "longitude", "latitude", "location_desc", "security_marking",
+                         "review_date"}
+ENTITY_COLUMNS = (("subjects", "person", "subject"), ("vehicles", "vehicle", "column"),
+                  ("phones", "phone", "column"))
+CHUNK_ROWS = 5000
+
+
+
+class IntelParser:
+    """Row parser for the canonical intelligence CSV (one per import)."""
+
+    kind = "intel"
+
+    def __init__(self, source: str):
+        self.source = source
+        self.seen: dict[str, int] = {}
+
+    def start_member(self, label: str, header: list[str]) -> None:
+        """Check the header: required columns present, none twice."""
+        self.label = label
+        self.header = header
+        names = [h.strip().lower() for h in header]
+        missing = [c for c in REQUIRED if c not in names]
+        if missing:
+            raise ImportFailed(f"{label}: not an intelligence CSV: missing column(s) {', '.join(missing)}")
+        dupes = sorted({n for n in names if n and names.count(n) > 1})
+        if dupes:
+            raise ImportFailed(f"{label}: column(s) appear twice: {', '.join(dupes)}")
+        self.index = {n: i for i, n in enumerate(names) if n}
+        self.extras = [(n, i) for n, i in self.index.items() if n not in KNOWN]
+        self.seen = {}
+
+    def parse(self, line: int, row: list[str]) -> IntelRecord | Reject:
+        """One row as a record (entities from columns only) or a reject with its reason."""
+        header = self.header
+
+        def reject(column: str | None, reason: str) -> Reject:
+            return Reject(self.label, line, column, reason, raw_row(header, row))
+
+        if len(row) != len(header):
+            return reject(None, f"row has {len(row)} fields but the header has {len(header)}")
+
+        def get(name: str) -> str:
+            return row[self.index[name]].strip() if name in self.index else ""
+
+        ref = get("intel_ref")
+        if not ref:
+            return reject("intel_ref", "intel_ref is empty")
+        if ref in self.seen:
+            return reject("intel_ref", f"intel_ref {ref!r} already appears at line {self.seen[ref]} of this file")
+        if not get("recorded_at"):
+            return reject("recorded_at", "recorded_at is empty")
+        try:
+            recorded, _ = parse_when(get("recorded_at"))
+        except BadDate as exc:
+            return reject("recorded_at", str(exc))
+        try:
+            grade = validate(get("grading"), get("source_eval"), get("intel_eval"), get("handling"),
+                             get("handling_conditions"))
+        except GradingError as exc:
+            return reject(exc.column, exc.reason)
+        text = get("text")
+        if not text:
+            return reject("text", "text is empty")
+        marking = normalise_marking(get("security_marking"))
+        if marking is None:
+            return reject("security_marking", f"security_marking {get('security_marking')!r} is not OFFICIAL, "
+                                              "OFFICIAL-SENSITIVE, SECRET or TOP SECRET")
+        review = None
+        if get("review_date"):
+            try:
+                review = parse_when(get("review_date"))[0][:10]
+            except BadDate as exc:
+                return reject("review_date", str(exc))
+        try:
+            easting, northing, lon, lat = parse_location(get)
+        except LocationError as exc:
+            return reject(exc.column, exc.reason)
+
+        mentions = [Mention(kind, NORMALISERS[kind](value), origin)
+                    for column, kind, origin in ENTITY_COLUMNS for value in get(column).split(";")]
+        mentions = [m for m in mentions if m.value]
+        self.seen[ref] = line
+        return IntelRecord(
+            source=self.source, intel_ref=ref, recorded_at=recorded, grade=grade, text=text,
+            easting=easting, northing=northing, longitude=lon, latitude=lat,
+            location_desc=get("location_desc") or None, security_marking=marking, review_date=review,
+            extra={n: row[i].strip() for n, i in self.extras if row[i].strip()} or None,
+            mentions=mentions, offence_refs=[r.strip() for r in get("offences").split(";") if r.strip()])
+
+
+class LocationError(ValueError):
+    def __init__(self, column: str, reason: str):
+        super().__init__(reason)
+        self.column, self.reason = column, reason
+
+
+_SYSTEMS = (("easting", "northing", in_bng_bounds, "outside Great Britain's National Grid"),
+            ("longitude", "latitude", in_wgs_bounds, "outside Great Britain"))
+
+
+def parse_location(get) -> tuple[float, float, float, float]:
+    """``(easting, northing, longitude, latitude)`` with NaN for what was not given.
+
+    A location is optional; one that is given must be a complete pair of finite numbers
+    inside Great Britain (BNG preferred when both systems are given).
+    """
+    nan = float("nan")
+    for x_col, y_col, inside, where in _SYSTEMS:
+        x_text, y_text = get(x_col), get(y_col)
+        if not (x_text or y_text):
+            continue
+        values = []
+        for col, text, other in ((x_col, x_text, y_col), (y_col, y_text, x_col)):
+            if not text:
+                raise LocationError(col, f"{other} is given but {col} is empty")
+            try:
+                value = float(text)
+            except ValueError:
+                value = nan
+            if not math.isfinite(value):
+                raise LocationError(col, f"{col} {text!r} is not a number")
+            values.append(value)
+        if not inside(*values):
+            raise LocationError(x_col, f"{x_col}/{y_col} {values[0]:g}, {values[1]:g} is {where}")
+        return (values[0], values[1], nan, nan) if x_col == "easting" else (nan, nan, values[0], values[1])
+    return nan, nan, nan, nan
+
+
+def complete_locations(records: Sequence[IntelRecord], locator: AreaLocator) -> None:
+    """Fill the coordinate system not given, then borough and ward, for located records."""
+    located = [r for r in records if r.located]
+    if not located:
+        return
+    east = np.array([r.easting for r in located])
+    north = np.array([r.northing for r in located])
+    lon = np.array([r.longitude for r in located])
+    lat = np.array([r.latitude for r in located])
+    need = np.isnan(east)
+    if need.any():
+        east[need], north[need] = (np.round(v, 1) for v in to_bng(lon[need], lat[need]))
+    need = np.isnan(lon)
+    if need.any():
+        lon[need], lat[need] = (np.round(v, 6) for v in to_wgs84(east[need], north[need]))
+    boroughs, wards = locator.locate(east, north) if not locator.empty else ([None] * len(located),) * 2
+    for i, rec in enumerate(located):
+        rec.easting, rec.northing = float(east[i]), float(north[i])
+        rec.longitude, rec.latitude = float(lon[i]), float(lat[i])
+        rec.borough, rec.ward = boroughs[i], wards[i]
+
+
+def recognise(records: Sequence[IntelRecord], people: dict[str, str]) -> None:
+    """Add the entities found in each record's text (and location) to its mentions."""
+    for rec in records:
+        rec.mentions.extend(find_entities(rec.text, people))
+        if rec.location_desc:
+            rec.mentions.extend(Mention(m.kind, m.value, "column")
+                                for m in find_entities(rec.location_desc) if m.kind == "postcode")
+
+
+def import_intel(store: Store, paths: str | Path | Sequence[str | Path], *, source: str | None = None,
+                 progress: ProgressFn | None = None, cancelled: CancelledFn | None = None) -> ImportResult:
+    """Import intelligence CSV file(s) as one batch in one transaction.
+
+    ``source`` (default ``force``) names the intelligence system: the same reference
+    from the same source is the same report. Returns an
+    :class:`~workbench.ingest.offence_import.ImportResult` (``imported``, ``rejected``,
+    ``duplicates``, ``batch``, ``rejects``, ``as_json()``). Raises ImportFailed when a
+    file is not an intelligence CSV and :class:`workbench.jobs.Cancelled` when cancelled;
+    either way nothing is kept.
+    """
+    source = source or "force"
+    paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
+    if not paths:
+        raise ImportFailed("no file given")
+    control = JobControl(progress, cancelled)
+    all_members = [m for p in paths for m in members(p)]
+    tracker = ProgressTracker([m.size for m in all_members])
+    hashes = [file_hash(p) for p in paths]
+    combined = hashes[0] if len(hashes) == 1 else hashlib.sha256("".join(hashes).encode()).hexdigest()
+    locator = AreaLocator(store)
+    parser = IntelParser(source)
+    rows_read = rejected = 0
+    kept: list[Reject] = []
+
+    with store.atomic():
+        batch = start_batch(store, parser.kind, source, ", ".join(p.name for p in paths), combined)
+        writer = IntelWriter(store, batch)
+        people = known_people(store)
+
+        def flush(records: list[IntelRecord], rejects: list[Reject]) -> None:
+            complete_locations(records, locator)
+            people.update(m.value for r in records for m in r.mentions if m.kind == "person")
+            recognise(records, people_index(people))
+            writer.write(records)
+            add_rejects(store, batch, rejects)
+
+        for member in all_members:
+            reader = CsvReader(member)
+            parser.start_member(member.label, reader.header)
+            records: list[IntelRecord] = []
+            rejects: list[Reject] = []
+            for line, row in reader.rows():
+                if not any(cell.strip() for cell in row):
+                    continue
+                rows_read += 1
+                outcome = parser.parse(line, row)
+                if isinstance(outcome, Reject):
+                    rejects.append(outcome)
+                    rejected += 1
+                    if len(kept) < REPORTED_REJECTS:
+                        kept.append(outcome)
+                else:
+                    records.append(outcome)
+                if len(records) + len(rejects) >= CHUNK_ROWS:
+                    flush(records, rejects)
+                    records, rejects = [], []
+                    control.report(tracker.fraction(member, reader.bytes_read), f"{member.label}: {rows_read:,} rows")
+            flush(records, rejects)
+            tracker.finish(member)
+            control.report(tracker.fraction(member, 0), f"{member.label}: done")
+        finish_batch(store, batch, rows_read=rows_read, imported=writer.imported,
+                     duplicates=writer.duplicates, rejected=rejected)
+    return ImportResult(batch, writer.imported, writer.duplicates, rejected, rows_read,
+                        [m.label for m in all_members], kept)

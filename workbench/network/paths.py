@@ -1,0 +1,36 @@
+"""Shortest paths between two entities of a chart: how is this person connected to that
+vehicle? The answer lists every step with the relation that links it."""
+
+from __future__ import annotations
+
+from itertools import islice
+
+import networkx as nx
+
+
+def shortest_path(graph: nx.Graph, source: str, target: str) -> list[str]:
+    """The node ids of one shortest path; ValueError when they are not connected."""
+    try:
+        return nx.shortest_path(graph, source, target)
+    except nx.NodeNotFound as exc:
+        raise ValueError(str(exc)) from None
+    except nx.NetworkXNoPath:
+        raise ValueError(f"{source} and {target} are not connected on this chart") from None
+
+
+def shortest_paths(graph: nx.Graph, source: str, target: str, *, limit: int = 10) -> list[list[str]]:
+    """Up to ``limit`` distinct shortest paths (all of the same, minimal length)."""
+    shortest_path(graph, source, target)
+    return list(islice(nx.all_shortest_paths(graph, source, target), limit))
+
+
+def describe(graph: nx.Graph, path: list[str]) -> list[dict]:
+    """Each step of ``path`` as ``{"from", "to", "relation"}`` with the nodes' labels."""
+    return [{"from": graph.nodes[a].get("label", a), "to": graph.nodes[b].get("label", b),
+             "relation": graph.edges[a, b].get("label", "")} for a, b in zip(path, path[1:])]
+
+
+def path_subgraph(graph: nx.Graph, paths: list[list[str]]) -> nx.Graph:
+    """The chart made of the given paths only (to draw or export)."""
+    nodes = {n for p in paths for n in p}
+    return graph.subgraph(nodes).copy()

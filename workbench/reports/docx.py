@@ -1,0 +1,198 @@
+"""Render a :class:`~workbench.reports.document.Document` to Word (.docx) with python-docx.
+
+The security marking is in the header and footer of the (single) section, so Word
+prints it on every page; the footer also carries "Page n of N" as PAGE/NUMPAGES
+fields. The contents list is written out (section titles) so it reads correctly
+without updating fields.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document as WordDocument
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from workbench.reports import document as d
+
+NAVY = RGBColor(0x1F, 0x38, 0x64)
+GREY = RGBColor(0x5A, 0x5A, 0x5A)
+
+
+def render_docx(doc: d.Document, path: str | Path) -> Path:
+    """Write ``doc`` as a Word document at ``path``."""
+    path = Path(path)
+    word = WordDocument()
+    _page_setup(word, doc)
+    _cover(word, doc)
+    word.add_heading("Contents", level=1)
+    for heading in doc.contents():
+        para = word.add_paragraph(heading.text, style="List Number" if heading.level == 1 else "List Bullet 2")
+        para.paragraph_format.space_after = Pt(0)
+    word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    width = word.sections[0].page_width - word.sections[0].left_margin - word.sections[0].right_margin
+    for block in doc.blocks:
+        _block(word, block, width)
+    word.core_properties.title = doc.title
+    word.core_properties.subject = doc.subtitle
+    word.core_properties.author = doc.organisation
+    word.core_properties.category = doc.marking
+    word.save(str(path))
+    return path
+
+
+def _page_setup(word, doc: d.Document) -> None:
+    section = word.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2.0))
+    normal = word.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(10)
+    for name, size in (("Heading 1", 15), ("Heading 2", 12), ("Heading 3", 10.5)):
+        style = word.styles[name]
+        style.font.name, style.font.size, style.font.color.rgb = "Arial", Pt(size), NAVY
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = header.add_run(doc.marking)
+    run.bold = True
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = footer.add_run(doc.marking)
+    run.bold = True
+    pages = section.footer.add_paragraph()
+    pages.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    small = pages.add_run(f"{doc.title}: {doc.subtitle}    Page ")
+    small.font.size = Pt(8)
+    _field(pages, "PAGE")
+    pages.add_run(" of ").font.size = Pt(8)
+    _field(pages, "NUMPAGES")
+
+
+def _field(paragraph, code: str) -> None:
+    """Insert a Word field (PAGE, NUMPAGES) that Word fills in when it lays out pages."""
+    run = paragraph.add_run()
+    run.font.size = Pt(8)
+    for kind, text in (("begin", None), (None, code), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        elif text == code:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {code} "
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+        run._r.append(el)
+
+
+def _cover(word, doc: d.Document) -> None:
+    for _ in range(3):
+        word.add_paragraph()
+    org = word.add_paragraph().add_run(doc.organisation)
+    org.bold, org.font.size, org.font.color.rgb = True, Pt(12), GREY
+    title = word.add_paragraph().add_run(doc.title)
+    title.bold, title.font.size, title.font.color.rgb = True, Pt(24), NAVY
+    sub = word.add_paragraph().add_run(doc.subtitle)
+    sub.font.size, sub.font.color.rgb = Pt(13), GREY
+    if doc.cover:
+        _key_values(word, doc.cover)
+    if doc.handling:
+        word.add_paragraph()
+        para = word.add_paragraph()
+        para.add_run("Handling. ").bold = True
+        para.add_run(doc.handling)
+    word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+def _shade(cell, hex_colour: str) -> None:
+    props = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:fill"), hex_colour)
+    props.append(shading)
+
+
+def _key_values(word, pairs) -> None:
+    table = word.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, value in pairs:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = str(label), _plain(value)
+        cells[0].paragraphs[0].runs[0].bold = True
+        _shade(cells[0], "E9EDF3")
+    _widths(table, [0.3, 0.7])
+    word.add_paragraph()
+
+
+def _widths(table, fractions) -> None:
+    total = Cm(17.0)
+    for row in table.rows:
+        for cell, frac in zip(row.cells, fractions):
+            cell.width = int(total * frac)
+
+
+def _plain(value) -> str:
+    return "-" if value in (None, "") else str(value)
+
+
+def _block(word, block, width) -> None:
+    if isinstance(block, d.Heading):
+        word.add_heading(block.text, level=min(block.level, 3))
+    elif isinstance(block, d.Paragraph):
+        para = word.add_paragraph(block.text)
+        if block.style != "body":
+            for run in para.runs:
+                run.italic = block.style == "note"
+                run.font.size = Pt(8.5)
+                run.font.color.rgb = GREY if block.style == "note" else None
+    elif isinstance(block, d.Bullets):
+        for item in block.items:
+            word.add_paragraph(item, style="List Bullet")
+    elif isinstance(block, d.KeyValues):
+        _key_values(word, block.pairs)
+    elif isinstance(block, d.Table):
+        _table(word, block)
+    elif isinstance(block, d.Figure):
+        word.add_picture(str(block.path), width=int(width * block.width))
+        word.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        caption = word.add_paragraph(block.caption, style="Caption")
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    elif isinstance(block, d.PageBreak):
+        word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    else:
+        raise TypeError(f"cannot render {type(block).__name__}")
+
+
+def _table(word, block: d.Table) -> None:
+    table = word.add_table(rows=1, cols=len(block.header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    size = Pt(7.5 if block.small else 8.5)
+    for cell, text in zip(table.rows[0].cells, block.header):
+        cell.text = str(text)
+        run = cell.paragraphs[0].runs[0]
+        run.bold, run.font.size, run.font.color.rgb = True, size, RGBColor(0xFF, 0xFF, 0xFF)
+        _shade(cell, "1F3864")
+    for index, row in enumerate(block.rows):
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row):
+            cell.text = _plain(value)
+            for run in cell.paragraphs[0].runs:
+                run.font.size = size
+            if index in block.highlight:
+                _shade(cell, "FDE9C8")
+    if block.widths:
+        total = sum(block.widths)
+        _widths(table, [w / total for w in block.widths])
+    if block.caption:
+        word.add_paragraph(block.caption, style="Caption")
+    else:
+        word.add_paragraph()
