@@ -1,4 +1,4 @@
-"""``workbench import offences|police-uk|boundaries|rejects``."""
+"""``workbench import offences|intel|police-uk|boundaries|rejects``."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ from workbench.cli.common import Context, add_group
 from workbench.ingest.boundaries import import_boundaries
 from workbench.ingest.offences_csv import import_offences
 from workbench.ingest.police_uk import import_police_uk
+from workbench.intel.importer import import_intel
 from workbench.store.batches import list_batches, list_rejects
 
 ORDER = 10
 
 
 def register(subparsers, parent) -> None:
-    group = add_group(subparsers, "import", "import offences, police.uk files or boundaries", parent)
+    group = add_group(subparsers, "import", "import offences, intelligence, police.uk files or boundaries", parent)
 
     p = group.add_parser("offences", parents=[parent], help="import canonical offence CSV file(s)",
                          description="Import force crime records in the canonical offence CSV format "
@@ -22,6 +23,15 @@ def register(subparsers, parent) -> None:
     p.add_argument("--source", help="the system the records come from (default: force); the same "
                                     "reference from the same source is the same offence")
     p.set_defaults(handler=_offences, text=_import_text)
+
+    p = group.add_parser("intel", parents=[parent], help="import intelligence CSV file(s)",
+                         description="Import graded intelligence reports in the canonical intelligence CSV "
+                                     "format (3x5x2 or 5x5x5; see README). Every grade is checked against its "
+                                     "own system; bad rows are listed with file, line, column and reason.")
+    p.add_argument("files", nargs="+", metavar="FILE.csv")
+    p.add_argument("--source", help="the intelligence system the reports come from (default: force); the "
+                                    "same reference from the same source is the same report")
+    p.set_defaults(handler=_intel, text=_import_text)
 
     p = group.add_parser("police-uk", parents=[parent], help="import police.uk street-level crime files",
                          description="Import police.uk street-level crime CSVs (.csv, .csv.gz or the "
@@ -56,6 +66,10 @@ def register(subparsers, parent) -> None:
 def _offences(args, ctx: Context) -> dict:
     result = import_offences(ctx.store(), args.files, source=args.source, progress=ctx.progress)
     return result.as_json()
+
+
+def _intel(args, ctx: Context) -> dict:
+    return import_intel(ctx.store(), args.files, source=args.source, progress=ctx.progress).as_json()
 
 
 def _police_uk(args, ctx: Context) -> dict:
