@@ -10,12 +10,13 @@ PATP never carries invented evidence.
 from __future__ import annotations
 
 import importlib
-from datetime import date
+from datetime import date, timedelta
 from types import ModuleType
 
 import numpy as np
 import shapely
 
+from workbench.domain.categories import LABELS
 from workbench.store import Store
 from workbench.store.offences import OffenceFilter, fetch_rows, load_offender_links, query_ids
 from workbench.tasking.patp import Problem
@@ -130,7 +131,38 @@ def _linkage_series(store: Store) -> list[Problem]:
 
 # -- evidence sources -------------------------------------------------------------
 
+#: At most this many hotspots go on an agenda or into a return (largest first).
+MAX_HOTSPOTS = 5
+
+
 def hotspots_for_period(store: Store, period_from: date, period_to: date, borough: str | None) -> list[dict]:
-    """Hotspots of the period for the tactical assessment (from the geo package)."""
-    _module("workbench.geo.hotspots", "hotspot analysis")
-    raise NotAvailable("hotspot analysis is not available in this installation")
+    """Hotspots of the period (KDE, densest 3% of the borough or loaded area), largest
+    first, each with its polygon as WKT, centre, offence count and a one-line detail."""
+    hotspots = _module("workbench.geo.hotspots", "hotspot analysis")
+    from workbench.store.boundaries import study_area
+    from workbench.store.offences import load_frame
+
+    frame = load_frame(store, OffenceFilter(date_from=period_from.isoformat(),
+                                            date_to=(period_to + timedelta(days=1)).isoformat(),
+                                            boroughs=[borough] if borough else None),
+                       columns=("easting", "northing", "category", "committed_from", "borough", "ward"))
+    frame = frame.dropna(subset=["easting", "northing"])
+    if len(frame) < 3:
+        return []
+    result = hotspots.analyse(frame, method="kde", clip=study_area(store, [borough] if borough else None))
+    points = result.points[result.points["in_hotspot"]]
+    out = []
+    for n, polygon in enumerate(result.polygons.geometry[:MAX_HOTSPOTS], 1):
+        inside = points[points.geometry.within(polygon.buffer(1.0))]
+        if inside.empty:
+            continue
+        centre = polygon.centroid
+        wards = inside["ward"].dropna().value_counts() if "ward" in inside else []
+        place = f" in {wards.index[0]}" if len(wards) else ""
+        top = inside["category"].value_counts()
+        out.append({"id": f"H{period_from:%Y%m%d}-{n}", "wkt": polygon.wkt, "easting": round(centre.x),
+                    "northing": round(centre.y), "offences": int(len(inside)),
+                    "area_ha": round(polygon.area / 1e4, 1),
+                    "detail": f"{len(inside)} offences{place} ({polygon.area / 1e4:.0f} ha), mostly "
+                              f"{LABELS.get(top.index[0], top.index[0]).lower()}"})
+    return out
