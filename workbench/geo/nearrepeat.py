@@ -36,6 +36,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from scipy import ndimage
 from scipy.spatial import cKDTree
 
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
@@ -311,16 +312,28 @@ class RiskWindow:
 
 
 def risk_window(result: KnoxResult, alpha: float = 0.05) -> RiskWindow | None:
-    """The near-repeat window of a Knox table: the furthest distance band and the
-    longest time band (the "more than" bands excluded) that contain a cell with
-    significantly more pairs than expected; None if there is none."""
+    """The near-repeat window of a Knox table, or None if there is none.
+
+    A cell is *elevated* when it holds significantly more pairs than expected (at
+    ``alpha``). The window grows from the elevated cells of the first time band at the
+    same location or in the first distance band, through elevated cells that share an
+    edge with it (the "more than" bands excluded); its radius and length are the
+    furthest distance band and the longest time band it reaches. An elevated cell not
+    joined to that area (a chance result far out, which 5% of cells show at
+    ``alpha = 0.05``) does not stretch the window; with no elevated cell close in
+    space and time there is no window.
+    """
     elevated = result.elevated(alpha)[:-1, :-1]
-    if not elevated.any():
+    labels, _ = ndimage.label(elevated)
+    seeds = np.unique(labels[:2, 0])
+    seeds = seeds[seeds > 0]
+    if not len(seeds):
         return None
-    rows, cols = np.nonzero(elevated)
+    window = np.isin(labels, seeds)
+    rows, cols = np.nonzero(window)
     return RiskWindow(
         radius=float(result.distance_edges[rows.max()]), days=float(result.time_edges[cols.max()]),
-        knox_ratio=float(np.nanmax(result.knox_ratio[:-1, :-1][elevated])),
+        knox_ratio=float(np.nanmax(result.knox_ratio[:-1, :-1][window])),
         cells=[(result.distance_bands[r], result.time_bands[c]) for r, c in zip(rows, cols)])
 
 
