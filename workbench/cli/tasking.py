@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from pathlib import Path
 
 import shapely
 
 from workbench.cli.common import CliError, Context, add_group, period
 from workbench.reports.pack import PackOptions, export_meeting_pack, export_patp_pack
+from workbench.returns.export import write_return
+from workbench.returns.merge import cross_border_links, import_returns
 from workbench.store import tasking as db
 from workbench.store.offences import find_by_ref
 from workbench.tasking.editing import CreatePatp, EditPatp, load_patp
@@ -29,6 +32,7 @@ HOTSPOT_RADIUS_M = 250.0
 def register(subparsers, parent) -> None:
     _register_patp(subparsers, parent)
     _register_meeting(subparsers, parent)
+    _register_returns(subparsers, parent)
 
     p = subparsers.add_parser("results", parents=[parent], help="results analysis of an accepted tasking",
                               description="Offences in the tasked area, a surrounding buffer and a comparison "
@@ -156,6 +160,30 @@ def _register_meeting(subparsers, parent) -> None:
 
     p = group.add_parser("list", parents=[parent], help="meetings, newest first")
     p.set_defaults(handler=_meeting_list)
+
+
+def _register_returns(subparsers, parent) -> None:
+    group = add_group(subparsers, "returns", "returns to and from the central intelligence bureau", parent)
+
+    p = group.add_parser("export", parents=[parent], help="write the borough's return for a period",
+                         description="Write the borough's series, hotspots and offenders of interest for the "
+                                     "period as a versioned JSON return (schema in the README). No victim "
+                                     "details. Audited.")
+    p.add_argument("--borough", required=True, help="the borough (as its boundary is named)")
+    p.add_argument("--from", dest="date_from", required=True, metavar="D")
+    p.add_argument("--to", dest="date_to", required=True, metavar="D")
+    p.add_argument("--out", required=True, metavar="FILE.json")
+    p.set_defaults(handler=_returns_export)
+
+    p = group.add_parser("import", parents=[parent], help="merge boroughs' returns; report cross-border links",
+                         description="Check and store returns from several boroughs (a file already imported "
+                                     "is skipped), then list offenders and series that appear in more than "
+                                     "one borough.")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(handler=_returns_import)
+
+    p = group.add_parser("list", parents=[parent], help="returns received, with the cross-border links")
+    p.set_defaults(handler=_returns_list)
 
 
 # -- PATPs ------------------------------------------------------------------------
@@ -306,3 +334,20 @@ def _pack_meeting(args, ctx: Context) -> dict:
     files = export_meeting_pack(ctx.store(), args.meeting, Path(args.out), formats=formats, options=options,
                                 progress=ctx.progress)
     return {"files": [str(f) for f in files]}
+
+
+# -- returns ----------------------------------------------------------------------
+
+def _returns_export(args, ctx: Context) -> dict:
+    start = date.fromisoformat(period(args.date_from)[:10])
+    end = date.fromisoformat(period(args.date_to, end=True)[:10]) - timedelta(days=1)
+    return write_return(ctx.store(), args.borough, start, end, args.out)
+
+
+def _returns_import(args, ctx: Context) -> dict:
+    return import_returns(ctx.store(), args.files)
+
+
+def _returns_list(args, ctx: Context) -> dict:
+    store = ctx.store()
+    return {"returns": db.list_returns(store), **cross_border_links(store)}

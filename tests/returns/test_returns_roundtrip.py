@@ -1,0 +1,76 @@
+"""Returns: the file round-trips, re-imports are skipped, cross-border links are found."""
+
+import json
+
+from handmade import SERIES_REF, make_borough
+from workbench.cli import main
+from workbench.returns.schema import SCHEMA_VERSION
+from workbench.store import open_store
+from workbench.store import tasking as db
+
+
+def export(tmp_path, capsys, borough, x0, offender, prefix, series_ref):
+    db_path = tmp_path / f"{borough}.db"
+    with open_store(db_path) as store:
+        make_borough(store, borough, x0, 180000.0, offender=offender, prefix=prefix, series_ref=series_ref)
+    out = tmp_path / f"{borough}.json"
+    code = main(["returns", "export", "--borough", borough, "--from", "2025-01", "--to", "2025-03",
+                 "--out", str(out), "--db", str(db_path), "--json"])
+    assert code == 0
+    return json.loads(capsys.readouterr().out), out
+
+
+def run_import(capsys, central, *files):
+    code = main(["returns", "import", *map(str, files), "--db", str(central), "--json"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_return_file_holds_the_series_offender_and_hotspot(tmp_path, capsys):
+    summary, path = export(tmp_path, capsys, "Northam", 530000.0, "O-17", "NA", SERIES_REF)
+    assert summary["series"] == 1 and summary["offenders"] == 1 and summary["schema_version"] == SCHEMA_VERSION
+    doc = json.loads(path.read_text())
+    assert doc["schema"] == "workbench-return" and doc["period_to"] == "2025-03-31"
+    (series,) = doc["series"]
+    assert series["id"] == SERIES_REF and series["offences"] == 8 and series["offenders"] == ["O-17"]
+    assert series["categories"] == {"burglary-residential": 8}
+    (offender,) = doc["offenders"]
+    assert offender == {**offender, "key": "O-17", "offences": 3, "series": [SERIES_REF]}
+    assert doc["hotspots"] and doc["hotspots"][0]["offences"] >= 8
+    assert "Acacia" not in path.read_text()                     # no victim addresses leave the borough
+
+
+def test_two_boroughs_sharing_an_offender_are_linked(tmp_path, capsys):
+    _, north = export(tmp_path, capsys, "Northam", 530000.0, "O-17", "NA", "NA-S1")
+    _, east = export(tmp_path, capsys, "Eastham", 540000.0, "O-17", "EA", "EA-S1")
+    _, west = export(tmp_path, capsys, "Westham", 520000.0, "O-99", "WA", "WA-S1")
+    central = tmp_path / "central.db"
+    code, out = run_import(capsys, central, north, east, west)
+    assert code == 0 and len(out["imported"]) == 3 and out["skipped"] == []
+    assert out["cross_border_offenders"] == [
+        {"offender": "O-17", "boroughs": ["Eastham", "Northam"], "offences": {"Northam": 3, "Eastham": 3}}]
+    (link,) = out["cross_border_series"]          # Westham's series is 6 km away with another offender
+    assert {s["id"] for s in link["series"]} == {"NA-S1", "EA-S1"} and link["reason"] == "shared offender O-17"
+    code, again = run_import(capsys, central, north)
+    assert code == 0 and again["imported"] == [] and again["skipped"] == [str(north)]
+    with open_store(central) as store:
+        assert len(db.list_returns(store)) == 3
+        assert len(db.received_items(store, "offender")) == 3
+
+
+def test_bad_and_newer_files_are_refused_before_anything_is_stored(tmp_path, capsys):
+    summary, good = export(tmp_path, capsys, "Northam", 530000.0, "O-17", "NA", SERIES_REF)
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps({**json.loads(good.read_text()), "schema_version": SCHEMA_VERSION + 1}))
+    central = tmp_path / "central.db"
+    code, out = run_import(capsys, central, good, newer)
+    assert code == 1 and "update Workbench" in out["error"]
+    with open_store(central) as store:
+        assert db.list_returns(store) == []
+    (tmp_path / "x.json").write_text("{}")
+    assert run_import(capsys, central, tmp_path / "x.json")[1]["error"].startswith("x.json is not a Workbench return")
+
+
+def test_export_of_an_unknown_borough_is_one_clear_line(tmp_path, capsys):
+    code = main(["returns", "export", "--borough", "Nowhere", "--from", "2025-01", "--to", "2025-03",
+                 "--out", str(tmp_path / "r.json"), "--db", str(tmp_path / "s.db"), "--json"])
+    assert code == 1 and "no offences in Nowhere" in json.loads(capsys.readouterr().out)["error"]
