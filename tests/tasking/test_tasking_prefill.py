@@ -32,6 +32,12 @@ def test_prefill_from_series_matches_the_series(store):
     assert all(patp.tactics.values())
     assert any("Cocooning" in t for t in patp.tactics["Prevent"])
     assert patp.review_date == "2025-05-01"
+    cca = sa["cca"]                               # one CCA row per series offence, MO and victim columns marked
+    assert sorted(r["offence"] for r in cca["rows"]) == [f"TB/S{i:02d}" for i in range(1, 9)]
+    entry = cca["columns"].index("mo entry")
+    assert {r["values"][entry] for r in cca["rows"]} == {"rear window"}
+    assert cca["kinds"][cca["columns"].index("victim age")] == "victim" and cca["kinds"][entry] == "mo"
+    assert sa["near_repeat"] is None and any("near-repeat" in n and "only 10" in n for n in sa["notes"])
     # Everything stays editable and the draft can be stored.
     patp.owner = "DI Smith"
     cmd = CreatePatp(patp)

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from typing import Callable
 
+import numpy as np
+import pandas as pd
+import shapely
+
 from workbench.store import Store
+from workbench.store.offences import OffenceFilter, load_frame
 from workbench.tasking.sources import NotAvailable, _module
 
 
@@ -23,19 +28,76 @@ def collect(notes: list[str], fetch: Callable, *args):
         return None
 
 
+#: Near-repeat test round a problem: same categories, this far round its offences, over
+#: this many days before its last offence; bands of 200 m x 7 days (5 x 4 bands).
+NEAR_REPEAT_MARGIN_M = 1000.0
+NEAR_REPEAT_DAYS = 182
+NEAR_REPEAT_MIN_EVENTS = 20
+NEAR_REPEAT_PERMUTATIONS = 199
+#: At most this many intelligence reports are attached (newest first).
+MAX_INTELLIGENCE = 20
+
+
 def cca_matrix(store: Store, offence_ids) -> dict:
-    """The CCA matrix of the offences: ``{"columns": [...], "rows": [{"offence", "values"}]}``."""
-    _module("workbench.linkage.cca", "comparative case analysis")
-    raise NotAvailable("comparative case analysis is not available in this installation")
+    """The CCA matrix of the offences: ``{"columns", "kinds", "rows": [{"offence", "values"}]}``;
+    ``kinds`` marks victim columns so packs can withhold them."""
+    service = _module("workbench.linkage.service", "comparative case analysis")
+    if not len(offence_ids):
+        raise NotAvailable("comparative case analysis needs offences")
+    matrix, _ = service.cca(store, list(offence_ids))
+    columns = [str(c) for c in matrix.columns]
+    kinds = ["victim" if c.startswith("victim") else "mo" if c.startswith("mo ") else "" for c in columns]
+    rows = [{"offence": str(ref), "values": ["" if v is None or v != v else str(v) for v in values]}
+            for ref, values in zip(matrix.index, matrix.itertuples(index=False))]
+    return {"columns": columns, "kinds": kinds, "rows": rows}
 
 
 def near_repeat_table(store: Store, offence_ids) -> dict:
-    """The Knox near-repeat table of the offences (observed, expected, ratio, p-value)."""
-    _module("workbench.geo.nearrepeat", "near-repeat analysis")
-    raise NotAvailable("near-repeat analysis is not available in this installation")
+    """The Knox near-repeat table of offences of the problem's categories in and round its
+    area over the half-year to its last offence (observed, expected, ratio, p-value)."""
+    nearrepeat = _module("workbench.geo.nearrepeat", "near-repeat analysis")
+    problem = load_frame(store, OffenceFilter(ids=list(offence_ids)),
+                         columns=("category", "committed_from", "easting", "northing")).dropna(
+        subset=["easting", "northing"])
+    if problem.empty:
+        raise NotAvailable("near-repeat analysis needs offences with locations")
+    end = problem["committed_from"].max().normalize() + pd.Timedelta(days=1)
+    minx, miny = problem[["easting", "northing"]].min() - NEAR_REPEAT_MARGIN_M
+    maxx, maxy = problem[["easting", "northing"]].max() + NEAR_REPEAT_MARGIN_M
+    frame = load_frame(store, OffenceFilter(categories=sorted(problem["category"].unique()),
+                                            bbox=(minx, miny, maxx, maxy),
+                                            date_from=(end - pd.Timedelta(days=NEAR_REPEAT_DAYS)).date().isoformat(),
+                                            date_to=end.date().isoformat()),
+                       columns=("committed_from", "committed_to", "easting", "northing")).dropna(
+        subset=["easting", "northing"])
+    if len(frame) < NEAR_REPEAT_MIN_EVENTS:
+        raise NotAvailable(f"near-repeat table: only {len(frame)} offences of these categories in and round the "
+                           f"area in the last {NEAR_REPEAT_DAYS} days (needs {NEAR_REPEAT_MIN_EVENTS})")
+    result = nearrepeat.knox(frame["easting"].to_numpy(float), frame["northing"].to_numpy(float),
+                             nearrepeat.event_days(frame), distance_band=200.0, distance_bands=5, time_band=7.0,
+                             time_bands=4, permutations=NEAR_REPEAT_PERMUTATIONS, seed=0, workers=1)
+    return {"events": int(len(frame)), "permutations": NEAR_REPEAT_PERMUTATIONS,
+            "distance_bands": list(result.distance_bands), "time_bands": list(result.time_bands),
+            **{key: np.asarray(getattr(result, key), float).round(4).tolist()
+               for key in ("observed", "expected", "knox_ratio", "p_value")}}
 
 
 def graded_intelligence(store: Store, problem, offenders: list[str]) -> list[dict]:
-    """Graded intelligence about the problem's offences, subjects or area that may be shared."""
-    _module("workbench.intel.handling", "graded intelligence")
-    raise NotAvailable("graded intelligence is not available in this installation")
+    """Graded intelligence recorded in the problem's area (or naming its offenders) that its
+    handling code lets the borough use in its own products (destination ``internal``)."""
+    search = _module("workbench.intel.search", "graded intelligence")
+    handling = _module("workbench.intel.handling", "graded intelligence")
+    found: dict[int, dict] = {}
+    if problem.area is not None:
+        for report in search.search_reports(store, bbox=problem.area.bounds, limit=MAX_INTELLIGENCE):
+            if problem.area.covers(shapely.Point(report["easting"], report["northing"])) \
+                    if report.get("easting") is not None else False:
+                found[report["id"]] = report
+    for person in offenders[:10]:
+        for report in search.search_reports(store, entity=f"person:{person}", limit=MAX_INTELLIGENCE):
+            found[report["id"]] = report
+    newest = sorted(found.values(), key=lambda r: r["recorded_at"] or "", reverse=True)[:MAX_INTELLIGENCE]
+    view = handling.export_view(newest, "internal")
+    return [{"ref": r["intel_ref"], "recorded_at": r["recorded_at"], "grade": r["grade"],
+             "handling": r.get("handling_notice") or f"{r['grading']} {r['handling']}", "text": r["text"]}
+            for r in view.released]
