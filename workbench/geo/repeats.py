@@ -33,38 +33,78 @@ def repeat_locations(frame: pd.DataFrame, *, min_offences: int = 2, top: int | N
     """
     columns = ["rank", "easting", "northing", "location", "offences", "first", "last",
                "categories", "borough", "ward", "offence_ids"]
-    data = frame[np.isfinite(frame["easting"]) & np.isfinite(frame["northing"])].copy()
+    data = frame[np.isfinite(frame["easting"]) & np.isfinite(frame["northing"])]
     if data.empty:
         return pd.DataFrame(columns=columns)
-    data["_e"] = data["easting"].round().astype(np.int64)
-    data["_n"] = data["northing"].round().astype(np.int64)
-    for col in ("location_desc", "category", "borough", "ward"):
-        if col not in data:
-            data[col] = None
-    if "committed_from" not in data:
-        data["committed_from"] = pd.NaT
-    sizes = data.groupby(["_e", "_n"])["id"].transform("size")
-    data = data[sizes >= min_offences]
-    if data.empty:
+    east = data["easting"].to_numpy(float).round().astype(np.int64)
+    north = data["northing"].to_numpy(float).round().astype(np.int64)
+    key = (east - east.min()) * (int(north.max() - north.min()) + 1) + (north - north.min())
+    _, place, sizes = np.unique(key, return_inverse=True, return_counts=True)
+    keep = sizes[place] >= min_offences
+    if not keep.any():
         return pd.DataFrame(columns=columns)
-    grouped = data.sort_values("committed_from").groupby(["_e", "_n"], sort=False)
+    data, east, north = data[keep], east[keep], north[keep]
+    _, group = np.unique(place[keep], return_inverse=True)
+    n_groups = int(group.max()) + 1
+    when = (data["committed_from"] if "committed_from" in data
+            else pd.Series(pd.NaT, index=data.index, dtype="datetime64[ns]"))
+    by_group = pd.Series(when.to_numpy(), index=group).groupby(level=0)
+    # Offence ids per location, in date order (undated last).
+    stamp = when.to_numpy().astype("datetime64[ns]").view(np.int64).copy()
+    stamp[pd.isna(when).to_numpy()] = np.iinfo(np.int64).max
+    order = np.lexsort((stamp, group))
+    counts = np.bincount(group, minlength=n_groups)
+    ids = np.split(data["id"].to_numpy()[order], np.cumsum(counts)[:-1])
+    first_east = np.empty(n_groups)
+    first_north = np.empty(n_groups)
+    first_east[group] = east
+    first_north[group] = north
     out = pd.DataFrame({
-        "easting": grouped["_e"].first().astype(float),
-        "northing": grouped["_n"].first().astype(float),
-        "location": grouped["location_desc"].agg(_most_common),
-        "offences": grouped["id"].size(),
-        "first": grouped["committed_from"].min(),
-        "last": grouped["committed_from"].max(),
-        "categories": grouped["category"].agg(lambda s: ", ".join(sorted(set(s.dropna())))),
-        "borough": grouped["borough"].agg(_most_common),
-        "ward": grouped["ward"].agg(_most_common),
-        "offence_ids": grouped["id"].agg(list),
-    }).reset_index(drop=True)
+        "easting": first_east, "northing": first_north,
+        "location": _most_common(group, data.get("location_desc"), n_groups),
+        "offences": counts,
+        "first": by_group.min().reindex(range(n_groups)).to_numpy(),
+        "last": by_group.max().reindex(range(n_groups)).to_numpy(),
+        "categories": _distinct_joined(group, data.get("category"), n_groups),
+        "borough": _most_common(group, data.get("borough"), n_groups),
+        "ward": _most_common(group, data.get("ward"), n_groups),
+        "offence_ids": [part.tolist() for part in ids],
+    })
     out = out.sort_values(["offences", "last"], ascending=[False, False], kind="stable").reset_index(drop=True)
     out.insert(0, "rank", np.arange(1, len(out) + 1))
     return out.head(top) if top else out
 
 
-def _most_common(values: pd.Series):
-    values = values.dropna()
-    return values.mode().iloc[0] if len(values) else None
+def _pairs(group: np.ndarray, values: pd.Series | None) -> pd.DataFrame:
+    """(group, value) rows with a value, for per-location summaries."""
+    if values is None:
+        return pd.DataFrame({"g": np.array([], np.int64), "v": np.array([], object)})
+    pairs = pd.DataFrame({"g": group, "v": values.to_numpy(object)})
+    return pairs[pairs["v"].notna()]
+
+
+def _most_common(group: np.ndarray, values: pd.Series | None, n_groups: int) -> np.ndarray:
+    """The most frequent value in each group (ties: the smallest, as ``Series.mode``);
+    None where a group has no value. One grouped count, no per-group Python."""
+    out = np.full(n_groups, None, dtype=object)
+    pairs = _pairs(group, values)
+    if pairs.empty:
+        return out
+    tally = pairs.groupby(["g", "v"], sort=False).size().reset_index(name="n")
+    best = tally.sort_values(["g", "n", "v"], ascending=[True, False, True], kind="stable").drop_duplicates("g")
+    out[best["g"].to_numpy()] = best["v"].to_numpy()
+    return out
+
+
+def _distinct_joined(group: np.ndarray, values: pd.Series | None, n_groups: int) -> np.ndarray:
+    """Each group's distinct values, sorted and comma-separated ("" for none)."""
+    out = np.full(n_groups, "", dtype=object)
+    pairs = _pairs(group, values)
+    if pairs.empty:
+        return out
+    distinct = pairs.drop_duplicates().sort_values(["g", "v"], kind="stable")
+    g = distinct["g"].to_numpy()
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    parts = np.split(distinct["v"].to_numpy(object), starts[1:])
+    out[g[starts]] = [", ".join(part) for part in parts]
+    return out
