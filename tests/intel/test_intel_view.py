@@ -1,0 +1,63 @@
+"""The Intelligence view lists reports with grading badges, searches, highlights the
+entities in a report's text and shares selections."""
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from workbench.app.session import Session  # noqa: E402
+from workbench.intel.importer import import_intel  # noqa: E402
+from workbench.store import open_store  # noqa: E402
+
+INTEL = """intel_ref,recorded_at,grading,source_eval,intel_eval,handling,handling_conditions,subjects,text
+I/1,2025-03-01,3x5x2,1,A,P,,O17,O17 drives AB12 CDE and uses 07700 900123 near SW1A 1AA
+I/2,2025-03-02,5x5x5,D,5,4,,,Unreliable report of a red van
+I/3,2025-03-03,3x5x2,2,C,C,Not for the subject's school,P9,P9 was seen with O17
+"""
+
+
+@pytest.fixture
+def session(tmp_path):
+    store = open_store(tmp_path / "s.sqlite")
+    (tmp_path / "i.csv").write_text(INTEL)
+    import_intel(store, tmp_path / "i.csv")
+    store.close()
+    s = Session(tmp_path / "s.sqlite")
+    yield s
+    s.close()
+
+
+def test_intel_view_lists_searches_and_highlights(qtbot, session):
+    from workbench.ui.views import intel_view
+
+    view = intel_view.create_view(session)
+    qtbot.addWidget(view)
+    view.resize(1200, 600)
+    view.show()
+    qtbot.waitUntil(lambda: view.reports is not None and view.table.rowCount() == 3, timeout=10000)
+    badges = {view.table.item(r, 1).text(): view.table.item(r, 0) for r in range(3)}
+    assert badges["I/1"].text() == "1A P" and badges["I/2"].text() == "D5 4"
+    assert badges["I/1"].background().color().name() != badges["I/2"].background().color().name()
+
+    selected = []
+    session.selection_changed.connect(selected.append)
+    row = next(r for r in range(3) if view.table.item(r, 1).text() == "I/1")
+    view.table.selectRow(row)
+    page = view.pane.toHtml()
+    for value in ("AB12 CDE", "07700 900123", "SW1A 1AA", "O17"):
+        assert value in page
+    assert page.count("background-color:") >= 4          # each entity is highlighted
+    assert selected[-1].kind == "intel" and selected[-1].origin == "intel"
+    view.grab().save("/tmp/intel_view.png")
+
+    view.reports = None
+    view.search.setText("red van")
+    view.refresh()
+    qtbot.waitUntil(lambda: view.reports is not None, timeout=10000)
+    assert [r["intel_ref"] for r in view.reports] == ["I/2"]
+
+    view.reports = None
+    view.search.setText("")
+    session.select("person", ["P9"], origin="network")
+    qtbot.waitUntil(lambda: view.reports is not None, timeout=10000)
+    assert [r["intel_ref"] for r in view.reports] == ["I/3"] and view.clear_person.isVisibleTo(view)

@@ -1,0 +1,65 @@
+"""The Network view draws the chart around an entity, fills the measures table, expands
+from a selection, hides entities and shares selections."""
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from handmade_network import load  # noqa: E402
+from workbench.app.session import Session  # noqa: E402
+from workbench.store import open_store  # noqa: E402
+
+
+@pytest.fixture
+def session(tmp_path):
+    store = open_store(tmp_path / "s.sqlite")
+    load(store, tmp_path)
+    store.close()
+    s = Session(tmp_path / "s.sqlite")
+    yield s
+    s.close()
+
+
+def test_network_view_draws_expands_and_shares(qtbot, session):
+    from workbench.ui.views import network_view
+
+    view = network_view.create_view(session)
+    qtbot.addWidget(view)
+    view.resize(1300, 750)
+    view.show()
+    view.steps.setValue(1)
+    view.entity.setText("P1")
+    view.expand_entity()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=15000)
+    assert set(view.chart.entities) == {"person:P1", "offence:1", "intel:1"}
+    assert len(view.chart.links) == 3 and view.table.rowCount() == 3
+
+    selected = []
+    session.selection_changed.connect(selected.append)
+    view.chart.select(["offence:1"])
+    assert selected[-1].kind == "offence" and selected[-1].ids == (1,) and selected[-1].origin == "network"
+
+    first = view.result
+    view.expand_selected()                     # one more step from the offence
+    qtbot.waitUntil(lambda: view.result is not first, timeout=15000)
+    assert "person:P2" in view.chart.entities and "intel:1" in view.chart.entities
+
+    # Dragging an entity drags its links.
+    item = view.chart.entities["person:P2"]
+    link = item.links[0]
+    item.setPos(item.pos().x() + 50, item.pos().y())
+    assert item.pos() in (link.line().p1(), link.line().p2())
+
+    view.chart.hide_nodes(["person:P2"])
+    assert "person:P2" not in view.chart.entities and all(l.scene() for l in view.chart.links)
+
+    session.select("person", ["P1"], origin="offences")
+    assert view.chart.selected() == ["person:P1"]
+
+    view.steps.setValue(2)
+    view.entity.setText("AB12 CDE")
+    before = view.result
+    view.expand_entity()
+    qtbot.waitUntil(lambda: view.result is not before, timeout=15000)
+    view.grab().save("/tmp/network_view.png")
+    assert view.table.item(0, 0).text()

@@ -1,0 +1,1 @@
+"""Qt pieces of the Network view: the interactive link chart."""
