@@ -11,6 +11,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402  (backend chosen first)
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 import numpy as np  # noqa: E402
 import shapely  # noqa: E402
@@ -102,6 +103,7 @@ def trend_chart(path: str | Path, monthly: dict[str, int], *, title: str = "Offe
         ax.set_xticks(range(len(months)), [m.strftime("%b %y") for m in months], fontsize=7,
                       rotation=45 if len(months) > 8 else 0)
     ax.tick_params(axis="y", labelsize=7)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))    # counts are whole offences
     ax.set_ylabel("Offences", fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(title, fontsize=9, color="#1f3864")

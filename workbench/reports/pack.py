@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from workbench.domain.categories import LABELS
 from workbench.jobs import JobControl
 from workbench.paths import current_user
 from workbench.reports import document as d
@@ -35,7 +36,11 @@ from workbench.tasking.workflow import STATUS_LABELS
 
 FORMATS = ("pdf", "docx")
 #: CCA columns are split into tables of this many features so they fit the page.
-CCA_COLUMNS_PER_TABLE = 6
+CCA_COLUMNS_PER_TABLE = 8
+#: CCA columns left out of packs: the map shows where the offences are.
+CCA_MAP_COLUMNS = ("easting", "northing")
+#: Relative widths of CCA columns that need more (or less) room than the others.
+CCA_WIDTHS = {"from": 1.5, "to": 1.5, "time of day": 1.3, "day": 0.75, "category": 1.3}
 MAX_OFFENCE_ROWS = 60
 
 
@@ -63,13 +68,13 @@ class _Builder:
     def patp(self, patp: Patp, *, level: int = 1) -> None:
         doc, sub = self.doc, level + 1
         if level > 1:
-            doc.add(d.Heading(f"PATP {patp.reference}: {patp.title}", level))
+            doc.add(d.Heading(f"{patp.reference}: {patp.title}", level))
         doc.add(d.Heading("Summary" if level == 1 else "Key facts", sub if level > 1 else 1),
                 d.KeyValues(_key_facts(patp)),
                 d.Heading("Problem summary", sub), d.Paragraph(patp.problem_summary or "-"))
         self._supporting_analysis(patp, sub)
         doc.add(d.Heading("Graded intelligence", sub))
-        doc.add(*self._intelligence(patp))
+        doc.add(*(_notes(patp.supporting_analysis, "intelligence") or self._intelligence(patp)))
         doc.add(d.Heading("Threat, harm and risk", sub), d.Paragraph(patp.threat_harm_risk or "-"),
                 d.Heading("Recommended tactics", sub))
         for heading in TACTIC_HEADINGS:
@@ -111,18 +116,16 @@ class _Builder:
         else:
             doc.add(d.Paragraph("No offences are attached to this PATP.", "note"))
         doc.add(d.Heading("Comparative case analysis", level + 1))
-        doc.add(*self._cca(sa.get("cca")))
+        doc.add(*(_notes(sa, "comparative case analysis") or self._cca(sa.get("cca"))))
         doc.add(d.Heading("Near-repeat analysis", level + 1))
-        doc.add(*self._near_repeat(sa.get("near_repeat")))
-        for note in sa.get("notes", []):
-            doc.add(d.Paragraph(f"Not included: {note}.", "note"))
+        doc.add(*(_notes(sa, "near-repeat") or self._near_repeat(sa.get("near_repeat"))))
 
     def _offence_table(self, frame) -> d.Table:
         victims = self.options.include_victim_details
         mo = load_features(self.store, frame["id"].tolist(), "mo")
         mo_text = mo.groupby("offence_id")["value"].agg(lambda v: "; ".join(dict.fromkeys(v))).to_dict()
         header = ["Reference", "When", "Category", "Ward", "Place", "MO", "Status"]
-        widths = [1.1, 1.3, 1.2, 1.2, 0.9, 2.4, 0.8]
+        widths = [1.1, 1.3, 1.3, 1.2, 0.9, 2.1, 0.9]
         victim_text = {}
         if victims:
             header.insert(5, "Location / victim")
@@ -132,7 +135,7 @@ class _Builder:
                 "; ".join).to_dict()
         rows = []
         for rec in frame.sort_values("committed_from").head(MAX_OFFENCE_ROWS).itertuples():
-            row = [rec.offence_ref, _window(rec.committed_from, rec.committed_to), rec.category,
+            row = [rec.offence_ref, _window(rec.committed_from, rec.committed_to), LABELS.get(rec.category, rec.category),
                    rec.ward or "", rec.location_type or "", mo_text.get(rec.id, ""), rec.status]
             if victims:
                 row.insert(5, "; ".join(filter(None, [rec.location_desc, victim_text.get(rec.id)])))
@@ -146,13 +149,15 @@ class _Builder:
         if not cca or not cca.get("rows"):
             return [d.Paragraph("No comparative case analysis is attached.", "note")]
         columns, kinds = cca["columns"], cca.get("kinds") or [""] * len(cca["columns"])
-        keep = [i for i, k in enumerate(kinds) if self.options.include_victim_details or k != "victim"]
+        keep = [i for i, (c, k) in enumerate(zip(columns, kinds))
+                if c not in CCA_MAP_COLUMNS and (self.options.include_victim_details or k != "victim")]
         blocks = []
         for start in range(0, len(keep), CCA_COLUMNS_PER_TABLE):
             part = keep[start:start + CCA_COLUMNS_PER_TABLE]
-            rows = [[r["offence"], *[_cell(r["values"][i]) for i in part]] for r in cca["rows"]]
-            blocks.append(d.Table(["Offence", *[columns[i] for i in part]], rows, [1.2] + [1] * len(part),
-                                  small=True))
+            rows = [[r["offence"], *[_cell(LABELS.get(r["values"][i], r["values"][i])) for i in part]]
+                    for r in cca["rows"]]
+            blocks.append(d.Table(["Offence", *[_column_title(columns[i]) for i in part]], rows,
+                                  [1.1] + [CCA_WIDTHS.get(columns[i], 1.0) for i in part], small=True))
         blocks[-1].caption = "Comparative case analysis: offences by feature" + (
             "" if self.options.include_victim_details else " (victim features withheld)")
         return blocks
@@ -218,9 +223,19 @@ def _actions_table(actions: list[dict]) -> d.Table:
                    [[a["description"], a["owner"], a["due_date"], a["status"] + (" (overdue)" if a["id"] in overdue
                                                                                  else ""),
                      a.get("patp_reference") or ""] for a in actions],
-                   [3.5, 1.4, 1, 1.1, 1.2], small=True, highlight=[i for i, a in enumerate(actions)
+                   [3.2, 1.3, 1, 1.1, 1.6], small=True, highlight=[i for i, a in enumerate(actions)
                                                                   if a["id"] in overdue],
                    caption="Actions (overdue actions highlighted)")
+
+
+def _column_title(column: str) -> str:
+    """A CCA column as a heading: ``mo entry`` -> ``MO entry``."""
+    return "MO" + column[2:] if column.startswith("mo ") else column.capitalize()
+
+
+def _notes(analysis: dict, topic: str) -> list:
+    """The pre-fill notes (what could not be attached, and why) about ``topic``."""
+    return [d.Paragraph(f"Not included: {n}.", "note") for n in analysis.get("notes", []) if topic in n.lower()]
 
 
 def _key_facts(patp: Patp) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from reportlab.lib.units import cm
 from reportlab.pdfgen import canvas as pdfcanvas
 from reportlab.platypus import (BaseDocTemplate, Frame, Image, KeepTogether, ListFlowable, ListItem,
                                 PageTemplate, Spacer)
+from reportlab.platypus import CondPageBreak
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
@@ -32,6 +33,8 @@ RULE = colors.HexColor("#b4bcc8")
 BAND = colors.HexColor("#e9edf3")
 AMBER = colors.HexColor("#fde9c8")
 MARGIN = 2.0 * cm
+#: Start a new page rather than put a heading in less room than this.
+HEADING_ROOM = 4.0 * cm
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -46,11 +49,11 @@ def _styles() -> dict[str, ParagraphStyle]:
         "cellhead": ParagraphStyle("cellhead", parent=body, fontName="Helvetica-Bold", fontSize=8, leading=10,
                                    textColor=colors.white, spaceAfter=0),
         "h1": ParagraphStyle("h1", parent=base["Heading1"], fontName="Helvetica-Bold", fontSize=15,
-                             textColor=NAVY, spaceBefore=6, spaceAfter=8),
+                             textColor=NAVY, spaceBefore=6, spaceAfter=8, keepWithNext=1),
         "h2": ParagraphStyle("h2", parent=base["Heading2"], fontName="Helvetica-Bold", fontSize=11.5,
-                             textColor=NAVY, spaceBefore=10, spaceAfter=5),
+                             textColor=NAVY, spaceBefore=10, spaceAfter=5, keepWithNext=1),
         "h3": ParagraphStyle("h3", parent=base["Heading3"], fontName="Helvetica-Bold", fontSize=10,
-                             textColor=colors.black, spaceBefore=6, spaceAfter=3),
+                             textColor=colors.black, spaceBefore=6, spaceAfter=3, keepWithNext=1),
         "caption": ParagraphStyle("caption", parent=body, fontName="Helvetica-Oblique", fontSize=8,
                                   textColor=GREY, alignment=TA_CENTER, spaceBefore=2, spaceAfter=8),
         "title": ParagraphStyle("title", parent=body, fontName="Helvetica-Bold", fontSize=24, leading=30,
@@ -101,15 +104,15 @@ def _numbered_canvas(marking: str, footer: str):
             self.setFont("Helvetica-Bold", 10)
             self.setFillColor(colors.black)
             self.drawCentredString(width / 2, height - 1.1 * cm, marking)
-            self.drawCentredString(width / 2, 0.8 * cm, marking)
+            self.drawCentredString(width / 2, 0.6 * cm, marking)
             self.setStrokeColor(RULE)
             self.setLineWidth(0.5)
             self.line(MARGIN, height - 1.35 * cm, width - MARGIN, height - 1.35 * cm)
-            self.line(MARGIN, 1.45 * cm, width - MARGIN, 1.45 * cm)
+            self.line(MARGIN, 1.55 * cm, width - MARGIN, 1.55 * cm)
             self.setFont("Helvetica", 7.5)
             self.setFillColor(GREY)
-            self.drawString(MARGIN, 1.1 * cm, footer[:110])
-            self.drawRightString(width - MARGIN, 1.1 * cm, f"Page {self._pageNumber} of {total}")
+            self.drawString(MARGIN, 1.15 * cm, footer[:110])
+            self.drawRightString(width - MARGIN, 1.15 * cm, f"Page {self._pageNumber} of {total}")
             self.restoreState()
 
     return NumberedCanvas
@@ -167,7 +170,7 @@ def _flowables(block, st, width: float) -> list:
         para = RLParagraph(escape(block.text), st[f"h{min(block.level, 3)}"])
         if block.level <= 2:
             para._toc_level = block.level - 1
-        return [para]
+        return [CondPageBreak(HEADING_ROOM), para]      # no heading alone at the foot of a page
     if isinstance(block, d.Paragraph):
         return [RLParagraph(_text(block.text), st[block.style])]
     if isinstance(block, d.Bullets):

@@ -56,7 +56,7 @@ def build_agenda(store: Store, held_on: date, period_from: date, period_to: date
         if borough and row["borough"] not in (None, borough):
             continue
         agenda.append({"kind": "patp", "patp_id": row["id"], "ref": row["reference"],
-                       "title": f"PATP {row['reference']}: {row['title']}",
+                       "title": f"{row['reference']}: {row['title']}",
                        "detail": f"For decision ({row['status']})"})
     for row in db.list_patps(store, ["accepted"]):
         actions = db.list_actions(store, patp_id=row["id"])

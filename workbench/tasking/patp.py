@@ -168,7 +168,7 @@ class Patp:
             if name not in EDITABLE:
                 raise ValueError(f"{name!r} cannot be edited (editable: {', '.join(EDITABLE)})")
             if name not in allowed:
-                raise ValueError(f"PATP {self.reference} is {self.status}: only "
+                raise ValueError(f"{self.reference} is {self.status}: only "
                                  f"{', '.join(EDITABLE_AFTER_SUBMISSION)} can be edited now; "
                                  "a Higher Analyst must return it for changes")
             old[name] = getattr(self, name)

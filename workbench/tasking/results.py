@@ -146,6 +146,7 @@ def chart(result: ResultsAnalysis, path: str | Path, *, title: str = "Results an
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     m = result.measures
     labels = ["Tasked area", f"Buffer ({result.buffer_m:.0f} m)", "Comparison area"]
@@ -161,6 +162,8 @@ def chart(result: ResultsAnalysis, path: str | Path, *, title: str = "Results an
         ax.set_xticks(pos[:len(idx)], [labels[i] for i in idx], fontsize=8)
         ax.tick_params(axis="y", labelsize=8)
         ax.spines[["top", "right"]].set_visible(False)
+        ax.set_ylim(0, max(1, *(max(before[i], after[i]) for i in idx)) * 1.15)   # counts: from 0, whole numbers
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         for i, k in enumerate(idx):
             ax.annotate(str(before[k]), (i - width / 2, before[k]), ha="center", va="bottom", fontsize=7)
             ax.annotate(str(after[k]), (i + width / 2, after[k]), ha="center", va="bottom", fontsize=7)
@@ -186,7 +189,7 @@ def analyse_patp(store, patp, *, start: date | None = None, weeks: int = 8,
 
     area = patp.area
     if area is None:
-        raise ValueError(f"PATP {patp.reference} has no tasked area to measure results in")
+        raise ValueError(f"{patp.reference} has no tasked area to measure results in")
     start = start or date.fromisoformat((patp.decision.get("at") or patp.date)[:10])
     categories = list(patp.supporting_analysis.get("summary", {}).get("counts", {})) or None
     borough = study_area(store, [patp.borough]) if patp.borough else None

@@ -133,6 +133,8 @@ def _linkage_series(store: Store) -> list[Problem]:
 
 #: At most this many hotspots go on an agenda or into a return (largest first).
 MAX_HOTSPOTS = 5
+#: A hotspot with fewer offences than this is not worth a TTCG's time.
+MIN_HOTSPOT_OFFENCES = 3
 
 
 def hotspots_for_period(store: Store, period_from: date, period_to: date, borough: str | None) -> list[dict]:
@@ -154,7 +156,7 @@ def hotspots_for_period(store: Store, period_from: date, period_to: date, boroug
     out = []
     for n, polygon in enumerate(result.polygons.geometry[:MAX_HOTSPOTS], 1):
         inside = points[points.geometry.within(polygon.buffer(1.0))]
-        if inside.empty:
+        if len(inside) < MIN_HOTSPOT_OFFENCES:
             continue
         centre = polygon.centroid
         wards = inside["ward"].dropna().value_counts() if "ward" in inside else []

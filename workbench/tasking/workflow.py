@@ -57,17 +57,17 @@ def check_transition(patp: Patp, action: str, *, user: str, comment: str | None 
     if patp.status not in sources:
         possible = allowed_actions(patp.status)
         raise WorkflowError(
-            f"cannot {action} PATP {patp.reference}: it is {STATUS_LABELS.get(patp.status, patp.status)}; "
+            f"cannot {action} {patp.reference}: it is {STATUS_LABELS.get(patp.status, patp.status)}; "
             f"only a PATP that is {' or '.join(STATUS_LABELS[s] for s in sources)} can be. "
             + (f"Possible now: {', '.join(possible)}." if possible else "Its workflow is complete."))
     if action == "submit":
         missing = patp.missing_for_submission()
         if missing:
-            raise WorkflowError(f"cannot submit PATP {patp.reference}: fill in {', '.join(missing)}")
+            raise WorkflowError(f"cannot submit {patp.reference}: fill in {', '.join(missing)}")
     if action == "return" and not (comment or "").strip():
         raise WorkflowError("returning a PATP needs comments saying what to change")
     if action == "approve" and user == patp.author:
-        raise WorkflowError(f"{user} wrote PATP {patp.reference}; a different (Higher) Analyst must "
+        raise WorkflowError(f"{user} wrote {patp.reference}; a different (Higher) Analyst must "
                             "quality-assure and approve it")
     if action == "schedule" and meeting_id is None:
         raise WorkflowError("scheduling a PATP needs the TTCG meeting to put it on (--meeting ID)")
@@ -135,7 +135,7 @@ class PatpTransition(Command):
         self._agenda_before = meeting["agenda"]
         agenda = [item for item in meeting["agenda"] if item.get("patp_id") != patp.id]
         agenda.append({"kind": "patp", "patp_id": patp.id, "ref": patp.reference,
-                       "title": f"PATP {patp.reference}: {patp.title}", "detail": patp.problem_summary[:300]})
+                       "title": f"{patp.reference}: {patp.title}", "detail": patp.problem_summary[:300]})
         db.save_agenda(store, meeting_id, agenda)
         patp.meeting_id = meeting_id
 
