@@ -18,11 +18,11 @@ observed) / (1 + permutations)``.
 Speed: the pairs closer than the last distance edge are found once with a k-d tree
 (:meth:`scipy.spatial.cKDTree.query_pairs`, Euclidean or Manhattan) and kept as two
 index arrays sorted by distance band; each permutation only re-gathers the permuted
-dates for those pairs and counts them against the time edges (vectorised, split across
-threads, which numpy runs without the GIL). The "more than" distance row and the
-"more than" time column are never enumerated: a permutation of dates leaves the number
+dates for those pairs and counts them against the time edges (vectorised, in chunks of
+permutations on threads, which numpy runs without the GIL). The
+"more than" distance row is never enumerated: a permutation of dates leaves the number
 of pairs in each distance band and the multiset of all pairwise time gaps unchanged, so
-both follow from totals computed once (time gaps of all n(n-1)/2 pairs by a sorted
+it follows from totals computed once (time gaps of all n(n-1)/2 pairs by a sorted
 search). 50,000 events with 999 permutations take seconds, not hours.
 """
 
@@ -139,16 +139,17 @@ class _PairTable:
         n = len(xy)
         reach = distance_band * distance_bands
         pairs = cKDTree(xy).query_pairs(reach, p=METRICS[metric], output_type="ndarray")
-        i = pairs[:, 0].astype(np.int32)
-        j = pairs[:, 1].astype(np.int32)
+        i, j = pairs[:, 0], pairs[:, 1]
         diff = np.abs(xy[i] - xy[j])
         dist = diff.sum(axis=1) if metric == "manhattan" else np.hypot(diff[:, 0], diff[:, 1])
         band = np.clip(np.ceil(dist / distance_band - 1e-9), 1, distance_bands).astype(np.int64)
         band[dist == 0] = 0
         order = np.argsort(band, kind="stable")
-        self.i, self.j = i[order], j[order]
+        # Native-size indices: numpy converts any other index dtype on every gather.
+        self.i, self.j = i[order].astype(np.intp), j[order].astype(np.intp)
         self.segments = np.searchsorted(band[order], np.arange(distance_bands + 2))
         self.row_totals = np.diff(self.segments).astype(np.int64)
+        self.shape = (distance_bands + 1, len(time_edges) + 1)      # near rows x all columns
         self.far_pairs = n * (n - 1) // 2 - len(self.i)
         # All pairs' time gaps within each edge, from sorted times (invariant to permutation).
         ts = np.sort(t)
@@ -159,24 +160,26 @@ class _PairTable:
         # Compare gaps in their own dtype (a whole-day gap <= 7.5 is a gap <= 7).
         self.gap_edges = (np.floor(time_edges).astype(t.dtype) if t.dtype.kind == "i" else time_edges)
 
-    def near_counts(self, t: np.ndarray) -> np.ndarray:
-        """Cumulative counts (pairs with time gap <= each edge) per near distance row."""
+    def near_table(self, t: np.ndarray) -> np.ndarray:
+        """Pairs per cell of the near rows (every row but "more than") for dates ``t``,
+        from one pass per time edge over each row's pairs (in the gaps' own dtype)."""
         gap = np.abs(t[self.i] - t[self.j])
-        out = np.empty((len(self.segments) - 1, len(self.gap_edges)), np.int64)
-        for r in range(len(self.segments) - 1):
+        cumulative = np.empty((len(self.row_totals), len(self.gap_edges)), np.int64)
+        for r in range(len(self.row_totals)):
             part = gap[self.segments[r]:self.segments[r + 1]]
             for c, edge in enumerate(self.gap_edges):
-                out[r, c] = np.count_nonzero(part <= edge)
-        return out
-
-    def table(self, cumulative: np.ndarray) -> np.ndarray:
-        """The full table from the near rows' cumulative counts."""
+                cumulative[r, c] = np.count_nonzero(part <= edge)
         near = np.diff(cumulative, axis=1, prepend=0)
-        near = np.column_stack([near, self.row_totals - cumulative[:, -1]])
-        far_cum = self.all_within - cumulative.sum(axis=0)
-        far = np.diff(far_cum, prepend=0)
-        far = np.append(far, self.far_pairs - far_cum[-1])
-        return np.vstack([near, far])
+        return np.column_stack([near, self.row_totals - cumulative[:, -1]])
+
+    def tables(self, near: np.ndarray) -> np.ndarray:
+        """Full tables from near-row tables (``(..., rows, columns)``, any leading axes):
+        the "more than" row is every pair's time gap count minus the near rows'."""
+        cumulative = np.cumsum(near[..., :-1], axis=-1).sum(axis=-2)
+        far_cum = self.all_within - cumulative
+        far = np.diff(far_cum, axis=-1, prepend=0)
+        far = np.concatenate([far, self.far_pairs - far_cum[..., -1:]], axis=-1)
+        return np.concatenate([near, far[..., None, :]], axis=-2)
 
 
 def _times(days) -> np.ndarray:
@@ -237,27 +240,27 @@ def knox(easting, northing, days, *, distance_band: float, distance_bands: int, 
     time_edges = np.arange(1, time_bands + 1) * float(time_band)
     control.report(0.0, f"finding pairs of {n:,} events")
     pairs = _PairTable(xy, t, float(distance_band), int(distance_bands), time_edges, metric)
-    observed = pairs.table(pairs.near_counts(t))
+    observed = pairs.tables(pairs.near_table(t))
 
-    seeds = np.random.SeedSequence(seed).spawn(permutations)
+    # One random stream per chunk of permutations: reproducible whatever the threads.
+    starts = range(0, permutations, CHUNK)
+    seeds = np.random.SeedSequence(seed).spawn(len(starts))
     total = np.zeros(observed.shape)
     at_least = np.zeros(observed.shape, np.int64)
 
-    def run_chunk(start: int) -> tuple[np.ndarray, np.ndarray]:
-        tot = np.zeros(observed.shape)
-        ge = np.zeros(observed.shape, np.int64)
-        for k in range(start, min(start + CHUNK, permutations)):
+    def run_chunk(chunk: int) -> tuple[np.ndarray, np.ndarray]:
+        rng = np.random.default_rng(seeds[chunk])
+        size = min(CHUNK, permutations - starts[chunk])
+        near = np.empty((size, *pairs.shape), np.int64)
+        for k in range(size):
             control.check()
-            shuffled = t[np.random.default_rng(seeds[k]).permutation(n)]
-            table = pairs.table(pairs.near_counts(shuffled))
-            tot += table
-            ge += table >= observed
-        return tot, ge
+            near[k] = pairs.near_table(rng.permutation(t))
+        tables = pairs.tables(near)
+        return tables.sum(axis=0), (tables >= observed).sum(axis=0)
 
-    starts = range(0, permutations, CHUNK)
     threads = workers or min(4, os.cpu_count() or 1)
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        for done, (tot, ge) in enumerate(pool.map(run_chunk, starts), start=1):
+        for done, (tot, ge) in enumerate(pool.map(run_chunk, range(len(starts))), start=1):
             total += tot
             at_least += ge
             control.report(done / len(starts), f"permutation {min(done * CHUNK, permutations):,} of {permutations:,}")
