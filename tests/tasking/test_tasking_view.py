@@ -1,0 +1,61 @@
+"""The Tasking view: lists PATPs, refuses submission with fields missing, runs the QA and
+TTCG steps, and exports the pack in the background."""
+
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from handmade import SERIES_REF, make_borough  # noqa: E402
+from workbench.app.session import Session  # noqa: E402
+from workbench.store import open_store  # noqa: E402
+from workbench.store import tasking as db  # noqa: E402
+from workbench.tasking.meetings import CreateMeeting  # noqa: E402
+
+
+@pytest.fixture
+def session(tmp_path):
+    store = open_store(tmp_path / "s.sqlite")
+    make_borough(store)
+    CreateMeeting("2025-03-20", borough="Testborough", chair="Supt Jones").do(store)
+    store.close()
+    s = Session(tmp_path / "s.sqlite")
+    yield s
+    s.close()
+
+
+def test_tasking_view_workflow_and_export(qtbot, session, tmp_path, monkeypatch):
+    from workbench.ui.views import tasking_view
+
+    view = tasking_view.create_view(session)
+    qtbot.addWidget(view)
+    view.resize(1300, 800)
+    view.show()
+    view.new_from_series(SERIES_REF)
+    assert view.table.rowCount() == 1 and view.patp.status == "draft"
+    assert view.edits["problem_summary"].toPlainText().startswith("8 offences")
+    assert "owner" in view.missing.text()                    # validation shown before submission
+    assert not view.transition("submit", comment="ready")    # refused: owner missing
+    assert "owner" in view.message.text() and view.patp.status == "draft"
+
+    view.edits["owner"].setText("DI Smith")
+    assert view.transition("submit", comment="ready")
+    assert view.patp.status == "submitted" and view.edits["problem_summary"].isReadOnly()
+    assert view.buttons["approve"].isEnabled() and not view.buttons["submit"].isEnabled()
+    assert not view.transition("approve", comment="ok")      # the author cannot approve
+    assert "different (Higher) Analyst" in view.message.text()
+    monkeypatch.setenv("WORKBENCH_USER", "h.analyst")
+    assert view.transition("approve", comment="Sound analysis")
+    meeting = db.list_meetings(session.store)[0]["id"]
+    assert view.transition("schedule", meeting_id=meeting)
+    assert view.transition("decide", decision="accepted", comment="Series still active")
+    assert view.patp.status == "accepted"
+    assert "accepted by the TTCG" in view.table.item(0, 1).text()
+    assert "decide" in view.history.toPlainText()
+    view.grab().save("/tmp/tasking_view.png")
+
+    view.export_pack(str(tmp_path / "pack"))
+    qtbot.waitUntil(lambda: len(view.last_files) == 2, timeout=60000)
+    assert sorted(Path(f).suffix for f in view.last_files) == [".docx", ".pdf"]
+    assert "Pack written" in view.message.text()
