@@ -53,3 +53,24 @@ def test_prefill_from_person(store):
     assert len(problem.offence_ids) == 3 and problem.problem_type == "offender"
     with pytest.raises(ValueError, match="no offences are linked"):
         problem_from_person(store, "nobody")
+
+
+INTEL = """intel_ref,recorded_at,grading,source_eval,intel_eval,handling,handling_conditions,subjects,easting,northing,text
+I/1,2025-02-01,3x5x2,1,A,P,,,531000,183000,Two men trying rear windows in Acacia Avenue
+I/2,2025-02-02,5x5x5,D,5,5,,,531010,183010,Refer to originator only
+I/3,2025-02-03,3x5x2,2,C,C,Not for the subject's school,O-17,,,O-17 selling jewellery
+I/4,2025-02-04,3x5x2,1,A,P,,,530100,180100,Unrelated report far away
+"""
+
+
+def test_prefill_attaches_only_the_intelligence_its_handling_allows(store, tmp_path):
+    from workbench.intel.importer import import_intel
+
+    make_borough(store)
+    (tmp_path / "i.csv").write_text(INTEL)
+    import_intel(store, tmp_path / "i.csv")
+    patp = build_patp(store, problem_from_series(store, SERIES_REF), today=date(2025, 3, 20))
+    intel = {i["ref"]: i for i in patp.graded_intelligence}
+    assert sorted(intel) == ["I/1", "I/3"]          # I/2: no further dissemination; I/4: elsewhere, no subject
+    assert intel["I/1"]["grade"] == "1A P"
+    assert "Not for the subject's school" in intel["I/3"]["handling"]
