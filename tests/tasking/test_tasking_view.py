@@ -1,6 +1,7 @@
 """The Tasking view: lists PATPs, refuses submission with fields missing, runs the QA and
 TTCG steps, and exports the pack in the background."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -59,3 +60,8 @@ def test_tasking_view_workflow_and_export(qtbot, session, tmp_path, monkeypatch)
     qtbot.waitUntil(lambda: len(view.last_files) == 2, timeout=60000)
     assert sorted(Path(f).suffix for f in view.last_files) == [".docx", ".pdf"]
     assert "Pack written" in view.message.text()
+
+    view.export_return("Testborough", date(2025, 1, 1), date(2025, 3, 31), str(tmp_path / "r.json"))
+    qtbot.waitUntil(lambda: view.last_return is not None, timeout=60000)
+    assert view.last_return["series"] == 1 and (tmp_path / "r.json").exists()
+    assert "1 series" in view.message.text()

@@ -3,11 +3,13 @@
 Left, the PATPs (filter to the QA queue or any status). Right, the selected PATP as an
 editable form with its pre-filled sections, the fields still missing before it can be
 submitted, the workflow buttons its status allows (submit, QA approve/return, schedule,
-TTCG decision), its history, and Export pack (PDF and Word, off the UI thread).
+TTCG decision), its history, and Export pack (PDF and Word, off the UI thread); Export
+return writes the borough's return to the central intelligence bureau.
 """
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from html import escape
 from pathlib import Path
 
@@ -19,6 +21,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormL
 from workbench.app.events import Changed
 from workbench.app.session import Session
 from workbench.reports.pack import export_patp_pack
+from workbench.returns.export import write_return
+from workbench.store.boundaries import load_boundaries
 from workbench.store import tasking as db
 from workbench.tasking.editing import CreatePatp, EditPatp, load_patp
 from workbench.tasking.patp import DECISIONS, EDITABLE, NIM_LEVELS, PROBLEM_TYPES, TACTIC_HEADINGS, Patp
@@ -60,6 +64,7 @@ class TaskingView(QWidget):
         self.patp: Patp | None = None
         self.job = None
         self.last_files: list[Path] = []
+        self.last_return: dict | None = None
 
         self.filter = QComboBox()
         self.filter.addItems(list(FILTERS))
@@ -74,11 +79,16 @@ class TaskingView(QWidget):
         self.table.itemSelectionChanged.connect(self._selected)
         new = QPushButton("New PATP from series…")
         new.clicked.connect(self.new_from_series)
+        send = QPushButton("Export return…")
+        send.setToolTip("The borough's series, hotspots and offenders of interest for the central "
+                        "intelligence bureau")
+        send.clicked.connect(self._choose_return)
         left = QWidget()
         lay = QVBoxLayout(left)
         lay.addWidget(self.filter)
         lay.addWidget(self.table, 1)
         lay.addWidget(new)
+        lay.addWidget(send)
 
         self.heading = QLabel("Select a PATP")
         self.heading.setStyleSheet("font-weight:bold; font-size:13pt; color:#1f3b5a")
@@ -339,6 +349,43 @@ class TaskingView(QWidget):
     def _exported(self, files) -> None:
         self.last_files = list(files)
         self._say("Pack written: " + ", ".join(str(f) for f in files))
+
+    def _choose_return(self) -> None:
+        boroughs = [b.name for b in load_boundaries(self.session.store, "borough")]
+        if not boroughs:
+            self._say("Load the borough boundaries first: a return is for one borough.", error=True)
+            return
+        borough, ok = QInputDialog.getItem(self, "Export return", "Borough:", boroughs, 0, False)
+        if not ok:
+            return
+        end = date.today().replace(day=1) - timedelta(days=1)
+        start = (end.replace(day=1) - timedelta(days=62)).replace(day=1)
+        period, ok = QInputDialog.getText(self, "Export return", "Period (from to, ISO dates):",
+                                          text=f"{start} {end}")
+        if not ok:
+            return
+        try:
+            first, last = (date.fromisoformat(p) for p in period.split())
+        except ValueError:
+            self._say("The period is two ISO dates, e.g. 2025-01-01 2025-03-31.", error=True)
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save return", f"{borough}-{first}-{last}.json",
+                                              "Return (*.json)")
+        if path:
+            self.export_return(borough, first, last, path)
+
+    def export_return(self, borough: str, first: date, last: date, path: str) -> None:
+        """Write the borough's return in the background (audited)."""
+        def work(store, progress, cancelled):
+            progress(0.1, f"collecting {borough}'s series, hotspots and offenders")
+            return write_return(store, borough, first, last, path)
+
+        self.job = run_job(self, "Exporting return", work, session=self.session, on_done=self._returned)
+
+    def _returned(self, summary: dict) -> None:
+        self.last_return = summary
+        self._say(f"Return written to {summary['out']}: {summary['series']} series, {summary['hotspots']} "
+                  f"hotspots, {summary['offenders']} offenders of interest.")
 
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
