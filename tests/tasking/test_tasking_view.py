@@ -65,3 +65,27 @@ def test_tasking_view_workflow_and_export(qtbot, session, tmp_path, monkeypatch)
     qtbot.waitUntil(lambda: view.last_return is not None, timeout=60000)
     assert view.last_return["series"] == 1 and (tmp_path / "r.json").exists()
     assert "1 series" in view.message.text()
+
+
+def test_meetings_panel_agenda_decision_and_overdue_actions(qtbot, session, tmp_path):
+    from workbench.ui.views import tasking_view
+
+    view = tasking_view.create_view(session)
+    qtbot.addWidget(view)
+    view.resize(1300, 800)
+    view.show()
+    panel = view.meetings
+    view.tabs.setCurrentWidget(panel)
+    assert panel.meeting is not None and panel.agenda.rowCount() == len(panel.meeting["agenda"]) > 0
+    assert panel.decide(1, "noted", "Patrols already tasked")
+    assert panel.agenda.item(0, 3).text() == "noted: Patrols already tasked"
+    assert panel.add_action("Visit the pawnbrokers", "PC Green", "2025-03-01")   # long past: overdue
+    assert panel.add_action("Leaflet drop", "PCSO Khan", "2999-01-01")
+    assert not panel.add_action("No owner", "", "2025-03-01")
+    assert panel.actions.rowCount() == 2
+    assert panel.actions.item(0, 3).text() == "open (overdue)"
+    assert panel.actions.item(0, 0).background().color().name() == "#fde9c8"
+    assert panel.actions.item(1, 0).background().color().name() != "#fde9c8"
+    view.grab().save("/tmp/tasking_meetings.png")
+    panel.export_pack(str(tmp_path / "m"))
+    qtbot.waitUntil(lambda: len(panel.last_files) == 2, timeout=60000)

@@ -14,9 +14,9 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QInputDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
-                               QTableWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
+                               QTabWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
 
 from workbench.app.events import Changed
 from workbench.app.session import Session
@@ -30,6 +30,7 @@ from workbench.tasking.prefill import build_patp
 from workbench.tasking.sources import list_series, problem_from_series
 from workbench.tasking.workflow import STATUS_LABELS, PatpTransition, WorkflowError, allowed_actions
 from workbench.ui.jobs import run_job
+from workbench.ui.tasking.meetings_panel import MeetingsPanel, plain_table
 
 TITLE = "Tasking"
 ORDER = 60
@@ -69,13 +70,7 @@ class TaskingView(QWidget):
         self.filter = QComboBox()
         self.filter.addItems(list(FILTERS))
         self.filter.currentIndexChanged.connect(self.refresh)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Reference", "Status", "Title", "Author"])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = plain_table(["Reference", "Status", "Title", "Author"])
         self.table.itemSelectionChanged.connect(self._selected)
         new = QPushButton("New PATP from series…")
         new.clicked.connect(self.new_from_series)
@@ -153,9 +148,13 @@ class TaskingView(QWidget):
         splitter.addWidget(left)
         splitter.addWidget(right)
         splitter.setSizes([470, 830])
+        self.meetings = MeetingsPanel(session)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(splitter, "PATPs")
+        self.tabs.addTab(self.meetings, "TTCG meetings")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
-        outer.addWidget(splitter)
+        outer.addWidget(self.tabs)
         session.changed.connect(self._changed)
         self._show(None)
         self.refresh()
