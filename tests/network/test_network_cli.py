@@ -78,3 +78,12 @@ def test_errors_are_one_line(db, capsys):
     assert main(["--db", db, "person", "show", "NOBODY"]) != 0
     err = capsys.readouterr().err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 3
+
+
+def test_a_chart_too_large_to_measure_asks_for_an_entity(db, capsys, monkeypatch):
+    from workbench.cli import intel
+    monkeypatch.setattr(intel, "MAX_MEASURED", 3)
+    assert main(["--db", db, "network", "measures"]) != 0
+    assert "give --entity" in capsys.readouterr().err
+    code, result = run(capsys, db, "network", "measures", "--entity", "P4", "--steps", "1")
+    assert code == 0 and result["nodes"] == 2

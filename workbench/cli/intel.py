@@ -17,6 +17,8 @@ from workbench.network.render import render_png
 from workbench.store.intel import find_report, report_detail
 
 ORDER = 70
+#: Exact closeness and betweenness take minutes beyond this many entities.
+MAX_MEASURED = 5000
 
 
 def _search_options(p) -> None:
@@ -204,6 +206,15 @@ def _chart(args, ctx: Context):
     return store, graph
 
 
+def _measured_chart(args, ctx: Context):
+    """The chart to measure, refusing one too large to measure exactly in seconds."""
+    store, graph = _chart(args, ctx)
+    if graph.number_of_nodes() > MAX_MEASURED:
+        raise CliError(f"the chart has {graph.number_of_nodes():,} entities (more than {MAX_MEASURED:,} take too long "
+                       "to measure): give --entity and --steps to work on part of it")
+    return store, graph
+
+
 def _expand(args, ctx: Context) -> dict:
     store, graph = _chart(args, ctx)
     return {"entity": resolve(store, graph, args.entity), "steps": args.steps,
@@ -234,7 +245,7 @@ def _path_text(result: dict) -> str:
 
 
 def _measures(args, ctx: Context) -> dict:
-    _, graph = _chart(args, ctx)
+    _, graph = _measured_chart(args, ctx)
     table = measures.compute(graph).head(args.top).reset_index()
     return {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges(),
             "measures": table.to_dict("records")}
@@ -249,12 +260,12 @@ def _measures_text(result: dict) -> str:
 
 
 def _communities(args, ctx: Context) -> dict:
-    _, graph = _chart(args, ctx)
+    _, graph = _measured_chart(args, ctx)
     return communities.detect(graph, seed=args.seed).as_json(graph)
 
 
 def _network_export(args, ctx: Context) -> dict:
-    store, graph = _chart(args, ctx)
+    store, graph = _measured_chart(args, ctx)
     if graph.number_of_nodes() == 0:
         raise CliError("the link chart is empty: import offences with offender_ids or intelligence first")
     measures.annotate(graph, measures.compute(graph))
