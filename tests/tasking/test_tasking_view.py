@@ -54,6 +54,9 @@ def test_tasking_view_workflow_and_export(qtbot, session, tmp_path, monkeypatch)
     assert view.patp.status == "accepted"
     assert "accepted by the TTCG" in view.table.item(0, 1).text()
     assert "decide" in view.history.toPlainText()
+    view.show_results()
+    qtbot.waitUntil(lambda: view.last_results is not None, timeout=60000)
+    assert "WDQ" in view.results.text() and "Tasked area" in view.results.text()
     view.grab().save("/tmp/tasking_view.png")
 
     view.export_pack(str(tmp_path / "pack"))

@@ -9,6 +9,7 @@ return writes the borough's return to the central intelligence bureau.
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date, timedelta
 from html import escape
 from pathlib import Path
@@ -27,6 +28,7 @@ from workbench.store import tasking as db
 from workbench.tasking.editing import CreatePatp, EditPatp, load_patp
 from workbench.tasking.patp import DECISIONS, EDITABLE, NIM_LEVELS, PROBLEM_TYPES, TACTIC_HEADINGS, Patp
 from workbench.tasking.prefill import build_patp
+from workbench.tasking.results import analyse_patp, chart
 from workbench.tasking.sources import list_series, problem_from_series
 from workbench.tasking.workflow import STATUS_LABELS, PatpTransition, WorkflowError, allowed_actions
 from workbench.ui.jobs import run_job
@@ -66,6 +68,7 @@ class TaskingView(QWidget):
         self.job = None
         self.last_files: list[Path] = []
         self.last_return: dict | None = None
+        self.last_results = None
 
         self.filter = QComboBox()
         self.filter.addItems(list(FILTERS))
@@ -117,6 +120,9 @@ class TaskingView(QWidget):
         self.history = QTextBrowser()
         self.history.setMinimumHeight(90)
         form.addRow("History", self.history)
+        self.results = QLabel()
+        self.results.setWordWrap(True)
+        form.addRow("Results analysis", self.results)
         holder = QWidget()
         holder.setLayout(form)
         scroll = QScrollArea()
@@ -128,6 +134,10 @@ class TaskingView(QWidget):
         self.buttons = {action: QPushButton(label) for action, label in BUTTONS.items()}
         for action, button in self.buttons.items():
             button.clicked.connect(lambda _=False, a=action: self.transition(a))
+        self.results_button = QPushButton("Results analysis")
+        self.results_button.setToolTip("Offences before and after the TTCG decision in the tasked area, "
+                                       "its buffer and a comparison area, with the WDQ")
+        self.results_button.clicked.connect(self.show_results)
         self.export_button = QPushButton("Export pack…")
         self.export_button.clicked.connect(self._choose_export)
         bar = QHBoxLayout()
@@ -135,6 +145,7 @@ class TaskingView(QWidget):
         for button in self.buttons.values():
             bar.addWidget(button)
         bar.addStretch(1)
+        bar.addWidget(self.results_button)
         bar.addWidget(self.export_button)
         right = QWidget()
         rlay = QVBoxLayout(right)
@@ -217,6 +228,8 @@ class TaskingView(QWidget):
             button.setEnabled(action in allowed)
         self.save_button.setEnabled(patp is not None)
         self.export_button.setEnabled(patp is not None)
+        self.results_button.setEnabled(patp is not None and patp.status == "accepted")
+        self.results.clear()
         if patp is None:
             self.heading.setText("Select a PATP, or create one from a series")
             self.missing.clear()
@@ -344,6 +357,29 @@ class TaskingView(QWidget):
             return export_patp_pack(store, key, folder, progress=progress, cancelled=cancelled)
 
         self.job = run_job(self, "Exporting tasking pack", work, session=self.session, on_done=self._exported)
+
+    def show_results(self) -> None:
+        """Run the results analysis in the background and show its numbers and chart."""
+        if self.patp is None:
+            return
+        patp, chart_path = self.patp, Path(tempfile.mkdtemp(prefix="wb-results-")) / "results.png"
+
+        def work(store, progress, cancelled):
+            progress(0.2, "counting offences before and after")
+            result = analyse_patp(store, patp)
+            return result, chart(result, chart_path, title=f"Results of {patp.reference}")
+
+        self.job = run_job(self, "Results analysis", work, session=self.session, on_done=self._show_results)
+
+    def _show_results(self, outcome) -> None:
+        result, path = outcome
+        m = result.measures
+        self.results.setText(
+            f"<p>Tasked area {m.target_before} → {m.target_after}, buffer {m.buffer_before} → {m.buffer_after}, "
+            f"comparison area {m.control_before} → {m.control_after} ({escape(result.before[0])} to "
+            f"{escape(result.after[1])}).<br>WDQ: {'n/a' if m.wdq is None else f'{m.wdq:.2f}'}. "
+            f"{escape(m.interpretation)}</p><p><img src='{path}' width=640></p>")
+        self.last_results = result
 
     def _exported(self, files) -> None:
         self.last_files = list(files)
