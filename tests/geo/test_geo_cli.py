@@ -121,6 +121,11 @@ def test_errors_are_one_line(db, capsys):
     assert code != 0 and "Traceback" not in err.err
     code = main(["--db", db, "hotspots", "--borough", "Atlantis", "--json"])
     assert code != 0 and "Atlantis" in json.loads(capsys.readouterr().out)["error"]
+    code = main(["--db", db, "hotspots", "--from", "2026-01", "--json"])
+    assert code != 0 and json.loads(capsys.readouterr().out)["error"] == "no offences match the filter"
+    code = main(["--db", db, "hotspots", "evaluate", "--train-from", "2026-01", "--train-to", "2026-01",
+                 "--test-from", "2025-04", "--test-to", "2025-04", "--json"])
+    assert code != 0 and "no offences in the training period" in json.loads(capsys.readouterr().out)["error"]
 
 
 def test_real_police_uk_burglary(shared_data, tmp_path, capsys):

@@ -116,7 +116,9 @@ def analyse(frame: pd.DataFrame, *, method: str = "kde", clip=None, cell: float 
     """Hotspots of the offences in ``frame`` (columns of
     :func:`workbench.store.offences.load_frame`) within the study area ``clip``."""
     control = JobControl(progress, cancelled)
-    data = frame[np.isfinite(frame["easting"]) & np.isfinite(frame["northing"])]
+    if frame.empty:
+        raise ValueError("no offences match the filter")
+    data = frame[np.isfinite(frame["easting"].to_numpy(float)) & np.isfinite(frame["northing"].to_numpy(float))]
     if data.empty:
         raise ValueError("no offences with coordinates match the filter")
     control.report(0.1, f"computing the {'density surface' if method == 'kde' else 'Gi* statistic'}")

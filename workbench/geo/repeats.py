@@ -33,7 +33,7 @@ def repeat_locations(frame: pd.DataFrame, *, min_offences: int = 2, top: int | N
     """
     columns = ["rank", "easting", "northing", "location", "offences", "first", "last",
                "categories", "borough", "ward", "offence_ids"]
-    data = frame[np.isfinite(frame["easting"]) & np.isfinite(frame["northing"])]
+    data = frame[np.isfinite(frame["easting"].to_numpy(float)) & np.isfinite(frame["northing"].to_numpy(float))]
     if data.empty:
         return pd.DataFrame(columns=columns)
     east = data["easting"].to_numpy(float).round().astype(np.int64)
