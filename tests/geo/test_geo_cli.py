@@ -113,6 +113,7 @@ def test_nearrepeat_keys_and_labels(db, capsys):
                      "--distance-bands", "3", "--time-band", "7", "--time-bands", "2", "--permutations", "49",
                      "--seed", "2")
     assert again["p_value"] == result["p_value"]
+    assert result["warnings"] == []                                   # dates to the day
 
 
 def test_errors_are_one_line(db, capsys):
@@ -145,3 +146,4 @@ def test_real_police_uk_burglary(shared_data, tmp_path, capsys):
                   "--permutations", "19", "--seed", "1")
     n = nr["events"]
     assert np.array(nr["observed"]).sum() == n * (n - 1) // 2
+    assert "police.uk dates are months" in nr["warnings"][0]

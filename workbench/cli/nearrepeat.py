@@ -36,14 +36,30 @@ def _nearrepeat(args, ctx: Context) -> dict:
                   distance_band=args.distance_band, distance_bands=args.distance_bands,
                   time_band=args.time_band, time_bands=args.time_bands, permutations=args.permutations,
                   seed=args.seed, metric=args.metric, progress=ctx.progress)
-    for warning in result.warnings:
+    warnings = result.warnings + date_precision_warning(frame, args.time_band)
+    for warning in warnings:
         ctx.message(f"warning: {warning}")
     out = result.as_json()
+    out["warnings"] = warnings
     window = risk_window(result, args.alpha)
     out["risk_window"] = None if window is None else {
         "radius_m": window.radius, "days": window.days, "knox_ratio": round(window.knox_ratio, 4),
         "summary": window.summary()}
     return out
+
+
+def date_precision_warning(frame, time_band: float) -> list[str]:
+    """A warning when most offences' committed windows are as long as a time band (police.uk
+    dates are whole months): the table then compares "same month" with "other months"."""
+    if frame.empty or "committed_to" not in frame:
+        return []
+    window = (frame["committed_to"] - frame["committed_from"]).dt.total_seconds() / 86400.0
+    spread = float(window.fillna(0).median())
+    if spread < time_band:
+        return []
+    return [f"at least half the offences are dated only to a {spread:.0f}-day window (police.uk dates are months), "
+            f"longer than the {time_band:g}-day time band: the time bands mostly separate the same month "
+            "from other months; use force data with dates to the day"]
 
 
 def _text(result: dict) -> str:
