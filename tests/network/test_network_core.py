@@ -12,7 +12,7 @@ from handmade_network import load
 from workbench.network import communities, measures, paths
 from workbench.network.export_anx import write_anx
 from workbench.network.export_graphml import write_graphml
-from workbench.network.graph import build_graph, expand, resolve
+from workbench.network.graph import build_graph, expand, resolve, timeline
 from workbench.network.person import person_page, write_profile
 from workbench.network.render import render_png
 
@@ -124,3 +124,12 @@ def test_person_page_and_profile_withhold_what_handling_forbids(store, tmp_path)
     assert store.conn.execute("SELECT count(*) FROM audit_log WHERE action = 'person.profile'").fetchone()[0] == 1
     with pytest.raises(ValueError, match="no person"):
         person_page(store, "NOBODY")
+
+
+def test_timeline_of_selected_entities(store, tmp_path):
+    load(store, tmp_path)
+    g = build_graph(store)
+    events = timeline(g, ["person:P1", "vehicle:AB12CDE"])
+    assert [(e["label"], e["via"]) for e in events] == [
+        ("B/1", ["P1"]), ("I/1", ["AB12CDE", "P1"]), ("I/2", ["AB12CDE"])]
+    assert [e["label"] for e in timeline(g, ["offence:2", "nowhere"])] == ["B/2"]

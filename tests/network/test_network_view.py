@@ -38,6 +38,11 @@ def test_network_view_draws_expands_and_shares(qtbot, session):
     session.selection_changed.connect(selected.append)
     view.chart.select(["offence:1"])
     assert selected[-1].kind == "offence" and selected[-1].ids == (1,) and selected[-1].origin == "network"
+    assert view.events.rowCount() == 1 and "B/1" in view.events.item(0, 1).text()
+    view.chart.select(["person:P1"])
+    assert [view.events.item(r, 1).text() for r in range(view.events.rowCount())] == [
+        "Offence B/1", "Intelligence report I/1"]
+    view.chart.select(["offence:1"])
 
     first = view.result
     view.expand_selected()                     # one more step from the offence

@@ -148,3 +148,22 @@ def node_table(graph: nx.Graph) -> list[dict]:
 def edge_table(graph: nx.Graph) -> list[dict]:
     """Edges as dicts (source, target, label)."""
     return [{"source": a, "target": b, "label": d.get("label", "")} for a, b, d in graph.edges(data=True)]
+
+
+def timeline(graph: nx.Graph, nodes: Iterable[str]) -> list[dict]:
+    """The dated events (offences and reports) of ``nodes``, oldest first.
+
+    An offence or report counts itself; any other entity counts the offences and reports
+    it is linked to. Each event: ``date``, ``kind``, ``label``, ``detail``, ``node`` and
+    ``via`` (the selected entities it belongs to).
+    """
+    found: dict[str, set[str]] = {}
+    for node in nodes:
+        if node not in graph:
+            continue
+        own = [node] if graph.nodes[node].get("date") else []
+        for event in own or [n for n in graph[node] if graph.nodes[n].get("date")]:
+            found.setdefault(event, set()).add(graph.nodes[node].get("label", node))
+    events = [{"date": graph.nodes[n]["date"], "kind": graph.nodes[n].get("kind"), "label": graph.nodes[n].get("label"),
+               "detail": graph.nodes[n].get("detail") or "", "node": n, "via": sorted(via)} for n, via in found.items()]
+    return sorted(events, key=lambda e: (e["date"], e["label"]))

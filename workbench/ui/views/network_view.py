@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from workbench.app.session import Session
 from workbench.network import measures
-from workbench.network.graph import KIND_LABELS, build_graph, expand, node_id, resolve, split_id
+from workbench.network.graph import KIND_LABELS, build_graph, expand, node_id, resolve, split_id, timeline
 from workbench.network.layout import spring_positions
 from workbench.ui.jobs import run_job
 from workbench.ui.network.chart import NetworkChart
@@ -26,6 +26,7 @@ ORDER = 50
 ORIGIN = "network"
 SHARED_KINDS = {"offence": "offence", "person": "person", "intel": "intel"}
 COLUMNS = ("Entity", "Type", "Degree", "Betweenness", "Closeness", "Eigenvector")
+EVENT_COLUMNS = ("Date", "Event", "Detail", "Linked to")
 
 
 def build_chart(store, seeds: list[str], steps: int, progress=None, cancelled=None) -> dict:
@@ -79,6 +80,11 @@ class NetworkView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setSortingEnabled(True)
         self.table.itemSelectionChanged.connect(self._table_selected)
+        self.events = QTableWidget(0, len(EVENT_COLUMNS))
+        self.events.setHorizontalHeaderLabels(EVENT_COLUMNS)
+        self.events.verticalHeader().setVisible(False)
+        self.events.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.events.horizontalHeader().setStretchLastSection(True)
         self.status = QLabel("Type an entity and press Expand to draw its network.")
         self.status.setWordWrap(True)
 
@@ -86,13 +92,15 @@ class NetworkView(QWidget):
         side = QVBoxLayout(right)
         side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(QLabel("Social network measures (highest betweenness first)"))
-        side.addWidget(self.table)
+        side.addWidget(self.table, 3)
+        side.addWidget(QLabel("Timeline of the selected entities (offences and reports, oldest first)"))
+        side.addWidget(self.events, 2)
         split = QSplitter(Qt.Horizontal)
         split.addWidget(self.chart)
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
-        split.setSizes([780, 420])
+        split.setSizes([700, 560])
 
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -152,6 +160,17 @@ class NetworkView(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COLUMNS.index("Betweenness"), Qt.DescendingOrder)
 
+    def _fill_timeline(self, nodes: list[str]) -> None:
+        events = timeline(self.result["graph"], nodes) if self.result else []
+        self.events.setRowCount(len(events))
+        for row, event in enumerate(events):
+            when = event["date"][:16].replace("T", " ")
+            cells = (when[:10] if when.endswith("00:00") else when, f"{KIND_LABELS.get(event['kind'], event['kind'])} "
+                     f"{event['label']}", event["detail"], ", ".join(event["via"]))
+            for col, text in enumerate(cells):
+                self.events.setItem(row, col, QTableWidgetItem(text))
+        self.events.resizeColumnsToContents()
+
     # -- selection ------------------------------------------------------------------
     def _table_selected(self) -> None:
         nodes = {i.data(Qt.UserRole) for i in self.table.selectedItems()}
@@ -159,6 +178,7 @@ class NetworkView(QWidget):
             self.chart.select(nodes)
 
     def _chart_selected(self, nodes: list[str]) -> None:
+        self._fill_timeline(nodes)
         if self._syncing:
             return
         by_kind: dict[str, list] = {}
