@@ -40,7 +40,7 @@ CCA_COLUMNS_PER_TABLE = 8
 #: CCA columns left out of packs: the map shows where the offences are.
 CCA_MAP_COLUMNS = ("easting", "northing")
 #: Relative widths of CCA columns that need more (or less) room than the others.
-CCA_WIDTHS = {"from": 1.5, "to": 1.5, "time of day": 1.3, "day": 0.75, "category": 1.3}
+CCA_WIDTHS = {"from": 1.4, "to": 1.4, "time of day": 1.55, "day": 0.75, "category": 1.3, "location type": 1.3}
 MAX_OFFENCE_ROWS = 60
 
 
@@ -125,7 +125,7 @@ class _Builder:
         mo = load_features(self.store, frame["id"].tolist(), "mo")
         mo_text = mo.groupby("offence_id")["value"].agg(lambda v: "; ".join(dict.fromkeys(v))).to_dict()
         header = ["Reference", "When", "Category", "Ward", "Place", "MO", "Status"]
-        widths = [1.1, 1.3, 1.3, 1.2, 0.9, 2.1, 0.9]
+        widths = [1.4, 1.3, 1.3, 1.2, 0.8, 2.0, 0.9]
         victim_text = {}
         if victims:
             header.insert(5, "Location / victim")
@@ -157,7 +157,8 @@ class _Builder:
             rows = [[r["offence"], *[_cell(LABELS.get(r["values"][i], r["values"][i])) for i in part]]
                     for r in cca["rows"]]
             blocks.append(d.Table(["Offence", *[_column_title(columns[i]) for i in part]], rows,
-                                  [1.1] + [CCA_WIDTHS.get(columns[i], 1.0) for i in part], small=True))
+                                  [1.7] + [CCA_WIDTHS.get(columns[i], 1.2 if columns[i].startswith("mo ") else 1.0)
+                                           for i in part], small=True))
         blocks[-1].caption = "Comparative case analysis: offences by feature" + (
             "" if self.options.include_victim_details else " (victim features withheld)")
         return blocks

@@ -1,7 +1,8 @@
 """Merge boroughs' returns into the store and find cross-border (NIM level 2) links.
 
 An offender is cross-border when returns of two or more boroughs name them. Two series
-of different boroughs are linked when they share an offender, or when they are of the
+of different boroughs are linked when they have the same reference (a force-wide series
+reference seen on both sides), share an offender, or when they are of the
 same main category, no more than :data:`SERIES_GAP_DAYS` apart in time and no more than
 :data:`SERIES_DISTANCE_M` apart in space (their areas).
 """
@@ -73,7 +74,7 @@ def _series_links(store: Store) -> list[dict]:
     for (b1, id1), (b2, id2) in combinations(sorted(latest), 2):
         if b1 == b2:
             continue
-        reason = _link_reason(latest[(b1, id1)], latest[(b2, id2)])
+        reason = "same series reference" if id1 == id2 else _link_reason(latest[(b1, id1)], latest[(b2, id2)])
         if reason:
             links.append({"series": [{"borough": b1, "id": id1}, {"borough": b2, "id": id2}], "reason": reason})
     return links
