@@ -125,6 +125,12 @@ def test_person_page_and_profile_withhold_what_handling_forbids(store, tmp_path)
     with pytest.raises(ValueError, match="no person"):
         person_page(store, "NOBODY")
 
+    store.set_setting("security_marking", "OFFICIAL-SENSITIVE PERSONAL")
+    write_profile(store, "P1", tmp_path / "p1.docx")
+    doc = Document(str(tmp_path / "p1.docx"))
+    assert doc.sections[0].footer.paragraphs[0].text == "OFFICIAL-SENSITIVE PERSONAL"
+    assert "P1 drives AB12 CDE" in "\n".join(p.text for p in doc.paragraphs)
+
 
 def test_timeline_of_selected_entities(store, tmp_path):
     load(store, tmp_path)

@@ -110,7 +110,8 @@ def write_profile(store: Store, key: str, path: str | Path, *, destination: str 
         raise ValueError(f"{path.name}: a subject profile is written as .docx")
     page = person_page(store, key)
     view = export_view(page["intelligence"], destination, accept_conditions=accept_conditions)
-    marking = max(view.marking, store.setting("security_marking", DEFAULT_MARKING) or DEFAULT_MARKING,
+    # The store's marking first, so its descriptors are kept when the reports' marking ranks the same.
+    marking = max(store.setting("security_marking", DEFAULT_MARKING) or DEFAULT_MARKING, view.marking,
                   key=marking_rank)
 
     doc = Document()
