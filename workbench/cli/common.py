@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,10 +100,14 @@ def run_handler(args: argparse.Namespace, ctx: Context) -> int:
         return _fail(ctx, f"internal error: {exc.__class__.__name__}: {exc} (details in {log})")
     finally:
         ctx.close()
-    if ctx.json:
-        print(json.dumps(result, default=_json_default, ensure_ascii=False))
-    else:
-        print(text(result) if text else format_plain(result))
+    try:
+        if ctx.json:
+            print(json.dumps(result, default=_json_default, ensure_ascii=False))
+        else:
+            print(text(result) if text else format_plain(result))
+        sys.stdout.flush()
+    except BrokenPipeError:        # the reader (e.g. `| head`) stopped reading: not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

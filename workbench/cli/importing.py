@@ -60,7 +60,7 @@ def register(subparsers, parent) -> None:
 
     p = group.add_parser("history", parents=[parent], help="list import batches",
                          description="List every import batch: file, hash, who, when and counts.")
-    p.set_defaults(handler=lambda args, ctx: {"batches": list_batches(ctx.store())})
+    p.set_defaults(handler=lambda args, ctx: {"batches": list_batches(ctx.store())}, text=_history_text)
 
 
 def _offences(args, ctx: Context) -> dict:
@@ -106,3 +106,16 @@ def _rejects_text(result: dict) -> str:
         return "No rejected rows."
     return "\n".join(f"batch {r['batch']}: {r['file']}, line {r['line']}"
                      + (f", column {r['column']}" if r["column"] else "") + f": {r['reason']}" for r in rows)
+
+
+def _history_text(result: dict) -> str:
+    batches = result["batches"]
+    if not batches:
+        return "No imports yet."
+    lines = [f"{'batch':>5}  {'when (UTC)':<16}  {'who':<12} {'kind':<10} {'imported':>9} {'dupl.':>7} "
+             f"{'rejected':>8}  file"]
+    for b in batches:
+        lines.append(f"{b['id']:>5}  {b['started_at'][:16].replace('T', ' '):<16}  {b['user'][:12]:<12} "
+                     f"{b['kind']:<10} {b['imported']:>9,} {b['duplicates']:>7,} {b['rejected']:>8,}  "
+                     f"{b['file_name']} (SHA-256 {b['file_hash'][:12]}…)")
+    return "\n".join(lines)
