@@ -8,13 +8,14 @@ runs commands directly (``cmd.do(store)``).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Callable
 
 from workbench.app.events import Changed, Event
 from workbench.store import Store
 
 
-class Command:
+class Command(ABC):
     """Base class: subclasses implement :meth:`apply` and :meth:`revert`."""
 
     #: Short description for the Edit menu and the audit log, e.g. "Confirm link".
@@ -24,11 +25,13 @@ class Command:
         self.why = why
         self.user = user
 
+    @abstractmethod
     def apply(self, store: Store) -> Changed:
-        raise NotImplementedError
+        """Make the change (inside the transaction :meth:`do` opens) and audit it."""
 
+    @abstractmethod
     def revert(self, store: Store) -> Changed:
-        raise NotImplementedError
+        """Undo what :meth:`apply` did (inside the transaction :meth:`undo` opens)."""
 
     def do(self, store: Store) -> Changed:
         """Apply in one transaction (the subclass audits what it did)."""
