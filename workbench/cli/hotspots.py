@@ -10,16 +10,15 @@ import pandas as pd
 
 from workbench.cli.common import CliError, Context, period
 from workbench.domain.categories import expand
-from workbench.geo.evaluate import evaluate
-from workbench.geo.gpkg import write_layers
-from workbench.geo.hotspots import METHODS, analyse
-from workbench.geo.kde import KERNELS
-from workbench.geo.mapping import render_map
 from workbench.store import Store
 from workbench.store.boundaries import boundaries_frame, study_area
 from workbench.store.offences import OffenceFilter, load_frame
 
 ORDER = 50
+# The analysis modules (scipy, geopandas, matplotlib) are imported by the handlers, so
+# that every other command starts quickly.
+METHODS = ("kde", "gi")
+KERNELS = ("quartic", "gaussian")
 
 
 def add_filter_options(parser: argparse.ArgumentParser, *, dates: bool = True) -> None:
@@ -108,6 +107,9 @@ def register(subparsers, parent) -> None:
 
 
 def _hotspots(args, ctx: Context) -> dict:
+    from workbench.geo.gpkg import write_layers
+    from workbench.geo.hotspots import analyse
+
     store = ctx.store()
     frame = load_offences(store, args.category, args.date_from, args.date_to, args.borough)
     clip = study(store, args.borough)
@@ -160,6 +162,8 @@ def _repeat_layer(repeats: pd.DataFrame):
 
 
 def _draw(store: Store, args, result) -> object:
+    from workbench.geo.mapping import render_map
+
     names = args.borough
     boroughs = boundaries_frame(store, "borough", names)
     wards = boundaries_frame(store, "ward")
@@ -170,13 +174,17 @@ def _draw(store: Store, args, result) -> object:
     return render_map(
         args.png, title=f"{what} hotspots ({label})",
         subtitle=describe_filter(args.category, args.date_from, args.date_to, args.borough)
-        + f"; hotspots: densest {args.coverage:.0%} of the area",
+        + (f"; hotspots: densest {args.coverage:.0%} of the area" if args.method == "kde" else
+           f"; hotspots: highest Gi* z-scores, {args.confidence:.0%} significant after FDR, "
+           f"at most {args.coverage:.0%} of the area"),
         marking=store.setting("security_marking", "OFFICIAL-SENSITIVE"),
         boroughs=boroughs, wards=wards, surface=result.surface, hotspots=result.polygons,
         points=result.points if len(result.points) <= 20000 else None)
 
 
 def _evaluate(args, ctx: Context) -> dict:
+    from workbench.geo.evaluate import evaluate
+
     store = ctx.store()
     train = load_offences(store, args.category, args.train_from, args.train_to, args.borough)
     test = load_offences(store, args.category, args.test_from, args.test_to, args.borough)
@@ -204,6 +212,8 @@ def _hotspots_text(result: dict) -> str:
 
 def _evaluate_text(result: dict) -> str:
     pai = "n/a" if result["pai"] is None else f"{result['pai']:.2f}"
+    hit = "n/a" if result["hit_rate"] is None else f"{result['hit_rate']:.1%}"
+    area = "n/a" if result["area_share"] is None else f"{result['area_share']:.1%}"
     return (f"PAI {pai}: {result['hits']:,} of {result['test_offences']:,} test-period offences "
-            f"(hit rate {result['hit_rate']:.1%}) in hotspots covering {result['area_share']:.1%} "
+            f"(hit rate {hit}) in hotspots covering {area} "
             f"of the study area ({result['hotspot_area_km2']:.2f} of {result['study_area_km2']:.1f} km²).")

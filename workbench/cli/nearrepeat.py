@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from workbench.cli.common import Context
 from workbench.cli.hotspots import add_filter_options, load_offences
-from workbench.geo.nearrepeat import METRICS, event_days, knox, risk_window
 
 ORDER = 55
+METRICS = ("euclidean", "manhattan")
 
 
 def register(subparsers, parent) -> None:
@@ -24,13 +24,15 @@ def register(subparsers, parent) -> None:
     p.add_argument("--time-bands", type=int, default=5, metavar="K", help="number of time bands (default 5)")
     p.add_argument("--permutations", type=int, default=999, metavar="N", help="date permutations (default 999)")
     p.add_argument("--seed", type=int, help="random seed, for a reproducible table")
-    p.add_argument("--metric", choices=tuple(METRICS), default="euclidean",
+    p.add_argument("--metric", choices=METRICS, default="euclidean",
                    help="euclidean (straight line, default) or manhattan (along a street grid)")
     p.add_argument("--alpha", type=float, default=0.05, help="significance level of the risk window (default 0.05)")
     p.set_defaults(handler=_nearrepeat, text=_text, help_parser=p)
 
 
 def _nearrepeat(args, ctx: Context) -> dict:
+    from workbench.geo.nearrepeat import event_days, knox, risk_window
+
     frame = load_offences(ctx.store(), args.category, args.date_from, args.date_to, args.borough)
     result = knox(frame["easting"].to_numpy(float), frame["northing"].to_numpy(float), event_days(frame),
                   distance_band=args.distance_band, distance_bands=args.distance_bands,

@@ -141,6 +141,8 @@ def render_map(path: str | Path, *, title: str, marking: str, boroughs: gpd.GeoD
         ax.set_xlim(minx - padx, maxx + padx)
         ax.set_ylim(miny - pady, maxy + pady)
     ax.set_aspect("equal")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
