@@ -21,6 +21,7 @@ from workbench.domain import categories as cats
 from workbench.ingest.coords import in_bng_bounds, in_wgs_bounds
 from workbench.ingest.errors import ImportFailed
 from workbench.ingest.offence_import import ImportResult, raw_row, run_import
+from workbench.ingest.textfiles import checked_header
 from workbench.ingest.timeparse import BadDate, parse_when
 from workbench.jobs import CancelledFn, ProgressFn
 from workbench.store import Store
@@ -57,17 +58,11 @@ class CanonicalParser:
     def start_member(self, label: str, header: list[str]) -> None:
         self.label = label
         self.header = header
-        names = [h.strip().lower() for h in header]
-        missing = [c for c in REQUIRED if c not in names]
-        if missing:
-            raise ImportFailed(f"{label}: not a canonical offence CSV: missing column(s) {', '.join(missing)}")
+        names = checked_header(label, header, REQUIRED, "a canonical offence CSV")
         has_bng = "easting" in names and "northing" in names
         has_wgs = "longitude" in names and "latitude" in names
         if not (has_bng or has_wgs):
             raise ImportFailed(f"{label}: no location columns: give easting and northing, or longitude and latitude")
-        dupes = sorted({n for n in names if names.count(n) > 1 and n})
-        if dupes:
-            raise ImportFailed(f"{label}: column(s) appear twice: {', '.join(dupes)}")
         self.index = {n: i for i, n in enumerate(names) if n}
         self.features = [(i, FEATURE_PREFIXES[p], n[len(p):]) for n, i in self.index.items()
                          for p in FEATURE_PREFIXES if n.startswith(p) and len(n) > len(p)]

@@ -113,6 +113,19 @@ def normalise_header(name: str) -> str:
     return name.strip().lower()
 
 
+def checked_header(label: str, header: list[str], required, what: str) -> list[str]:
+    """The header's normalised names; ImportFailed if a required column is missing
+    (the file is not ``what``) or a name appears twice."""
+    names = [normalise_header(h) for h in header]
+    missing = [c for c in required if c not in names]
+    if missing:
+        raise ImportFailed(f"{label}: not {what}: missing column(s) {', '.join(missing)}")
+    dupes = sorted({n for n in names if n and names.count(n) > 1})
+    if dupes:
+        raise ImportFailed(f"{label}: column(s) appear twice: {', '.join(dupes)}")
+    return names
+
+
 class CsvReader:
     """Reads one member record by record, knowing where each record starts.
 

@@ -31,7 +31,7 @@ from workbench.domain.grading import GradingError, normalise_marking, validate
 from workbench.ingest.errors import ImportFailed
 from workbench.ingest.coords import in_bng_bounds, in_wgs_bounds, to_bng, to_wgs84
 from workbench.ingest.offence_import import REPORTED_REJECTS, ImportResult, raw_row
-from workbench.ingest.textfiles import CsvReader, ProgressTracker, file_hash, members
+from workbench.ingest.textfiles import CsvReader, ProgressTracker, checked_header, file_hash, members
 from workbench.ingest.timeparse import BadDate, parse_when
 from workbench.intel.entities import NORMALISERS, find_entities, people_index
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
@@ -63,13 +63,7 @@ class IntelParser:
         """Check the header: required columns present, none twice."""
         self.label = label
         self.header = header
-        names = [h.strip().lower() for h in header]
-        missing = [c for c in REQUIRED if c not in names]
-        if missing:
-            raise ImportFailed(f"{label}: not an intelligence CSV: missing column(s) {', '.join(missing)}")
-        dupes = sorted({n for n in names if n and names.count(n) > 1})
-        if dupes:
-            raise ImportFailed(f"{label}: column(s) appear twice: {', '.join(dupes)}")
+        names = checked_header(label, header, REQUIRED, "an intelligence CSV")
         self.index = {n: i for i, n in enumerate(names) if n}
         self.extras = [(n, i) for n, i in self.index.items() if n not in KNOWN]
         self.seen = {}
