@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import average_precision_score, roc_auc_score, roc_curve
 
 from workbench.jobs import JobControl
 from workbench.linkage.config import GROUPS, Blocking
@@ -29,12 +28,16 @@ from workbench.linkage.training import cross_validate, prepare
 
 def tpr_at_fpr(scores: np.ndarray, labels: np.ndarray, fpr_limit: float = 0.05) -> float:
     """True-positive rate at the given false-positive rate (ROC interpolated)."""
+    from sklearn.metrics import roc_curve
+
     fpr, tpr, _ = roc_curve(labels, scores)
     return float(np.interp(fpr_limit, fpr, tpr))
 
 
 def pair_metrics(scores: np.ndarray, labels: np.ndarray) -> dict:
     """AUC, TPR at 5% FPR and average precision (NaN when one class is absent)."""
+    from sklearn.metrics import average_precision_score, roc_auc_score
+
     labels = np.asarray(labels, bool)
     if labels.all() or not labels.any():
         return {"auc": float("nan"), "tpr_at_5pct_fpr": float("nan"), "average_precision": float("nan")}

@@ -32,12 +32,6 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from workbench.linkage.dataset import LinkageData
 from workbench.linkage.features import Profiles, iter_chunks, pair_features
@@ -60,7 +54,17 @@ def design(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def make_estimator(method: str, seed: int = 0):
-    """An unfitted learner for ``method`` ('logistic' or 'boosting')."""
+    """An unfitted learner for ``method`` ('logistic' or 'boosting').
+
+    scikit-learn is imported here and in :func:`platt`, where models are built, so that
+    commands which never fit a model (most of the command line) start quickly.
+    """
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     if method == "logistic":
         return make_pipeline(SimpleImputer(strategy="mean", add_indicator=True, keep_empty_features=True),
                              StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
@@ -168,6 +172,8 @@ def fit(method: str, group: str, X: pd.DataFrame, y: np.ndarray, w: np.ndarray, 
 
 def _threads(rows: int):
     """One thread for small inputs, the machine's default for large ones."""
+    from threadpoolctl import threadpool_limits
+
     return threadpool_limits(limits=1 if rows < SINGLE_THREAD_ROWS else None)
 
 
@@ -179,6 +185,8 @@ def _weight_arg(est, w) -> dict:
 
 def platt(raw: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     """Platt scaling coefficients (a, b) from out-of-fold raw probabilities."""
+    from sklearn.linear_model import LogisticRegression
+
     if len(np.unique(y)) < 2:
         return (1.0, 0.0)
     lr = LogisticRegression(C=1e4, max_iter=1000).fit(_logit(raw)[:, None], y)
