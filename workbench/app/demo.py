@@ -21,7 +21,7 @@ from workbench.store.offences import stats
 
 DEMO_BOROUGHS = ("Camden", "Islington")
 DEMO_SEED = 2026
-DEMO_OFFENCES = 8000
+DEMO_OFFENCES = 20000     # enough solved offences to train every linkage model but "other"
 DEMO_DAYS = 365
 
 
