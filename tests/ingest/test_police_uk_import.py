@@ -91,3 +91,15 @@ def test_real_city_of_london_file_imports_every_mappable_row(store, shared_data)
     assert result.imported + result.duplicates + result.rejected == lines
     assert result.imported > 0.9 * lines
     assert all(r.column == "Longitude" for r in result.rejects)
+
+
+@pytest.mark.parametrize("row, column, reason", [
+    ("x9,2017-02,M,M,abc,51.5,On or near X,E01,Camden 002,Drugs,,", "Longitude", "are not numbers"),
+    ("x9,2017-02,M,M,-0.1,71.5,On or near X,E01,Camden 002,Drugs,,", "Longitude", "outside Great Britain"),
+    ("x9,2017-02,M,M,-0.1,51.5,On or near X,E01,Camden 002,Drugs,", None, "12"),
+])
+def test_other_reject_reasons(store, tmp_path, row, column, reason):
+    result = import_police_uk(store, make(tmp_path, rows=[ROWS[0], row]))
+    assert result.imported == 1 and result.rejected == 1
+    assert result.rejects[0].column == column and reason in result.rejects[0].reason
+    assert result.rejects[0].line == 3
