@@ -11,6 +11,8 @@ import numpy as np
 from matplotlib import colormaps
 from PySide6.QtGui import QColor
 
+from workbench.domain.categories import SEXUAL
+
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7f3c8d", "#F0E442",
            "#4e79a7", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f",
            "#bab0ac", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e")
@@ -28,9 +30,49 @@ BACKGROUND = "#f4f2ee"
 RISK_ZONE = "#8e44ad"
 
 
+#: One hue per crime family, so a family reads as one colour on the map whether the
+#: source said "burglary" (police.uk) or "burglary-residential" (force records); the
+#: families are the ones analysts scan for, in hues that stay apart for colour-blind readers.
+FAMILY_COLOURS = {
+    "burglary": "#D55E00", "robbery": "#CC79A7", "vehicle": "#0072B2", "sexual": "#7B2D8E",
+    "violence": "#C0392B", "anti-social-behaviour": "#8C8C8C", "theft-from-person": "#E69F00",
+    "other-theft": "#009E73", "shoplifting": "#56B4E9", "criminal-damage": "#8C564B",
+    "drugs": "#F0E442", "public-order": "#B8860B", "bicycle-theft": "#17BECF",
+    "possession-of-weapons": "#222222",
+}
+
+
+def _family(category: str) -> str:
+    if category in SEXUAL:
+        return "sexual"
+    if category.startswith("violence"):
+        return "violence"
+    for family in ("burglary", "robbery"):
+        if category.startswith(family):
+            return family
+    if category in ("vehicle-crime", "theft-from-vehicle", "theft-of-vehicle"):
+        return "vehicle"
+    return category
+
+
 def category_colours(categories) -> dict[str, QColor]:
-    """A stable colour per category (sorted order, so the same store maps the same way)."""
-    return {c: QColor(PALETTE[i % len(PALETTE)]) for i, c in enumerate(sorted(categories))}
+    """A stable colour per category: its family's hue, a lighter or darker shade for
+    each further category of the same family; categories with no family take the next
+    unused colour of :data:`PALETTE`."""
+    colours: dict[str, QColor] = {}
+    shades: dict[str, int] = {}
+    spare = iter(PALETTE * 2)
+    for category in sorted(categories):
+        family = _family(category)
+        base = FAMILY_COLOURS.get(family)
+        if base is None:
+            colours[category] = QColor(next(spare))
+            continue
+        n = shades.get(family, 0)
+        shades[family] = n + 1
+        colour = QColor(base)
+        colours[category] = colour if n == 0 else (colour.lighter(100 + 35 * n) if n % 2 else colour.darker(100 + 25 * n))
+    return colours
 
 
 def ramp(name: str = "YlOrRd", n: int = 256) -> np.ndarray:
