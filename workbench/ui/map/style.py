@@ -61,7 +61,8 @@ def category_colours(categories) -> dict[str, QColor]:
     unused colour of :data:`PALETTE`."""
     colours: dict[str, QColor] = {}
     shades: dict[str, int] = {}
-    spare = iter(PALETTE * 2)
+    taken = {c.lower() for c in FAMILY_COLOURS.values()}
+    spare = iter([c for c in PALETTE if c.lower() not in taken] * 2)
     for category in sorted(categories):
         family = _family(category)
         base = FAMILY_COLOURS.get(family)
