@@ -49,7 +49,7 @@ def render_png(graph: nx.Graph, path: str | Path, *, title: str | None = None, m
     handles = [Line2D([], [], linestyle="", marker=MARKERS[style(k)[1]], color=style(k)[0], markersize=8,
                       label=KIND_LABELS.get(k, str(k))) for k in kinds]
     if handles:
-        ax.legend(handles=handles, loc="lower left", fontsize=8, frameon=False)
+        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     if title:
         ax.set_title(title, fontsize=11)
     if marking:
@@ -57,5 +57,5 @@ def render_png(graph: nx.Graph, path: str | Path, *, title: str | None = None, m
         fig.text(0.5, 0.01, marking, ha="center", va="bottom", fontsize=9, weight="bold")
     ax.margins(0.08)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path)
+    fig.savefig(path, bbox_inches="tight", pad_inches=0.3)
     return path
