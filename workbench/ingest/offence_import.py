@@ -15,7 +15,7 @@ import threading
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 import numpy as np
 
@@ -101,15 +101,15 @@ class _Parsed:
     """One parsed chunk handed from the reading thread to the writing one."""
 
     member: Member
-    chunk: OffenceChunk
+    chunk: Any                # what the parser produced (an OffenceChunk for offences)
     rejects: list[Reject]
     rows: int
     bytes_read: int
     last: bool            # the member's final chunk
 
 
-def _read_and_parse(members_: Sequence[Member], parser: RowParser, locator: AreaLocator,
-                    out: queue.Queue, stop: threading.Event) -> None:
+def _read_and_parse(members_: Sequence[Member], parser: RowParser, complete: Callable,
+                    locator: AreaLocator, out: queue.Queue, stop: threading.Event) -> None:
     """Producer: read, parse and complete chunks; put them (or the error) on ``out``."""
     try:
         for member in members_:
@@ -126,11 +126,11 @@ def _read_and_parse(members_: Sequence[Member], parser: RowParser, locator: Area
                     if stop.is_set():
                         return
                     chunk, rejects = parser.parse_chunk(lines, rows)
-                    complete_chunk(chunk, locator)
+                    complete(chunk, locator)
                     out.put(_Parsed(member, chunk, rejects, len(rows), reader.bytes_read, False))
                     lines, rows = [], []
             chunk, rejects = parser.parse_chunk(lines, rows)
-            complete_chunk(chunk, locator)
+            complete(chunk, locator)
             out.put(_Parsed(member, chunk, rejects, len(rows), reader.bytes_read, True))
         out.put(None)
     except BaseException as exc:   # handed to the writing thread, which raises it
@@ -138,8 +138,16 @@ def _read_and_parse(members_: Sequence[Member], parser: RowParser, locator: Area
 
 
 def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser, source: str, *,
-               progress: ProgressFn | None = None, cancelled: CancelledFn | None = None) -> ImportResult:
+               progress: ProgressFn | None = None, cancelled: CancelledFn | None = None,
+               writer: Callable[[Store, int], Any] = OffenceWriter,
+               complete: Callable[[Any, AreaLocator], None] = complete_chunk,
+               bulk_offences: bool = True) -> ImportResult:
     """Import ``paths`` with ``parser`` as one batch in one transaction.
+
+    Offences by default; another record type (intelligence) passes its own ``writer``
+    (made with the store and batch id; has ``write(chunk)``, ``imported`` and
+    ``duplicates``), its ``complete(chunk, locator)`` step, and ``bulk_offences=False``
+    (only an offence import may rebuild the offences table's indexes).
 
     Reading and parsing run in a second thread while this one writes to SQLite (which
     releases the interpreter lock while it works), so the two overlap on two cores.
@@ -159,20 +167,21 @@ def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser, sou
     kept: list[Reject] = []
     parsed: queue.Queue = queue.Queue(maxsize=2)
     stop = threading.Event()
-    reader = threading.Thread(target=_read_and_parse, args=(all_members, parser, locator, parsed, stop),
+    reader = threading.Thread(target=_read_and_parse, args=(all_members, parser, complete, locator, parsed, stop),
                               name="workbench-import-reader", daemon=True)
     try:
         with store.atomic(), ExitStack() as bulk:
             batch = start_batch(store, parser.kind, source, ", ".join(p.name for p in paths), combined_hash)
-            writer = OffenceWriter(store, batch)
-            stored = store.conn.execute("SELECT count(*) FROM offences").fetchone()[0]
-            if tracker.total > BULK_BYTES and tracker.total / BYTES_PER_ROW > stored:
-                bulk.enter_context(deferred_indexes(store))
+            sink = writer(store, batch)
+            if bulk_offences:
+                stored = store.conn.execute("SELECT count(*) FROM offences").fetchone()[0]
+                if tracker.total > BULK_BYTES and tracker.total / BYTES_PER_ROW > stored:
+                    bulk.enter_context(deferred_indexes(store))
             reader.start()
             while (item := parsed.get()) is not None:
                 if isinstance(item, BaseException):
                     raise item
-                writer.write(item.chunk)
+                sink.write(item.chunk)
                 add_rejects(store, batch, item.rejects)
                 rows_read += item.rows
                 rejected += len(item.rejects)
@@ -183,8 +192,8 @@ def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser, sou
                 else:
                     control.report(tracker.fraction(item.member, item.bytes_read),
                                    f"{item.member.label}: {rows_read:,} rows read")
-            finish_batch(store, batch, rows_read=rows_read, imported=writer.imported,
-                         duplicates=writer.duplicates, rejected=rejected)
+            finish_batch(store, batch, rows_read=rows_read, imported=sink.imported,
+                         duplicates=sink.duplicates, rejected=rejected)
     finally:
         stop.set()
         while reader.is_alive():        # unblock a producer waiting on a full queue
@@ -192,5 +201,5 @@ def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser, sou
                 parsed.get(timeout=0.1)
             except queue.Empty:
                 pass
-    return ImportResult(batch, writer.imported, writer.duplicates, rejected, rows_read,
+    return ImportResult(batch, sink.imported, sink.duplicates, rejected, rows_read,
                         [m.label for m in all_members], kept)

@@ -20,7 +20,6 @@ Decisions the spec leaves to us (documented in the README):
 
 from __future__ import annotations
 
-import hashlib
 import math
 from pathlib import Path
 from typing import Sequence
@@ -28,15 +27,14 @@ from typing import Sequence
 import numpy as np
 
 from workbench.domain.grading import GradingError, normalise_marking, validate
-from workbench.ingest.errors import ImportFailed
 from workbench.ingest.coords import in_bng_bounds, in_wgs_bounds, to_bng, to_wgs84
-from workbench.ingest.offence_import import REPORTED_REJECTS, ImportResult, raw_row
-from workbench.ingest.textfiles import CsvReader, ProgressTracker, checked_header, file_hash, members
+from workbench.ingest.offence_import import ImportResult, raw_row, run_import
+from workbench.ingest.textfiles import checked_header
 from workbench.ingest.timeparse import BadDate, parse_when
 from workbench.intel.entities import NORMALISERS, find_entities, people_index
-from workbench.jobs import CancelledFn, JobControl, ProgressFn
+from workbench.jobs import CancelledFn, ProgressFn
 from workbench.store import Store
-from workbench.store.batches import Reject, add_rejects, finish_batch, start_batch
+from workbench.store.batches import Reject
 from workbench.store.boundaries import AreaLocator
 from workbench.store.intel import IntelRecord, IntelWriter, Mention, known_people
 
@@ -54,6 +52,7 @@ class IntelParser:
     """Row parser for the canonical intelligence CSV (one per import)."""
 
     kind = "intel"
+    zip_suffix = None
 
     def __init__(self, source: str):
         self.source = source
@@ -67,6 +66,14 @@ class IntelParser:
         self.index = {n: i for i, n in enumerate(names) if n}
         self.extras = [(n, i) for n, i in self.index.items() if n not in KNOWN]
         self.seen = {}
+
+    def parse_chunk(self, lines: list[int], rows: list[list[str]]) -> tuple[list[IntelRecord], list[Reject]]:
+        """Parse a chunk of rows into reports and rejects (see :meth:`parse`)."""
+        records, rejects = [], []
+        for line, row in zip(lines, rows):
+            outcome = self.parse(line, row)
+            (rejects if isinstance(outcome, Reject) else records).append(outcome)
+        return records, rejects
 
     def parse(self, line: int, row: list[str]) -> IntelRecord | Reject:
         """One row as a record (entities from columns only) or a reject with its reason."""
@@ -205,59 +212,17 @@ def import_intel(store: Store, paths: str | Path | Sequence[str | Path], *, sour
     :class:`~workbench.ingest.offence_import.ImportResult` (``imported``, ``rejected``,
     ``duplicates``, ``batch``, ``rejects``, ``as_json()``). Raises ImportFailed when a
     file is not an intelligence CSV and :class:`workbench.jobs.Cancelled` when cancelled;
-    either way nothing is kept.
+    either way nothing is kept. The reading, chunking, batch and reject handling are the
+    offence importer's (:func:`workbench.ingest.offence_import.run_import`).
     """
     source = source or "force"
-    paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else paths)]
-    if not paths:
-        raise ImportFailed("no file given")
-    control = JobControl(progress, cancelled)
-    all_members = [m for p in paths for m in members(p)]
-    tracker = ProgressTracker([m.size for m in all_members])
-    hashes = [file_hash(p) for p in paths]
-    combined = hashes[0] if len(hashes) == 1 else hashlib.sha256("".join(hashes).encode()).hexdigest()
-    locator = AreaLocator(store)
-    parser = IntelParser(source)
-    rows_read = rejected = 0
-    kept: list[Reject] = []
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    people = known_people(store)
 
-    with store.atomic():
-        batch = start_batch(store, parser.kind, source, ", ".join(p.name for p in paths), combined)
-        writer = IntelWriter(store, batch)
-        people = known_people(store)
+    def complete(records: list[IntelRecord], locator: AreaLocator) -> None:
+        complete_locations(records, locator)
+        people.update(m.value for r in records for m in r.mentions if m.kind == "person")
+        recognise(records, people_index(people))
 
-        def flush(records: list[IntelRecord], rejects: list[Reject]) -> None:
-            complete_locations(records, locator)
-            people.update(m.value for r in records for m in r.mentions if m.kind == "person")
-            recognise(records, people_index(people))
-            writer.write(records)
-            add_rejects(store, batch, rejects)
-
-        for member in all_members:
-            reader = CsvReader(member)
-            parser.start_member(member.label, reader.header)
-            records: list[IntelRecord] = []
-            rejects: list[Reject] = []
-            for line, row in reader.rows():
-                if not any(cell.strip() for cell in row):
-                    continue
-                rows_read += 1
-                outcome = parser.parse(line, row)
-                if isinstance(outcome, Reject):
-                    rejects.append(outcome)
-                    rejected += 1
-                    if len(kept) < REPORTED_REJECTS:
-                        kept.append(outcome)
-                else:
-                    records.append(outcome)
-                if len(records) + len(rejects) >= CHUNK_ROWS:
-                    flush(records, rejects)
-                    records, rejects = [], []
-                    control.report(tracker.fraction(member, reader.bytes_read), f"{member.label}: {rows_read:,} rows")
-            flush(records, rejects)
-            tracker.finish(member)
-            control.report(tracker.fraction(member, 0), f"{member.label}: done")
-        finish_batch(store, batch, rows_read=rows_read, imported=writer.imported,
-                     duplicates=writer.duplicates, rejected=rejected)
-    return ImportResult(batch, writer.imported, writer.duplicates, rejected, rows_read,
-                        [m.label for m in all_members], kept)
+    return run_import(store, paths, IntelParser(source), source, progress=progress, cancelled=cancelled,
+                      writer=IntelWriter, complete=complete, bulk_offences=False)
