@@ -1,6 +1,6 @@
 """Workbench: offline intelligence analysis for Borough Intelligence Units.
 
-The package is layered (see README): ``ui`` is the only part that imports Qt;
+The package is layered (see the user guide): ``ui`` is the only part that imports Qt;
 ``app``, the analysis packages, ``ingest``, ``store`` and ``domain`` are plain Python.
 """
 

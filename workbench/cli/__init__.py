@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="workbench",
         description="Workbench: offline intelligence analysis for Borough Intelligence Units.",
         epilog="Add --json after a command's name for machine-readable output. "
-               "See README.md for every command.")
+               "The user guide (resources/help) documents every command.")
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
     parser.add_argument("--db", metavar="PATH", help="the store to use (created if missing); "
                         "default: your user store")

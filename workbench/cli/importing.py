@@ -17,7 +17,7 @@ def register(subparsers, parent) -> None:
 
     p = group.add_parser("offences", parents=[parent], help="import canonical offence CSV file(s)",
                          description="Import force crime records in the canonical offence CSV format "
-                                     "(see README). Good rows are imported; every bad row is listed "
+                                     "(see the user guide). Good rows are imported; every bad row is listed "
                                      "with file, line, column and reason and kept in the store.")
     p.add_argument("files", nargs="+", metavar="FILE.csv")
     p.add_argument("--source", help="the system the records come from (default: force); the same "
@@ -26,7 +26,7 @@ def register(subparsers, parent) -> None:
 
     p = group.add_parser("intel", parents=[parent], help="import intelligence CSV file(s)",
                          description="Import graded intelligence reports in the canonical intelligence CSV "
-                                     "format (3x5x2 or 5x5x5; see README). Every grade is checked against its "
+                                     "format (3x5x2 or 5x5x5; see the user guide). Every grade is checked against its "
                                      "own system; bad rows are listed with file, line, column and reason.")
     p.add_argument("files", nargs="+", metavar="FILE.csv")
     p.add_argument("--source", help="the intelligence system the reports come from (default: force); the "

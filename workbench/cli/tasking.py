@@ -167,7 +167,7 @@ def _register_returns(subparsers, parent) -> None:
 
     p = group.add_parser("export", parents=[parent], help="write the borough's return for a period",
                          description="Write the borough's series, hotspots and offenders of interest for the "
-                                     "period as a versioned JSON return (schema in the README). No victim "
+                                     "period as a versioned JSON return (schema in the user guide). No victim "
                                      "details. Audited.")
     p.add_argument("--borough", required=True, help="the borough (as its boundary is named)")
     p.add_argument("--from", dest="date_from", required=True, metavar="D")

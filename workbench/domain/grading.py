@@ -19,7 +19,7 @@ Destinations (where a report's text may be sent):
 ``overseas-law-enforcement``
     Non-UK law-enforcement and prosecuting agencies.
 
-Decisions (documented in the README): 5x5x5 handling 1 permits every law-enforcement
+Decisions (documented in the user guide): 5x5x5 handling 1 permits every law-enforcement
 destination but not non-prosecuting partners; 2 permits UK police only; 3 permits
 non-prosecuting partners as well as UK police; 4 permits the originating agency only
 (``internal`` and ``central-bureau``); 5 permits no dissemination at all (refer to the

@@ -6,7 +6,7 @@ so a 2-D array on it can be shown as an image with ``extent=grid.extent``. Its o
 snapped to a multiple of the cell size, so grids of the same cell size line up with each
 other and with the national grid.
 
-Automatic choices (documented in the README, overridable everywhere):
+Automatic choices (documented in the user guide, overridable everywhere):
 
 * **cell size**: the shorter side of the study extent divided by 250 (the ArcGIS Pro
   default), rounded to a "nice" size (1, 2, 2.5 or 5 x a power of ten), never below 5 m;

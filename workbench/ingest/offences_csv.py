@@ -1,6 +1,6 @@
 """The canonical offence CSV, version 1 (``shared/specs/offence-csv.md``), exactly.
 
-Decisions the spec leaves to us (documented in the README):
+Decisions the spec leaves to us (documented in the user guide):
 - a date with no time covers the whole day (``committed_to`` defaults to the end of
   ``committed_from``'s day when ``committed_from`` is a date);
 - MO values are compared case- and space-insensitively, so they are stored lower-case

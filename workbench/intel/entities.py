@@ -6,7 +6,7 @@ Each recogniser returns :class:`workbench.store.intel.Mention` objects with the 
 (for highlighting). Values given in a report's columns go through the same normalisers,
 so ``AB12 CDE`` in the text and ``ab12cde`` in ``vehicles`` are one vehicle.
 
-Rules (written to keep false positives down; documented in the README):
+Rules (written to keep false positives down; documented in the user guide):
 
 - **VRMs**: the current format (``AB12 CDE``: two letters, a valid age identifier
   ``02``-``29`` or ``51``-``79``, three letters; any case) and, in capitals only, the

@@ -8,7 +8,7 @@ it was). Each row's grade is validated against its own system
 recognised in the text (:mod:`workbench.intel.entities`), and borough/ward come from the
 loaded boundaries when the report has a location.
 
-Decisions the spec leaves to us (documented in the README):
+Decisions the spec leaves to us (documented in the user guide):
 - a reference that appears twice in one file is rejected at its second line;
 - the text must not be empty (a report without text cannot be assessed);
 - a location is optional, but one that is given must be complete and inside Great Britain;
