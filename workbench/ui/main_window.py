@@ -12,6 +12,7 @@ from workbench.app.events import Changed
 from workbench.app.session import Session
 from workbench.store.offences import stats
 from workbench.ui.import_dialog import ImportDialog
+from workbench.ui.tasking.settings_dialog import SettingsDialog
 from workbench.ui.views import view_modules
 
 ABOUT = f"""<h3>Workbench {__version__}</h3>
@@ -62,6 +63,8 @@ class MainWindow(QMainWindow):
             action = file_menu.addAction(label)
             action.triggered.connect(lambda _=False, k=kind: self.open_import(k))
         file_menu.addSeparator()
+        file_menu.addAction("&Settings…").triggered.connect(lambda: self.open_settings())
+        file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence.Quit)
         quit_action.triggered.connect(self.close)
@@ -85,6 +88,11 @@ class MainWindow(QMainWindow):
 
     def open_import(self, kind: str = "offences") -> ImportDialog:
         dialog = ImportDialog(self.session, self, kind)
+        dialog.show()
+        return dialog
+
+    def open_settings(self) -> SettingsDialog:
+        dialog = SettingsDialog(self.session, self)
         dialog.show()
         return dialog
 
