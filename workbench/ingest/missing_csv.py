@@ -16,13 +16,23 @@ so a nominal's page lists their episodes. Decisions an analyst should know:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from workbench.domain.people import RISKS
+from workbench.domain.refs import normalise_ref
 from workbench.ingest.nominals_csv import locate_homes
 from workbench.ingest.offence_import import ImportResult, run_import
-from workbench.ingest.rowparser import BadField, Getter, KeyedRowParser, choice, point, required, split, when
+from workbench.ingest.rowparser import (
+    BadField,
+    Getter,
+    KeyedRowParser,
+    choice,
+    point,
+    required,
+    split,
+    when,
+)
 from workbench.jobs import CancelledFn, ProgressFn
 from workbench.store import Store
 from workbench.store.boundaries import AreaLocator
@@ -42,7 +52,7 @@ class EpisodeParser(KeyedRowParser):
     KNOWN = frozenset(COLUMNS)
 
     def record(self, get: Getter) -> dict:
-        person = required(get, "person_ref")
+        person = normalise_ref(required(get, "person_ref"))
         reported = when(get, "reported_at", need=True)
         found = when(get, "found_at")
         if found and found < reported:

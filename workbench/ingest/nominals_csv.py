@@ -19,9 +19,9 @@ rejected with line, column and reason and kept in the store, re-imports add noth
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import shapely
@@ -31,8 +31,17 @@ from workbench.domain import categories as cats
 from workbench.domain.people import BUILDS, ETHNICITY_CODES, SEXES, normalise_flag
 from workbench.ingest.coords import BNG_BOUNDS
 from workbench.ingest.offence_import import ImportResult, run_import
-from workbench.ingest.rowparser import (BadField, Getter, KeyedRowParser, choice, day, marking, number,
-                                        point, split)
+from workbench.ingest.rowparser import (
+    BadField,
+    Getter,
+    KeyedRowParser,
+    choice,
+    day,
+    marking,
+    number,
+    point,
+    split,
+)
 from workbench.jobs import CancelledFn, ProgressFn
 from workbench.store import Store
 from workbench.store.boundaries import AreaLocator
@@ -41,7 +50,7 @@ from workbench.store.people import NominalWriter
 COLUMNS = ("nominal_ref", "surname", "forenames", "date_of_birth", "sex", "height_cm", "build",
            "ethnicity_code", "home_easting", "home_northing", "flags", "offending", "conditions",
            "exclusion_wkt", "review_date", "security_marking")
-_CURFEW = re.compile(r"curfew\D{0,20}?(\d{1,2})[:.]?(\d{2})\s*(?:-|–|to)\s*(\d{1,2})[:.]?(\d{2})", re.I)
+_CURFEW = re.compile(r"curfew\D{0,20}?(\d{1,2})[:.]?(\d{2})\s*(?:-|–|to)\s*(\d{1,2})[:.]?(\d{2})", re.IGNORECASE)
 _SEX_WORDS = {"m": "M", "male": "M", "f": "F", "female": "F"}
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from typing import Callable
+from collections.abc import Callable
 
 from workbench.domain.grading import MARKINGS, normalise_marking
+from workbench.domain.refs import normalise_ref
 from workbench.ingest.coords import in_bng_bounds
 from workbench.ingest.offence_import import raw_row
 from workbench.ingest.textfiles import checked_header
@@ -114,7 +115,8 @@ def split(text: str) -> list[str]:
 class KeyedRowParser(ABC):
     """Row parser for a CSV of records with a unique reference column ``key``.
 
-    A reference repeated within one file is rejected at its second line; columns not in
+    References are normalised (:func:`workbench.domain.refs.normalise_ref`) as offence
+    references are. A reference repeated within one file is rejected at its second line; columns not in
     ``KNOWN`` are kept with the record as extra attributes.
     """
 
@@ -150,7 +152,7 @@ class KeyedRowParser(ABC):
         def get(name: str) -> str:
             return row[self.index[name]].strip() if name in self.index else ""
 
-        ref = get(self.key)
+        ref = normalise_ref(get(self.key))
         if not ref:
             return reject(self.key, f"{self.key} is empty")
         if ref in self.seen:
@@ -159,6 +161,7 @@ class KeyedRowParser(ABC):
             record = self.record(get)
         except BadField as exc:
             return reject(exc.column, exc.reason)
+        record[self.key] = ref
         record["extra"] = {n: row[i].strip() for n, i in self.extras if row[i].strip()} or None
         self.seen[ref] = line
         return record

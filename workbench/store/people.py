@@ -3,14 +3,13 @@
 The importers write through :class:`NominalWriter` and :class:`EpisodeWriter` inside
 their one transaction (a reference already stored is a duplicate and is not written
 again). Readers return DataFrames for the people analyses (:mod:`workbench.people`).
-Victims are the pseudonymous ``victim_ref`` of offences, stored with the offence's
-victim attributes (``offence_features`` kind ``victim``, name ``ref``).
+Victims are the pseudonymous ``victim_ref`` of offences (offence CSV 1.1).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import pandas as pd
 
@@ -25,8 +24,6 @@ EPISODE_COLUMNS = (
     "episode_ref", "person_ref", "reported_at", "found_at", "last_seen_easting", "last_seen_northing",
     "found_easting", "found_northing", "risk", "home_type", "flags", "borough",
 )
-#: The victim attribute that holds an offence's pseudonymous victim reference.
-VICTIM_REF = "ref"
 
 
 def _stored(store: Store, table: str, column: str, refs: Sequence[str]) -> set[str]:
@@ -154,17 +151,17 @@ def load_episodes(store: Store, *, person_refs: Sequence[str] | None = None, sin
 def victim_offences(store: Store, *, victim_refs: Sequence[str] | None = None, since: str | None = None) -> pd.DataFrame:
     """Offences with a victim reference: id, offence_ref, victim_ref, category,
     committed_from (datetime), easting, northing, borough, ward, location_desc."""
-    clauses, params = ["f.kind = 'victim'", "f.name = ?"], [VICTIM_REF]
+    clauses, params = ["victim_ref IS NOT NULL"], []
     if victim_refs is not None:
-        clauses.append(f"f.value IN ({','.join('?' * len(victim_refs)) or 'NULL'})")
+        clauses.append(f"victim_ref IN ({','.join('?' * len(victim_refs)) or 'NULL'})")
         params += list(victim_refs)
     if since:
-        clauses.append("o.committed_from >= ?")
+        clauses.append("committed_from >= ?")
         params.append(since)
     frame = pd.read_sql_query(
-        "SELECT o.id, o.offence_ref, f.value AS victim_ref, o.category, o.committed_from, o.easting, o.northing, "
-        "o.borough, o.ward, o.location_desc FROM offence_features f JOIN offences o ON o.id = f.offence_id "
-        f"WHERE {' AND '.join(clauses)} ORDER BY o.committed_from, o.id", store.conn, params=params)
+        "SELECT id, offence_ref, victim_ref, category, committed_from, easting, northing, borough, ward, "
+        f"location_desc FROM offences WHERE {' AND '.join(clauses)} ORDER BY committed_from, id",
+        store.conn, params=params)
     frame["committed_from"] = pd.to_datetime(frame["committed_from"], format="ISO8601")
     return frame
 

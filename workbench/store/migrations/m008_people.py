@@ -1,4 +1,4 @@
-"""Schema 7: nominals (people under management or wanted) and missing-person episodes.
+"""Schema 8: nominals (people under management or wanted) and missing-person episodes.
 
 - ``nominals``: one person per ``nominal_ref`` (the same identifier as
   ``offenders.offender_key`` and intelligence person entities, so offences and reports
@@ -12,8 +12,7 @@
   reported and found, where last seen and found, risk grade, the kind of home they went
   missing from, and flags such as ``cse-concern``.
 
-Victims are pseudonymous references on offences (the ``victim_ref`` column of the
-offence CSV), kept with the offence's victim attributes.
+Victims are pseudonymous references on offences (``offences.victim_ref``, schema 7).
 """
 
 SQL = """
