@@ -1,4 +1,4 @@
-"""Schema 7: the business side of the NIM cycle.
+"""Schema 9: the business side of the NIM cycle.
 
 - ``priorities``: the borough's control strategy (name, crime categories, owner); a
   retired priority stays for the history of the PATPs that used it.
