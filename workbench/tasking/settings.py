@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from workbench.app.commands import Command
 from workbench.app.events import Changed
+from workbench.errors import BadInput, NotAllowed
 from workbench.paths import current_user
 from workbench.store import Store
 from workbench.store.strategy import all_settings, write_setting
@@ -29,7 +30,7 @@ def classification_rank(marking: str) -> int:
     for rank in range(len(CLASSIFICATIONS) - 1, -1, -1):
         if text == CLASSIFICATIONS[rank] or text.startswith(CLASSIFICATIONS[rank] + " "):
             return rank
-    raise ValueError(f"{marking!r} is not a security marking; it starts with one of: {', '.join(CLASSIFICATIONS)}")
+    raise BadInput(f"{marking!r} is not a security marking; it starts with one of: {', '.join(CLASSIFICATIONS)}")
 
 
 def _marking(value: str) -> str:
@@ -43,20 +44,20 @@ def _cycle(value: str) -> str:
         return str(CYCLES[text])
     if text.isdigit() and int(text) in CYCLES.values():
         return text
-    raise ValueError(f"the TTCG cycle is weekly or fortnightly (or 7 or 14 days), not {value!r}")
+    raise BadInput(f"the TTCG cycle is weekly or fortnightly (or 7 or 14 days), not {value!r}")
 
 
 def _weekday(value: str) -> str:
     for day in WEEKDAYS:
         if day.lower().startswith(value.strip().lower()) and len(value.strip()) >= 3:
             return day
-    raise ValueError(f"the TTCG weekday is one of {', '.join(WEEKDAYS)}, not {value!r}")
+    raise BadInput(f"the TTCG weekday is one of {', '.join(WEEKDAYS)}, not {value!r}")
 
 
 def _text(value: str) -> str:
     text = " ".join(value.split())
     if not text:
-        raise ValueError("the value may not be empty")
+        raise BadInput("the value may not be empty")
     return text
 
 
@@ -94,13 +95,13 @@ def current_settings(store: Store) -> dict[str, str]:
 
 
 def checked_value(store: Store, key: str, value: str) -> str:
-    """``value`` normalised for ``key``, or ValueError saying what is allowed."""
+    """``value`` normalised for ``key``, or BadInput saying what is allowed."""
     if key not in SETTINGS:
-        raise ValueError(f"unknown setting {key!r}; one of: {', '.join(SETTINGS)}")
+        raise BadInput(f"unknown setting {key!r}; one of: {', '.join(SETTINGS)}")
     checked = SETTINGS[key].check(str(value))
     values = {**current_settings(store), key: checked}
     if classification_rank(values["security_marking"]) > classification_rank(values["accreditation_level"]):
-        raise ValueError(f"the marking {values['security_marking']} is above this installation's accreditation "
+        raise NotAllowed(f"the marking {values['security_marking']} is above this installation's accreditation "
                          f"level ({values['accreditation_level']})")
     return checked
 

@@ -15,6 +15,7 @@ from datetime import date
 from workbench.app.commands import Command
 from workbench.app.events import Changed
 from workbench.domain.categories import expand
+from workbench.errors import BadInput, NotAllowed, NotFound
 from workbench.paths import current_user
 from workbench.store import Store
 from workbench.store import strategy as db
@@ -26,14 +27,14 @@ def priority_names(store: Store) -> list[str]:
 
 
 def require_priority(store: Store, name: str) -> str:
-    """The active priority called ``name`` (any case, or its id), or ValueError listing the choices."""
+    """The active priority called ``name`` (any case, or its id), or NotFound listing the choices."""
     found = db.find_priority(store, name)
     if found is not None and found["retired_at"] is None:
         return found["name"]
     names = priority_names(store)
     if not names:
-        raise ValueError("the control strategy has no priorities yet; add them with `workbench priorities add`")
-    raise ValueError(f"{name!r} is not a priority of the control strategy; one of: {', '.join(names)}")
+        raise NotFound("the control strategy has no priorities yet; add them with `workbench priorities add`")
+    raise NotFound(f"{name!r} is not a priority of the control strategy; one of: {', '.join(names)}")
 
 
 def best_priority(store: Store, counts: dict[str, int]) -> str:
@@ -66,14 +67,14 @@ class AddPriority(Command):
         self.categories = expand(list(categories)) or []
         self.owner = owner.strip()
         if not self.name or not self.owner:
-            raise ValueError("a priority needs a name and an owner")
+            raise BadInput("a priority needs a name and an owner")
         if not self.categories:
-            raise ValueError("a priority needs its crime categories (--category, repeatable)")
+            raise BadInput("a priority needs its crime categories (--category, repeatable)")
         self.priority_id: int | None = None
 
     def apply(self, store: Store) -> Changed:
         if db.find_priority(store, self.name) is not None:
-            raise ValueError(f"there is already a priority called {self.name!r} (retired ones keep their name)")
+            raise BadInput(f"there is already a priority called {self.name!r} (retired ones keep their name)")
         user = self.user or current_user()
         self.priority_id = db.insert_priority(store, self.name, self.categories, self.owner, user,
                                               priority_id=self.priority_id)
@@ -99,9 +100,9 @@ class RetirePriority(Command):
     def apply(self, store: Store) -> Changed:
         self.priority = db.find_priority(store, self.key)
         if self.priority is None:
-            raise ValueError(f"no priority {self.key!r} (see `workbench priorities list`)")
+            raise NotFound(f"no priority {self.key!r} (see `workbench priorities list`)")
         if self.priority["retired_at"]:
-            raise ValueError(f"{self.priority['name']!r} was already retired on {self.priority['retired_at']}")
+            raise NotAllowed(f"{self.priority['name']!r} was already retired on {self.priority['retired_at']}")
         retired = (self.on or date.today()).isoformat()
         db.set_priority_retired(store, self.priority["id"], retired)
         store.audit("priority.retire", "priority", self.priority["id"], {"name": self.priority["name"]},
@@ -123,7 +124,7 @@ class AddRequirement(Command):
         super().__init__(why, user)
         self.priority, self.text, self.search_name = priority, " ".join(text.split()), search_name
         if not self.text:
-            raise ValueError("an intelligence requirement needs its text")
+            raise BadInput("an intelligence requirement needs its text")
         self.requirement_id: int | None = None
 
     def apply(self, store: Store) -> Changed:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from workbench.app.commands import Command
 from workbench.app.events import Changed
+from workbench.errors import NotAllowed, NotFound
 from workbench.paths import current_user
 from workbench.store import Store
 from workbench.store import tasking as db
@@ -40,7 +41,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
 }
 
 
-class WorkflowError(ValueError):
+class WorkflowError(NotAllowed):
     """A transition the workflow does not allow; the message says why."""
 
 
@@ -107,7 +108,7 @@ class PatpTransition(Command):
         if self.action == "submit":
             try:
                 require_priority(store, patp.priority)
-            except ValueError as exc:
+            except NotFound as exc:
                 raise WorkflowError(f"cannot submit {patp.reference}: {exc}") from None
         self._id, self._before = patp.id, patp.to_body()
         self._made = {}

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxL
 
 from workbench.app.events import Changed
 from workbench.app.session import Session
+from workbench.errors import UserError
 from workbench.reports.pack import export_meeting_pack
 from workbench.store import tasking as db
 from workbench.tasking.meetings import (ACTION_STATUSES, MEETING_DECISIONS, AddAction, CreateMeeting, RecordDecision,
@@ -165,7 +166,7 @@ class MeetingsPanel(QWidget):
                 return False
         try:
             self.session.run(RecordDecision(self.meeting["id"], item, decision, reasons))
-        except ValueError as exc:
+        except UserError as exc:
             self.message.setText(_sentence(str(exc)))
             return False
         self.message.setText(f"Decision recorded on item {item}.")
@@ -185,7 +186,7 @@ class MeetingsPanel(QWidget):
             force = self._past_confirmed(due)
         try:
             self.session.run(AddAction(text, owner, due, meeting_id=self.meeting["id"], force=force))
-        except ValueError as exc:
+        except UserError as exc:
             self.message.setText(_sentence(str(exc)))
             return False
         return True
@@ -224,7 +225,7 @@ class MeetingsPanel(QWidget):
                 return False
         try:
             self.session.run(SetActionStatus(self.action_ids[row], status, note or None))
-        except ValueError as exc:
+        except UserError as exc:
             self.message.setText(_sentence(str(exc)))
             return False
         self.message.setText(f"Action marked {status}. Edit > Undo reverses it.")

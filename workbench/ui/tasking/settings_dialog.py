@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout
 
 from workbench.app.events import Changed
 from workbench.app.session import Session
+from workbench.errors import UserError
 from workbench.store import strategy as db
 from workbench.tasking.settings import CLASSIFICATIONS, SETTINGS, WEEKDAYS, SetSetting, current_settings
 from workbench.tasking.strategy import AddPriority, AddRequirement, RetirePriority
@@ -94,7 +95,7 @@ class SettingsDialog(QDialog):
                 continue
             try:
                 self.session.run(SetSetting(key, value))
-            except ValueError as exc:
+            except UserError as exc:
                 self.message.setText(f"{SETTINGS[key].label}: {_sentence(str(exc))}")
                 return False
             changed += 1
@@ -136,7 +137,7 @@ class SettingsDialog(QDialog):
     def _run(self, command, done: str) -> bool:
         try:
             self.session.run(command)
-        except ValueError as exc:
+        except UserError as exc:
             self.message.setText(_sentence(str(exc)))
             return False
         self.message.setText(done)
@@ -157,7 +158,7 @@ class SettingsDialog(QDialog):
                 return False
         try:
             command = AddPriority(name, categories or [], owner or "")
-        except ValueError as exc:
+        except UserError as exc:
             self.message.setText(_sentence(str(exc)))
             return False
         return self._run(command, f"Priority {name!r} added.")
@@ -177,7 +178,7 @@ class SettingsDialog(QDialog):
                 return False
         try:
             command = AddRequirement(priority["id"], text)
-        except ValueError as exc:
+        except UserError as exc:
             self.message.setText(_sentence(str(exc)))
             return False
         return self._run(command, "Intelligence requirement added.")
