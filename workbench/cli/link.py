@@ -17,7 +17,7 @@ def register(subparsers, parent) -> None:
 
     p = group.add_parser("evaluate", parents=[parent], help="cross-validate the linkage model on solved offences",
                          description="K-fold cross-validation grouped by offender (no offender is in both "
-                                     "training and test): AUC, true-positive rate at 5%% false positives, "
+                                     "training and test): AUC, true-positive rate at 5% false positives, "
                                      "top-10 hit rate and average precision, overall and per crime group.")
     p.add_argument("--category", action="append", metavar="C", help="only these categories (repeatable)")
     p.add_argument("--folds", type=int, default=5, metavar="K", help="number of folds (default 5)")
