@@ -13,6 +13,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from workbench.errors import BadInput
 from workbench.release import (
     Content,
     Output,
@@ -64,7 +65,7 @@ def export_reports(store: Store, reports: Sequence[dict], destination: str, path
     ``.json``), audited as ``export.intel``; return the :class:`Released` value."""
     path = Path(path)
     if path.suffix.lower() not in FORMATS:
-        raise ValueError(f"{path.name}: export to .csv or .json")
+        raise BadInput(f"{path.name}: export to .csv or .json")
     released = release(Content(reports=reports), policy(store, destination, accept_conditions=accept_conditions))
     writer = write_json if path.suffix.lower() == ".json" else write_reports_csv
     export(store, released, [Output(path, writer)], action="export.intel", object_type="intel_export",

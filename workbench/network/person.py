@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from workbench.errors import BadInput, NotFound
 from workbench.intel.search import search_reports
 from workbench.release import Content, Fact, Output, Released, export, policy, release
 from workbench.store import Store
@@ -45,7 +46,7 @@ def person_page(store: Store, key: str) -> dict:
     """
     key = key.strip()
     if not person_known(store, key):
-        raise ValueError(f"no person {key!r} in the store (not an offender nor an intelligence subject)")
+        raise NotFound(f"no person {key!r} in the store (not an offender nor an intelligence subject)")
     offences = person_offences(store, key)
     reports = search_reports(store, entity=f"person:{key}")
     mentioned = co_mentions(store, [r["id"] for r in reports], key)
@@ -143,7 +144,7 @@ def write_profile(store: Store, key: str, path: str | Path, *, destination: str 
     """
     path = Path(path)
     if path.suffix.lower() != ".docx":
-        raise ValueError(f"{path.name}: a subject profile is written as .docx")
+        raise BadInput(f"{path.name}: a subject profile is written as .docx")
     released = release(profile_content(store, key),
                        policy(store, destination, accept_conditions=accept_conditions))
     export(store, released, [Output(path, save_profile)], action="export.profile", object_type="person",

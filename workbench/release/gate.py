@@ -44,12 +44,13 @@ from workbench.domain.grading import (
     needs_conditions,
     permitted_destinations,
 )
+from workbench.errors import BadInput
 from workbench.release.marking import above, highest, release_ceiling, store_marking
 
 _GATE = object()          # only this module holds it: the key to construct a Released
 
 
-class ReleaseError(ValueError):
+class ReleaseError(BadInput):
     """An export that cannot be made as asked (unknown destination, bad target); one line."""
 
 

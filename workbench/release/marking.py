@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from workbench.domain.grading import DEFAULT_MARKING, MARKINGS, normalise_marking
+from workbench.errors import BadInput
 
 ACCREDITATION_KEY = "accreditation_level"
 MARKING_KEY = "security_marking"
@@ -57,11 +58,11 @@ def store_marking(store) -> str:
 
 def accreditation(store) -> str:
     """The store's accreditation level (setting ``accreditation_level``, default
-    OFFICIAL-SENSITIVE); ValueError if the setting is not a marking."""
+    OFFICIAL-SENSITIVE); :class:`BadInput` if the setting is not a marking."""
     value = store.setting(ACCREDITATION_KEY, DEFAULT_MARKING) or DEFAULT_MARKING
     level = normalise_marking(value)
     if level is None:
-        raise ValueError(f"the store's {ACCREDITATION_KEY} {value!r} is not a security marking "
+        raise BadInput(f"the store's {ACCREDITATION_KEY} {value!r} is not a security marking "
                          f"({', '.join(MARKINGS)})")
     return level
 
