@@ -139,7 +139,6 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
     control.report(0.85, "running saved searches")
     updates = [run_search(store, s) for s in list_searches(store, owner=user, subscribed_only=True)]
     alerts += [make.search_alert(u) for u in updates if u.new]
-    report_notes += [f"saved search {u.search.name!r}: {u.note}" for u in updates if not u.available]
 
     control.check()
     report = ScanReport(user, new, trends, make.ordered(alerts), report_notes)
