@@ -66,7 +66,7 @@ def repeat_victim_alerts(victims: pd.DataFrame, new_ids, *, min_offences: int = 
     """Victims with ``min_offences`` or more offences in the ``days`` up to their newest,
     where at least one offence is in ``new_ids`` (``victims`` as
     :func:`workbench.store.people.victim_offences` returns)."""
-    new_ids = set(int(i) for i in new_ids)
+    new_ids = {int(i) for i in new_ids}
     alerts = []
     for ref, part in victims.groupby("victim_ref", sort=True):
         part = part.sort_values("committed_from")
@@ -240,7 +240,7 @@ def breach_alerts(people_offences: pd.DataFrame, nominals: pd.DataFrame, new_ids
     """New offences (``new_ids``) by nominals (``people_offences`` as
     :func:`workbench.store.people.people_offences` returns) inside their exclusion zone or
     within their curfew hours away from home."""
-    new_ids = set(int(i) for i in new_ids)
+    new_ids = {int(i) for i in new_ids}
     conditioned = nominals[nominals["exclusion_wkt"].notna() | nominals["curfew_from"].notna()].set_index("nominal_ref")
     offences = people_offences[people_offences["id"].isin(new_ids) & people_offences["person"].isin(conditioned.index)]
     alerts = []
