@@ -4,7 +4,8 @@ paths, measures, communities, export)."""
 
 from __future__ import annotations
 
-from workbench.cli.common import CliError, Context, add_group
+from workbench.errors import BadInput, NotFound
+from workbench.cli.common import Context, add_group
 from workbench.domain.grading import DESTINATIONS, Grade
 from workbench.intel.handling import export_reports
 from workbench.intel.search import decorate, search_reports
@@ -156,7 +157,7 @@ def _show(args, ctx: Context) -> dict:
     store = ctx.store()
     found = find_report(store, args.ref)
     if found is None:
-        raise CliError(f"no intelligence report {args.ref!r}")
+        raise NotFound(f"no intelligence report {args.ref!r}")
     detail = decorate(report_detail(store, found))
     detail["grade_words"] = Grade(detail["grading"], detail["source_eval"], detail["intel_eval"],
                                   detail["handling"], detail["handling_conditions"]).describe()
@@ -210,7 +211,7 @@ def _measured_chart(args, ctx: Context):
     """The chart to measure, refusing one too large to measure exactly in seconds."""
     store, graph = _chart(args, ctx)
     if graph.number_of_nodes() > MAX_MEASURED:
-        raise CliError(f"the chart has {graph.number_of_nodes():,} entities (more than {MAX_MEASURED:,} take too long "
+        raise BadInput(f"the chart has {graph.number_of_nodes():,} entities (more than {MAX_MEASURED:,} take too long "
                        "to measure): give --entity and --steps to work on part of it")
     return store, graph
 
@@ -267,7 +268,7 @@ def _communities(args, ctx: Context) -> dict:
 def _network_export(args, ctx: Context) -> dict:
     store, graph = _measured_chart(args, ctx)
     if graph.number_of_nodes() == 0:
-        raise CliError("the link chart is empty: import offences with offender_ids or intelligence first")
+        raise BadInput("the link chart is empty: import offences with offender_ids or intelligence first")
     measures.annotate(graph, measures.compute(graph))
     communities.annotate(graph, communities.detect(graph))
     marking = store.setting("security_marking", "OFFICIAL-SENSITIVE")

@@ -28,6 +28,7 @@ from typing import Sequence
 from workbench.domain.grading import (DEFAULT_MARKING, DESTINATIONS, HANDLING, MARKINGS,
                                       needs_conditions, permitted_destinations)
 from workbench.store import Store
+from workbench.errors import BadInput
 
 def marking_rank(marking: str) -> int:
     """Order of a marking (descriptors ignored): OFFICIAL < OFFICIAL-SENSITIVE < SECRET < TOP SECRET."""
@@ -38,7 +39,7 @@ def marking_rank(marking: str) -> int:
 def check_destination(destination: str) -> str:
     """The destination, or ValueError listing the valid ones."""
     if destination not in DESTINATIONS:
-        raise ValueError(f"unknown destination {destination!r}: use one of {', '.join(DESTINATIONS)}")
+        raise BadInput(f"unknown destination {destination!r}: use one of {', '.join(DESTINATIONS)}")
     return destination
 
 
@@ -123,7 +124,7 @@ def export_reports(store: Store, reports: Sequence[dict], destination: str, path
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".json"):
-        raise ValueError(f"{path.name}: export to .csv or .json")
+        raise BadInput(f"{path.name}: export to .csv or .json")
     result = export_view(reports, destination, accept_conditions=accept_conditions)
     released = [{c: r.get(c) for c in EXPORT_COLUMNS} for r in result.released]
     for rec, full in zip(released, result.released):

@@ -19,6 +19,7 @@ from workbench.intel.handling import export_view, marking_rank
 from workbench.intel.search import search_reports
 from workbench.store import Store
 from workbench.store.intel import co_mentions, co_offenders, person_known, person_offences
+from workbench.errors import BadInput, NotFound
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -38,7 +39,7 @@ def person_page(store: Store, key: str) -> dict:
     """
     key = key.strip()
     if not person_known(store, key):
-        raise ValueError(f"no person {key!r} in the store (not an offender nor an intelligence subject)")
+        raise NotFound(f"no person {key!r} in the store (not an offender nor an intelligence subject)")
     offences = person_offences(store, key)
     reports = search_reports(store, entity=f"person:{key}")
     mentioned = co_mentions(store, [r["id"] for r in reports], key)
@@ -107,7 +108,7 @@ def write_profile(store: Store, key: str, path: str | Path, *, destination: str 
 
     path = Path(path)
     if path.suffix.lower() != ".docx":
-        raise ValueError(f"{path.name}: a subject profile is written as .docx")
+        raise BadInput(f"{path.name}: a subject profile is written as .docx")
     page = person_page(store, key)
     view = export_view(page["intelligence"], destination, accept_conditions=accept_conditions)
     # The store's marking first, so its descriptors are kept when the reports' marking ranks the same.

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.domain.categories import GROUPS, LABELS
+from workbench.errors import UserError
 from workbench.geo.nearrepeat import event_days, knox, risk_zones
 from workbench.geo.repeats import repeat_locations
 from workbench.scan.newhotspots import NewHotspot
@@ -203,7 +204,7 @@ def _suggest(service, store: Store, offence_id: int, top: int, notes: list[str])
     cannot score it (e.g. no model and too few offences of its kind)."""
     try:
         return service.suggest(store, str(offence_id), top=top)
-    except ValueError as exc:
+    except UserError as exc:
         notes.append(f"no link candidates for offence {offence_id}: {exc}")
         return None
 

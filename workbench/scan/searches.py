@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, fields
 from workbench.store.db import Store
 from workbench.store.offences import OffenceFilter, query_ids
 from workbench.store.scan import SavedSearch, last_hits, record_hits
+from workbench.errors import BadInput
 
 OFFENCE_FILTER_KEYS = tuple(f.name for f in fields(OffenceFilter) if f.name != "ids")
 
@@ -44,7 +45,7 @@ def offence_filter(spec: dict) -> OffenceFilter:
     """The :class:`OffenceFilter` a saved offences search describes (ValueError on unknown keys)."""
     unknown = sorted(set(spec) - set(OFFENCE_FILTER_KEYS))
     if unknown:
-        raise ValueError(f"unknown offence filter field(s) {', '.join(unknown)}; "
+        raise BadInput(f"unknown offence filter field(s) {', '.join(unknown)}; "
                          f"expected: {', '.join(OFFENCE_FILTER_KEYS)}")
     values = dict(spec)
     if values.get("bbox") is not None:

@@ -16,7 +16,8 @@ import shapely
 
 from workbench.store import Store
 from workbench.store.offences import OffenceFilter, load_frame
-from workbench.tasking.sources import NotAvailable, _module
+from workbench.errors import NotAvailable
+from workbench.tasking.sources import _module
 
 
 def collect(notes: list[str], fetch: Callable, *args):

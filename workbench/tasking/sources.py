@@ -17,16 +17,14 @@ import numpy as np
 import shapely
 
 from workbench.domain.categories import LABELS
+from workbench.errors import NotAvailable
 from workbench.store import Store
 from workbench.store.offences import OffenceFilter, fetch_rows, load_offender_links, query_ids
 from workbench.tasking.patp import Problem
+from workbench.errors import BadInput, NotFound
 
 #: Buffer (metres) round the offences of a series or person to make its tasked area.
 AREA_BUFFER_M = 200.0
-
-
-class NotAvailable(ValueError):
-    """An evidence source or problem source that this installation does not provide."""
 
 
 def _module(name: str, what: str) -> ModuleType:
@@ -64,7 +62,7 @@ def problem_from_series(store: Store, series_id: str) -> Problem:
         if str(problem.source_ref) == str(series_id):
             problem.area = offences_area(store, problem.offence_ids)
             return problem
-    raise ValueError(f"no series {series_id!r} (see `workbench link series` or the offences' series references)")
+    raise NotFound(f"no series {series_id!r} (see `workbench link series` or the offences' series references)")
 
 
 def problem_from_person(store: Store, person: str) -> Problem:
@@ -72,7 +70,7 @@ def problem_from_person(store: Store, person: str) -> Problem:
     links = load_offender_links(store)
     ids = tuple(sorted(int(i) for i in links.loc[links["offender_key"] == person, "offence_id"].unique()))
     if not ids:
-        raise ValueError(f"no offences are linked to person {person!r}")
+        raise BadInput(f"no offences are linked to person {person!r}")
     return Problem(f"Offending by {person}", ids, offences_area(store, ids), source_kind="person",
                    source_ref=person, problem_type="offender", subjects=(person,))
 
@@ -83,10 +81,10 @@ def problem_from_search(store: Store, name: str) -> Problem:
     searches = _module("workbench.scan.searches", "saved searches")
     search = scan_store.require_search(store, name)
     if search.kind != "offences":
-        raise ValueError(f"saved search {name!r} finds intelligence, not offences; a PATP needs offences")
+        raise BadInput(f"saved search {name!r} finds intelligence, not offences; a PATP needs offences")
     ids = tuple(int(i) for i in query_ids(store, searches.offence_filter(search.filter), order_by="id"))
     if not ids:
-        raise ValueError(f"saved search {name!r} matches no offences now")
+        raise BadInput(f"saved search {name!r} matches no offences now")
     return Problem(f"Saved search: {search.name}", ids, offences_area(store, ids), source_kind="search",
                    source_ref=search.name, problem_type="vulnerable location or victim")
 
@@ -100,7 +98,7 @@ def problem_from_hotspot(store: Store, polygon: shapely.Geometry, *, date_from: 
     rows = fetch_rows(store, ids.tolist(), ("easting", "northing"))
     inside = [i for i, (x, y) in rows.items() if polygon.covers(shapely.Point(x, y))]
     if not inside:
-        raise ValueError("no offences fall inside this hotspot in the period")
+        raise BadInput("no offences fall inside this hotspot in the period")
     return Problem(title or f"Hotspot {ref or ''}".strip(), tuple(sorted(inside)), polygon,
                    source_kind="hotspot", source_ref=ref, problem_type="hotspot")
 

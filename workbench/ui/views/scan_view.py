@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
 
 from workbench.app.events import Changed
 from workbench.app.session import Session
+from workbench.errors import UserError
 from workbench.domain import categories as cats
 from workbench.paths import current_user
 from workbench.scan.alerts import KIND_TITLES, KINDS, Alert
@@ -428,7 +429,7 @@ class ScanView(QWidget):
         try:
             save_search(self.session.store, dialog.name.text(), dialog.kind.currentData(), dialog.spec(),
                         owner=self.user, subscribed=dialog.subscribe.isChecked())
-        except ValueError as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "Saved search", str(exc))
             return
         self.refresh_searches()
