@@ -91,7 +91,7 @@ def compare(nominal: dict, description: dict, on: date) -> Comparison:
         gap = abs(AGE_BANDS.index(description["age_band"]) - AGE_BANDS.index(band))
         put("age_band", "matched" if gap == 0 else "close" if gap == 1 else "mismatched")
     height = nominal.get("height_cm")
-    if description.get("height_cm") is not None and height is not None and height == height:
+    if description.get("height_cm") is not None and height is not None and pd.notna(height):
         gap = abs(float(description["height_cm"]) - float(height))
         put("height_cm", "matched" if gap <= HEIGHT_MATCH_CM else "close" if gap <= HEIGHT_CLOSE_CM else "mismatched")
     for name in ("build", "ethnicity_code"):
