@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from workbench.release import Content, policy, release
 from workbench.store import Store
 from workbench.store.offences import OffenceFilter, load_frame
 from workbench.errors import NotAvailable
@@ -87,7 +88,6 @@ def graded_intelligence(store: Store, problem, offenders: list[str]) -> list[dic
     """Graded intelligence recorded in the problem's area (or naming its offenders) that its
     handling code lets the borough use in its own products (destination ``internal``)."""
     search = _module("workbench.intel.search", "graded intelligence")
-    handling = _module("workbench.intel.handling", "graded intelligence")
     found: dict[int, dict] = {}
     if problem.area is not None:
         for report in search.search_reports(store, bbox=problem.area.bounds, limit=MAX_INTELLIGENCE):
@@ -98,7 +98,7 @@ def graded_intelligence(store: Store, problem, offenders: list[str]) -> list[dic
         for report in search.search_reports(store, entity=f"person:{person}", limit=MAX_INTELLIGENCE):
             found[report["id"]] = report
     newest = sorted(found.values(), key=lambda r: r["recorded_at"] or "", reverse=True)[:MAX_INTELLIGENCE]
-    view = handling.export_view(newest, "internal")
+    view = release(Content(reports=newest), policy(store, "internal"))
     return [{"ref": r["intel_ref"], "recorded_at": r["recorded_at"], "grade": r["grade"],
              "handling": r.get("handling_notice") or f"{r['grading']} {r['handling']}", "text": r["text"]}
-            for r in view.released]
+            for r in view.reports]
