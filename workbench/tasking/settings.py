@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from workbench.app.commands import Command
-from workbench.app.events import Changed
+from workbench.commands import Command
+from workbench.events import Changed
 from workbench.errors import BadInput, NotAllowed
 from workbench.paths import current_user
 from workbench.store import Store

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from workbench.app.commands import Command
-from workbench.app.events import Changed
+from workbench.commands import Command
+from workbench.events import Changed
 from workbench.domain.categories import expand
 from workbench.errors import BadInput, NotAllowed, NotFound
 from workbench.paths import current_user

@@ -11,7 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel,
                                QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget)
 
-from workbench.app.events import Changed
+from workbench.events import Changed
 from workbench.app.session import Session
 from workbench.errors import UserError
 from workbench.store import strategy as db
