@@ -26,6 +26,12 @@ def parent_parser() -> argparse.ArgumentParser:
     return parent
 
 
+def add_force(parser: argparse.ArgumentParser) -> None:
+    """``--force``: an export may replace an existing file (never the store, never a link)."""
+    parser.add_argument("--force", action="store_true",
+                        help="replace an existing output file (never the store, never through a link)")
+
+
 def add_group(subparsers, name: str, help_text: str, parent) -> argparse._SubParsersAction:
     """A command with sub-commands (``import``, ``link``...); returns its subparsers."""
     parser = subparsers.add_parser(name, help=help_text, description=help_text, parents=[parent])

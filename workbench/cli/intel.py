@@ -4,9 +4,9 @@ paths, measures, communities, export)."""
 
 from __future__ import annotations
 
-from workbench.errors import BadInput, NotFound
-from workbench.cli.common import Context, add_group
+from workbench.cli.common import Context, add_force, add_group
 from workbench.domain.grading import DESTINATIONS, Grade
+from workbench.errors import BadInput, NotFound
 from workbench.intel.handling import export_reports
 from workbench.intel.search import decorate, search_reports
 from workbench.network import communities, measures, paths
@@ -64,6 +64,7 @@ def register(subparsers, parent) -> None:
     _search_options(p)
     _destination_options(p)
     p.add_argument("--out", required=True, metavar="FILE", help=".csv or .json")
+    add_force(p)
     p.set_defaults(handler=_export)
 
     group = add_group(subparsers, "person", "a person's page and subject profile", parent)
@@ -80,6 +81,7 @@ def register(subparsers, parent) -> None:
     p.add_argument("--destination", default="internal", choices=list(DESTINATIONS),
                    help="who receives the profile (default internal)")
     p.add_argument("--accept-conditions", action="store_true", help="accept 3x5x2 C conditions")
+    add_force(p)
     p.add_argument("--why", help="the reason, for the audit log")
     p.set_defaults(handler=_person_profile)
 
@@ -167,7 +169,7 @@ def _show(args, ctx: Context) -> dict:
 def _export(args, ctx: Context) -> dict:
     reports = _find(args, ctx)
     result = export_reports(ctx.store(), reports, args.destination, args.out,
-                            accept_conditions=args.accept_conditions, why=args.why)
+                            accept_conditions=args.accept_conditions, why=args.why, force=args.force)
     return {"out": args.out, **result.as_json()}
 
 
@@ -192,7 +194,7 @@ def _person_text(page: dict) -> str:
 
 def _person_profile(args, ctx: Context) -> dict:
     return write_profile(ctx.store(), args.person, args.out, destination=args.destination,
-                         accept_conditions=args.accept_conditions, why=args.why)
+                         accept_conditions=args.accept_conditions, why=args.why, force=args.force)
 
 
 # -- network --------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from workbench.app.events import Changed
+from workbench.events import Changed
 from workbench.app.session import Session
 from workbench.errors import UserError
 from workbench.reports.pack import export_meeting_pack
