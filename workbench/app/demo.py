@@ -61,7 +61,7 @@ def build_demo_store(path: Path, *, progress: ProgressFn | None = None,
         write_to_store(store, data, progress=control.sub(0.5, 0.9).report, cancelled=cancelled)
         control.report(0.9, "training the linkage models on the solved offences")
         train_linkage(store, cancelled=cancelled)
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.checkpoint()
         result = stats(store)
     finally:
         store.close()
