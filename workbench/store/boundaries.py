@@ -49,6 +49,11 @@ def area_known(store: Store, level: str, name: str) -> bool:
                         f"SELECT 1 FROM offences WHERE {level} = ? LIMIT 1", (level, name, name)) is not None
 
 
+def has_boundaries(store: Store) -> bool:
+    """Whether any borough or ward polygon is loaded."""
+    return store._conn.execute("SELECT EXISTS (SELECT 1 FROM boundaries)").fetchone()[0] == 1
+
+
 def load_boundaries(store: Store, level: str | None = None, names: Sequence[str] | None = None) -> list[Boundary]:
     """Stored boundaries, optionally of one level and/or with the given names."""
     sql = "SELECT level, name, code, parent, geometry FROM boundaries"
