@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 
 from workbench.store.db import Store, now_iso
-from workbench.store.tasking import _dump, _rows
+from workbench.store.tasking import _dump
 
 # -- settings ---------------------------------------------------------------------
 
@@ -53,7 +53,7 @@ def set_priority_retired(store: Store, priority_id: int, retired_at: str | None)
 def list_priorities(store: Store, *, include_retired: bool = False) -> list[dict]:
     """Priorities (oldest first) with their categories and intelligence requirements."""
     sql = "SELECT * FROM priorities" + ("" if include_retired else " WHERE retired_at IS NULL") + " ORDER BY id"
-    out = _rows(store, sql)
+    out = store._rows(sql)
     requirements = list_requirements(store, include_retired=include_retired)
     for row in out:
         row["categories"] = json.loads(row["categories"])
@@ -64,7 +64,7 @@ def list_priorities(store: Store, *, include_retired: bool = False) -> list[dict
 def find_priority(store: Store, key: str | int) -> dict | None:
     """A priority (retired or not) by id or by name (case-insensitive), or None."""
     text = str(key).strip()
-    rows = _rows(store, "SELECT * FROM priorities WHERE id = ? OR lower(name) = lower(?)",
+    rows = store._rows("SELECT * FROM priorities WHERE id = ? OR lower(name) = lower(?)",
                  (int(text) if text.isdigit() else -1, text))
     if not rows:
         return None
@@ -87,7 +87,7 @@ def delete_requirement(store: Store, requirement_id: int) -> None:
 def list_requirements(store: Store, *, include_retired: bool = False) -> list[dict]:
     """Intelligence requirements with the name of their priority."""
     where = "" if include_retired else " WHERE r.retired_at IS NULL AND p.retired_at IS NULL"
-    return _rows(store, "SELECT r.*, p.name AS priority FROM intel_requirements r "
+    return store._rows("SELECT r.*, p.name AS priority FROM intel_requirements r "
                         f"JOIN priorities p ON p.id = r.priority_id{where} ORDER BY r.id")
 
 
@@ -142,7 +142,7 @@ def list_assessments(store: Store, statuses: Iterable[str] | None = None) -> lis
     """Summary rows of assessments, newest first."""
     statuses = list(statuses or [])
     where = f" WHERE status IN ({','.join('?' * len(statuses))})" if statuses else ""
-    return _rows(store, f"SELECT id, {', '.join(ASSESSMENT_COLUMNS)}, created_at, updated_at FROM assessments"
+    return store._rows(f"SELECT id, {', '.join(ASSESSMENT_COLUMNS)}, created_at, updated_at FROM assessments"
                         f"{where} ORDER BY id DESC", statuses)
 
 
@@ -158,7 +158,7 @@ def latest_approved_assessment(store: Store, kind: str, on_or_before: str) -> di
 def product_rows(store: Store) -> list[dict]:
     """Every PATP and assessment as ``{kind, id, reference, title, author, date, status, text}``,
     where ``text`` is the whole stored document (for searching)."""
-    rows = _rows(store, "SELECT 'patp' AS kind, id, reference, title, author, substr(created_at, 1, 10) AS date, "
+    rows = store._rows("SELECT 'patp' AS kind, id, reference, title, author, substr(created_at, 1, 10) AS date, "
                         "status, body AS text FROM patps "
                         "UNION ALL SELECT kind || ' assessment', id, reference, title, author, "
                         "substr(created_at, 1, 10), status, body FROM assessments ORDER BY date DESC, reference")
