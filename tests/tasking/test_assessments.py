@@ -8,6 +8,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from handmade import SERIES_REF, make_borough
+from sqlpeek import sql
 from workbench.cli import main
 from workbench.store import open_store
 from workbench.store.offences import write_offences
@@ -92,7 +93,7 @@ def test_assessment_qa_draft_mark_agenda_and_register(tmp_path, capsys):
     code, refused = cli(capsys, db, "assessment", "export", ref, "--out", str(tmp_path / "final"))
     assert code == 1 and "already exists" in refused["error"]                     # the release gate's rule
     with open_store(db) as store:
-        audited = store.conn.execute("SELECT count(*) FROM audit_log WHERE action = 'export.assessment'").fetchone()
+        audited = sql(store, "SELECT count(*) FROM audit_log WHERE action = 'export.assessment'").fetchone()
         assert audited[0] == 2
 
     # The meeting of 14 March (period 28 Feb to 13 March) takes the approved assessment.
