@@ -149,21 +149,16 @@ def _linkage_service():
         return None
 
 
-def sexual_offence_alerts(store: Store, new_sexual: pd.DataFrame, *, top: int = 5,
-                          max_linked: int = 12) -> tuple[list[Alert], list[str]]:
-    """One alert per new sexual offence, with its best link candidates and best-matching
-    series from the linkage engine (``workbench.linkage.service.suggest``, as
-    ``workbench link suggest``) for the ``max_linked`` most recent; a note says when the
-    engine is not installed or could not score an offence."""
+def sexual_offence_alerts(store: Store, new_sexual: pd.DataFrame, *, top: int = 5) -> tuple[list[Alert], list[str]]:
+    """One alert per new sexual offence, each with its best link candidates and
+    best-matching series from the linkage engine (``workbench.linkage.service.suggest``,
+    as ``workbench link suggest``; the crime group is loaded once, so every offence is
+    linked); a note says when the engine is not installed or could not score an offence."""
     if new_sexual.empty:
         return [], []
     service = _linkage_service()
     notes = [] if service is not None else [
         "linkage engine not installed: new sexual offences are listed without link candidates"]
-    linked = set(new_sexual.sort_values("committed_from").tail(max_linked)["id"].tolist())
-    if service is not None and len(new_sexual) > max_linked:
-        notes.append(f"link candidates shown for the {max_linked} most recent of {len(new_sexual)} new sexual "
-                     "offences (use workbench link suggest REF for the others)")
     alerts = []
     for row in new_sexual.itertuples(index=False):
         when = row.committed_from.strftime("%d %b %Y %H:%M")
@@ -171,7 +166,7 @@ def sexual_offence_alerts(store: Store, new_sexual: pd.DataFrame, *, top: int = 
         summary = f"{label(row.category)} {row.offence_ref} on {when} in {place}"
         detail: dict = {"offence": row.offence_ref, "category": row.category}
         ids = [int(row.id)]
-        if service is not None and row.id in linked:
+        if service is not None:
             found = _suggest(service, store, int(row.id), top, notes)
             if found is not None:
                 detail["candidates"] = [{k: c.get(k) for k in ("offence", "id", "score", "category", "reasons")}

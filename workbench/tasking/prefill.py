@@ -110,6 +110,8 @@ def build_patp(store: Store, problem: Problem, *, author: str | None = None, tod
         "near_repeat": evidence.collect(notes, evidence.near_repeat_table, store, problem.offence_ids),
         "notes": notes,
     }
+    if problem.source_kind == "series":
+        analysis["series_risk"] = evidence.collect(notes, evidence.series_risk, store, problem.offence_ids)
     intel = evidence.collect(notes, evidence.graded_intelligence, store, problem, offenders) or []
     boroughs = list(stats.get("boroughs", {}))
     categories = list(stats.get("counts", {}))
@@ -125,7 +127,7 @@ def build_patp(store: Store, problem: Problem, *, author: str | None = None, tod
         problem_summary=summary_text(problem, stats, offenders),
         supporting_analysis=analysis,
         graded_intelligence=intel,
-        threat_harm_risk=_threat_harm_risk(categories, stats),
+        threat_harm_risk=_threat_harm_risk(categories, stats, analysis.get("series_risk")),
         tactics=suggest_tactics(problem.problem_type, categories, stats, offenders),
         objectives=(f"Reduce {_priority(categories).lower()} offences in the tasked area and identify, "
                     "arrest and charge those responsible."),
@@ -149,13 +151,21 @@ def _priority(categories: list[str]) -> str:
     return LABELS.get(categories[0], "Volume crime") if categories else "Volume crime"
 
 
-def _threat_harm_risk(categories: list[str], stats: dict) -> str:
-    """A first draft of the threat, harm and risk paragraph for the analyst to finish."""
+def _threat_harm_risk(categories: list[str], stats: dict, series_risk: dict | None = None) -> str:
+    """A first draft of the threat, harm and risk paragraph for the analyst to finish;
+    a series' own risk indicator (escalation, shortening intervals) is carried in."""
     harm = "high" if any(c in SEXUAL or c.startswith("robbery") or c == "violence-with-injury"
                          for c in categories) else "medium"
     threat = {"rising": "increasing", "falling": "reducing", "stable": "continuing"}.get(
         stats["trend"]["direction"], "unknown")
     return (f"Threat: {threat} ({stats['trend']['recent']} offences in the last {stats['trend']['weeks']} weeks). "
             f"Harm: {harm}. Risk: further offences in and near the tasked area are likely while the "
-            "offending continues unchecked.")
+            "offending continues unchecked." + _series_risk_text(series_risk))
+
+
+def _series_risk_text(series_risk: dict | None) -> str:
+    if not series_risk:
+        return ""
+    why = "; ".join(series_risk["reasons"]) or "no escalation or shortening intervals"
+    return f" Series risk: {series_risk['risk']} ({why})."
 
