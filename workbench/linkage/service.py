@@ -27,6 +27,7 @@ from workbench.linkage.series import MAX_SERIES_SIZE, MIN_SERIES_SIZE, describe_
 from workbench.linkage.training import prepare, train_group
 from workbench.store import Store
 from workbench.store import linkage as db
+from workbench.errors import BadInput, NotFound
 from workbench.store.offences import (OffenceFilter, category_of, count, find_by_ref, load_features, load_frame,
                                       load_offender_links)
 
@@ -226,14 +227,14 @@ def group_linker(store: Store, group: str, *, include_coarse: bool = False) -> G
 
 
 def _position(store: Store, ref: str, include_coarse: bool) -> tuple[int, GroupLinker, int]:
-    """(offence id, its group's linker, its position there); ValueError for a record left
+    """(offence id, its group's linker, its position there); BadInput for a record left
     out of linkage."""
     oid = resolve(store, ref)
     group = crime_group(category_of(store, oid))
     linker = group_linker(store, group, include_coarse=include_coarse)
     found = linker.data.positions([oid]) if oid in set(linker.data.ids.tolist()) else None
     if found is None:
-        raise ValueError(f"offence {ref} is a police.uk or month-only record, too coarse to link "
+        raise BadInput(f"offence {ref} is a police.uk or month-only record, too coarse to link "
                          "(--include-coarse to link it anyway)")
     return oid, linker, int(found[0])
 
@@ -244,7 +245,7 @@ def resolve(store: Store, ref: str) -> int:
     if oid is None and str(ref).isdigit() and category_of(store, int(ref)) is not None:
         oid = int(ref)
     if oid is None:
-        raise ValueError(f"no offence with reference {ref!r}")
+        raise NotFound(f"no offence with reference {ref!r}")
     return int(oid)
 
 
@@ -279,7 +280,7 @@ def suspects_for(store: Store, ref: str, *, top: int = 10, include_coarse: bool 
     """Known offenders ranked by how well their known (solved) offences match ``ref``
     (see :mod:`workbench.linkage.suspects`)."""
     if top < 1:
-        raise ValueError("--top must be at least 1")
+        raise BadInput("--top must be at least 1")
     oid, linker, me = _position(store, ref, include_coarse)
     found = suspects.rank_suspects(linker.model, linker.data, me, linker.offenders, top=top,
                                    profiles=linker.profiles)
@@ -338,9 +339,9 @@ def series(store: Store, *, categories=None, min_score: float = 0.5, max_size: i
     least ``min_size`` offences), strongest and most recent first; candidates already
     wholly inside a confirmed series are left out, and overlaps named."""
     if not 0.0 <= min_score <= 1.0:
-        raise ValueError("--min-score must be between 0 and 1")
+        raise BadInput("--min-score must be between 0 and 1")
     if min_size < 2:
-        raise ValueError("--min-size must be at least 2")
+        raise BadInput("--min-size must be at least 2")
     control = JobControl(progress, cancelled)
     scored = score_store(store, categories=categories, include_coarse=include_coarse,
                          progress=control.sub(0.0, 0.85).report)
@@ -380,7 +381,7 @@ def series_risk(store: Store, offence_ids) -> dict:
     """The risk indicator of a set of offences taken as one series (for the PATP it seeds)."""
     data = load_ids(store, offence_ids)
     if not len(data):
-        raise ValueError("a series needs offences")
+        raise BadInput("a series needs offences")
     desc = describe_series(data, list(range(len(data))))
     return {"risk": desc.risk, "reasons": desc.risk_reasons}
 
@@ -440,11 +441,11 @@ def evaluate(store: Store, *, categories=None, folds: int = 5, seed: int = 0, in
     """Cross-validated figures on the store's solved offences (see
     :mod:`workbench.linkage.evaluate`), with analyst decisions as labels."""
     if folds < 2:
-        raise ValueError("--folds must be at least 2")
+        raise BadInput("--folds must be at least 2")
     groups = groups_of(categories)
     data = load_data(store, categories=categories, groups=groups, include_coarse=include_coarse)
     if data.solved is None or not data.solved.any():
-        raise ValueError("no solved offences with offender ids to evaluate on")
+        raise BadInput("no solved offences with offender ids to evaluate on")
     result = cross_validated(data, groups=groups, k=folds, seed=seed, decided=decided_pairs(store, data),
                              progress=progress, cancelled=cancelled)
     result["left_out"] = left_out(store, categories=categories, groups=groups, include_coarse=include_coarse)
@@ -454,7 +455,7 @@ def evaluate(store: Store, *, categories=None, folds: int = 5, seed: int = 0, in
 def cca(store: Store, offence_ids) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The CCA matrix and its shared-cell mask for the given offences."""
     if not len(offence_ids):
-        raise ValueError("choose at least one offence for the CCA matrix")
+        raise BadInput("choose at least one offence for the CCA matrix")
     data = load_ids(store, offence_ids)
     pos = list(range(len(data)))
     matrix = cca_matrix(data, pos)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QSplitter, QTableWidget, QTableWidgetItem,
                                QTextBrowser, QVBoxLayout, QWidget)
 
+from workbench.errors import UserError
 from workbench.linkage import service
 from workbench.ui.linkage.reasons_html import reasons_html
 
@@ -50,7 +51,7 @@ class SuspectsPanel(QWidget):
         self.reasons.clear()
         try:
             self.result = service.suspects_for(store, str(offence_id), top=TOP)
-        except ValueError as exc:
+        except UserError as exc:
             self.result = None
             self.heading.setText(str(exc))
             return
