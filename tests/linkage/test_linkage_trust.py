@@ -20,7 +20,10 @@ from workbench.scan.alerts import sexual_offence_alerts
 from workbench.store.offences import OffenceFilter, load_frame, write_offences
 from workbench.tasking.patp import Problem
 
-from conftest import rows_to_csv
+
+
+def rows_to_csv(rows, path):
+    pd.DataFrame(rows).to_csv(path, index=False)
 
 
 def _coarse(store):

@@ -57,7 +57,8 @@ def cca_matrix(store: Store, offence_ids) -> dict:
 def series_risk(store: Store, offence_ids) -> dict:
     """The series' risk indicator from linkage (escalation, shortening intervals):
     ``{"risk": "high"|"medium"|"low", "reasons": [...]}``."""
-    service = _module("workbench.linkage.service", "series risk")
+    from workbench.linkage import service
+
     if not len(offence_ids):
         raise NotAvailable("a series risk needs offences")
     return service.series_risk(store, list(offence_ids))
