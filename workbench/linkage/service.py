@@ -28,8 +28,8 @@ from workbench.linkage.training import prepare, train_group
 from workbench.store import Store
 from workbench.store import linkage as db
 from workbench.errors import BadInput, NotFound
-from workbench.store.offences import (OffenceFilter, category_of, count, find_by_ref, load_features, load_frame,
-                                      load_offender_links)
+from workbench.store.offences import (OffenceFilter, count, find_offence, load_features, load_frame,
+                                      load_offender_links, offence_category)
 
 LINK_COLUMNS = ("id", "offence_ref", "category", "committed_from", "committed_to", "easting", "northing",
                 "location_type", "status")
@@ -230,7 +230,7 @@ def _position(store: Store, ref: str, include_coarse: bool) -> tuple[int, GroupL
     """(offence id, its group's linker, its position there); BadInput for a record left
     out of linkage."""
     oid = resolve(store, ref)
-    group = crime_group(category_of(store, oid))
+    group = crime_group(offence_category(store, oid))
     linker = group_linker(store, group, include_coarse=include_coarse)
     found = linker.data.positions([oid]) if oid in set(linker.data.ids.tolist()) else None
     if found is None:
@@ -241,9 +241,7 @@ def _position(store: Store, ref: str, include_coarse: bool) -> tuple[int, GroupL
 
 def resolve(store: Store, ref: str) -> int:
     """The id of an offence reference (or numeric id); ValueError if unknown."""
-    oid = find_by_ref(store, ref)
-    if oid is None and str(ref).isdigit() and category_of(store, int(ref)) is not None:
-        oid = int(ref)
+    oid = find_offence(store, ref)
     if oid is None:
         raise NotFound(f"no offence with reference {ref!r}")
     return int(oid)
