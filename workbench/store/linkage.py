@@ -201,7 +201,7 @@ def active_models(store: Store) -> dict[str, dict]:
 def decisions_for(store: Store, offence_id: int) -> dict[int, str]:
     """The decisions on one offence's links: the other offence's id -> decision."""
     oid = int(offence_id)
-    rows = store.conn.execute(
+    rows = store._conn.execute(
         "SELECT offence_a, offence_b, decision FROM link_decisions WHERE offence_a = ? OR offence_b = ?", (oid, oid))
     return {int(b if a == oid else a): d for a, b, d in rows}
 
@@ -209,5 +209,5 @@ def decisions_for(store: Store, offence_id: int) -> dict[int, str]:
 def change_stamp(store: Store) -> tuple:
     """Changes whenever this store's data may have changed (by this connection or any
     other): cached linkage data and models are rebuilt when it differs. Costs no scan."""
-    version = store.conn.execute("PRAGMA data_version").fetchone()[0]
-    return (str(store.path), int(version), int(store.conn.total_changes))
+    version = store._conn.execute("PRAGMA data_version").fetchone()[0]
+    return (str(store.path), int(version), int(store._conn.total_changes))
