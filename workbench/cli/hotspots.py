@@ -126,14 +126,12 @@ def _hotspots(args, ctx: Context) -> dict:
         layers["repeat_locations"] = _repeat_layer(result.repeats)
         written = write_layers(args.out, layers)
         out = args.out
-        with store.atomic():
-            store.audit("export.geopackage", "hotspots", None,
-                        {"file": out, "layers": written, "method": args.method,
-                         "filter": describe_filter(args.category, args.date_from, args.date_to, args.borough)})
+        store.audit("export.geopackage", "hotspots", None,
+                    {"file": out, "layers": written, "method": args.method,
+                     "filter": describe_filter(args.category, args.date_from, args.date_to, args.borough)})
     if args.png:
         png = str(_draw(store, args, result))
-        with store.atomic():
-            store.audit("export.map", "hotspots", None, {"file": png, "method": args.method})
+        store.audit("export.map", "hotspots", None, {"file": png, "method": args.method})
     width = surface.bandwidth if args.method == "kde" else surface.distance_band
     boroughs = result.counts[result.counts["level"] == "borough"]
     return {

@@ -284,8 +284,7 @@ def _network_export(args, ctx: Context) -> dict:
     else:
         render_png(graph, args.out, title=f"Link chart{' around ' + args.entity if args.entity else ''}",
                    marking=marking)
-    with store.atomic():
-        store.audit("network.export", "chart", args.out, {"format": args.format, "entity": args.entity,
-                                                          "steps": args.steps, "nodes": graph.number_of_nodes()})
+    store.audit("network.export", "chart", args.out, {"format": args.format, "entity": args.entity,
+                                                      "steps": args.steps, "nodes": graph.number_of_nodes()})
     return {"out": args.out, "format": args.format, "nodes": graph.number_of_nodes(),
             "edges": graph.number_of_edges(), "marking": marking}

@@ -26,7 +26,7 @@ from workbench.domain import categories as cats
 from workbench.geo.gpkg import frame_of_points, write_layers
 from workbench.geo.hotspots import surface
 from workbench.store.boundaries import boundaries_frame, load_boundaries, study_area
-from workbench.store.offences import OffenceFilter, load_frame
+from workbench.store.offences import OffenceFilter, date_range, load_frame
 from workbench.ui.jobs import run_job
 from workbench.ui.map import style
 from workbench.ui.map.canvas import Legend, MapCanvas, scale_denominator
@@ -65,7 +65,7 @@ def _date_edit(date: QDate) -> QDateEdit:
 
 def _store_dates(store) -> tuple[QDate, QDate]:
     # The end of the latest window: a police.uk month runs to its last day, not its first.
-    lo, hi = store.conn.execute("SELECT min(committed_from), max(committed_to) FROM offences").fetchone()
+    lo, hi = date_range(store, to_end=True)
     if not lo:
         today = QDate.currentDate()
         return today.addMonths(-3), today
@@ -369,9 +369,8 @@ class MapView(QWidget):
         if not image.save(path, "PNG"):
             QMessageBox.warning(self, "Export PNG", f"Could not write {path}.")
             return None
-        with self.session.store.atomic():
-            self.session.store.audit("export.map_png", "map", None, {"path": path, "title": self._title(),
-                                                                      "offences": self.canvas.points.count})
+        self.session.store.audit("export.map_png", "map", None, {"path": path, "title": self._title(),
+                                                                  "offences": self.canvas.points.count})
         return path
 
     def export_gpkg(self, path: str | None = None):
@@ -395,8 +394,7 @@ class MapView(QWidget):
                 layers.update(analysis.layers())
             progress(0.4, "writing the GeoPackage")
             written = write_layers(Path(path), layers)
-            with store.atomic():
-                store.audit("export.map_gpkg", "map", None, {"path": path, "layers": written, "title": title})
+            store.audit("export.map_gpkg", "map", None, {"path": path, "layers": written, "title": title})
             return written
 
         def done(written):

@@ -380,8 +380,7 @@ class SeriesView(QWidget):
         else:
             save_image(matrix, shared, path, title=f"Series {self.current['id']} {self.current['name']}".strip(),
                        marking=store.setting("security_marking", ""))
-        with store.atomic():
-            store.audit("link.cca_export", "offences", None, {"offences": list(matrix.index), "file": path})
+        store.audit("link.cca_export", "offences", None, {"offences": list(matrix.index), "file": path})
         return path
 
     def train_models(self) -> None:
