@@ -2,8 +2,8 @@
 
 :func:`build_patp` takes a neutral :class:`~workbench.tasking.patp.Problem` (offence ids,
 optional area) and fills the problem summary (counts, dates, trend), the map (the area
-and offences), the comparative case analysis, the near-repeat table, the relevant
-graded intelligence (only what its handling code lets the borough share) and suggested
+and offences), the comparative case analysis, the near-repeat table, the nominals of
+interest (:mod:`workbench.people.patp`), the relevant graded intelligence (only what its handling code lets the borough share) and suggested
 tactics under Prevent / Intelligence / Enforcement / Reassurance. An evidence source
 this installation does not provide is named in ``supporting_analysis["notes"]`` rather
 than filled with anything invented.
@@ -18,6 +18,7 @@ import pandas as pd
 
 from workbench.domain.categories import LABELS, SEXUAL
 from workbench.paths import current_user
+from workbench.people.patp import nominals_of_interest
 from workbench.store import Store
 from workbench.store.offences import OffenceFilter, load_frame, load_offender_links
 from workbench.tasking import evidence
@@ -109,6 +110,7 @@ def build_patp(store: Store, problem: Problem, *, author: str | None = None, tod
         "offenders": offenders,
         "cca": evidence.collect(notes, evidence.cca_matrix, store, problem.offence_ids),
         "near_repeat": evidence.collect(notes, evidence.near_repeat_table, store, problem.offence_ids),
+        "nominals_of_interest": nominals_of_interest(store, problem.offence_ids, offenders),
         "notes": notes,
     }
     if problem.source_kind == "series":
