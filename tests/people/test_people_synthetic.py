@@ -9,7 +9,7 @@ from workbench.people.suspects import suspects_for
 from workbench.scan.scanner import run_scan
 from workbench.store import open_store
 from workbench.store.offences import find_by_ref
-from workbench.store.people import load_nominals
+from workbench.store.people import load_nominals, people_offences
 from workbench.synth import generate, write_to_store
 
 
@@ -27,10 +27,9 @@ def test_every_generated_person_record_imports(demo):
     data, store, result, _ = demo
     assert result["people_rejected"] == 0 and result["rejected"] == 0
     assert result["nominals"] == len(data.nominals) > 50 and result["missing"] == len(data.missing)
-    refs = set(load_nominals(store)["nominal_ref"])
-    # offenders on offences resolve to nominals
-    assert store.conn.execute("SELECT count(*) FROM offenders").fetchone()[0] > 0
-    assert any(r.startswith("O11-") for r in refs)
+    refs = load_nominals(store)["nominal_ref"].tolist()
+    # offender ids on offences resolve to nominals: some nominals have offences linked to them
+    assert len(set(people_offences(store, refs)["person"])) >= 3
 
 
 def test_the_planted_rso_is_in_the_top_10_suspects_of_the_planted_series(demo):
