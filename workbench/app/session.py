@@ -33,6 +33,7 @@ class Session:
         self.changed = Event()              # Changed
         self.selection_changed = Event()    # Selection
         self.selection = Selection("offence", ())
+        self.closed = False
         self.commands = CommandStack(lambda: self.store)
         self.commands.changed.connect(self.changed.emit)
 
@@ -55,3 +56,4 @@ class Session:
 
     def close(self) -> None:
         self.store.close()
+        self.closed = True

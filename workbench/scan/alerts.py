@@ -25,9 +25,15 @@ from workbench.store.db import Store
 from workbench.store.offences import fetch_rows
 
 #: Alert kinds, most urgent first (the dashboard groups alerts in this order).
-KINDS = ("sexual_offence", "trend", "hotspot", "near_repeat", "repeat_location", "saved_search")
+KINDS = ("sexual_offence", "nominal_near_offence", "nominal_breach", "missing_person", "repeat_victim", "trend",
+         "hotspot", "near_repeat", "repeat_location", "missing_location", "saved_search")
 KIND_TITLES = {
     "sexual_offence": "New sexual offences",
+    "nominal_near_offence": "Flagged nominals near new sexual offences",
+    "nominal_breach": "Nominals breaching conditions",
+    "missing_person": "Repeat missing people",
+    "repeat_victim": "Repeat victims",
+    "missing_location": "Missing-person locations",
     "trend": "Emerging trends",
     "hotspot": "New hotspots",
     "near_repeat": "Near-repeat risk",

@@ -132,7 +132,7 @@ def nominal_counts(store: Store) -> dict:
 
 def load_episodes(store: Store, *, person_refs: Sequence[str] | None = None, since: str | None = None) -> pd.DataFrame:
     """Missing episodes (of ``person_refs``; reported on or after ``since``), oldest first,
-    with ``reported_at``/``found_at`` as datetimes."""
+    with ``reported_at``/``found_at`` as datetimes and ``imported_at`` (UTC ISO text)."""
     clauses, params = [], []
     if person_refs is not None:
         clauses.append(f"person_ref IN ({','.join('?' * len(person_refs)) or 'NULL'})")
@@ -141,7 +141,7 @@ def load_episodes(store: Store, *, person_refs: Sequence[str] | None = None, sin
         clauses.append("reported_at >= ?")
         params.append(since)
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    frame = pd.read_sql_query(f"SELECT id, {', '.join(EPISODE_COLUMNS)} FROM missing_episodes{where} "
+    frame = pd.read_sql_query(f"SELECT id, {', '.join(EPISODE_COLUMNS)}, imported_at FROM missing_episodes{where} "
                               "ORDER BY reported_at, id", store.conn, params=params)
     for col in ("reported_at", "found_at"):
         frame[col] = pd.to_datetime(frame[col], format="ISO8601")
@@ -204,3 +204,17 @@ def latest_activity(store: Store, refs: Sequence[str]) -> dict[str, dict]:
             out[ref][kind] = when
     return out
 
+
+
+def offences_and_series(store: Store, ids: Sequence[int]) -> pd.DataFrame:
+    """The offences ``ids`` and every offence sharing a force series reference with one
+    of them: id, offence_ref, category, committed_from (datetime), easting, northing,
+    series_ref, and ``new`` (True for the given ids)."""
+    marks = ",".join(str(int(i)) for i in ids) or "NULL"
+    frame = pd.read_sql_query(
+        "SELECT id, offence_ref, category, committed_from, easting, northing, series_ref FROM offences "
+        f"WHERE id IN ({marks}) OR series_ref IN (SELECT series_ref FROM offences WHERE id IN ({marks}) "
+        "AND series_ref IS NOT NULL) ORDER BY committed_from, id", store.conn)
+    frame["committed_from"] = pd.to_datetime(frame["committed_from"], format="ISO8601")
+    frame["new"] = frame["id"].isin([int(i) for i in ids])
+    return frame

@@ -33,7 +33,9 @@ from workbench.ui.map.navigate import show_on_map, show_view
 TITLE = "Scan"
 ORDER = 0
 KIND_COLOURS = {"sexual_offence": "#8e1b3a", "trend": "#b45f06", "hotspot": "#c0392b", "near_repeat": "#6c3483",
-                "repeat_location": "#1f618d", "saved_search": "#196f3d"}
+                "repeat_location": "#1f618d", "saved_search": "#196f3d", "nominal_near_offence": "#a04000",
+                "nominal_breach": "#943126", "missing_person": "#7d3c98", "repeat_victim": "#1a5276",
+                "missing_location": "#5b2c6f"}
 ALERT_ROLE = Qt.UserRole + 1
 
 
