@@ -121,6 +121,8 @@ def decide(report: Mapping, rules: Policy) -> tuple[bool, str]:
     exports); a released 3x5x2 ``C`` report's conditions travel with it instead.
     """
     system, code = report.get("grading"), report.get("handling")
+    if not system:
+        return False, "no longer in the store: its handling code cannot be checked"
     marking = (report.get("security_marking") or DEFAULT_MARKING).upper()
     if above(marking, rules.ceiling):
         return False, f"marked {marking}: above {rules.ceiling}, the most Workbench may release"
