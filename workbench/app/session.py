@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.app.commands import Command, CommandStack
-from workbench.app.events import Changed, Event
+from workbench.app.history import CommandStack
+from workbench.commands import Command
+from workbench.events import Changed, Event
 from workbench.store import Store, open_store
 
 

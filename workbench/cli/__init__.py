@@ -37,6 +37,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "intel": ("intel", "search, show and export intelligence reports"),
     "person": ("intel", "a person's page and subject profile"),
     "network": ("intel", "link chart: expand, paths, measures, communities, export"),
+    "settings": ("strategy", "the store's settings (borough, force, marking, TTCG cycle...)"),
+    "priorities": ("strategy", "the control strategy: priorities and intelligence requirements"),
     "results": ("tasking", "results analysis of an accepted tasking"),
     "pack": ("tasking", "tasking pack of one PATP (PDF and Word)"),
     "pack-meeting": ("tasking", "tasking pack of a TTCG meeting"),

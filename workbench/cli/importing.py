@@ -108,7 +108,8 @@ def _rejects(args, ctx: Context) -> dict:
 
 
 def _import_text(result: dict) -> str:
-    lines = [f"Imported {result['imported']:,} from {result['rows_read']:,} rows "
+    lines = [f"Warning: {w}" for w in result.get("warnings", [])]
+    lines += [f"Imported {result['imported']:,} from {result['rows_read']:,} rows "
              f"(batch {result['batch']}); {result['duplicates']:,} duplicates skipped (already in the store "
              f"or repeated in the file); {result['rejected']:,} rejected."]
     for r in result["rejects"]:

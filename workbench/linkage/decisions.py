@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from abc import ABCMeta, abstractmethod
 
-from workbench.app.commands import Command
-from workbench.app.events import Changed
+from workbench.commands import Command
+from workbench.events import Changed
 from workbench.store import Store
 from workbench.store import linkage as db
 from workbench.errors import BadInput, NotFound

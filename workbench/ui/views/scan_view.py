@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
                                QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from workbench.app.events import Changed
+from workbench.events import Changed
 from workbench.app.session import Session
 from workbench.errors import UserError
 from workbench.domain import categories as cats
 from workbench.paths import current_user
-from workbench.scan.alerts import KIND_TITLES, KINDS, Alert
+from workbench.domain.alerts import KIND_TITLES, KINDS, Alert
 from workbench.scan.scanner import run_scan
 from workbench.scan.searches import offence_filter
 from workbench.store.scan import delete_search, list_searches, load_scan_state, save_search, set_subscribed

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QInputDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
                                QTabWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
 
-from workbench.app.events import Changed
+from workbench.events import Changed
 from workbench.app.session import Session
 from workbench.errors import UserError
 from workbench.reports.pack import export_patp_pack, pack_files, patp_pack_stem
