@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlpeek import sql
+
 import json
 
 from workbench.intel.importer import import_intel
@@ -24,7 +26,7 @@ def write(tmp_path):
 
 def dump(store) -> str:
     return "\n".join(" ".join(map(str, row)) for table in ("intel_reports", "intel_entities", "rejects")
-                     for row in store.conn.execute(f"SELECT * FROM {table}"))
+                     for row in sql(store, f"SELECT * FROM {table}"))
 
 
 def test_default_accreditation_refuses_secret_rows_with_the_reason(store, tmp_path):

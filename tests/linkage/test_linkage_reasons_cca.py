@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from sqlpeek import sql
+
 from workbench.linkage import reasons, service
 from workbench.linkage.cca import cca_matrix, shared_cells
 from workbench.linkage.features import feature_columns, pair_features
@@ -74,7 +76,7 @@ def test_cca_export_is_marked_and_audited(small_store, tmp_path):
     assert lines[0] == "# OFFICIAL-SENSITIVE - Test" and lines[1].startswith("offence,category")
     assert Image.open(tmp_path / "m.png").info["Warning"] == "OFFICIAL-SENSITIVE"
     assert out["offences"] == 3 and out["marking"] == "OFFICIAL-SENSITIVE"
-    audit = small_store.conn.execute("SELECT count(*) FROM audit_log WHERE action = 'export.cca'").fetchone()[0]
+    audit = sql(small_store, "SELECT count(*) FROM audit_log WHERE action = 'export.cca'").fetchone()[0]
     assert audit == 1
 
 

@@ -9,6 +9,7 @@ from workbench.cli import main
 from workbench.linkage import service
 from workbench.store import open_store
 from workbench.synth import generate, write_to_store
+from sqlpeek import sql
 
 CONTRACT_KEYS = {"pairs", "linked_pairs", "auc", "tpr_at_5pct_fpr", "top10_hit_rate", "average_precision"}
 
@@ -49,7 +50,7 @@ def test_cli_contract_keys(synthetic_db, capsys, tmp_path):
     trained = run(capsys, "--db", db, "link", "train", "--category", "burglary", "--json")
     assert trained["models"]["burglary"]["method"] in ("logistic", "boosting")
     with open_store(synthetic_db) as store:
-        ref = store.conn.execute("SELECT offence_ref FROM offences WHERE category = 'burglary-residential' "
+        ref = sql(store, "SELECT offence_ref FROM offences WHERE category = 'burglary-residential' "
                                  "AND series_ref IS NOT NULL ORDER BY id LIMIT 1").fetchone()[0]
     suggested = run(capsys, "--db", db, "link", "suggest", ref, "--top", "5", "--json")
     assert suggested["offence"] == ref and len(suggested["candidates"]) == 5
@@ -73,8 +74,8 @@ def test_cli_errors_are_one_line(synthetic_db, capsys):
     assert json.loads(capsys.readouterr().out) == {"error": "no offence with reference 'NO-SUCH-REF'"}
 
 
-def test_empty_store_gives_clear_answers(tmp_path, capsys):
-    db = str(tmp_path / "empty.sqlite")
+def test_empty_store_gives_clear_answers(empty_db, capsys):
+    db = empty_db
     assert run(capsys, "--db", db, "link", "series", "--json")["series"] == []
     assert run(capsys, "--db", db, "link", "train", "--json")["models"] == {}
     assert main(["--db", db, "link", "evaluate", "--json"]) == 1

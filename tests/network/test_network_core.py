@@ -13,6 +13,7 @@ from workbench.network import communities, measures, paths
 from workbench.network.chart_export import export_chart
 from workbench.network.graph import build_graph, expand, resolve, timeline
 from workbench.network.person import person_page, write_profile
+from sqlpeek import sql
 
 
 def handmade_graph() -> nx.Graph:
@@ -144,7 +145,7 @@ def test_person_page_and_profile_withhold_what_handling_forbids(store, tmp_path)
     body = "\n".join(p.text for p in doc.paragraphs)
     assert "P3 uses 07700 900123" not in body and "I/2" in body
     assert doc.sections[0].header.paragraphs[0].text == "OFFICIAL-SENSITIVE"
-    assert store.conn.execute("SELECT count(*) FROM audit_log WHERE action = 'export.profile'").fetchone()[0] == 1
+    assert sql(store, "SELECT count(*) FROM audit_log WHERE action = 'export.profile'").fetchone()[0] == 1
     with pytest.raises(ValueError, match="no person"):
         person_page(store, "NOBODY")
 

@@ -18,10 +18,11 @@ from workbench.release import (
     safe_cell,
     write_csv,
 )
+from sqlpeek import sql
 
 
 def audits(store, action="export.test"):
-    return store.conn.execute("SELECT count(*) FROM audit_log WHERE action = ?", (action,)).fetchone()[0]
+    return sql(store, "SELECT count(*) FROM audit_log WHERE action = ?", (action,)).fetchone()[0]
 
 
 def text_writer(released, path):

@@ -64,7 +64,7 @@ def command_modules() -> list:
 def _top_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbench", description=_DESCRIPTION, epilog=_EPILOG)
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
-    parser.add_argument("--db", metavar="PATH", help="the store to use: a file path; "
+    parser.add_argument("--db", metavar="PATH", help="the store file to use (import and generate create it); "
                         "default: your user store")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     return parser

@@ -9,6 +9,7 @@ from workbench.linkage import decisions as cmd
 from workbench.linkage import service
 from workbench.linkage.series import MAX_SERIES_SIZE
 from workbench.store import linkage as db
+from workbench.store.offences import offence_refs
 
 ORDER = 40
 
@@ -255,8 +256,7 @@ def _series_json(store, series_id: int) -> dict:
     found = db.get_series(store, series_id)
     if found is None:
         raise NotFound(f"no series {series_id}")
-    refs = [store.conn.execute("SELECT offence_ref FROM offences WHERE id = ?", (o,)).fetchone()[0]
-            for o in found["offence_ids"]]
+    refs = offence_refs(store, found["offence_ids"])
     return {"id": f"S{found['id']}", "name": found["name"], "notes": found["notes"],
             "created_at": found["created_at"], "created_by": found["created_by"], "offences": refs}
 

@@ -8,6 +8,7 @@ from workbench.scan.searches import offence_filter, run_search
 from workbench.store.scan import (delete_search, list_searches, require_search, save_search,
                                   set_subscribed)
 from workbench.errors import BadInput
+from workbench.store.boundaries import area_known
 
 ORDER = 60
 
@@ -125,10 +126,7 @@ def _check_areas(store, boroughs, wards) -> None:
     """Refuse a borough or ward the store has never heard of (a typo would match nothing)."""
     for level, names in (("borough", boroughs), ("ward", wards)):
         for name in names or ():
-            known = store.conn.execute(
-                f"SELECT 1 FROM boundaries WHERE level = ? AND name = ? UNION "
-                f"SELECT 1 FROM offences WHERE {level} = ? LIMIT 1", (level, name, name)).fetchone()
-            if known is None:
+            if not area_known(store, level, name):
                 raise BadInput(f"unknown {level} {name!r}: no boundary or offence has that name "
                                  f"(see `workbench stats` for the boroughs in this store)")
 

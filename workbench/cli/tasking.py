@@ -200,7 +200,7 @@ def _register_returns(subparsers, parent) -> None:
                                      "is skipped), then list offenders and series that appear in more than "
                                      "one borough.")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.set_defaults(handler=_returns_import)
+    p.set_defaults(handler=_returns_import, creates_store=True)
 
     p = group.add_parser("list", parents=[parent], help="returns received, with the cross-border links")
     p.set_defaults(handler=_returns_list)

@@ -28,7 +28,8 @@ from workbench.linkage.series import MAX_SERIES_SIZE, describe_series, find_seri
 from workbench.linkage.training import prepare, train_group
 from workbench.store import Store
 from workbench.store import linkage as db
-from workbench.store.offences import OffenceFilter, find_by_ref, load_features, load_frame, load_offender_links
+from workbench.store.offences import (OffenceFilter, find_offence, load_features, load_frame, load_offender_links,
+                                      offence_category)
 from workbench.errors import BadInput, NotFound
 
 LINK_COLUMNS = ("id", "offence_ref", "category", "committed_from", "committed_to", "easting", "northing",
@@ -172,10 +173,7 @@ def score_store(store: Store, *, categories=None, progress=None, cancelled=None)
 
 def resolve(store: Store, ref: str) -> int:
     """The id of an offence reference (or numeric id); ValueError if unknown."""
-    oid = find_by_ref(store, ref)
-    if oid is None and str(ref).isdigit():
-        row = store.conn.execute("SELECT id FROM offences WHERE id = ?", (int(ref),)).fetchone()
-        oid = row[0] if row else None
+    oid = find_offence(store, ref)
     if oid is None:
         raise NotFound(f"no offence with reference {ref!r}")
     return int(oid)
@@ -186,7 +184,7 @@ def suggest(store: Store, ref: str, *, top: int = 10, progress=None, cancelled=N
     confirmed series. Rejected links are left out; confirmed ones are marked."""
     control = JobControl(progress, cancelled)
     oid = resolve(store, ref)
-    category = store.conn.execute("SELECT category FROM offences WHERE id = ?", (oid,)).fetchone()[0]
+    category = offence_category(store, oid)
     group = crime_group(category)
     control.report(0.1, f"loading {group} offences")
     data = load_data(store, groups=[group])

@@ -35,7 +35,7 @@ from workbench.scan.searches import commit_update, run_search
 from workbench.scan.trends import (TrendReport, detect_unit, emerging_trends, period_end_after)
 from workbench.store.boundaries import study_area
 from workbench.store.db import Store
-from workbench.store.offences import OffenceFilter, load_frame
+from workbench.store.offences import OffenceFilter, date_range, load_frame
 from workbench.store.scan import list_searches, load_scan_state, max_offence_id, record_scan
 
 HISTORY_YEARS = 3
@@ -169,7 +169,7 @@ def _pick(options: dict, *names: str) -> dict:
 def _history(store: Store) -> tuple[pd.DataFrame, str, pd.Timestamp]:
     """The offences the trend baseline and hotspot comparison need, the time unit of the
     data and the end of the recent period."""
-    latest = store.conn.execute("SELECT max(committed_from) FROM offences").fetchone()[0]
+    latest = date_range(store)[1]
     if latest is None:
         empty = load_frame(store, OffenceFilter(ids=[]), HISTORY_COLUMNS)
         return empty, "week", pd.Timestamp.now().normalize()

@@ -15,7 +15,7 @@ import shapely
 from workbench.domain.categories import LABELS
 from workbench.store import Store
 from workbench.store.linkage import list_series as list_linkage_series
-from workbench.store.offences import OffenceFilter, fetch_rows, load_offender_links, query_ids
+from workbench.store.offences import OffenceFilter, fetch_rows, force_series, load_offender_links, query_ids
 from workbench.tasking.patp import Problem
 from workbench.errors import BadInput, NotFound
 
@@ -39,7 +39,7 @@ def list_series(store: Store) -> list[Problem]:
     and the series the force already linked (``series_ref`` in the offence records)."""
     out = _linkage_series(store)
     known = {p.source_ref for p in out}
-    for ref, ids in _force_series(store).items():
+    for ref, ids in force_series(store).items():
         if ref not in known:
             out.append(Problem(f"Series {ref}", tuple(ids), source_kind="series", source_ref=ref))
     return out
@@ -76,14 +76,6 @@ def problem_from_hotspot(store: Store, polygon: shapely.Geometry, *, date_from: 
         raise BadInput("no offences fall inside this hotspot in the period")
     return Problem(title or f"Hotspot {ref or ''}".strip(), tuple(sorted(inside)), polygon,
                    source_kind="hotspot", source_ref=ref, problem_type="hotspot")
-
-
-def _force_series(store: Store) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for oid, ref in store.conn.execute(
-            "SELECT id, series_ref FROM offences WHERE series_ref IS NOT NULL AND series_ref != '' ORDER BY id"):
-        out.setdefault(ref, []).append(oid)
-    return out
 
 
 def _linkage_series(store: Store) -> list[Problem]:

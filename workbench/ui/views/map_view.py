@@ -28,7 +28,7 @@ from workbench.geo.map_export import export_geopackage, export_map_image
 from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 from workbench.geo.hotspots import surface
 from workbench.store.boundaries import boundaries_frame, load_boundaries, study_area
-from workbench.store.offences import OffenceFilter, load_frame
+from workbench.store.offences import OffenceFilter, date_range, load_frame
 from workbench.ui.jobs import run_job
 from workbench.ui.map import style
 from workbench.ui.map.canvas import Legend, MapCanvas, scale_denominator
@@ -67,7 +67,7 @@ def _date_edit(date: QDate) -> QDateEdit:
 
 def _store_dates(store) -> tuple[QDate, QDate]:
     # The end of the latest window: a police.uk month runs to its last day, not its first.
-    lo, hi = store.conn.execute("SELECT min(committed_from), max(committed_to) FROM offences").fetchone()
+    lo, hi = date_range(store, to_end=True)
     if not lo:
         today = QDate.currentDate()
         return today.addMonths(-3), today

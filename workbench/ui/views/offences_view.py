@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLay
 from workbench.events import Changed
 from workbench.app.session import Selection, Session
 from workbench.domain import categories as cats
-from workbench.store.offences import OffenceFilter, offence_detail
+from workbench.store.offences import OffenceFilter, offence_boroughs, offence_detail
 from workbench.ui.detail import offence_html
 from workbench.ui.linkage.suggest_dialog import open_suggest_dialog
 from workbench.ui.offence_model import OffenceTableModel
@@ -120,8 +120,7 @@ class OffencesView(QWidget):
         self.borough.blockSignals(True)
         self.borough.clear()
         self.borough.addItem("All boroughs", None)
-        for (name,) in self.session.store.conn.execute(
-                "SELECT DISTINCT borough FROM offences WHERE borough IS NOT NULL ORDER BY borough"):
+        for name in offence_boroughs(self.session.store):
             self.borough.addItem(name, name)
         index = self.borough.findData(current)
         self.borough.setCurrentIndex(max(0, index))
