@@ -5,6 +5,7 @@ paths, measures, communities, export)."""
 from __future__ import annotations
 
 from workbench.cli.common import Context, add_force, add_group
+from workbench.cli.people import management_lines
 from workbench.domain.grading import DESTINATIONS, Grade
 from workbench.errors import BadInput, NotFound
 from workbench.intel.handling import export_reports
@@ -187,14 +188,16 @@ def _person_show(args, ctx: Context) -> dict:
 
 def _person_text(page: dict) -> str:
     c = page["counts"]
+    active = (f"; active {page['first_activity']} to {page['last_activity']}" if page["first_activity"] else "")
     lines = [f"{page['person']}: {c['offences']} offences, {c['intelligence']} intelligence reports, "
-             f"{c['associates']} associates; active {page['first_activity']} to {page['last_activity']}"]
+             f"{c['associates']} associates{active}"]
     lines += [f"  associate {a['person']}: {a['co_offences']} offences, {a['co_mentions']} reports together"
               for a in page["associates"][:10]]
     lines += [f"  vehicle {v['value']} ({v['reports']} reports)" for v in page["vehicles"]]
     lines += [f"  phone {p['value']} ({p['reports']} reports)" for p in page["phones"]]
     if page["series"]:
         lines.append("  series: " + ", ".join(page["series"]))
+    lines += management_lines(page)
     return "\n".join(lines)
 
 

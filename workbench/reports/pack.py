@@ -130,6 +130,8 @@ class _Builder:
         doc.add(*(_notes(sa, "comparative case analysis") or self._cca(sa.get("cca"))))
         doc.add(d.Heading("Near-repeat analysis", level + 1))
         doc.add(*(_notes(sa, "near-repeat") or self._near_repeat(sa.get("near_repeat"))))
+        doc.add(d.Heading("Nominals of interest", level + 1))
+        doc.add(*_nominals(sa.get("nominals_of_interest")))
 
     def _offence_table(self, frame) -> d.Table:
         victims = self.options.include_victim_details
@@ -236,6 +238,23 @@ class _Builder:
                          ["Comparison area", m.control_before, m.control_after]], [2, 1, 1]),
                 d.Paragraph(m.interpretation + (f" Total net effect: {m.total_net_effect:.1f} offences."
                                                 if m.total_net_effect is not None else "")))
+
+
+def _nominals(section: dict | None) -> list:
+    """The PATP's nominals of interest (already cleared by the release rules when the PATP
+    was drafted; withheld ones are named with the reason only)."""
+    if not section or not (section.get("nominals") or section.get("withheld")):
+        return [d.Paragraph("No nominal of interest is recorded for this problem.", "note")]
+    out = []
+    if section.get("nominals"):
+        rows = [[n["nominal"], ", ".join(n["flags"]), str(n["mappa_level"] or ""), n.get("review_date") or "",
+                 n["why"]] for n in section["nominals"]]
+        out.append(d.Table(["Nominal", "Flags", "MAPPA", "Review", "Why of interest"], rows, [1.1, 1.8, 0.6, 0.9, 4],
+                           small=True, caption="Nominals ranked by distance from home, description, offending "
+                                               "history and flags"))
+    for item in section.get("withheld", []):
+        out.append(d.Paragraph(f"Withheld: {item['nominal']} ({item['reason']}).", "note"))
+    return out
 
 
 def _actions_table(actions: list[dict]) -> d.Table:

@@ -42,7 +42,7 @@ def build_return(store: Store, borough: str, period_from: date, period_to: date)
                          "name right and are its boundaries loaded?")
     links = load_offender_links(store, frame["id"].tolist())
     links = links[links["role"] == "offender"].merge(frame, left_on="offence_id", right_on="id")
-    series = _series(store, frame, links)
+    series = _series(store, frame, links, borough)
     notes = []
     try:
         hotspots = [{k: h[k] for k in ("id", "offences", "area_ha", "easting", "northing", "wkt", "detail")}
@@ -66,7 +66,16 @@ def _span(rows: pd.DataFrame) -> dict:
             "easting": round(float(rows["easting"].mean())), "northing": round(float(rows["northing"].mean()))}
 
 
-def _series(store: Store, frame: pd.DataFrame, links: pd.DataFrame) -> list[dict]:
+def series_id(problem, borough: str) -> str:
+    """A series' id in a return, unique across boroughs: the borough's own (linkage)
+    series carry the borough as a prefix (``Camden/S1``), so two boroughs' local series
+    "S1" are never taken for one; a force-wide series reference stays as it is, since the
+    same reference on both sides really is one cross-border series."""
+    ref = str(problem.source_ref)
+    return f"{borough}/{ref}" if problem.source_kind == "series" and problem.local else ref
+
+
+def _series(store: Store, frame: pd.DataFrame, links: pd.DataFrame, borough: str) -> list[dict]:
     out = []
     by_id = frame.set_index("id")
     for problem in sources.list_series(store):
@@ -78,7 +87,7 @@ def _series(store: Store, frame: pd.DataFrame, links: pd.DataFrame) -> list[dict
             continue
         hull = shapely.MultiPoint(rows[["easting", "northing"]].to_numpy(float)).convex_hull.buffer(SERIES_AREA_M)
         offenders = sorted(links.loc[links["offence_id"].isin(ids), "offender_key"].unique().tolist())
-        out.append({"id": str(problem.source_ref), "title": problem.title, **_span(rows),
+        out.append({"id": series_id(problem, borough), "title": problem.title, **_span(rows),
                     "offence_refs": sorted(rows["offence_ref"].tolist()), "offenders": offenders,
                     "area_wkt": shapely.set_precision(hull, 1.0).wkt})
     return sorted(out, key=lambda s: (-s["offences"], s["id"]))
