@@ -63,7 +63,7 @@ def test_the_planted_repeat_victim_raises_an_alert(demo):
 def test_the_planted_exclusion_breach_raises_an_alert(demo):
     data, _, _, report = demo
     breach = data.planted_people["breach"]
-    assert breach, "the generator found a solved burglary in the last week to plant the breach on"
+    assert breach, "the generator found a solved offence in the last week to plant the breach on"
     assert any(a["kind"] == "nominal_breach" and a["nominal"] == breach["nominal"] and a["offence"] == breach["offence"]
                for a in report["alerts"])
 
