@@ -10,17 +10,19 @@ from pathlib import Path
 import shapely
 
 from workbench.errors import BadInput, NotFound
-from workbench.cli.common import Context, add_group, period
+from workbench.cli.common import Context, add_force, add_group, period
+from workbench.domain.grading import DESTINATIONS
 from workbench.reports.pack import PackOptions, export_meeting_pack, export_patp_pack
 from workbench.returns.export import write_return
 from workbench.returns.merge import cross_border_links, import_returns
 from workbench.store import tasking as db
 from workbench.store.offences import find_by_ref
 from workbench.tasking.editing import CreatePatp, EditPatp, load_patp
-from workbench.tasking.meetings import AddAction, CreateMeeting, RecordDecision, RefreshAgenda, require_meeting
+from workbench.tasking.meetings import (AddAction, CreateMeeting, RecordDecision, RefreshAgenda, SetActionStatus,
+                                       live_agenda, require_meeting)
 from workbench.tasking.patp import DECISIONS, EDITABLE, Problem
 from workbench.tasking.prefill import build_patp
-from workbench.tasking.results import analyse_patp, chart
+from workbench.tasking.results import analyse_patp, export_results_chart
 from workbench.tasking.sources import offences_area, problem_from_hotspot, problem_from_person, problem_from_series
 from workbench.tasking.workflow import STATUS_LABELS, TRANSITIONS, PatpTransition
 
@@ -42,6 +44,7 @@ def register(subparsers, parent) -> None:
     p.add_argument("patp", metavar="PATP_ID", help="PATP id or reference")
     p.add_argument("--weeks", type=int, default=8, help="weeks before and after (default 8)")
     p.add_argument("--chart", metavar="FILE.png", help="also draw the before/after chart")
+    add_force(p)
     p.set_defaults(handler=_results)
 
     p = subparsers.add_parser("pack", parents=[parent], help="tasking pack of one PATP (PDF and Word)",
@@ -65,6 +68,11 @@ def _pack_options(p) -> None:
     p.add_argument("--include-victim-details", action="store_true",
                    help="include victims' addresses and attributes (deliberate choice, audited)")
     p.add_argument("--format", action="append", choices=["pdf", "docx"], help="only this format (repeatable)")
+    p.add_argument("--destination", default="internal", choices=list(DESTINATIONS),
+                   help="who receives the pack (default internal, the TTCG); graded intelligence only where "
+                        "its handling code permits it")
+    p.add_argument("--accept-conditions", action="store_true", help="accept 3x5x2 C conditions")
+    add_force(p)
 
 
 def _register_patp(subparsers, parent) -> None:
@@ -156,8 +164,18 @@ def _register_meeting(subparsers, parent) -> None:
     p.add_argument("--owner", required=True)
     p.add_argument("--due", required=True, metavar="D")
     p.add_argument("--patp", metavar="PATP_ID", help="the PATP the action belongs to")
+    p.add_argument("--force", action="store_true", help="accept a due date before today (a past action)")
     p.add_argument("--why", help="reason, for the audit log")
     p.set_defaults(handler=_meeting_action)
+
+    p = group.add_parser("action-status", parents=[parent], help="open, progress, close or cancel an action",
+                         description="Change an action's status (open, in-progress, done or cancelled) with an "
+                                     "optional note; the review item of the next agenda counts it. Audited.")
+    p.add_argument("action", type=int, metavar="ACTION_ID")
+    p.add_argument("--status", required=True, choices=["open", "in-progress", "done", "cancelled"])
+    p.add_argument("--note", metavar="TEXT", help="what was done, or why it was cancelled")
+    p.add_argument("--why", help="reason, for the audit log")
+    p.set_defaults(handler=_meeting_action_status)
 
     p = group.add_parser("list", parents=[parent], help="meetings, newest first")
     p.set_defaults(handler=_meeting_list)
@@ -174,6 +192,7 @@ def _register_returns(subparsers, parent) -> None:
     p.add_argument("--from", dest="date_from", required=True, metavar="D")
     p.add_argument("--to", dest="date_to", required=True, metavar="D")
     p.add_argument("--out", required=True, metavar="FILE.json")
+    add_force(p)
     p.set_defaults(handler=_returns_export)
 
     p = group.add_parser("import", parents=[parent], help="merge boroughs' returns; report cross-border links",
@@ -181,7 +200,7 @@ def _register_returns(subparsers, parent) -> None:
                                      "is skipped), then list offenders and series that appear in more than "
                                      "one borough.")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.set_defaults(handler=_returns_import)
+    p.set_defaults(handler=_returns_import, creates_store=True)
 
     p = group.add_parser("list", parents=[parent], help="returns received, with the cross-border links")
     p.set_defaults(handler=_returns_list)
@@ -273,38 +292,44 @@ def _meeting_create(args, ctx: Context) -> dict:
     store = ctx.store()
     cmd = CreateMeeting(args.date and period(args.date)[:10], borough=args.borough, chair=args.chair, why=args.why)
     cmd.do(store)
-    return _meeting_json(require_meeting(store, cmd.meeting_id))
+    return _meeting_json(store, require_meeting(store, cmd.meeting_id))
 
 
 def _meeting_agenda(args, ctx: Context) -> dict:
     store = ctx.store()
     if args.refresh:
         RefreshAgenda(args.meeting).do(store)
-    return _meeting_json(require_meeting(store, args.meeting))
+    return _meeting_json(store, require_meeting(store, args.meeting))
 
 
 def _meeting_decide(args, ctx: Context) -> dict:
     store = ctx.store()
     RecordDecision(args.meeting, args.item, args.decision, args.comment, why=args.why, user=args.user).do(store)
-    return _meeting_json(require_meeting(store, args.meeting))
+    return _meeting_json(store, require_meeting(store, args.meeting))
 
 
 def _meeting_action(args, ctx: Context) -> dict:
     store = ctx.store()
     patp_id = load_patp(store, args.patp).id if args.patp else None
     cmd = AddAction(args.description, args.owner, period(args.due)[:10], meeting_id=args.meeting, patp_id=patp_id,
-                    why=args.why)
+                    force=args.force, why=args.why)
     cmd.do(store)
     return {"action": cmd.action_id, "meeting": args.meeting, "patp": patp_id}
+
+
+def _meeting_action_status(args, ctx: Context) -> dict:
+    SetActionStatus(args.action, args.status, args.note, why=args.why).do(ctx.store())
+    return {"action": args.action, "status": args.status}
 
 
 def _meeting_list(args, ctx: Context) -> dict:
     return {"meetings": db.list_meetings(ctx.store())}
 
 
-def _meeting_json(meeting: dict) -> dict:
-    return {key: meeting[key] for key in ("id", "held_on", "period_from", "period_to", "borough", "chair",
-                                          "agenda", "decisions", "actions")}
+def _meeting_json(store, meeting: dict) -> dict:
+    out = {key: meeting[key] for key in ("id", "held_on", "period_from", "period_to", "borough", "chair",
+                                         "decisions", "actions")}
+    return {**out, "agenda": live_agenda(store, meeting)}
 
 
 # -- results and packs ------------------------------------------------------------
@@ -314,26 +339,27 @@ def _results(args, ctx: Context) -> dict:
     result = analyse_patp(ctx.store(), patp, weeks=args.weeks)
     out = {"patp": patp.reference, **result.as_json()}
     if args.chart:
-        out["chart"] = str(chart(result, args.chart, title=f"Results of {patp.reference}"))
+        out["chart"] = str(export_results_chart(ctx.store(), patp, result, args.chart, force=args.force))
     return out
 
 
 def _options(args) -> tuple[tuple[str, ...], PackOptions]:
     formats = tuple(dict.fromkeys(args.format)) if args.format else ("pdf", "docx")
-    return formats, PackOptions(include_victim_details=args.include_victim_details)
+    return formats, PackOptions(include_victim_details=args.include_victim_details, destination=args.destination,
+                                accept_conditions=args.accept_conditions)
 
 
 def _pack(args, ctx: Context) -> dict:
     formats, options = _options(args)
     files = export_patp_pack(ctx.store(), args.patp, Path(args.out), formats=formats, options=options,
-                             progress=ctx.progress)
+                             progress=ctx.progress, force=args.force)
     return {"files": [str(f) for f in files]}
 
 
 def _pack_meeting(args, ctx: Context) -> dict:
     formats, options = _options(args)
     files = export_meeting_pack(ctx.store(), args.meeting, Path(args.out), formats=formats, options=options,
-                                progress=ctx.progress)
+                                progress=ctx.progress, force=args.force)
     return {"files": [str(f) for f in files]}
 
 
@@ -342,7 +368,7 @@ def _pack_meeting(args, ctx: Context) -> dict:
 def _returns_export(args, ctx: Context) -> dict:
     start = date.fromisoformat(period(args.date_from)[:10])
     end = date.fromisoformat(period(args.date_to, end=True)[:10]) - timedelta(days=1)
-    return write_return(ctx.store(), args.borough, start, end, args.out)
+    return write_return(ctx.store(), args.borough, start, end, args.out, force=args.force)
 
 
 def _returns_import(args, ctx: Context) -> dict:

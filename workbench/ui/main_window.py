@@ -86,9 +86,12 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         for label, kind in (("Import force offences…", "offences"), ("Import police.uk crime…", "police-uk"),
-                            ("Import intelligence…", "intel"), ("Import boundaries…", "boundaries")):
+                            ("Import intelligence…", "intel"), ("Import nominals…", "nominals"),
+                            ("Import missing-person episodes…", "missing"), ("Import boundaries…", "boundaries")):
             action = file_menu.addAction(label)
             action.triggered.connect(lambda _=False, k=kind: self.open_import(k))
+        file_menu.addSeparator()
+        file_menu.addAction("&Settings…").triggered.connect(lambda: self.open_settings())
         file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence.Quit)
@@ -157,6 +160,14 @@ class MainWindow(QMainWindow):
         from workbench.ui.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.session, self, kind)
+        dialog.show()
+        return dialog
+
+    def open_settings(self):
+        """File > Settings…: the store's settings and the control strategy."""
+        from workbench.ui.tasking.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.session, self)
         dialog.show()
         return dialog
 
