@@ -91,5 +91,5 @@ def test_ward_and_status_columns_fit_their_values(window):
     view = window.views["Offences"]
     metrics = view.table.fontMetrics()
     names = [name for name, _ in COLUMNS]
-    assert view.table.columnWidth(names.index("ward")) > metrics.horizontalAdvance("St Pancras and Somers Town")
+    assert view.table.columnWidth(names.index("ward")) > metrics.horizontalAdvance("Camden Town with Primrose Hill")
     assert view.table.columnWidth(names.index("status")) > metrics.horizontalAdvance("unsolved")

@@ -20,15 +20,12 @@ from workbench.store.offences import OffenceFilter, offence_boroughs, offence_de
 from workbench.ui.detail import offence_html
 from workbench.ui.linkage.suggest_dialog import open_suggest_dialog
 from workbench.ui.linkage.suspects_panel import SuspectsPanel
-from workbench.ui.offence_model import OffenceTableModel
+from workbench.ui.offence_model import COLUMNS, SAMPLES, OffenceTableModel
 
 TITLE = "Offences"
 ORDER = 10
 NO_DATE = QDate(1900, 1, 1)
-#: The widest usual value of each column, so ward names and status are not clipped.
-COLUMN_SAMPLES = ("CR1-0001234/26", "Violence without injury", "2026-10-31 23:59", "2026-10-31 23:59",
-                  "Kensington and Chelsea", "St Pancras and Somers Town", "On or near Holloway Road, N7",
-                  "unsolved", "synthetic")
+COLUMN_NAMES = [name for name, _ in COLUMNS]
 
 
 def _date_edit() -> QDateEdit:
@@ -87,7 +84,7 @@ class OffencesView(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(2, Qt.DescendingOrder)
+        self.table.horizontalHeader().setSortIndicator(COLUMN_NAMES.index("committed_from"), Qt.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
@@ -95,8 +92,8 @@ class OffencesView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         metrics = self.table.fontMetrics()
-        for col, sample in enumerate(COLUMN_SAMPLES):
-            self.table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 24)
+        for col, name in enumerate(COLUMN_NAMES):
+            self.table.setColumnWidth(col, metrics.horizontalAdvance(SAMPLES[name]) + 24)
         self.table.setContextMenuPolicy(Qt.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(self._row_selected)
