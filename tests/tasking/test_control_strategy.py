@@ -160,3 +160,23 @@ def test_results_dated_from_the_meeting_with_no_after_bar_until_it_has_elapsed(t
     bars = [len(ax.patches) for ax in results_figure(early).axes]
     assert bars == [2, 1]                                                  # before bars only
     assert [len(ax.patches) for ax in results_figure(done).axes] == [4, 2]
+
+
+def test_three_six_nine_month_reviews_appear_in_the_scan(tmp_path, capsys):
+    from workbench.scan.scanner import run_scan
+
+    db = tmp_path / "s.db"
+    with open_store(db) as store:
+        make_borough(store)
+    ref, first = _accepted_tasking(capsys, db)        # accepted at the TTCG of 6 March 2025
+    with open_store(db) as store:                     # fortnightly cycle: due within 14 days either side
+        def reviews(day):
+            return [a for a in run_scan(store, record=False, today=day).alerts if a.kind == "tasking_review"]
+
+        found = reviews(date(2025, 6, 10))
+        assert [(a.detail["months"], a.detail["due"]) for a in found] == [(3, "2025-06-06")]
+        assert found[0].summary.startswith(f"3-month review of {ref}")
+        assert "overdue since 6 June 2025" in found[0].summary and len(found[0].offence_ids) == 8
+        assert "due on 6 September 2025" in reviews(date(2025, 8, 25))[0].summary
+        assert reviews(date(2025, 7, 20)) == []
+        assert [a.detail["months"] for a in reviews(date(2025, 12, 1))] == [9]

@@ -381,9 +381,11 @@ def meeting_document(store: Store, meeting: dict, workdir: Path, options: PackOp
                                          [[str(i + 1), a["title"], a.get("detail", "")] for i, a in enumerate(agenda)],
                                          [0.3, 3, 4]))
     doc.add(d.Heading("Tactical assessment"))
-    picture = [a for a in agenda if a["kind"] in ("series", "hotspot", "trend", "offender", "note")]
-    for kind, label in (("series", "New series"), ("hotspot", "Hotspots"), ("trend", "Emerging trends"),
-                        ("offender", "Active offenders"), ("note", "Not assessed")):
+    sections = (("assessment", "Approved assessment"), ("sexual", "New sexual offences"), ("series", "Series"),
+                ("hotspot", "Hotspots"), ("trend", "Emerging trends"), ("offender", "Active offenders"),
+                ("note", "Not assessed"))
+    picture = [a for a in agenda if a["kind"] in dict(sections)]
+    for kind, label in sections:
         items = [a for a in picture if a["kind"] == kind]
         if items:
             doc.add(d.Heading(label, 2), d.Bullets([f"{a['title']}: {a['detail']}" for a in items]))

@@ -231,17 +231,10 @@ def results_figure(result: ResultsAnalysis, *, title: str = "Results analysis", 
 
 
 def tasking_start(store, patp) -> tuple[date, str]:
-    """When a tasking started, and why that date: the date of the TTCG meeting that decided
-    it (not the day the decision was typed in), else the decision's date, else the PATP's."""
-    from workbench.store import tasking as db
+    """When a tasking started and why that date (:func:`workbench.scan.reviews.tasking_start`)."""
+    from workbench.scan.reviews import tasking_start as start_of
 
-    meeting_id = patp.decision.get("meeting_id") or patp.meeting_id
-    meeting = db.load_meeting(store, meeting_id) if meeting_id else None
-    if meeting is not None:
-        return date.fromisoformat(meeting["held_on"]), f"TTCG meeting of {meeting['held_on']}"
-    if patp.decision.get("at"):
-        return date.fromisoformat(patp.decision["at"][:10]), "date the decision was recorded"
-    return date.fromisoformat(patp.date[:10]), "date of the PATP"
+    return start_of(store, patp.to_body())
 
 
 def analyse_patp(store, patp, *, start: date | None = None, weeks: int = 8,
