@@ -105,7 +105,7 @@ def tactical_assessment(store: Store, period_from: date, period_to: date, boroug
     end = period_to + timedelta(days=1)
     frame = load_frame(store, OffenceFilter(date_from=period_from.isoformat(), date_to=end.isoformat(),
                                             boroughs=boroughs or None),
-                       columns=("offence_ref", "category", "committed_from", "easting", "northing", "borough"))
+                       columns=("offence_ref", "category", "committed_from", "easting", "northing", "borough", "ward"))
     priorities = strategy_db.list_priorities(store)
     owner = _category_owner(priorities)
 
