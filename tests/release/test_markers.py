@@ -151,7 +151,7 @@ def test_no_restricted_marker_reaches_a_destination_it_may_not(planted, tmp_path
 
 
 def test_markings_follow_what_is_released(planted, tmp_path):
-    store, patp_id, _ = planted
+    store, _, _ = planted
     out = tmp_path / "open.json"
     export_reports(store, [r for r in search_reports(store) if r["intel_ref"] == "R/OPEN"], "partner-agency", out)
     assert json.loads(out.read_text(encoding="utf-8"))["marking"] == "OFFICIAL"     # only OFFICIAL inside
