@@ -12,29 +12,25 @@ GeoPackage and PNG as their raw parts) and searched for them.
 from __future__ import annotations
 
 import json
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
+from handmade import SERIES_REF, make_borough
 from pypdf import PdfReader
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tasking"))
-
-from handmade import SERIES_REF, make_borough  # noqa: E402
-
-from workbench.domain.grading import DESTINATIONS  # noqa: E402
-from workbench.intel.handling import export_reports  # noqa: E402
-from workbench.intel.importer import import_intel  # noqa: E402
-from workbench.intel.search import search_reports  # noqa: E402
-from workbench.network.chart_export import export_chart  # noqa: E402
-from workbench.network.graph import build_graph  # noqa: E402
-from workbench.network.person import write_profile  # noqa: E402
-from workbench.reports.pack import PackOptions, export_patp_pack  # noqa: E402
-from workbench.store import open_store  # noqa: E402
-from workbench.tasking.editing import CreatePatp  # noqa: E402
-from workbench.tasking.prefill import build_patp  # noqa: E402
-from workbench.tasking.sources import problem_from_series  # noqa: E402
+from workbench.domain.grading import DESTINATIONS
+from workbench.intel.handling import export_reports
+from workbench.intel.importer import import_intel
+from workbench.intel.search import search_reports
+from workbench.network.chart_export import export_chart
+from workbench.network.graph import build_graph
+from workbench.network.person import write_profile
+from workbench.reports.pack import PackOptions, export_patp_pack
+from workbench.store import open_store
+from workbench.tasking.editing import CreatePatp
+from workbench.tasking.prefill import build_patp
+from workbench.tasking.sources import problem_from_series
 
 OFFENDER = "O-17"
 #: key -> (grading, source, intel, handling, conditions, marking, digit)
@@ -58,8 +54,8 @@ def markers(key: str) -> list[str]:
 
 
 def csv_rows() -> str:
-    rows = [f"R/OPEN,2025-02-01,3x5x2,1,A,P,,{OFFENDER};ZQOPSBJ,ZQOPVRM,,ZQOPLOC,OFFICIAL,ZQOPNTE,"
-            f"ZQOPTXT {OFFENDER} seen at the scene"]
+    rows = [(f"R/OPEN,2025-02-01,3x5x2,1,A,P,,{OFFENDER};ZQOPSBJ,ZQOPVRM,,ZQOPLOC,OFFICIAL,ZQOPNTE,"
+             f"ZQOPTXT {OFFENDER} seen at the scene")]
     for key, (grading, source, intel, handling, conditions, marking, digit) in RESTRICTED.items():
         rows.append(f"R/{key},2019-0{digit}-1{digit},{grading},{source},{intel},{handling},{conditions},"
                     f"{OFFENDER};ZQ{key}SBJ,ZQ{key}VRM,077009000{digit}{digit},ZQ{key}LOC,{marking},ZQ{key}NTE,"
