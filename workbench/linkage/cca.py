@@ -120,11 +120,9 @@ def matrix_figure(matrix: pd.DataFrame, shared: pd.DataFrame, *, title: str = ""
     table.auto_set_font_size(False)
     table.set_fontsize(7)
     table.scale(1.0, 1.3)
-    heading = title or "Comparative case analysis"
-    if marking:
-        heading = f"{marking}\n{heading}"
-    ax.set_title(heading, fontsize=10, loc="left")
+    ax.set_title(title or "Comparative case analysis", fontsize=10, loc="left")
     fig.text(0.01, 0.02, "Green: shared with the series.  Grey: not recorded.", fontsize=7)
     if marking:
+        fig.text(0.5, 1.0, marking, ha="center", va="bottom", fontsize=10, fontweight="bold")
         fig.text(0.5, -0.01, marking, ha="center", va="top", fontsize=10, fontweight="bold")
     return fig

@@ -195,7 +195,7 @@ class _Builder:
             rows = [[r["intel_ref"], str(r["recorded_at"] or "")[:10], r["grade"],
                      r.get("handling_notice") or f"{r['grading']} {r['handling']}", r["text"]] for r in items]
             blocks.append(d.Table(["Reference", "Recorded", "Grade", "Handling", "Intelligence"], rows,
-                                  [1.1, 0.9, 0.8, 1.5, 4], small=True,
+                                  [1.1, 1.1, 0.8, 1.5, 3.8], small=True,
                                   caption=f"Graded intelligence, included only where its handling code permits "
                                           f"{self.released.destination}"))
         else:
