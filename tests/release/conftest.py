@@ -1,6 +1,7 @@
-"""Make the hand-made borough builder of the tasking tests importable here."""
+"""Make the hand-made stores of the tasking and network tests importable here."""
 
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tasking"))
+for folder in ("tasking", "network"):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / folder))
