@@ -4,8 +4,9 @@ Rows are offences in time order; columns are when (window, day, time of day), wh
 (easting, northing, location type), each MO domain, and the victim and suspect
 attributes. :func:`shared_cells` marks the cells that agree with the rest of the series
 (the value most offences share, or a behaviour at least half of them share), which the
-image colours. Exports: CSV (:func:`save_csv`) and PNG/PDF/SVG (:func:`save_image`,
-matplotlib without a display).
+image colours. Exports, written through the release gate by
+:func:`workbench.linkage.service.export_cca`: CSV (:func:`write_matrix_csv`) and
+PNG/PDF/SVG (:func:`write_matrix_image`, matplotlib without a display).
 """
 
 from __future__ import annotations
