@@ -35,6 +35,7 @@ from workbench.tasking.sources import list_series, problem_from_series
 from workbench.tasking.workflow import STATUS_LABELS, PatpTransition, allowed_actions
 from workbench.ui.jobs import run_job
 from workbench.ui.tasking.meetings_panel import MeetingsPanel, plain_table
+from workbench.ui.tasking.products_panel import ProductsPanel
 
 TITLE = "Tasking"
 ORDER = 60
@@ -165,6 +166,8 @@ class TaskingView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(splitter, "PATPs")
         self.tabs.addTab(self.meetings, "TTCG meetings")
+        self.products = ProductsPanel(session)
+        self.tabs.addTab(self.products, "Assessments and insight")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         outer.addWidget(self.tabs)
