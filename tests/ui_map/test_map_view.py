@@ -79,7 +79,8 @@ def test_hotspots_png_and_geopackage_export(view, qtbot, tmp_path):
 
     view.compute_hotspots()
     qtbot.waitUntil(lambda: view.analysis is not None, timeout=20000)
-    assert view.analysis.method == "kde"
+    assert view.analysis.method in ("kde", "prospective")       # learned by cross-validation
+    assert "cross-validation" in view.analysis.settings or "rule of thumb" in view.analysis.settings
     assert not view.canvas.surface_item.pixmap().isNull()
     assert view.canvas.legend.ramp is not None
     png = view.export_png(str(tmp_path / "map.png"))
@@ -87,7 +88,7 @@ def test_hotspots_png_and_geopackage_export(view, qtbot, tmp_path):
     job = view.export_gpkg(str(tmp_path / "map.gpkg"))
     qtbot.waitUntil(lambda: not job.running, timeout=20000)
     layers = {name for name, _kind in pyogrio.list_layers(tmp_path / "map.gpkg")}
-    assert {"boroughs", "wards", "offences", "kde_cells", "hotspots"} <= layers
+    assert {"boroughs", "wards", "offences", f"{view.analysis.method}_cells", "hotspots"} <= layers
     actions = [r[0] for r in view.session.store.conn.execute("SELECT action FROM audit_log")]
     assert "export.map_png" in actions and "export.map_gpkg" in actions
     assert np.isfinite(view.analysis.surface.density).any()

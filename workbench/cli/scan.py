@@ -120,18 +120,6 @@ def _filter_from_args(args) -> dict:
     return {k: v for k, v in spec.items() if v}
 
 
-def _check_areas(store, boroughs, wards) -> None:
-    """Refuse a borough or ward the store has never heard of (a typo would match nothing)."""
-    for level, names in (("borough", boroughs), ("ward", wards)):
-        for name in names or ():
-            known = store.conn.execute(
-                f"SELECT 1 FROM boundaries WHERE level = ? AND name = ? UNION "
-                f"SELECT 1 FROM offences WHERE {level} = ? LIMIT 1", (level, name, name)).fetchone()
-            if known is None:
-                raise ValueError(f"unknown {level} {name!r}: no boundary or offence has that name "
-                                 f"(see `workbench stats` for the boroughs in this store)")
-
-
 def _bbox(text: str | None) -> list[float] | None:
     if not text:
         return None
@@ -145,7 +133,6 @@ def _bbox(text: str | None) -> list[float] | None:
 
 
 def _save(args, ctx: Context) -> dict:
-    _check_areas(ctx.store(), args.borough, getattr(args, "ward", None))
     search = save_search(ctx.store(), args.name, args.kind, _filter_from_args(args),
                          subscribed=not args.no_subscribe, replace=args.replace)
     return {"saved": search.as_json()}

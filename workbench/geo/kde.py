@@ -158,7 +158,7 @@ class KdeResult:
 
 def kde(easting, northing, *, grid: Grid | None = None, cell: float | None = None,
         bandwidth: float | None = None, kernel: str = "quartic", clip=None,
-        weights=None) -> KdeResult:
+        weights=None, mask: np.ndarray | None = None) -> KdeResult:
     """Kernel density of points (BNG metres) on a grid.
 
     Parameters
@@ -178,6 +178,9 @@ def kde(easting, northing, *, grid: Grid | None = None, cell: float | None = Non
         still contribute near its edge.
     weights : array-like, optional
         A weight per point (default 1).
+    mask : ndarray of bool, optional
+        The study-area cells of ``grid``, when already known (``grid.inside(clip)``
+        is the slow part of a fine grid, so cross-validation computes it once).
     """
     if kernel not in KERNELS:
         raise ValueError(f"unknown kernel {kernel!r}; expected one of: {', '.join(KERNELS)}")
@@ -217,7 +220,8 @@ def kde(easting, northing, *, grid: Grid | None = None, cell: float | None = Non
     # FFT round-off leaves ~1e-16 noise where the true density is zero: remove it.
     density[density < 1e-12 * max(float(density.max()), 1e-300)] = 0.0
     density *= PER_KM2 / grid.cell_area
-    mask = grid.inside(clip)
+    if mask is None:
+        mask = grid.inside(clip)
     density[~mask] = np.nan
     return KdeResult(density=density, grid=grid, mask=mask, bandwidth=float(bandwidth),
                      cell=grid.cell, kernel=kernel, n_points=len(x),

@@ -24,8 +24,10 @@ from workbench.app.events import Changed
 from workbench.app.session import Selection, Session
 from workbench.domain import categories as cats
 from workbench.geo.gpkg import frame_of_points, write_layers
-from workbench.geo.hotspots import surface
-from workbench.store.boundaries import boundaries_frame, load_boundaries, study_area
+from workbench.geo.hotspots import hotspot_cells, located
+from workbench.geo.nearrepeat import event_days
+from workbench.jobs import JobControl
+from workbench.store.boundaries import area_names, boundaries_frame, load_boundaries, study_area_for
 from workbench.store.offences import OffenceFilter, load_frame
 from workbench.ui.jobs import run_job
 from workbench.ui.map import style
@@ -37,7 +39,9 @@ TITLE = "Map"
 ORDER = 20
 LEGEND_CATEGORIES = 12
 COVERAGE = 0.03
-POINT_COLUMNS = ("offence_ref", "category", "committed_from", "easting", "northing", "borough", "ward")
+POINT_COLUMNS = ("offence_ref", "category", "committed_from", "committed_to", "easting", "northing", "borough",
+                 "ward")
+ALL_BOROUGHS = "Boroughs with offences"
 
 
 @dataclass
@@ -50,6 +54,8 @@ class MapHotspots:
     polygons: object
     coverage: float
     warnings: list[str] = field(default_factory=list)
+    settings: str = ""
+    study: str = ""
 
     def layers(self) -> dict:
         """GeoPackage layers: the surface cells and the hotspot polygons."""
@@ -97,6 +103,10 @@ class MapView(QWidget):
             self.category.addItem(cats.LABELS[coarse] + " (all)", coarse)
         for fine in cats.FINE:
             self.category.addItem(cats.LABELS[fine], fine)
+        self.borough = QComboBox()
+        self.borough.setToolTip("The borough to map and to find hotspots in; by default the boroughs that "
+                                "hold the offences shown are the study area")
+        self._fill_boroughs()
         lo, hi = _store_dates(session.store)
         self.date_from, self.date_to = _date_edit(lo), _date_edit(hi)
         apply = QPushButton("Show")
@@ -104,14 +114,15 @@ class MapView(QWidget):
         apply.clicked.connect(self.reload)
 
         self.method = QComboBox()
-        self.method.addItem("KDE surface", "kde")
+        self.method.addItem("KDE (learned settings)", "auto")
         self.method.addItem("Getis-Ord Gi*", "gi")
         self.hotspot_button = QPushButton("Find hotspots")
         self.hotspot_button.clicked.connect(self.compute_hotspots)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 6, 8, 0)
-        for label, widget in (("Category", self.category), ("From", self.date_from), ("To", self.date_to)):
+        for label, widget in (("Category", self.category), ("Borough", self.borough), ("From", self.date_from),
+                              ("To", self.date_to)):
             bar.addWidget(QLabel(label))
             bar.addWidget(widget)
         bar.addWidget(apply)
@@ -182,10 +193,23 @@ class MapView(QWidget):
         return line
 
     # -- data ---------------------------------------------------------------------
+    def _fill_boroughs(self) -> None:
+        chosen = self.borough.currentData()
+        self.borough.blockSignals(True)
+        self.borough.clear()
+        self.borough.addItem(ALL_BOROUGHS, None)
+        for name in area_names(self.session.store, "borough"):
+            self.borough.addItem(name, name)
+        index = self.borough.findData(chosen)
+        self.borough.setCurrentIndex(max(0, index))
+        self.borough.blockSignals(False)
+
     def current_filter(self) -> OffenceFilter:
         category = self.category.currentData()
+        borough = self.borough.currentData()
         end = self.date_to.date().addDays(1)
         return OffenceFilter(categories=[category] if category else None,
+                             boroughs=[borough] if borough else None,
                              date_from=self.date_from.date().toString("yyyy-MM-dd"),
                              date_to=end.toString("yyyy-MM-dd"))
 
@@ -237,14 +261,11 @@ class MapView(QWidget):
             return
         method = self.method.currentData()
         frame = self.frame
+        borough = self.borough.currentData()
 
         def work(store, progress, cancelled):
-            progress(0.1, "computing the density surface" if method == "kde" else "computing Gi*")
-            located = frame[np.isfinite(frame["easting"]) & np.isfinite(frame["northing"])]
-            result = surface(located["easting"].to_numpy(), located["northing"].to_numpy(), method=method,
-                             clip=study_area(store))
-            progress(0.7, "drawing hotspot areas")
-            return MapHotspots(method, result, result.hotspot_polygons(COVERAGE), COVERAGE, list(result.warnings))
+            return map_hotspots(store, frame, method, [borough] if borough else None,
+                                JobControl(progress, cancelled))
 
         self._track(run_job(self, "Finding hotspots", work, session=self.session, on_done=self.show_hotspots))
 
@@ -252,7 +273,7 @@ class MapView(QWidget):
         """Draw a :class:`MapHotspots`."""
         self.analysis = analysis
         grid = analysis.surface.grid
-        if analysis.method == "kde":
+        if analysis.method != "gi":
             rgba, top = style.density_rgba(analysis.surface.density)
             self.canvas.set_surface(rgba, grid)
             self.canvas.set_gi(None)
@@ -263,8 +284,7 @@ class MapView(QWidget):
             self._ramp = None
         self.canvas.set_hotspots(list(analysis.polygons.geometry))
         self._update_legend()
-        if analysis.warnings:
-            self.status.setText(" · ".join(analysis.warnings))
+        self.status.setText(" · ".join([f"Study area: {analysis.study}", analysis.settings, *analysis.warnings]))
 
     def set_risk_zones(self, geometries) -> None:
         """Near-repeat risk zones to draw (from the Near repeat panel)."""
@@ -319,7 +339,7 @@ class MapView(QWidget):
             if len(counts) > LEGEND_CATEGORIES:
                 legend.categories.append((QColor("#999"), f"{len(counts) - LEGEND_CATEGORIES} more categories"))
         if self.analysis is not None:
-            if self.analysis.method == "kde" and shown["surface"]:
+            if self.analysis.method != "gi" and shown["surface"]:
                 legend.ramp = getattr(self, "_ramp", None)
             if self.analysis.method == "gi" and shown["gi"]:
                 legend.classes = [(QColor(style.GI_COLOURS[k]), style.GI_LABELS[k]) for k in (3, 2, 1, -1, -2, -3)]
@@ -350,6 +370,8 @@ class MapView(QWidget):
     def _on_changed(self, changed: Changed) -> None:
         if changed.kind == "boundaries":
             self.load_boundaries()
+        if changed.kind in ("offences", "boundaries"):
+            self._fill_boroughs()
         if changed.kind in ("offences", "boundaries"):
             lo, hi = _store_dates(self.session.store)
             self.date_from.setDate(lo)
@@ -408,6 +430,25 @@ class MapView(QWidget):
         """Keep running jobs referenced (and forget finished ones)."""
         self.jobs = [j for j in self.jobs if j.running] + [job]
         return job
+
+
+def map_hotspots(store, frame: pd.DataFrame, method: str, boroughs, control: JobControl) -> MapHotspots:
+    """Hotspots of the offences on the map (the CLI's rule: the study area is the chosen
+    borough, else the boroughs holding the offences; KDE settings learned)."""
+    from workbench.geo.cells import dissolve_cells
+    from workbench.geo.hotspots import shape_warnings
+
+    data = located(frame)
+    study = study_area_for(store, data["borough"], boroughs)
+    x, y = data["easting"].to_numpy(float), data["northing"].to_numpy(float)
+    found = hotspot_cells(x, y, event_days(data), method=method, clip=study.geometry, coverage=COVERAGE,
+                          control=control.sub(0.0, 0.8))
+    control.report(0.8, "drawing hotspot areas")
+    polygons = dissolve_cells(found.surface.grid, found.selected, found.surface.score)
+    in_hot = found.surface.grid.sample(found.selected, x, y, outside=False).astype(bool)
+    settings = found.settings.describe() if found.settings else "Gi* on the rule-of-thumb cell and distance band"
+    return MapHotspots(found.method, found.surface, polygons, COVERAGE,
+                       found.warnings + shape_warnings(in_hot, polygons, study.areas), settings, study.describe())
 
 
 def create_view(session: Session, parent=None) -> MapView:
