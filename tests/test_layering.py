@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parents[1] / "workbench"
 
 
@@ -39,3 +41,24 @@ def test_no_pyside_import_statement_outside_ui():
     offenders = [str(p) for p in PACKAGE.rglob("*.py")
                  if "ui" not in p.relative_to(PACKAGE).parts and "PySide6" in p.read_text()]
     assert offenders == []
+
+
+def test_import_contracts_are_kept():
+    """The layers, feature and no-Qt contracts in pyproject.toml (``lint-imports``)."""
+    pytest.importorskip("importlinter")
+    result = subprocess.run([sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
+                             "sys.exit(lint_imports_command())", "--no-cache"],
+                            capture_output=True, text=True, cwd=PACKAGE.parent)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_every_top_level_module_has_a_layer():
+    """A new package must be placed in the layers contract, or it would go unchecked."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["importlinter"]
+    layers = next(c for c in config["contracts"] if c["id"] == "layers")["layers"]
+    declared = {name.strip() for layer in layers for name in layer.replace("|", ":").split(":")}
+    found = {f"workbench.{p.stem if p.is_file() else p.name}" for p in PACKAGE.iterdir()
+             if (p.suffix == ".py" and p.stem != "__init__") or (p / "__init__.py").exists()}
+    assert found - declared == set()

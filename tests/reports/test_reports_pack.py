@@ -30,7 +30,7 @@ def accepted(store):
     PatpTransition(pid, "schedule", meeting_id=meeting.meeting_id, user="a.analyst").do(store)
     PatpTransition(pid, "decide", "Series still active", decision="accepted", user="Supt Jones").do(store)
     AddAction("Cocooning visits round the series", "PS Brown", "2025-03-08", meeting_id=meeting.meeting_id,
-              patp_id=pid).do(store)
+              patp_id=pid, force=True).do(store)
     return pid, meeting.meeting_id
 
 

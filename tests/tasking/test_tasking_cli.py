@@ -41,7 +41,7 @@ def test_patp_workflow_meeting_results_and_pack(tmp_path, capsys):
     assert code == 0
     assert cli(capsys, db, "patp", "show", ref)[1]["decision"]["decision"] == "accepted"
     code, action = cli(capsys, db, "meeting", "action", mid, "Cocooning visits", "--owner", "PS Brown",
-                       "--due", "2025-03-08", "--patp", ref)
+                       "--due", "2025-03-08", "--patp", ref, "--force")
     assert code == 0 and action["patp"] == made["id"]
     code, listed = cli(capsys, db, "meeting", "list")
     assert listed["meetings"][0]["actions"] == 1

@@ -8,7 +8,8 @@ import argparse
 
 import pandas as pd
 
-from workbench.cli.common import CliError, Context, period
+from workbench.errors import NotFound
+from workbench.cli.common import Context, period
 from workbench.domain.categories import expand
 from workbench.store import Store
 from workbench.store.boundaries import StudyArea, boundaries_frame, study_area_for
@@ -202,7 +203,7 @@ def _evaluate(args, ctx: Context) -> dict:
     train = load_offences(store, args.category, args.train_from, args.train_to, args.borough)
     test = load_offences(store, args.category, args.test_from, args.test_to, args.borough)
     if test.empty:
-        raise CliError("no offences in the test period")
+        raise NotFound("no offences in the test period")
     area = study(store, pd.concat([train[["borough"]], test[["borough"]]]), args.borough)
     score, fitted = evaluate(train, test, method=args.method, clip=area.geometry, cell=args.cell,
                              bandwidth=args.bandwidth, kernel=args.kernel, coverage=args.coverage,

@@ -15,6 +15,7 @@ import pandas as pd
 from workbench.geo.accuracy import Evaluation, evaluate_cells
 from workbench.geo.hotspots import HotspotCells, hotspot_cells, located
 from workbench.geo.nearrepeat import event_days
+from workbench.errors import BadInput
 from workbench.jobs import JobControl
 
 
@@ -28,7 +29,7 @@ def evaluate(train: pd.DataFrame, test: pd.DataFrame, *, method: str = "auto", c
     Returns the evaluation and the fitted :class:`HotspotCells`."""
     train = located(train)
     if train.empty:
-        raise ValueError("no offences in the training period")
+        raise BadInput("no offences in the training period")
     x, y = train["easting"].to_numpy(float), train["northing"].to_numpy(float)
     days = event_days(train) if "committed_from" in train else np.zeros(len(train))
     fitted = hotspot_cells(x, y, days, method=method, clip=clip, cell=cell, bandwidth=bandwidth, kernel=kernel,

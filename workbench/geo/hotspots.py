@@ -29,6 +29,7 @@ from workbench.geo.kde import KdeResult
 from workbench.geo.nearrepeat import event_days
 from workbench.geo.repeats import repeat_locations
 from workbench.geo.tuning import KDE_METHODS, Settings, fit, learn
+from workbench.errors import BadInput
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
 
 #: ``auto``: cross-validation picks plain or prospective KDE.
@@ -185,7 +186,7 @@ def hotspot_cells(x: np.ndarray, y: np.ndarray, days: np.ndarray, *, method: str
     given are learned (:func:`workbench.geo.tuning.learn`), then the densest ``coverage``
     of the study area ``clip`` is kept, minus areas under ``min_area_m2``."""
     if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; expected one of: {', '.join(METHODS)}")
+        raise BadInput(f"unknown method {method!r}; expected one of: {', '.join(METHODS)}")
     control = control or JobControl()
     settings = None
     if method == "gi":
@@ -224,10 +225,10 @@ def analyse(frame: pd.DataFrame, *, method: str = "auto", clip=None, cell: float
     the boroughs of the study area) for the whole-borough warning."""
     control = JobControl(progress, cancelled)
     if frame.empty:
-        raise ValueError("no offences match the filter")
+        raise BadInput("no offences match the filter")
     data = located(frame)
     if data.empty:
-        raise ValueError("no offences with coordinates match the filter")
+        raise BadInput("no offences with coordinates match the filter")
     x = data["easting"].to_numpy(float)
     y = data["northing"].to_numpy(float)
     found = hotspot_cells(x, y, event_days(data), method=method, clip=clip, cell=cell, bandwidth=bandwidth,

@@ -35,6 +35,7 @@ from workbench.geo.accuracy import evaluate_cells
 from workbench.geo.grid import Grid, auto_bandwidth, auto_cell, study_grid
 from workbench.geo.kde import KdeResult, kde
 from workbench.geo.prospective import age_weights
+from workbench.errors import BadInput
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
 
 CELLS = (25.0, 50.0, 100.0, 200.0)
@@ -165,7 +166,7 @@ def learn(x, y, days, *, clip=None, coverage: float = 0.03, methods=KDE_METHODS,
     """Choose method, cell size and bandwidth for KDE hotspots of the offences at
     (``x``, ``y``) on ``days`` (see the module docstring)."""
     if objective not in OBJECTIVES:
-        raise ValueError(f"unknown objective {objective!r}; expected pai or pei")
+        raise BadInput(f"unknown objective {objective!r}; expected pai or pei")
     control = JobControl(progress, cancelled)
     x, y, days = (np.asarray(v, float) for v in (x, y, days))
     bounds = clip.bounds if clip is not None and not clip.is_empty else (x.min(), y.min(), x.max(), y.max())

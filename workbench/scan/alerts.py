@@ -8,13 +8,12 @@ reads as a list of steps.
 
 from __future__ import annotations
 
-import importlib
-from dataclasses import dataclass, field
-
 import numpy as np
 import pandas as pd
 
+from workbench.domain.alerts import Alert, bbox_of
 from workbench.domain.categories import GROUPS, LABELS
+from workbench.errors import UserError
 from workbench.geo.nearrepeat import event_days, knox, risk_zones
 from workbench.geo.repeats import repeat_locations
 from workbench.scan.newhotspots import NewHotspot
@@ -23,64 +22,13 @@ from workbench.scan.trends import ALL_AREAS, TrendReport, TrendResult
 from workbench.store.db import Store
 from workbench.store.offences import fetch_rows
 
-#: Alert kinds, most urgent first (the dashboard groups alerts in this order).
-KINDS = ("sexual_offence", "trend", "hotspot", "near_repeat", "repeat_location", "saved_search")
-KIND_TITLES = {
-    "sexual_offence": "New sexual offences",
-    "trend": "Emerging trends",
-    "hotspot": "New hotspots",
-    "near_repeat": "Near-repeat risk",
-    "repeat_location": "Repeat locations",
-    "saved_search": "Saved searches",
-}
-
 #: Link scores from which a candidate is named in an alert's summary (weaker ones stay
 #: in the detail, for the analyst to judge).
 STRONG_LINK = 0.3
 
 
-@dataclass
-class Alert:
-    """One finding of a scan."""
-
-    kind: str
-    summary: str
-    offence_ids: list[int] = field(default_factory=list)
-    bbox: tuple[float, float, float, float] | None = None
-    detail: dict = field(default_factory=dict)
-
-    def as_json(self) -> dict:
-        out = {"kind": self.kind, "summary": self.summary, "offence_ids": self.offence_ids,
-               "count": len(self.offence_ids), "bbox": list(self.bbox) if self.bbox else None}
-        out.update(self.detail)
-        return out
-
-    @classmethod
-    def from_json(cls, data: dict) -> "Alert":
-        """Rebuild an alert from :meth:`as_json` (the dashboard shows the last stored scan)."""
-        detail = {k: v for k, v in data.items() if k not in ("kind", "summary", "offence_ids", "count", "bbox")}
-        bbox = tuple(data["bbox"]) if data.get("bbox") else None
-        return cls(data["kind"], data["summary"], list(data.get("offence_ids") or []), bbox, detail)
-
-
-def ordered(alerts: list[Alert]) -> list[Alert]:
-    """Alerts grouped by kind in :data:`KINDS` order, keeping each kind's own order."""
-    rank = {k: i for i, k in enumerate(KINDS)}
-    return sorted(alerts, key=lambda a: rank.get(a.kind, len(KINDS)))
-
-
 def label(category: str) -> str:
     return LABELS.get(category, category)
-
-
-def bbox_of(x, y, pad: float = 150.0) -> tuple[float, float, float, float] | None:
-    """Bounding box of points (padded so a single point gets a viewable area)."""
-    x = np.asarray(x, float)
-    y = np.asarray(y, float)
-    ok = np.isfinite(x) & np.isfinite(y)
-    if not ok.any():
-        return None
-    return (float(x[ok].min() - pad), float(y[ok].min() - pad), float(x[ok].max() + pad), float(y[ok].max() + pad))
 
 
 def _top_labels(categories: pd.Series, most: int = 3) -> str:
@@ -141,27 +89,19 @@ def search_alert(update: SearchUpdate) -> Alert:
 
 # -- sexual offences --------------------------------------------------------------
 
-def _linkage_service():
-    """The linkage engine's store-level service, or None when it is not installed."""
-    try:
-        return importlib.import_module("workbench.linkage.service")
-    except ImportError:
-        return None
-
-
 def sexual_offence_alerts(store: Store, new_sexual: pd.DataFrame, *, top: int = 5,
                           max_linked: int = 12) -> tuple[list[Alert], list[str]]:
     """One alert per new sexual offence, with its best link candidates and best-matching
     series from the linkage engine (``workbench.linkage.service.suggest``, as
     ``workbench link suggest``) for the ``max_linked`` most recent; a note says when the
-    engine is not installed or could not score an offence."""
+    engine could not score an offence."""
+    from workbench.linkage import service
+
     if new_sexual.empty:
         return [], []
-    service = _linkage_service()
-    notes = [] if service is not None else [
-        "linkage engine not installed: new sexual offences are listed without link candidates"]
+    notes: list[str] = []
     linked = set(new_sexual.sort_values("committed_from").tail(max_linked)["id"].tolist())
-    if service is not None and len(new_sexual) > max_linked:
+    if len(new_sexual) > max_linked:
         notes.append(f"link candidates shown for the {max_linked} most recent of {len(new_sexual)} new sexual "
                      "offences (use workbench link suggest REF for the others)")
     alerts = []
@@ -171,7 +111,7 @@ def sexual_offence_alerts(store: Store, new_sexual: pd.DataFrame, *, top: int = 
         summary = f"{label(row.category)} {row.offence_ref} on {when} in {place}"
         detail: dict = {"offence": row.offence_ref, "category": row.category}
         ids = [int(row.id)]
-        if service is not None and row.id in linked:
+        if row.id in linked:
             found = _suggest(service, store, int(row.id), top, notes)
             if found is not None:
                 detail["candidates"] = [{k: c.get(k) for k in ("offence", "id", "score", "category", "reasons")}
@@ -197,7 +137,7 @@ def _suggest(service, store: Store, offence_id: int, top: int, notes: list[str])
     cannot score it (e.g. no model and too few offences of its kind)."""
     try:
         return service.suggest(store, str(offence_id), top=top)
-    except ValueError as exc:
+    except UserError as exc:
         notes.append(f"no link candidates for offence {offence_id}: {exc}")
         return None
 

@@ -15,6 +15,7 @@ from typing import Sequence
 import numpy as np
 import shapely
 
+from workbench.errors import NotFound
 from workbench.jobs import JobControl
 from workbench.store.db import Store
 
@@ -40,6 +41,11 @@ def write_boundaries(store: Store, boundaries: Sequence[Boundary], batch_id: int
             "VALUES (?,?,?,?,?,?,?,?,?,?)",
             (b.level, b.name, b.code, b.parent, shapely.to_wkb(b.geometry), minx, miny, maxx, maxy, batch_id))
     return len(boundaries)
+
+
+def has_boundaries(store: Store) -> bool:
+    """Whether any borough or ward polygon is loaded."""
+    return store.conn.execute("SELECT EXISTS (SELECT 1 FROM boundaries)").fetchone()[0] == 1
 
 
 def load_boundaries(store: Store, level: str | None = None, names: Sequence[str] | None = None) -> list[Boundary]:
@@ -77,7 +83,7 @@ def study_area(store: Store, boroughs: Sequence[str] | None = None) -> shapely.G
     return shapely.union_all([b.geometry for b in rows])
 
 
-class UnknownArea(ValueError):
+class UnknownArea(NotFound):
     """A borough or ward name that matches nothing in the store (shown in one line)."""
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.app.commands import Command
-from workbench.app.events import Changed
+from workbench.commands import Command
+from workbench.events import Changed
 from workbench.paths import current_user
 from workbench.store import Store
 from workbench.store import tasking as db
 from workbench.tasking.patp import Patp
+from workbench.tasking.strategy import require_priority
 
 
 def load_patp(store: Store, key: str | int) -> Patp:
@@ -66,6 +67,8 @@ class EditPatp(Command):
     def apply(self, store: Store) -> Changed:
         patp = load_patp(store, self.key)
         self._id = patp.id
+        if str(self.changes.get("priority") or "").strip():
+            self.changes["priority"] = require_priority(store, self.changes["priority"])
         self._old = patp.apply_changes(self.changes)
         save_patp(store, patp)
         store.audit("patp.edit", "patp", patp.id, {"reference": patp.reference, "fields": sorted(self.changes)},

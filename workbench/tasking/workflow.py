@@ -9,14 +9,16 @@ PATP (and any decision or agenda entry it made) back exactly as it was.
 
 from __future__ import annotations
 
-from workbench.app.commands import Command
-from workbench.app.events import Changed
+from workbench.commands import Command
+from workbench.events import Changed
+from workbench.errors import NotAllowed, NotFound
 from workbench.paths import current_user
 from workbench.store import Store
 from workbench.store import tasking as db
 from workbench.store.db import now_iso
 from workbench.tasking.editing import load_patp, save_patp
 from workbench.tasking.patp import DECISIONS, Patp
+from workbench.tasking.strategy import require_priority
 
 STATUS_LABELS = {
     "draft": "draft",
@@ -39,7 +41,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
 }
 
 
-class WorkflowError(ValueError):
+class WorkflowError(NotAllowed):
     """A transition the workflow does not allow; the message says why."""
 
 
@@ -103,6 +105,11 @@ class PatpTransition(Command):
         meeting_id = self.meeting_id if self.action == "schedule" else patp.meeting_id
         target = check_transition(patp, self.action, user=user, comment=self.comment,
                                   decision=self.decision, meeting_id=meeting_id)
+        if self.action == "submit":
+            try:
+                require_priority(store, patp.priority)
+            except NotFound as exc:
+                raise WorkflowError(f"cannot submit {patp.reference}: {exc}") from None
         self._id, self._before = patp.id, patp.to_body()
         self._made = {}
         stamp = now_iso()

@@ -8,13 +8,14 @@ column and reason, and can save them as CSV for fixing and re-import.
 from __future__ import annotations
 
 import csv
+from html import escape
 from pathlib import Path
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from workbench.app.events import Changed
+from workbench.events import Changed
 from workbench.app.session import Session
 from workbench.ingest.boundaries import import_boundaries
 from workbench.ingest.offences_csv import import_offences
@@ -148,7 +149,8 @@ class ImportDialog(QDialog):
             self.summary.setText(
                 f"<b>Imported {result.imported:,} {one if result.imported == 1 else many}</b> from "
                 f"{result.rows_read:,} rows (batch {result.batch}). {result.duplicates:,} were already in "
-                f"the store or repeated; {result.rejected:,} rows were rejected and kept for review.")
+                f"the store or repeated; {result.rejected:,} rows were rejected and kept for review."
+                + "".join(f"<br><b>Warning:</b> {escape(w)}" for w in result.warnings))
             self._show_rejects(result.rejects)
             self.session.notify(Changed("intel" if key == "intel" else "offences"))
         else:
