@@ -17,7 +17,7 @@ def test_month_dated_offences_make_one_block_per_month_and_two_folds():
     assert time_blocks(days).tolist() == [0] * 40 + [1] * 40 + [2] * 40
     splits = folds(days)
     assert len(splits) == 2
-    (fit1, score1, at1), (fit2, score2, at2) = splits
+    (fit1, score1, at1), (fit2, score2, _at2) = splits
     assert fit1.sum() == 40 and score1.sum() == 40 and at1 == 45.0
     assert fit2.sum() == 80 and (score2 == (days == 75.0)).all()
     assert folds(np.full(100, 15.0)) == []                # one month: nothing to validate on

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from workbench.ui.views import nearrepeat_view
@@ -38,7 +37,9 @@ def test_panel_runs_knox_and_colours_significant_cells(qtbot, map_session):
     assert near.background().color() == QColor(nearrepeat_view.BANDS[1][1]) or \
         near.background().color() == QColor(nearrepeat_view.BANDS[0][1])
     assert near.text().startswith(f"{result.knox_ratio[1, 0]:.2f}\n{result.observed[1, 0]:,} / ")
-    assert view.table.item(0, 3).background().style() == Qt.NoBrush     # nothing there: uncoloured
+    few = view.table.item(0, 3)                                         # too few pairs to quote: greyed
+    assert result.observed[0, 3] < 5 and few.background().color() == QColor(nearrepeat_view.FEW)
+    assert "too few to quote" in few.toolTip()
     assert "Repeat risk raised" in view.summary.text()
 
 

@@ -68,7 +68,7 @@ def load_offences(store: Store, categories, date_from: str | None, date_to: str 
 
 def study(store: Store, frame: pd.DataFrame, boroughs) -> StudyArea:
     """The study area: the named boroughs, else the loaded boroughs holding the offences."""
-    return study_area_for(store, frame["borough"] if "borough" in frame else [], boroughs)
+    return study_area_for(store, frame.get("borough", []), boroughs)
 
 
 def describe_filter(categories, date_from, date_to, area: StudyArea) -> str:
