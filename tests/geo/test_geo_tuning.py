@@ -7,7 +7,7 @@ import shapely
 
 from workbench.geo.accuracy import evaluate_cells
 from workbench.geo.grid import Grid
-from workbench.geo.hotspots import hotspot_shape
+from workbench.geo.cells import hotspot_shape
 from workbench.geo.prospective import age_weights
 from workbench.geo.tuning import folds, learn, time_blocks
 

@@ -21,9 +21,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from scipy import ndimage
-
-from workbench.geo.cells import dissolve_cells
+from workbench.geo.cells import dissolve_cells, hotspot_shape
 from workbench.geo.gistar import GiStarResult, gi_star
 from workbench.geo.kde import KdeResult
 from workbench.geo.nearrepeat import event_days
@@ -60,25 +58,6 @@ def counts_by_area(frame: pd.DataFrame, in_hotspot: np.ndarray | None = None) ->
     out = pd.concat(parts, ignore_index=True)
     out["share_in_hotspots"] = (out["in_hotspots"] / out["offences"]).round(4)
     return out.sort_values(["level", "offences"], ascending=[True, False], kind="stable").reset_index(drop=True)
-
-
-def hotspot_shape(grid, selected: np.ndarray, min_area_m2: float = 0.0) -> tuple[np.ndarray, dict]:
-    """The separate hotspot areas (cells touching at an edge or corner join) and their
-    sizes; areas smaller than ``min_area_m2`` are dropped (so a patrol plan is a few
-    areas, not thousands of single cells). Returns the kept cells and a summary:
-    ``areas``, ``largest_m2``, ``median_m2``, ``smallest_m2``, ``single_cells``,
-    ``dropped_areas``."""
-    labels, n = ndimage.label(selected, structure=np.ones((3, 3), bool))
-    sizes = np.bincount(labels.ravel(), minlength=n + 1)[1:] * grid.cell_area
-    keep = sizes >= min_area_m2 if min_area_m2 > 0 else np.ones(n, bool)
-    kept = np.isin(labels, np.flatnonzero(keep) + 1) if not keep.all() else selected.copy()
-    areas = np.sort(sizes[keep])[::-1]
-    summary = {"areas": int(keep.sum()), "largest_m2": float(areas[0]) if len(areas) else 0.0,
-               "median_m2": float(np.median(areas)) if len(areas) else 0.0,
-               "smallest_m2": float(areas[-1]) if len(areas) else 0.0,
-               "single_cells": int((areas <= grid.cell_area).sum()), "dropped_areas": int((~keep).sum()),
-               "min_area_m2": float(min_area_m2)}
-    return kept, summary
 
 
 def shape_warnings(points_in_hotspots: np.ndarray, polygons: gpd.GeoDataFrame, areas: dict | None) -> list[str]:
@@ -195,7 +174,7 @@ def hotspot_cells(x: np.ndarray, y: np.ndarray, days: np.ndarray, *, method: str
         selected = result.hotspot_mask(coverage, confidence)
     else:
         settings = learn(x, y, days, clip=clip, coverage=coverage, methods=kde_methods(method), cell=cell,
-                         bandwidth=bandwidth, kernel=kernel, objective=objective,
+                         bandwidth=bandwidth, kernel=kernel, objective=objective, min_area_m2=min_area_m2,
                          progress=control.sub(0.0, 0.6).report)
         control.report(0.6, "computing the density surface")
         result = fit(x, y, days, settings, clip=clip, kernel=kernel)

@@ -14,9 +14,10 @@ the cell size, bandwidth and method are chosen the way they will be used: to pre
   cell, half a cell (no smoothing: offences per cell, as police.uk snap points call
   for) and the rule-of-thumb bandwidth; methods plain KDE and prospective KDE
   (:func:`workbench.geo.prospective.age_weights`).
-* **Objective**: the mean PAI of the densest ``coverage`` of the study area over the
-  folds (``objective="pai"``), or the mean PEI (``"pei"``). Ties go to the earlier
-  candidate: plain before prospective, finer cells first.
+* **Objective**: the mean PAI of the densest ``coverage`` of the study area (less any
+  hotspot areas under the minimum area) over the folds (``objective="pai"``), or the
+  mean PEI (``"pei"``). Ties go to the earlier candidate: plain before prospective,
+  finer cells first.
 
 Given values are kept: a cell size or bandwidth given by the analyst is not searched, and
 with both given and one method there is nothing to learn (``chosen_by = "given"``).
@@ -32,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.geo.accuracy import evaluate_cells
+from workbench.geo.cells import hotspot_shape
 from workbench.geo.grid import Grid, auto_bandwidth, auto_cell, study_grid
 from workbench.geo.kde import KdeResult, kde
 from workbench.geo.prospective import age_weights
@@ -162,9 +164,13 @@ def fit(x, y, days, settings: Settings, *, clip=None, kernel: str = "quartic", a
 
 def learn(x, y, days, *, clip=None, coverage: float = 0.03, methods=KDE_METHODS, cell: float | None = None,
           bandwidth: float | None = None, kernel: str = "quartic", objective: str = "pai",
-          progress: ProgressFn | None = None, cancelled: CancelledFn | None = None) -> Settings:
+          min_area_m2: float = 0.0, progress: ProgressFn | None = None,
+          cancelled: CancelledFn | None = None) -> Settings:
     """Choose method, cell size and bandwidth for KDE hotspots of the offences at
-    (``x``, ``y``) on ``days`` (see the module docstring)."""
+    (``x``, ``y``) on ``days`` (see the module docstring). Hotspot areas smaller than
+    ``min_area_m2`` are dropped before scoring, as they will be in use, so a minimum
+    area steers the choice towards smoother surfaces."""
+
     if objective not in OBJECTIVES:
         raise BadInput(f"unknown objective {objective!r}; expected pai or pei")
     control = JobControl(progress, cancelled)
@@ -193,7 +199,8 @@ def learn(x, y, days, *, clip=None, coverage: float = 0.03, methods=KDE_METHODS,
             control.check()
             surface = fit(x[fit_rows], y[fit_rows], days[fit_rows], Settings(method, c, b, ""), kernel=kernel,
                           at=at, grid=grid, mask=mask)
-            result = evaluate_cells(grid, surface.hotspot_mask(coverage), mask, x[score_rows], y[score_rows])
+            selected, _shape = hotspot_shape(grid, surface.hotspot_mask(coverage), min_area_m2)
+            result = evaluate_cells(grid, selected, mask, x[score_rows], y[score_rows])
             pai.append(result.pai)
             pei.append(result.pei)
         rows.append({"method": method, "cell": c, "bandwidth": b,
