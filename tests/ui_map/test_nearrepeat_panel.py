@@ -70,4 +70,7 @@ def test_risk_zones_go_to_the_map_tab(qtbot, map_session):
     assert len(panel.run_result.zones) > 0 and panel.to_map.isEnabled()
     map_tab = panel.show_on_main_map()
     assert window.tabs.currentWidget() is map_tab
+    zone_offences = sorted(int(i) for i in panel.run_result.zones["offence"])
+    qtbot.waitUntil(lambda: sorted(map_tab.canvas.points.ids.tolist()) == zone_offences, timeout=10000)
     assert not map_tab.canvas.risk_item.path().isEmpty()
+    assert "Near-repeat risk zones" in map_tab.banner_text.text()

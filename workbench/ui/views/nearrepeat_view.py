@@ -242,10 +242,10 @@ class NearRepeatView(QWidget):
         run = self.run_result
         if run is None or not len(run.zones):
             return None
-        view = show_on_map(self, [int(i) for i in run.zones["offence"]], tuple(run.zones.total_bounds))
-        if view is not None:
-            view.set_risk_zones(list(run.zones.geometry))
-        return view
+        window = risk_window(run.result)
+        title = f"Near-repeat risk zones: {window.summary()}" if window else "Near-repeat risk zones"
+        return show_on_map(self, [int(i) for i in run.zones["offence"]], tuple(run.zones.total_bounds),
+                           title=title, risk_zones=list(run.zones.geometry))
 
     def _draw_map(self, run: NearRepeatRun) -> None:
         events = run.events
