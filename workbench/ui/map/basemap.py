@@ -1,5 +1,6 @@
 """The street map under the offences: water, buildings, roads and rail as painter paths,
-and street-name labels shown only at large scales, placed where they do not overlap.
+and street-name labels (with a white halo, above the offences) shown only at large
+scales, placed where they do not overlap.
 
 Labels are a small pool of text items re-placed after every zoom or pan: the heaviest
 names inside the view first (the most offences near a police.uk label, the longest
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItemGroup, QGraphicsPathItem, QGraphicsScene, QGraphicsSimpleTextItem
 
 from workbench.ui.map.geometry import lines_path, path_of
@@ -21,6 +22,8 @@ from workbench.ui.map.geometry import lines_path, path_of
 #: Labels appear below this many metres per pixel (about 1:25,000 on a 96 dpi screen).
 LABEL_MAX_MPP = 6.5
 MAX_LABELS = 120
+#: Pixels between a label's point and the top of its text.
+LABEL_DROP = 9
 WATER = "#c9dcef"
 BUILDING = "#e3ded6"
 ROAD_CASING = "#c6c0b5"
@@ -61,6 +64,22 @@ class StreetLabels:
         rows.sort(key=lambda r: -r[0])
         return cls([r[1] for r in rows], np.array([r[2] for r in rows], float),
                    np.array([r[3] for r in rows], float))
+
+
+class HaloLabel(QGraphicsSimpleTextItem):
+    """A street name with a white halo, readable over points, clusters and surfaces."""
+
+    def paint(self, painter, option, widget=None) -> None:
+        path = QPainterPath()
+        metrics_ascent = self.boundingRect().height() * 0.78
+        path.addText(0, metrics_ascent, self.font(), self.text())
+        painter.setRenderHint(painter.RenderHint.Antialiasing, True)
+        painter.setPen(QPen(QColor(255, 255, 255, 235), 3.0, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
+        painter.setBrush(Qt.NoBrush)
+        painter.drawPath(path)
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(QColor(LABEL))
+        painter.drawPath(path)
 
 
 class BasemapLayer(QGraphicsItemGroup):
@@ -129,13 +148,14 @@ class BasemapLayer(QGraphicsItemGroup):
                 item = self._label(shown)
                 item.setText(name)
                 size = item.boundingRect()
+                # Just below the point: police.uk labels sit on a snap point, where a cluster is drawn.
                 px, py = (x[i] - view_rect.left()) / metres_per_pixel, (y[i] - view_rect.top()) / metres_per_pixel
-                box = QRectF(px - size.width() / 2, py - size.height() / 2, size.width(), size.height())
+                box = QRectF(px - size.width() / 2, py + LABEL_DROP, size.width(), size.height())
                 if any(box.intersects(t) for t in taken):
                     continue
                 taken.append(box.adjusted(-6, -3, 6, 3))
                 seen.add(name)
-                item.setPos(x[i] - size.width() / 2 * metres_per_pixel, y[i] - size.height() / 2 * metres_per_pixel)
+                item.setPos(x[i] - size.width() / 2 * metres_per_pixel, y[i] + LABEL_DROP * metres_per_pixel)
                 item.setVisible(True)
                 shown += 1
                 if shown >= MAX_LABELS:
@@ -146,12 +166,10 @@ class BasemapLayer(QGraphicsItemGroup):
 
     def _label(self, index: int) -> QGraphicsSimpleTextItem:
         while len(self._pool) <= index:
-            item = QGraphicsSimpleTextItem()
+            item = HaloLabel()
             item.setFont(self.font)
-            item.setBrush(QColor(LABEL))
-            item.setPen(Qt.NoPen)
             item.setFlag(QGraphicsSimpleTextItem.ItemIgnoresTransformations, True)
-            item.setZValue(7.5)
+            item.setZValue(10.5)           # above the offences, below the risk zones
             self._scene.addItem(item)
             self._pool.append(item)
         return self._pool[index]

@@ -269,10 +269,11 @@ class MapView(QWidget):
         best = found[0]
         minx, miny, maxx, maxy = best.bounds
         cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
-        half = max(maxx - minx, maxy - miny, 600.0) / 2
+        half = max(maxx - minx, maxy - miny, 1000.0) / 2
         self.canvas.zoom_to((cx - half, cy - half, cx + half, cy + half), margin=0.15)
-        others = [s.name for s in found[1:] if s.name != best.name][:3]
-        self.status.setText(f"{best.name}" + (f" (also: {', '.join(others)})" if others else ""))
+        elsewhere = sum(s.name == best.name for s in found[1:])
+        self.status.setText(f"{best.name}" + (f" (the busiest of {elsewhere + 1} places of that name)"
+                                              if elsewhere else ""))
         return found
 
     def show_subset(self, focus: MapFocus) -> None:
