@@ -13,7 +13,7 @@ import os
 from datetime import date, timedelta
 from pathlib import Path
 
-from workbench.ingest.basemap import build_street_labels
+from workbench.geo.streets import build_street_labels
 from workbench.ingest.boundaries import import_boundaries
 from workbench.ingest.police_uk import import_police_uk
 from workbench.jobs import CancelledFn, JobControl, ProgressFn

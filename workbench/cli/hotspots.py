@@ -20,7 +20,7 @@ ORDER = 50
 # that every other command starts quickly.
 METHODS = ("auto", "kde", "prospective", "gi")
 KERNELS = ("quartic", "gaussian")
-OBJECTIVES = ("pai", "pei")
+OBJECTIVES = ("pai", "pei", "hit_rate")
 
 
 def add_filter_options(parser: argparse.ArgumentParser, *, dates: bool = True) -> None:
@@ -52,8 +52,9 @@ def add_surface_options(parser: argparse.ArgumentParser) -> None:
                         help="Gi*: hot spots at this confidence after FDR correction (default 0.95)")
     parser.add_argument("--min-area", type=float, default=0.0, metavar="HA",
                         help="drop hotspot areas smaller than this many hectares (default 0: keep all)")
-    parser.add_argument("--choose-by", choices=OBJECTIVES, default="pai",
-                        help="what cross-validation maximises: pai (default) or pei")
+    parser.add_argument("--choose-by", choices=OBJECTIVES,
+                        help="what cross-validation maximises: pai (default), pei or hit_rate (the default "
+                             "with --min-area, as PAI rewards hotspots that shrink)")
 
 
 def load_offences(store: Store, categories, date_from: str | None, date_to: str | None,
@@ -64,6 +65,11 @@ def load_offences(store: Store, categories, date_from: str | None, date_to: str 
                         date_to=period(date_to, end=True), boroughs=boroughs)
     return load_frame(store, flt, columns=("offence_ref", "category", "committed_from", "committed_to",
                                            "easting", "northing", "location_desc", "borough", "ward"))
+
+
+def objective(args) -> str:
+    """``--choose-by``, defaulting to PAI, or to the hit rate with a minimum area."""
+    return args.choose_by or ("hit_rate" if args.min_area > 0 else "pai")
 
 
 def study(store: Store, frame: pd.DataFrame, boroughs) -> StudyArea:
@@ -126,7 +132,7 @@ def _hotspots(args, ctx: Context) -> dict:
     area = study(store, frame, args.borough)
     result = analyse(frame, method=args.method, clip=area.geometry, cell=args.cell, bandwidth=args.bandwidth,
                      kernel=args.kernel, coverage=args.coverage, confidence=args.confidence,
-                     min_area_m2=args.min_area * 1e4, objective=args.choose_by, areas=area.areas,
+                     min_area_m2=args.min_area * 1e4, objective=objective(args), areas=area.areas,
                      progress=ctx.progress)
     for warning in result.warnings:
         ctx.message(f"warning: {warning}")
@@ -208,7 +214,7 @@ def _evaluate(args, ctx: Context) -> dict:
     score, fitted = evaluate(train, test, method=args.method, clip=area.geometry, cell=args.cell,
                              bandwidth=args.bandwidth, kernel=args.kernel, coverage=args.coverage,
                              confidence=args.confidence, min_area_m2=args.min_area * 1e4,
-                             objective=args.choose_by, progress=ctx.progress)
+                             objective=objective(args), progress=ctx.progress)
     out = score.as_json()
     out.update(_settings_json(fitted))
     out.update({"train_offences": len(train), "coverage": args.coverage, "shape": fitted.shape,

@@ -44,6 +44,6 @@ def _find_text(result: dict) -> str:
 
 
 def _build(args, ctx: Context) -> dict:
-    from workbench.ingest.basemap import build_street_labels
+    from workbench.geo.streets import build_street_labels
 
     return {"streets": build_street_labels(ctx.store())}

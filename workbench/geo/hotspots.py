@@ -66,8 +66,9 @@ def shape_warnings(points_in_hotspots: np.ndarray, polygons: gpd.GeoDataFrame, a
     warnings = []
     share = float(np.mean(points_in_hotspots)) if len(points_in_hotspots) else 0.0
     if len(points_in_hotspots) >= 10 and share >= NEARLY_ALL:
-        warnings.append(f"the hotspots hold {share:.0%} of the offences: they do not single out anywhere; "
-                        "narrow the study area (--borough) or lower the coverage")
+        warnings.append(f"the hotspots hold {share:.0%} of the offences: the area allowed is as large as all "
+                        "the places with offences, so they single out nowhere; lower the coverage or narrow "
+                        "the study area (--borough)")
     total = float(polygons.area.sum()) if len(polygons) else 0.0
     union = None
     for name, geometry in (areas or {}).items():

@@ -29,6 +29,9 @@ import numpy as np
 import shapely
 from scipy.cluster.hierarchy import fcluster, linkage
 
+from workbench.store import Store
+from workbench.store.basemap import Feature, replace_source, street_locations
+
 PREFIX = "on or near "
 #: police.uk's descriptions of places that are not streets.
 PLACES = {
@@ -40,6 +43,8 @@ PLACES = {
     "", "unknown",
 }
 JOIN_METRES = 800.0
+STREET_SOURCE = "police.uk street names"
+STREET_ATTRIBUTION = "Street names from police.uk locations (Open Government Licence v3.0)"
 ABBREVIATIONS = {"rd": "road", "st": "street", "ave": "avenue", "ln": "lane", "sq": "square", "pl": "place",
                  "gdns": "gardens", "cres": "crescent", "dr": "drive", "ct": "court", "tce": "terrace",
                  "gr": "grove", "pk": "park", "hl": "hill"}
@@ -156,3 +161,15 @@ def find_streets(query: str, features, *, limit: int = 10, join: float = 2500.0)
         if len(out) >= limit:
             break
     return out[:limit]
+
+
+def build_street_labels(store: Store) -> int:
+    """Street-name labels from the store's police.uk "On or near <street>" locations
+    (replacing earlier ones); returns how many streets were labelled."""
+    descriptions, x, y = street_locations(store)
+    streets = street_labels(descriptions, x, y)
+    features = [Feature("street_label", s.name, shapely.Point(s.easting, s.northing), s.weight) for s in streets]
+    with store.atomic():
+        replace_source(store, STREET_SOURCE, STREET_ATTRIBUTION, features, None)
+    return len(features)
+

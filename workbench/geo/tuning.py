@@ -5,8 +5,9 @@ A fixed rule of thumb (ArcGIS Pro's Silverman bandwidth) smooths London burglary
 the cell size, bandwidth and method are chosen the way they will be used: to predict the
 *next* period from the *last* one, inside the training period only.
 
-* **Folds**: the training offences are cut in time into three equal spans (or, when they
-  carry only a few distinct dates, as police.uk months do, one block per date). Each
+* **Folds**: the training offences are cut in time into three consecutive blocks of
+  equal numbers of offences (or, when they carry only a few distinct dates, as
+  police.uk months do, one block per date). Each
   fold fits on the blocks before one block and scores that block; two folds for three
   blocks. No test-period offence is ever seen.
 * **Candidates**: cell sizes of 25, 50, 100 and 200 m (the finest three that keep the
@@ -15,8 +16,10 @@ the cell size, bandwidth and method are chosen the way they will be used: to pre
   for) and the rule-of-thumb bandwidth; methods plain KDE and prospective KDE
   (:func:`workbench.geo.prospective.age_weights`).
 * **Objective**: the mean PAI of the densest ``coverage`` of the study area (less any
-  hotspot areas under the minimum area) over the folds (``objective="pai"``), or the
-  mean PEI (``"pei"``). Ties go to the earlier candidate: plain before prospective,
+  hotspot areas under the minimum area) over the folds (``objective="pai"``), the mean
+  PEI (``"pei"``) or the mean hit rate (``"hit_rate"``: the most offences caught within
+  the area cap, whatever area is used; PAI rewards hotspots that shrink, which a minimum
+  area makes them do). Ties go to the earlier candidate: plain before prospective,
   finer cells first.
 
 Given values are kept: a cell size or bandwidth given by the analyst is not searched, and
@@ -48,7 +51,7 @@ BLOCKS = 3
 MIN_FIT = 30
 MIN_SCORE = 20
 KDE_METHODS = ("kde", "prospective")
-OBJECTIVES = ("pai", "pei")
+OBJECTIVES = ("pai", "pei", "hit_rate")
 
 
 @dataclass
@@ -87,22 +90,22 @@ class Settings:
                 "chosen_by": self.chosen_by, "objective": self.objective, "folds": self.folds}
 
     def describe(self) -> str:
-        how = {"cross-validation": f"learned by temporal cross-validation ({self.folds} folds, "
-                                   f"best mean {self.objective.upper()})",
-               "given": "given", "rule of thumb": f"rule of thumb ({self.note})" if self.note else "rule of thumb"}
+        how = {"cross-validation": f"learned by temporal cross-validation: best mean {self.objective.upper()} "
+                                   f"over {self.folds} fold{'s' if self.folds != 1 else ''}",
+               "given": "as given", "rule of thumb": f"rule of thumb: {self.note}" if self.note else "rule of thumb"}
         name = "prospective KDE" if self.method == "prospective" else "KDE"
         return f"{name}, {self.cell:g} m cells, {self.bandwidth:g} m bandwidth ({how[self.chosen_by]})"
 
 
 def time_blocks(days: np.ndarray, blocks: int = BLOCKS) -> np.ndarray:
-    """Block number (0..) of each offence: equal spans of time, or one block per
-    distinct date when there are no more dates than blocks (police.uk months)."""
+    """Block number (0..) of each offence: consecutive periods holding equal numbers of
+    offences (so a gap in the data leaves no block empty), or one block per distinct
+    date when there are no more dates than blocks (police.uk months)."""
     days = np.asarray(days, float)
     distinct = np.unique(days[np.isfinite(days)])
     if len(distinct) <= blocks:
         return np.searchsorted(distinct, days)
-    lo, hi = distinct[0], distinct[-1]
-    edges = lo + (hi - lo) * np.arange(1, blocks) / blocks
+    edges = np.quantile(days, np.arange(1, blocks) / blocks)
     return np.searchsorted(edges, days, side="right")
 
 
@@ -136,6 +139,12 @@ def bandwidths(cell: float, rule: float) -> list[float]:
     return out
 
 
+def _mean(values: list[float]) -> float:
+    """The mean of the finite values (NaN when there are none)."""
+    finite = [v for v in values if np.isfinite(v)]
+    return float(np.mean(finite)) if finite else float("nan")
+
+
 class _Grids:
     """One grid and study-area mask per cell size (the mask is the slow part)."""
 
@@ -159,7 +168,8 @@ def fit(x, y, days, settings: Settings, *, clip=None, kernel: str = "quartic", a
         days = np.asarray(days, float)
         weights = age_weights(days, np.nanmax(days) + 1 if at is None else at)
     return kde(x, y, grid=grid, cell=None if grid is not None else settings.cell, bandwidth=settings.bandwidth,
-               kernel=kernel, clip=clip, weights=weights, mask=mask)
+               kernel=kernel, clip=clip, weights=weights, mask=mask,
+               warn_blocky=settings.chosen_by != "cross-validation")
 
 
 def learn(x, y, days, *, clip=None, coverage: float = 0.03, methods=KDE_METHODS, cell: float | None = None,
@@ -172,7 +182,7 @@ def learn(x, y, days, *, clip=None, coverage: float = 0.03, methods=KDE_METHODS,
     area steers the choice towards smoother surfaces."""
 
     if objective not in OBJECTIVES:
-        raise BadInput(f"unknown objective {objective!r}; expected pai or pei")
+        raise BadInput(f"unknown objective {objective!r}; expected pai, pei or hit_rate")
     control = JobControl(progress, cancelled)
     x, y, days = (np.asarray(v, float) for v in (x, y, days))
     bounds = clip.bounds if clip is not None and not clip.is_empty else (x.min(), y.min(), x.max(), y.max())
@@ -194,7 +204,7 @@ def learn(x, y, days, *, clip=None, coverage: float = 0.03, methods=KDE_METHODS,
     for n, (method, c, b) in enumerate(candidates):
         control.report(n / len(candidates), f"cross-validating settings: {n + 1} of {len(candidates)}")
         grid, mask = grids.get(c)
-        pai, pei = [], []
+        pai, pei, hit = [], [], []
         for fit_rows, score_rows, at in splits:
             control.check()
             surface = fit(x[fit_rows], y[fit_rows], days[fit_rows], Settings(method, c, b, ""), kernel=kernel,
@@ -203,9 +213,9 @@ def learn(x, y, days, *, clip=None, coverage: float = 0.03, methods=KDE_METHODS,
             result = evaluate_cells(grid, selected, mask, x[score_rows], y[score_rows])
             pai.append(result.pai)
             pei.append(result.pei)
-        rows.append({"method": method, "cell": c, "bandwidth": b,
-                     "pai": float(np.nanmean(pai)) if np.isfinite(pai).any() else np.nan,
-                     "pei": float(np.nanmean(pei)) if np.isfinite(pei).any() else np.nan})
+            hit.append(result.hit_rate)
+        rows.append({"method": method, "cell": c, "bandwidth": b, "pai": _mean(pai), "pei": _mean(pei),
+                     "hit_rate": _mean(hit)})
     control.report(1.0, "settings chosen")
     scores = pd.DataFrame(rows)
     ranked = scores.assign(order=np.arange(len(scores))).sort_values([objective, "order"], ascending=[False, True],

@@ -1,4 +1,4 @@
-"""Importing an offline street map, and street-name labels from police.uk locations.
+"""Importing an offline street map.
 
 A force holds vector mapping under its own licence (e.g. Ordnance Survey OpenMap Local
 or MasterMap under the Public Sector Geospatial Agreement). ``import basemap`` reads the
@@ -16,16 +16,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import shapely
-
-from workbench.geo.streets import street_labels
 from workbench.ingest.boundaries import _pick, read_layer
 from workbench.ingest.coords import in_bng_bounds
 from workbench.ingest.errors import ImportFailed
 from workbench.ingest.textfiles import file_hash, regular_file
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.store import Store
-from workbench.store.basemap import Feature, replace_source, street_locations
+from workbench.store.basemap import Feature, replace_source
 from workbench.store.batches import finish_batch, start_batch
 
 KIND_WORDS = (("building", ("building",)),
@@ -37,8 +34,6 @@ NAME_FIELDS = ["name", "name1", "road_name", "roadname", "street_name", "streetn
 GEOMETRIES = {"road": ("LineString", "MultiLineString"), "rail": ("LineString", "MultiLineString"),
               "building": ("Polygon", "MultiPolygon"),
               "water": ("Polygon", "MultiPolygon", "LineString", "MultiLineString")}
-STREET_SOURCE = "police.uk street names"
-STREET_ATTRIBUTION = "Street names from police.uk locations (Open Government Licence v3.0)"
 
 
 @dataclass
@@ -136,15 +131,3 @@ def import_basemap(store: Store, path: str | Path, *, layers: list[str] | None =
         finish_batch(store, batch, rows_read=len(features), imported=len(features), duplicates=0, rejected=0)
     control.report(1.0, f"{len(features):,} basemap features")
     return BasemapImport(source, attribution, counts, batch, skipped)
-
-
-def build_street_labels(store: Store) -> int:
-    """Street-name labels from the store's police.uk "On or near <street>" locations
-    (replacing earlier ones); returns how many streets were labelled."""
-    descriptions, x, y = street_locations(store)
-    streets = street_labels(descriptions, x, y)
-    features = [Feature("street_label", s.name, shapely.Point(s.easting, s.northing), s.weight) for s in streets]
-    with store.atomic():
-        replace_source(store, STREET_SOURCE, STREET_ATTRIBUTION, features, None)
-    return len(features)
-
