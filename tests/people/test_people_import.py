@@ -2,6 +2,7 @@
 one transaction, re-imports and the resolution of offenders to nominals."""
 
 import pytest
+from sqlpeek import sql
 
 from workbench.ingest import ImportFailed
 from workbench.ingest.missing_csv import import_missing
@@ -107,7 +108,7 @@ def test_nominal_ref_twice_in_a_file_is_rejected_at_its_second_line(store, tmp_p
 def test_a_file_that_is_not_a_nominals_csv_imports_nothing(store, tmp_path):
     with pytest.raises(ImportFailed, match="not a nominals CSV: missing column"):
         import_nominals(store, write(tmp_path, EPISODE_HEADER, GOOD_EPISODE))
-    assert store.conn.execute("SELECT count(*) FROM batches").fetchone()[0] == 0
+    assert sql(store, "SELECT count(*) FROM batches").fetchone()[0] == 0
 
 
 def test_episode_imports_and_reimport_adds_nothing(store, tmp_path):

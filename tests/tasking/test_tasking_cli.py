@@ -62,8 +62,8 @@ def test_patp_workflow_meeting_results_and_pack(tmp_path, capsys):
     assert code == 0 and len(mpack["files"]) == 1
 
 
-def test_errors_are_one_line(tmp_path, capsys):
-    db = tmp_path / "s.db"
+def test_errors_are_one_line(tmp_path, capsys, empty_db):
+    db = empty_db
     code, out = cli(capsys, db, "pack", "PATP/2025/9999", "--out", str(tmp_path))
     assert code == 1 and "\n" not in out["error"]
     code, out = cli(capsys, db, "patp", "create", "--from-hotspot", "530000,180000")

@@ -9,7 +9,7 @@ import argparse
 import pandas as pd
 
 from workbench.errors import NotFound
-from workbench.cli.common import Context, period
+from workbench.cli.common import Context, add_force, period
 from workbench.domain.categories import expand
 from workbench.store import Store
 from workbench.store.boundaries import StudyArea, boundaries_frame, study_area_for
@@ -97,6 +97,7 @@ def register(subparsers, parent) -> None:
     add_surface_options(p)
     p.add_argument("--out", metavar="FILE.gpkg", help="write cells, hotspots and offences as GeoPackage layers")
     p.add_argument("--png", metavar="FILE.png", help="draw a map with boundaries, legend and marking")
+    add_force(p)
     p.set_defaults(handler=_hotspots, text=_hotspots_text, help_parser=p)
 
     sub = p.add_subparsers(dest="hotspots_command", metavar="SUBCOMMAND")
@@ -124,8 +125,8 @@ def _settings_json(result) -> dict:
 
 
 def _hotspots(args, ctx: Context) -> dict:
-    from workbench.geo.gpkg import write_layers
     from workbench.geo.hotspots import analyse
+    from workbench.geo.map_export import export_geopackage
 
     store = ctx.store()
     frame = load_offences(store, args.category, args.date_from, args.date_to, args.borough)
@@ -142,15 +143,11 @@ def _hotspots(args, ctx: Context) -> dict:
     if args.out:
         layers = result.layers()
         layers["repeat_locations"] = _repeat_layer(result.repeats)
-        written = write_layers(args.out, layers)
+        export_geopackage(store, layers, args.out, force=args.force,
+                          detail={"method": result.method, "filter": described})
         out = args.out
-        with store.atomic():
-            store.audit("export.geopackage", "hotspots", None,
-                        {"file": out, "layers": written, "method": result.method, "filter": described})
     if args.png:
         png = str(_draw(store, args, result, area, described))
-        with store.atomic():
-            store.audit("export.map", "hotspots", None, {"file": png, "method": result.method})
     settings = _settings_json(result)
     boroughs = result.counts[result.counts["level"] == "borough"]
     return {
@@ -183,7 +180,7 @@ def _repeat_layer(repeats: pd.DataFrame):
 
 
 def _draw(store: Store, args, result, area: StudyArea, described: str) -> object:
-    from workbench.geo.mapping import render_map
+    from workbench.geo.map_export import export_map_figure
 
     boroughs = boundaries_frame(store, "borough", area.names or None)
     wards = boundaries_frame(store, "ward")
@@ -191,13 +188,12 @@ def _draw(store: Store, args, result, area: StudyArea, described: str) -> object
         wards = wards[wards["parent"].isin(area.names)]
     label = {"kde": "KDE", "prospective": "prospective KDE", "gi": "Getis-Ord Gi*"}[result.method]
     what = ", ".join(args.category).replace("-", " ").capitalize() if args.category else "Offence"
-    return render_map(
-        args.png, title=f"{what} hotspots ({label})",
+    return export_map_figure(
+        store, args.png, force=args.force, detail={"method": result.method}, title=f"{what} hotspots ({label})",
         subtitle=described
         + (f"; hotspots: densest {args.coverage:.0%} of the area" if result.method != "gi" else
            f"; hotspots: highest Gi* z-scores, {args.confidence:.0%} significant after FDR, "
            f"at most {args.coverage:.0%} of the area"),
-        marking=store.setting("security_marking", "OFFICIAL-SENSITIVE"),
         boroughs=boroughs, wards=wards, surface=result.surface, hotspots=result.polygons,
         points=result.points if len(result.points) <= 20000 else None)
 

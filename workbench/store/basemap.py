@@ -31,7 +31,7 @@ def replace_source(store: Store, source: str, attribution: str, features: Iterab
                    batch_id: int | None) -> dict[str, int]:
     """Replace every feature of ``source`` with ``features`` (inside the caller's
     transaction); returns how many of each kind were written."""
-    conn = store.conn
+    conn = store._conn
     conn.execute("DELETE FROM basemap_features WHERE source = ?", (source,))
     conn.execute("INSERT OR REPLACE INTO basemap_sources (source, attribution, imported_at) VALUES (?,?,?)",
                  (source, attribution, now_iso()))
@@ -55,18 +55,18 @@ def load_features(store: Store, kinds: Sequence[str] = KINDS,
     if bbox is not None:
         sql += " AND maxx >= ? AND minx <= ? AND maxy >= ? AND miny <= ?"
         params += [bbox[0], bbox[2], bbox[1], bbox[3]]
-    rows = store.conn.execute(sql + " ORDER BY weight DESC, id", params).fetchall()
+    rows = store._conn.execute(sql + " ORDER BY weight DESC, id", params).fetchall()
     return [Feature(k, n, shapely.from_wkb(g), w) for k, n, g, w in rows]
 
 
 def attributions(store: Store) -> list[str]:
     """The attribution line of every basemap source, for map exports."""
-    return [r[0] for r in store.conn.execute("SELECT attribution FROM basemap_sources ORDER BY source")]
+    return [r[0] for r in store._conn.execute("SELECT attribution FROM basemap_sources ORDER BY source")]
 
 
 def named_features(store: Store, kinds: Sequence[str] = ("road", "street_label")) -> list[Feature]:
     """Every named road or street label (the street finder's index)."""
-    rows = store.conn.execute(
+    rows = store._conn.execute(
         f"SELECT kind, name, geometry, weight FROM basemap_features WHERE name IS NOT NULL AND kind IN "
         f"({','.join('?' * len(kinds))})", list(kinds)).fetchall()
     return [Feature(k, n, shapely.from_wkb(g), w) for k, n, g, w in rows]
@@ -75,7 +75,7 @@ def named_features(store: Store, kinds: Sequence[str] = ("road", "street_label")
 def street_locations(store: Store, prefix: str = "On or near ") -> tuple[list[str], list[float], list[float]]:
     """Location descriptions starting ``prefix`` (police.uk's) with the offences'
     coordinates: the raw material of street-name labels."""
-    rows = store.conn.execute(
+    rows = store._conn.execute(
         "SELECT location_desc, easting, northing FROM offences WHERE location_desc LIKE ? "
         "AND easting IS NOT NULL AND northing IS NOT NULL", (prefix + "%",)).fetchall()
     return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]

@@ -5,9 +5,9 @@ PNG carries them).
 Layers (bottom to top): the street map (water, buildings, roads, rail), density surface
 image, Gi* cells image, ward and borough boundaries, hotspot polygons, offences,
 near-repeat risk zones (translucent, so they never hide under clusters), street names
-(large scales only), the selection tool. The security
-marking is drawn at the top and the bottom, with the basemap's attribution above the
-bottom one, so an exported PNG carries both.
+(large scales only), the selection tool. The security marking is drawn at the top and
+the data's attribution (basemap first) at the bottom, so an exported PNG carries both
+(the release gate adds marked bands above and below).
 """
 
 from __future__ import annotations
@@ -30,8 +30,8 @@ from workbench.ui.map.points import PointLayer
 
 ZOOM_STEP = 1.25
 SIMPLIFY_METRES = (0.0, 5.0, 20.0, 60.0)
-#: Room at the bottom of the map for the bottom security marking.
-BOTTOM_BAND = 26
+#: Room at the bottom of the map for the attribution line.
+BOTTOM_BAND = 4
 #: The boundaries' and police.uk data's licence, on every map.
 LICENCE = "Contains public sector information licensed under the Open Government Licence v3.0"
 NICE_LENGTHS = (10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 25000, 50000)
@@ -337,7 +337,6 @@ class MapCanvas(QGraphicsView):
         view = self.viewport().rect()
         if self.marking:
             self._marking(painter, view)
-            self._marking(painter, view, bottom=True)
         self._attribution(painter, view)
         self._north_arrow(painter, view)
         legend_box = self._legend(painter, view)
@@ -349,16 +348,17 @@ class MapCanvas(QGraphicsView):
         painter.setBrush(QColor(255, 255, 255, 225))
         painter.drawRoundedRect(box, 4, 4)
 
-    def _marking(self, painter: QPainter, view, bottom: bool = False) -> None:
-        """The security marking centred at the top (with the title) or the bottom."""
+    def _marking(self, painter: QPainter, view) -> None:
+        """The security marking centred at the top, with the title (an exported PNG also
+        gets the release gate's bands top and bottom)."""
         font = QFont(self.font())
         font.setPixelSize(12)
         font.setBold(True)
         font.setLetterSpacing(QFont.AbsoluteSpacing, 1.0)
         painter.setFont(font)
-        text = self.marking + (f"  ·  {self.title}" if self.title and not bottom else "")
+        text = self.marking + (f"  ·  {self.title}" if self.title else "")
         width = painter.fontMetrics().horizontalAdvance(text) + 24
-        box = QRectF((view.width() - width) / 2, view.height() - BOTTOM_BAND + 3 if bottom else 6, width, 20 if bottom else 22)
+        box = QRectF((view.width() - width) / 2, 6, width, 22)
         painter.setPen(Qt.NoPen)
         painter.setBrush(QColor(31, 59, 90, 230))
         painter.drawRoundedRect(box, 3, 3)
