@@ -18,6 +18,7 @@ def cli(capsys, db, *argv):
 
 def test_settings_show_set_and_refusals(tmp_path, capsys):
     db = tmp_path / "s.db"
+    open_store(db).close()
     code, shown = cli(capsys, db, "settings", "show")
     assert code == 0
     assert shown["settings"] == {"borough": "", "organisation": "Metropolitan Police Service",

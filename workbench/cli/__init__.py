@@ -42,6 +42,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "network": ("intel", "link chart: expand, paths, measures, communities, export"),
     "settings": ("strategy", "the store's settings (borough, force, marking, TTCG cycle...)"),
     "priorities": ("strategy", "the control strategy: priorities and intelligence requirements"),
+    "assessment": ("assessment", "tactical and strategic assessments (QA like a PATP)"),
+    "products": ("assessment", "the products register: PATPs and assessments"),
     "results": ("tasking", "results analysis of an accepted tasking"),
     "pack": ("tasking", "tasking pack of one PATP (PDF and Word)"),
     "pack-meeting": ("tasking", "tasking pack of a TTCG meeting"),

@@ -342,6 +342,7 @@ def patp_document(store: Store, patp: Patp, workdir: Path, options: PackOptions,
                         f"{patp.reference}: {patp.title}",
                         [("Reference", patp.reference), ("Borough", patp.borough or "-"), ("Author", patp.author),
                          ("Date", patp.date), ("Status", STATUS_LABELS.get(patp.status, patp.status))])
+    doc.draft = "" if patp.qa else "DRAFT"          # until a Higher Analyst approves it
     _Builder(store, workdir, options, doc, released).patp(patp)
     return doc
 

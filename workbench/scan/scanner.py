@@ -115,9 +115,8 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
     control.report(0.15, "testing for emerging trends")
     trends = None
     if len(history):
-        periods = _periods_between(window_start, end, unit)
-        trends = emerging_trends(history, end=end, unit=unit, periods=periods,
-                                 alpha=options.get("alpha", 0.05), min_count=options.get("min_count", 5))
+        trends = period_trends(history, unit, window_start, end, alpha=options.get("alpha", 0.05),
+                               min_count=options.get("min_count", 5))
         alerts += [make.trend_alert(r, trends) for r in trends.emerging]
 
     control.report(0.3, "looking for new sexual offences")
@@ -185,18 +184,43 @@ def _pick(options: dict, *names: str) -> dict:
     return {k: options[k] for k in names if k in options}
 
 
-def _history(store: Store) -> tuple[pd.DataFrame, str, pd.Timestamp]:
+def _history(store: Store, until: pd.Timestamp | None = None) -> tuple[pd.DataFrame, str, pd.Timestamp]:
     """The offences the trend baseline and hotspot comparison need, the time unit of the
-    data and the end of the recent period."""
+    data and the end of the recent period (after the latest offence, or after ``until``
+    when the period ends earlier)."""
     latest = date_range(store)[1]
     if latest is None:
         empty = load_frame(store, OffenceFilter(ids=[]), HISTORY_COLUMNS)
         return empty, "week", pd.Timestamp.now().normalize()
     latest = pd.Timestamp(latest)
+    if until is not None:
+        latest = pd.Timestamp(until)
     start = latest - pd.DateOffset(years=HISTORY_YEARS, months=3)
-    frame = load_frame(store, OffenceFilter(date_from=start.isoformat()), HISTORY_COLUMNS)
+    frame = load_frame(store, OffenceFilter(date_from=start.isoformat(),
+                                            date_to=(latest.normalize() + pd.Timedelta(days=1)).isoformat()),
+                       HISTORY_COLUMNS)
     unit = detect_unit(frame["committed_from"], frame["committed_to"])
     return frame, unit, period_end_after(latest, unit)
+
+
+def period_trends(history: pd.DataFrame, unit: str, start: pd.Timestamp, end: pd.Timestamp, *,
+                  alpha: float = 0.05, min_count: int = 5) -> TrendReport:
+    """The scan's emerging-trend test for the recent period ``start`` to ``end`` (exclusive),
+    in whole weeks or months of the data's unit. The scan and the tactical assessment both
+    call this, so the same period gives the same trends."""
+    return emerging_trends(history, end=end, unit=unit, periods=_periods_between(start, end, unit),
+                           alpha=alpha, min_count=min_count)
+
+
+def trends_for_period(store: Store, date_from: str, date_to: str, *, alpha: float = 0.05,
+                      min_count: int = 5) -> TrendReport | None:
+    """The scan's trend test for the period ``date_from`` to ``date_to`` (ISO dates,
+    inclusive); None for an empty store. ``workbench scan --since date_from`` on a store
+    whose latest offence falls on ``date_to`` gives the same trends."""
+    history, unit, end = _history(store, until=pd.Timestamp(date_to))
+    if not len(history):
+        return None
+    return period_trends(history, unit, pd.Timestamp(date_from), end, alpha=alpha, min_count=min_count)
 
 
 def _period_start(end: pd.Timestamp, unit: str, periods: int) -> pd.Timestamp:
