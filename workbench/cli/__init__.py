@@ -44,6 +44,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "priorities": ("strategy", "the control strategy: priorities and intelligence requirements"),
     "assessment": ("assessment", "tactical and strategic assessments (QA like a PATP)"),
     "products": ("assessment", "the products register: PATPs and assessments"),
+    "insight": ("insight", "performance and insight: which taskings worked, by tactic"),
     "results": ("tasking", "results analysis of an accepted tasking"),
     "pack": ("tasking", "tasking pack of one PATP (PDF and Word)"),
     "pack-meeting": ("tasking", "tasking pack of a TTCG meeting"),
