@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from tests.people.handmade import X0, Y0, episode, load, nominal, offence
+from tests.people.people_handmade import X0, Y0, episode, load, nominal, offence
 from workbench.people.alerts import in_curfew, scan_people
 from workbench.scan.scanner import run_scan
 from workbench.store.offences import load_frame

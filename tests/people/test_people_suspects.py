@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.people.handmade import X0, load, nominal, offence
+from tests.people.people_handmade import X0, load, nominal, offence
 from workbench.cli import main
 from workbench.errors import BadInput, NotFound
 from workbench.people.suspects import suspects_for
