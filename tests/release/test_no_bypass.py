@@ -29,12 +29,26 @@ NOT_EXPORTS = {
     "workbench/reports/figures.py:trend_chart": "a figure in a pack's private temporary folder",
     "workbench/tasking/results.py:chart": "a preview or pack figure in a private temporary folder",
     "workbench/ui/views/map_view.py:marked_png": "PNG bytes into an in-memory buffer, written by the map export",
+    "workbench/ui/tasking/products_panel.py:work": "the insight chart previewed on screen from a private temporary "
+                                                   "folder (exports go through export_insight_chart)",
 }
+
+
+def _own_nodes(fn: ast.AST):
+    """The nodes of ``fn``'s body, not those of functions defined inside it (each is
+    checked on its own)."""
+    todo = list(ast.iter_child_nodes(fn))
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        yield node
+        todo.extend(ast.iter_child_nodes(node))
 
 
 def _writes(fn: ast.AST) -> list[str]:
     found = []
-    for call in ast.walk(fn):
+    for call in _own_nodes(fn):
         if not isinstance(call, ast.Call):
             continue
         func = call.func
