@@ -96,57 +96,31 @@ def _dates(args) -> tuple[date, date]:
     return start, end
 
 
-def _boroughs(args, store) -> list[str]:
-    return args.borough or ([store.setting("borough")] if store.setting("borough") else [])
+def _formats(args) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(args.format)) if args.format else ("pdf", "docx")
 
 
-def _make(store, kind: str, start: date, end: date, boroughs: list[str], picture: dict, why):
-    from workbench.paths import current_user
-    from workbench.tasking.products import Assessment, CreateAssessment
+def _build(args, ctx: Context, kind: str, boroughs: list[str]):
+    from workbench.reports.assessment import build_assessment
 
-    title = f"{kind.capitalize()} assessment, {', '.join(boroughs) or 'all boroughs'}, {start} to {end}"
-    a = Assessment("", kind, title, current_user(), start.isoformat(), end.isoformat(),
-                   ", ".join(boroughs) or None, picture=picture)
-    CreateAssessment(a, why=why).do(store)
-    return a
-
-
-def _written(store, a, args) -> list[str]:
-    from workbench.reports.assessment import export_assessment
-
-    formats = tuple(dict.fromkeys(args.format)) if args.format else ("pdf", "docx")
-    return [str(f) for f in export_assessment(store, a, args.out, formats=formats, force=args.force,
-                                              why=getattr(args, "why", None))]
+    start, end = _dates(args)
+    a, files = build_assessment(ctx.store(), kind, start, end, args.out, boroughs=boroughs,
+                                hotspots=not getattr(args, "no_hotspots", False), formats=_formats(args),
+                                force=args.force, why=args.why, progress=ctx.progress)
+    return a, {"files": [str(f) for f in files], "id": a.id, "reference": a.reference, "status": a.status}
 
 
 def _tactical(args, ctx: Context) -> dict:
-    from workbench.tasking.assessment import tactical_assessment
-
     store = ctx.store()
-    start, end = _dates(args)
-    boroughs = _boroughs(args, store)
-    picture = tactical_assessment(store, start, end, boroughs, hotspots=not args.no_hotspots, progress=ctx.progress)
-    with store.atomic():                # the product is stored only if its files are written
-        a = _make(store, "tactical", start, end, boroughs, picture.as_json(), args.why)
-        files = _written(store, a, args)
-    return {"files": files, "trends": picture.trends, "series": picture.series, "hotspots": picture.hotspots,
-            "id": a.id, "reference": a.reference, "status": a.status, "priorities": picture.priorities,
-            "recommendations": picture.recommendations, "trend_period": picture.trend_period, "notes": picture.notes}
+    boroughs = args.borough or ([store.setting("borough")] if store.setting("borough") else [])
+    a, out = _build(args, ctx, "tactical", boroughs)
+    keys = ("trends", "series", "hotspots", "priorities", "recommendations", "trend_period", "notes")
+    return {**out, **{k: a.picture[k] for k in keys}}
 
 
 def _strategic(args, ctx: Context) -> dict:
-    from workbench.tasking.strategic import strategic_assessment
-
-    store = ctx.store()
-    start, end = _dates(args)
-    boroughs = args.borough or []
-    picture = strategic_assessment(store, start, end, boroughs)
-    with store.atomic():
-        a = _make(store, "strategic", start, end, boroughs, picture.as_json(), args.why)
-        files = _written(store, a, args)
-    return {"files": files, "id": a.id, "reference": a.reference, "status": a.status,
-            **{k: v for k, v in picture.as_json().items() if k in ("priorities", "recommended", "review_date",
-                                                                      "categories", "notes")}}
+    a, out = _build(args, ctx, "strategic", args.borough or [])
+    return {**out, **{k: a.picture[k] for k in ("priorities", "recommended", "review_date", "categories", "notes")}}
 
 
 def _list(args, ctx: Context) -> dict:
@@ -171,11 +145,13 @@ def _transition(args, ctx: Context) -> dict:
 
 
 def _export(args, ctx: Context) -> dict:
+    from workbench.reports.assessment import export_assessment
     from workbench.tasking.products import load_assessment
 
     store = ctx.store()
     a = load_assessment(store, args.assessment)
-    return {"files": _written(store, a, args), "reference": a.reference, "status": a.status, "draft": bool(a.draft)}
+    files = export_assessment(store, a, args.out, formats=_formats(args), force=args.force)
+    return {"files": [str(f) for f in files], "reference": a.reference, "status": a.status, "draft": bool(a.draft)}
 
 
 def _search(args, ctx: Context) -> dict:

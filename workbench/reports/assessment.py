@@ -172,3 +172,31 @@ def export_assessment(store: Store, a: Assessment, out_dir: str | Path, *, forma
         return export(store, released, outputs, action="export.assessment", object_type="assessment",
                       object_id=a.id, detail={"reference": a.reference, "status": a.status, "draft": bool(a.draft)},
                       why=why, force=force)
+
+
+def build_assessment(store: Store, kind: str, date_from: date, date_to: date, out_dir: str | Path, *,
+                     boroughs: list[str] | None = None, hotspots: bool = True, formats=FORMATS, force: bool = False,
+                     why: str | None = None, progress=None) -> tuple[Assessment, list[Path]]:
+    """Assess ``date_from``..``date_to`` (``kind`` tactical or strategic), store it as a draft
+    product and write its files; the product is kept only if its files are written."""
+    from workbench.paths import current_user
+    from workbench.tasking.assessment import tactical_assessment
+    from workbench.tasking.products import CreateAssessment
+    from workbench.tasking.strategic import strategic_assessment
+
+    date_from, date_to = date.fromisoformat(str(date_from)), date.fromisoformat(str(date_to))
+    if date_to < date_from:
+        raise BadInput(f"the period ends ({date_to}) before it starts ({date_from})")
+    boroughs = [b for b in (boroughs or []) if b]
+    if kind == "tactical":
+        picture = tactical_assessment(store, date_from, date_to, boroughs, hotspots=hotspots,
+                                      progress=progress).as_json()
+    else:
+        picture = strategic_assessment(store, date_from, date_to, boroughs).as_json()
+    title = f"{kind.capitalize()} assessment, {', '.join(boroughs) or 'all boroughs'}, {date_from} to {date_to}"
+    a = Assessment("", kind, title, current_user(), date_from.isoformat(), date_to.isoformat(),
+                   ", ".join(boroughs) or None, picture=picture)
+    with store.atomic():
+        CreateAssessment(a, why=why).do(store)
+        files = export_assessment(store, a, out_dir, formats=formats, force=force, why=why)
+    return a, files

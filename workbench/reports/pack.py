@@ -233,10 +233,13 @@ class _Builder:
         doc.add(d.Figure(chart(result, self.figure_path("results"), title=f"Results of {patp.reference}"),
                          f"Offences {result.before[0]} to {result.before[1]} (before) and {result.after[0]} to "
                          f"{result.after[1]} (after); comparison: {result.comparison}", 0.92))
+        def after(n):
+            return "not yet" if n is None else n
+
         doc.add(d.Table(["Area", "Before", "After"],
-                        [["Tasked area", m.target_before, m.target_after],
-                         [f"Buffer ({result.buffer_m:.0f} m)", m.buffer_before, m.buffer_after],
-                         ["Comparison area", m.control_before, m.control_after]], [2, 1, 1]),
+                        [["Tasked area", m.target_before, after(m.target_after)],
+                         [f"Buffer ({result.buffer_m:.0f} m)", m.buffer_before, after(m.buffer_after)],
+                         ["Comparison area", m.control_before, after(m.control_after)]], [2, 1, 1]),
                 d.Paragraph(m.interpretation + (f" Total net effect: {m.total_net_effect:.1f} offences."
                                                 if m.total_net_effect is not None else "")))
 
@@ -378,9 +381,11 @@ def meeting_document(store: Store, meeting: dict, workdir: Path, options: PackOp
                                          [[str(i + 1), a["title"], a.get("detail", "")] for i, a in enumerate(agenda)],
                                          [0.3, 3, 4]))
     doc.add(d.Heading("Tactical assessment"))
-    picture = [a for a in agenda if a["kind"] in ("series", "hotspot", "trend", "offender", "note")]
-    for kind, label in (("series", "New series"), ("hotspot", "Hotspots"), ("trend", "Emerging trends"),
-                        ("offender", "Active offenders"), ("note", "Not assessed")):
+    sections = (("assessment", "Approved assessment"), ("sexual", "New sexual offences"), ("series", "Series"),
+                ("hotspot", "Hotspots"), ("trend", "Emerging trends"), ("offender", "Active offenders"),
+                ("note", "Not assessed"))
+    picture = [a for a in agenda if a["kind"] in dict(sections)]
+    for kind, label in sections:
         items = [a for a in picture if a["kind"] == kind]
         if items:
             doc.add(d.Heading(label, 2), d.Bullets([f"{a['title']}: {a['detail']}" for a in items]))

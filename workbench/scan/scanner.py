@@ -20,6 +20,7 @@ and each saved search's matches) so the next scan starts from here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -32,8 +33,9 @@ from workbench.scan import alerts as make
 from workbench.scan.newhotspots import new_hotspots
 from workbench.scan.newsince import NewOffences, new_offences
 from workbench.scan.searches import commit_update, run_search
+from workbench.scan.reviews import review_alert, reviews_due
 from workbench.scan.trends import (TrendReport, detect_unit, emerging_trends, period_end_after)
-from workbench.store.boundaries import study_area
+from workbench.store.boundaries import study_area_for
 from workbench.store.db import Store
 from workbench.store.offences import OffenceFilter, date_range, load_frame, query_ids
 from workbench.store.scan import list_searches, load_scan_state, max_offence_id, record_scan
@@ -98,7 +100,8 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
     starts from the user's last scan. ``record=False`` leaves the scan state and saved
     searches untouched (a preview). ``options`` tune the parts: ``alpha``,
     ``min_count`` (trends), ``coverage`` and ``hotspot_method`` (``"kde"`` or ``"gi"``,
-    hotspots), ``permutations`` and ``seed`` (near repeat).
+    hotspots), ``permutations`` and ``seed`` (near repeat), ``today`` (the day tasking reviews
+    are due against; default the real date).
     """
     control = JobControl(progress, cancelled)
     user = user or current_user()
@@ -145,7 +148,7 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
 
     control.report(0.7, "comparing hotspots with the previous period")
     if trends is not None:
-        clip = study_area(store)
+        clip = study_area_for(store, history["borough"]).geometry
         hotspots = new_hotspots(history, trends.period_start, trends.period_end, clip=clip,
                                 coverage=options.get("coverage", 0.03),
                                 method=options.get("hotspot_method", "kde"))
@@ -154,6 +157,9 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
     control.report(0.85, "running saved searches")
     updates = [run_search(store, s) for s in list_searches(store, owner=user, subscribed_only=True)]
     alerts += [make.search_alert(u) for u in updates if u.new]
+
+    today = options.get("today") or date.today()
+    alerts += [review_alert(r, today) for r in reviews_due(store, today, _cycle_days(store))]
 
     control.check()
     report = ScanReport(user, new, trends, ordered(alerts), report_notes)
@@ -246,3 +252,9 @@ def _periods_between(start: pd.Timestamp, end: pd.Timestamp, unit: str) -> int:
     else:
         n = -(-(end - start).days // 7)
     return int(min(max(n, 1), MAX_PERIODS[unit]))
+
+
+def _cycle_days(store: Store) -> int:
+    """The TTCG cycle (setting ``ttcg_cycle_days``): reviews within it either side are listed."""
+    value = store.setting("ttcg_cycle_days", "14") or "14"
+    return int(value) if value.isdigit() else 14
