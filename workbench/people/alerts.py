@@ -230,7 +230,8 @@ def nominal_near_offence_alerts(offences: pd.DataFrame, features: pd.DataFrame, 
             places.append(homes[j])
         if not found:
             continue
-        found.sort(key=lambda f: (-f["description"]["score"], f["distance_m"]))
+        # registered sex offenders first (the offence is sexual), then best match, then nearest
+        found.sort(key=lambda f: ("rso" not in f["flags"], -f["description"]["score"], f["distance_m"]))
         best = found[0]
         what = f"series {row.series_ref}" if len(linked) > 1 else row.offence_ref
         summary = (f"{_s(len(found), 'flagged nominal')} matching the description of {what} "

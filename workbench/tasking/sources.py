@@ -95,11 +95,12 @@ MIN_HOTSPOT_OFFENCES = 3
 
 def hotspots_for_period(store: Store, period_from: date, period_to: date, borough: str | None,
                         categories: list[str] | None = None, *, label: str = "H") -> list[dict]:
-    """Hotspots of the period (KDE, densest 3% of the borough or loaded area), largest
-    first, each with its polygon as WKT, centre, offence count and a one-line detail;
-    only offences of ``categories`` when given. Ids are ``{label}{YYYYMMDD}-{n}``."""
+    """Hotspots of the period (KDE with learned settings, densest 3% of the borough or of the
+    boroughs holding the period's offences), largest first, each with its polygon as WKT,
+    centre, offence count and a one-line detail; only offences of ``categories`` when
+    given. Ids are ``{label}{YYYYMMDD}-{n}``."""
     from workbench.geo import hotspots
-    from workbench.store.boundaries import study_area
+    from workbench.store.boundaries import study_area_for
     from workbench.store.offences import load_frame
 
     frame = load_frame(store, OffenceFilter(date_from=period_from.isoformat(),
@@ -109,7 +110,8 @@ def hotspots_for_period(store: Store, period_from: date, period_to: date, boroug
     frame = frame.dropna(subset=["easting", "northing"])
     if len(frame) < 3:
         return []
-    result = hotspots.analyse(frame, method="kde", clip=study_area(store, [borough] if borough else None))
+    area = study_area_for(store, frame["borough"], [borough] if borough else None)
+    result = hotspots.analyse(frame, clip=area.geometry, areas=area.areas)
     points = result.points[result.points["in_hotspot"]]
     out = []
     for n, polygon in enumerate(result.polygons.geometry[:MAX_HOTSPOTS], 1):
