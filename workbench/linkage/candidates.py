@@ -1,8 +1,13 @@
-"""Candidate pairs by space/time blocking, never all pairs.
+"""Candidate pairs: search windows learned from the store, a stated budget, never all pairs.
 
 Two offences of one crime group are candidates when they are at most ``radius_m``
 apart and the gap between their time windows is at most ``days`` (0 when the windows
-overlap). Pairs outside the blocks count as unlinked.
+overlap). Pairs outside count as unlinked. Each group's window is learned from its known
+linked pairs (:func:`learn_window`: at least :data:`COVERAGE` of them inside). A link run
+scores at most :data:`PAIR_BUDGET` pairs: sexual offences always get every pair in their
+window; a group whose window holds more than its share is narrowed by a cheap first
+stage (each offence's nearest neighbours in space and time inside the window), and its
+:class:`GroupPlan` says so, with the share of known linked pairs still found.
 
 How it stays exact and fast: offences are put into classes by the half-width of their
 time window. For two classes with half-widths up to H1 and H2, the window gap is at

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.domain import categories as cats
+from workbench.errors import BadInput, NotFound
 from workbench.jobs import JobControl
 from workbench.linkage import candidates, reasons, suspects
 from workbench.linkage.cca import cca_matrix, shared_cells
@@ -23,13 +24,24 @@ from workbench.linkage.dataset import LinkageData, build
 from workbench.linkage.evaluate import evaluate as cross_validated
 from workbench.linkage.features import Profiles, feature_columns, pair_features
 from workbench.linkage.model import LinkModel, default_model, score
-from workbench.linkage.series import MAX_SERIES_SIZE, MIN_SERIES_SIZE, describe_series, find_series
+from workbench.linkage.series import (
+    MAX_SERIES_SIZE,
+    MIN_SERIES_SIZE,
+    describe_series,
+    find_series,
+)
 from workbench.linkage.training import prepare, train_group
 from workbench.store import Store
 from workbench.store import linkage as db
-from workbench.errors import BadInput, NotFound
-from workbench.store.offences import (OffenceFilter, count, find_offence, load_features, load_frame,
-                                      load_offender_links, offence_category)
+from workbench.store.offences import (
+    OffenceFilter,
+    count,
+    find_offence,
+    load_features,
+    load_frame,
+    load_offender_links,
+    offence_category,
+)
 
 LINK_COLUMNS = ("id", "offence_ref", "category", "committed_from", "committed_to", "easting", "northing",
                 "location_type", "status")

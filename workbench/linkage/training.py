@@ -14,14 +14,30 @@ import numpy as np
 import pandas as pd
 
 from workbench.jobs import JobControl
-from workbench.linkage.candidates import GroupPlan, group_pairs, known_linked, linked_pairs, pair_keys, plan
+from workbench.linkage.candidates import (
+    GroupPlan,
+    group_pairs,
+    known_linked,
+    linked_pairs,
+    pair_keys,
+    plan,
+)
 from workbench.linkage.config import MIN_LINKED_PAIRS, MIN_OFFENDERS
 from workbench.linkage.dataset import LinkageData
 from workbench.linkage.features import Profiles, feature_columns
 from workbench.linkage.metrics import pair_metrics
-from workbench.linkage.model import (METHODS, LinkModel, default_model, featurise, fit, offender_codes,
-                                     offender_components, pair_weights, platt, same_offender)
-
+from workbench.linkage.model import (
+    METHODS,
+    LinkModel,
+    default_model,
+    featurise,
+    fit,
+    offender_codes,
+    offender_components,
+    pair_weights,
+    platt,
+    same_offender,
+)
 
 
 @dataclass
