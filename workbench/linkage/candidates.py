@@ -305,6 +305,14 @@ def pair_keys(pairs: np.ndarray, n: int) -> np.ndarray:
     return lo.astype(np.int64) * n + hi
 
 
+def window_recall(data: LinkageData, known: np.ndarray, window: Blocking) -> float | None:
+    """The share of ``known`` linked pairs inside ``window`` (None without any): what a
+    search of the whole window, as for one offence, finds."""
+    if not len(known):
+        return None
+    return float(np.mean((pair_distance(data, known) <= window.radius_m) & (window_gap(data, known) <= window.days)))
+
+
 def measure_recall(data: LinkageData, p: GroupPlan, pairs: np.ndarray, known: np.ndarray) -> None:
     """Set ``p.expected_recall``: the share of ``known`` linked pairs among ``pairs``."""
     if len(known):

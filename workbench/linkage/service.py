@@ -228,11 +228,14 @@ def group_linker(store: Store, group: str, *, include_coarse: bool = False) -> G
     data = load_data(store, groups=[group], include_coarse=include_coarse)
     models, notes = models_for(store, data)
     known = candidates.known_linked(data, decided_pairs(store, data))
-    plans = candidates.plan(data, groups=[group], known=known)
+    window, learned = candidates.learn_window(data, group, known.get(group, np.empty((0, 2), np.int64)))
+    # one offence at a time is cheap: its whole window is searched, never narrowed
+    cost = candidates.estimate_pairs(data.x, data.y, data.t_from, data.t_to, window)
+    gplan = candidates.GroupPlan(group, window, learned, cost, expected_recall=candidates.window_recall(
+        data, known.get(group, np.empty((0, 2), np.int64)), window))
     solved = np.flatnonzero(data.solved) if data.solved is not None else np.empty(0, np.int64)
     linker = GroupLinker(group, data, Profiles.of(data), models.get(group) or default_model(
-        group, feature_columns(data), "no offences"), notes.get(group, ""),
-        plans.get(group) or candidates.GroupPlan(group, candidates.DEFAULT_BLOCKING[group], 0, 0.0),
+        group, feature_columns(data), "no offences"), notes.get(group, ""), gplan,
         suspects.known_offenders(data, solved))
     _LINKERS[key] = (db.change_stamp(store), linker)
     return linker
