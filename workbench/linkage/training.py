@@ -130,6 +130,10 @@ def prepare(data: LinkageData, group: str, *, k: int = 5, seed: int = 0,
     if len(universe):
         gplan.expected_recall = 1.0 - len(missed) / len(universe)
     first, _ = offender_codes(data)
+    if not labels.any() and not len(missed):
+        # nothing linked to learn from or evaluate: the pairs need no features (a group
+        # of one-off offenders, such as most "other" crime, would cost millions)
+        pairs, labels, fold = pairs[:0], labels[:0], fold[:0]
     X = featurise(data, pairs, profiles, feature_columns(data))
     return GroupPairs(group, pairs, X, labels, pair_weights(data, pairs, labels), fold, missed, missed_fold,
                       offences=int((in_group & solved).sum()),
