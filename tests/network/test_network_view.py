@@ -5,9 +5,10 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from handmade_network import load  # noqa: E402
-from workbench.app.session import Session  # noqa: E402
-from workbench.store import open_store  # noqa: E402
+from handmade_network import load
+
+from workbench.app.session import Session
+from workbench.store import open_store
 
 
 @pytest.fixture

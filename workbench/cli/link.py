@@ -3,7 +3,7 @@ analyst's confirmed series)."""
 
 from __future__ import annotations
 
-from workbench.cli.common import Context, add_group
+from workbench.cli.common import Context, add_force, add_group
 from workbench.errors import BadInput, NotFound
 from workbench.linkage import decisions as cmd
 from workbench.linkage import service
@@ -92,6 +92,7 @@ def register(subparsers, parent) -> None:
     p.add_argument("--series", metavar="ID", help="a confirmed series instead of references")
     p.add_argument("--out", required=True, metavar="FILE.csv", help="the CSV to write")
     p.add_argument("--image", metavar="FILE.png", help="also draw the matrix to this image")
+    add_force(p)
     p.set_defaults(handler=_cca)
 
     _register_series(subparsers, parent)
@@ -312,8 +313,6 @@ def _series_id(text: str) -> int:
 
 
 def _cca(args, ctx: Context) -> dict:
-    from workbench.linkage.cca import save_csv, save_image
-
     store = ctx.store()
     if args.series:
         found = db.get_series(store, _series_id(args.series))
@@ -324,13 +323,7 @@ def _cca(args, ctx: Context) -> dict:
         if not args.refs:
             raise BadInput("give offence references or --series")
         ids, title = [service.resolve(store, r) for r in args.refs], "Comparative case analysis"
-    matrix, shared = service.cca(store, ids)
-    out = {"offences": len(matrix), "features": len(matrix.columns), "csv": str(save_csv(matrix, args.out))}
-    if args.image:
-        out["image"] = str(save_image(matrix, shared, args.image, title=title,
-                                      marking=store.setting("security_marking", "")))
-    store.audit("link.cca_export", "offences", None, {"offences": list(matrix.index), **out})
-    return out
+    return service.export_cca(store, ids, title=title, csv=args.out, image=args.image, force=args.force)
 
 
 # -- series -------------------------------------------------------------------------

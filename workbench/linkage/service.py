@@ -9,6 +9,7 @@ the commands in :mod:`workbench.linkage.decisions`.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from dataclasses import dataclass
 
 import numpy as np
@@ -473,3 +474,20 @@ def cca(store: Store, offence_ids) -> tuple[pd.DataFrame, pd.DataFrame]:
     pos = list(range(len(data)))
     matrix = cca_matrix(data, pos)
     return matrix, shared_cells(matrix, data, pos)
+
+
+def export_cca(store: Store, offence_ids, *, title: str, csv: str | Path | None = None,
+               image: str | Path | None = None, force: bool = False) -> dict:
+    """Release the CCA matrix of ``offence_ids`` (the store's records) and write it as CSV
+    and/or an image, audited as one ``export.cca`` entry; ``{"offences", "features",
+    "csv", "image", "marking"}``."""
+    from workbench.linkage.cca import write_matrix_csv, write_matrix_image
+    from workbench.release import Content, Output, export, policy, release
+
+    matrix, shared = cca(store, offence_ids)
+    released = release(Content(records=True, build=lambda _: (matrix, shared, title)), policy(store))
+    outputs = [Output(Path(p), w) for p, w in ((csv, write_matrix_csv), (image, write_matrix_image)) if p]
+    export(store, released, outputs, action="export.cca", object_type="offences", object_id=None,
+           detail={"offences": list(matrix.index)}, force=force)
+    return {"offences": len(matrix), "features": len(matrix.columns), "csv": str(csv) if csv else None,
+            "image": str(image) if image else None, "marking": released.marking}

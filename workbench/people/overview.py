@@ -46,14 +46,15 @@ def nominals_by_flag(store: Store, flags: list[str] | None = None) -> list[dict]
 
 def repeat_victims(store: Store, *, min_offences: int = 3, days: int = 365) -> list[dict]:
     """Victim references with ``min_offences`` or more offences within any ``days``,
-    most offences first: victim_ref, offences (refs, dates, categories), first, last."""
+    most offences first: victim_ref, offences, most_in_window, first, last, categories,
+    offence_ids, offence_refs and a timeline (reference, category, date, place, ward)."""
     if min_offences < 2:
         raise BadInput("--min must be at least 2")
     frame = victim_offences(store)
+    counts = frame["victim_ref"].value_counts()
+    frame = frame[frame["victim_ref"].isin(counts.index[counts >= min_offences])]
     out = []
     for ref, part in frame.groupby("victim_ref", sort=True):
-        if len(part) < min_offences:
-            continue
         when = part["committed_from"].sort_values()
         span = pd.Timedelta(days=days)
         best = max(int(((when >= t) & (when < t + span)).sum()) for t in when)
@@ -63,7 +64,10 @@ def repeat_victims(store: Store, *, min_offences: int = 3, days: int = 365) -> l
                     "first": _iso(when.iloc[0]), "last": _iso(when.iloc[-1]),
                     "categories": part["category"].value_counts().to_dict(),
                     "offence_ids": [int(i) for i in part["id"]],
-                    "offence_refs": part["offence_ref"].tolist()})
+                    "offence_refs": part["offence_ref"].tolist(),
+                    "timeline": [{"offence_ref": r.offence_ref, "category": r.category,
+                                  "committed_from": _iso(r.committed_from), "place": r.location_desc,
+                                  "ward": r.ward} for r in part.sort_values("committed_from").itertuples()]})
     out.sort(key=lambda r: r["last"], reverse=True)
     out.sort(key=lambda r: r["most_in_window"], reverse=True)           # stable: newest first among equals
     return out
@@ -87,11 +91,11 @@ def repeat_missing(store: Store, *, min_episodes: int = 3, days: int = 90) -> li
     if min_episodes < 2:
         raise BadInput("--min must be at least 2")
     frame = load_episodes(store)
+    counts = frame["person_ref"].value_counts()
+    frame = frame[frame["person_ref"].isin(counts.index[counts >= min_episodes])]
     out = []
     span = pd.Timedelta(days=days)
     for person, part in frame.groupby("person_ref", sort=True):
-        if len(part) < min_episodes:
-            continue
         when = part["reported_at"]
         best = max(int(((when >= t) & (when < t + span)).sum()) for t in when)
         if best < min_episodes:

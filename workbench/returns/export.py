@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from workbench.paths import current_user
+from workbench.release import Content, Output, Released, export, policy, release
 from workbench.returns.schema import SCHEMA_NAME, SCHEMA_VERSION
 from workbench.store import Store
 from workbench.store.db import now_iso
@@ -103,16 +104,27 @@ def _offenders(links: pd.DataFrame, in_series: set[str], series: list[dict]) -> 
     return sorted(out, key=lambda o: (-o["offences"], o["key"]))
 
 
-def write_return(store: Store, borough: str, period_from: date, period_to: date, out: str | Path) -> dict:
-    """Write the return to ``out`` (JSON, audited); return a summary of what it holds."""
+def write_json(released: Released, path: Path) -> None:
+    """Write a released return (its body, the document) as JSON, its marking the first key."""
+    doc = {"marking": released.marking, **released.body}
+    doc["marking"] = released.marking
+    Path(path).write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def write_return(store: Store, borough: str, period_from: date, period_to: date, out: str | Path, *,
+                 destination: str = "central-bureau", force: bool = False) -> dict:
+    """Release the return for ``destination`` (the force's bureau) and write it to ``out``
+    (JSON, audited as ``export.return``); return a summary of what it holds.
+
+    A return holds the store's own records only (counts, references, dates, places), so
+    it carries the store's marking and withholds nothing."""
     doc = build_return(store, borough, period_from, period_to)
+    released = release(Content(records=True, build=lambda _: doc), policy(store, destination))
     path = Path(out)
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True)
-    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     summary = {"out": str(path), "schema_version": SCHEMA_VERSION, "borough": borough,
                "period_from": doc["period_from"], "period_to": doc["period_to"],
-               "series": len(doc["series"]), "hotspots": len(doc["hotspots"]), "offenders": len(doc["offenders"])}
-    with store.atomic():
-        store.audit("returns.export", "return", borough, summary, user=current_user())
+               "series": len(doc["series"]), "hotspots": len(doc["hotspots"]), "offenders": len(doc["offenders"]),
+               "marking": released.marking}
+    export(store, released, [Output(path, write_json)], action="export.return", object_type="return",
+           object_id=borough, detail={k: v for k, v in summary.items() if k != "out"}, force=force)
     return summary

@@ -28,6 +28,7 @@ from workbench.scan.scanner import run_scan
 from workbench.scan.searches import offence_filter
 from workbench.store.scan import delete_search, list_searches, load_scan_state, save_search, set_subscribed
 from workbench.ui.jobs import run_job
+from workbench.ui.people.alert_html import people_alert_html
 from workbench.ui.map.navigate import show_on_map, show_view
 
 TITLE = "Scan"
@@ -84,6 +85,7 @@ def alert_html(alert: Alert) -> str:
                      f"(Knox ratio up to {d['knox_ratio']:.1f}).</p>")
     if alert.kind == "saved_search" and alert.offence_ids == [] and d.get("new_ids"):
         parts.append(f"<p>New intelligence reports: {escape(', '.join(map(str, d['new_ids'][:30])))}</p>")
+    parts.append(people_alert_html(alert))
     return "".join(parts)
 
 

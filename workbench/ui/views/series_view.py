@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleS
 from workbench.events import Changed
 from workbench.app.session import Session
 from workbench.linkage import reasons, service
-from workbench.linkage.cca import save_csv, save_image
+from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 from workbench.linkage.decisions import (AddToSeries, CreateSeries, DecideLink, MergeSeries, NameSeries,
                                          RemoveFromSeries, SplitSeries)
 from workbench.linkage.series import MIN_SERIES_SIZE
@@ -385,20 +385,20 @@ class SeriesView(QWidget):
             return
         default = f"cca-{self.current['id']}.{kind}"
         path, _ = QFileDialog.getSaveFileName(self, "Export CCA matrix", default,
-                                              "CSV (*.csv)" if kind == "csv" else "PNG image (*.png)")
+                                              "CSV (*.csv)" if kind == "csv" else "PNG image (*.png)",
+                                              options=NO_DIALOG_CONFIRM)
         if path:
             self.export_to(path)
 
-    def export_to(self, path: str) -> str:
-        """Write the current CCA matrix as CSV or image (by extension) and audit it."""
-        store = self.session.store
-        matrix, shared = service.cca(store, self.current["offence_ids"])
-        if path.lower().endswith(".csv"):
-            save_csv(matrix, path)
-        else:
-            save_image(matrix, shared, path, title=f"Series {self.current['id']} {self.current['name']}".strip(),
-                       marking=store.setting("security_marking", ""))
-        store.audit("link.cca_export", "offences", None, {"offences": list(matrix.index), "file": path})
+    def export_to(self, path: str) -> str | None:
+        """Write the current CCA matrix as CSV or image (by extension) through the export
+        service (marked, audited), asking before replacing a file."""
+        force = ask_replace(self, [path])
+        if force is None:
+            return None
+        kind = "csv" if path.lower().endswith(".csv") else "image"
+        service.export_cca(self.session.store, self.current["offence_ids"], force=force, **{kind: path},
+                           title=f"Series {self.current['id']} {self.current['name']}".strip())
         return path
 
     def train_models(self) -> None:
