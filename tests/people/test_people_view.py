@@ -5,7 +5,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from tests.people.handmade import X0, Y0, episode, load, nominal, offence
+from tests.people.people_handmade import X0, Y0, episode, load, nominal, offence
 from workbench.app.session import Session
 from workbench.store import open_store
 
@@ -64,3 +64,21 @@ def test_choosing_a_flag_filters_the_nominals(qtbot, session):
     view.flag.setCurrentIndex(view.flag.findData("iom"))
     qtbot.waitUntil(lambda: view.nominals.rowCount() == 1, timeout=10000)
     assert view.nominals.item(0, 0).text() == "N2"
+
+
+def test_the_suspects_panel_names_nominals(qtbot, tmp_path):
+    from tests.people.people_handmade import X0 as x0
+    from workbench.store.offences import find_by_ref
+    from workbench.ui.linkage.suspects_panel import SuspectsPanel
+
+    store = open_store(tmp_path / "p.sqlite")
+    load(store, [offence("S1", "sexual-assault", "2025-03-05T23:00", suspect={"sex": "M", "height_cm": "180"}),
+                 offence("H1", "exposure", "2024-06-01T12:00", x=x0 - 2000, offenders=["N2"])],
+         [nominal("N1", born="1985-06-01", offending="sexual-assault"), nominal("N2", x=x0 + 1500, flags=("iom",))])
+    panel = SuspectsPanel()
+    qtbot.addWidget(panel)
+    panel.show_offence(store, find_by_ref(store, "S1"))
+    assert "Nominals near by who fit" in panel.heading.text() and "N1 (rso" in panel.heading.text()
+    assert panel.table.item(0, 0).text() == "N2 (iom)"
+    assert "Nominal</b> (iom)" in panel.reasons.toHtml() or "Nominal" in panel.reasons.toPlainText()
+    store.close()
