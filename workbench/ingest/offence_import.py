@@ -63,7 +63,8 @@ class ImportResult:
 
 
 NO_BOUNDARIES = ("no boundaries are loaded, so boroughs and wards will be empty (except where the file gives "
-                 "them); load them with `workbench import boundaries FILE` and every offence gets its areas")
+                 "them); import borough and ward boundaries (File > Import boundaries…, or "
+                 "`workbench import boundaries FILE`) and every offence gets its areas")
 
 
 def warn_without_boundaries(store: Store, result: ImportResult) -> ImportResult:
