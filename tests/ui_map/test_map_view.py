@@ -89,7 +89,7 @@ def test_hotspots_png_and_geopackage_export(view, qtbot, tmp_path):
     layers = {name for name, _kind in pyogrio.list_layers(tmp_path / "map.gpkg")}
     assert {"boroughs", "wards", "offences", "kde_cells", "hotspots"} <= layers
     actions = [r[0] for r in view.session.store.conn.execute("SELECT action FROM audit_log")]
-    assert "export.map_png" in actions and "export.map_gpkg" in actions
+    assert "export.map_png" in actions and "export.geopackage" in actions   # the same names as the CLI
     assert np.isfinite(view.analysis.surface.density).any()
 
 

@@ -13,6 +13,7 @@ from workbench.domain.categories import expand
 from workbench.store import Store
 from workbench.store.boundaries import boundaries_frame, study_area
 from workbench.store.offences import OffenceFilter, load_frame
+from workbench.domain.audit import AuditAction
 
 ORDER = 50
 # The analysis modules (scipy, geopandas, matplotlib) are imported by the handlers, so
@@ -126,13 +127,13 @@ def _hotspots(args, ctx: Context) -> dict:
         written = write_layers(args.out, layers)
         out = args.out
         with store.atomic():
-            store.audit("export.geopackage", "hotspots", None,
+            store.audit(AuditAction.EXPORT_GEOPACKAGE, "hotspots", None,
                         {"file": out, "layers": written, "method": args.method,
                          "filter": describe_filter(args.category, args.date_from, args.date_to, args.borough)})
     if args.png:
         png = str(_draw(store, args, result))
         with store.atomic():
-            store.audit("export.map", "hotspots", None, {"file": png, "method": args.method})
+            store.audit(AuditAction.EXPORT_MAP_PNG, "hotspots", None, {"file": png, "method": args.method})
     width = surface.bandwidth if args.method == "kde" else surface.distance_band
     boroughs = result.counts[result.counts["level"] == "borough"]
     return {

@@ -15,6 +15,7 @@ from workbench.network.graph import build_graph, edge_table, expand, node_table,
 from workbench.network.person import person_page, write_profile
 from workbench.network.render import render_png
 from workbench.store.intel import find_report, report_detail
+from workbench.domain.audit import AuditAction
 
 ORDER = 70
 #: Exact closeness and betweenness take minutes beyond this many entities.
@@ -279,7 +280,7 @@ def _network_export(args, ctx: Context) -> dict:
         render_png(graph, args.out, title=f"Link chart{' around ' + args.entity if args.entity else ''}",
                    marking=marking)
     with store.atomic():
-        store.audit("network.export", "chart", args.out, {"format": args.format, "entity": args.entity,
+        store.audit(AuditAction.NETWORK_EXPORT, "chart", args.out, {"format": args.format, "entity": args.entity,
                                                           "steps": args.steps, "nodes": graph.number_of_nodes()})
     return {"out": args.out, "format": args.format, "nodes": graph.number_of_nodes(),
             "edges": graph.number_of_edges(), "marking": marking}

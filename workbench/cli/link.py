@@ -8,6 +8,7 @@ from workbench.linkage import decisions as cmd
 from workbench.linkage import service
 from workbench.linkage.series import MAX_SERIES_SIZE
 from workbench.store import linkage as db
+from workbench.domain.audit import AuditAction
 
 ORDER = 40
 
@@ -251,7 +252,7 @@ def _cca(args, ctx: Context) -> dict:
     if args.image:
         out["image"] = str(save_image(matrix, shared, args.image, title=title,
                                       marking=store.setting("security_marking", "")))
-    store.audit("link.cca_export", "offences", None, {"offences": list(matrix.index), **out})
+    store.audit(AuditAction.CCA_EXPORT, "offences", None, {"offences": list(matrix.index), **out})
     return out
 
 

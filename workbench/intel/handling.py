@@ -28,6 +28,7 @@ from typing import Sequence
 from workbench.domain.grading import (DEFAULT_MARKING, DESTINATIONS, HANDLING, MARKINGS,
                                       needs_conditions, permitted_destinations)
 from workbench.store import Store
+from workbench.domain.audit import AuditAction
 
 def marking_rank(marking: str) -> int:
     """Order of a marking (descriptors ignored): OFFICIAL < OFFICIAL-SENSITIVE < SECRET < TOP SECRET."""
@@ -143,7 +144,7 @@ def export_reports(store: Store, reports: Sequence[dict], destination: str, path
             writer.writeheader()
             writer.writerows(released + withheld_rows)
     with store.atomic():
-        store.audit("intel.export", "intel_export", str(path), {
+        store.audit(AuditAction.INTEL_EXPORT, "intel_export", str(path), {
             "destination": destination, "released": [r["intel_ref"] for r in result.released],
             "withheld": result.withheld, "accept_conditions": accept_conditions, "marking": result.marking},
             why=why)

@@ -28,6 +28,7 @@ from workbench.linkage.training import prepare, train_group
 from workbench.store import Store
 from workbench.store import linkage as db
 from workbench.store.offences import OffenceFilter, find_by_ref, load_features, load_frame, load_offender_links
+from workbench.domain.audit import AuditAction
 
 LINK_COLUMNS = ("id", "offence_ref", "category", "committed_from", "committed_to", "easting", "northing",
                 "location_type", "status")
@@ -312,7 +313,7 @@ def train(store: Store, *, groups=None, seed: int = 0, folds: int = 3, progress=
                 store, group, model.method, None if model.is_default else model.to_bytes(),
                 is_default=model.is_default, n_offences=gp.offences, n_pairs=int(len(gp.pairs)),
                 n_linked=int(gp.labels.sum()), metrics=clean(model.metrics), columns=model.columns)
-        store.audit("link.train", "model", None, clean({g: {k: r[k] for k in ("method", "pairs", "linked_pairs")}
+        store.audit(AuditAction.LINK_TRAIN, "model", None, clean({g: {k: r[k] for k in ("method", "pairs", "linked_pairs")}
                                                         for g, r in results.items()}))
     control.report(1.0, "models saved")
     return clean({"models": results, "labels_from_decisions": int(len(decided))})

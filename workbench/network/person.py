@@ -19,6 +19,7 @@ from workbench.intel.handling import export_view, marking_rank
 from workbench.intel.search import search_reports
 from workbench.store import Store
 from workbench.store.intel import co_mentions, co_offenders, person_known, person_offences
+from workbench.domain.audit import AuditAction
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -164,7 +165,7 @@ def write_profile(store: Store, key: str, path: str | Path, *, destination: str 
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     with store.atomic():
-        store.audit("person.profile", "person", key, {
+        store.audit(AuditAction.PERSON_PROFILE, "person", key, {
             "out": str(path), "destination": destination, "marking": marking,
             "released": [r["intel_ref"] for r in view.released], "withheld": view.withheld}, why=why)
     return {"out": str(path), "person": key, "marking": marking,

@@ -19,7 +19,6 @@ import numpy as np
 
 from workbench.domain.categories import LABELS
 from workbench.jobs import JobControl
-from workbench.paths import current_user
 from workbench.reports import document as d
 from workbench.reports.docx import render_docx
 from workbench.reports.figures import problem_map, trend_chart
@@ -33,6 +32,7 @@ from workbench.tasking.meetings import overdue_actions, require_meeting
 from workbench.tasking.patp import NIM_LEVELS, TACTIC_HEADINGS, Patp
 from workbench.tasking.results import analyse_patp, chart
 from workbench.tasking.workflow import STATUS_LABELS
+from workbench.domain.audit import AuditAction
 
 FORMATS = ("pdf", "docx")
 #: CCA columns are split into tables of this many features so they fit the page.
@@ -388,6 +388,6 @@ def _out_dir(path: str | Path) -> Path:
 
 def _audit(store: Store, object_type: str, object_id, files, options: PackOptions, marking: str) -> None:
     with store.atomic():
-        store.audit("pack.export", object_type, object_id,
+        store.audit(AuditAction.PACK_EXPORT, object_type, object_id,
                     {"files": [str(f) for f in files], "marking": marking,
-                     "include_victim_details": options.include_victim_details}, user=current_user())
+                     "include_victim_details": options.include_victim_details})

@@ -16,12 +16,13 @@ from pathlib import Path
 import pandas as pd
 import shapely
 
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.returns.schema import SCHEMA_NAME, SCHEMA_VERSION
 from workbench.store import Store
 from workbench.store.db import now_iso
 from workbench.store.offences import OffenceFilter, load_frame, load_offender_links
 from workbench.tasking import sources
+from workbench.domain.audit import AuditAction
 
 MIN_OFFENDER_OFFENCES = 2
 #: Buffer (metres) round a series' offences to make the area sent with it.
@@ -104,5 +105,5 @@ def write_return(store: Store, borough: str, period_from: date, period_to: date,
                "period_from": doc["period_from"], "period_to": doc["period_to"],
                "series": len(doc["series"]), "hotspots": len(doc["hotspots"]), "offenders": len(doc["offenders"])}
     with store.atomic():
-        store.audit("returns.export", "return", borough, summary, user=current_user())
+        store.audit(AuditAction.RETURNS_EXPORT, "return", borough, summary)
     return summary

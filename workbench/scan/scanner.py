@@ -22,7 +22,7 @@ import pandas as pd
 
 from workbench.domain import categories as cats
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.scan import alerts as make
 from workbench.scan.newhotspots import new_hotspots
 from workbench.scan.newsince import NewOffences, new_offences

@@ -8,7 +8,6 @@ used inside :meth:`atomic` because they commit on their own.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -17,7 +16,8 @@ from typing import Any, Iterator
 
 import sqlite_utils
 
-from workbench.paths import current_user
+from workbench.domain.audit import AuditAction
+from workbench.store import audit as audit_log
 from workbench.store import migrations
 
 
@@ -83,18 +83,11 @@ class Store:
         self.conn.execute(f"RELEASE {name}")
 
     # -- audit log ----------------------------------------------------------------
-    def audit(self, action: str, object_type: str, object_id: Any = None,
-              detail: dict | None = None, *, user: str | None = None, why: str | None = None) -> int:
-        """Append one entry to the audit log and return its id."""
-        payload = dict(detail or {})
-        if why:
-            payload["why"] = why
-        cur = self.conn.execute(
-            "INSERT INTO audit_log (at, user, action, object_type, object_id, detail) VALUES (?,?,?,?,?,?)",
-            (now_iso(), user or current_user(), action, object_type,
-             None if object_id is None else str(object_id), json.dumps(payload, default=str)),
-        )
-        return cur.lastrowid
+    def audit(self, action: AuditAction, object_type: str, object_id: Any = None,
+              detail: dict | None = None, *, why: str | None = None) -> int:
+        """Append one entry to the hash-chained audit log (as the operating-system login)
+        and return its id; see :mod:`workbench.store.audit`."""
+        return audit_log.append(self, action, object_type, object_id, detail, why=why, at=now_iso())
 
     # -- settings -----------------------------------------------------------------
     def setting(self, key: str, default: str | None = None) -> str | None:
@@ -108,7 +101,7 @@ class Store:
             self.conn.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
-            self.audit("setting.change", "setting", key, {"value": value})
+            self.audit(AuditAction.SETTING_CHANGE, "setting", key, {"value": value})
 
     @property
     def schema_version(self) -> int:

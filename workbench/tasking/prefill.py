@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from workbench.domain.categories import GROUPS, LABELS, SEXUAL
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.store import Store
 from workbench.store.offences import OffenceFilter, load_frame, load_offender_links
 from workbench.tasking import evidence

@@ -32,6 +32,7 @@ from workbench.ui.map import style
 from workbench.ui.map.canvas import Legend, MapCanvas, scale_denominator
 from workbench.ui.map.navigate import show_on_map
 from workbench.ui.views.offences_view import register_offence_action
+from workbench.domain.audit import AuditAction
 
 TITLE = "Map"
 ORDER = 20
@@ -370,7 +371,7 @@ class MapView(QWidget):
             QMessageBox.warning(self, "Export PNG", f"Could not write {path}.")
             return None
         with self.session.store.atomic():
-            self.session.store.audit("export.map_png", "map", None, {"path": path, "title": self._title(),
+            self.session.store.audit(AuditAction.EXPORT_MAP_PNG, "map", None, {"path": path, "title": self._title(),
                                                                       "offences": self.canvas.points.count})
         return path
 
@@ -396,7 +397,7 @@ class MapView(QWidget):
             progress(0.4, "writing the GeoPackage")
             written = write_layers(Path(path), layers)
             with store.atomic():
-                store.audit("export.map_gpkg", "map", None, {"path": path, "layers": written, "title": title})
+                store.audit(AuditAction.EXPORT_GEOPACKAGE, "map", None, {"path": path, "layers": written, "title": title})
             return written
 
         def done(written):

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
 from workbench.app.events import Changed
 from workbench.app.session import Session
 from workbench.domain import categories as cats
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.scan.alerts import KIND_TITLES, KINDS, Alert
 from workbench.scan.scanner import run_scan
 from workbench.scan.searches import offence_filter

@@ -29,6 +29,7 @@ from workbench.ui.linkage.cca_table import CcaTable
 from workbench.ui.linkage.link_chart import LinkChart
 from workbench.ui.linkage.reasons_html import reasons_html
 from workbench.ui.linkage.timeline import Timeline
+from workbench.domain.audit import AuditAction
 
 TITLE = "Series"
 ORDER = 30
@@ -381,7 +382,7 @@ class SeriesView(QWidget):
             save_image(matrix, shared, path, title=f"Series {self.current['id']} {self.current['name']}".strip(),
                        marking=store.setting("security_marking", ""))
         with store.atomic():
-            store.audit("link.cca_export", "offences", None, {"offences": list(matrix.index), "file": path})
+            store.audit(AuditAction.CCA_EXPORT, "offences", None, {"offences": list(matrix.index), "file": path})
         return path
 
     def train_models(self) -> None:
