@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PACKAGE = Path(__file__).resolve().parents[1] / "workbench"
 
 
@@ -39,3 +41,12 @@ def test_no_pyside_import_statement_outside_ui():
     offenders = [str(p) for p in PACKAGE.rglob("*.py")
                  if "ui" not in p.relative_to(PACKAGE).parts and "PySide6" in p.read_text()]
     assert offenders == []
+
+
+def test_import_contracts_are_kept():
+    """The layers, feature and no-Qt contracts in pyproject.toml (``lint-imports``)."""
+    pytest.importorskip("importlinter")
+    result = subprocess.run([sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "
+                             "sys.exit(lint_imports_command())", "--no-cache"],
+                            capture_output=True, text=True, cwd=PACKAGE.parent)
+    assert result.returncode == 0, result.stdout[-3000:]

@@ -24,3 +24,10 @@ def test_every_command_is_in_the_guide():
     missing = [" ".join(path) for path, _ in command_paths() if f"workbench {' '.join(path)}" not in GUIDE
                and f"`{' '.join(path)}`" not in GUIDE]
     assert missing == []
+
+
+def test_the_command_reference_is_current():
+    from workbench.cli.reference import reference_file, reference_markdown
+
+    assert reference_file().read_text(encoding="utf-8") == reference_markdown(), (
+        "resources/help/commands.md is stale: run `python -m workbench.cli.reference`")

@@ -5,16 +5,32 @@ from __future__ import annotations
 import traceback
 from pathlib import Path
 
+from workbench.errors import UserError
 from workbench.paths import user_data_dir
 
 
-def log_unexpected_error(text: str | None = None) -> Path:
-    """Append the current exception's traceback (or ``text``) to the error log; return its path."""
+def log_unexpected_error(exc: BaseException | None = None) -> Path:
+    """Append ``exc``'s traceback (default: the exception being handled) to the error log.
+
+    Returns the log's path, for the message that tells the analyst where the details are.
+    """
+    text = "".join(traceback.format_exception(exc)) if exc is not None else traceback.format_exc()
     path = user_data_dir() / "workbench-errors.log"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "a", encoding="utf-8") as fh:
-            fh.write((text or traceback.format_exc()) + "\n")
+            fh.write(text + "\n")
     except OSError:
         return Path("(the error log could not be written)")
     return path
+
+
+def error_message(exc: BaseException) -> str:
+    """The one line to show the analyst for ``exc``.
+
+    A :class:`~workbench.errors.UserError` is shown as its own message; anything else is
+    a bug, logged with its traceback and shown as "internal error, logged to <path>".
+    """
+    if isinstance(exc, UserError):
+        return " ".join((str(exc) or exc.__class__.__name__).split())
+    return f"internal error ({exc.__class__.__name__}), logged to {log_unexpected_error(exc)}"

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from typing import Callable, Optional
 
+from workbench.errors import Cancelled
+
+__all__ = ["Cancelled", "CancelledFn", "JobControl", "ProgressFn"]
+
 ProgressFn = Callable[[float, str], None]
 CancelledFn = Callable[[], bool]
 
-
-class Cancelled(Exception):
-    """The analyst cancelled the work; nothing it started was kept."""
-
-    def __init__(self, message: str = "cancelled: nothing was changed"):
-        super().__init__(message)
 
 
 class JobControl:

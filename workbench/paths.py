@@ -1,8 +1,9 @@
 """Where Workbench finds its bundled files and keeps the user's store.
 
 Resources (``resources/``) and bundled data (``data/``) sit beside the package in a
-source checkout and inside ``sys._MEIPASS`` in the PyInstaller build, so every lookup
-goes through here rather than through ``__file__`` arithmetic scattered in the code.
+source checkout (and an editable install), inside the package in a wheel install (see
+``setup.py``), and inside ``sys._MEIPASS`` in the PyInstaller build, so every lookup goes
+through here rather than through ``__file__`` arithmetic scattered in the code.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from pathlib import Path
 
 
 def install_root() -> Path:
-    """The folder holding ``resources/`` and ``data/`` (source tree or frozen bundle)."""
+    """The folder holding ``resources/`` and ``data/`` (frozen bundle, installed package or
+    source tree)."""
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen)
-    return Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parent
+    return package if (package / "resources").is_dir() else package.parent
 
 
 def resource_path(*parts: str) -> Path:

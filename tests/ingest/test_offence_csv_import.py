@@ -166,3 +166,31 @@ def test_import_is_audited_with_file_hash(store, tmp_path):
     assert batch[0] == "offences.csv" and len(batch[1]) == 64 and batch[2] == 2 and batch[3] == "test.analyst"
     action, detail = store.conn.execute("SELECT action, detail FROM audit_log").fetchone()
     assert action == "import" and json.loads(detail)["imported"] == 2
+
+
+VICTIM_CSV = """offence_ref,category,committed_from,easting,northing,victim_ref,victim_sex
+V1,theft-from-person,2025-02-01T10:00,531200,181450,VIC-0042,F
+V2,theft-from-person,2025-02-09T10:00,531300,181450,\u200bVIC-0042\u202c,F
+V3,theft-from-person,2025-02-10T10:00,531300,181450,,M
+V4,theft-from-person,2025-02-11T10:00,531300,181450,Jane Smith,F
+"""
+
+
+def test_version_1_1_victim_ref_is_its_own_normalised_column_not_a_victim_attribute(store, tmp_path):
+    result = import_offences(store, write(tmp_path, VICTIM_CSV))
+    assert (result.imported, result.rejected) == (3, 1)
+    first = offence_detail(store, find_by_ref(store, "V1"))
+    assert first["victim_ref"] == "VIC-0042" and first["victim"] == {"sex": ["F"]}
+    assert offence_detail(store, find_by_ref(store, "V2"))["victim_ref"] == "VIC-0042"   # invisible chars gone
+    assert offence_detail(store, find_by_ref(store, "V3"))["victim_ref"] is None
+    reject = result.rejects[0]
+    assert (reject.line, reject.column) == (5, "victim_ref") and "looks like a name" in reject.reason
+    plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT count(*) FROM offences WHERE victim_ref = 'VIC-0042'"
+                              ).fetchall()
+    assert "offences_victim_ref" in str(plan)
+
+
+def test_version_1_file_without_victim_ref_still_imports(store, tmp_path):
+    result = import_offences(store, write(tmp_path, SPEC_EXAMPLE))
+    assert result.imported == 2
+    assert offence_detail(store, find_by_ref(store, "B/1001"))["victim_ref"] is None

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from workbench.intel.handling import export_reports, export_view, releasable
+from workbench.intel.handling import export_reports
+from workbench.release import Content, decide, policy, release
 from workbench.intel.importer import import_intel
 from workbench.intel.search import fts_query, search_reports
 
@@ -84,14 +85,14 @@ def test_bad_grading_filter_is_a_clear_error(loaded):
 ])
 def test_releasable_per_handling_code(loaded, ref, destination, ok):
     report = next(r for r in search_reports(loaded) if r["intel_ref"] == ref)
-    assert releasable(report, destination)[0] is ok
+    assert decide(report, policy(loaded, destination))[0] is ok
 
 
 def test_conditions_accepted_release_c_with_its_notice(loaded):
     reports = search_reports(loaded, handling="C")
-    view = export_view(reports, "uk-police", accept_conditions=True)
-    assert [r["intel_ref"] for r in view.released] == ["R/2"]
-    assert "school" in view.released[0]["handling_notice"]
+    view = release(Content(reports=reports), policy(loaded, "uk-police", accept_conditions=True))
+    assert [r["intel_ref"] for r in view.reports] == ["R/2"]
+    assert "school" in view.reports[0]["handling_notice"]
 
 
 def test_export_never_writes_withheld_text_and_says_what_was_withheld(loaded, tmp_path):
@@ -109,7 +110,7 @@ def test_export_never_writes_withheld_text_and_says_what_was_withheld(loaded, tm
     assert body.startswith("# OFFICIAL-SENSITIVE")
     rows = list(csv.DictReader(body.splitlines()[1:]))
     assert {r["intel_ref"] for r in rows if r["text"].startswith("WITHHELD:")} == withheld
-    audit = loaded.conn.execute("SELECT action, detail FROM audit_log WHERE action = 'intel.export'").fetchone()
+    audit = loaded.conn.execute("SELECT action, detail FROM audit_log WHERE action = 'export.intel'").fetchone()
     assert audit is not None and "R/5" in audit[1]
 
     out_json = tmp_path / "for-partners.json"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from workbench.app.commands import CommandStack
+from workbench.app.history import CommandStack
 from workbench.linkage import decisions as cmd
 from workbench.linkage import service
 from workbench.store import linkage as db

@@ -5,7 +5,8 @@ import pandas as pd
 import pytest
 
 from workbench.linkage.dataset import from_canonical
-from workbench.linkage.evaluate import pair_metrics, top_k_hit_rate
+from workbench.linkage.evaluate import top_k_hit_rate
+from workbench.linkage.metrics import pair_metrics
 from workbench.linkage.model import offender_components, pair_weights, same_offender
 from workbench.linkage.training import assign_folds, prepare
 

@@ -121,7 +121,7 @@ def test_person_page_and_profile_withhold_what_handling_forbids(store, tmp_path)
     body = "\n".join(p.text for p in doc.paragraphs)
     assert "P3 uses 07700 900123" not in body and "I/2" in body
     assert doc.sections[0].header.paragraphs[0].text == "OFFICIAL-SENSITIVE"
-    assert store.conn.execute("SELECT count(*) FROM audit_log WHERE action = 'person.profile'").fetchone()[0] == 1
+    assert store.conn.execute("SELECT count(*) FROM audit_log WHERE action = 'export.profile'").fetchone()[0] == 1
     with pytest.raises(ValueError, match="no person"):
         person_page(store, "NOBODY")
 

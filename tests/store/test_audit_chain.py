@@ -22,7 +22,7 @@ DROP_TRIGGERS = ("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_de
 def five_entries(path: Path) -> Path:
     with open_store(path) as store:
         for n in range(5):
-            store.audit(AuditAction.INTEL_EXPORT, "intel_export", f"file{n}.csv", {"reports": n})
+            store.audit(AuditAction.EXPORT_INTEL, "intel_export", f"file{n}.csv", {"reports": n})
     return path
 
 
@@ -120,7 +120,7 @@ def test_tampering_with_the_sqlite3_shell_is_caught(tmp_path, capsys, sql, first
 
 def test_free_strings_are_not_audit_actions(store):
     with pytest.raises(TypeError, match="AuditAction"):
-        store.audit("intel.export", "intel_export")
+        store.audit("export.intel", "intel_export")
 
 
 def test_no_call_site_uses_a_free_string():
@@ -133,10 +133,10 @@ def test_no_call_site_uses_a_free_string():
 def test_a_store_with_an_old_log_is_chained_by_the_migration(tmp_path, capsys):
     path = tmp_path / "old.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
-    migrations.upgrade(conn, path, upto=6)
+    migrations.upgrade(conn, path, upto=8)
     for n in range(3):
         conn.execute("INSERT INTO audit_log (at, user, action, object_type, object_id, detail) "
-                     "VALUES (?, 'a.analyst', 'intel.export', 'intel_export', ?, '{}')",
+                     "VALUES (?, 'a.analyst', 'export.intel', 'intel_export', ?, '{}')",
                      (f"2025-01-0{n + 1}T09:00:00+00:00", f"f{n}.csv"))
     conn.close()
     with open_store(path) as store:

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 from PySide6.QtCore import Qt
 
-from workbench.app.events import Changed
+from workbench.events import Changed
 from workbench.app.session import Session
 from workbench.domain.audit import AuditAction
 
@@ -15,7 +15,7 @@ from workbench.domain.audit import AuditAction
 def session(tmp_path):
     session = Session(tmp_path / "s.sqlite")
     for n in range(3):
-        session.store.audit(AuditAction.INTEL_EXPORT, "intel_export", f"f{n}.csv", {"reports": n})
+        session.store.audit(AuditAction.EXPORT_INTEL, "intel_export", f"f{n}.csv", {"reports": n})
     session.store.audit(AuditAction.PATP_APPROVE, "patp", 4, {"reference": "PATP/2025/0004"})
     yield session
     session.close()
@@ -38,7 +38,7 @@ def test_the_view_lists_entries_and_verifies_the_chain(qtbot, session, tmp_path)
     assert view.table.rowCount() == 4
     assert [view.table.item(0, c).text() for c in (0, 2, 3)] == ["4", "test.analyst", "patp.approve"]
     assert "4 of 4 entries" in view.shown.text()
-    view.action.setCurrentIndex(view.action.findData("intel.export"))
+    view.action.setCurrentIndex(view.action.findData("export.intel"))
     assert view.table.rowCount() == 3
     assert verify_by_clicking(qtbot, view) == {"entries": 4, "ok": True, "first_bad": None}
     assert "intact" in view.verdict.text()

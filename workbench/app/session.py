@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.app.commands import Command, CommandStack
-from workbench.app.events import Changed, Event
+from workbench.app.history import CommandStack
+from workbench.commands import Command
+from workbench.events import Changed, Event
 from workbench.store import Store, open_store
 
 
@@ -33,6 +34,7 @@ class Session:
         self.changed = Event()              # Changed
         self.selection_changed = Event()    # Selection
         self.selection = Selection("offence", ())
+        self.closed = False
         self.commands = CommandStack(lambda: self.store)
         self.commands.changed.connect(self.changed.emit)
 
@@ -55,3 +57,4 @@ class Session:
 
     def close(self) -> None:
         self.store.close()
+        self.closed = True

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from workbench.app.demo import ensure_demo_store
-from workbench.cli.common import CliError, Context
+from workbench.errors import NotAvailable
+from workbench.cli.common import Context
 from workbench.paths import default_store_path
 from workbench.store import open_store
 from workbench.store.offences import stats
@@ -60,7 +61,7 @@ def _check_display() -> None:
 
     problem = display_problem()
     if problem:
-        raise CliError(f"cannot open the window: {problem}. Use `workbench demo --headless` "
+        raise NotAvailable(f"cannot open the window: {problem}. Use `workbench demo --headless` "
                        f"to build and inspect the store without a window")
 
 

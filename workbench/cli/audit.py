@@ -24,7 +24,7 @@ def register(subparsers, parent) -> None:
                                      "what, on which object, and the detail recorded.")
     p.add_argument("--since", metavar="D", help="entries from date D (or month) onwards (UTC)")
     p.add_argument("--action", choices=[a.value for a in AuditAction], metavar="A",
-                   help="only entries of this action, e.g. intel.export or patp.approve")
+                   help="only entries of this action, e.g. export.intel or patp.approve")
     p.add_argument("--limit", type=int, default=None, metavar="N", help="at most N entries")
     p.set_defaults(handler=_show, text=_show_text)
 

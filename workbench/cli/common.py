@@ -10,19 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from workbench.ingest.errors import ImportFailed
-from workbench.ingest.timeparse import BadDate, period_bounds
-from workbench.jobs import Cancelled
-from workbench.errorlog import log_unexpected_error
+from workbench.errorlog import error_message
+from workbench.ingest.timeparse import period_bounds
 from workbench.paths import default_store_path
-from workbench.store import Store, StoreError, open_store
-
-
-class CliError(Exception):
-    """A problem to report to the user in one line (exit status 1)."""
-
-
-USER_ERRORS = (CliError, ImportFailed, StoreError, BadDate, Cancelled, ValueError, OSError)
+from workbench.store import Store, open_store
 
 
 def parent_parser() -> argparse.ArgumentParser:
@@ -33,6 +24,12 @@ def parent_parser() -> argparse.ArgumentParser:
     parent.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                         help="the store to use (created if missing)")
     return parent
+
+
+def add_force(parser: argparse.ArgumentParser) -> None:
+    """``--force``: an export may replace an existing file (never the store, never a link)."""
+    parser.add_argument("--force", action="store_true",
+                        help="replace an existing output file (never the store, never through a link)")
 
 
 def add_group(subparsers, name: str, help_text: str, parent) -> argparse._SubParsersAction:
@@ -91,13 +88,10 @@ def run_handler(args: argparse.Namespace, ctx: Context) -> int:
     text: Callable[[dict], str] | None = getattr(args, "text", None)
     try:
         result = handler(args, ctx)
-    except USER_ERRORS as exc:
-        return _fail(ctx, str(exc) or exc.__class__.__name__)
     except KeyboardInterrupt:
         return _fail(ctx, "interrupted: nothing was changed")
-    except Exception as exc:  # last resort: never show a traceback
-        log = log_unexpected_error()
-        return _fail(ctx, f"internal error: {exc.__class__.__name__}: {exc} (details in {log})")
+    except Exception as exc:  # a UserError's message, or "internal error, logged to ..."
+        return _fail(ctx, error_message(exc))
     finally:
         ctx.close()
     try:

@@ -8,7 +8,8 @@ import argparse
 
 import pandas as pd
 
-from workbench.cli.common import CliError, Context, period
+from workbench.errors import NotFound
+from workbench.cli.common import Context, period
 from workbench.domain.categories import expand
 from workbench.store import Store
 from workbench.store.boundaries import boundaries_frame, study_area
@@ -49,7 +50,7 @@ def study(store: Store, boroughs) -> object:
     """The study area: the named boroughs, else all loaded ones (None if none loaded)."""
     area = study_area(store, boroughs)
     if boroughs and area is None:
-        raise CliError(f"no boundary loaded for {', '.join(boroughs)}: "
+        raise NotFound(f"no boundary loaded for {', '.join(boroughs)}: "
                        "import boroughs with `workbench import boundaries`")
     return area
 
@@ -190,7 +191,7 @@ def _evaluate(args, ctx: Context) -> dict:
     train = load_offences(store, args.category, args.train_from, args.train_to, args.borough)
     test = load_offences(store, args.category, args.test_from, args.test_to, args.borough)
     if test.empty:
-        raise CliError("no offences in the test period")
+        raise NotFound("no offences in the test period")
     result = evaluate(train, test, method=args.method, clip=study(store, args.borough), cell=args.cell,
                       bandwidth=args.bandwidth, kernel=args.kernel, coverage=args.coverage,
                       confidence=args.confidence)

@@ -1,9 +1,11 @@
-"""``workbench import offences|intel|police-uk|boundaries|rejects``."""
+"""``workbench import offences|intel|police-uk|nominals|missing|boundaries|rejects``."""
 
 from __future__ import annotations
 
 from workbench.cli.common import Context, add_group
 from workbench.ingest.boundaries import import_boundaries
+from workbench.ingest.missing_csv import import_missing
+from workbench.ingest.nominals_csv import import_nominals
 from workbench.ingest.offences_csv import import_offences
 from workbench.ingest.police_uk import import_police_uk
 from workbench.intel.importer import import_intel
@@ -13,7 +15,7 @@ ORDER = 10
 
 
 def register(subparsers, parent) -> None:
-    group = add_group(subparsers, "import", "import offences, intelligence, police.uk files or boundaries", parent)
+    group = add_group(subparsers, "import", "import offences, intelligence, police.uk files, nominals, missing-person episodes or boundaries", parent)
 
     p = group.add_parser("offences", parents=[parent], help="import canonical offence CSV file(s)",
                          description="Import force crime records in the canonical offence CSV format "
@@ -38,6 +40,23 @@ def register(subparsers, parent) -> None:
                                      ".zip archive police.uk downloads come in).")
     p.add_argument("files", nargs="+", metavar="FILE.csv")
     p.set_defaults(handler=_police_uk, text=_import_text)
+
+    p = group.add_parser("nominals", parents=[parent], help="import nominals (people under management or wanted)",
+                         description="Import nominals: registered sex offenders, IOM and PPO nominals, MAPPA "
+                                     "cases, people on bail or licence and wanted people, with description, home, "
+                                     "conditions (curfew, exclusion zone) and review date (format in the user "
+                                     "guide). Bad rows are listed with file, line, column and reason and kept.")
+    p.add_argument("files", nargs="+", metavar="FILE.csv")
+    p.set_defaults(handler=lambda args, ctx: import_nominals(ctx.store(), args.files, progress=ctx.progress).as_json(),
+                   text=_import_text)
+
+    p = group.add_parser("missing", parents=[parent], help="import missing-person episodes",
+                         description="Import missing-person episodes: who, when reported and found, where last "
+                                     "seen and found, risk grade, home type and flags (format in the user guide). "
+                                     "Bad rows are listed with file, line, column and reason and kept.")
+    p.add_argument("files", nargs="+", metavar="FILE.csv")
+    p.set_defaults(handler=lambda args, ctx: import_missing(ctx.store(), args.files, progress=ctx.progress).as_json(),
+                   text=_import_text)
 
     p = group.add_parser("boundaries", parents=[parent], help="import borough or ward boundaries",
                          description="Import borough or ward polygons from a GeoPackage, GeoJSON or "

@@ -4,8 +4,9 @@ paths, measures, communities, export)."""
 
 from __future__ import annotations
 
-from workbench.cli.common import CliError, Context, add_group
+from workbench.cli.common import Context, add_force, add_group
 from workbench.domain.grading import DESTINATIONS, Grade
+from workbench.errors import BadInput, NotFound
 from workbench.intel.handling import export_reports
 from workbench.intel.search import decorate, search_reports
 from workbench.network import communities, measures, paths
@@ -64,6 +65,7 @@ def register(subparsers, parent) -> None:
     _search_options(p)
     _destination_options(p)
     p.add_argument("--out", required=True, metavar="FILE", help=".csv or .json")
+    add_force(p)
     p.set_defaults(handler=_export)
 
     group = add_group(subparsers, "person", "a person's page and subject profile", parent)
@@ -80,6 +82,7 @@ def register(subparsers, parent) -> None:
     p.add_argument("--destination", default="internal", choices=list(DESTINATIONS),
                    help="who receives the profile (default internal)")
     p.add_argument("--accept-conditions", action="store_true", help="accept 3x5x2 C conditions")
+    add_force(p)
     p.add_argument("--why", help="the reason, for the audit log")
     p.set_defaults(handler=_person_profile)
 
@@ -157,7 +160,7 @@ def _show(args, ctx: Context) -> dict:
     store = ctx.store()
     found = find_report(store, args.ref)
     if found is None:
-        raise CliError(f"no intelligence report {args.ref!r}")
+        raise NotFound(f"no intelligence report {args.ref!r}")
     detail = decorate(report_detail(store, found))
     detail["grade_words"] = Grade(detail["grading"], detail["source_eval"], detail["intel_eval"],
                                   detail["handling"], detail["handling_conditions"]).describe()
@@ -167,7 +170,7 @@ def _show(args, ctx: Context) -> dict:
 def _export(args, ctx: Context) -> dict:
     reports = _find(args, ctx)
     result = export_reports(ctx.store(), reports, args.destination, args.out,
-                            accept_conditions=args.accept_conditions, why=args.why)
+                            accept_conditions=args.accept_conditions, why=args.why, force=args.force)
     return {"out": args.out, **result.as_json()}
 
 
@@ -192,7 +195,7 @@ def _person_text(page: dict) -> str:
 
 def _person_profile(args, ctx: Context) -> dict:
     return write_profile(ctx.store(), args.person, args.out, destination=args.destination,
-                         accept_conditions=args.accept_conditions, why=args.why)
+                         accept_conditions=args.accept_conditions, why=args.why, force=args.force)
 
 
 # -- network --------------------------------------------------------------------------
@@ -211,7 +214,7 @@ def _measured_chart(args, ctx: Context):
     """The chart to measure, refusing one too large to measure exactly in seconds."""
     store, graph = _chart(args, ctx)
     if graph.number_of_nodes() > MAX_MEASURED:
-        raise CliError(f"the chart has {graph.number_of_nodes():,} entities (more than {MAX_MEASURED:,} take too long "
+        raise BadInput(f"the chart has {graph.number_of_nodes():,} entities (more than {MAX_MEASURED:,} take too long "
                        "to measure): give --entity and --steps to work on part of it")
     return store, graph
 
@@ -268,7 +271,7 @@ def _communities(args, ctx: Context) -> dict:
 def _network_export(args, ctx: Context) -> dict:
     store, graph = _measured_chart(args, ctx)
     if graph.number_of_nodes() == 0:
-        raise CliError("the link chart is empty: import offences with offender_ids or intelligence first")
+        raise BadInput("the link chart is empty: import offences with offender_ids or intelligence first")
     measures.annotate(graph, measures.compute(graph))
     communities.annotate(graph, communities.detect(graph))
     marking = store.setting("security_marking", "OFFICIAL-SENSITIVE")

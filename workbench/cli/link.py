@@ -3,7 +3,8 @@ analyst's confirmed series)."""
 
 from __future__ import annotations
 
-from workbench.cli.common import CliError, Context, add_group
+from workbench.errors import BadInput, NotFound
+from workbench.cli.common import Context, add_group
 from workbench.linkage import decisions as cmd
 from workbench.linkage import service
 from workbench.linkage.series import MAX_SERIES_SIZE
@@ -18,7 +19,7 @@ def register(subparsers, parent) -> None:
 
     p = group.add_parser("evaluate", parents=[parent], help="cross-validate the linkage model on solved offences",
                          description="K-fold cross-validation grouped by offender (no offender is in both "
-                                     "training and test): AUC, true-positive rate at 5%% false positives, "
+                                     "training and test): AUC, true-positive rate at 5% false positives, "
                                      "top-10 hit rate and average precision, overall and per crime group.")
     p.add_argument("--category", action="append", metavar="C", help="only these categories (repeatable)")
     p.add_argument("--folds", type=int, default=5, metavar="K", help="number of folds (default 5)")
@@ -154,7 +155,7 @@ def _evaluate_text(r: dict) -> str:
 
 def _suggest(args, ctx: Context) -> dict:
     if args.top < 1:
-        raise CliError("--top must be at least 1")
+        raise BadInput("--top must be at least 1")
     result = service.suggest(ctx.store(), args.ref, top=args.top, progress=ctx.progress)
     if result["default_model"]:
         ctx.message(f"note: scored with the {result['model']}")
@@ -230,7 +231,7 @@ def _decisions(args, ctx: Context) -> dict:
 def _series_id(text: str) -> int:
     value = str(text).strip().upper().removeprefix("S")
     if not value.isdigit():
-        raise CliError(f"{text!r} is not a confirmed series id (e.g. S3 or 3)")
+        raise BadInput(f"{text!r} is not a confirmed series id (e.g. S3 or 3)")
     return int(value)
 
 
@@ -241,11 +242,11 @@ def _cca(args, ctx: Context) -> dict:
     if args.series:
         found = db.get_series(store, _series_id(args.series))
         if found is None:
-            raise CliError(f"no series {args.series}")
+            raise NotFound(f"no series {args.series}")
         ids, title = found["offence_ids"], f"Series S{found['id']}: {found['name']}"
     else:
         if not args.refs:
-            raise CliError("give offence references or --series")
+            raise BadInput("give offence references or --series")
         ids, title = [service.resolve(store, r) for r in args.refs], "Comparative case analysis"
     matrix, shared = service.cca(store, ids)
     out = {"offences": len(matrix), "features": len(matrix.columns), "csv": str(save_csv(matrix, args.out))}
@@ -261,7 +262,7 @@ def _cca(args, ctx: Context) -> dict:
 def _series_json(store, series_id: int) -> dict:
     found = db.get_series(store, series_id)
     if found is None:
-        raise CliError(f"no series {series_id}")
+        raise NotFound(f"no series {series_id}")
     refs = [store.conn.execute("SELECT offence_ref FROM offences WHERE id = ?", (o,)).fetchone()[0]
             for o in found["offence_ids"]]
     return {"id": f"S{found['id']}", "name": found["name"], "notes": found["notes"],
@@ -297,7 +298,7 @@ def _series_members(args, ctx: Context) -> dict:
 def _series_merge(args, ctx: Context) -> dict:
     ids = [_series_id(s) for s in args.series_ids]
     if len(ids) < 2:
-        raise CliError("name the series to keep and at least one to merge into it")
+        raise BadInput("name the series to keep and at least one to merge into it")
     cmd.MergeSeries(ids[0], ids[1:], why=args.why).do(ctx.store())
     return _series_json(ctx.store(), ids[0])
 
@@ -310,7 +311,7 @@ def _series_split(args, ctx: Context) -> dict:
 
 def _series_name(args, ctx: Context) -> dict:
     if args.name is None and args.notes is None:
-        raise CliError("give --name and/or --notes")
+        raise BadInput("give --name and/or --notes")
     sid = _series_id(args.series_id)
     cmd.NameSeries(sid, args.name, args.notes, why=args.why).do(ctx.store())
     return _series_json(ctx.store(), sid)

@@ -7,6 +7,7 @@ from workbench.scan.scanner import run_scan
 from workbench.scan.searches import offence_filter, run_search
 from workbench.store.scan import (delete_search, list_searches, require_search, save_search,
                                   set_subscribed)
+from workbench.errors import BadInput
 
 ORDER = 60
 
@@ -105,7 +106,7 @@ def _filter_from_args(args) -> dict:
     if args.kind == "offences":
         for option in ("grading", "entity", "handling"):
             if getattr(args, option):
-                raise ValueError(f"--{option} only applies to --kind intel")
+                raise BadInput(f"--{option} only applies to --kind intel")
         spec = {"categories": args.category, "date_from": period(args.date_from),
                 "date_to": period(args.date_to, end=True), "boroughs": args.borough, "wards": args.ward,
                 "text": args.search_text, "bbox": _bbox(args.bbox)}
@@ -113,7 +114,7 @@ def _filter_from_args(args) -> dict:
         offence_filter(spec)
         return spec
     if args.category or args.ward:
-        raise ValueError("--category and --ward only apply to --kind offences")
+        raise BadInput("--category and --ward only apply to --kind offences")
     spec = {"text": args.search_text, "date_from": args.date_from, "date_to": args.date_to, "borough": args.borough,
             "grading": args.grading, "entity": args.entity, "handling": args.handling, "bbox": _bbox(args.bbox)}
     return {k: v for k, v in spec.items() if v}
@@ -127,7 +128,7 @@ def _check_areas(store, boroughs, wards) -> None:
                 f"SELECT 1 FROM boundaries WHERE level = ? AND name = ? UNION "
                 f"SELECT 1 FROM offences WHERE {level} = ? LIMIT 1", (level, name, name)).fetchone()
             if known is None:
-                raise ValueError(f"unknown {level} {name!r}: no boundary or offence has that name "
+                raise BadInput(f"unknown {level} {name!r}: no boundary or offence has that name "
                                  f"(see `workbench stats` for the boroughs in this store)")
 
 
@@ -139,7 +140,7 @@ def _bbox(text: str | None) -> list[float] | None:
     except ValueError:
         values = []
     if len(values) != 4 or values[0] >= values[2] or values[1] >= values[3]:
-        raise ValueError(f"--bbox {text!r} must be MINX,MINY,MAXX,MAXY in metres with MINX < MAXX and MINY < MAXY")
+        raise BadInput(f"--bbox {text!r} must be MINX,MINY,MAXX,MAXY in metres with MINX < MAXX and MINY < MAXY")
     return values
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import shapely
 
-from workbench.cli.common import CliError, Context, add_group, period
+from workbench.errors import BadInput, NotFound
+from workbench.cli.common import Context, add_group, period
 from workbench.reports.pack import PackOptions, export_meeting_pack, export_patp_pack
 from workbench.returns.export import write_return
 from workbench.returns.merge import cross_border_links, import_returns
@@ -196,17 +197,17 @@ def _problem(args, store) -> Problem:
         for ref in args.from_offences:
             oid = find_by_ref(store, ref)
             if oid is None:
-                raise CliError(f"no offence {ref!r}")
+                raise NotFound(f"no offence {ref!r}")
             ids.append(oid)
         ids = tuple(sorted(set(ids)))
         return Problem(f"Offences {', '.join(args.from_offences[:3])}" + ("..." if len(args.from_offences) > 3 else ""),
                        ids, offences_area(store, ids), source_kind="offences")
     if not (args.date_from and args.date_to):
-        raise CliError("a hotspot PATP needs its period: --from D --to D")
+        raise BadInput("a hotspot PATP needs its period: --from D --to D")
     try:
         x, y = (float(v) for v in args.from_hotspot.split(","))
     except ValueError:
-        raise CliError(f"--from-hotspot takes X,Y in British National Grid metres, not {args.from_hotspot!r}") from None
+        raise BadInput(f"--from-hotspot takes X,Y in British National Grid metres, not {args.from_hotspot!r}") from None
     return problem_from_hotspot(store, shapely.Point(x, y).buffer(args.radius),
                                 date_from=period(args.date_from), date_to=period(args.date_to, end=True),
                                 categories=args.category, ref=f"{x:.0f},{y:.0f}")
@@ -244,12 +245,12 @@ def _edit(args, ctx: Context) -> dict:
     for item in args.changes:
         name, sep, value = item.partition("=")
         if not sep:
-            raise CliError(f"--set takes FIELD=VALUE, not {item!r}")
+            raise BadInput(f"--set takes FIELD=VALUE, not {item!r}")
         if name.strip() == "tactics":
             try:
                 value = json.loads(value)
             except json.JSONDecodeError:
-                raise CliError("tactics take JSON, e.g. '{\"Prevent\": [\"Cocooning\"]}'") from None
+                raise BadInput("tactics take JSON, e.g. '{\"Prevent\": [\"Cocooning\"]}'") from None
         changes[name.strip()] = value
     store = ctx.store()
     EditPatp(args.patp, changes, why=args.why).do(store)

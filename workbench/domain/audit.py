@@ -4,8 +4,8 @@ One enum rather than free strings, so an action cannot be misspelt at one call s
 audited under two names (the map export was once ``export.map`` from the command line and
 ``export.map_png`` from the window). :meth:`workbench.store.Store.audit` accepts nothing
 else. The values are the strings stored in ``audit_log.action`` and accepted by
-``workbench audit show --action``; existing values never change, so old entries keep
-their meaning.
+``workbench audit show --action``. A value, once written to stores, keeps its meaning:
+rename a member's Python name freely, never its value.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ class AuditAction(StrEnum):
     UNDO = "undo"
 
     # exports: everything that leaves the screen
-    INTEL_EXPORT = "intel.export"
-    PERSON_PROFILE = "person.profile"
+    EXPORT_INTEL = "export.intel"
+    EXPORT_PROFILE = "export.profile"
     NETWORK_EXPORT = "network.export"
     PACK_EXPORT = "pack.export"
     RETURNS_EXPORT = "returns.export"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from typing import Iterable
+from workbench.errors import BadInput
 
 SEXUAL = ("rape", "sexual-assault", "exposure", "other-sexual")
 VOLUME = (
@@ -65,7 +66,7 @@ def expand(categories: Iterable[str] | None) -> list[str] | None:
     for given in categories:
         cat = normalise(given)
         if cat is None:
-            raise ValueError(f"unknown category {given!r}; expected one of: {', '.join(ALL)}")
+            raise BadInput(f"unknown category {given!r}; expected one of: {', '.join(ALL)}")
         out.add(cat)
         out.update(COARSE.get(cat, ()))
     return sorted(out)

@@ -32,6 +32,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from workbench.errors import BadInput
+
 SYSTEMS = ("3x5x2", "5x5x5")
 
 SOURCE = {
@@ -87,7 +89,7 @@ MARKINGS = ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
 DEFAULT_MARKING = "OFFICIAL-SENSITIVE"
 
 
-class GradingError(ValueError):
+class GradingError(BadInput):
     """A grade that does not belong to its grading system; ``column`` says which part."""
 
     def __init__(self, column: str, reason: str):

@@ -12,6 +12,7 @@ import numpy as np
 import shapely
 
 from workbench.geo.grid import Grid
+from workbench.errors import BadInput
 
 CRS = "EPSG:27700"
 
@@ -25,7 +26,7 @@ def top_share(score: np.ndarray, mask: np.ndarray, coverage: float, *, eligible:
     Ties at the threshold are broken by position, so the cap is never exceeded.
     """
     if not 0 < coverage <= 1:
-        raise ValueError("coverage must be a share of the area between 0 and 1 (e.g. 0.03)")
+        raise BadInput("coverage must be a share of the area between 0 and 1 (e.g. 0.03)")
     cap = int(math.floor(coverage * int(mask.sum()) + 1e-9))
     ok = mask & np.isfinite(score) & (score > 0)
     if eligible is not None:

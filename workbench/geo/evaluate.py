@@ -20,6 +20,7 @@ import pandas as pd
 
 from workbench.geo.grid import Grid
 from workbench.geo.hotspots import surface
+from workbench.errors import BadInput
 
 
 @dataclass
@@ -80,7 +81,7 @@ def evaluate(train: pd.DataFrame, test: pd.DataFrame, *, method: str = "kde", cl
     """Fit hotspots (KDE or Gi*, capped at ``coverage`` of the study area ``clip``) on the
     ``train`` offences and score them on the ``test`` offences."""
     if train.empty:
-        raise ValueError("no offences in the training period")
+        raise BadInput("no offences in the training period")
     result = surface(train["easting"].to_numpy(float), train["northing"].to_numpy(float), method=method,
                      clip=clip, cell=cell, bandwidth=bandwidth, kernel=kernel)
     selected = (result.hotspot_mask(coverage) if method == "kde"

@@ -29,6 +29,7 @@ from scipy.stats import false_discovery_control, norm
 
 from workbench.geo.cells import cells_frame, dissolve_cells, top_share
 from workbench.geo.grid import Grid, auto_bandwidth, study_grid
+from workbench.errors import BadInput
 
 CONFIDENCE = {0.90: 1, 0.95: 2, 0.99: 3}
 
@@ -118,7 +119,7 @@ def _level(confidence: float) -> int:
     for conf, level in CONFIDENCE.items():
         if abs(conf - confidence) < 1e-9:
             return level
-    raise ValueError("confidence must be 0.90, 0.95 or 0.99")
+    raise BadInput("confidence must be 0.90, 0.95 or 0.99")
 
 
 def gi_star(data, *, grid: Grid | None = None, cell: float | None = None,

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+from workbench.errors import BadInput
 
 
 def _portable(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -31,7 +32,7 @@ def write_layers(path: str | Path, layers: dict[str, gpd.GeoDataFrame]) -> list[
     any file there; return the layer names written (empty layers are skipped)."""
     path = Path(path)
     if path.suffix.lower() != ".gpkg":
-        raise ValueError(f"{path.name}: a GeoPackage file name must end in .gpkg")
+        raise BadInput(f"{path.name}: a GeoPackage file name must end in .gpkg")
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         path.unlink()
@@ -42,7 +43,7 @@ def write_layers(path: str | Path, layers: dict[str, gpd.GeoDataFrame]) -> list[
         _portable(frame).to_file(path, layer=name, driver="GPKG", engine="pyogrio")
         written.append(name)
     if not written:
-        raise ValueError("nothing to write: every layer is empty")
+        raise BadInput("nothing to write: every layer is empty")
     return written
 
 

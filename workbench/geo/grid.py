@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
+from workbench.errors import BadInput
 
 NICE_STEPS = (1.0, 2.0, 2.5, 5.0)
 MIN_CELL = 5.0
@@ -36,7 +37,7 @@ def nice_size(value: float) -> float:
     (25.0, 100.0, 5.0)
     """
     if value <= 0 or not math.isfinite(value):
-        raise ValueError("a size must be a positive number")
+        raise BadInput("a size must be a positive number")
     power = 10.0 ** math.floor(math.log10(value))
     candidates = [s * power for s in NICE_STEPS] + [10.0 * power]
     return min(candidates, key=lambda c: abs(math.log(c / value)))
@@ -101,14 +102,14 @@ class Grid:
         """The smallest grid of ``cell`` covering ``bounds`` (plus ``pad`` metres all
         round), with its origin on a multiple of ``cell``."""
         if cell <= 0:
-            raise ValueError("the cell size must be positive")
+            raise BadInput("the cell size must be positive")
         minx, miny, maxx, maxy = bounds
         x0 = math.floor((minx - pad) / cell) * cell
         y0 = math.floor((miny - pad) / cell) * cell
         ncols = max(1, int(math.ceil((maxx + pad - x0) / cell)))
         nrows = max(1, int(math.ceil((maxy + pad - y0) / cell)))
         if ncols * nrows > 60_000_000:
-            raise ValueError(f"a {cell:g} m grid over this area would have {ncols * nrows:,} cells; "
+            raise BadInput(f"a {cell:g} m grid over this area would have {ncols * nrows:,} cells; "
                              "use a larger cell size or a smaller study area")
         return cls(float(x0), float(y0), float(cell), nrows, ncols)
 
@@ -217,6 +218,6 @@ def study_grid(easting, northing, *, cell: float | None = None, clip=None, pad: 
         x = np.asarray(easting, float)
         y = np.asarray(northing, float)
         if len(x) == 0:
-            raise ValueError("no offences to map and no study area to cover")
+            raise BadInput("no offences to map and no study area to cover")
         bounds = (x.min(), y.min(), x.max(), y.max())
     return Grid.covering(bounds, cell or auto_cell(bounds), pad=pad)

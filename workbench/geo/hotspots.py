@@ -21,6 +21,7 @@ from workbench.geo.gistar import GiStarResult, gi_star
 from workbench.geo.kde import KdeResult, kde
 from workbench.geo.repeats import repeat_locations
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
+from workbench.errors import BadInput
 
 METHODS = ("kde", "gi")
 
@@ -35,7 +36,7 @@ def surface(easting, northing, *, method: str = "kde", clip=None, cell: float | 
         return kde(easting, northing, cell=cell, bandwidth=bandwidth, kernel=kernel, clip=clip)
     if method == "gi":
         return gi_star((easting, northing), cell=cell, distance_band=bandwidth, clip=clip)
-    raise ValueError(f"unknown method {method!r}; expected kde or gi")
+    raise BadInput(f"unknown method {method!r}; expected kde or gi")
 
 
 def counts_by_area(frame: pd.DataFrame, in_hotspot: np.ndarray | None = None) -> pd.DataFrame:
@@ -117,10 +118,10 @@ def analyse(frame: pd.DataFrame, *, method: str = "kde", clip=None, cell: float 
     :func:`workbench.store.offences.load_frame`) within the study area ``clip``."""
     control = JobControl(progress, cancelled)
     if frame.empty:
-        raise ValueError("no offences match the filter")
+        raise BadInput("no offences match the filter")
     data = frame[np.isfinite(frame["easting"].to_numpy(float)) & np.isfinite(frame["northing"].to_numpy(float))]
     if data.empty:
-        raise ValueError("no offences with coordinates match the filter")
+        raise BadInput("no offences with coordinates match the filter")
     control.report(0.1, f"computing the {'density surface' if method == 'kde' else 'Gi* statistic'}")
     x = data["easting"].to_numpy(float)
     y = data["northing"].to_numpy(float)

@@ -37,6 +37,7 @@ from scipy.signal import fftconvolve
 
 from workbench.geo.cells import cells_frame, dissolve_cells, top_share
 from workbench.geo.grid import Grid, auto_bandwidth, study_grid
+from workbench.errors import BadInput
 
 KERNELS = ("quartic", "gaussian")
 GAUSSIAN_CUT = 4.0
@@ -55,7 +56,7 @@ def kernel_values(kernel: str, distance: np.ndarray, bandwidth: float) -> np.nda
         return np.where(u2 < 1.0, 3.0 / (np.pi * bandwidth ** 2) * (1.0 - u2) ** 2, 0.0)
     if kernel == "gaussian":
         return np.where(u2 <= GAUSSIAN_CUT ** 2, np.exp(-0.5 * u2) / (2.0 * np.pi * bandwidth ** 2), 0.0)
-    raise ValueError(f"unknown kernel {kernel!r}; expected one of: {', '.join(KERNELS)}")
+    raise BadInput(f"unknown kernel {kernel!r}; expected one of: {', '.join(KERNELS)}")
 
 
 def kernel_stencil(kernel: str, bandwidth: float, cell: float) -> np.ndarray:
@@ -180,7 +181,7 @@ def kde(easting, northing, *, grid: Grid | None = None, cell: float | None = Non
         A weight per point (default 1).
     """
     if kernel not in KERNELS:
-        raise ValueError(f"unknown kernel {kernel!r}; expected one of: {', '.join(KERNELS)}")
+        raise BadInput(f"unknown kernel {kernel!r}; expected one of: {', '.join(KERNELS)}")
     x = np.asarray(easting, float)
     y = np.asarray(northing, float)
     finite = np.isfinite(x) & np.isfinite(y)
@@ -197,7 +198,7 @@ def kde(easting, northing, *, grid: Grid | None = None, cell: float | None = Non
     if auto_bw:
         bandwidth = auto_bandwidth(x, y, cell=grid.cell)
     if bandwidth <= 0:
-        raise ValueError("the bandwidth must be positive")
+        raise BadInput("the bandwidth must be positive")
     if grid_from_points:
         # Without a study area the surface covers the points plus the kernel's reach.
         grid = study_grid(x, y, cell=grid.cell, pad=kernel_reach(kernel, bandwidth))

@@ -40,6 +40,7 @@ from scipy import ndimage
 from scipy.spatial import cKDTree
 
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
+from workbench.errors import BadInput
 
 METRICS = {"euclidean": 2.0, "manhattan": 1.0}
 CHUNK = 16
@@ -217,13 +218,13 @@ def knox(easting, northing, days, *, distance_band: float, distance_bands: int, 
         Threads for the permutations (default: the CPU count, at most 4).
     """
     if metric not in METRICS:
-        raise ValueError(f"unknown metric {metric!r}; expected euclidean or manhattan")
+        raise BadInput(f"unknown metric {metric!r}; expected euclidean or manhattan")
     if distance_band <= 0 or time_band <= 0:
-        raise ValueError("band widths must be positive")
+        raise BadInput("band widths must be positive")
     if distance_bands < 1 or time_bands < 1:
-        raise ValueError("there must be at least one distance band and one time band")
+        raise BadInput("there must be at least one distance band and one time band")
     if permutations < 1:
-        raise ValueError("at least one permutation is needed")
+        raise BadInput("at least one permutation is needed")
     control = JobControl(progress, cancelled)
     x = np.asarray(easting, float)
     y = np.asarray(northing, float)
@@ -236,7 +237,7 @@ def knox(easting, northing, days, *, distance_band: float, distance_bands: int, 
     t = _times(d[ok])
     n = len(xy)
     if n < 3:
-        raise ValueError(f"a Knox test needs at least 3 events with coordinates and dates; got {n}")
+        raise BadInput(f"a Knox test needs at least 3 events with coordinates and dates; got {n}")
     time_edges = np.arange(1, time_bands + 1) * float(time_band)
     control.report(0.0, f"finding pairs of {n:,} events")
     pairs = _PairTable(xy, t, float(distance_band), int(distance_bands), time_edges, metric)

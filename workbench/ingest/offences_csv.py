@@ -1,4 +1,5 @@
-"""The canonical offence CSV, version 1 (``shared/specs/offence-csv.md``), exactly.
+"""The canonical offence CSV, version 1.1 (``shared/specs/offence-csv.md`` plus the
+optional ``victim_ref`` column; version 1 files are version 1.1 files without it).
 
 Decisions the spec leaves to us (documented in the user guide):
 - a date with no time covers the whole day (``committed_to`` defaults to the end of
@@ -6,7 +7,9 @@ Decisions the spec leaves to us (documented in the user guide):
 - MO values are compared case- and space-insensitively, so they are stored lower-case
   with single spaces;
 - a reference that appears twice in one file is rejected at its second line (the first
-  is imported), because the spec makes references unique within a source.
+  is imported), because the spec makes references unique within a source;
+- ``victim_ref`` is a pseudonymous reference, so a value without a digit (a name) is
+  rejected; it is stored in its own indexed column, not as a victim attribute.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import Sequence
 
 from workbench.domain import categories as cats
+from workbench.domain.refs import normalise_ref
 from workbench.ingest.coords import in_bng_bounds, in_wgs_bounds
 from workbench.ingest.errors import ImportFailed
 from workbench.ingest.offence_import import ImportResult, raw_row, run_import
@@ -31,7 +35,7 @@ from workbench.store.offences import OffenceChunk
 REQUIRED = ("offence_ref", "category", "committed_from")
 KNOWN = {"offence_ref", "category", "committed_from", "committed_to", "reported_at", "easting",
          "northing", "longitude", "latitude", "location_desc", "location_type", "borough", "ward",
-         "status", "offender_ids", "series_ref"}
+         "status", "offender_ids", "series_ref", "victim_ref"}
 FEATURE_PREFIXES = {"mo_": "mo", "victim_": "victim", "suspect_": "suspect"}
 _SPACES = re.compile(r"\s+")
 
@@ -65,8 +69,8 @@ class CanonicalParser:
             raise ImportFailed(f"{label}: no location columns: give easting and northing, or longitude and latitude")
         self.index = {n: i for i, n in enumerate(names) if n}
         self.features = [(i, FEATURE_PREFIXES[p], n[len(p):]) for n, i in self.index.items()
-                         for p in FEATURE_PREFIXES if n.startswith(p) and len(n) > len(p)]
-        feature_cols = {n for n in self.index if any(n.startswith(p) for p in FEATURE_PREFIXES)}
+                         for p in FEATURE_PREFIXES if n.startswith(p) and len(n) > len(p) and n not in KNOWN]
+        feature_cols = {n for n in self.index if any(n.startswith(p) for p in FEATURE_PREFIXES)} - KNOWN
         self.extras = [(n, i) for n, i in self.index.items() if n not in KNOWN and n not in feature_cols]
         self.seen: dict[str, int] = {}
 
@@ -81,7 +85,7 @@ class CanonicalParser:
             return reject(None, f"row has {len(row)} fields but the header has {len(header)}")
         get = lambda name: row[self.index[name]].strip() if name in self.index else ""
 
-        ref = get("offence_ref")
+        ref = normalise_ref(get("offence_ref"))
         if not ref:
             return reject("offence_ref", "offence_ref is empty")
         if ref in self.seen:
@@ -124,6 +128,11 @@ class CanonicalParser:
         if status not in ("solved", "unsolved"):
             return reject("status", f"status must be solved or unsolved, not {get('status')!r}")
 
+        victim = normalise_ref(get("victim_ref")) or None
+        if victim and not any(c.isdigit() for c in victim):
+            return reject("victim_ref", f"victim_ref {victim!r} has no digit, so it looks like a name: "
+                                        "give the force's pseudonymous victim reference")
+
         features = []
         for i, kind, name in self.features:
             value = row[i].strip()
@@ -141,6 +150,7 @@ class CanonicalParser:
             "reported_at": reported, "location_desc": get("location_desc") or None,
             "location_type": get("location_type").lower() or None, "borough": get("borough") or None,
             "ward": get("ward") or None, "status": status, "series_ref": get("series_ref") or None,
+            "victim_ref": victim,
             "extra": json.dumps(extra, ensure_ascii=False) if extra else None}
         return values, features, split_list(get("offender_ids"))
 

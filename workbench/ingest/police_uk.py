@@ -124,7 +124,7 @@ class PoliceUkParser:
         out["location_desc"] = [locations[i].strip() or None for i in valid]
         out["extra"] = [_extra_json(lsoa_codes[i], lsoa_names[i], outcomes[i], contexts[i], forces[i])
                         for i in valid]
-        for name in ("reported_at", "location_type", "borough", "ward", "series_ref", "area_given"):
+        for name in ("reported_at", "location_type", "borough", "ward", "series_ref", "victim_ref", "area_given"):
             out[name] = [None] * n
         return chunk, rejects
 

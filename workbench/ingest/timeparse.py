@@ -13,10 +13,12 @@ import calendar
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from workbench.errors import BadInput
+
 LONDON = ZoneInfo("Europe/London")
 
 
-class BadDate(ValueError):
+class BadDate(BadInput):
     """A value that is not an ISO 8601 date or date-time."""
 
 

@@ -26,6 +26,7 @@ from typing import Sequence
 
 import numpy as np
 
+from workbench.errors import BadInput
 from workbench.domain.grading import GradingError, normalise_marking, validate
 from workbench.ingest.coords import in_bng_bounds, in_wgs_bounds, to_bng, to_wgs84
 from workbench.ingest.offence_import import ImportResult, raw_row, run_import
@@ -134,7 +135,9 @@ class IntelParser:
             mentions=mentions, offence_refs=[r.strip() for r in get("offences").split(";") if r.strip()])
 
 
-class LocationError(ValueError):
+class LocationError(BadInput):
+    """A location that is incomplete, not a number or outside Great Britain."""
+
     def __init__(self, column: str, reason: str):
         super().__init__(reason)
         self.column, self.reason = column, reason

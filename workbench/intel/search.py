@@ -19,6 +19,7 @@ from workbench.ingest.timeparse import period_bounds
 from workbench.intel.entities import NORMALISERS, find_phones, find_postcodes, is_vrm
 from workbench.store import Store
 from workbench.store.intel import ENTITY_KINDS, IntelFilter, fetch_reports, query_report_ids, snippets
+from workbench.errors import BadInput
 
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 _WORD = re.compile(r"\w+(?:\*)?")
@@ -99,7 +100,7 @@ def parse_grading(values: str | Iterable[str] | None) -> list[tuple[str | None, 
         found = [(s, evaluation[0], evaluation[1:]) for s in candidates
                  if len(evaluation) == 2 and evaluation[0] in SOURCE[s] and evaluation[1:] in INTELLIGENCE[s]]
         if not found:
-            raise ValueError(f"grading {item!r} is not a system (3x5x2, 5x5x5) or an evaluation such as 1A or B2")
+            raise BadInput(f"grading {item!r} is not a system (3x5x2, 5x5x5) or an evaluation such as 1A or B2")
         out.extend(found)
     return out
 

@@ -195,6 +195,8 @@ def from_canonical(frame: pd.DataFrame) -> LinkageData:
     rows = []
     for col in frame.columns:
         low = col.lower()
+        if low == "victim_ref":
+            continue            # a pseudonymous reference (offence CSV 1.1), not a victim attribute
         for prefix in ("mo_", "victim_", "suspect_"):
             if low.startswith(prefix):
                 values = frame[col].astype("string").str.strip()

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from abc import ABCMeta, abstractmethod
 
-from workbench.app.commands import Command
-from workbench.app.events import Changed
+from workbench.commands import Command
+from workbench.events import Changed
 from workbench.store import Store
 from workbench.store import linkage as db
+from workbench.errors import BadInput, NotFound
 from workbench.domain.audit import AuditAction
 
 
@@ -23,7 +24,7 @@ def _refs(store: Store, ids) -> list[str]:
     for oid in ids:
         row = store.conn.execute("SELECT offence_ref FROM offences WHERE id = ?", (int(oid),)).fetchone()
         if row is None:
-            raise ValueError(f"no offence with id {oid}")
+            raise NotFound(f"no offence with id {oid}")
         out.append(row[0])
     return out
 
@@ -35,7 +36,7 @@ class DecideLink(Command):
         super().__init__(why)
         self.a, self.b = db.ordered(a, b)
         if decision not in ("confirmed", "rejected"):
-            raise ValueError(f"a link decision is 'confirmed' or 'rejected', not {decision!r}")
+            raise BadInput(f"a link decision is 'confirmed' or 'rejected', not {decision!r}")
         self.decision = decision
         self.description = "Confirm link" if decision == "confirmed" else "Reject link"
         self._before: dict | None = None
@@ -94,7 +95,7 @@ class SeriesCommand(Command, metaclass=ABCMeta):
 def _require(store: Store, series_id: int) -> dict:
     found = db.get_series(store, series_id)
     if found is None:
-        raise ValueError(f"no series {series_id}")
+        raise NotFound(f"no series {series_id}")
     return found
 
 
@@ -107,7 +108,7 @@ class CreateSeries(SeriesCommand):
         super().__init__(why)
         self.offence_ids = [int(o) for o in offence_ids]
         if not self.offence_ids:
-            raise ValueError("a series needs at least one offence")
+            raise BadInput("a series needs at least one offence")
         self.name, self.notes = name, notes
         self.series_id: int | None = None
 
@@ -154,7 +155,7 @@ class RemoveFromSeries(_MembershipCommand):
         members = set(_require(store, self.series_id)["offence_ids"])
         outside = [o for o in self.offence_ids if o not in members]
         if outside:
-            raise ValueError(f"offence {_refs(store, outside[:1])[0]} is not in series {self.series_id}")
+            raise BadInput(f"offence {_refs(store, outside[:1])[0]} is not in series {self.series_id}")
         return [self.series_id]
 
     def change(self, store: Store) -> list[int]:
@@ -172,7 +173,7 @@ class MergeSeries(SeriesCommand):
         super().__init__(why)
         self.target, self.others = int(target), [int(s) for s in others if int(s) != int(target)]
         if not self.others:
-            raise ValueError("name at least one other series to merge into the first")
+            raise BadInput("name at least one other series to merge into the first")
 
     def touched(self, store: Store) -> list[int]:
         for sid in [self.target] + self.others:
@@ -203,7 +204,7 @@ class SplitSeries(SeriesCommand):
     def touched(self, store: Store) -> list[int]:
         members = set(_require(store, self.series_id)["offence_ids"])
         if not self.offence_ids or not set(self.offence_ids) < members:
-            raise ValueError("split off some, not all, of the series' own offences")
+            raise BadInput("split off some, not all, of the series' own offences")
         return [self.series_id]
 
     def change(self, store: Store) -> list[int]:

@@ -35,6 +35,7 @@ from scipy.sparse.csgraph import connected_components
 
 from workbench.linkage.dataset import LinkageData
 from workbench.linkage.features import Profiles, iter_chunks, pair_features
+from workbench.errors import BadInput
 
 METHODS = ("logistic", "boosting")
 #: Below this many rows one thread is faster: OpenMP start-up dominates small fits.
@@ -71,7 +72,7 @@ def make_estimator(method: str, seed: int = 0):
     if method == "boosting":
         return HistGradientBoostingClassifier(max_iter=120, learning_rate=0.1, max_leaf_nodes=31,
                                               l2_regularization=1.0, early_stopping=False, random_state=seed)
-    raise ValueError(f"unknown model method {method!r}; expected one of {', '.join(METHODS)}")
+    raise BadInput(f"unknown model method {method!r}; expected one of {', '.join(METHODS)}")
 
 
 def _logit(p: np.ndarray) -> np.ndarray:

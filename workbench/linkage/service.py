@@ -28,6 +28,7 @@ from workbench.linkage.training import prepare, train_group
 from workbench.store import Store
 from workbench.store import linkage as db
 from workbench.store.offences import OffenceFilter, find_by_ref, load_features, load_frame, load_offender_links
+from workbench.errors import BadInput, NotFound
 from workbench.domain.audit import AuditAction
 
 LINK_COLUMNS = ("id", "offence_ref", "category", "committed_from", "committed_to", "easting", "northing",
@@ -176,7 +177,7 @@ def resolve(store: Store, ref: str) -> int:
         row = store.conn.execute("SELECT id FROM offences WHERE id = ?", (int(ref),)).fetchone()
         oid = row[0] if row else None
     if oid is None:
-        raise ValueError(f"no offence with reference {ref!r}")
+        raise NotFound(f"no offence with reference {ref!r}")
     return int(oid)
 
 
@@ -238,7 +239,7 @@ def series(store: Store, *, categories=None, min_score: float = 0.5, max_size: i
     strongest and most recent first; candidates already wholly inside a confirmed series
     are left out, and overlaps named."""
     if not 0.0 <= min_score <= 1.0:
-        raise ValueError("--min-score must be between 0 and 1")
+        raise BadInput("--min-score must be between 0 and 1")
     control = JobControl(progress, cancelled)
     scored = score_store(store, categories=categories, progress=control.sub(0.0, 0.85).report)
     data = scored.data
@@ -323,11 +324,11 @@ def evaluate(store: Store, *, categories=None, folds: int = 5, seed: int = 0, pr
     """Cross-validated figures on the store's solved offences (see
     :mod:`workbench.linkage.evaluate`), with analyst decisions as labels."""
     if folds < 2:
-        raise ValueError("--folds must be at least 2")
+        raise BadInput("--folds must be at least 2")
     groups = groups_of(categories)
     data = load_data(store, categories=categories) if categories else load_data(store, groups=groups)
     if data.solved is None or not data.solved.any():
-        raise ValueError("no solved offences with offender ids to evaluate on")
+        raise BadInput("no solved offences with offender ids to evaluate on")
     result = cross_validated(data, groups=groups, k=folds, seed=seed, decided=decided_pairs(store, data),
                              progress=progress, cancelled=cancelled)
     return clean(result)
@@ -336,7 +337,7 @@ def evaluate(store: Store, *, categories=None, folds: int = 5, seed: int = 0, pr
 def cca(store: Store, offence_ids) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The CCA matrix and its shared-cell mask for the given offences."""
     if not len(offence_ids):
-        raise ValueError("choose at least one offence for the CCA matrix")
+        raise BadInput("choose at least one offence for the CCA matrix")
     data = load_ids(store, offence_ids)
     pos = list(range(len(data)))
     matrix = cca_matrix(data, pos)

@@ -18,6 +18,7 @@ from workbench.linkage.candidates import block_pairs
 from workbench.linkage.config import MIN_LINKED_PAIRS, MIN_OFFENDERS, Blocking, blocking_for
 from workbench.linkage.dataset import LinkageData
 from workbench.linkage.features import Profiles, feature_columns
+from workbench.linkage.metrics import pair_metrics
 from workbench.linkage.model import (METHODS, LinkModel, default_model, featurise, fit, offender_codes,
                                      offender_components, pair_weights, platt, same_offender)
 
@@ -154,8 +155,6 @@ def train_group(gp: GroupPairs, *, k: int = 3, seed: int = 0, methods=METHODS,
                 control: JobControl | None = None) -> tuple[LinkModel, dict]:
     """The better learner for a group, calibrated and refitted on all its pairs; with
     the cross-validated AUC of each learner. Falls back to the default model."""
-    from workbench.linkage.evaluate import pair_metrics
-
     control = control or JobControl()
     columns = list(gp.X.columns)
     if not gp.trainable:

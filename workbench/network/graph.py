@@ -19,6 +19,7 @@ from typing import Iterable
 import networkx as nx
 
 from workbench.store.intel import entity_edges, intel_nodes, offence_nodes, offence_person_edges
+from workbench.errors import BadInput
 
 KINDS = ("person", "vehicle", "phone", "address", "offence", "intel")
 KIND_LABELS = {"person": "Person", "vehicle": "Vehicle", "phone": "Phone", "address": "Address",
@@ -91,7 +92,7 @@ def expand(graph: nx.Graph, seeds: Iterable[str], steps: int = 1) -> nx.Graph:
     seeds = list(seeds)
     missing = [s for s in seeds if s not in graph]
     if missing:
-        raise ValueError(f"not in the chart: {', '.join(missing)}")
+        raise BadInput(f"not in the chart: {', '.join(missing)}")
     keep: set[str] = set()
     for seed in seeds:
         keep.update(nx.single_source_shortest_path_length(graph, seed, cutoff=max(0, int(steps))))
@@ -135,7 +136,7 @@ def resolve(store, graph: nx.Graph, text: str) -> str:
     for node in candidates:
         if node in graph:
             return node
-    raise ValueError(f"{text!r} is not on the link chart (no person, vehicle, phone, address, "
+    raise BadInput(f"{text!r} is not on the link chart (no person, vehicle, phone, address, "
                      "offence or report by that name is linked to anything)")
 
 

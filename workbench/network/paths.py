@@ -6,6 +6,7 @@ from __future__ import annotations
 from itertools import islice
 
 import networkx as nx
+from workbench.errors import BadInput
 
 
 def shortest_path(graph: nx.Graph, source: str, target: str) -> list[str]:
@@ -13,9 +14,9 @@ def shortest_path(graph: nx.Graph, source: str, target: str) -> list[str]:
     try:
         return nx.shortest_path(graph, source, target)
     except nx.NodeNotFound as exc:
-        raise ValueError(str(exc)) from None
+        raise BadInput(str(exc)) from None
     except nx.NetworkXNoPath:
-        raise ValueError(f"{source} and {target} are not connected on this chart") from None
+        raise BadInput(f"{source} and {target} are not connected on this chart") from None
 
 
 def shortest_paths(graph: nx.Graph, source: str, target: str, *, limit: int = 10) -> list[list[str]]:

@@ -4,8 +4,10 @@
 identifiers as offences' ``offender_ids``): offences as offender or suspect,
 intelligence mentions, associates by co-offending and by co-mention, vehicles, phones,
 locations, series, first and last activity. :func:`write_profile` writes it as a Word
-subject profile carrying the security marking, with intelligence text included only
-where its handling code permits the chosen destination (what was withheld is listed).
+subject profile through the release gate: intelligence text, and every fact drawn from
+intelligence (associates, vehicles, phones, places), only where a report its handling
+code and marking let go to the chosen destination shows it; the document is marked at
+the highest marking of what it holds and lists what was withheld by reference and reason.
 """
 
 from __future__ import annotations
@@ -14,12 +16,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from workbench.domain.grading import DEFAULT_MARKING
-from workbench.intel.handling import export_view, marking_rank
+from workbench.errors import BadInput, NotFound
 from workbench.intel.search import search_reports
+from workbench.release import Content, Fact, Output, Released, export, policy, release
 from workbench.store import Store
-from workbench.store.intel import co_mentions, co_offenders, person_known, person_offences
 from workbench.domain.audit import AuditAction
+from workbench.store.intel import (
+    co_mentions,
+    co_offenders,
+    mentions,
+    person_known,
+    person_offences,
+)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -39,7 +47,7 @@ def person_page(store: Store, key: str) -> dict:
     """
     key = key.strip()
     if not person_known(store, key):
-        raise ValueError(f"no person {key!r} in the store (not an offender nor an intelligence subject)")
+        raise NotFound(f"no person {key!r} in the store (not an offender nor an intelligence subject)")
     offences = person_offences(store, key)
     reports = search_reports(store, entity=f"person:{key}")
     mentioned = co_mentions(store, [r["id"] for r in reports], key)
@@ -97,32 +105,79 @@ def intelligence_gaps(page: dict) -> list[str]:
     return gaps
 
 
+def profile_content(store: Store, key: str) -> Content:
+    """The subject profile of ``key`` before the release gate.
+
+    Offences, co-offenders and offence places are the store's own records; every other
+    fact (an associate named in a report, a vehicle, a phone, a report's place) carries
+    the reports it is known from, so the gate keeps only what released reports show.
+    """
+    page = person_page(store, key)
+    reports = page["intelligence"]
+    found = mentions(store, [r["id"] for r in reports]) if reports else pd.DataFrame(
+        columns=["report_id", "kind", "value"])
+    by_entity: dict[tuple[str, str], set[int]] = {}
+    for row in found.itertuples(index=False):
+        if not (row.kind == "person" and row.value == key):
+            by_entity.setdefault((row.kind, row.value), set()).add(int(row.report_id))
+
+    co_offences = {a["person"]: a["co_offences"] for a in page["associates"] if a["co_offences"]}
+    people = set(co_offences) | {v for (k, v) in by_entity if k == "person"}
+    associates = [Fact({"person": p, "co_offences": co_offences.get(p, 0)},
+                       frozenset(by_entity.get(("person", p), ())), recorded=p in co_offences) for p in people]
+    locations = [Fact(loc, recorded=True) for loc in page["locations"] if loc["kind"] == "offence"]
+    locations += [Fact(loc, frozenset([r["id"]])) for loc, r in
+                  ((loc, next(r for r in reports if r["intel_ref"] == loc["ref"]))
+                   for loc in page["locations"] if loc["kind"] == "intel")]
+    facts = {"associates": associates, "locations": locations,
+             **{kind: [Fact({"value": v}, frozenset(ids)) for (k, v), ids in sorted(by_entity.items()) if k == kind]
+                for kind in ("vehicle", "phone")}}
+    return Content(reports=reports, facts=facts, records=True,
+                   build=lambda released: _profile_document(store, page, released))
+
+
 def write_profile(store: Store, key: str, path: str | Path, *, destination: str = "internal",
-                  accept_conditions: bool = False, why: str | None = None) -> dict:
-    """Write a subject profile of ``key`` (``.docx``) and audit it.
+                  accept_conditions: bool = False, why: str | None = None, force: bool = False) -> dict:
+    """Release the subject profile of ``key`` for ``destination`` and write it (``.docx``),
+    audited as ``export.profile``.
 
     Returns ``{"out", "person", "marking", "intelligence_included", "withheld"}``.
     """
+    path = Path(path)
+    if path.suffix.lower() != ".docx":
+        raise BadInput(f"{path.name}: a subject profile is written as .docx")
+    released = release(profile_content(store, key),
+                       policy(store, destination, accept_conditions=accept_conditions))
+    export(store, released, [Output(path, save_profile)], action=AuditAction.EXPORT_PROFILE, object_type="person",
+           object_id=key, detail={"person": key}, why=why, force=force)
+    return {"out": str(path), "person": key, "marking": released.marking,
+            "intelligence_included": len(released.reports), "withheld": [dict(w) for w in released.withheld]}
+
+
+def save_profile(released: Released, path: Path) -> None:
+    """Write a released subject profile (its body is the Word document)."""
+    released.body.save(str(path))
+
+
+def _profile_document(store: Store, page: dict, released: Released):
+    """The Word document of a released profile: only released reports and facts."""
     from docx import Document
     from docx.shared import Pt
 
-    path = Path(path)
-    if path.suffix.lower() != ".docx":
-        raise ValueError(f"{path.name}: a subject profile is written as .docx")
-    page = person_page(store, key)
-    view = export_view(page["intelligence"], destination, accept_conditions=accept_conditions)
-    # The store's marking first, so its descriptors are kept when the reports' marking ranks the same.
-    marking = max(store.setting("security_marking", DEFAULT_MARKING) or DEFAULT_MARKING, view.marking,
-                  key=marking_rank)
-
+    key, marking, facts = page["person"], released.marking, released.facts
     doc = Document()
     for section in doc.sections:
         section.header.paragraphs[0].text = marking
         section.footer.paragraphs[0].text = marking
+    doc.core_properties.category = marking
+    doc.core_properties.title = f"Subject profile: {key}"
     doc.styles["Normal"].font.size = Pt(10)
+    dates = [o["committed_from"] for o in page["offences"] if o["committed_from"]]
+    dates += [r["recorded_at"] for r in released.reports]
+    first, last = (min(dates)[:10], max(dates)[:10]) if dates else ("unknown", "unknown")
     doc.add_heading(f"Subject profile: {key}", 0)
-    doc.add_paragraph(f"Organisation: {store.setting('organisation', '')}. Prepared for: {destination}. "
-                      f"Activity from {page['first_activity'] or 'unknown'} to {page['last_activity'] or 'unknown'}.")
+    doc.add_paragraph(f"Organisation: {store.setting('organisation', '')}. Prepared for: {released.destination}. "
+                      f"Activity from {first} to {last}.")
 
     doc.add_heading("Offending", 1)
     _table(doc, ["Reference", "Date", "Category", "Role", "Place", "Series"],
@@ -131,45 +186,40 @@ def write_profile(store: Store, key: str, path: str | Path, *, destination: str 
            empty="No offences are recorded against the subject.")
 
     doc.add_heading("Intelligence", 1)
-    for report in view.released:
+    for report in released.reports:
         doc.add_paragraph(f"{report['intel_ref']} ({report['recorded_at'][:10]}, {report['grading']} "
                           f"{report['grade']}): {report['text']}", style="List Bullet")
         if report.get("handling_notice"):
             doc.add_paragraph(report["handling_notice"])
-    if not view.released:
+    if not released.reports:
         doc.add_paragraph("No intelligence can be included for this destination.")
-    if view.withheld:
-        doc.add_heading("Intelligence withheld under its handling code", 2)
-        for item in view.withheld:
-            doc.add_paragraph(f"{item['intel_ref']} ({item['grade']}): {item['reason']}", style="List Bullet")
+    if released.withheld:
+        doc.add_heading("Intelligence withheld under its handling code or marking", 2)
+        for item in released.withheld:
+            doc.add_paragraph(f"{item['intel_ref']}: {item['reason']}", style="List Bullet")
 
+    associates = sorted(facts["associates"], key=lambda a: (-(a["co_offences"] + len(a["reports"])), a["person"]))
     doc.add_heading("Associates", 1)
     _table(doc, ["Person", "Offences together", "Reports together"],
-           [[a["person"], a["co_offences"], a["co_mentions"]] for a in page["associates"]],
+           [[a["person"], a["co_offences"], len(a["reports"])] for a in associates],
            empty="No associates are known.")
     doc.add_heading("Vehicles and phones", 1)
     _table(doc, ["Kind", "Value", "Reports"],
-           [["Vehicle", v["value"], v["reports"]] for v in page["vehicles"]]
-           + [["Phone", p["value"], p["reports"]] for p in page["phones"]],
+           [["Vehicle", v["value"], len(v["reports"])] for v in facts["vehicle"]]
+           + [["Phone", p["value"], len(p["reports"])] for p in facts["phone"]],
            empty="None known.")
     doc.add_heading("Geography", 1)
     _table(doc, ["Source", "Reference", "Date", "Place", "Borough"],
            [[loc["kind"], loc["ref"], (loc["date"] or "")[:10], loc["place"] or "", loc["borough"] or ""]
-            for loc in page["locations"]], empty="No locations are known.")
+            for loc in facts["locations"]], empty="No locations are known.")
     doc.add_heading("Series", 1)
     doc.add_paragraph(", ".join(page["series"]) or "Not linked to a series.")
     doc.add_heading("Intelligence gaps", 1)
-    for gap in intelligence_gaps(page) or ["None identified from the store."]:
+    shown = {**page, "intelligence": list(released.reports), "vehicles": facts["vehicle"], "phones": facts["phone"],
+             "locations": facts["locations"]}
+    for gap in intelligence_gaps(shown) or ["None identified from the store."]:
         doc.add_paragraph(gap, style="List Bullet")
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
-    with store.atomic():
-        store.audit(AuditAction.PERSON_PROFILE, "person", key, {
-            "out": str(path), "destination": destination, "marking": marking,
-            "released": [r["intel_ref"] for r in view.released], "withheld": view.withheld}, why=why)
-    return {"out": str(path), "person": key, "marking": marking,
-            "intelligence_included": len(view.released), "withheld": view.withheld}
+    return doc
 
 
 def _table(doc, header: list[str], rows: list[list], *, empty: str) -> None:

@@ -32,6 +32,7 @@ from workbench.tasking.meetings import overdue_actions, require_meeting
 from workbench.tasking.patp import NIM_LEVELS, TACTIC_HEADINGS, Patp
 from workbench.tasking.results import analyse_patp, chart
 from workbench.tasking.workflow import STATUS_LABELS
+from workbench.errors import BadInput
 from workbench.domain.audit import AuditAction
 
 FORMATS = ("pdf", "docx")
@@ -343,7 +344,7 @@ def _render(doc: d.Document, out_dir: Path, stem: str, formats, control: JobCont
     files = []
     for n, fmt in enumerate(formats):
         if fmt not in FORMATS:
-            raise ValueError(f"unknown pack format {fmt!r}; use pdf or docx")
+            raise BadInput(f"unknown pack format {fmt!r}; use pdf or docx")
         control.report(0.6 + 0.4 * n / len(formats), f"writing {fmt.upper()}")
         target = out_dir / f"{stem}.{fmt}"
         files.append(render_pdf(doc, target) if fmt == "pdf" else render_docx(doc, target))

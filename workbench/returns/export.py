@@ -22,6 +22,7 @@ from workbench.store import Store
 from workbench.store.db import now_iso
 from workbench.store.offences import OffenceFilter, load_frame, load_offender_links
 from workbench.tasking import sources
+from workbench.errors import BadInput
 from workbench.domain.audit import AuditAction
 
 MIN_OFFENDER_OFFENCES = 2
@@ -33,11 +34,11 @@ COLUMNS = ("offence_ref", "category", "committed_from", "easting", "northing", "
 def build_return(store: Store, borough: str, period_from: date, period_to: date) -> dict:
     """The return document of ``borough`` for ``period_from``..``period_to`` (inclusive)."""
     if period_to < period_from:
-        raise ValueError("the return's period ends before it starts")
+        raise BadInput("the return's period ends before it starts")
     frame = load_frame(store, OffenceFilter(boroughs=[borough], date_from=period_from.isoformat(),
                                             date_to=(period_to + timedelta(days=1)).isoformat()), columns=COLUMNS)
     if frame.empty:
-        raise ValueError(f"no offences in {borough} between {period_from} and {period_to}: is the borough "
+        raise BadInput(f"no offences in {borough} between {period_from} and {period_to}: is the borough "
                          "name right and are its boundaries loaded?")
     links = load_offender_links(store, frame["id"].tolist())
     links = links[links["role"] == "offender"].merge(frame, left_on="offence_id", right_on="id")

@@ -21,6 +21,7 @@ from workbench.identity import current_user
 from workbench.returns.schema import ITEM_KIND, KINDS, validate
 from workbench.store import Store
 from workbench.store import tasking as db
+from workbench.errors import BadFile, file_errors
 from workbench.domain.audit import AuditAction
 
 SERIES_GAP_DAYS = 14
@@ -32,11 +33,12 @@ def import_returns(store: Store, paths) -> dict:
     report the cross-border links across everything received so far."""
     loaded = []
     for path in map(Path, paths):
-        raw = path.read_bytes()
+        with file_errors(path):
+            raw = path.read_bytes()
         try:
             doc = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ValueError(f"{path.name} is not a JSON return: {exc}") from None
+            raise BadFile(f"{path.name} is not a JSON return: {exc}") from None
         loaded.append((path, hashlib.sha256(raw).hexdigest(), validate(doc, path.name)))
     imported, skipped = [], []
     with store.atomic():

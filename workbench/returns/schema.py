@@ -22,6 +22,7 @@ later versions may add keys; a change that removes or redefines a key raises the
 from __future__ import annotations
 
 from datetime import date
+from workbench.errors import BadFile
 
 SCHEMA_NAME = "workbench-return"
 SCHEMA_VERSION = 1
@@ -33,22 +34,22 @@ ITEM_KIND = {"series": "series", "hotspots": "hotspot", "offenders": "offender"}
 def validate(doc: object, name: str = "return") -> dict:
     """``doc`` if it is a return this version can read, else ValueError saying why."""
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA_NAME:
-        raise ValueError(f"{name} is not a Workbench return (no \"schema\": \"{SCHEMA_NAME}\")")
+        raise BadFile(f"{name} is not a Workbench return (no \"schema\": \"{SCHEMA_NAME}\")")
     version = doc.get("schema_version")
     if not isinstance(version, int) or version < 1:
-        raise ValueError(f"{name} has no valid schema_version")
+        raise BadFile(f"{name} has no valid schema_version")
     if version > SCHEMA_VERSION:
-        raise ValueError(f"{name} is schema version {version}; this Workbench reads up to {SCHEMA_VERSION}: "
+        raise BadFile(f"{name} is schema version {version}; this Workbench reads up to {SCHEMA_VERSION}: "
                          "update Workbench to import it")
     if not str(doc.get("borough") or "").strip():
-        raise ValueError(f"{name} names no borough")
+        raise BadFile(f"{name} names no borough")
     for key in ("period_from", "period_to"):
         try:
             date.fromisoformat(str(doc.get(key)))
         except ValueError:
-            raise ValueError(f"{name}: {key} {doc.get(key)!r} is not an ISO date") from None
+            raise BadFile(f"{name}: {key} {doc.get(key)!r} is not an ISO date") from None
     for section, id_key in KINDS.items():
         items = doc.get(section, [])
         if not isinstance(items, list) or any(not isinstance(i, dict) or not i.get(id_key) for i in items):
-            raise ValueError(f"{name}: {section} must be a list of objects, each with {id_key!r}")
+            raise BadFile(f"{name}: {section} must be a list of objects, each with {id_key!r}")
     return doc

@@ -8,13 +8,13 @@ reads as a list of steps.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from workbench.domain.categories import GROUPS, LABELS
+from workbench.errors import UserError
 from workbench.geo.nearrepeat import event_days, knox, risk_zones
 from workbench.geo.repeats import repeat_locations
 from workbench.scan.newhotspots import NewHotspot
@@ -24,9 +24,15 @@ from workbench.store.db import Store
 from workbench.store.offences import fetch_rows
 
 #: Alert kinds, most urgent first (the dashboard groups alerts in this order).
-KINDS = ("sexual_offence", "trend", "hotspot", "near_repeat", "repeat_location", "saved_search")
+KINDS = ("sexual_offence", "nominal_near_offence", "nominal_breach", "missing_person", "repeat_victim", "trend",
+         "hotspot", "near_repeat", "repeat_location", "missing_location", "saved_search")
 KIND_TITLES = {
     "sexual_offence": "New sexual offences",
+    "nominal_near_offence": "Flagged nominals near new sexual offences",
+    "nominal_breach": "Nominals breaching conditions",
+    "missing_person": "Repeat missing people",
+    "repeat_victim": "Repeat victims",
+    "missing_location": "Missing-person locations",
     "trend": "Emerging trends",
     "hotspot": "New hotspots",
     "near_repeat": "Near-repeat risk",
@@ -141,27 +147,19 @@ def search_alert(update: SearchUpdate) -> Alert:
 
 # -- sexual offences --------------------------------------------------------------
 
-def _linkage_service():
-    """The linkage engine's store-level service, or None when it is not installed."""
-    try:
-        return importlib.import_module("workbench.linkage.service")
-    except ImportError:
-        return None
-
-
 def sexual_offence_alerts(store: Store, new_sexual: pd.DataFrame, *, top: int = 5,
                           max_linked: int = 12) -> tuple[list[Alert], list[str]]:
     """One alert per new sexual offence, with its best link candidates and best-matching
     series from the linkage engine (``workbench.linkage.service.suggest``, as
     ``workbench link suggest``) for the ``max_linked`` most recent; a note says when the
-    engine is not installed or could not score an offence."""
+    engine could not score an offence."""
+    from workbench.linkage import service
+
     if new_sexual.empty:
         return [], []
-    service = _linkage_service()
-    notes = [] if service is not None else [
-        "linkage engine not installed: new sexual offences are listed without link candidates"]
+    notes: list[str] = []
     linked = set(new_sexual.sort_values("committed_from").tail(max_linked)["id"].tolist())
-    if service is not None and len(new_sexual) > max_linked:
+    if len(new_sexual) > max_linked:
         notes.append(f"link candidates shown for the {max_linked} most recent of {len(new_sexual)} new sexual "
                      "offences (use workbench link suggest REF for the others)")
     alerts = []
@@ -171,7 +169,7 @@ def sexual_offence_alerts(store: Store, new_sexual: pd.DataFrame, *, top: int = 
         summary = f"{label(row.category)} {row.offence_ref} on {when} in {place}"
         detail: dict = {"offence": row.offence_ref, "category": row.category}
         ids = [int(row.id)]
-        if service is not None and row.id in linked:
+        if row.id in linked:
             found = _suggest(service, store, int(row.id), top, notes)
             if found is not None:
                 detail["candidates"] = [{k: c.get(k) for k in ("offence", "id", "score", "category", "reasons")}
@@ -197,7 +195,7 @@ def _suggest(service, store: Store, offence_id: int, top: int, notes: list[str])
     cannot score it (e.g. no model and too few offences of its kind)."""
     try:
         return service.suggest(store, str(offence_id), top=top)
-    except ValueError as exc:
+    except UserError as exc:
         notes.append(f"no link candidates for offence {offence_id}: {exc}")
         return None
 

@@ -21,6 +21,7 @@ from scipy import stats
 from workbench.geo.grid import auto_bandwidth, study_grid
 from workbench.geo.gistar import gi_star
 from workbench.geo.kde import kde
+from workbench.errors import BadInput
 
 METHODS = ("kde", "gi")
 
@@ -65,7 +66,7 @@ def new_hotspots(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *,
     offences). The ``top`` largest are kept.
     """
     if method not in METHODS:
-        raise ValueError(f"unknown hotspot method {method!r}; expected kde or gi")
+        raise BadInput(f"unknown hotspot method {method!r}; expected kde or gi")
     length = end - start
     before = start - length
     located = frame[np.isfinite(frame["easting"]) & np.isfinite(frame["northing"])]

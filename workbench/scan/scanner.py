@@ -7,6 +7,9 @@
 * new sexual offences with their best link candidates and series (when the linkage
   engine is installed);
 * repeat locations and near-repeat risk zones after new burglaries (:mod:`workbench.geo`);
+* people: repeat victims, repeat missing people and places missing episodes cluster,
+  flagged nominals living near new sexual offences they match, breaches of nominals'
+  conditions (:mod:`workbench.people.alerts`);
 * new hotspots (:mod:`workbench.scan.newhotspots`);
 * what is new in the analyst's subscribed saved searches (:mod:`workbench.scan.searches`);
 
@@ -23,6 +26,7 @@ import pandas as pd
 from workbench.domain import categories as cats
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.identity import current_user
+from workbench.people.alerts import scan_people
 from workbench.scan import alerts as make
 from workbench.scan.newhotspots import new_hotspots
 from workbench.scan.newsince import NewOffences, new_offences
@@ -128,6 +132,12 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
     alerts += near
     report_notes += notes
 
+    control.report(0.68, "looking at victims, missing people and nominals")
+    people, notes = scan_people(store, new.frame, window_start,
+                                None if since or state is None else state.last_scan_at)
+    alerts += people
+    report_notes += notes
+
     control.report(0.7, "comparing hotspots with the previous period")
     if trends is not None:
         clip = study_area(store)
@@ -139,7 +149,6 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
     control.report(0.85, "running saved searches")
     updates = [run_search(store, s) for s in list_searches(store, owner=user, subscribed_only=True)]
     alerts += [make.search_alert(u) for u in updates if u.new]
-    report_notes += [f"saved search {u.search.name!r}: {u.note}" for u in updates if not u.available]
 
     control.check()
     report = ScanReport(user, new, trends, make.ordered(alerts), report_notes)

@@ -9,42 +9,34 @@ the intelligence package is not installed such a search reports that instead of 
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field, fields
 
 from workbench.store.db import Store
 from workbench.store.offences import OffenceFilter, query_ids
 from workbench.store.scan import SavedSearch, last_hits, record_hits
+from workbench.errors import BadInput
 
 OFFENCE_FILTER_KEYS = tuple(f.name for f in fields(OffenceFilter) if f.name != "ids")
 
 
 @dataclass
 class SearchUpdate:
-    """A saved search's current matches and which of them it did not return last time.
-
-    ``available`` is False (with ``note`` saying why) when the search could not run.
-    """
+    """A saved search's current matches and which of them it did not return last time."""
 
     search: SavedSearch
     matches: list[str] = field(default_factory=list)
     new: list[str] = field(default_factory=list)
-    available: bool = True
-    note: str = ""
 
     def as_json(self) -> dict:
-        out = {"search": self.search.name, "kind": self.search.kind, "matches": len(self.matches),
-               "new": len(self.new), "new_ids": self.new}
-        if not self.available:
-            out["note"] = self.note
-        return out
+        return {"search": self.search.name, "kind": self.search.kind, "matches": len(self.matches),
+                "new": len(self.new), "new_ids": self.new}
 
 
 def offence_filter(spec: dict) -> OffenceFilter:
     """The :class:`OffenceFilter` a saved offences search describes (ValueError on unknown keys)."""
     unknown = sorted(set(spec) - set(OFFENCE_FILTER_KEYS))
     if unknown:
-        raise ValueError(f"unknown offence filter field(s) {', '.join(unknown)}; "
+        raise BadInput(f"unknown offence filter field(s) {', '.join(unknown)}; "
                          f"expected: {', '.join(OFFENCE_FILTER_KEYS)}")
     values = dict(spec)
     if values.get("bbox") is not None:
@@ -54,24 +46,13 @@ def offence_filter(spec: dict) -> OffenceFilter:
     return flt
 
 
-def intel_search_function():
-    """``search_reports`` of the intelligence package, or None when it is not installed."""
-    try:
-        module = importlib.import_module("workbench.intel.search")
-    except ImportError:
-        return None
-    return getattr(module, "search_reports", None)
-
-
 def run_search(store: Store, search: SavedSearch) -> SearchUpdate:
     """The search's current matches (ids as text) and the ones it had not returned before."""
     if search.kind == "offences":
         matches = [str(i) for i in query_ids(store, offence_filter(search.filter), order_by="id").tolist()]
     else:
-        search_reports = intel_search_function()
-        if search_reports is None:
-            return SearchUpdate(search, available=False,
-                                note="intelligence search is not available in this installation")
+        from workbench.intel.search import search_reports
+
         spec = dict(search.filter)
         matches = [str(i) for i in _report_ids(search_reports(store, spec.pop("text", None), **spec))]
     seen = last_hits(store, search.id)
@@ -80,8 +61,7 @@ def run_search(store: Store, search: SavedSearch) -> SearchUpdate:
 
 def commit_update(store: Store, update: SearchUpdate) -> None:
     """Remember the search's current matches so the next scan reports only newer ones."""
-    if update.available:
-        record_hits(store, update.search.id, update.matches)
+    record_hits(store, update.search.id, update.matches)
 
 
 def _report_ids(found) -> list:

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import stats
+from workbench.errors import BadInput
 
 UNITS_PER_YEAR = {"week": 52, "month": 12}
 HALF_WIDTH = {"week": 3, "month": 1}
@@ -212,9 +213,9 @@ def emerging_trends(frame: pd.DataFrame, *, end: pd.Timestamp | None = None, uni
         windows reaching before it are not used.
     """
     if unit not in UNITS_PER_YEAR:
-        raise ValueError(f"unknown trend unit {unit!r}; expected week or month")
+        raise BadInput(f"unknown trend unit {unit!r}; expected week or month")
     if periods < 1:
-        raise ValueError("the recent period must be at least one week or month")
+        raise BadInput("the recent period must be at least one week or month")
     dates = frame["committed_from"]
     if end is None:
         end = period_end_after(dates.max(), unit) if len(frame) else pd.Timestamp.now().normalize()

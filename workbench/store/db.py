@@ -16,13 +16,10 @@ from typing import Any, Iterator
 
 import sqlite_utils
 
+from workbench.errors import StoreError
 from workbench.domain.audit import AuditAction
 from workbench.store import audit as audit_log
 from workbench.store import migrations
-
-
-class StoreError(Exception):
-    """A store cannot be opened or used; the message is for the analyst."""
 
 
 class Store:
@@ -43,7 +40,10 @@ class Store:
         if readonly and not self.path.exists():
             raise StoreError(f"no store at {self.path}")
         if not readonly:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create a store in {self.path.parent}: {exc.strerror}") from None
         try:
             if readonly:
                 conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)

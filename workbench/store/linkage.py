@@ -13,13 +13,14 @@ import pandas as pd
 
 from workbench.identity import current_user
 from workbench.store.db import Store, now_iso
+from workbench.errors import BadInput, NotAllowed
 
 
 def ordered(a: int, b: int) -> tuple[int, int]:
     """A pair of offence ids, lower first (how decisions are keyed)."""
     a, b = int(a), int(b)
     if a == b:
-        raise ValueError("an offence cannot be linked to itself")
+        raise BadInput("an offence cannot be linked to itself")
     return (a, b) if a < b else (b, a)
 
 
@@ -37,7 +38,7 @@ def put_decision(store: Store, a: int, b: int, decision: str, why: str | None = 
                  user: str | None = None, at: str | None = None) -> None:
     """Record (or replace) the decision on a pair."""
     if decision not in ("confirmed", "rejected"):
-        raise ValueError(f"a link decision is 'confirmed' or 'rejected', not {decision!r}")
+        raise BadInput(f"a link decision is 'confirmed' or 'rejected', not {decision!r}")
     a, b = ordered(a, b)
     store.conn.execute(
         "INSERT INTO link_decisions (offence_a, offence_b, decision, why, user, at) VALUES (?,?,?,?,?,?) "
@@ -95,7 +96,7 @@ def add_members(store: Store, series_id: int, offence_ids, *, why: str | None = 
         other = series_of(store, int(oid))
         if other is not None and other != int(series_id):
             ref = store.conn.execute("SELECT offence_ref FROM offences WHERE id = ?", (int(oid),)).fetchone()
-            raise ValueError(f"offence {ref[0] if ref else oid} is already in series {other}; "
+            raise NotAllowed(f"offence {ref[0] if ref else oid} is already in series {other}; "
                              "remove it from that series or merge the two")
         store.conn.execute(
             "INSERT OR IGNORE INTO link_series_members (series_id, offence_id, added_at, added_by, why) "

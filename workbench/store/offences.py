@@ -24,7 +24,7 @@ OFFENCE_COLUMNS = (
     "id", "source", "offence_ref", "category", "committed_from", "committed_to",
     "reported_at", "easting", "northing", "longitude", "latitude", "cell",
     "location_desc", "location_type", "borough", "ward", "area_given", "status",
-    "series_ref", "extra", "batch_id",
+    "series_ref", "victim_ref", "extra", "batch_id",
 )
 
 
@@ -33,7 +33,7 @@ OFFENCE_COLUMNS = (
 INPUT_COLUMNS = (
     "source", "offence_ref", "category", "committed_from", "committed_to", "reported_at",
     "easting", "northing", "longitude", "latitude", "location_desc", "location_type",
-    "borough", "ward", "status", "series_ref", "extra", "area_given",
+    "borough", "ward", "status", "series_ref", "victim_ref", "extra", "area_given",
 )
 
 
@@ -123,7 +123,7 @@ class OffenceWriter:
                    cols["category"], cols["committed_from"],
                    cols["committed_to"], cols["reported_at"], east.tolist(), north.tolist(), lon.tolist(),
                    lat.tolist(), cell.tolist(), cols["location_desc"], cols["location_type"], cols["borough"],
-                   cols["ward"], given.tolist(), cols["status"], cols["series_ref"], cols["extra"],
+                   cols["ward"], given.tolist(), cols["status"], cols["series_ref"], cols["victim_ref"], cols["extra"],
                    [self.batch_id] * m)
         conn = self.store.conn
         insert_columns = ("id", "source", "offence_ref", "ref_key") + OFFENCE_COLUMNS[3:]

@@ -15,6 +15,7 @@ from typing import Iterable
 
 from workbench.identity import current_user
 from workbench.store.db import Store, now_iso
+from workbench.errors import BadInput, NotFound
 from workbench.domain.audit import AuditAction
 
 SEARCH_KINDS = ("offences", "intel")
@@ -99,12 +100,12 @@ def save_search(store: Store, name: str, kind: str, filter: dict, *, owner: str 
     owner = owner or current_user()
     name = name.strip()
     if not name:
-        raise ValueError("a saved search needs a name")
+        raise BadInput("a saved search needs a name")
     if kind not in SEARCH_KINDS:
-        raise ValueError(f"unknown search kind {kind!r}; expected one of: {', '.join(SEARCH_KINDS)}")
+        raise BadInput(f"unknown search kind {kind!r}; expected one of: {', '.join(SEARCH_KINDS)}")
     existing = find_search(store, name, owner=owner)
     if existing and not replace:
-        raise ValueError(f"you already have a saved search called {name!r} (use --replace to overwrite it)")
+        raise BadInput(f"you already have a saved search called {name!r} (use --replace to overwrite it)")
     text = json.dumps(filter, sort_keys=True, default=str)
     with store.atomic():
         if existing:
@@ -121,7 +122,7 @@ def get_search(store: Store, search_id: int) -> SavedSearch:
     """The saved search with this id (ValueError if there is none)."""
     row = store.conn.execute(f"SELECT {_COLUMNS} FROM saved_searches WHERE id = ?", (search_id,)).fetchone()
     if row is None:
-        raise ValueError(f"no saved search with id {search_id}")
+        raise NotFound(f"no saved search with id {search_id}")
     return _search(row)
 
 
@@ -136,7 +137,7 @@ def require_search(store: Store, name: str, *, owner: str | None = None) -> Save
     """Like :func:`find_search` but a missing search is a clear ValueError."""
     found = find_search(store, name, owner=owner)
     if found is None:
-        raise ValueError(f"no saved search called {name!r} (see: workbench search list)")
+        raise NotFound(f"no saved search called {name!r} (see: workbench search list)")
     return found
 
 

@@ -13,6 +13,7 @@ import json
 from typing import Any, Iterable
 
 from workbench.store.db import Store, now_iso
+from workbench.errors import NotFound
 
 #: Columns of ``patps`` mirrored from the body for lists and queues.
 PATP_COLUMNS = ("reference", "status", "title", "borough", "author", "meeting_id")
@@ -49,7 +50,7 @@ def save_patp_body(store: Store, patp_id: int, body: dict) -> None:
         f"UPDATE patps SET {sets}, updated_at = ?, body = ? WHERE id = ?",
         (*(body.get(c) for c in PATP_COLUMNS), now_iso(), _dump(body), patp_id))
     if cur.rowcount == 0:
-        raise ValueError(f"no PATP with id {patp_id}")
+        raise NotFound(f"no PATP with id {patp_id}")
 
 
 def delete_patp(store: Store, patp_id: int) -> None:
@@ -77,7 +78,7 @@ def resolve_patp(store: Store, key: str | int) -> int:
     if row is None:
         row = store.conn.execute("SELECT id FROM patps WHERE reference = ?", (text,)).fetchone()
     if row is None:
-        raise ValueError(f"no PATP {text!r} (give its id or reference; see `workbench patp list`)")
+        raise NotFound(f"no PATP {text!r} (give its id or reference; see `workbench patp list`)")
     return row[0]
 
 
@@ -191,7 +192,7 @@ def set_action_status(store: Store, action_id: int, status: str) -> str:
     """Change an action's status; return the status it had."""
     row = store.conn.execute("SELECT status FROM ttcg_actions WHERE id = ?", (action_id,)).fetchone()
     if row is None:
-        raise ValueError(f"no action with id {action_id}")
+        raise NotFound(f"no action with id {action_id}")
     store.conn.execute("UPDATE ttcg_actions SET status = ?, updated_at = ? WHERE id = ?",
                        (status, now_iso(), action_id))
     return row[0]

@@ -22,6 +22,7 @@ from workbench.synth.profiles import CATEGORIES, NAMES
 from workbench.synth.timing import reported, stamps, windows
 from workbench.synth.vocab import (LOCATION_DESCS, STREET_KINDS, STREET_STEMS, SUSPECT_COLUMNS,
                                    VICTIM_COLUMNS, mo_columns)
+from workbench.errors import BadInput, file_errors
 
 BASE_COLUMNS = ["offence_ref", "category", "committed_from", "committed_to", "reported_at", "easting",
                 "northing", "location_desc", "location_type", "status", "offender_ids", "series_ref"]
@@ -64,12 +65,13 @@ class SyntheticData:
     def write(self, directory: str | Path) -> dict[str, Path]:
         """Write offences.csv, intel.csv and truth.csv into ``directory``; return the paths."""
         folder = Path(directory)
-        folder.mkdir(parents=True, exist_ok=True)
         paths = {"offences": folder / "offences.csv", "intel": folder / "intel.csv",
                  "truth": folder / "truth.csv"}
-        self.offences.to_csv(paths["offences"], index=False)
-        self.intel.to_csv(paths["intel"], index=False)
-        self.truth.to_csv(paths["truth"], index=False)
+        with file_errors(folder):
+            folder.mkdir(parents=True, exist_ok=True)
+            self.offences.to_csv(paths["offences"], index=False)
+            self.intel.to_csv(paths["intel"], index=False)
+            self.truth.to_csv(paths["truth"], index=False)
         return paths
 
 
@@ -81,7 +83,7 @@ def _parse_start(start) -> date:
     try:
         return date.fromisoformat(str(start).strip())
     except ValueError:
-        raise ValueError(f"start {start!r} is not a date (YYYY-MM-DD)") from None
+        raise BadInput(f"start {start!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _labels(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
@@ -116,9 +118,9 @@ def generate(seed: int = 1, offences: int = 6000, boroughs=DEFAULT_BOROUGHS, sta
     ISO text) defaults to the first day of the month a year before this month.
     """
     if int(offences) < 1:
-        raise ValueError(f"offences must be at least 1, not {offences}")
+        raise BadInput(f"offences must be at least 1, not {offences}")
     if int(days) < 7:
-        raise ValueError(f"days must be at least 7, not {days}")
+        raise BadInput(f"days must be at least 7, not {days}")
     offences, days, seed = int(offences), int(days), int(seed)
     first = _parse_start(start)
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]

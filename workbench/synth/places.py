@@ -15,6 +15,7 @@ import numpy as np
 import shapely
 
 from workbench.paths import data_path
+from workbench.errors import BadInput
 
 GPKG = ("boundaries", "london.gpkg")
 
@@ -47,14 +48,14 @@ def resolve_boroughs(boroughs) -> tuple[str, ...]:
         boroughs = (boroughs,)
     wanted = [str(b).strip() for b in boroughs]
     if not wanted:
-        raise ValueError("no borough given; name at least one London borough, or all")
+        raise BadInput("no borough given; name at least one London borough, or all")
     if any(w.lower() == "all" for w in wanted):
         return known
     lookup = {k.lower(): k for k in known}
     out = []
     for name in wanted:
         if name.lower() not in lookup:
-            raise ValueError(f"unknown borough {name!r}; expected 'all' or one of: {', '.join(known)}")
+            raise BadInput(f"unknown borough {name!r}; expected 'all' or one of: {', '.join(known)}")
         if lookup[name.lower()] not in out:
             out.append(lookup[name.lower()])
     return tuple(out)

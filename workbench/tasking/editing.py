@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from workbench.app.commands import Command
-from workbench.app.events import Changed
+from workbench.commands import Command
+from workbench.events import Changed
 from workbench.store import Store
 from workbench.store import tasking as db
 from workbench.tasking.patp import Patp

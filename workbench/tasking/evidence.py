@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from workbench.release import Content, policy, release
 from workbench.store import Store
 from workbench.store.offences import OffenceFilter, load_frame
-from workbench.tasking.sources import NotAvailable, _module
+from workbench.errors import NotAvailable
 
 
 def collect(notes: list[str], fetch: Callable, *args):
@@ -41,7 +42,8 @@ MAX_INTELLIGENCE = 20
 def cca_matrix(store: Store, offence_ids) -> dict:
     """The CCA matrix of the offences: ``{"columns", "kinds", "rows": [{"offence", "values"}]}``;
     ``kinds`` marks victim columns so packs can withhold them."""
-    service = _module("workbench.linkage.service", "comparative case analysis")
+    from workbench.linkage import service
+
     if not len(offence_ids):
         raise NotAvailable("comparative case analysis needs offences")
     matrix, _ = service.cca(store, list(offence_ids))
@@ -55,7 +57,8 @@ def cca_matrix(store: Store, offence_ids) -> dict:
 def near_repeat_table(store: Store, offence_ids) -> dict:
     """The Knox near-repeat table of offences of the problem's categories in and round its
     area over the half-year to its last offence (observed, expected, ratio, p-value)."""
-    nearrepeat = _module("workbench.geo.nearrepeat", "near-repeat analysis")
+    from workbench.geo import nearrepeat
+
     problem = load_frame(store, OffenceFilter(ids=list(offence_ids)),
                          columns=("category", "committed_from", "easting", "northing")).dropna(
         subset=["easting", "northing"])
@@ -85,8 +88,8 @@ def near_repeat_table(store: Store, offence_ids) -> dict:
 def graded_intelligence(store: Store, problem, offenders: list[str]) -> list[dict]:
     """Graded intelligence recorded in the problem's area (or naming its offenders) that its
     handling code lets the borough use in its own products (destination ``internal``)."""
-    search = _module("workbench.intel.search", "graded intelligence")
-    handling = _module("workbench.intel.handling", "graded intelligence")
+    from workbench.intel import search
+
     found: dict[int, dict] = {}
     if problem.area is not None:
         for report in search.search_reports(store, bbox=problem.area.bounds, limit=MAX_INTELLIGENCE):
@@ -97,7 +100,7 @@ def graded_intelligence(store: Store, problem, offenders: list[str]) -> list[dic
         for report in search.search_reports(store, entity=f"person:{person}", limit=MAX_INTELLIGENCE):
             found[report["id"]] = report
     newest = sorted(found.values(), key=lambda r: r["recorded_at"] or "", reverse=True)[:MAX_INTELLIGENCE]
-    view = handling.export_view(newest, "internal")
+    view = release(Content(reports=newest), policy(store, "internal"))
     return [{"ref": r["intel_ref"], "recorded_at": r["recorded_at"], "grade": r["grade"],
              "handling": r.get("handling_notice") or f"{r['grading']} {r['handling']}", "text": r["text"]}
-            for r in view.released]
+            for r in view.reports]

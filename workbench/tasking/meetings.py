@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from workbench.app.commands import Command
-from workbench.app.events import Changed
+from workbench.commands import Command
+from workbench.events import Changed
 from workbench.identity import current_user
 from workbench.store import Store
 from workbench.store import tasking as db
 from workbench.tasking import assessment
 from workbench.tasking.workflow import PatpTransition
+from workbench.errors import BadInput, NotFound
 from workbench.domain.audit import AuditAction
 
 ACTION_STATUSES = ("open", "in progress", "done", "cancelled")
@@ -30,9 +31,9 @@ def cycle_days(store: Store) -> int:
     try:
         days = int(value)
     except ValueError:
-        raise ValueError(f"the setting ttcg_cycle_days must be a whole number of days, not {value!r}") from None
+        raise BadInput(f"the setting ttcg_cycle_days must be a whole number of days, not {value!r}") from None
     if days < 1:
-        raise ValueError("the setting ttcg_cycle_days must be at least 1")
+        raise BadInput("the setting ttcg_cycle_days must be at least 1")
     return days
 
 
@@ -145,16 +146,16 @@ class RecordDecision(Command):
         meeting = require_meeting(store, self.meeting_id)
         agenda = meeting["agenda"]
         if not 1 <= self.item <= len(agenda):
-            raise ValueError(f"meeting {self.meeting_id} has agenda items 1 to {len(agenda)}, not {self.item}")
+            raise BadInput(f"meeting {self.meeting_id} has agenda items 1 to {len(agenda)}, not {self.item}")
         entry = agenda[self.item - 1]
         if entry["kind"] == "patp":
             self._inner = PatpTransition(entry["patp_id"], "decide", self.reasons, decision=self.decision,
                                          why=self.why)
             return self._inner.apply(store)
         if self.decision not in MEETING_DECISIONS:
-            raise ValueError(f"the decision must be one of: {', '.join(MEETING_DECISIONS)}")
+            raise BadInput(f"the decision must be one of: {', '.join(MEETING_DECISIONS)}")
         if not (self.reasons or "").strip():
-            raise ValueError("a TTCG decision needs its reasons")
+            raise BadInput("a TTCG decision needs its reasons")
         user = current_user()
         self._decision_id = db.add_decision(store, self.meeting_id, entry.get("patp_id"), entry["title"],
                                             self.decision, self.reasons, user)
@@ -178,12 +179,12 @@ class AddAction(Command):
                  patp_id: int | None = None, status: str = "open", why: str | None = None):
         super().__init__(why)
         if not description_text.strip() or not owner.strip():
-            raise ValueError("an action needs a description and an owner")
+            raise BadInput("an action needs a description and an owner")
         date.fromisoformat(due_date)
         if status not in ACTION_STATUSES:
-            raise ValueError(f"action status must be one of: {', '.join(ACTION_STATUSES)}")
+            raise BadInput(f"action status must be one of: {', '.join(ACTION_STATUSES)}")
         if meeting_id is None and patp_id is None:
-            raise ValueError("an action belongs to a meeting or a PATP (give --meeting or --patp)")
+            raise BadInput("an action belongs to a meeting or a PATP (give --meeting or --patp)")
         self.text, self.owner, self.due_date, self.status = description_text, owner, due_date, status
         self.meeting_id, self.patp_id = meeting_id, patp_id
         self.action_id: int | None = None
@@ -213,7 +214,7 @@ class SetActionStatus(Command):
     def __init__(self, action_id: int, status: str, why: str | None = None):
         super().__init__(why)
         if status not in ACTION_STATUSES:
-            raise ValueError(f"action status must be one of: {', '.join(ACTION_STATUSES)}")
+            raise BadInput(f"action status must be one of: {', '.join(ACTION_STATUSES)}")
         self.action_id, self.status = action_id, status
         self._old: str | None = None
 
@@ -231,7 +232,7 @@ def require_meeting(store: Store, meeting_id: int) -> dict:
     """A meeting with its agenda, decisions and actions; ValueError if there is none."""
     meeting = db.load_meeting(store, int(meeting_id))
     if meeting is None:
-        raise ValueError(f"no TTCG meeting with id {meeting_id} (see `workbench meeting list`)")
+        raise NotFound(f"no TTCG meeting with id {meeting_id} (see `workbench meeting list`)")
     return meeting
 
 

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 import shapely
+from workbench.errors import BadInput, NotAllowed
 
 PROBLEM_TYPES = ("series", "hotspot", "offender", "vulnerable location or victim")
 NIM_LEVELS = {1: "Level 1 (local)", 2: "Level 2 (cross-border)", 3: "Level 3 (national)"}
@@ -77,7 +78,7 @@ class Problem:
 
     def __post_init__(self) -> None:
         if self.problem_type not in PROBLEM_TYPES:
-            raise ValueError(f"unknown problem type {self.problem_type!r}; one of: {', '.join(PROBLEM_TYPES)}")
+            raise BadInput(f"unknown problem type {self.problem_type!r}; one of: {', '.join(PROBLEM_TYPES)}")
         self.offence_ids = tuple(int(i) for i in self.offence_ids)
 
 
@@ -166,9 +167,9 @@ class Patp:
         old = {}
         for name, value in changes.items():
             if name not in EDITABLE:
-                raise ValueError(f"{name!r} cannot be edited (editable: {', '.join(EDITABLE)})")
+                raise NotAllowed(f"{name!r} cannot be edited (editable: {', '.join(EDITABLE)})")
             if name not in allowed:
-                raise ValueError(f"{self.reference} is {self.status}: only "
+                raise NotAllowed(f"{self.reference} is {self.status}: only "
                                  f"{', '.join(EDITABLE_AFTER_SUBMISSION)} can be edited now; "
                                  "a Higher Analyst must return it for changes")
             old[name] = getattr(self, name)
@@ -181,13 +182,13 @@ def _validated(name: str, value: Any) -> Any:
     if name == "nim_level":
         level = int(value)
         if level not in NIM_LEVELS:
-            raise ValueError("NIM level must be 1 (local), 2 (cross-border) or 3 (national)")
+            raise BadInput("NIM level must be 1 (local), 2 (cross-border) or 3 (national)")
         return level
     if name == "problem_type" and value not in PROBLEM_TYPES:
-        raise ValueError(f"problem type must be one of: {', '.join(PROBLEM_TYPES)}")
+        raise BadInput(f"problem type must be one of: {', '.join(PROBLEM_TYPES)}")
     if name == "tactics":
         if not isinstance(value, dict) or set(value) - set(TACTIC_HEADINGS):
-            raise ValueError(f"tactics are grouped under {', '.join(TACTIC_HEADINGS)}")
+            raise BadInput(f"tactics are grouped under {', '.join(TACTIC_HEADINGS)}")
         return {h: [str(t) for t in value.get(h, [])] for h in TACTIC_HEADINGS}
     if name == "review_date" and value:
         from datetime import date
@@ -195,5 +196,5 @@ def _validated(name: str, value: Any) -> Any:
         try:
             date.fromisoformat(str(value))
         except ValueError:
-            raise ValueError(f"review date {value!r} is not an ISO date (YYYY-MM-DD)") from None
+            raise BadInput(f"review date {value!r} is not an ISO date (YYYY-MM-DD)") from None
     return value

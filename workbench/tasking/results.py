@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import shapely
+from workbench.errors import NotAllowed
 
 #: Default width (metres) of the displacement buffer round the tasked area.
 BUFFER_M = 500.0
@@ -189,7 +190,7 @@ def analyse_patp(store, patp, *, start: date | None = None, weeks: int = 8,
 
     area = patp.area
     if area is None:
-        raise ValueError(f"{patp.reference} has no tasked area to measure results in")
+        raise NotAllowed(f"{patp.reference} has no tasked area to measure results in")
     start = start or date.fromisoformat((patp.decision.get("at") or patp.date)[:10])
     categories = list(patp.supporting_analysis.get("summary", {}).get("counts", {})) or None
     borough = study_area(store, [patp.borough]) if patp.borough else None

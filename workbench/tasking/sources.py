@@ -1,39 +1,26 @@
-"""Adapters that turn a series, a hotspot, a person or a saved search into a neutral
-:class:`~workbench.tasking.patp.Problem`, and that fetch the other analysis modules'
-evidence (CCA, near-repeat table, graded intelligence, hotspots) for a PATP.
+"""Adapters that turn a series, a hotspot or a person into a neutral
+:class:`~workbench.tasking.patp.Problem`, and that fetch hotspots for a period.
 
-Each adapter calls the owning package's public API. Where that package is not part of
-this installation the adapter raises :class:`NotAvailable` naming what is missing, so a
-PATP never carries invented evidence.
+Each adapter calls the owning package's public API (tasking may use linkage, geo, intel
+and scan: see the feature contract in pyproject.toml).
 """
 
 from __future__ import annotations
 
-import importlib
 from datetime import date, timedelta
-from types import ModuleType
 
 import numpy as np
 import shapely
 
 from workbench.domain.categories import LABELS
 from workbench.store import Store
+from workbench.store.linkage import list_series as list_linkage_series
 from workbench.store.offences import OffenceFilter, fetch_rows, load_offender_links, query_ids
 from workbench.tasking.patp import Problem
+from workbench.errors import BadInput, NotFound
 
 #: Buffer (metres) round the offences of a series or person to make its tasked area.
 AREA_BUFFER_M = 200.0
-
-
-class NotAvailable(ValueError):
-    """An evidence source or problem source that this installation does not provide."""
-
-
-def _module(name: str, what: str) -> ModuleType:
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        raise NotAvailable(f"{what} is not available in this installation ({name} is missing)") from None
 
 
 def offences_area(store: Store, offence_ids, buffer_m: float = AREA_BUFFER_M) -> shapely.Geometry | None:
@@ -64,7 +51,7 @@ def problem_from_series(store: Store, series_id: str) -> Problem:
         if str(problem.source_ref) == str(series_id):
             problem.area = offences_area(store, problem.offence_ids)
             return problem
-    raise ValueError(f"no series {series_id!r} (see `workbench link series` or the offences' series references)")
+    raise NotFound(f"no series {series_id!r} (see `workbench link series` or the offences' series references)")
 
 
 def problem_from_person(store: Store, person: str) -> Problem:
@@ -72,23 +59,9 @@ def problem_from_person(store: Store, person: str) -> Problem:
     links = load_offender_links(store)
     ids = tuple(sorted(int(i) for i in links.loc[links["offender_key"] == person, "offence_id"].unique()))
     if not ids:
-        raise ValueError(f"no offences are linked to person {person!r}")
+        raise BadInput(f"no offences are linked to person {person!r}")
     return Problem(f"Offending by {person}", ids, offences_area(store, ids), source_kind="person",
                    source_ref=person, problem_type="offender", subjects=(person,))
-
-
-def problem_from_search(store: Store, name: str) -> Problem:
-    """The problem of a saved offences search: what it matches now."""
-    scan_store = _module("workbench.store.scan", "saved searches")
-    searches = _module("workbench.scan.searches", "saved searches")
-    search = scan_store.require_search(store, name)
-    if search.kind != "offences":
-        raise ValueError(f"saved search {name!r} finds intelligence, not offences; a PATP needs offences")
-    ids = tuple(int(i) for i in query_ids(store, searches.offence_filter(search.filter), order_by="id"))
-    if not ids:
-        raise ValueError(f"saved search {name!r} matches no offences now")
-    return Problem(f"Saved search: {search.name}", ids, offences_area(store, ids), source_kind="search",
-                   source_ref=search.name, problem_type="vulnerable location or victim")
 
 
 def problem_from_hotspot(store: Store, polygon: shapely.Geometry, *, date_from: str, date_to: str,
@@ -100,7 +73,7 @@ def problem_from_hotspot(store: Store, polygon: shapely.Geometry, *, date_from: 
     rows = fetch_rows(store, ids.tolist(), ("easting", "northing"))
     inside = [i for i, (x, y) in rows.items() if polygon.covers(shapely.Point(x, y))]
     if not inside:
-        raise ValueError("no offences fall inside this hotspot in the period")
+        raise BadInput("no offences fall inside this hotspot in the period")
     return Problem(title or f"Hotspot {ref or ''}".strip(), tuple(sorted(inside)), polygon,
                    source_kind="hotspot", source_ref=ref, problem_type="hotspot")
 
@@ -114,19 +87,9 @@ def _force_series(store: Store) -> dict[str, list[int]]:
 
 
 def _linkage_series(store: Store) -> list[Problem]:
-    try:
-        linkage = importlib.import_module("workbench.store.linkage")
-    except ImportError:
-        return []
-    lister = getattr(linkage, "list_series", None)
-    if lister is None:
-        return []
-    out = []
-    for series in lister(store):
-        ids = tuple(int(i) for i in series["offence_ids"])
-        out.append(Problem(series.get("title") or f"Series {series['id']}", ids, source_kind="series",
-                           source_ref=str(series["id"])))
-    return out
+    return [Problem(series.get("title") or f"Series {series['id']}", tuple(int(i) for i in series["offence_ids"]),
+                    source_kind="series", source_ref=str(series["id"]))
+            for series in list_linkage_series(store)]
 
 
 # -- evidence sources -------------------------------------------------------------
@@ -140,7 +103,7 @@ MIN_HOTSPOT_OFFENCES = 3
 def hotspots_for_period(store: Store, period_from: date, period_to: date, borough: str | None) -> list[dict]:
     """Hotspots of the period (KDE, densest 3% of the borough or loaded area), largest
     first, each with its polygon as WKT, centre, offence count and a one-line detail."""
-    hotspots = _module("workbench.geo.hotspots", "hotspot analysis")
+    from workbench.geo import hotspots
     from workbench.store.boundaries import study_area
     from workbench.store.offences import load_frame
 

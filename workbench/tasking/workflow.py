@@ -9,8 +9,9 @@ PATP (and any decision or agenda entry it made) back exactly as it was.
 
 from __future__ import annotations
 
-from workbench.app.commands import Command
-from workbench.app.events import Changed
+from workbench.commands import Command
+from workbench.events import Changed
+from workbench.errors import NotAllowed
 from workbench.identity import current_user
 from workbench.store import Store
 from workbench.store import tasking as db
@@ -40,7 +41,7 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
 }
 
 
-class WorkflowError(ValueError):
+class WorkflowError(NotAllowed):
     """A transition the workflow does not allow; the message says why."""
 
 

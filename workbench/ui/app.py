@@ -16,16 +16,13 @@ def display_problem() -> str | None:
 
 
 def _show_unexpected_error(kind, value, tb) -> None:
-    """Log an unexpected error and tell the analyst in plain words (no traceback)."""
-    import traceback
-
+    """An error no view handled: a :class:`~workbench.errors.UserError` is shown as its
+    message; anything else is logged with its traceback and shown as an internal error."""
     from PySide6.QtWidgets import QMessageBox
 
-    from workbench.errorlog import log_unexpected_error
+    from workbench.errorlog import error_message
 
-    log = log_unexpected_error("".join(traceback.format_exception(kind, value, tb)))
-    QMessageBox.warning(None, "Workbench", f"Something went wrong: {value}\n\nNothing you saved was lost. "
-                                          f"Details were written to {log}.")
+    QMessageBox.warning(None, "Workbench", error_message(value.with_traceback(tb)))
 
 
 def run_gui(db_path: str | Path) -> int:

@@ -24,6 +24,7 @@ def offence_html(detail: dict) -> str:
              row("Borough", detail.get("borough")), row("Ward", detail.get("ward")),
              row("Grid ref", f"{detail['easting']:.0f}, {detail['northing']:.0f}"),
              row("Series (force)", detail.get("series_ref")),
+             row("Victim ref", detail.get("victim_ref")),
              row("Offenders", ", ".join(detail.get("offenders", []))),
              row("Source", detail.get("source")), "</table>"]
     for kind, title in (("mo", "Modus operandi"), ("victim", "Victim"), ("suspect", "Suspect description")):

@@ -4,8 +4,9 @@ Core work follows ``run(inputs, *, progress, cancelled)`` (see ``workbench.jobs`
 call :func:`run_job` with a callable ``work(store, progress, cancelled)``; it runs on
 ``QThreadPool`` with its own store connection (SQLite connections belong to one thread),
 reports progress to a dialog, and calls ``on_done(result)`` back on the UI thread.
-Errors meant for the analyst (a bad file, a cancel) are shown as one clear message; an
-unexpected error is logged and shown without a traceback.
+A :class:`~workbench.errors.UserError` (a bad file, a cancel) is shown as its one-line
+message; any other error is logged with its traceback and shown as "internal error,
+logged to <path>" (:func:`workbench.errorlog.error_message`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from workbench.app.session import Session
-from workbench.cli.common import USER_ERRORS
-from workbench.jobs import Cancelled
-from workbench.errorlog import log_unexpected_error
+from workbench.errorlog import error_message
+from workbench.errors import Cancelled
 
 Work = Callable[[Any, Callable[[float, str], None], Callable[[], bool]], Any]
 
@@ -49,11 +49,8 @@ class _Runnable(QRunnable):
             result = self.work(store, lambda f, m: self._emit("progress", f, m), self.stop.is_set)
         except Cancelled as exc:
             self._emit("failed", str(exc), True)
-        except USER_ERRORS as exc:
-            self._emit("failed", str(exc), False)
-        except Exception as exc:  # shown to the analyst without a traceback
-            self._emit("failed", f"Something went wrong: {exc.__class__.__name__}: {exc}. "
-                                 f"Details were written to {log_unexpected_error()}.", False)
+        except Exception as exc:  # a UserError's message, or "internal error, logged to ..."
+            self._emit("failed", error_message(exc), False)
         else:
             self._emit("done", result)
         finally:

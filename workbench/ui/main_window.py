@@ -1,18 +1,22 @@
 """The main window: one tab per view, menus, a security-marking banner and a status bar
-with the store's counts."""
+with the store's counts.
+
+The window opens before any view is built: each tab holds a placeholder until it is first
+shown (or asked for through :attr:`MainWindow.views`), and the view modules are imported
+one at a time while the analyst looks at the first view, so start-up stays short."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget)
 
 from workbench import __version__
-from workbench.app.events import Changed
+from workbench.events import Changed
 from workbench.app.session import Session
 from workbench.store.offences import stats
-from workbench.ui.import_dialog import ImportDialog
-from workbench.ui.views import view_modules
+from workbench.ui.help_browser import HelpBrowser
+from workbench.ui.views import ViewEntry, view_entries
 
 ABOUT = f"""<h3>Workbench {__version__}</h3>
 <p>Offline intelligence analysis for Borough Intelligence Units: scanning, linked-offence
@@ -20,6 +24,28 @@ analysis, hotspots, intelligence and tasking under the National Intelligence Mod
 <p>Bundled data contains public sector information licensed under the Open Government
 Licence v3.0 (data.police.uk; Office for National Statistics and Greater London Authority
 boundaries; contains OS data &copy; Crown copyright and database right).</p>"""
+
+
+class Views(dict):
+    """The window's views by title, each built the first time it is asked for."""
+
+    def __init__(self, window: "MainWindow"):
+        super().__init__()
+        self._window = window
+
+    def __missing__(self, title: str) -> QWidget:
+        return self._window.build_view(title)
+
+    def get(self, title, default=None):
+        return self[title] if title in self._window.entries else default
+
+
+def _placeholder(title: str) -> QWidget:
+    widget = QWidget()
+    label = QLabel(f"Opening {title}…", widget)
+    label.setAlignment(Qt.AlignCenter)
+    QVBoxLayout(widget).addWidget(label)
+    return widget
 
 
 class MainWindow(QMainWindow):
@@ -35,11 +61,13 @@ class MainWindow(QMainWindow):
         self.banner.setStyleSheet("background:#1f3b5a;color:white;font-weight:bold;padding:3px;letter-spacing:1px")
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.views: dict[str, QWidget] = {}
-        for module in view_modules():
-            view = module.create_view(session, self)
-            self.views[module.TITLE] = view
-            self.tabs.addTab(view, module.TITLE)
+        self.entries: dict[str, ViewEntry] = {entry.title: entry for entry in view_entries()}
+        self.views = Views(self)
+        for title in self.entries:
+            self.tabs.addTab(_placeholder(title), title)
+        self.tabs.currentChanged.connect(lambda _index: self._build_current())
+        self._to_preload = list(self.entries.values())
+        QTimer.singleShot(100, self._build_current)  # after the window has painted
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -73,17 +101,61 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.redo_action)
 
         view_menu = self.menuBar().addMenu("&View")
-        for index, title in enumerate(self.views):
+        for index, title in enumerate(self.entries):
             action = view_menu.addAction(title)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}") if index < 9 else QKeySequence())
             action.triggered.connect(lambda _=False, i=index: self.tabs.setCurrentIndex(i))
 
         help_menu = self.menuBar().addMenu("&Help")
+        guide = help_menu.addAction("&User guide")
+        guide.setShortcut(QKeySequence.HelpContents)
+        guide.triggered.connect(lambda: self.open_guide())
         help_menu.addAction("&About Workbench").triggered.connect(
             lambda: QMessageBox.about(self, "About Workbench", ABOUT))
         self._update_undo()
 
-    def open_import(self, kind: str = "offences") -> ImportDialog:
+    def build_view(self, title: str) -> QWidget:
+        """Build the view called ``title`` in place of its tab's placeholder."""
+        if title in dict.keys(self.views):
+            return dict.__getitem__(self.views, title)
+        entry = self.entries[title]
+        view = entry.load().create_view(self.session, self)
+        dict.__setitem__(self.views, title, view)
+        index = list(self.entries).index(title)
+        current = self.tabs.currentIndex()
+        placeholder = self.tabs.widget(index)
+        self.tabs.blockSignals(True)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, view, title)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        placeholder.deleteLater()
+        return view
+
+    def _build_current(self) -> None:
+        if self.session.closed:
+            return
+        title = self.tabs.tabText(self.tabs.currentIndex())
+        if title in self.entries:
+            self.build_view(title)
+        QTimer.singleShot(200, self._preload_next)
+
+    def _preload_next(self) -> None:
+        """Import the next view module while the analyst reads the current view, so
+        switching tabs is quick and every view's offence-table actions are registered."""
+        if self._to_preload and not self.session.closed:
+            self._to_preload.pop(0).load()
+            QTimer.singleShot(50, self._preload_next)
+
+    def open_guide(self, chapter: str = "index.md") -> HelpBrowser:
+        browser = HelpBrowser(self, chapter)
+        browser.show()
+        return browser
+
+    def open_import(self, kind: str = "offences"):
+        """The import dialog (its importers and their libraries load on first use)."""
+        from workbench.ui.import_dialog import ImportDialog
+
         dialog = ImportDialog(self.session, self, kind)
         dialog.show()
         return dialog

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from workbench.errors import StoreError
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -60,8 +62,6 @@ def latest_version() -> int:
 
 def check_version(conn: sqlite3.Connection, path: Path) -> int:
     """The store's schema version; refuses a store newer than this Workbench."""
-    from workbench.store.db import StoreError
-
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:

@@ -10,8 +10,9 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
-from workbench.app.events import Changed
+from workbench.events import Changed
 from workbench.app.session import Session
+from workbench.errors import UserError
 from workbench.reports.pack import export_meeting_pack
 from workbench.store import tasking as db
 from workbench.tasking.meetings import MEETING_DECISIONS, AddAction, CreateMeeting, RecordDecision, overdue_actions
@@ -160,7 +161,7 @@ class MeetingsPanel(QWidget):
                 return False
         try:
             self.session.run(RecordDecision(self.meeting["id"], item, decision, reasons))
-        except ValueError as exc:
+        except UserError as exc:
             self.message.setText(_sentence(str(exc)))
             return False
         self.message.setText(f"Decision recorded on item {item}.")
@@ -176,7 +177,7 @@ class MeetingsPanel(QWidget):
             text, owner, due = asked
         try:
             self.session.run(AddAction(text, owner, due, meeting_id=self.meeting["id"]))
-        except ValueError as exc:
+        except UserError as exc:
             self.message.setText(_sentence(str(exc)))
             return False
         return True

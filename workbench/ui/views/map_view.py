@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateEdit, QFileDialog, QFrame, QHBoxLayout,
                                QLabel, QMessageBox, QPushButton, QToolButton, QVBoxLayout, QWidget)
 
-from workbench.app.events import Changed
+from workbench.events import Changed
 from workbench.app.session import Selection, Session
 from workbench.domain import categories as cats
 from workbench.geo.gpkg import frame_of_points, write_layers

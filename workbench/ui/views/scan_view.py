@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdi
                                QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from workbench.app.events import Changed
+from workbench.events import Changed
 from workbench.app.session import Session
+from workbench.errors import UserError
 from workbench.domain import categories as cats
 from workbench.identity import current_user
 from workbench.scan.alerts import KIND_TITLES, KINDS, Alert
@@ -32,7 +33,9 @@ from workbench.ui.map.navigate import show_on_map, show_view
 TITLE = "Scan"
 ORDER = 0
 KIND_COLOURS = {"sexual_offence": "#8e1b3a", "trend": "#b45f06", "hotspot": "#c0392b", "near_repeat": "#6c3483",
-                "repeat_location": "#1f618d", "saved_search": "#196f3d"}
+                "repeat_location": "#1f618d", "saved_search": "#196f3d", "nominal_near_offence": "#a04000",
+                "nominal_breach": "#943126", "missing_person": "#7d3c98", "repeat_victim": "#1a5276",
+                "missing_location": "#5b2c6f"}
 ALERT_ROLE = Qt.UserRole + 1
 
 
@@ -426,7 +429,7 @@ class ScanView(QWidget):
         try:
             save_search(self.session.store, dialog.name.text(), dialog.kind.currentData(), dialog.spec(),
                         owner=self.user, subscribed=dialog.subscribe.isChecked())
-        except ValueError as exc:
+        except UserError as exc:
             QMessageBox.warning(self, "Saved search", str(exc))
             return
         self.refresh_searches()

@@ -19,8 +19,9 @@ from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QInputDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
                                QTabWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
 
-from workbench.app.events import Changed
+from workbench.events import Changed
 from workbench.app.session import Session
+from workbench.errors import UserError
 from workbench.reports.pack import export_patp_pack
 from workbench.returns.export import write_return
 from workbench.store.boundaries import load_boundaries
@@ -30,7 +31,7 @@ from workbench.tasking.patp import DECISIONS, EDITABLE, NIM_LEVELS, PROBLEM_TYPE
 from workbench.tasking.prefill import build_patp
 from workbench.tasking.results import analyse_patp, chart
 from workbench.tasking.sources import list_series, problem_from_series
-from workbench.tasking.workflow import STATUS_LABELS, PatpTransition, WorkflowError, allowed_actions
+from workbench.tasking.workflow import STATUS_LABELS, PatpTransition, allowed_actions
 from workbench.ui.jobs import run_job
 from workbench.ui.tasking.meetings_panel import MeetingsPanel, plain_table
 
@@ -277,7 +278,7 @@ class TaskingView(QWidget):
             return True
         try:
             self.session.run(EditPatp(self.patp.id, changes))
-        except ValueError as exc:
+        except UserError as exc:
             self._say(str(exc), error=True)
             return False
         self._say(f"Saved: {', '.join(sorted(changes))}.")
@@ -309,7 +310,7 @@ class TaskingView(QWidget):
         try:
             self.session.run(PatpTransition(self.patp.id, action, comment or None, decision=decision,
                                             meeting_id=meeting_id))
-        except (WorkflowError, ValueError) as exc:
+        except UserError as exc:
             self._say(str(exc), error=True)
             return False
         self._say(f"{BUTTONS[action]}: done.")

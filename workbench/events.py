@@ -1,4 +1,4 @@
-"""A tiny observer: models announce what changed; views refresh only that.
+"""A tiny observer (Qt-free, used by every layer): models announce what changed; views refresh only that.
 
 ``Changed(kind, ids)`` says *what* changed (``offences``, ``series``, ``links``, ``intel``,
 ``tasking``, ``boundaries``, ``selection``...) so each panel can ignore the rest.
