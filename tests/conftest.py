@@ -61,6 +61,16 @@ def store(tmp_path):
 
 
 @pytest.fixture
+def empty_db(tmp_path):
+    """The path of a new, empty store (reading commands refuse a store that does not exist)."""
+    from workbench.store import open_store
+
+    path = tmp_path / "empty.sqlite"
+    open_store(path).close()
+    return str(path)
+
+
+@pytest.fixture
 def shared_data():
     """``shared_data("police-uk", ...)``: a path under ../shared/data, or skip saying why
     (a user's clone has no shared/ folder; developer machines and CI do)."""

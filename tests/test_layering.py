@@ -50,3 +50,15 @@ def test_import_contracts_are_kept():
                              "sys.exit(lint_imports_command())", "--no-cache"],
                             capture_output=True, text=True, cwd=PACKAGE.parent)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_every_top_level_module_has_a_layer():
+    """A new package must be placed in the layers contract, or it would go unchecked."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    config = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["importlinter"]
+    layers = next(c for c in config["contracts"] if c["id"] == "layers")["layers"]
+    declared = {name.strip() for layer in layers for name in layer.replace("|", ":").split(":")}
+    found = {f"workbench.{p.stem if p.is_file() else p.name}" for p in PACKAGE.iterdir()
+             if (p.suffix == ".py" and p.stem != "__init__") or (p / "__init__.py").exists()}
+    assert found - declared == set()

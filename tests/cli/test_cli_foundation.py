@@ -59,8 +59,8 @@ def test_errors_are_one_line_with_json_error_and_no_traceback(tmp_path, capsys):
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
-def test_json_option_accepted_before_or_after_the_command(tmp_path, capsys):
-    db = str(tmp_path / "s.sqlite")
+def test_json_option_accepted_before_or_after_the_command(empty_db, capsys):
+    db = empty_db
     assert run_json(capsys, "--db", db, "--json", "stats")[1]["offences"] == 0
     assert run_json(capsys, "stats", "--db", db, "--json")[1]["offences"] == 0
 
@@ -85,3 +85,36 @@ def test_demo_without_display_says_so_in_one_line(tmp_path, monkeypatch):
     assert result.returncode == 1
     assert "no display is available" in result.stderr and "--headless" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_reading_command_on_a_missing_store_says_so_and_creates_nothing(tmp_path, capsys):
+    target = tmp_path / "no" / "such" / "dir" / "x.sqlite"
+    code, out, _ = run_json(capsys, "--db", str(target), "stats", "--json")
+    assert code == 1 and out["error"].startswith(f"there is no store at {target}")
+    assert not (tmp_path / "no").exists()
+
+
+def test_importing_creates_the_store(tmp_path, capsys):
+    target = tmp_path / "new" / "x.sqlite"
+    csv = tmp_path / "o.csv"
+    csv.write_text("offence_ref,category,committed_from,easting,northing\nA1,burglary,2025-01-02,530000,180000\n")
+    code, out, _ = run_json(capsys, "--db", str(target), "import", "offences", str(csv), "--json")
+    assert code == 0 and out["imported"] == 1 and target.exists()
+
+
+def test_a_server_address_is_never_taken_as_a_file_name(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_json(capsys, "--db", "postgresql://analyst@bureau/store", "import", "history", "--json")
+    assert code == 1 and "looks like a server address" in out["error"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_crime_group_name_expands_to_its_categories(empty_db, capsys):
+    from workbench.domain.categories import expand
+
+    assert expand(["sexual"]) == ["exposure", "other-sexual", "rape", "sexual-assault"]
+    assert expand(["Vehicle"]) == ["theft-from-vehicle", "theft-of-vehicle", "vehicle-crime"]
+    code, out, _ = run_json(capsys, "--db", empty_db, "link", "series", "--category", "sexual", "--json")
+    assert code == 0 and out["series"] == []
+    code, out, _ = run_json(capsys, "--db", empty_db, "link", "series", "--category", "sexul", "--json")
+    assert code == 1 and "a crime group (sexual, burglary, robbery, vehicle)" in out["error"]

@@ -72,8 +72,8 @@ def test_cli_errors_are_one_line(synthetic_db, capsys):
     assert json.loads(capsys.readouterr().out) == {"error": "no offence with reference 'NO-SUCH-REF'"}
 
 
-def test_empty_store_gives_clear_answers(tmp_path, capsys):
-    db = str(tmp_path / "empty.sqlite")
+def test_empty_store_gives_clear_answers(empty_db, capsys):
+    db = empty_db
     assert run(capsys, "--db", db, "link", "series", "--json")["series"] == []
     assert run(capsys, "--db", db, "link", "train", "--json")["models"] == {}
     assert main(["--db", db, "link", "evaluate", "--json"]) == 1

@@ -34,7 +34,7 @@ def accepted(store, act_as):
     act_as("Supt Jones")
     PatpTransition(pid, "decide", "Series still active", decision="accepted").do(store)
     AddAction("Cocooning visits round the series", "PS Brown", "2025-03-08", meeting_id=meeting.meeting_id,
-              patp_id=pid).do(store)
+              patp_id=pid, force=True).do(store)
     return pid, meeting.meeting_id
 
 

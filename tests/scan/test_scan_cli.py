@@ -54,8 +54,8 @@ def test_search_commands(tmp_path, capsys, offences):
     assert code == 1 and "no saved search called 'Camden burglary'" in out["error"]
 
 
-def test_search_save_rejects_bad_input(tmp_path, capsys):
-    db = str(tmp_path / "s.sqlite")
+def test_search_save_rejects_bad_input(empty_db, capsys):
+    db = empty_db
     code, out = run(capsys, "search", "save", "x", "--category", "burglry", "--db", db, "--json")
     assert code == 1 and "unknown category 'burglry'" in out["error"]
     code, out = run(capsys, "search", "save", "x", "--bbox", "1,2,3", "--db", db, "--json")
@@ -67,8 +67,8 @@ def test_search_save_rejects_bad_input(tmp_path, capsys):
     assert code == 1 and "already have a saved search called 'x'" in out["error"]
 
 
-def test_search_save_keeps_the_text_filter(tmp_path, capsys):
-    db = str(tmp_path / "s.sqlite")
+def test_search_save_keeps_the_text_filter(empty_db, capsys):
+    db = empty_db
     code, out = run(capsys, "search", "save", "Tesco", "--text", "Tesco", "--db", db, "--json")
     assert code == 0 and out["saved"]["filter"] == {"text": "Tesco"}
     code, out = run(capsys, "search", "save", "Van", "--kind", "intel", "--text", "silver van", "--db", db, "--json")

@@ -6,9 +6,21 @@ import numpy as np
 import shapely
 
 from workbench.store.boundaries import Boundary, assign_areas, write_boundaries
+from workbench.domain.categories import SEXUAL
 from workbench.store.offences import write_offences
+from workbench.tasking.strategy import AddPriority
 
 SERIES_REF = "S-NORTH-1"
+
+#: The hand-made borough's control strategy: (name, categories, owner).
+PRIORITIES = (("Burglary", ["burglary"], "DI Khan"), ("Vehicle crime", ["vehicle-crime"], "DI Khan"),
+              ("Serious sexual offences", list(SEXUAL), "DCI Ayodele"))
+
+
+def add_control_strategy(store):
+    """The priorities of :data:`PRIORITIES` (every hand-made borough has them)."""
+    for name, categories, owner in PRIORITIES:
+        AddPriority(name, categories, owner).do(store)
 
 
 def make_borough(store, borough="Testborough", x0=530000.0, y0=180000.0, *, offender="O-17", prefix="TB",
@@ -47,5 +59,7 @@ def make_borough(store, borough="Testborough", x0=530000.0, y0=180000.0, *, offe
                 location_desc=None, status="unsolved", series_ref=None))
         write_offences(store, records)
         assign_areas(store)
+    if not store.conn.execute("SELECT count(*) FROM priorities").fetchone()[0]:
+        add_control_strategy(store)
     return [r[0] for r in store.conn.execute("SELECT id FROM offences WHERE series_ref = ? ORDER BY id",
                                              (series_ref,))]

@@ -43,7 +43,7 @@ def test_patp_workflow_meeting_results_and_pack(tmp_path, capsys, act_as):
     assert code == 0
     assert cli(capsys, db, "patp", "show", ref)[1]["decision"]["decision"] == "accepted"
     code, action = cli(capsys, db, "meeting", "action", mid, "Cocooning visits", "--owner", "PS Brown",
-                       "--due", "2025-03-08", "--patp", ref)
+                       "--due", "2025-03-08", "--patp", ref, "--force")
     assert code == 0 and action["patp"] == made["id"]
     code, listed = cli(capsys, db, "meeting", "list")
     assert listed["meetings"][0]["actions"] == 1
@@ -64,8 +64,8 @@ def test_patp_workflow_meeting_results_and_pack(tmp_path, capsys, act_as):
     assert code == 0 and len(mpack["files"]) == 1
 
 
-def test_errors_are_one_line(tmp_path, capsys):
-    db = tmp_path / "s.db"
+def test_errors_are_one_line(tmp_path, capsys, empty_db):
+    db = empty_db
     code, out = cli(capsys, db, "pack", "PATP/2025/9999", "--out", str(tmp_path))
     assert code == 1 and "\n" not in out["error"]
     code, out = cli(capsys, db, "patp", "create", "--from-hotspot", "530000,180000")

@@ -82,13 +82,19 @@ def test_meetings_panel_agenda_decision_and_overdue_actions(qtbot, session, tmp_
     assert panel.meeting is not None and panel.agenda.rowCount() == len(panel.meeting["agenda"]) > 0
     assert panel.decide(1, "noted", "Patrols already tasked")
     assert panel.agenda.item(0, 3).text() == "noted: Patrols already tasked"
-    assert panel.add_action("Visit the pawnbrokers", "PC Green", "2025-03-01")   # long past: overdue
+    assert not panel.add_action("Visit the pawnbrokers", "PC Green", "2025-03-01")   # before today: refused
+    assert "before today" in panel.message.text()
+    assert panel.add_action("Visit the pawnbrokers", "PC Green", "2025-03-01", force=True)   # past: overdue
     assert panel.add_action("Leaflet drop", "PCSO Khan", "2999-01-01")
     assert not panel.add_action("No owner", "", "2025-03-01")
     assert panel.actions.rowCount() == 2
     assert panel.actions.item(0, 3).text() == "open (overdue)"
     assert panel.actions.item(0, 0).background().color().name() == "#fde9c8"
     assert panel.actions.item(1, 0).background().color().name() != "#fde9c8"
+    assert panel.set_status(0, "done", "Visited all three")          # closed: no longer overdue
+    assert panel.actions.item(0, 3).text() == "done"
+    session.commands.undo()                                          # undoable from the Edit menu
+    assert panel.actions.item(0, 3).text() == "open (overdue)"
     view.grab().save("/tmp/tasking_meetings.png")
     panel.export_pack(str(tmp_path / "m"))
     qtbot.waitUntil(lambda: len(panel.last_files) == 2, timeout=60000)

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from handmade import add_control_strategy
 from workbench.store import tasking as db
 from workbench.tasking.editing import CreatePatp, EditPatp, load_patp
 from workbench.tasking.meetings import CreateMeeting
@@ -21,6 +22,8 @@ def _identity(act_as):
 
 
 def ready_patp(store) -> int:
+    if not db.list_patps(store):
+        add_control_strategy(store)
     patp = Patp(reference="", title="Rear-window burglaries", author=AUTHOR, date="2025-03-10",
                 borough="Camden", priority="Burglary", problem_type="series",
                 problem_summary="Six burglaries", threat_harm_risk="High",

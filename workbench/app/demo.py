@@ -61,6 +61,7 @@ def build_demo_store(path: Path, *, progress: ProgressFn | None = None,
         write_to_store(store, data, progress=control.sub(0.5, 0.9).report, cancelled=cancelled)
         control.report(0.9, "training the linkage models on the solved offences")
         train_linkage(store, cancelled=cancelled)
+        add_demo_control_strategy(store)
         store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         result = stats(store)
     finally:
@@ -69,6 +70,25 @@ def build_demo_store(path: Path, *, progress: ProgressFn | None = None,
     for leftover in path.parent.glob(partial.name + "*"):
         leftover.unlink()
     return result
+
+
+#: The demo borough's control strategy: (priority, categories, owner).
+DEMO_PRIORITIES = (
+    ("Serious sexual offences", ("rape", "sexual-assault", "exposure", "other-sexual"), "DCI Ayodele"),
+    ("Residential burglary", ("burglary-residential",), "DI Khan"),
+    ("Robbery", ("robbery",), "DI Khan"),
+    ("Vehicle crime", ("vehicle-crime",), "Insp Patel"),
+)
+
+
+def add_demo_control_strategy(store) -> None:
+    """The demo's priorities and its home borough (Camden), as a BIU would set them up."""
+    from workbench.tasking.settings import SetSetting
+    from workbench.tasking.strategy import AddPriority
+
+    SetSetting("borough", DEMO_BOROUGHS[0]).do(store)
+    for name, categories, owner in DEMO_PRIORITIES:
+        AddPriority(name, categories, owner).do(store)
 
 
 def ensure_demo_store(path: Path | None = None, *, progress: ProgressFn | None = None,

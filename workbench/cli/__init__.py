@@ -37,6 +37,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "intel": ("intel", "search, show and export intelligence reports"),
     "person": ("intel", "a person's page and subject profile"),
     "network": ("intel", "link chart: expand, paths, measures, communities, export"),
+    "settings": ("strategy", "the store's settings (borough, force, marking, TTCG cycle...)"),
+    "priorities": ("strategy", "the control strategy: priorities and intelligence requirements"),
     "results": ("tasking", "results analysis of an accepted tasking"),
     "pack": ("tasking", "tasking pack of one PATP (PDF and Word)"),
     "pack-meeting": ("tasking", "tasking pack of a TTCG meeting"),
@@ -63,7 +65,7 @@ def command_modules() -> list:
 def _top_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbench", description=_DESCRIPTION, epilog=_EPILOG)
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
-    parser.add_argument("--db", metavar="PATH", help="the store to use: a file path; "
+    parser.add_argument("--db", metavar="PATH", help="the store file to use (import and generate create it); "
                         "default: your user store")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     return parser

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from workbench.errorlog import error_message
+from workbench.errors import BadInput, NotFound
 from workbench.ingest.timeparse import period_bounds
 from workbench.paths import default_store_path
 from workbench.store import Store, open_store
@@ -22,7 +23,7 @@ def parent_parser() -> argparse.ArgumentParser:
     parent.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help="print one JSON object on stdout (messages go to stderr)")
     parent.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
-                        help="the store to use (created if missing)")
+                        help="the store file to use (import and generate create it)")
     return parent
 
 
@@ -45,16 +46,28 @@ class Context:
 
     db_path: Path
     json: bool
+    creates_store: bool = False
+    db_url: str | None = None
     _store: Store | None = field(default=None, repr=False)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "Context":
+        """The context of a parsed command line. Commands that bring data in (``import``,
+        ``generate``) set ``creates_store``; every other command reads an existing store."""
         db = getattr(args, "db", None)
-        return cls(Path(db) if db else default_store_path(), bool(getattr(args, "json", False)))
+        return cls(Path(db) if db else default_store_path(), bool(getattr(args, "json", False)),
+                   bool(getattr(args, "creates_store", False)), db if db and "://" in db else None)
 
     def store(self) -> Store:
-        """The store, opened (and created or upgraded) on first use."""
+        """The store, opened (and upgraded) on first use; created only by commands that
+        bring data in, so a mistyped ``--db`` never leaves an empty store behind."""
         if self._store is None:
+            if self.db_url:
+                raise BadInput(f"--db {self.db_url} looks like a server address; this version of "
+                               f"Workbench opens store files only (give a file path)")
+            if not self.creates_store and not self.db_path.exists():
+                raise NotFound(f"there is no store at {self.db_path}: import data into it first "
+                               f"(workbench --db {self.db_path} import ...), or check the path")
             self._store = open_store(self.db_path)
         return self._store
 

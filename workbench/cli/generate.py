@@ -25,7 +25,7 @@ def register(subparsers, parent) -> None:
                                                  "a year before this month)")
     p.add_argument("--days", type=int, default=365, help="length of the period in days (default 365)")
     p.add_argument("--out", metavar="DIR", help="also write offences.csv, intel.csv and truth.csv here")
-    p.set_defaults(handler=_generate, text=_text, help_parser=p)
+    p.set_defaults(handler=_generate, text=_text, help_parser=p, creates_store=True)
 
 
 def _generate(args, ctx: Context) -> dict:

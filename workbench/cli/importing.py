@@ -16,6 +16,7 @@ ORDER = 10
 
 def register(subparsers, parent) -> None:
     group = add_group(subparsers, "import", "import offences, intelligence, police.uk files, nominals, missing-person episodes or boundaries", parent)
+    subparsers.choices["import"].set_defaults(creates_store=True)
 
     p = group.add_parser("offences", parents=[parent], help="import canonical offence CSV file(s)",
                          description="Import force crime records in the canonical offence CSV format "
@@ -75,11 +76,12 @@ def register(subparsers, parent) -> None:
                                      "and reason, so they can be fixed and imported again.")
     p.add_argument("--batch", type=int, help="only this import batch")
     p.add_argument("--limit", type=int, default=1000, help="at most this many rows (default 1000)")
-    p.set_defaults(handler=_rejects, text=_rejects_text)
+    p.set_defaults(handler=_rejects, text=_rejects_text, creates_store=False)
 
     p = group.add_parser("history", parents=[parent], help="list import batches",
                          description="List every import batch: file, hash, who, when and counts.")
-    p.set_defaults(handler=lambda args, ctx: {"batches": list_batches(ctx.store())}, text=_history_text)
+    p.set_defaults(handler=lambda args, ctx: {"batches": list_batches(ctx.store())}, text=_history_text,
+                   creates_store=False)
 
 
 def _offences(args, ctx: Context) -> dict:
@@ -108,7 +110,8 @@ def _rejects(args, ctx: Context) -> dict:
 
 
 def _import_text(result: dict) -> str:
-    lines = [f"Imported {result['imported']:,} from {result['rows_read']:,} rows "
+    lines = [f"Warning: {w}" for w in result.get("warnings", [])]
+    lines += [f"Imported {result['imported']:,} from {result['rows_read']:,} rows "
              f"(batch {result['batch']}); {result['duplicates']:,} duplicates skipped (already in the store "
              f"or repeated in the file); {result['rejected']:,} rejected."]
     for r in result["rejects"]:

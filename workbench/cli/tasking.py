@@ -17,7 +17,8 @@ from workbench.returns.merge import cross_border_links, import_returns
 from workbench.store import tasking as db
 from workbench.store.offences import find_by_ref
 from workbench.tasking.editing import CreatePatp, EditPatp, load_patp
-from workbench.tasking.meetings import AddAction, CreateMeeting, RecordDecision, RefreshAgenda, require_meeting
+from workbench.tasking.meetings import (AddAction, CreateMeeting, RecordDecision, RefreshAgenda, SetActionStatus,
+                                       live_agenda, require_meeting)
 from workbench.tasking.patp import DECISIONS, EDITABLE, Problem
 from workbench.tasking.prefill import build_patp
 from workbench.tasking.results import analyse_patp, chart
@@ -154,8 +155,18 @@ def _register_meeting(subparsers, parent) -> None:
     p.add_argument("--owner", required=True)
     p.add_argument("--due", required=True, metavar="D")
     p.add_argument("--patp", metavar="PATP_ID", help="the PATP the action belongs to")
+    p.add_argument("--force", action="store_true", help="accept a due date before today (a past action)")
     p.add_argument("--why", help="reason, for the audit log")
     p.set_defaults(handler=_meeting_action)
+
+    p = group.add_parser("action-status", parents=[parent], help="open, progress, close or cancel an action",
+                         description="Change an action's status (open, in-progress, done or cancelled) with an "
+                                     "optional note; the review item of the next agenda counts it. Audited.")
+    p.add_argument("action", type=int, metavar="ACTION_ID")
+    p.add_argument("--status", required=True, choices=["open", "in-progress", "done", "cancelled"])
+    p.add_argument("--note", metavar="TEXT", help="what was done, or why it was cancelled")
+    p.add_argument("--why", help="reason, for the audit log")
+    p.set_defaults(handler=_meeting_action_status)
 
     p = group.add_parser("list", parents=[parent], help="meetings, newest first")
     p.set_defaults(handler=_meeting_list)
@@ -179,7 +190,7 @@ def _register_returns(subparsers, parent) -> None:
                                      "is skipped), then list offenders and series that appear in more than "
                                      "one borough.")
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.set_defaults(handler=_returns_import)
+    p.set_defaults(handler=_returns_import, creates_store=True)
 
     p = group.add_parser("list", parents=[parent], help="returns received, with the cross-border links")
     p.set_defaults(handler=_returns_list)
@@ -271,38 +282,44 @@ def _meeting_create(args, ctx: Context) -> dict:
     store = ctx.store()
     cmd = CreateMeeting(args.date and period(args.date)[:10], borough=args.borough, chair=args.chair, why=args.why)
     cmd.do(store)
-    return _meeting_json(require_meeting(store, cmd.meeting_id))
+    return _meeting_json(store, require_meeting(store, cmd.meeting_id))
 
 
 def _meeting_agenda(args, ctx: Context) -> dict:
     store = ctx.store()
     if args.refresh:
         RefreshAgenda(args.meeting).do(store)
-    return _meeting_json(require_meeting(store, args.meeting))
+    return _meeting_json(store, require_meeting(store, args.meeting))
 
 
 def _meeting_decide(args, ctx: Context) -> dict:
     store = ctx.store()
     RecordDecision(args.meeting, args.item, args.decision, args.comment, why=args.why).do(store)
-    return _meeting_json(require_meeting(store, args.meeting))
+    return _meeting_json(store, require_meeting(store, args.meeting))
 
 
 def _meeting_action(args, ctx: Context) -> dict:
     store = ctx.store()
     patp_id = load_patp(store, args.patp).id if args.patp else None
     cmd = AddAction(args.description, args.owner, period(args.due)[:10], meeting_id=args.meeting, patp_id=patp_id,
-                    why=args.why)
+                    force=args.force, why=args.why)
     cmd.do(store)
     return {"action": cmd.action_id, "meeting": args.meeting, "patp": patp_id}
+
+
+def _meeting_action_status(args, ctx: Context) -> dict:
+    SetActionStatus(args.action, args.status, args.note, why=args.why).do(ctx.store())
+    return {"action": args.action, "status": args.status}
 
 
 def _meeting_list(args, ctx: Context) -> dict:
     return {"meetings": db.list_meetings(ctx.store())}
 
 
-def _meeting_json(meeting: dict) -> dict:
-    return {key: meeting[key] for key in ("id", "held_on", "period_from", "period_to", "borough", "chair",
-                                          "agenda", "decisions", "actions")}
+def _meeting_json(store, meeting: dict) -> dict:
+    out = {key: meeting[key] for key in ("id", "held_on", "period_from", "period_to", "borough", "chair",
+                                         "decisions", "actions")}
+    return {**out, "agenda": live_agenda(store, meeting)}
 
 
 # -- results and packs ------------------------------------------------------------

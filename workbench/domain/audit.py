@@ -72,6 +72,11 @@ class AuditAction(StrEnum):
     TTCG_ACTION = "ttcg.action"
     TTCG_ACTION_STATUS = "ttcg.action.status"
 
+    # the control strategy: priorities and intelligence requirements
+    PRIORITY_ADD = "priority.add"
+    PRIORITY_RETIRE = "priority.retire"
+    REQUIREMENT_ADD = "requirement.add"
+
     @classmethod
     def patp_transition(cls, action: str, *, undo: bool = False) -> "AuditAction":
         """The entry for a PATP workflow step (``submit``, ``approve``...) or its undo."""

@@ -58,15 +58,27 @@ def normalise(text: str) -> str | None:
 def expand(categories: Iterable[str] | None) -> list[str] | None:
     """The stored categories a filter on ``categories`` matches (None = no filter).
 
-    Raises ValueError naming an unknown category, so a CLI typo is a clear error.
+    A crime group's name (``sexual``, ``vehicle``; ``burglary`` and ``robbery`` are also
+    coarse categories) stands for all its categories. Raises :class:`BadInput` naming an
+    unknown category, so a CLI typo is a clear error.
+
+    >>> expand(["sexual"])
+    ['exposure', 'other-sexual', 'rape', 'sexual-assault']
+    >>> expand(["Burglary"])
+    ['burglary', 'burglary-business', 'burglary-residential']
     """
     if not categories:
         return None
     out: set[str] = set()
     for given in categories:
         cat = normalise(given)
+        group = _SEPARATORS.sub("-", given.strip().lower()).strip("-")
+        if cat is None and group in GROUPS:
+            out.update(GROUPS[group])
+            continue
         if cat is None:
-            raise BadInput(f"unknown category {given!r}; expected one of: {', '.join(ALL)}")
+            raise BadInput(f"unknown category {given!r}; expected a crime group "
+                           f"({', '.join(GROUPS)}) or one of: {', '.join(ALL)}")
         out.add(cat)
         out.update(COARSE.get(cat, ()))
     return sorted(out)

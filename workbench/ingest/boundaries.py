@@ -12,8 +12,9 @@ from pathlib import Path
 
 import shapely
 
+from workbench.ingest.coords import in_bng_bounds
 from workbench.ingest.errors import ImportFailed
-from workbench.ingest.textfiles import file_hash
+from workbench.ingest.textfiles import file_hash, regular_file
 from workbench.jobs import JobControl, ProgressFn, CancelledFn
 from workbench.store import Store
 from workbench.store.batches import finish_batch, start_batch
@@ -50,9 +51,7 @@ def read_layer(path: Path, layer: str | None):
     import geopandas as gpd
     import pyogrio
 
-    path = Path(path)
-    if not path.exists():
-        raise ImportFailed(f"{path}: no such file")
+    path = regular_file(path)
     try:
         layers = [name for name, _ in pyogrio.list_layers(path)]
     except Exception as exc:  # pyogrio raises several types for unreadable files
@@ -66,6 +65,20 @@ def read_layer(path: Path, layer: str | None):
     except Exception as exc:
         raise ImportFailed(f"{path.name}: cannot read layer ({str(exc).splitlines()[0]})") from None
     return frame, (layer or (layers[0] if layers else None))
+
+
+def check_polygons_in_britain(frame, path: Path) -> None:
+    """ImportFailed unless every geometry is a polygon inside Great Britain's National
+    Grid (after reprojection), so points, lines or a layer in a foreign or wrongly
+    declared coordinate system never become boroughs."""
+    kinds = set(frame.geometry.dropna().geom_type) - {"Polygon", "MultiPolygon"}
+    if kinds:
+        raise ImportFailed(f"{path.name}: boundaries must be polygons, but the layer holds {', '.join(sorted(kinds))}")
+    minx, miny, maxx, maxy = frame.total_bounds
+    if not (in_bng_bounds(minx, miny) and in_bng_bounds(maxx, maxy)):
+        raise ImportFailed(f"{path.name}: the polygons are not inside Great Britain's National Grid (they span "
+                           f"{minx:,.0f} to {maxx:,.0f} east, {miny:,.0f} to {maxy:,.0f} north); check the "
+                           "layer's coordinate system")
 
 
 def import_boundaries(store: Store, path: str | Path, *, layer: str | None = None, level: str | None = None,
@@ -100,6 +113,7 @@ def import_boundaries(store: Store, path: str | Path, *, layer: str | None = Non
         minx, miny, maxx, maxy = frame.total_bounds
         frame = frame.set_crs("EPSG:4326" if maxx <= 180 and maxy <= 90 else "EPSG:27700")
     frame = frame.to_crs("EPSG:27700")
+    check_polygons_in_britain(frame, path)
     control.report(0.1, f"read {len(frame)} {level} features")
 
     merged: dict[tuple[str, str | None], list] = {}

@@ -25,7 +25,7 @@ from workbench.ingest.textfiles import CsvReader, Member, ProgressTracker, file_
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.store import Store
 from workbench.store.batches import Reject, add_rejects, finish_batch, start_batch
-from workbench.store.boundaries import AreaLocator
+from workbench.store.boundaries import AreaLocator, has_boundaries
 from workbench.store.offences import OffenceChunk, OffenceWriter, deferred_indexes
 
 CHUNK_ROWS = 20000
@@ -45,11 +45,24 @@ class ImportResult:
     rows_read: int
     files: list[str]
     rejects: list[Reject] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {"imported": self.imported, "rejected": self.rejected, "batch": self.batch,
                 "duplicates": self.duplicates, "rows_read": self.rows_read, "files": self.files,
-                "rejects": [r.as_dict() for r in self.rejects]}
+                "rejects": [r.as_dict() for r in self.rejects], "warnings": self.warnings}
+
+
+NO_BOUNDARIES = ("no boundaries are loaded, so boroughs and wards will be empty (except where the file gives "
+                 "them); load them with `workbench import boundaries FILE` and every offence gets its areas")
+
+
+def warn_without_boundaries(store: Store, result: ImportResult) -> ImportResult:
+    """Add the warning an analyst needs when offences were imported but no boundaries
+    are loaded (borough and ward filters, maps and scans would find nothing)."""
+    if result.imported and not has_boundaries(store):
+        result.warnings.append(NO_BOUNDARIES)
+    return result
 
 
 class RowParser(Protocol):
@@ -182,6 +195,7 @@ def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser, sou
                 if isinstance(item, BaseException):
                     raise item
                 sink.write(item.chunk)
+                item.rejects.sort(key=lambda r: r.line)
                 add_rejects(store, batch, item.rejects)
                 rows_read += item.rows
                 rejected += len(item.rejects)

@@ -24,9 +24,9 @@ from workbench.domain import categories as cats
 from workbench.domain.refs import normalise_ref
 from workbench.ingest.coords import in_bng_bounds, in_wgs_bounds
 from workbench.ingest.errors import ImportFailed
-from workbench.ingest.offence_import import ImportResult, raw_row, run_import
-from workbench.ingest.textfiles import checked_header
-from workbench.ingest.timeparse import BadDate, parse_when
+from workbench.ingest.offence_import import ImportResult, raw_row, run_import, warn_without_boundaries
+from workbench.ingest.textfiles import checked_header, normalise_header
+from workbench.ingest.timeparse import BadDate, london_now, not_after, parse_when
 from workbench.jobs import CancelledFn, ProgressFn
 from workbench.store import Store
 from workbench.store.batches import Reject
@@ -36,6 +36,7 @@ REQUIRED = ("offence_ref", "category", "committed_from")
 KNOWN = {"offence_ref", "category", "committed_from", "committed_to", "reported_at", "easting",
          "northing", "longitude", "latitude", "location_desc", "location_type", "borough", "ward",
          "status", "offender_ids", "series_ref", "victim_ref"}
+POLICE_UK_COLUMNS = {"crime id", "month", "crime type"}     # how a police.uk file is recognised
 FEATURE_PREFIXES = {"mo_": "mo", "victim_": "victim", "suspect_": "suspect"}
 _SPACES = re.compile(r"\s+")
 
@@ -50,6 +51,11 @@ def split_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
 
+def split_refs(value: str) -> list[str]:
+    """A ``;``-separated cell of references, each normalised (``normalise_ref``)."""
+    return [ref for ref in map(normalise_ref, value.split(";")) if ref]
+
+
 class CanonicalParser:
     """Row parser for the canonical offence CSV."""
 
@@ -58,10 +64,15 @@ class CanonicalParser:
 
     def __init__(self, source: str):
         self.source = source
+        self.now = london_now()
 
     def start_member(self, label: str, header: list[str]) -> None:
         self.label = label
         self.header = header
+        lowered = {normalise_header(h) for h in header}
+        if POLICE_UK_COLUMNS <= lowered and "offence_ref" not in lowered:
+            raise ImportFailed(f"{label}: this looks like a police.uk file: use `import police-uk` "
+                               "(workbench import police-uk FILE)")
         names = checked_header(label, header, REQUIRED, "a canonical offence CSV")
         has_bng = "easting" in names and "northing" in names
         has_wgs = "longitude" in names and "latitude" in names
@@ -100,12 +111,14 @@ class CanonicalParser:
             return reject("committed_from", "committed_from is empty")
         try:
             start, date_only = parse_when(get("committed_from"))
+            not_after("committed_from", start, self.now)
         except BadDate as exc:
             return reject("committed_from", str(exc))
         end = None
         if get("committed_to"):
             try:
-                end, _ = parse_when(get("committed_to"), end_of_day=True)
+                end, end_date_only = parse_when(get("committed_to"), end_of_day=True)
+                not_after("committed_to", end[:10] if end_date_only else end, self.now)
             except BadDate as exc:
                 return reject("committed_to", str(exc))
             if end < start:
@@ -116,6 +129,7 @@ class CanonicalParser:
         if get("reported_at"):
             try:
                 reported, _ = parse_when(get("reported_at"))
+                not_after("reported_at", reported, self.now)
             except BadDate as exc:
                 return reject("reported_at", str(exc))
 
@@ -149,10 +163,10 @@ class CanonicalParser:
             "committed_to": end, "easting": easting, "northing": northing, "longitude": lon, "latitude": lat,
             "reported_at": reported, "location_desc": get("location_desc") or None,
             "location_type": get("location_type").lower() or None, "borough": get("borough") or None,
-            "ward": get("ward") or None, "status": status, "series_ref": get("series_ref") or None,
+            "ward": get("ward") or None, "status": status, "series_ref": normalise_ref(get("series_ref")) or None,
             "victim_ref": victim,
             "extra": json.dumps(extra, ensure_ascii=False) if extra else None}
-        return values, features, split_list(get("offender_ids"))
+        return values, features, split_refs(get("offender_ids"))
 
     def parse_chunk(self, lines: list[int], rows: list[list[str]]) -> tuple[OffenceChunk, list[Reject]]:
         chunk, rejects = OffenceChunk(), []
@@ -197,5 +211,6 @@ def import_offences(store: Store, paths: str | Path | Sequence[str | Path], *, s
     """Import canonical offence CSV file(s). ``source`` defaults to ``force``."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    return run_import(store, paths, CanonicalParser(source or "force"), source or "force",
-                      progress=progress, cancelled=cancelled)
+    result = run_import(store, paths, CanonicalParser(source or "force"), source or "force",
+                        progress=progress, cancelled=cancelled)
+    return warn_without_boundaries(store, result)

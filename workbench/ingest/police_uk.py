@@ -18,10 +18,11 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
+from workbench.domain.refs import normalise_ref
 from workbench.ingest.coords import WGS_BOUNDS
 from workbench.ingest.errors import ImportFailed
-from workbench.ingest.offence_import import ImportResult, raw_row, run_import
-from workbench.ingest.timeparse import BadDate, month_window
+from workbench.ingest.offence_import import ImportResult, raw_row, run_import, warn_without_boundaries
+from workbench.ingest.timeparse import BadDate, london_now, month_window, not_after
 from workbench.jobs import CancelledFn, ProgressFn
 from workbench.store import Store
 from workbench.store.batches import Reject
@@ -65,12 +66,16 @@ class PoliceUkParser:
     def start_member(self, label: str, header: list[str]) -> None:
         names = [h.strip().lower() for h in header]
         missing = [c for c in REQUIRED if c not in names]
+        if missing and {"offence_ref", "category", "committed_from"} <= set(names):
+            raise ImportFailed(f"{label}: this looks like a canonical offence CSV: use `import offences` "
+                               "(workbench import offences FILE)")
         if missing:
             raise ImportFailed(f"{label}: not a police.uk street-level crime CSV: missing column(s) "
                                f"{', '.join(HEADER_NAMES[m] for m in missing)}")
         self.label, self.header = label, header
         self.ix = {n: i for i, n in enumerate(names)}
         self.occurrences: dict[str, int] = {}
+        self.now = london_now()
 
     def parse_chunk(self, lines: list[int], rows: list[list[str]]) -> tuple[OffenceChunk, list[Reject]]:
         """Vectorised over the chunk: column lists in, valid offences and rejects out."""
@@ -114,7 +119,7 @@ class PoliceUkParser:
         n = len(valid)
         out = chunk.columns
         out["source"] = [SOURCE] * n
-        out["offence_ref"] = [ids[i].strip() or self._content_ref(rows[i]) for i in valid]
+        out["offence_ref"] = [normalise_ref(ids[i]) or self._content_ref(rows[i]) for i in valid]
         out["category"] = [categories[i] for i in valid]
         out["committed_from"] = [windows[months[i]][0] for i in valid]
         out["committed_to"] = [windows[months[i]][1] for i in valid]
@@ -128,10 +133,11 @@ class PoliceUkParser:
             out[name] = [None] * n
         return chunk, rejects
 
-    @staticmethod
-    def _window(month: str) -> tuple[str, str] | str:
+    def _window(self, month: str) -> tuple[str, str] | str:
         try:
-            return month_window(month)
+            window = month_window(month)
+            not_after("Month", window[0], self.now)
+            return window
         except BadDate as exc:
             return str(exc)
 
@@ -161,4 +167,5 @@ def import_police_uk(store: Store, paths: str | Path | Sequence[str | Path], *,
     """Import police.uk street-level crime file(s) as one batch."""
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    return run_import(store, paths, PoliceUkParser(), SOURCE, progress=progress, cancelled=cancelled)
+    result = run_import(store, paths, PoliceUkParser(), SOURCE, progress=progress, cancelled=cancelled)
+    return warn_without_boundaries(store, result)

@@ -12,6 +12,7 @@ import csv
 import gzip
 import hashlib
 import io
+import stat
 import zipfile
 from zlib import error as zlib_error
 from dataclasses import dataclass
@@ -59,17 +60,33 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+def regular_file(path: str | Path) -> Path:
+    """``path`` if it names a regular file; ImportFailed for anything else.
+
+    A folder, a device (``/dev/zero`` never ends), a pipe (reading waits for a writer that
+    may never come) or a socket is refused before anything opens it.
+    """
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ImportFailed(f"{path}: no such file") from None
+    except OSError as exc:
+        raise ImportFailed(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode) else \
+            "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "a special file"
+        raise ImportFailed(f"{path}: is {kind}, not a regular file; give a file to import")
+    return path
+
+
 def members(path: Path, *, prefer_suffix: str | None = None) -> list[Member]:
     """The CSV members of ``path`` (.csv, .csv.gz or .zip).
 
     In a zip, members ending with ``prefer_suffix`` are taken when there are any (police.uk
     archives also hold outcomes and stop-and-search files); otherwise every ``.csv``.
     """
-    path = Path(path)
-    if not path.exists():
-        raise ImportFailed(f"{path}: no such file")
-    if path.is_dir():
-        raise ImportFailed(f"{path}: is a folder, not a file")
+    path = regular_file(path)
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as zf:
             infos = [i for i in zf.infolist() if not i.is_dir() and i.filename.lower().endswith(".csv")]

@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from workbench.domain.refs import normalise_ref
 from workbench.store.intel import Mention
 
 _AGE = r"(?:0[2-9]|1\d|2\d|5[1-9]|6\d|7\d)"
@@ -79,8 +80,10 @@ def normalise_postcode(text: str) -> str:
 
 
 def normalise_person(text: str) -> str:
-    """A person identifier as stored: surrounding spaces removed, otherwise as given."""
-    return text.strip()
+    """A person identifier as stored: a reference like offence references (NFC, invisible
+    characters and surrounding spaces removed, :func:`workbench.domain.refs.normalise_ref`),
+    so it matches the same person's ``offender_ids``."""
+    return normalise_ref(text)
 
 
 NORMALISERS = {"person": normalise_person, "vehicle": normalise_vrm, "phone": normalise_phone,

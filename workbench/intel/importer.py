@@ -27,11 +27,12 @@ from typing import Sequence
 import numpy as np
 
 from workbench.errors import BadInput
+from workbench.domain.refs import normalise_ref
 from workbench.domain.grading import GradingError, normalise_marking, validate
 from workbench.ingest.coords import in_bng_bounds, in_wgs_bounds, to_bng, to_wgs84
 from workbench.ingest.offence_import import ImportResult, raw_row, run_import
 from workbench.ingest.textfiles import checked_header
-from workbench.ingest.timeparse import BadDate, parse_when
+from workbench.ingest.timeparse import BadDate, london_now, not_after, parse_when
 from workbench.intel.entities import NORMALISERS, find_entities, people_index
 from workbench.jobs import CancelledFn, ProgressFn
 from workbench.store import Store
@@ -58,6 +59,7 @@ class IntelParser:
     def __init__(self, source: str):
         self.source = source
         self.seen: dict[str, int] = {}
+        self.now = london_now()
 
     def start_member(self, label: str, header: list[str]) -> None:
         """Check the header: required columns present, none twice."""
@@ -89,7 +91,7 @@ class IntelParser:
         def get(name: str) -> str:
             return row[self.index[name]].strip() if name in self.index else ""
 
-        ref = get("intel_ref")
+        ref = normalise_ref(get("intel_ref"))
         if not ref:
             return reject("intel_ref", "intel_ref is empty")
         if ref in self.seen:
@@ -98,6 +100,7 @@ class IntelParser:
             return reject("recorded_at", "recorded_at is empty")
         try:
             recorded, _ = parse_when(get("recorded_at"))
+            not_after("recorded_at", recorded, self.now)
         except BadDate as exc:
             return reject("recorded_at", str(exc))
         try:
@@ -132,7 +135,7 @@ class IntelParser:
             easting=easting, northing=northing, longitude=lon, latitude=lat,
             location_desc=get("location_desc") or None, security_marking=marking, review_date=review,
             extra={n: row[i].strip() for n, i in self.extras if row[i].strip()} or None,
-            mentions=mentions, offence_refs=[r.strip() for r in get("offences").split(";") if r.strip()])
+            mentions=mentions, offence_refs=[r for r in map(normalise_ref, get("offences").split(";")) if r])
 
 
 class LocationError(BadInput):

@@ -15,7 +15,7 @@
   their curfew more than :data:`CURFEW_AWAY_M` from home.
 
 Every builder takes plain data (DataFrames) and returns
-:class:`workbench.scan.alerts.Alert` objects, so each is tested on hand-made data.
+:class:`workbench.domain.alerts.Alert` objects, so each is tested on hand-made data.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from scipy.spatial import cKDTree
 from workbench.domain.categories import LABELS, is_sexual
 from workbench.domain.people import FLAGS, MANAGED
 from workbench.people.description import combined, compare
-from workbench.scan.alerts import Alert, bbox_of
+from workbench.domain.alerts import Alert, bbox_of
 from workbench.store.db import Store
 from workbench.store.offences import load_features
 from workbench.store.people import (

@@ -8,11 +8,10 @@ reads as a list of steps.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import pandas as pd
 
+from workbench.domain.alerts import Alert, bbox_of
 from workbench.domain.categories import GROUPS, LABELS
 from workbench.errors import UserError
 from workbench.geo.nearrepeat import event_days, knox, risk_zones
@@ -23,70 +22,13 @@ from workbench.scan.trends import ALL_AREAS, TrendReport, TrendResult
 from workbench.store.db import Store
 from workbench.store.offences import fetch_rows
 
-#: Alert kinds, most urgent first (the dashboard groups alerts in this order).
-KINDS = ("sexual_offence", "nominal_near_offence", "nominal_breach", "missing_person", "repeat_victim", "trend",
-         "hotspot", "near_repeat", "repeat_location", "missing_location", "saved_search")
-KIND_TITLES = {
-    "sexual_offence": "New sexual offences",
-    "nominal_near_offence": "Flagged nominals near new sexual offences",
-    "nominal_breach": "Nominals breaching conditions",
-    "missing_person": "Repeat missing people",
-    "repeat_victim": "Repeat victims",
-    "missing_location": "Missing-person locations",
-    "trend": "Emerging trends",
-    "hotspot": "New hotspots",
-    "near_repeat": "Near-repeat risk",
-    "repeat_location": "Repeat locations",
-    "saved_search": "Saved searches",
-}
-
 #: Link scores from which a candidate is named in an alert's summary (weaker ones stay
 #: in the detail, for the analyst to judge).
 STRONG_LINK = 0.3
 
 
-@dataclass
-class Alert:
-    """One finding of a scan."""
-
-    kind: str
-    summary: str
-    offence_ids: list[int] = field(default_factory=list)
-    bbox: tuple[float, float, float, float] | None = None
-    detail: dict = field(default_factory=dict)
-
-    def as_json(self) -> dict:
-        out = {"kind": self.kind, "summary": self.summary, "offence_ids": self.offence_ids,
-               "count": len(self.offence_ids), "bbox": list(self.bbox) if self.bbox else None}
-        out.update(self.detail)
-        return out
-
-    @classmethod
-    def from_json(cls, data: dict) -> "Alert":
-        """Rebuild an alert from :meth:`as_json` (the dashboard shows the last stored scan)."""
-        detail = {k: v for k, v in data.items() if k not in ("kind", "summary", "offence_ids", "count", "bbox")}
-        bbox = tuple(data["bbox"]) if data.get("bbox") else None
-        return cls(data["kind"], data["summary"], list(data.get("offence_ids") or []), bbox, detail)
-
-
-def ordered(alerts: list[Alert]) -> list[Alert]:
-    """Alerts grouped by kind in :data:`KINDS` order, keeping each kind's own order."""
-    rank = {k: i for i, k in enumerate(KINDS)}
-    return sorted(alerts, key=lambda a: rank.get(a.kind, len(KINDS)))
-
-
 def label(category: str) -> str:
     return LABELS.get(category, category)
-
-
-def bbox_of(x, y, pad: float = 150.0) -> tuple[float, float, float, float] | None:
-    """Bounding box of points (padded so a single point gets a viewable area)."""
-    x = np.asarray(x, float)
-    y = np.asarray(y, float)
-    ok = np.isfinite(x) & np.isfinite(y)
-    if not ok.any():
-        return None
-    return (float(x[ok].min() - pad), float(y[ok].min() - pad), float(x[ok].max() + pad), float(y[ok].max() + pad))
 
 
 def _top_labels(categories: pd.Series, most: int = 3) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from workbench.domain import categories as cats
+from workbench.domain.alerts import Alert, ordered
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.identity import current_user
 from workbench.people.alerts import scan_people
@@ -64,7 +65,7 @@ class ScanReport:
     user: str
     new: NewOffences
     trends: TrendReport | None
-    alerts: list[make.Alert] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
@@ -109,7 +110,7 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
     history, unit, end = _history(store)
     window_start = _recent_start(since, state, history, unit, end)
     new = new_offences(store, state, since, first_scan_start=_period_start(end, unit, 1))
-    alerts: list[make.Alert] = []
+    alerts: list[Alert] = []
 
     control.report(0.15, "testing for emerging trends")
     trends = None
@@ -151,7 +152,7 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
     alerts += [make.search_alert(u) for u in updates if u.new]
 
     control.check()
-    report = ScanReport(user, new, trends, make.ordered(alerts), report_notes)
+    report = ScanReport(user, new, trends, ordered(alerts), report_notes)
     if record:
         with store.atomic():
             for update in updates:

@@ -41,6 +41,11 @@ def write_boundaries(store: Store, boundaries: Sequence[Boundary], batch_id: int
     return len(boundaries)
 
 
+def has_boundaries(store: Store) -> bool:
+    """Whether any borough or ward polygon is loaded."""
+    return store.conn.execute("SELECT EXISTS (SELECT 1 FROM boundaries)").fetchone()[0] == 1
+
+
 def load_boundaries(store: Store, level: str | None = None, names: Sequence[str] | None = None) -> list[Boundary]:
     """Stored boundaries, optionally of one level and/or with the given names."""
     sql = "SELECT level, name, code, parent, geometry FROM boundaries"

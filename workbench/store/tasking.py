@@ -188,14 +188,30 @@ def add_action(store: Store, *, meeting_id: int | None, patp_id: int | None, des
     return cur.lastrowid
 
 
-def set_action_status(store: Store, action_id: int, status: str) -> str:
-    """Change an action's status; return the status it had."""
-    row = store.conn.execute("SELECT status FROM ttcg_actions WHERE id = ?", (action_id,)).fetchone()
-    if row is None:
-        raise NotFound(f"no action with id {action_id}")
-    store.conn.execute("UPDATE ttcg_actions SET status = ?, updated_at = ? WHERE id = ?",
-                       (status, now_iso(), action_id))
-    return row[0]
+def set_action_status(store: Store, action_id: int, status: str, note: str | None = None) -> dict:
+    """Change an action's status (and note; ``closed_at`` set when it is done or cancelled);
+    return what it had (``status``, ``note``, ``closed_at``, ``updated_at``) for undo."""
+    rows = _rows(store, "SELECT status, note, closed_at, updated_at FROM ttcg_actions WHERE id = ?", (action_id,))
+    if not rows:
+        raise NotFound(f"no action with id {action_id} (see `workbench meeting agenda ID`)")
+    stamp = now_iso()
+    closed = stamp if status in ("done", "cancelled") else None
+    store.conn.execute("UPDATE ttcg_actions SET status = ?, note = coalesce(?, note), closed_at = ?, updated_at = ? "
+                       "WHERE id = ?", (status, note, closed, stamp, action_id))
+    return rows[0]
+
+
+def restore_action_status(store: Store, action_id: int, old: dict) -> None:
+    """Put back what :func:`set_action_status` returned (undo)."""
+    store.conn.execute("UPDATE ttcg_actions SET status = ?, note = ?, closed_at = ?, updated_at = ? WHERE id = ?",
+                       (old["status"], old["note"], old["closed_at"], old["updated_at"], action_id))
+
+
+def patp_row(store: Store, patp_id: int) -> dict | None:
+    """A PATP's summary row (as :func:`list_patps` gives), or None."""
+    rows = _rows(store, "SELECT id, reference, status, title, borough, author, meeting_id, created_at, updated_at "
+                        "FROM patps WHERE id = ?", (patp_id,))
+    return rows[0] if rows else None
 
 
 def delete_action(store: Store, action_id: int) -> None:

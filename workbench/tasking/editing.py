@@ -9,6 +9,7 @@ from workbench.events import Changed
 from workbench.store import Store
 from workbench.store import tasking as db
 from workbench.tasking.patp import Patp
+from workbench.tasking.strategy import require_priority
 from workbench.domain.audit import AuditAction
 
 
@@ -65,6 +66,8 @@ class EditPatp(Command):
     def apply(self, store: Store) -> Changed:
         patp = load_patp(store, self.key)
         self._id = patp.id
+        if str(self.changes.get("priority") or "").strip():
+            self.changes["priority"] = require_priority(store, self.changes["priority"])
         self._old = patp.apply_changes(self.changes)
         save_patp(store, patp)
         store.audit(AuditAction.PATP_EDIT, "patp", patp.id, {"reference": patp.reference, "fields": sorted(self.changes)}, why=self.why)

@@ -22,6 +22,7 @@ from workbench.errors import BadInput, NotFound
 from workbench.domain.audit import AuditAction
 
 ACTION_STATUSES = ("open", "in progress", "done", "cancelled")
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MEETING_DECISIONS = ("accepted", "rejected", "deferred", "noted")
 
 
@@ -38,11 +39,45 @@ def cycle_days(store: Store) -> int:
 
 
 def next_meeting_date(store: Store, today: date | None = None) -> date:
-    """One cycle after the last meeting, or today when there has been none."""
+    """One cycle after the last meeting, or (no meeting yet) the next TTCG weekday
+    (setting ``ttcg_weekday``) on or after today."""
     last = db.last_meeting_date(store)
     if last is None:
-        return today or date.today()
+        today = today or date.today()
+        weekday = WEEKDAYS.index(store.setting("ttcg_weekday", "Thursday") or "Thursday")
+        return today + timedelta(days=(weekday - today.weekday()) % 7)
     return date.fromisoformat(last) + timedelta(days=cycle_days(store))
+
+
+def action_counts(actions: list[dict], on: date) -> dict[str, int]:
+    """How many actions there are, open (or in progress), done, cancelled and overdue on ``on``."""
+    open_actions = [a for a in actions if a["status"] in ("open", "in progress")]
+    return {"actions": len(actions), "open": len(open_actions),
+            "done": sum(a["status"] == "done" for a in actions),
+            "cancelled": sum(a["status"] == "cancelled" for a in actions),
+            "overdue": sum(a["due_date"] < on.isoformat() for a in open_actions)}
+
+
+def review_item(store: Store, patp: dict, held_on: date) -> dict:
+    """The agenda item reviewing an accepted tasking, with its action counts as they are now."""
+    counts = action_counts(db.list_actions(store, patp_id=patp["id"]), held_on)
+    return {"kind": "review", "patp_id": patp["id"], "ref": patp["reference"],
+            "title": f"Review of tasking {patp['reference']}: {patp['title']}",
+            "detail": f"{counts['actions']} actions: {counts['open']} open, {counts['done']} done, "
+                      f"{counts['overdue']} overdue", **counts}
+
+
+def live_agenda(store: Store, meeting: dict) -> list[dict]:
+    """A meeting's agenda with each review item's action counts brought up to date (so a
+    status change shows on the agenda at once, without rebuilding it)."""
+    held = date.fromisoformat(meeting["held_on"])
+    out = []
+    for item in meeting["agenda"]:
+        if item["kind"] == "review":
+            row = db.patp_row(store, item["patp_id"])
+            item = review_item(store, row, held) if row else item
+        out.append(item)
+    return out
 
 
 def build_agenda(store: Store, held_on: date, period_from: date, period_to: date,
@@ -61,12 +96,7 @@ def build_agenda(store: Store, held_on: date, period_from: date, period_to: date
                        "title": f"{row['reference']}: {row['title']}",
                        "detail": f"For decision ({row['status']})"})
     for row in db.list_patps(store, ["accepted"]):
-        actions = db.list_actions(store, patp_id=row["id"])
-        open_actions = [a for a in actions if a["status"] in ("open", "in progress")]
-        overdue = [a for a in open_actions if a["due_date"] < held_on.isoformat()]
-        agenda.append({"kind": "review", "patp_id": row["id"], "ref": row["reference"],
-                       "title": f"Review of tasking {row['reference']}: {row['title']}",
-                       "detail": f"{len(actions)} actions, {len(open_actions)} open, {len(overdue)} overdue"})
+        agenda.append(review_item(store, row, held_on))
     return agenda
 
 
@@ -176,11 +206,19 @@ class AddAction(Command):
     description = "Add TTCG action"
 
     def __init__(self, description_text: str, owner: str, due_date: str, *, meeting_id: int | None = None,
-                 patp_id: int | None = None, status: str = "open", why: str | None = None):
+                 patp_id: int | None = None, status: str = "open", force: bool = False, today: date | None = None,
+                 why: str | None = None):
         super().__init__(why)
         if not description_text.strip() or not owner.strip():
             raise BadInput("an action needs a description and an owner")
-        date.fromisoformat(due_date)
+        try:
+            due = date.fromisoformat(due_date)
+        except ValueError:
+            raise BadInput(f"the due date {due_date!r} is not an ISO date (YYYY-MM-DD)") from None
+        today = today or date.today()
+        if due < today and not force:
+            raise BadInput(f"the due date {due_date} is before today ({today.isoformat()}), when the action is "
+                             "created; give a later date (or --force to record a past action)")
         if status not in ACTION_STATUSES:
             raise BadInput(f"action status must be one of: {', '.join(ACTION_STATUSES)}")
         if meeting_id is None and patp_id is None:
@@ -207,25 +245,28 @@ class AddAction(Command):
 
 
 class SetActionStatus(Command):
-    """Move an action to another status (open, in progress, done, cancelled)."""
+    """Move an action to another status (open, in progress, done, cancelled) with an
+    optional note; undo restores the status, note and closing date it had."""
 
     description = "Update action"
 
-    def __init__(self, action_id: int, status: str, why: str | None = None):
+    def __init__(self, action_id: int, status: str, note: str | None = None, why: str | None = None):
         super().__init__(why)
+        status = status.replace("-", " ")
         if status not in ACTION_STATUSES:
-            raise BadInput(f"action status must be one of: {', '.join(ACTION_STATUSES)}")
-        self.action_id, self.status = action_id, status
-        self._old: str | None = None
+            raise BadInput(f"action status must be one of: {', '.join(s.replace(' ', '-') for s in ACTION_STATUSES)}")
+        self.action_id, self.status, self.note = int(action_id), status, note
+        self._old: dict | None = None
 
     def apply(self, store: Store) -> Changed:
-        self._old = db.set_action_status(store, self.action_id, self.status)
-        store.audit(AuditAction.TTCG_ACTION_STATUS, "ttcg_action", self.action_id, {"from": self._old, "to": self.status}, why=self.why)
-        return Changed("tasking", (self.action_id,), {"action": self.action_id})
+        self._old = db.set_action_status(store, self.action_id, self.status, self.note)
+        store.audit(AuditAction.TTCG_ACTION_STATUS, "ttcg_action", self.action_id,
+                    {"from": self._old["status"], "to": self.status, "note": self.note}, why=self.why)
+        return Changed("tasking", (self.action_id,), {"action": self.action_id, "status": self.status})
 
     def revert(self, store: Store) -> Changed:
-        db.set_action_status(store, self.action_id, self._old)
-        return Changed("tasking", (self.action_id,), {"action": self.action_id})
+        db.restore_action_status(store, self.action_id, self._old)
+        return Changed("tasking", (self.action_id,), {"action": self.action_id, "status": self._old["status"]})
 
 
 def require_meeting(store: Store, meeting_id: int) -> dict:

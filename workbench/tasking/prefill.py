@@ -16,12 +16,13 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from workbench.domain.categories import GROUPS, LABELS, SEXUAL
+from workbench.domain.categories import LABELS, SEXUAL
 from workbench.identity import current_user
 from workbench.store import Store
 from workbench.store.offences import OffenceFilter, load_frame, load_offender_links
 from workbench.tasking import evidence
 from workbench.tasking.patp import Patp, Problem
+from workbench.tasking.strategy import best_priority
 from workbench.tasking.tactics import suggest_tactics
 
 #: Weeks compared for the short-term trend ("last 4 weeks against the 4 before").
@@ -119,7 +120,7 @@ def build_patp(store: Store, problem: Problem, *, author: str | None = None, tod
         author=author or current_user(),
         date=today.isoformat(),
         borough=boroughs[0] if boroughs else None,
-        priority=_priority(categories),
+        priority=best_priority(store, stats.get("counts", {})),
         nim_level=2 if len(boroughs) > 1 else 1,
         problem_type=problem.problem_type,
         problem_summary=summary_text(problem, stats, offenders),
@@ -127,7 +128,7 @@ def build_patp(store: Store, problem: Problem, *, author: str | None = None, tod
         graded_intelligence=intel,
         threat_harm_risk=_threat_harm_risk(categories, stats),
         tactics=suggest_tactics(problem.problem_type, categories, stats, offenders),
-        objectives=(f"Reduce {_priority(categories).lower()} offences in the tasked area and identify, "
+        objectives=(f"Reduce {_crime_words(categories)} in the tasked area and identify, "
                     "arrest and charge those responsible."),
         success_measures=("Fewer offences in the tasked area in the eight weeks after tasking than in the "
                           "eight weeks before, against the trend in a comparison area, with no displacement "
@@ -140,13 +141,11 @@ def build_patp(store: Store, problem: Problem, *, author: str | None = None, tod
     )
 
 
-def _priority(categories: list[str]) -> str:
-    """The control-strategy priority the offences fall under (their main crime group)."""
-    for category in categories:
-        for group, members in GROUPS.items():
-            if category in members:
-                return "Serious sexual offences" if group == "sexual" else LABELS.get(group, group.capitalize())
-    return LABELS.get(categories[0], "Volume crime") if categories else "Volume crime"
+def _crime_words(categories: list[str]) -> str:
+    """The offences of a problem in words: ``burglary residential offences`` or ``offences``."""
+    if not categories:
+        return "offences"
+    return f"{LABELS.get(categories[0], categories[0]).lower()} offences"
 
 
 def _threat_harm_risk(categories: list[str], stats: dict) -> str:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from workbench.commands import Command
 from workbench.events import Changed
-from workbench.errors import NotAllowed
+from workbench.errors import NotAllowed, NotFound
 from workbench.identity import current_user
 from workbench.store import Store
 from workbench.store import tasking as db
 from workbench.store.db import now_iso
 from workbench.tasking.editing import load_patp, save_patp
 from workbench.tasking.patp import DECISIONS, Patp
+from workbench.tasking.strategy import require_priority
 from workbench.domain.audit import AuditAction
 
 STATUS_LABELS = {
@@ -105,6 +106,11 @@ class PatpTransition(Command):
         meeting_id = self.meeting_id if self.action == "schedule" else patp.meeting_id
         target = check_transition(patp, self.action, user=user, comment=self.comment,
                                   decision=self.decision, meeting_id=meeting_id)
+        if self.action == "submit":
+            try:
+                require_priority(store, patp.priority)
+            except NotFound as exc:
+                raise WorkflowError(f"cannot submit {patp.reference}: {exc}") from None
         self._id, self._before = patp.id, patp.to_body()
         self._made = {}
         stamp = now_iso()

@@ -8,6 +8,7 @@ column and reason, and can save them as CSV for fixing and re-import.
 from __future__ import annotations
 
 import csv
+from html import escape
 from pathlib import Path
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
@@ -148,7 +149,8 @@ class ImportDialog(QDialog):
             self.summary.setText(
                 f"<b>Imported {result.imported:,} {one if result.imported == 1 else many}</b> from "
                 f"{result.rows_read:,} rows (batch {result.batch}). {result.duplicates:,} were already in "
-                f"the store or repeated; {result.rejected:,} rows were rejected and kept for review.")
+                f"the store or repeated; {result.rejected:,} rows were rejected and kept for review."
+                + "".join(f"<br><b>Warning:</b> {escape(w)}" for w in result.warnings))
             self._show_rejects(result.rejects)
             self.session.notify(Changed("intel" if key == "intel" else "offences"))
         else:

@@ -90,6 +90,8 @@ class MainWindow(QMainWindow):
             action = file_menu.addAction(label)
             action.triggered.connect(lambda _=False, k=kind: self.open_import(k))
         file_menu.addSeparator()
+        file_menu.addAction("&Settings…").triggered.connect(lambda: self.open_settings())
+        file_menu.addSeparator()
         quit_action = file_menu.addAction("&Quit")
         quit_action.setShortcut(QKeySequence.Quit)
         quit_action.triggered.connect(self.close)
@@ -157,6 +159,14 @@ class MainWindow(QMainWindow):
         from workbench.ui.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.session, self, kind)
+        dialog.show()
+        return dialog
+
+    def open_settings(self):
+        """File > Settings…: the store's settings and the control strategy."""
+        from workbench.ui.tasking.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.session, self)
         dialog.show()
         return dialog
 

@@ -15,7 +15,8 @@ from workbench.app.session import Session
 from workbench.errors import UserError
 from workbench.reports.pack import export_meeting_pack
 from workbench.store import tasking as db
-from workbench.tasking.meetings import MEETING_DECISIONS, AddAction, CreateMeeting, RecordDecision, overdue_actions
+from workbench.tasking.meetings import (ACTION_STATUSES, MEETING_DECISIONS, AddAction, CreateMeeting, RecordDecision,
+                                       SetActionStatus, live_agenda, overdue_actions)
 from workbench.tasking.patp import DECISIONS
 from workbench.ui.jobs import run_job
 
@@ -71,10 +72,13 @@ class MeetingsPanel(QWidget):
         decide.clicked.connect(lambda: self.decide())
         add = QPushButton("Add action…")
         add.clicked.connect(lambda: self.add_action())
+        status = QPushButton("Change action status…")
+        status.setToolTip("Mark the selected action in progress, done or cancelled (Edit > Undo reverses it)")
+        status.clicked.connect(lambda: self.set_status())
         export = QPushButton("Export meeting pack…")
         export.clicked.connect(self._choose_export)
         bar = QHBoxLayout()
-        for button in (decide, add):
+        for button in (decide, add, status):
             bar.addWidget(button)
         bar.addStretch(1)
         bar.addWidget(export)
@@ -120,11 +124,12 @@ class MeetingsPanel(QWidget):
             if d["patp_id"]:
                 decided.setdefault(f"patp:{d['patp_id']}", f"{d['decision']}: {d['reasons']}")
         rows = []
-        for n, item in enumerate(self.meeting["agenda"], 1):
+        for n, item in enumerate(live_agenda(self.session.store, self.meeting), 1):
             key = f"patp:{item['patp_id']}" if item["kind"] == "patp" else item["title"]
             rows.append([n, item["title"], item.get("detail", ""), decided.get(key, "")])
         _fill(self.agenda, rows)
         actions = db.list_actions(self.session.store)
+        self.action_ids = [a["id"] for a in actions]
         overdue = {a["id"] for a in overdue_actions(actions)}
         _fill(self.actions, [[a["description"], a["owner"], a["due_date"],
                               a["status"] + (" (overdue)" if a["id"] in overdue else ""), a["patp_reference"] or ""]
@@ -167,7 +172,10 @@ class MeetingsPanel(QWidget):
         self.message.setText(f"Decision recorded on item {item}.")
         return True
 
-    def add_action(self, text: str | None = None, owner: str | None = None, due: str | None = None) -> bool:
+    def add_action(self, text: str | None = None, owner: str | None = None, due: str | None = None,
+                   force: bool = False) -> bool:
+        """Add an action to the meeting; a due date before today is refused unless ``force``
+        (the dialog asks whether a past action is meant)."""
         if self.meeting is None:
             return False
         if text is None:
@@ -175,11 +183,52 @@ class MeetingsPanel(QWidget):
             if asked is None:
                 return False
             text, owner, due = asked
+            force = self._past_confirmed(due)
         try:
-            self.session.run(AddAction(text, owner, due, meeting_id=self.meeting["id"]))
+            self.session.run(AddAction(text, owner, due, meeting_id=self.meeting["id"], force=force))
         except UserError as exc:
             self.message.setText(_sentence(str(exc)))
             return False
+        return True
+
+    def _past_confirmed(self, due: str) -> bool:
+        from datetime import date
+
+        from PySide6.QtWidgets import QMessageBox
+
+        try:
+            past = date.fromisoformat(due) < date.today()
+        except ValueError:
+            return False
+        return past and QMessageBox.question(
+            self, "Past due date", f"{due} is before today. Record an action that was already due?") \
+            == QMessageBox.Yes
+
+    def _action_row(self) -> int | None:
+        rows = self.actions.selectionModel().selectedRows() if self.actions.selectionModel() else []
+        if not rows:
+            self.message.setText("Select an action first.")
+            return None
+        return rows[0].row()
+
+    def set_status(self, row: int | None = None, status: str | None = None, note: str | None = None) -> bool:
+        """Change the status of the action in ``row`` (default: the selected one); undoable."""
+        row = self._action_row() if row is None else row
+        if row is None:
+            return False
+        if status is None:
+            status, ok = QInputDialog.getItem(self, "Action status", "Status:", list(ACTION_STATUSES), 2, False)
+            if not ok:
+                return False
+            note, ok = QInputDialog.getText(self, "Action status", "Note (what was done, or why cancelled):")
+            if not ok:
+                return False
+        try:
+            self.session.run(SetActionStatus(self.action_ids[row], status, note or None))
+        except UserError as exc:
+            self.message.setText(_sentence(str(exc)))
+            return False
+        self.message.setText(f"Action marked {status}. Edit > Undo reverses it.")
         return True
 
     def _ask_action(self) -> tuple[str, str, str] | None:

@@ -23,7 +23,7 @@ from workbench.app.session import Session
 from workbench.errors import UserError
 from workbench.domain import categories as cats
 from workbench.identity import current_user
-from workbench.scan.alerts import KIND_TITLES, KINDS, Alert
+from workbench.domain.alerts import KIND_TITLES, KINDS, Alert
 from workbench.scan.scanner import run_scan
 from workbench.scan.searches import offence_filter
 from workbench.store.scan import delete_search, list_searches, load_scan_state, save_search, set_subscribed
