@@ -62,3 +62,15 @@ def test_every_top_level_module_has_a_layer():
     found = {f"workbench.{p.stem if p.is_file() else p.name}" for p in PACKAGE.iterdir()
              if (p.suffix == ".py" and p.stem != "__init__") or (p / "__init__.py").exists()}
     assert found - declared == set()
+
+
+def test_only_the_store_runs_sql():
+    """The connection is private to workbench/store: no other module reaches it, opens
+    its own, or runs SQL through pandas; views and commands call store functions."""
+    import re
+
+    pattern = re.compile(r"\.conn\b|\._conn\b|\._db\b|\._rows\(|\._value\(|sqlite3\.connect|read_sql|\bimport sqlite3\b")
+    offenders = [f"{p.relative_to(PACKAGE.parent)}:{n}: {line.strip()}"
+                 for p in PACKAGE.rglob("*.py") if "store" not in p.relative_to(PACKAGE).parts[:1]
+                 for n, line in enumerate(p.read_text().splitlines(), 1) if pattern.search(line)]
+    assert offenders == []

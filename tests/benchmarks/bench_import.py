@@ -37,6 +37,7 @@ print(json.dumps({"seconds": elapsed, "rows": result.imported + result.rejected 
 PANDAS = """
 import json, resource, sqlite3, sys, time
 import pandas as pd
+from sqlpeek import sql
 start = time.perf_counter()
 frame = pd.read_csv(sys.argv[1])
 conn = sqlite3.connect(sys.argv[2])

@@ -19,6 +19,7 @@ from workbench.ingest.police_uk import import_police_uk
 from workbench.intel.importer import import_intel
 from workbench.store.intel import mentions, offence_refs
 from workbench.store.offences import find_by_ref, offence_detail
+from sqlpeek import sql
 
 OFFENCE_HEADER = "offence_ref,category,committed_from,committed_to,reported_at,easting,northing,offender_ids\n"
 NEXT_YEAR = date.today().year + 1
@@ -56,7 +57,7 @@ def test_offence_dates_out_of_range_or_in_the_future_are_rejected_with_their_lin
     assert (result.imported, result.rejected) == (2, 1)
     reject = result.rejects[0]
     assert (reject.line, reject.column) == (3, column) and message in reject.reason
-    dates = [r[0] for r in store.conn.execute("SELECT committed_from FROM offences")]
+    dates = [r[0] for r in sql(store, "SELECT committed_from FROM offences")]
     assert all("1900" <= d <= "9999" for d in dates)
 
 
@@ -145,7 +146,7 @@ def test_non_regular_inputs_are_refused_with_one_message(store, tmp_path, fifo, 
     with pytest.raises(ImportFailed) as caught:
         importer(store, path)
     assert message in str(caught.value) and "\n" not in str(caught.value)
-    assert store.conn.execute("SELECT count(*) FROM batches").fetchone()[0] == 0
+    assert sql(store, "SELECT count(*) FROM batches").fetchone()[0] == 0
 
 
 def _layer(tmp_path, geometries, crs="EPSG:27700"):
@@ -160,7 +161,7 @@ def test_boundaries_outside_great_britain_are_refused(store, tmp_path):
     far = Polygon([(-13_000, 6_700_000), (-12_000, 6_700_000), (-12_000, 6_701_000), (-13_000, 6_701_000)])
     with pytest.raises(ImportFailed, match="the polygons are not inside Great Britain's National Grid"):
         import_boundaries(store, _layer(tmp_path, [far]))
-    assert store.conn.execute("SELECT count(*) FROM boundaries").fetchone()[0] == 0
+    assert sql(store, "SELECT count(*) FROM boundaries").fetchone()[0] == 0
 
 
 def test_boundaries_in_another_country_are_refused(store, tmp_path):

@@ -9,6 +9,7 @@ from workbench.ingest import ImportFailed
 from workbench.ingest.boundaries import import_boundaries
 from workbench.ingest.offences_csv import import_offences
 from workbench.paths import data_path
+from sqlpeek import sql
 
 
 def squares(tmp_path):
@@ -37,20 +38,20 @@ def test_offences_imported_before_and_after_boundaries_get_areas(store, tmp_path
     result = import_boundaries(store, bpath, level="borough")
     assert result.imported == 2
     import_boundaries(store, wpath, level="ward")
-    areas = dict((r, (b, w)) for r, b, w in store.conn.execute("SELECT offence_ref, borough, ward FROM offences"))
+    areas = dict((r, (b, w)) for r, b, w in sql(store, "SELECT offence_ref, borough, ward FROM offences"))
     assert areas == {"A": ("West", "W1"), "B": ("East", "E1"), "C": (None, None), "D": ("Given", None)}
 
     later = tmp_path / "later.csv"
     later.write_text("offence_ref,category,committed_from,easting,northing\nE,robbery,2025-01-02,1200,100\n")
     import_offences(store, later)
-    assert store.conn.execute("SELECT borough, ward FROM offences WHERE offence_ref='E'").fetchone() == ("East", None)
+    assert sql(store, "SELECT borough, ward FROM offences WHERE offence_ref='E'").fetchone() == ("East", None)
 
 
 def test_bundled_london_layers_and_level_detection(store):
     path = data_path("boundaries", "london.gpkg")
     wards = import_boundaries(store, path, layer="wards")
     assert wards.level == "ward" and wards.imported == 654
-    parent = store.conn.execute("SELECT parent FROM boundaries WHERE level='ward' AND name='Highgate' "
+    parent = sql(store, "SELECT parent FROM boundaries WHERE level='ward' AND name='Highgate' "
                                 "AND parent='Camden'").fetchone()
     assert parent == ("Camden",)
     assert import_boundaries(store, path, layer="boroughs").imported == 33
@@ -63,7 +64,7 @@ def test_multilayer_file_needs_a_layer_and_bad_files_are_refused(store, tmp_path
     junk.write_text("not a geopackage")
     with pytest.raises(ImportFailed):
         import_boundaries(store, junk)
-    assert store.conn.execute("SELECT count(*) FROM boundaries").fetchone()[0] == 0
+    assert sql(store, "SELECT count(*) FROM boundaries").fetchone()[0] == 0
 
 
 def test_wgs84_input_is_reprojected_to_british_national_grid(store, tmp_path):
@@ -72,5 +73,5 @@ def test_wgs84_input_is_reprojected_to_british_national_grid(store, tmp_path):
     path = tmp_path / "sq.geojson"
     frame.to_file(path, driver="GeoJSON")
     import_boundaries(store, path, level="borough")
-    minx, miny = store.conn.execute("SELECT minx, miny FROM boundaries").fetchone()
+    minx, miny = sql(store, "SELECT minx, miny FROM boundaries").fetchone()
     assert 527000 < minx < 530000 and 178000 < miny < 181000

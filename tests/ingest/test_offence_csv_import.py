@@ -9,6 +9,7 @@ from workbench.ingest.offences_csv import import_offences
 from workbench.jobs import Cancelled
 from workbench.store.batches import list_rejects
 from workbench.store.offences import find_by_ref, offence_detail
+from sqlpeek import sql
 
 SPEC_EXAMPLE = """offence_ref,category,committed_from,committed_to,easting,northing,status,offender_ids,mo_entry,mo_search
 B/1001,burglary-residential,2025-03-01T18:00,2025-03-01T23:30,531200,181450,solved,O17,rear window;forced,untidy
@@ -23,7 +24,7 @@ def write(tmp_path, text, name="offences.csv", encoding="utf-8"):
 
 
 def count(store):
-    return store.conn.execute("SELECT count(*) FROM offences").fetchone()[0]
+    return sql(store, "SELECT count(*) FROM offences").fetchone()[0]
 
 
 def test_spec_example_imports_with_windows_mo_sets_and_offenders(store, tmp_path):
@@ -131,7 +132,7 @@ def test_a_file_that_is_not_an_offence_csv_gets_one_clear_error_and_imports_noth
     with pytest.raises(ImportFailed, match=message.replace("(", r"\(").replace(")", r"\)")):
         import_offences(store, write(tmp_path, text))
     assert count(store) == 0
-    assert store.conn.execute("SELECT count(*) FROM batches").fetchone()[0] == 0
+    assert sql(store, "SELECT count(*) FROM batches").fetchone()[0] == 0
 
 
 def test_binary_file_is_refused(store, tmp_path):
@@ -156,15 +157,15 @@ def test_cancel_leaves_the_store_as_it_was(store, tmp_path, monkeypatch):
     with pytest.raises(Cancelled):
         import_offences(store, path, cancelled=cancelled)
     assert count(store) == 0
-    assert store.conn.execute("SELECT count(*) FROM batches").fetchone()[0] == 0
+    assert sql(store, "SELECT count(*) FROM batches").fetchone()[0] == 0
 
 
 def test_import_is_audited_with_file_hash(store, tmp_path):
     result = import_offences(store, write(tmp_path, SPEC_EXAMPLE))
-    batch = store.conn.execute("SELECT file_name, file_hash, imported, user FROM batches WHERE id = ?",
+    batch = sql(store, "SELECT file_name, file_hash, imported, user FROM batches WHERE id = ?",
                                (result.batch,)).fetchone()
     assert batch[0] == "offences.csv" and len(batch[1]) == 64 and batch[2] == 2 and batch[3] == "test.analyst"
-    action, detail = store.conn.execute("SELECT action, detail FROM audit_log").fetchone()
+    action, detail = sql(store, "SELECT action, detail FROM audit_log").fetchone()
     assert action == "import" and json.loads(detail)["imported"] == 2
 
 
@@ -185,7 +186,7 @@ def test_version_1_1_victim_ref_is_its_own_normalised_column_not_a_victim_attrib
     assert offence_detail(store, find_by_ref(store, "V3"))["victim_ref"] is None
     reject = result.rejects[0]
     assert (reject.line, reject.column) == (5, "victim_ref") and "looks like a name" in reject.reason
-    plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT count(*) FROM offences WHERE victim_ref = 'VIC-0042'"
+    plan = sql(store, "EXPLAIN QUERY PLAN SELECT count(*) FROM offences WHERE victim_ref = 'VIC-0042'"
                               ).fetchall()
     assert "offences_victim_ref" in str(plan)
 

@@ -8,6 +8,7 @@ import pytest
 
 from workbench.ingest import ImportFailed
 from workbench.ingest.police_uk import import_police_uk
+from sqlpeek import sql
 
 HEADER = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context"
 ROWS = [
@@ -33,7 +34,7 @@ def test_rows_are_mapped_and_bad_ones_rejected_with_reasons(store, tmp_path):
     assert reasons[5] == ("Longitude", "no location (police.uk could not map this crime)")
     assert reasons[6][0] == "Crime type" and "Piracy" in reasons[6][1]
     assert reasons[7][0] == "Month"
-    rows = store.conn.execute(
+    rows = sql(store, 
         "SELECT category, committed_from, committed_to, borough FROM offences ORDER BY id").fetchall()
     assert rows[0] == ("burglary", "2017-02-01T00:00:00", "2017-02-28T23:59:59", None)
     assert [r[0] for r in rows[1:]] == ["anti-social-behaviour", "anti-social-behaviour"]
@@ -44,7 +45,7 @@ def test_rows_without_crime_id_are_kept_apart_and_not_duplicated_on_reimport(sto
     import_police_uk(store, path)
     again = import_police_uk(store, path)
     assert again.imported == 0 and again.duplicates == 3
-    refs = [r[0] for r in store.conn.execute("SELECT offence_ref FROM offences WHERE category = 'anti-social-behaviour'")]
+    refs = [r[0] for r in sql(store, "SELECT offence_ref FROM offences WHERE category = 'anti-social-behaviour'")]
     assert len(set(refs)) == 2 and all(r.startswith("~") for r in refs)
 
 

@@ -7,6 +7,7 @@ import json
 from workbench.cli import main
 from workbench.intel.importer import import_intel
 from workbench.store.intel import mentions
+from sqlpeek import sql
 
 HEADER = "intel_ref,recorded_at,grading,source_eval,intel_eval,handling,handling_conditions,subjects,vehicles,phones,text\n"
 
@@ -46,7 +47,7 @@ def write(tmp_path, rows, name="intel.csv"):
 def test_good_rows_of_both_systems_are_imported_with_their_grades(store, tmp_path):
     result = import_intel(store, write(tmp_path, GOOD))
     assert (result.imported, result.rejected) == (4, 0)
-    rows = dict((r[0], r[1:]) for r in store.conn.execute(
+    rows = dict((r[0], r[1:]) for r in sql(store, 
         "SELECT intel_ref, grading, source_eval, intel_eval, handling, handling_conditions FROM intel_reports"))
     assert rows["I/1"] == ("3x5x2", "1", "A", "P", None)
     assert rows["I/2"] == ("3x5x2", "2", "C", "C", "Not for disclosure to the subject")
@@ -65,7 +66,7 @@ def test_every_reject_reason_names_line_column_and_reason(store, tmp_path):
         assert line in by_line, name
         assert by_line[line].column == column, name
         assert reason in by_line[line].reason, (name, by_line[line].reason)
-    assert store.conn.execute("SELECT count(*) FROM intel_reports WHERE intel_ref LIKE 'B/%'").fetchone()[0] == 0
+    assert sql(store, "SELECT count(*) FROM intel_reports WHERE intel_ref LIKE 'B/%'").fetchone()[0] == 0
 
 
 def test_reimport_adds_nothing_but_another_source_is_another_report(store, tmp_path):
@@ -75,7 +76,7 @@ def test_reimport_adds_nothing_but_another_source_is_another_report(store, tmp_p
     assert (again.imported, again.duplicates) == (0, 4)
     other = import_intel(store, path, source="legacy")
     assert other.imported == 4
-    assert store.conn.execute("SELECT count(*) FROM intel_reports").fetchone()[0] == 8
+    assert sql(store, "SELECT count(*) FROM intel_reports").fetchone()[0] == 8
 
 
 def test_column_and_text_entities_are_linked_to_the_report(store, tmp_path):

@@ -11,6 +11,7 @@ from workbench.intel.handling import export_reports
 from workbench.release import Content, decide, policy, release
 from workbench.intel.importer import import_intel
 from workbench.intel.search import fts_query, search_reports
+from sqlpeek import sql
 
 HEADER = "intel_ref,recorded_at,grading,source_eval,intel_eval,handling,handling_conditions,subjects,vehicles,security_marking,text\n"
 ROWS = [
@@ -28,6 +29,7 @@ ROWS = [
 def loaded(store, tmp_path):
     path = tmp_path / "intel.csv"
     path.write_text(HEADER + "\n".join(ROWS) + "\n", encoding="utf-8")
+    store.set_setting("accreditation_level", "SECRET")        # R/7 is SECRET
     assert import_intel(store, path).imported == len(ROWS)
     return store
 
@@ -110,7 +112,7 @@ def test_export_never_writes_withheld_text_and_says_what_was_withheld(loaded, tm
     assert body.startswith("# OFFICIAL-SENSITIVE")
     rows = list(csv.DictReader(body.splitlines()[1:]))
     assert {r["intel_ref"] for r in rows if r["text"].startswith("WITHHELD:")} == withheld
-    audit = loaded.conn.execute("SELECT action, detail FROM audit_log WHERE action = 'export.intel'").fetchone()
+    audit = sql(loaded, "SELECT action, detail FROM audit_log WHERE action = 'export.intel'").fetchone()
     assert audit is not None and "R/5" in audit[1]
 
     out_json = tmp_path / "for-partners.json"

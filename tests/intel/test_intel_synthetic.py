@@ -8,6 +8,7 @@ from workbench.intel.search import search_reports
 from workbench.network.person import person_page
 from workbench.store.intel import mentions
 from workbench.synth import generate, write_to_store
+from sqlpeek import sql
 
 
 def test_synthetic_intelligence_imports_and_is_recognised(store):
@@ -17,7 +18,7 @@ def test_synthetic_intelligence_imports_and_is_recognised(store):
 
     found = mentions(store)
     text = found[found.origin == "text"]
-    by_ref = dict(store.conn.execute("SELECT intel_ref, id FROM intel_reports"))
+    by_ref = dict(sql(store, "SELECT intel_ref, id FROM intel_reports"))
     for row in data.intel.itertuples(index=False):
         rid = by_ref[row.intel_ref]
         seen = set(zip(text[text.report_id == rid].kind, text[text.report_id == rid].value))

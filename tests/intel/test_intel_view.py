@@ -61,3 +61,27 @@ def test_intel_view_lists_searches_and_highlights(qtbot, session):
     session.select("person", ["P9"], origin="network")
     qtbot.waitUntil(lambda: view.reports is not None, timeout=10000)
     assert [r["intel_ref"] for r in view.reports] == ["I/3"] and view.clear_person.isVisibleTo(view)
+
+
+def test_a_new_search_shows_its_first_report_and_highlights_matches(qtbot, session):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from workbench.ui.views import intel_view
+
+    view = intel_view.create_view(session)
+    qtbot.addWidget(view)
+    view.resize(1200, 600)
+    view.show()
+    qtbot.waitUntil(lambda: view.reports is not None and view.table.rowCount() == 3, timeout=10000)
+    first = view.table.item(0, 1).text()
+    view.search.setText("van")
+    view.reports = None
+    QTest.keyClick(view.search, Qt.Key_Return)
+    qtbot.waitUntil(lambda: view.reports is not None, timeout=10000)
+    assert [r["intel_ref"] for r in view.reports] == ["I/2"] != [first]
+    assert "I/2" in view.pane.toPlainText()          # the pane follows the new first row
+    cell = view.table.item(0, len(intel_view.COLUMNS) - 1)
+    assert "[" not in cell.text() and "van" in cell.text()
+    assert '<span style="background-color:#ffe066; color:#000; font-weight:bold">van</span>' in cell.data(intel_view.SNIPPET_HTML)
+    view.grab().save("/tmp/intel_search.png")

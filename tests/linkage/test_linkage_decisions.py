@@ -6,6 +6,7 @@ from workbench.app.history import CommandStack
 from workbench.linkage import decisions as cmd
 from workbench.linkage import service
 from workbench.store import linkage as db
+from sqlpeek import sql
 
 
 def ids(store, *refs):
@@ -13,7 +14,7 @@ def ids(store, *refs):
 
 
 def audit_actions(store):
-    return [r[0] for r in store.conn.execute("SELECT action FROM audit_log ORDER BY id")]
+    return [r[0] for r in sql(store, "SELECT action FROM audit_log ORDER BY id")]
 
 
 def test_confirm_then_undo_restores_nothing(small_store):

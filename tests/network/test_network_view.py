@@ -5,9 +5,10 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from handmade_network import load  # noqa: E402
-from workbench.app.session import Session  # noqa: E402
-from workbench.store import open_store  # noqa: E402
+from handmade_network import load
+
+from workbench.app.session import Session
+from workbench.store import open_store
 
 
 @pytest.fixture
@@ -68,3 +69,49 @@ def test_network_view_draws_expands_and_shares(qtbot, session):
     qtbot.waitUntil(lambda: view.result is not before, timeout=15000)
     view.grab().save("/tmp/network_view.png")
     assert view.table.item(0, 0).text()
+
+
+def test_chart_has_a_legend_icons_readable_labels_and_layouts(qtbot, session):
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.ui.network.chart import LABEL_ZOOM
+    from workbench.ui.views import network_view
+
+    assert network_view._count(28, "address") == "28 addresses"
+    assert network_view._count(2, "intel") == "2 intelligence reports"
+    assert network_view._count(1, "person") == "1 person"
+    view = network_view.create_view(session)
+    qtbot.addWidget(view)
+    view.resize(1300, 750)
+    view.show()
+    view.steps.setValue(3)
+    view.entity.setText("P1")
+    view.expand_entity()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=15000)
+    chart = view.chart
+    kinds = {view.result["graph"].nodes[n]["kind"] for n in chart.entities}
+    assert chart.legend.isVisible() and set(chart.legend.kinds) == kinds
+    entity = next(iter(chart.entities.values()))
+    assert entity.label.font().family() == QApplication.font().family()
+    rects = [e.label_rect() for e in chart.entities.values()]
+    overlaps = sum(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    assert overlaps == 0
+
+    first = dict(view.result["positions"])
+    view.layout_choice.setCurrentIndex(view.layout_choice.findData("hierarchy"))
+    assert view.result["positions"] != first
+    top = max(y for _, y in view.result["positions"].values())
+    assert view.result["positions"][view.result["seeds"][0]][1] == top
+    qtbot.wait(50)
+    view.grab().save("/tmp/network_hierarchy.png")
+
+    chart.many_links = True                      # a large chart: link labels wait for zoom or selection
+    chart.scene().clearSelection()
+    chart._update_link_labels()
+    assert not any(link.text.isVisible() for link in chart.links if link.text is not None)
+    chart.select([view.result["seeds"][0]])
+    assert any(link.text.isVisible() for link in chart.links if link.text is not None)
+    chart.scene().clearSelection()
+    chart.scale(LABEL_ZOOM * 2, LABEL_ZOOM * 2)
+    chart._update_link_labels()
+    assert all(link.text.isVisible() for link in chart.links if link.text is not None)

@@ -8,6 +8,7 @@ from workbench.ingest.missing_csv import import_missing
 from workbench.ingest.nominals_csv import import_nominals
 from workbench.store.batches import list_rejects
 from workbench.store.people import load_episodes, load_nominals
+from sqlpeek import sql
 
 NOMINAL_HEADER = ("nominal_ref,surname,forenames,date_of_birth,sex,height_cm,build,ethnicity_code,home_easting,"
                   "home_northing,flags,offending,conditions,exclusion_wkt,review_date,security_marking")
@@ -107,7 +108,7 @@ def test_nominal_ref_twice_in_a_file_is_rejected_at_its_second_line(store, tmp_p
 def test_a_file_that_is_not_a_nominals_csv_imports_nothing(store, tmp_path):
     with pytest.raises(ImportFailed, match="not a nominals CSV: missing column"):
         import_nominals(store, write(tmp_path, EPISODE_HEADER, GOOD_EPISODE))
-    assert store.conn.execute("SELECT count(*) FROM batches").fetchone()[0] == 0
+    assert sql(store, "SELECT count(*) FROM batches").fetchone()[0] == 0
 
 
 def test_episode_imports_and_reimport_adds_nothing(store, tmp_path):

@@ -13,6 +13,7 @@ from workbench.tasking.meetings import AddAction, CreateMeeting
 from workbench.tasking.prefill import build_patp
 from workbench.tasking.sources import problem_from_series
 from workbench.tasking.workflow import PatpTransition
+from sqlpeek import sql
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def test_patp_pack_pdf_and_docx(store, accepted, tmp_path):
     assert not section.different_first_page_header_footer
     assert len(word.inline_shapes) >= 3           # map, trend, results chart
     assert "Acacia Avenue" not in "\n".join(c.text for t in word.tables for r in t.rows for c in r.cells)
-    audit = store.conn.execute("SELECT detail FROM audit_log WHERE action = 'pack.export'").fetchall()
+    audit = sql(store, "SELECT detail FROM audit_log WHERE action = 'export.pack'").fetchall()
     assert len(audit) == 1 and json.loads(audit[0][0])["include_victim_details"] is False
 
 

@@ -11,6 +11,7 @@ from workbench.ingest.offence_import import complete_chunk
 from workbench.store.batches import start_batch
 from workbench.store.boundaries import AreaLocator
 from workbench.store.offences import OffenceChunk, OffenceWriter
+from sqlpeek import sql
 
 
 def add_offences(store, rows, source: str = "test") -> list[int]:
@@ -18,7 +19,7 @@ def add_offences(store, rows, source: str = "test") -> list[int]:
     optional borough, ward, ref, committed_to) through the store's writer; return their ids."""
     if not rows:
         return []
-    start = store.conn.execute("SELECT coalesce(max(id), 0) FROM offences").fetchone()[0]
+    start = sql(store, "SELECT coalesce(max(id), 0) FROM offences").fetchone()[0]
     chunk = OffenceChunk()
     for i, r in enumerate(rows):
         when = pd.Timestamp(r["committed_from"]).isoformat()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from sqlpeek import sql
 from workbench.cli import main
 from workbench.domain.audit import AuditAction
 from workbench.store import audit as audit_log
@@ -94,7 +95,7 @@ def test_a_deletion_stays_caught_after_new_entries(tmp_path, capsys):
     path = five_entries(tmp_path / "s.sqlite")
     tamper(path, "DELETE FROM audit_log WHERE id = 5;")
     with open_store(path) as store:
-        store.audit(AuditAction.PACK_EXPORT, "patp", 1)
+        store.audit(AuditAction.EXPORT_PACK, "patp", 1)
     assert verify(capsys, path) == {"entries": 5, "ok": False, "first_bad": 6}
 
 
@@ -126,7 +127,7 @@ def test_free_strings_are_not_audit_actions(store):
 def test_no_call_site_uses_a_free_string():
     package = Path(__file__).resolve().parents[2] / "workbench"
     offenders = [f"{p}: {m.group(0)}" for p in package.rglob("*.py")
-                 for m in re.finditer(r"\.audit\(\s*f?[\"']", p.read_text(encoding="utf-8"))]
+                 for m in re.finditer(r"\.audit\(\s*f?[\"']|\baction=f?[\"'][a-z_]+\.", p.read_text(encoding="utf-8"))]
     assert offenders == []
 
 
@@ -140,8 +141,8 @@ def test_a_store_with_an_old_log_is_chained_by_the_migration(tmp_path, capsys):
                      (f"2025-01-0{n + 1}T09:00:00+00:00", f"f{n}.csv"))
     conn.close()
     with open_store(path) as store:
-        store.audit(AuditAction.PACK_EXPORT, "patp", 1)
-        first = store.conn.execute("SELECT prev_hash, hash FROM audit_log WHERE id = 1").fetchone()
+        store.audit(AuditAction.EXPORT_PACK, "patp", 1)
+        first = sql(store, "SELECT prev_hash, hash FROM audit_log WHERE id = 1").fetchone()
     assert first[0] == "" and len(first[1]) == 64
     assert verify(capsys, path) == {"entries": 4, "ok": True, "first_bad": None}
     tamper(path, "UPDATE audit_log SET user = 'b.analyst' WHERE id = 2;")

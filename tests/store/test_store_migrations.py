@@ -4,18 +4,18 @@ import sqlite3
 
 import pytest
 
-from workbench.domain.audit import AuditAction
 from workbench.store import StoreError, open_store
+from workbench.domain.audit import AuditAction
 from workbench.store import migrations
 
 
 def test_new_store_is_at_latest_version_with_wal_and_foreign_keys(tmp_path):
     store = open_store(tmp_path / "s.sqlite")
     assert store.schema_version == migrations.latest_version()
-    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert {"offences", "offence_features", "offenders", "offence_offenders", "batches", "rejects",
-            "boundaries", "audit_log", "settings"} <= set(store.db.table_names())
+            "boundaries", "audit_log", "settings"} <= set(store._db.table_names())
 
 
 def test_version_1_store_upgrades_and_keeps_its_data(tmp_path):
@@ -32,7 +32,7 @@ def test_version_1_store_upgrades_and_keeps_its_data(tmp_path):
 
     store = open_store(path)
     assert store.schema_version == migrations.latest_version() > 1
-    assert store.conn.execute("SELECT offence_ref FROM offences").fetchall() == [("B1",)]
+    assert store._conn.execute("SELECT offence_ref FROM offences").fetchall() == [("B1",)]
     assert store.setting("security_marking") == "OFFICIAL-SENSITIVE"   # added by migration 2
 
 
@@ -61,12 +61,12 @@ def test_atomic_rolls_back_everything_on_error(store):
             with store.atomic():
                 store.audit(AuditAction.UNDO, "thing", 2)
             raise RuntimeError("boom")
-    assert store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
+    assert store._conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
 
 
 def test_audit_records_who_when_what_and_why(store):
     store.audit(AuditAction.LINK_CONFIRM, "link", "1-2", {"score": 0.9}, why="same MO")
-    row = store.conn.execute("SELECT user, action, object_type, object_id, detail, at FROM audit_log").fetchone()
+    row = store._conn.execute("SELECT user, action, object_type, object_id, detail, at FROM audit_log").fetchone()
     assert row[:4] == ("test.analyst", "link.confirm", "link", "1-2")
     assert '"why": "same MO"' in row[4] and row[5].startswith("20")
 
@@ -74,4 +74,4 @@ def test_audit_records_who_when_what_and_why(store):
 def test_settings_change_is_audited(store):
     store.set_setting("security_marking", "OFFICIAL")
     assert store.setting("security_marking") == "OFFICIAL"
-    assert store.conn.execute("SELECT action FROM audit_log").fetchall() == [("setting.change",)]
+    assert store._conn.execute("SELECT action FROM audit_log").fetchall() == [("setting.change",)]

@@ -8,6 +8,7 @@ import shapely
 from workbench.store.boundaries import Boundary, assign_areas, write_boundaries
 from workbench.domain.categories import SEXUAL
 from workbench.store.offences import write_offences
+from sqlpeek import sql
 from workbench.tasking.strategy import AddPriority
 
 SERIES_REF = "S-NORTH-1"
@@ -59,7 +60,7 @@ def make_borough(store, borough="Testborough", x0=530000.0, y0=180000.0, *, offe
                 location_desc=None, status="unsolved", series_ref=None))
         write_offences(store, records)
         assign_areas(store)
-    if not store.conn.execute("SELECT count(*) FROM priorities").fetchone()[0]:
+    if not sql(store, "SELECT count(*) FROM priorities").fetchone()[0]:
         add_control_strategy(store)
-    return [r[0] for r in store.conn.execute("SELECT id FROM offences WHERE series_ref = ? ORDER BY id",
+    return [r[0] for r in sql(store, "SELECT id FROM offences WHERE series_ref = ? ORDER BY id",
                                              (series_ref,))]

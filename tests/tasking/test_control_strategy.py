@@ -8,6 +8,7 @@ from handmade import SERIES_REF, make_borough
 from workbench.cli import main
 from workbench.store import open_store
 from workbench.tasking.meetings import SetActionStatus, next_meeting_date
+from sqlpeek import sql
 
 
 def cli(capsys, db, *argv):
@@ -39,7 +40,7 @@ def test_settings_show_set_and_refusals(tmp_path, capsys):
         # No meeting yet: the first is on the next Tuesday; 3 March 2025 is a Monday.
         assert next_meeting_date(store, date(2025, 3, 3)) == date(2025, 3, 4)
         assert next_meeting_date(store, date(2025, 3, 4)) == date(2025, 3, 4)
-        changes = store.conn.execute("SELECT count(*) FROM audit_log WHERE action = 'setting.change'").fetchone()[0]
+        changes = sql(store, "SELECT count(*) FROM audit_log WHERE action = 'setting.change'").fetchone()[0]
         assert changes == 5
 
 
@@ -128,10 +129,10 @@ def test_action_status_changes_the_review_counts(tmp_path, capsys, act_as):
     code, refused = cli(capsys, db, "meeting", "action-status", "999", "--status", "done")
     assert code == 1 and "no action with id 999" in refused["error"]
     with open_store(db) as store:
-        row = store.conn.execute("SELECT status, note, closed_at FROM ttcg_actions WHERE id = ?", (ids[0],)).fetchone()
+        row = sql(store, "SELECT status, note, closed_at FROM ttcg_actions WHERE id = ?", (ids[0],)).fetchone()
         assert row[0] == "done" and row[1] == "42 homes" and row[2]
         cmd = SetActionStatus(ids[0], "cancelled", "duplicate")
         cmd.do(store)
         cmd.undo(store)                                                  # undo restores status, note and date
-        assert store.conn.execute("SELECT status, note, closed_at FROM ttcg_actions WHERE id = ?",
+        assert sql(store, "SELECT status, note, closed_at FROM ttcg_actions WHERE id = ?",
                                   (ids[0],)).fetchone() == row

@@ -11,6 +11,7 @@ from PySide6.QtGui import QPolygonF
 from workbench.ui.views import map_view
 
 from map_store import X0, Y0
+from sqlpeek import sql
 
 
 @pytest.fixture
@@ -88,8 +89,12 @@ def test_hotspots_png_and_geopackage_export(view, qtbot, tmp_path):
     qtbot.waitUntil(lambda: not job.running, timeout=20000)
     layers = {name for name, _kind in pyogrio.list_layers(tmp_path / "map.gpkg")}
     assert {"boroughs", "wards", "offences", "kde_cells", "hotspots"} <= layers
-    actions = [r[0] for r in view.session.store.conn.execute("SELECT action FROM audit_log")]
-    assert "export.map_png" in actions and "export.geopackage" in actions   # the same names as the CLI
+    actions = [r[0] for r in sql(view.session.store, "SELECT action FROM audit_log")]
+    assert "export.map" in actions and "export.geopackage" in actions
+    from PIL import Image
+    assert Image.open(tmp_path / "map.png").info["Warning"] == "OFFICIAL-SENSITIVE"
+    import geopandas as gpd
+    assert set(gpd.read_file(tmp_path / "map.gpkg", layer="hotspots")["security_marking"]) == {"OFFICIAL-SENSITIVE"}
     assert np.isfinite(view.analysis.surface.density).any()
 
 

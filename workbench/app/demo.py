@@ -62,7 +62,7 @@ def build_demo_store(path: Path, *, progress: ProgressFn | None = None,
         control.report(0.9, "training the linkage models on the solved offences")
         train_linkage(store, cancelled=cancelled)
         add_demo_control_strategy(store)
-        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.checkpoint()
         result = stats(store)
     finally:
         store.close()

@@ -8,6 +8,7 @@ from workbench.scan.searches import offence_filter, run_search
 from workbench.store.scan import (delete_search, list_searches, require_search, save_search,
                                   set_subscribed)
 from workbench.errors import BadInput
+from workbench.store.boundaries import area_known
 
 ORDER = 60
 
@@ -33,6 +34,9 @@ def register(subparsers, parent) -> None:
     p.add_argument("--seed", type=int, default=1, help="seed of the near-repeat permutations (default 1)")
     p.add_argument("--hotspot-method", choices=["kde", "gi"], default="kde",
                    help="compare this period's hotspots with the last by kernel density (default) or Gi*")
+    p.add_argument("--include-coarse", action="store_true",
+                   help="let police.uk and month-only records count in repeat-location and near-repeat alerts "
+                        "(left out by default: their place or time is too coarse)")
     p.set_defaults(handler=_scan, text=_scan_text, help_parser=p)
 
     group = add_group(subparsers, "search", "saved searches of offences or intelligence", parent)
@@ -85,7 +89,8 @@ def register(subparsers, parent) -> None:
 def _scan(args, ctx: Context) -> dict:
     report = run_scan(ctx.store(), None, period(args.since), progress=ctx.progress,
                       record=not args.preview, alpha=args.alpha, min_count=args.min_count,
-                      permutations=args.permutations, seed=args.seed, hotspot_method=args.hotspot_method)
+                      permutations=args.permutations, seed=args.seed, hotspot_method=args.hotspot_method,
+                      include_coarse=args.include_coarse)
     return report.as_json()
 
 
@@ -124,10 +129,7 @@ def _check_areas(store, boroughs, wards) -> None:
     """Refuse a borough or ward the store has never heard of (a typo would match nothing)."""
     for level, names in (("borough", boroughs), ("ward", wards)):
         for name in names or ():
-            known = store.conn.execute(
-                f"SELECT 1 FROM boundaries WHERE level = ? AND name = ? UNION "
-                f"SELECT 1 FROM offences WHERE {level} = ? LIMIT 1", (level, name, name)).fetchone()
-            if known is None:
+            if not area_known(store, level, name):
                 raise BadInput(f"unknown {level} {name!r}: no boundary or offence has that name "
                                  f"(see `workbench stats` for the boroughs in this store)")
 

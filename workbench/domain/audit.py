@@ -25,15 +25,17 @@ class AuditAction(StrEnum):
     STORE_ENCRYPT = "store.encrypt"
     UNDO = "undo"
 
-    # exports: everything that leaves the screen
+    # exports: everything that leaves the screen, written by workbench.release.export
     EXPORT_INTEL = "export.intel"
     EXPORT_PROFILE = "export.profile"
-    NETWORK_EXPORT = "network.export"
-    PACK_EXPORT = "pack.export"
-    RETURNS_EXPORT = "returns.export"
-    CCA_EXPORT = "link.cca_export"
-    EXPORT_MAP_PNG = "export.map_png"
+    EXPORT_CHART = "export.chart"
+    EXPORT_PACK = "export.pack"
+    EXPORT_RETURN = "export.return"
+    EXPORT_CCA = "export.cca"
+    EXPORT_MAP = "export.map"
     EXPORT_GEOPACKAGE = "export.geopackage"
+    EXPORT_REJECTS = "export.rejects"
+    EXPORT_RESULTS_CHART = "export.results_chart"
 
     # linkage decisions
     LINK_TRAIN = "link.train"

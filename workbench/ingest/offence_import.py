@@ -26,7 +26,7 @@ from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.store import Store
 from workbench.store.batches import Reject, add_rejects, finish_batch, start_batch
 from workbench.store.boundaries import AreaLocator, has_boundaries
-from workbench.store.offences import OffenceChunk, OffenceWriter, deferred_indexes
+from workbench.store.offences import OffenceChunk, OffenceWriter, deferred_indexes, offence_count
 
 CHUNK_ROWS = 20000
 BULK_BYTES = 20_000_000        # inputs larger than this (and than the store) load in bulk mode
@@ -187,7 +187,7 @@ def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser, sou
             batch = start_batch(store, parser.kind, source, ", ".join(p.name for p in paths), combined_hash)
             sink = writer(store, batch)
             if bulk_offences:
-                stored = store.conn.execute("SELECT count(*) FROM offences").fetchone()[0]
+                stored = offence_count(store)
                 if tracker.total > BULK_BYTES and tracker.total / BYTES_PER_ROW > stored:
                     bulk.enter_context(deferred_indexes(store))
             reader.start()

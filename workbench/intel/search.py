@@ -117,7 +117,8 @@ def search_reports(store: Store, text: str | None = None, *, since: str | None =
                    grading: str | Sequence[str] | None = None, entity: str | Sequence[str] | None = None,
                    bbox: tuple[float, float, float, float] | None = None,
                    borough: str | Sequence[str] | None = None, handling: str | Sequence[str] | None = None,
-                   source: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict]:
+                   source: str | None = None, limit: int | None = None, offset: int = 0,
+                   marks: tuple[str, str] = ("[", "]")) -> list[dict]:
     """Reports matching every given filter, as a list of dicts.
 
     Parameters
@@ -140,7 +141,8 @@ def search_reports(store: Store, text: str | None = None, *, since: str | None =
     ``text``, ``easting``, ``northing``, ``location_desc``, ``borough``, ``ward``,
     ``security_marking``, ``review_date``, ``imported_at``...) plus ``grade`` (e.g.
     ``1A P``), ``badge`` (a colour for the grade) and, when ``text`` was given,
-    ``snippet`` (the text around the matches, matches in ``[...]``).
+    ``snippet`` (the text around the matches, each match between the two ``marks``:
+    ``[...]`` by default; the app passes control characters it turns into highlighting).
     """
     fts = fts_query(text)
     flt = IntelFilter(
@@ -152,11 +154,11 @@ def search_reports(store: Store, text: str | None = None, *, since: str | None =
         sources=[source] if source else None)
     ids = query_report_ids(store, flt, ranked=bool(fts), limit=limit, offset=offset)
     reports = fetch_reports(store, ids)
-    marks = snippets(store, fts, ids) if fts else {}
+    found = snippets(store, fts, ids, before=marks[0], after=marks[1]) if fts else {}
     for rep in reports:
         decorate(rep)
         if fts:
-            rep["snippet"] = marks.get(rep["id"], "")
+            rep["snippet"] = found.get(rep["id"], "")
     return reports
 
 

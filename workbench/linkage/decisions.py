@@ -15,18 +15,9 @@ from workbench.commands import Command
 from workbench.events import Changed
 from workbench.store import Store
 from workbench.store import linkage as db
+from workbench.store.offences import offence_refs
 from workbench.errors import BadInput, NotFound
 from workbench.domain.audit import AuditAction
-
-
-def _refs(store: Store, ids) -> list[str]:
-    out = []
-    for oid in ids:
-        row = store.conn.execute("SELECT offence_ref FROM offences WHERE id = ?", (int(oid),)).fetchone()
-        if row is None:
-            raise NotFound(f"no offence with id {oid}")
-        out.append(row[0])
-    return out
 
 
 class DecideLink(Command):
@@ -42,7 +33,7 @@ class DecideLink(Command):
         self._before: dict | None = None
 
     def apply(self, store: Store) -> Changed:
-        refs = _refs(store, (self.a, self.b))
+        refs = offence_refs(store, (self.a, self.b))
         self._before = db.get_decision(store, self.a, self.b)
         db.put_decision(store, self.a, self.b, self.decision, self.why)
         store.audit(AuditAction.LINK_CONFIRM if self.decision == "confirmed" else AuditAction.LINK_REJECT, "link", f"{self.a}-{self.b}",
@@ -119,7 +110,7 @@ class CreateSeries(SeriesCommand):
         self.series_id = db.create_series(store, self.name, self.notes, series_id=self.series_id)
         db.add_members(store, self.series_id, self.offence_ids, why=self.why)
         self._audit(store, AuditAction.SERIES_CREATE, self.series_id,
-                    {"name": self.name, "offences": _refs(store, self.offence_ids)})
+                    {"name": self.name, "offences": offence_refs(store, self.offence_ids)})
         return [self.series_id]
 
 
@@ -142,7 +133,7 @@ class AddToSeries(_MembershipCommand):
 
     def change(self, store: Store) -> list[int]:
         db.add_members(store, self.series_id, self.offence_ids, why=self.why)
-        self._audit(store, AuditAction.SERIES_ADD, self.series_id, {"offences": _refs(store, self.offence_ids)})
+        self._audit(store, AuditAction.SERIES_ADD, self.series_id, {"offences": offence_refs(store, self.offence_ids)})
         return [self.series_id]
 
 
@@ -155,12 +146,12 @@ class RemoveFromSeries(_MembershipCommand):
         members = set(_require(store, self.series_id)["offence_ids"])
         outside = [o for o in self.offence_ids if o not in members]
         if outside:
-            raise BadInput(f"offence {_refs(store, outside[:1])[0]} is not in series {self.series_id}")
+            raise BadInput(f"offence {offence_refs(store, outside[:1])[0]} is not in series {self.series_id}")
         return [self.series_id]
 
     def change(self, store: Store) -> list[int]:
         db.remove_members(store, self.series_id, self.offence_ids)
-        self._audit(store, AuditAction.SERIES_REMOVE, self.series_id, {"offences": _refs(store, self.offence_ids)})
+        self._audit(store, AuditAction.SERIES_REMOVE, self.series_id, {"offences": offence_refs(store, self.offence_ids)})
         return [self.series_id]
 
 
@@ -187,7 +178,7 @@ class MergeSeries(SeriesCommand):
             db.delete_series(store, sid)
             db.add_members(store, self.target, members, why=self.why)
             moved += members
-        self._audit(store, AuditAction.SERIES_MERGE, self.target, {"merged": self.others, "offences": _refs(store, moved)})
+        self._audit(store, AuditAction.SERIES_MERGE, self.target, {"merged": self.others, "offences": offence_refs(store, moved)})
         return [self.target] + self.others
 
 
@@ -212,7 +203,7 @@ class SplitSeries(SeriesCommand):
         self.new_id = db.create_series(store, self.name, series_id=self.new_id)
         db.add_members(store, self.new_id, self.offence_ids, why=self.why)
         self._audit(store, AuditAction.SERIES_SPLIT, self.series_id,
-                    {"new_series": self.new_id, "offences": _refs(store, self.offence_ids)})
+                    {"new_series": self.new_id, "offences": offence_refs(store, self.offence_ids)})
         return [self.series_id, self.new_id]
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from itertools import islice
 
 import networkx as nx
+
 from workbench.errors import BadInput
 
 

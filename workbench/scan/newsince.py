@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbench.store.offences import OffenceFilter, load_frame
+from workbench.store.offences import OffenceFilter, load_after_id, load_frame
 from workbench.store.db import Store
 from workbench.store.scan import ScanState
 
@@ -76,22 +76,12 @@ def new_offences(store: Store, state: ScanState | None, since: str | None, *,
         frame = load_frame(store, OffenceFilter(date_from=since), COLUMNS)
         return NewOffences("since", since, _oldest_first(frame))
     if state is not None:
-        frame = _load_after_id(store, state.last_offence_id)
+        frame = load_after_id(store, state.last_offence_id, COLUMNS)
         return NewOffences("last_scan", state.last_scan_at, _oldest_first(frame))
     start = pd.Timestamp(first_scan_start) if first_scan_start is not None else None
     bound = start.isoformat() if start is not None else None
     frame = load_frame(store, OffenceFilter(date_from=bound), COLUMNS)
     return NewOffences("first_scan", bound or "", _oldest_first(frame))
-
-
-def _load_after_id(store: Store, last_id: int) -> pd.DataFrame:
-    """Offences whose id is above ``last_id`` (the offences table is append-only by id)."""
-    cols = ", ".join(("id",) + COLUMNS)
-    frame = pd.read_sql_query(f"SELECT {cols} FROM offences WHERE id > ? ORDER BY id", store.conn,
-                              params=(int(last_id),))
-    for col in ("committed_from", "committed_to"):
-        frame[col] = pd.to_datetime(frame[col], format="ISO8601")
-    return frame
 
 
 def _oldest_first(frame: pd.DataFrame) -> pd.DataFrame:

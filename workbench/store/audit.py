@@ -51,16 +51,16 @@ def append(store: "Store", action: AuditAction, object_type: str, object_id: Any
     with store.atomic():
         # Writing the head first takes the write lock before anything is read, so two
         # processes appending at once queue up instead of forking the chain.
-        entry_id, prev_hash = store.conn.execute(
+        entry_id, prev_hash = store._conn.execute(
             "UPDATE audit_head SET last_id = max(last_id, (SELECT coalesce(max(id), 0) FROM audit_log)) + 1 "
             "RETURNING last_id, hash").fetchall()[0]
         row = (entry_id, at, current_user(), action.value, object_type,
                None if object_id is None else str(object_id), json.dumps(payload, default=str))
         digest = entry_hash(row, prev_hash)
-        store.conn.execute(
+        store._conn.execute(
             "INSERT INTO audit_log (id, at, user, action, object_type, object_id, detail, prev_hash, hash) "
             "VALUES (?,?,?,?,?,?,?,?,?)", (*row, prev_hash, digest))
-        store.conn.execute("UPDATE audit_head SET hash = ?", (digest,))
+        store._conn.execute("UPDATE audit_head SET hash = ?", (digest,))
     return entry_id
 
 
@@ -86,7 +86,7 @@ def verify(store: "Store", progress: Callable[[float, str], None] | None = None)
     """
     total = max(count(store), 1)
     prev, last_id, seen, first_bad = "", 0, 0, None
-    cursor = store.conn.execute(f"SELECT {', '.join(COLUMNS)}, prev_hash, hash FROM audit_log ORDER BY id")
+    cursor = store._conn.execute(f"SELECT {', '.join(COLUMNS)}, prev_hash, hash FROM audit_log ORDER BY id")
     for *columns, prev_hash, digest in cursor:
         seen += 1
         if progress and seen % 20_000 == 0:
@@ -94,7 +94,7 @@ def verify(store: "Store", progress: Callable[[float, str], None] | None = None)
         if first_bad is None and (prev_hash != prev or digest != entry_hash(tuple(columns), prev_hash)):
             first_bad = columns[0]
         prev, last_id = digest, columns[0]
-    head = store.conn.execute("SELECT last_id, hash FROM audit_head").fetchone() or (0, "")
+    head = store._conn.execute("SELECT last_id, hash FROM audit_head").fetchone() or (0, "")
     if first_bad is None and tuple(head) != (last_id, prev):
         first_bad = min(last_id, head[0]) + 1
     return {"entries": seen, "ok": first_bad is None, "first_bad": first_bad}
@@ -102,7 +102,7 @@ def verify(store: "Store", progress: Callable[[float, str], None] | None = None)
 
 def head(store: "Store") -> dict:
     """The newest entry's id and hash: note it outside the store to anchor the chain."""
-    row = store.conn.execute("SELECT last_id, hash FROM audit_head").fetchone()
+    row = store._conn.execute("SELECT last_id, hash FROM audit_head").fetchone()
     return {"last_id": row[0], "hash": row[1]} if row else {"last_id": 0, "hash": ""}
 
 
@@ -121,7 +121,7 @@ def entries(store: "Store", *, since: str | None = None, action: AuditAction | N
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
     found = []
-    for *columns, digest in store.conn.execute(sql, params):
+    for *columns, digest in store._conn.execute(sql, params):
         entry = dict(zip(COLUMNS, columns))
         entry["detail"] = _detail(entry["detail"])
         entry["hash"] = digest
@@ -131,7 +131,7 @@ def entries(store: "Store", *, since: str | None = None, action: AuditAction | N
 
 def count(store: "Store") -> int:
     """How many entries the log holds."""
-    return store.conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    return store._conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
 
 
 def _detail(text: str) -> Any:

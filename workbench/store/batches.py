@@ -36,7 +36,7 @@ class Reject:
 
 def start_batch(store: Store, kind: str, source: str, file_name: str, file_hash: str) -> int:
     """Create a batch row (inside the caller's transaction) and return its id."""
-    cur = store.conn.execute(
+    cur = store._conn.execute(
         "INSERT INTO batches (kind, source, file_name, file_hash, started_at, user) VALUES (?,?,?,?,?,?)",
         (kind, source, file_name, file_hash, now_iso(), current_user()))
     return cur.lastrowid
@@ -44,17 +44,17 @@ def start_batch(store: Store, kind: str, source: str, file_name: str, file_hash:
 
 def add_rejects(store: Store, batch_id: int, rejects: Sequence[Reject]) -> None:
     """Keep rejected rows in the store for review."""
-    store.conn.executemany(
+    store._conn.executemany(
         "INSERT INTO rejects (batch_id, file_name, line, column_name, reason, raw) VALUES (?,?,?,?,?,?)",
         [(batch_id, r.file, r.line, r.column, r.reason, json.dumps(r.raw, ensure_ascii=False)) for r in rejects])
 
 
 def finish_batch(store: Store, batch_id: int, *, rows_read: int, imported: int, duplicates: int, rejected: int) -> None:
     """Record a batch's counts and audit the import."""
-    store.conn.execute(
+    store._conn.execute(
         "UPDATE batches SET finished_at = ?, rows_read = ?, imported = ?, duplicates = ?, rejected = ? WHERE id = ?",
         (now_iso(), rows_read, imported, duplicates, rejected, batch_id))
-    kind, source, file_name = store.conn.execute(
+    kind, source, file_name = store._conn.execute(
         "SELECT kind, source, file_name FROM batches WHERE id = ?", (batch_id,)).fetchone()
     store.audit(AuditAction.IMPORT, "batch", batch_id, {
         "kind": kind, "source": source, "file": file_name, "rows_read": rows_read,
@@ -63,9 +63,7 @@ def finish_batch(store: Store, batch_id: int, *, rows_read: int, imported: int, 
 
 def list_batches(store: Store) -> list[dict]:
     """Every batch, newest first."""
-    cur = store.conn.execute("SELECT * FROM batches ORDER BY id DESC")
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur]
+    return list(store._db["batches"].rows_where(order_by="id DESC"))
 
 
 def list_rejects(store: Store, batch_id: int | None = None, limit: int | None = None) -> list[dict]:
@@ -79,6 +77,6 @@ def list_rejects(store: Store, batch_id: int | None = None, limit: int | None = 
     if limit:
         sql += f" LIMIT {int(limit)}"
     return [{"batch": b, "file": f, "line": ln, "column": c, "reason": r, "raw": json.loads(raw)}
-            for b, f, ln, c, r, raw in store.conn.execute(sql, params)]
+            for b, f, ln, c, r, raw in store._conn.execute(sql, params)]
 
 

@@ -29,7 +29,7 @@ class Boundary:
 
 def write_boundaries(store: Store, boundaries: Sequence[Boundary], batch_id: int | None) -> int:
     """Insert or replace boundaries (same level, name and parent = same area)."""
-    conn = store.conn
+    conn = store._conn
     for b in boundaries:
         minx, miny, maxx, maxy = b.geometry.bounds
         conn.execute("DELETE FROM boundaries WHERE level = ? AND name = ? AND coalesce(parent, '') = coalesce(?, '')",
@@ -41,9 +41,17 @@ def write_boundaries(store: Store, boundaries: Sequence[Boundary], batch_id: int
     return len(boundaries)
 
 
+def area_known(store: Store, level: str, name: str) -> bool:
+    """Whether a boundary or an offence names the ``level`` (``borough``/``ward``) ``name``."""
+    if level not in ("borough", "ward"):
+        raise ValueError(f"level is borough or ward, not {level!r}")
+    return store._value(f"SELECT 1 FROM boundaries WHERE level = ? AND name = ? UNION "
+                        f"SELECT 1 FROM offences WHERE {level} = ? LIMIT 1", (level, name, name)) is not None
+
+
 def has_boundaries(store: Store) -> bool:
     """Whether any borough or ward polygon is loaded."""
-    return store.conn.execute("SELECT EXISTS (SELECT 1 FROM boundaries)").fetchone()[0] == 1
+    return store._conn.execute("SELECT EXISTS (SELECT 1 FROM boundaries)").fetchone()[0] == 1
 
 
 def load_boundaries(store: Store, level: str | None = None, names: Sequence[str] | None = None) -> list[Boundary]:
@@ -59,7 +67,7 @@ def load_boundaries(store: Store, level: str | None = None, names: Sequence[str]
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
     return [Boundary(lv, n, c, p, shapely.from_wkb(g))
-            for lv, n, c, p, g in store.conn.execute(sql + " ORDER BY level, name", params)]
+            for lv, n, c, p, g in store._conn.execute(sql + " ORDER BY level, name", params)]
 
 
 def boundaries_frame(store: Store, level: str | None = None, names: Sequence[str] | None = None):
@@ -140,7 +148,7 @@ def assign_areas(store: Store, control: JobControl | None = None) -> int:
     locator = AreaLocator(store)
     if locator.empty:
         return 0
-    conn = store.conn
+    conn = store._conn
     total = conn.execute("SELECT count(*) FROM offences WHERE area_given = 0").fetchone()[0]
     done = assigned = 0
     last_id = 0

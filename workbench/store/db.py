@@ -1,13 +1,17 @@
 """Opening a store: one SQLite file, WAL, foreign keys, migrations applied on open.
 
-A store is opened through sqlite-utils (``Store.db``) on a connection in autocommit
-mode; every write goes through :meth:`Store.atomic`, a SAVEPOINT, so a batch either
-lands whole or not at all (nested calls nest). sqlite-utils' own write helpers are not
-used inside :meth:`atomic` because they commit on their own.
+The store package is the only code that runs SQL: the connection is private
+(``Store._conn``, used by the modules of this package only) and the other packages call
+the functions of ``workbench.store.*``. Reads go through sqlite-utils (``Store._db``;
+``Store._rows`` gives a query's rows as dicts); every write goes through :meth:`Store.atomic`, a
+SAVEPOINT on the autocommit connection, so a batch either lands whole or not at all
+(nested calls nest). sqlite-utils' own write helpers are not used inside
+:meth:`atomic` because they commit on their own.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -29,10 +33,9 @@ class Store:
     ----------
     path : Path
         The SQLite file.
-    db : sqlite_utils.Database
-        For reads and introspection.
-    conn : sqlite3.Connection
-        The raw connection (autocommit; use :meth:`atomic` to write).
+
+    The connection (``_conn``, autocommit) and its sqlite-utils ``Database`` (``_db``)
+    belong to the store package: other code calls its functions.
     """
 
     def __init__(self, path: str | Path, *, readonly: bool = False):
@@ -41,7 +44,7 @@ class Store:
             raise StoreError(f"no store at {self.path}")
         if not readonly:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                create_private(self.path)
             except OSError as exc:
                 raise StoreError(f"cannot create a store in {self.path.parent}: {exc.strerror}") from None
         try:
@@ -57,8 +60,8 @@ class Store:
             conn.execute("PRAGMA cache_size = -65536")
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path} is not a Workbench store ({exc})") from None
-        self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self._conn = conn
+        self._db = sqlite_utils.Database(conn)
         self._depth = 0
         if readonly:
             migrations.check_version(conn, self.path)
@@ -70,51 +73,87 @@ class Store:
     def atomic(self) -> Iterator["Store"]:
         """A transaction (outermost) or savepoint (nested): all or nothing."""
         name = f"wb_sp{self._depth}"
-        self.conn.execute(f"SAVEPOINT {name}")
+        self._conn.execute(f"SAVEPOINT {name}")
         self._depth += 1
         try:
             yield self
         except BaseException:
             self._depth -= 1
-            self.conn.execute(f"ROLLBACK TO {name}")
-            self.conn.execute(f"RELEASE {name}")
+            self._conn.execute(f"ROLLBACK TO {name}")
+            self._conn.execute(f"RELEASE {name}")
             raise
         self._depth -= 1
-        self.conn.execute(f"RELEASE {name}")
+        self._conn.execute(f"RELEASE {name}")
+
+    def _rows(self, sql: str, params: Any = ()) -> list[dict]:
+        """The rows of a query as dicts (column name -> value); for the store's modules."""
+        return list(self._db.query(sql, params))
+
+    def _value(self, sql: str, params: Any = ()) -> Any:
+        """The first column of a query's first row (None when there is no row)."""
+        row = self._conn.execute(sql, params).fetchone()
+        return None if row is None else row[0]
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database file (before copying the file)."""
+        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- audit log ----------------------------------------------------------------
     def audit(self, action: AuditAction, object_type: str, object_id: Any = None,
               detail: dict | None = None, *, why: str | None = None) -> int:
         """Append one entry to the hash-chained audit log (as the operating-system login)
-        and return its id; see :mod:`workbench.store.audit`."""
+        and return its id; see :mod:`workbench.store.audit`.
+
+        Inside a caller's :meth:`atomic` the entry lands or not with the rest of the change;
+        on its own (e.g. after writing an export) it is its own transaction.
+        """
         return audit_log.append(self, action, object_type, object_id, detail, why=why, at=now_iso())
 
     # -- settings -----------------------------------------------------------------
     def setting(self, key: str, default: str | None = None) -> str | None:
         """A store-wide setting (e.g. ``security_marking``)."""
-        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return row[0] if row else default
 
     def set_setting(self, key: str, value: str) -> None:
         """Change a store-wide setting and audit it."""
         with self.atomic():
-            self.conn.execute(
+            self._conn.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
             self.audit(AuditAction.SETTING_CHANGE, "setting", key, {"value": value})
 
     @property
     def schema_version(self) -> int:
-        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+        return self._conn.execute("PRAGMA user_version").fetchone()[0]
 
     def close(self) -> None:
-        self.conn.close()
+        self._conn.close()
 
     def __enter__(self) -> "Store":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def create_private(path: Path) -> None:
+    """Create a new store file readable by its owner only (0600), and any missing folders
+    owner-only (0700); an existing file is left as it is. SQLite gives the ``-wal`` and
+    ``-shm`` files the store file's permissions."""
+    missing = []
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for part in reversed(missing):
+        part.mkdir(mode=0o700)
+        os.chmod(part, 0o700)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return
+    os.chmod(path, 0o600)
 
 
 def open_store(path: str | Path, *, readonly: bool = False) -> Store:

@@ -81,7 +81,7 @@ class IntelWriter:
         self.batch_id = batch_id
         self.imported = 0
         self.duplicates = 0
-        self._next_id = store.conn.execute("SELECT coalesce(max(id), 0) FROM intel_reports").fetchone()[0] + 1
+        self._next_id = store._conn.execute("SELECT coalesce(max(id), 0) FROM intel_reports").fetchone()[0] + 1
         self._entities: dict[tuple[str, str], int] = {}
         self._stamp = now_iso()
 
@@ -90,7 +90,7 @@ class IntelWriter:
         found: set[str] = set()
         for start in range(0, len(refs), 900):
             part = list(refs[start:start + 900])
-            found.update(r[0] for r in self.store.conn.execute(
+            found.update(r[0] for r in self.store._conn.execute(
                 f"SELECT intel_ref FROM intel_reports WHERE source = ? AND intel_ref IN ({','.join('?' * len(part))})",
                 (source, *part)))
         return found
@@ -126,7 +126,7 @@ class IntelWriter:
             offence_refs.extend((rid, ref) for ref in dict.fromkeys(rec.offence_refs))
             values = " ".join(sorted({m.value for m in rec.mentions}))
             fts.append((rid, rec.text, rec.location_desc or "", values))
-        conn = self.store.conn
+        conn = self.store._conn
         conn.executemany(
             f"INSERT INTO intel_reports ({', '.join(REPORT_COLUMNS)}) VALUES ({','.join('?' * len(REPORT_COLUMNS))})",
             rows)
@@ -140,7 +140,7 @@ class IntelWriter:
     def _entity_id(self, kind: str, value: str) -> int:
         key = (kind, value)
         if key not in self._entities:
-            conn = self.store.conn
+            conn = self.store._conn
             conn.execute("INSERT OR IGNORE INTO intel_entities (kind, value) VALUES (?, ?)", key)
             self._entities[key] = conn.execute(
                 "SELECT id FROM intel_entities WHERE kind = ? AND value = ?", key).fetchone()[0]
@@ -225,7 +225,7 @@ def query_report_ids(store: Store, flt: IntelFilter | None = None, *, ranked: bo
         sql = f"SELECT r.id FROM intel_reports r WHERE {where} ORDER BY r.recorded_at DESC, r.id DESC"
     if limit:
         sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-    return [row[0] for row in store.conn.execute(sql, params)]
+    return [row[0] for row in store._conn.execute(sql, params)]
 
 
 def fetch_reports(store: Store, ids: Sequence[int]) -> list[dict]:
@@ -233,10 +233,8 @@ def fetch_reports(store: Store, ids: Sequence[int]) -> list[dict]:
     found: dict[int, dict] = {}
     for start in range(0, len(ids), 900):
         part = [int(i) for i in ids[start:start + 900]]
-        cur = store.conn.execute(
-            f"SELECT {', '.join(REPORT_COLUMNS)} FROM intel_reports WHERE id IN ({','.join('?' * len(part))})", part)
-        for row in cur:
-            rec = dict(zip(REPORT_COLUMNS, row))
+        for rec in store._db["intel_reports"].rows_where(f"id IN ({','.join('?' * len(part))})", part,
+                                                          select=", ".join(REPORT_COLUMNS)):
             rec["extra"] = json.loads(rec["extra"]) if rec["extra"] else {}
             found[rec["id"]] = rec
     return [found[int(i)] for i in ids if int(i) in found]
@@ -247,7 +245,7 @@ def snippets(store: Store, fts: str, ids: Sequence[int], *, before: str = "[", a
     if not ids:
         return {}
     marks = ",".join(str(int(i)) for i in ids)
-    cur = store.conn.execute(
+    cur = store._conn.execute(
         f"SELECT rowid, snippet(intel_fts, 0, ?, ?, '…', 16) FROM intel_fts "
         f"WHERE intel_fts MATCH ? AND rowid IN ({marks})", (before, after, fts))
     return dict(cur.fetchall())
@@ -259,7 +257,7 @@ def mentions(store: Store, report_ids: Iterable[int] | None = None) -> pd.DataFr
            "JOIN intel_entities e ON e.id = m.entity_id")
     if report_ids is not None:
         sql += f" WHERE m.report_id IN ({','.join(str(int(i)) for i in report_ids) or 'NULL'})"
-    return pd.read_sql_query(sql + " ORDER BY m.report_id, m.start", store.conn)
+    return pd.read_sql_query(sql + " ORDER BY m.report_id, m.start", store._conn)
 
 
 def offence_refs(store: Store, report_ids: Iterable[int] | None = None) -> pd.DataFrame:
@@ -268,7 +266,7 @@ def offence_refs(store: Store, report_ids: Iterable[int] | None = None) -> pd.Da
            "ORDER BY o.id LIMIT 1) AS offence_id FROM intel_offence_refs l")
     if report_ids is not None:
         sql += f" WHERE l.report_id IN ({','.join(str(int(i)) for i in report_ids) or 'NULL'})"
-    return pd.read_sql_query(sql, store.conn)
+    return pd.read_sql_query(sql, store._conn)
 
 
 def report_detail(store: Store, report_id: int) -> dict | None:
@@ -289,27 +287,27 @@ def report_detail(store: Store, report_id: int) -> dict | None:
 
 def find_report(store: Store, ref: str) -> int | None:
     """The id of the report with reference ``ref`` (any source; numeric id accepted too)."""
-    row = store.conn.execute("SELECT id FROM intel_reports WHERE intel_ref = ? ORDER BY id LIMIT 1", (ref,)).fetchone()
+    row = store._conn.execute("SELECT id FROM intel_reports WHERE intel_ref = ? ORDER BY id LIMIT 1", (ref,)).fetchone()
     if row is None and ref.isdigit():
-        row = store.conn.execute("SELECT id FROM intel_reports WHERE id = ?", (int(ref),)).fetchone()
+        row = store._conn.execute("SELECT id FROM intel_reports WHERE id = ?", (int(ref),)).fetchone()
     return row[0] if row else None
 
 
 def known_people(store: Store) -> set[str]:
     """Every person identifier the store knows: offenders and intelligence subjects."""
-    keys = {r[0] for r in store.conn.execute("SELECT offender_key FROM offenders")}
-    keys.update(r[0] for r in store.conn.execute("SELECT value FROM intel_entities WHERE kind = 'person'"))
+    keys = {r[0] for r in store._conn.execute("SELECT offender_key FROM offenders")}
+    keys.update(r[0] for r in store._conn.execute("SELECT value FROM intel_entities WHERE kind = 'person'"))
     return keys
 
 
 def entity_kinds(store: Store, value: str) -> list[str]:
     """The kinds under which ``value`` is stored as an intelligence entity."""
-    return [r[0] for r in store.conn.execute("SELECT kind FROM intel_entities WHERE value = ? ORDER BY kind", (value,))]
+    return [r[0] for r in store._conn.execute("SELECT kind FROM intel_entities WHERE value = ? ORDER BY kind", (value,))]
 
 
 def intel_stats(store: Store) -> dict:
     """Counts for status bars and ``workbench intel stats``."""
-    conn = store.conn
+    conn = store._conn
     total, dmin, dmax = conn.execute(
         "SELECT count(*), min(recorded_at), max(recorded_at) FROM intel_reports").fetchone()
     return {
@@ -329,7 +327,7 @@ def offence_person_edges(store: Store) -> pd.DataFrame:
     """(offence_id, offender_key, role) for every offence with a known person."""
     return pd.read_sql_query(
         "SELECT oo.offence_id, p.offender_key, oo.role FROM offence_offenders oo "
-        "JOIN offenders p ON p.id = oo.offender_id", store.conn)
+        "JOIN offenders p ON p.id = oo.offender_id", store._conn)
 
 
 def entity_edges(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -340,7 +338,7 @@ def entity_edges(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
         "SELECT m.report_id, e.kind, e.value, "
         "CASE WHEN max(m.origin = 'subject') THEN 'subject' ELSE 'mentions' END AS relation "
         "FROM intel_mentions m JOIN intel_entities e ON e.id = m.entity_id "
-        "GROUP BY m.report_id, e.kind, e.value", store.conn)
+        "GROUP BY m.report_id, e.kind, e.value", store._conn)
     return links, offence_refs(store)
 
 
@@ -349,17 +347,18 @@ def offence_nodes(store: Store, ids: Iterable[int]) -> pd.DataFrame:
     ids = sorted({int(i) for i in ids})
     frames = [pd.read_sql_query(
         "SELECT id, offence_ref, category, committed_from, location_desc, series_ref FROM offences "
-        f"WHERE id IN ({','.join(map(str, ids[s:s + 900]))})", store.conn) for s in range(0, len(ids), 900)]
+        f"WHERE id IN ({','.join(map(str, ids[s:s + 900]))})", store._conn) for s in range(0, len(ids), 900)]
     if not frames:
         return pd.DataFrame(columns=["id", "offence_ref", "category", "committed_from", "location_desc", "series_ref"])
     return pd.concat(frames, ignore_index=True)
 
 
 def intel_nodes(store: Store) -> pd.DataFrame:
-    """Reports (id, intel_ref, recorded_at, grading, source_eval, intel_eval, handling, location_desc)."""
+    """Reports (id, intel_ref, recorded_at, grading, source_eval, intel_eval, handling,
+    handling_conditions, security_marking, location_desc)."""
     return pd.read_sql_query(
-        "SELECT id, intel_ref, recorded_at, grading, source_eval, intel_eval, handling, location_desc "
-        "FROM intel_reports", store.conn)
+        "SELECT id, intel_ref, recorded_at, grading, source_eval, intel_eval, handling, handling_conditions, "
+        "security_marking, location_desc FROM intel_reports", store._conn)
 
 
 def person_offences(store: Store, key: str) -> pd.DataFrame:
@@ -368,7 +367,7 @@ def person_offences(store: Store, key: str) -> pd.DataFrame:
         "SELECT o.id, o.offence_ref, o.category, o.committed_from, o.location_desc, o.borough, o.ward, "
         "o.easting, o.northing, o.status, o.series_ref, oo.role FROM offence_offenders oo "
         "JOIN offenders p ON p.id = oo.offender_id JOIN offences o ON o.id = oo.offence_id "
-        "WHERE p.offender_key = ? ORDER BY o.committed_from DESC", store.conn, params=(key,))
+        "WHERE p.offender_key = ? ORDER BY o.committed_from DESC", store._conn, params=(key,))
 
 
 def co_offenders(store: Store, key: str) -> pd.DataFrame:
@@ -378,7 +377,7 @@ def co_offenders(store: Store, key: str) -> pd.DataFrame:
         "FROM offenders p JOIN offence_offenders a ON a.offender_id = p.id "
         "JOIN offence_offenders b ON b.offence_id = a.offence_id AND b.offender_id != p.id "
         "JOIN offenders q ON q.id = b.offender_id WHERE p.offender_key = ? "
-        "GROUP BY q.offender_key ORDER BY offences DESC, person", store.conn, params=(key,))
+        "GROUP BY q.offender_key ORDER BY offences DESC, person", store._conn, params=(key,))
 
 
 def co_mentions(store: Store, report_ids: Sequence[int], key: str) -> pd.DataFrame:
@@ -388,11 +387,11 @@ def co_mentions(store: Store, report_ids: Sequence[int], key: str) -> pd.DataFra
         "SELECT e.kind, e.value, count(DISTINCT m.report_id) AS reports FROM intel_mentions m "
         f"JOIN intel_entities e ON e.id = m.entity_id WHERE m.report_id IN ({ids}) "
         "AND NOT (e.kind = 'person' AND e.value = ?) GROUP BY e.kind, e.value "
-        "ORDER BY reports DESC, e.kind, e.value", store.conn, params=(key,))
+        "ORDER BY reports DESC, e.kind, e.value", store._conn, params=(key,))
 
 
 def person_known(store: Store, key: str) -> bool:
     """True if ``key`` is an offender or an intelligence subject."""
-    return store.conn.execute(
+    return store._conn.execute(
         "SELECT 1 FROM offenders WHERE offender_key = ? UNION ALL "
         "SELECT 1 FROM intel_entities WHERE kind = 'person' AND value = ? LIMIT 1", (key, key)).fetchone() is not None

@@ -29,9 +29,9 @@ def ordered(a: int, b: int) -> tuple[int, int]:
 def get_decision(store: Store, a: int, b: int) -> dict | None:
     """The decision on a pair (decision, why, user, at) or None."""
     a, b = ordered(a, b)
-    row = store.conn.execute(
-        "SELECT decision, why, user, at FROM link_decisions WHERE offence_a = ? AND offence_b = ?", (a, b)).fetchone()
-    return dict(zip(("decision", "why", "user", "at"), row)) if row else None
+    rows = store._db["link_decisions"].rows_where("offence_a = ? AND offence_b = ?", (a, b),
+                                                   select="decision, why, user, at")
+    return next(iter(rows), None)
 
 
 def put_decision(store: Store, a: int, b: int, decision: str, why: str | None = None,
@@ -40,7 +40,7 @@ def put_decision(store: Store, a: int, b: int, decision: str, why: str | None = 
     if decision not in ("confirmed", "rejected"):
         raise BadInput(f"a link decision is 'confirmed' or 'rejected', not {decision!r}")
     a, b = ordered(a, b)
-    store.conn.execute(
+    store._conn.execute(
         "INSERT INTO link_decisions (offence_a, offence_b, decision, why, user, at) VALUES (?,?,?,?,?,?) "
         "ON CONFLICT(offence_a, offence_b) DO UPDATE SET decision = excluded.decision, why = excluded.why, "
         "user = excluded.user, at = excluded.at",
@@ -50,7 +50,7 @@ def put_decision(store: Store, a: int, b: int, decision: str, why: str | None = 
 def delete_decision(store: Store, a: int, b: int) -> None:
     """Forget the decision on a pair."""
     a, b = ordered(a, b)
-    store.conn.execute("DELETE FROM link_decisions WHERE offence_a = ? AND offence_b = ?", (a, b))
+    store._conn.execute("DELETE FROM link_decisions WHERE offence_a = ? AND offence_b = ?", (a, b))
 
 
 def load_decisions(store: Store, decision: str | None = None) -> pd.DataFrame:
@@ -62,7 +62,7 @@ def load_decisions(store: Store, decision: str | None = None) -> pd.DataFrame:
     if decision:
         sql += " WHERE d.decision = ?"
         params.append(decision)
-    return pd.read_sql_query(sql + " ORDER BY d.at, d.offence_a, d.offence_b", store.conn, params=params)
+    return pd.read_sql_query(sql + " ORDER BY d.at, d.offence_a, d.offence_b", store._conn, params=params)
 
 
 # -- series -----------------------------------------------------------------------
@@ -70,7 +70,7 @@ def load_decisions(store: Store, decision: str | None = None) -> pd.DataFrame:
 def create_series(store: Store, name: str, notes: str = "", *, series_id: int | None = None,
                   user: str | None = None, created_at: str | None = None) -> int:
     """A new (empty) confirmed series; returns its id (``series_id`` re-creates one)."""
-    cur = store.conn.execute(
+    cur = store._conn.execute(
         "INSERT INTO link_series (id, name, notes, created_at, created_by) VALUES (?,?,?,?,?)",
         (series_id, name, notes or "", created_at or now_iso(), user or current_user()))
     return int(cur.lastrowid if series_id is None else series_id)
@@ -78,15 +78,15 @@ def create_series(store: Store, name: str, notes: str = "", *, series_id: int | 
 
 def delete_series(store: Store, series_id: int) -> None:
     """Remove a series and its memberships (the offences stay)."""
-    store.conn.execute("DELETE FROM link_series WHERE id = ?", (int(series_id),))
+    store._conn.execute("DELETE FROM link_series WHERE id = ?", (int(series_id),))
 
 
 def rename_series(store: Store, series_id: int, name: str | None = None, notes: str | None = None) -> None:
     """Change a series' name and/or notes."""
     if name is not None:
-        store.conn.execute("UPDATE link_series SET name = ? WHERE id = ?", (name, int(series_id)))
+        store._conn.execute("UPDATE link_series SET name = ? WHERE id = ?", (name, int(series_id)))
     if notes is not None:
-        store.conn.execute("UPDATE link_series SET notes = ? WHERE id = ?", (notes, int(series_id)))
+        store._conn.execute("UPDATE link_series SET notes = ? WHERE id = ?", (notes, int(series_id)))
 
 
 def add_members(store: Store, series_id: int, offence_ids, *, why: str | None = None,
@@ -95,30 +95,30 @@ def add_members(store: Store, series_id: int, offence_ids, *, why: str | None = 
     for oid in offence_ids:
         other = series_of(store, int(oid))
         if other is not None and other != int(series_id):
-            ref = store.conn.execute("SELECT offence_ref FROM offences WHERE id = ?", (int(oid),)).fetchone()
+            ref = store._conn.execute("SELECT offence_ref FROM offences WHERE id = ?", (int(oid),)).fetchone()
             raise NotAllowed(f"offence {ref[0] if ref else oid} is already in series {other}; "
                              "remove it from that series or merge the two")
-        store.conn.execute(
+        store._conn.execute(
             "INSERT OR IGNORE INTO link_series_members (series_id, offence_id, added_at, added_by, why) "
             "VALUES (?,?,?,?,?)", (int(series_id), int(oid), now_iso(), user or current_user(), why))
 
 
 def remove_members(store: Store, series_id: int, offence_ids) -> None:
     """Take offences out of a series."""
-    store.conn.executemany("DELETE FROM link_series_members WHERE series_id = ? AND offence_id = ?",
+    store._conn.executemany("DELETE FROM link_series_members WHERE series_id = ? AND offence_id = ?",
                            [(int(series_id), int(o)) for o in offence_ids])
 
 
 def series_of(store: Store, offence_id: int) -> int | None:
     """The confirmed series an offence is in, or None."""
-    row = store.conn.execute("SELECT series_id FROM link_series_members WHERE offence_id = ?",
+    row = store._conn.execute("SELECT series_id FROM link_series_members WHERE offence_id = ?",
                              (int(offence_id),)).fetchone()
     return int(row[0]) if row else None
 
 
 def series_members(store: Store, series_id: int) -> list[int]:
     """Offence ids of a series, in time order."""
-    return [r[0] for r in store.conn.execute(
+    return [r[0] for r in store._conn.execute(
         "SELECT m.offence_id FROM link_series_members m JOIN offences o ON o.id = m.offence_id "
         "WHERE m.series_id = ? ORDER BY o.committed_from, o.id", (int(series_id),))]
 
@@ -126,7 +126,7 @@ def series_members(store: Store, series_id: int) -> list[int]:
 def list_series(store: Store) -> list[dict]:
     """Every confirmed series: id, name, notes, created_at, created_by, offence ids."""
     out = []
-    for sid, name, notes, at, by in store.conn.execute(
+    for sid, name, notes, at, by in store._conn.execute(
             "SELECT id, name, notes, created_at, created_by FROM link_series ORDER BY id"):
         out.append({"id": sid, "name": name, "notes": notes, "created_at": at, "created_by": by,
                     "offence_ids": series_members(store, sid)})
@@ -135,21 +135,21 @@ def list_series(store: Store) -> list[dict]:
 
 def get_series(store: Store, series_id: int) -> dict | None:
     """One confirmed series as in :func:`list_series`, or None."""
-    row = store.conn.execute("SELECT id, name, notes, created_at, created_by FROM link_series WHERE id = ?",
-                             (int(series_id),)).fetchone()
-    if row is None:
-        return None
-    return dict(zip(("id", "name", "notes", "created_at", "created_by"), row),
-                offence_ids=series_members(store, row[0]))
+    rows = store._db["link_series"].rows_where("id = ?", (int(series_id),),
+                                               select="id, name, notes, created_at, created_by")
+    series = next(iter(rows), None)
+    if series is not None:
+        series["offence_ids"] = series_members(store, series["id"])
+    return series
 
 
 def snapshot_series(store: Store, series_id: int) -> dict | None:
     """Everything about a series (for undo): its row and member rows."""
-    row = store.conn.execute("SELECT id, name, notes, created_at, created_by FROM link_series WHERE id = ?",
+    row = store._conn.execute("SELECT id, name, notes, created_at, created_by FROM link_series WHERE id = ?",
                              (int(series_id),)).fetchone()
     if row is None:
         return None
-    members = store.conn.execute(
+    members = store._conn.execute(
         "SELECT offence_id, added_at, added_by, why FROM link_series_members WHERE series_id = ?",
         (int(series_id),)).fetchall()
     return {"row": row, "members": members}
@@ -157,17 +157,17 @@ def snapshot_series(store: Store, series_id: int) -> dict | None:
 
 def restore_series(store: Store, snapshot: dict) -> None:
     """Put a series back exactly as :func:`snapshot_series` saw it."""
-    store.conn.execute("INSERT INTO link_series (id, name, notes, created_at, created_by) VALUES (?,?,?,?,?)",
+    store._conn.execute("INSERT INTO link_series (id, name, notes, created_at, created_by) VALUES (?,?,?,?,?)",
                        snapshot["row"])
     sid = snapshot["row"][0]
-    store.conn.executemany(
+    store._conn.executemany(
         "INSERT INTO link_series_members (series_id, offence_id, added_at, added_by, why) VALUES (?,?,?,?,?)",
         [(sid, *m) for m in snapshot["members"]])
 
 
 def confirmed_member_pairs(store: Store) -> pd.DataFrame:
     """(series_id, offence_id) of every confirmed series member (labels for training)."""
-    return pd.read_sql_query("SELECT series_id, offence_id FROM link_series_members", store.conn)
+    return pd.read_sql_query("SELECT series_id, offence_id FROM link_series_members", store._conn)
 
 
 # -- models -----------------------------------------------------------------------
@@ -176,8 +176,8 @@ def save_model(store: Store, group: str, method: str, blob: bytes | None, *, is_
                n_offences: int, n_pairs: int, n_linked: int, metrics: dict, columns: list[str],
                user: str | None = None) -> int:
     """Store a trained model for a crime group and make it the active one."""
-    store.conn.execute("UPDATE link_models SET active = 0 WHERE crime_group = ?", (group,))
-    cur = store.conn.execute(
+    store._conn.execute("UPDATE link_models SET active = 0 WHERE crime_group = ?", (group,))
+    cur = store._conn.execute(
         "INSERT INTO link_models (crime_group, method, is_default, created_at, created_by, n_offences, n_pairs, "
         "n_linked, metrics, columns, model, active) VALUES (?,?,?,?,?,?,?,?,?,?,?,1)",
         (group, method, int(is_default), now_iso(), user or current_user(), n_offences, n_pairs, n_linked,
@@ -188,13 +188,26 @@ def save_model(store: Store, group: str, method: str, blob: bytes | None, *, is_
 def active_models(store: Store) -> dict[str, dict]:
     """The active model record of each crime group (with the pickled ``model`` bytes)."""
     out = {}
-    for row in store.conn.execute(
-            "SELECT id, crime_group, method, is_default, created_at, created_by, n_offences, n_pairs, n_linked, "
-            "metrics, columns, model FROM link_models WHERE active = 1"):
-        rec = dict(zip(("id", "crime_group", "method", "is_default", "created_at", "created_by", "n_offences",
-                        "n_pairs", "n_linked", "metrics", "columns", "model"), row))
+    for rec in store._db["link_models"].rows_where(
+            "active = 1", select="id, crime_group, method, is_default, created_at, created_by, n_offences, "
+                                 "n_pairs, n_linked, metrics, columns, model"):
         rec["metrics"] = json.loads(rec["metrics"])
         rec["columns"] = json.loads(rec["columns"])
         rec["is_default"] = bool(rec["is_default"])
         out[rec["crime_group"]] = rec
     return out
+
+
+def decisions_for(store: Store, offence_id: int) -> dict[int, str]:
+    """The decisions on one offence's links: the other offence's id -> decision."""
+    oid = int(offence_id)
+    rows = store._conn.execute(
+        "SELECT offence_a, offence_b, decision FROM link_decisions WHERE offence_a = ? OR offence_b = ?", (oid, oid))
+    return {int(b if a == oid else a): d for a, b, d in rows}
+
+
+def change_stamp(store: Store) -> tuple:
+    """Changes whenever this store's data may have changed (by this connection or any
+    other): cached linkage data and models are rebuilt when it differs. Costs no scan."""
+    version = store._conn.execute("PRAGMA data_version").fetchone()[0]
+    return (str(store.path), int(version), int(store._conn.total_changes))

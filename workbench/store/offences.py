@@ -16,9 +16,21 @@ import numpy as np
 import pandas as pd
 
 from workbench.domain import categories as cats
+from workbench.errors import NotFound
 from workbench.store.db import Store
 
 CELL_SIZE = 1000.0
+
+#: Records known only to a window this long (days) or longer, such as police.uk's
+#: whole months, say too little about when they happened to link or to count as a repeat.
+COARSE_TIME_DAYS = 28.0
+#: Sources whose locations are anonymised snap points rather than where it happened.
+SNAPPED_SOURCES = ("police.uk",)
+#: SQL condition true for records that can be linked (exact enough in time and place):
+#: linkage, series, near-repeat risk zones and repeat-location alerts use only these
+#: unless the analyst asks to include the rest.
+LINKABLE_SQL = (f"(source NOT IN ({', '.join(repr(s) for s in SNAPPED_SOURCES)}) "
+                f"AND julianday(committed_to) - julianday(committed_from) < {COARSE_TIME_DAYS})")
 
 OFFENCE_COLUMNS = (
     "id", "source", "offence_ref", "category", "committed_from", "committed_to",
@@ -75,13 +87,13 @@ class OffenceWriter:
         self.batch_id = batch_id
         self.imported = 0
         self.duplicates = 0
-        self._next_id = (store.conn.execute("SELECT coalesce(max(id), 0) FROM offences").fetchone()[0]) + 1
+        self._next_id = (store._conn.execute("SELECT coalesce(max(id), 0) FROM offences").fetchone()[0]) + 1
         self._offender_ids: dict[str, int] = {}
 
     def _new_rows(self, chunk: OffenceChunk, keys: list[int]) -> np.ndarray:
         """Positions of the chunk's offences not stored yet (first of any repeats)."""
         stored: set[tuple[str, str]] = set()
-        conn = self.store.conn
+        conn = self.store._conn
         unique_keys = list(set(keys))
         for start in range(0, len(unique_keys), 900):
             part = unique_keys[start:start + 900]
@@ -125,7 +137,7 @@ class OffenceWriter:
                    lat.tolist(), cell.tolist(), cols["location_desc"], cols["location_type"], cols["borough"],
                    cols["ward"], given.tolist(), cols["status"], cols["series_ref"], cols["victim_ref"], cols["extra"],
                    [self.batch_id] * m)
-        conn = self.store.conn
+        conn = self.store._conn
         insert_columns = ("id", "source", "offence_ref", "ref_key") + OFFENCE_COLUMNS[3:]
         conn.executemany(f"INSERT INTO offences ({', '.join(insert_columns)}) "
                          f"VALUES ({','.join('?' * len(insert_columns))})", rows)
@@ -144,7 +156,7 @@ class OffenceWriter:
 
     def _offender_id(self, key: str) -> int:
         if key not in self._offender_ids:
-            conn = self.store.conn
+            conn = self.store._conn
             conn.execute("INSERT OR IGNORE INTO offenders (offender_key) VALUES (?)", (key,))
             self._offender_ids[key] = conn.execute(
                 "SELECT id FROM offenders WHERE offender_key = ?", (key,)).fetchone()[0]
@@ -183,14 +195,14 @@ def deferred_indexes(store: Store):
     caller's transaction, so a rollback restores the indexes too. The ``ref_key`` index
     stays: de-duplication needs it.
     """
-    saved = store.conn.execute(
+    saved = store._conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'offences' AND sql IS NOT NULL "
         "AND name != 'offences_ref_key'").fetchall()
     for name, _ in saved:
-        store.conn.execute(f'DROP INDEX "{name}"')
+        store._conn.execute(f'DROP INDEX "{name}"')
     yield
     for _, sql in saved:
-        store.conn.execute(sql)
+        store._conn.execute(sql)
 
 
 # -- reading ----------------------------------------------------------------------
@@ -207,6 +219,7 @@ class OffenceFilter:
     bbox: tuple[float, float, float, float] | None = None  # minx, miny, maxx, maxy (BNG)
     ids: Sequence[int] | None = None
     text: str | None = None           # matched against reference and location
+    linkable: bool | None = None      # True: only linkable records; False: only the others
 
     def where(self) -> tuple[str, list]:
         """SQL WHERE clause (without the keyword) and its parameters."""
@@ -241,13 +254,15 @@ class OffenceFilter:
         if self.text:
             clauses.append("(offence_ref LIKE ? OR location_desc LIKE ?)")
             params += [f"%{self.text}%"] * 2
+        if self.linkable is not None:
+            clauses.append(LINKABLE_SQL if self.linkable else f"NOT {LINKABLE_SQL}")
         return (" AND ".join(clauses) or "1"), params
 
 
 def query_ids(store: Store, flt: OffenceFilter | None = None, order_by: str = "committed_from DESC, id DESC") -> np.ndarray:
     """Ids of the offences matching ``flt`` in display order (for lazy table models)."""
     where, params = (flt or OffenceFilter()).where()
-    cur = store.conn.execute(f"SELECT id FROM offences WHERE {where} ORDER BY {order_by}", params)
+    cur = store._conn.execute(f"SELECT id FROM offences WHERE {where} ORDER BY {order_by}", params)
     return np.fromiter((r[0] for r in cur), dtype=np.int64)
 
 
@@ -257,7 +272,7 @@ def fetch_rows(store: Store, ids: Sequence[int], columns: Sequence[str] = OFFENC
     cols = ", ".join(("id",) + tuple(columns))
     for start in range(0, len(ids), 900):
         part = [int(i) for i in ids[start:start + 900]]
-        for row in store.conn.execute(
+        for row in store._conn.execute(
                 f"SELECT {cols} FROM offences WHERE id IN ({','.join('?' * len(part))})", part):
             out[row[0]] = row[1:]
     return out
@@ -269,7 +284,7 @@ def load_frame(store: Store, flt: OffenceFilter | None = None,
     where, params = (flt or OffenceFilter()).where()
     cols = list(dict.fromkeys(("id",) + tuple(columns)))
     frame = pd.read_sql_query(f"SELECT {', '.join(cols)} FROM offences WHERE {where} ORDER BY id",
-                              store.conn, params=params)
+                              store._conn, params=params)
     for col in ("committed_from", "committed_to", "reported_at"):
         if col in frame:
             frame[col] = pd.to_datetime(frame[col], format="ISO8601")
@@ -288,7 +303,7 @@ def load_features(store: Store, offence_ids: Iterable[int] | None = None, kind: 
         clauses.append(f"offence_id IN ({ids})")
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
-    return pd.read_sql_query(sql, store.conn, params=params)
+    return pd.read_sql_query(sql, store._conn, params=params)
 
 
 def load_offender_links(store: Store, offence_ids: Iterable[int] | None = None) -> pd.DataFrame:
@@ -298,37 +313,114 @@ def load_offender_links(store: Store, offence_ids: Iterable[int] | None = None) 
     if offence_ids is not None:
         ids = ",".join(str(int(i)) for i in offence_ids) or "NULL"
         sql += f" WHERE oo.offence_id IN ({ids})"
-    return pd.read_sql_query(sql, store.conn)
+    return pd.read_sql_query(sql, store._conn)
 
 
 def offence_detail(store: Store, offence_id: int) -> dict | None:
     """Everything stored about one offence, for detail panes and reports."""
-    row = store.conn.execute(
-        f"SELECT {', '.join(OFFENCE_COLUMNS)} FROM offences WHERE id = ?", (offence_id,)).fetchone()
-    if row is None:
+    detail = next(iter(store._db["offences"].rows_where("id = ?", (offence_id,), select=", ".join(OFFENCE_COLUMNS))),
+                  None)
+    if detail is None:
         return None
-    detail = dict(zip(OFFENCE_COLUMNS, row))
     detail["extra"] = json.loads(detail["extra"]) if detail["extra"] else {}
     feats: dict[str, dict[str, list[str]]] = {"mo": {}, "victim": {}, "suspect": {}}
-    for kind, name, value in store.conn.execute(
+    for kind, name, value in store._conn.execute(
             "SELECT kind, name, value FROM offence_features WHERE offence_id = ? ORDER BY rowid", (offence_id,)):
         feats[kind].setdefault(name, []).append(value)
     detail.update(feats)
-    detail["offenders"] = [r[0] for r in store.conn.execute(
+    detail["offenders"] = [r[0] for r in store._conn.execute(
         "SELECT o.offender_key FROM offence_offenders oo JOIN offenders o ON o.id = oo.offender_id "
         "WHERE oo.offence_id = ? ORDER BY o.offender_key", (offence_id,))]
     return detail
 
 
+def count(store: Store, flt: OffenceFilter | None = None) -> int:
+    """How many offences match ``flt``."""
+    where, params = (flt or OffenceFilter()).where()
+    return int(store._value(f"SELECT count(*) FROM offences WHERE {where}", params))
+
+
 def find_by_ref(store: Store, ref: str) -> int | None:
     """The id of the offence with reference ``ref`` (any source), or None."""
-    row = store.conn.execute("SELECT id FROM offences WHERE offence_ref = ? ORDER BY id LIMIT 1", (ref,)).fetchone()
-    return row[0] if row else None
+    return store._value("SELECT id FROM offences WHERE offence_ref = ? ORDER BY id LIMIT 1", (ref,))
+
+
+def find_offence(store: Store, ref: str) -> int | None:
+    """The id of the offence with reference ``ref``, or (for a number) with that id; or None."""
+    oid = find_by_ref(store, ref)
+    if oid is None and str(ref).isdigit():
+        oid = store._value("SELECT id FROM offences WHERE id = ?", (int(ref),))
+    return oid
+
+
+def offence_refs(store: Store, ids: Iterable[int]) -> list[str]:
+    """The references of the offences ``ids``, in that order (:class:`NotFound` for an unknown id)."""
+    ids = [int(i) for i in ids]
+    found = {oid: row[0] for oid, row in fetch_rows(store, ids, ("offence_ref",)).items()}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise NotFound(f"no offence with id {missing[0]}")
+    return [found[i] for i in ids]
+
+
+def offence_category(store: Store, offence_id: int) -> str | None:
+    """The category of one offence (None if there is no such offence)."""
+    return store._value("SELECT category FROM offences WHERE id = ?", (int(offence_id),))
+
+
+def offence_count(store: Store) -> int:
+    """How many offences the store holds."""
+    return store._value("SELECT count(*) FROM offences")
+
+
+def date_range(store: Store, *, to_end: bool = False) -> tuple[str | None, str | None]:
+    """The earliest and latest ``committed_from`` (ISO text; None, None for no offences).
+
+    With ``to_end`` the latest is the latest end of an offence's window (``committed_to``,
+    or ``committed_from`` where there is no end): a police.uk month runs to its last day.
+    """
+    latest = "max(coalesce(committed_to, committed_from))" if to_end else "max(committed_from)"
+    row = store._conn.execute(f"SELECT min(committed_from), {latest} FROM offences").fetchone()
+    return row[0], row[1]
+
+
+def extent(store: Store) -> tuple[float, float, float, float] | None:
+    """The bounding box (BNG metres) of the offences with a location, or None."""
+    row = store._conn.execute("SELECT min(easting), min(northing), max(easting), max(northing) FROM offences "
+                              "WHERE easting IS NOT NULL").fetchone()
+    return None if row[0] is None else tuple(row)
+
+
+def offence_boroughs(store: Store) -> list[str]:
+    """The boroughs the offences are in, sorted."""
+    return [r["borough"] for r in store._rows(
+        "SELECT DISTINCT borough FROM offences WHERE borough IS NOT NULL ORDER BY borough")]
+
+
+def force_series(store: Store) -> dict[str, list[int]]:
+    """The force's own series references (``series_ref``) with their offence ids."""
+    out: dict[str, list[int]] = {}
+    for oid, ref in store._conn.execute(
+            "SELECT id, series_ref FROM offences WHERE series_ref IS NOT NULL AND series_ref != '' ORDER BY id"):
+        out.setdefault(ref, []).append(oid)
+    return out
+
+
+def load_after_id(store: Store, last_id: int, columns: Sequence[str]) -> pd.DataFrame:
+    """Offences whose id is above ``last_id``, by id (the table is append-only by id), with
+    ``id`` and ``columns``; the date columns parsed."""
+    cols = ", ".join(("id", *columns))
+    frame = pd.read_sql_query(f"SELECT {cols} FROM offences WHERE id > ? ORDER BY id", store._conn,
+                              params=(int(last_id),))
+    for col in ("committed_from", "committed_to"):
+        if col in frame:
+            frame[col] = pd.to_datetime(frame[col], format="ISO8601")
+    return frame
 
 
 def stats(store: Store) -> dict:
     """Counts for the status bar and ``workbench stats``."""
-    conn = store.conn
+    conn = store._conn
     total, dmin, dmax = conn.execute(
         "SELECT count(*), min(committed_from), max(committed_from) FROM offences").fetchone()
     by_cat = dict(conn.execute("SELECT category, count(*) FROM offences GROUP BY category ORDER BY category"))

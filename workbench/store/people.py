@@ -30,7 +30,7 @@ def _stored(store: Store, table: str, column: str, refs: Sequence[str]) -> set[s
     found: set[str] = set()
     for start in range(0, len(refs), 900):
         part = list(refs[start:start + 900])
-        found.update(r[0] for r in store.conn.execute(
+        found.update(r[0] for r in store._conn.execute(
             f"SELECT {column} FROM {table} WHERE {column} IN ({','.join('?' * len(part))})", part))
     return found
 
@@ -50,7 +50,7 @@ class _RecordWriter:
     def write(self, records: Sequence[dict]) -> list[int]:
         """Store the records not stored yet; return their new ids."""
         known = _stored(self.store, self.table, self.key, [r[self.key] for r in records])
-        conn, ids = self.store.conn, []
+        conn, ids = self.store._conn, []
         names = self.columns + ("extra", "imported_at", "batch_id")
         sql = f"INSERT INTO {self.table} ({', '.join(names)}) VALUES ({','.join('?' * len(names))})"
         for rec in records:
@@ -75,7 +75,7 @@ class NominalWriter(_RecordWriter):
     table, key, columns = "nominals", "nominal_ref", NOMINAL_COLUMNS
 
     def written(self, row_id: int, record: dict) -> None:
-        self.store.conn.executemany("INSERT OR IGNORE INTO nominal_flags (nominal_id, flag) VALUES (?, ?)",
+        self.store._conn.executemany("INSERT OR IGNORE INTO nominal_flags (nominal_id, flag) VALUES (?, ?)",
                                     [(row_id, f) for f in record.get("flags", ())])
 
 
@@ -105,6 +105,15 @@ def write_episodes(store: Store, records: Iterable[dict]) -> int:
 
 # -- reading ----------------------------------------------------------------------
 
+def _text_as_objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as Python objects with None for NULL (pandas' string dtype would give
+    NaN, which is not text and not JSON)."""
+    for col in frame.columns:
+        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    return frame
+
+
 def load_nominals(store: Store, *, flags: Sequence[str] | None = None, refs: Sequence[str] | None = None) -> pd.DataFrame:
     """Nominals (any of ``flags``; only ``refs``) with a ``flags`` column of lists, by reference."""
     clauses, params = [], []
@@ -116,17 +125,18 @@ def load_nominals(store: Store, *, flags: Sequence[str] | None = None, refs: Seq
         params += list(refs)
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     frame = pd.read_sql_query(f"SELECT id, {', '.join(NOMINAL_COLUMNS)} FROM nominals{where} ORDER BY nominal_ref",
-                              store.conn, params=params)
-    flag_rows = pd.read_sql_query("SELECT nominal_id, flag FROM nominal_flags ORDER BY flag", store.conn)
+                              store._conn, params=params)
+    flag_rows = pd.read_sql_query("SELECT nominal_id, flag FROM nominal_flags ORDER BY flag", store._conn)
     by_id = flag_rows.groupby("nominal_id")["flag"].apply(list).to_dict()
+    frame = _text_as_objects(frame)
     frame["flags"] = [by_id.get(i, []) for i in frame["id"]]
     return frame
 
 
 def nominal_counts(store: Store) -> dict:
     """How many nominals carry each flag, and in all."""
-    out = dict(store.conn.execute("SELECT flag, count(*) FROM nominal_flags GROUP BY flag ORDER BY flag"))
-    out["all"] = store.conn.execute("SELECT count(*) FROM nominals").fetchone()[0]
+    out = dict(store._conn.execute("SELECT flag, count(*) FROM nominal_flags GROUP BY flag ORDER BY flag"))
+    out["all"] = store._conn.execute("SELECT count(*) FROM nominals").fetchone()[0]
     return out
 
 
@@ -142,10 +152,10 @@ def load_episodes(store: Store, *, person_refs: Sequence[str] | None = None, sin
         params.append(since)
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
     frame = pd.read_sql_query(f"SELECT id, {', '.join(EPISODE_COLUMNS)}, imported_at FROM missing_episodes{where} "
-                              "ORDER BY reported_at, id", store.conn, params=params)
+                              "ORDER BY reported_at, id", store._conn, params=params)
     for col in ("reported_at", "found_at"):
         frame[col] = pd.to_datetime(frame[col], format="ISO8601")
-    return frame
+    return _text_as_objects(frame)
 
 
 def victim_offences(store: Store, *, victim_refs: Sequence[str] | None = None, since: str | None = None) -> pd.DataFrame:
@@ -161,9 +171,9 @@ def victim_offences(store: Store, *, victim_refs: Sequence[str] | None = None, s
     frame = pd.read_sql_query(
         "SELECT id, offence_ref, victim_ref, category, committed_from, easting, northing, borough, ward, "
         f"location_desc FROM offences WHERE {' AND '.join(clauses)} ORDER BY committed_from, id",
-        store.conn, params=params)
+        store._conn, params=params)
     frame["committed_from"] = pd.to_datetime(frame["committed_from"], format="ISO8601")
-    return frame
+    return _text_as_objects(frame)
 
 
 def people_offences(store: Store, refs: Sequence[str] | None = None) -> pd.DataFrame:
@@ -176,7 +186,7 @@ def people_offences(store: Store, refs: Sequence[str] | None = None) -> pd.DataF
     frame = pd.read_sql_query(
         "SELECT p.offender_key AS person, o.id, o.offence_ref, o.category, o.committed_from, o.committed_to, "
         "o.easting, o.northing, o.status FROM offence_offenders oo JOIN offenders p ON p.id = oo.offender_id "
-        f"JOIN offences o ON o.id = oo.offence_id{where} ORDER BY o.committed_from", store.conn, params=params)
+        f"JOIN offences o ON o.id = oo.offence_id{where} ORDER BY o.committed_from", store._conn, params=params)
     for col in ("committed_from", "committed_to"):
         frame[col] = pd.to_datetime(frame[col], format="ISO8601")
     return frame
@@ -200,7 +210,7 @@ def latest_activity(store: Store, refs: Sequence[str]) -> dict[str, dict]:
                    "GROUP BY person_ref",
     }
     for kind, sql in queries.items():
-        for ref, when in store.conn.execute(sql, list(refs)):
+        for ref, when in store._conn.execute(sql, list(refs)):
             out[ref][kind] = when
     return out
 
@@ -214,7 +224,7 @@ def offences_and_series(store: Store, ids: Sequence[int]) -> pd.DataFrame:
     frame = pd.read_sql_query(
         "SELECT id, offence_ref, category, committed_from, easting, northing, series_ref FROM offences "
         f"WHERE id IN ({marks}) OR series_ref IN (SELECT series_ref FROM offences WHERE id IN ({marks}) "
-        "AND series_ref IS NOT NULL) ORDER BY committed_from, id", store.conn)
+        "AND series_ref IS NOT NULL) ORDER BY committed_from, id", store._conn)
     frame["committed_from"] = pd.to_datetime(frame["committed_from"], format="ISO8601")
     frame["new"] = frame["id"].isin([int(i) for i in ids])
-    return frame
+    return _text_as_objects(frame)

@@ -55,7 +55,7 @@ class SavedSearch:
 def load_scan_state(store: Store, user: str | None = None) -> ScanState | None:
     """The user's last scan, or None if they never scanned this store."""
     user = user or current_user()
-    row = store.conn.execute(
+    row = store._conn.execute(
         "SELECT user, last_scan_at, last_offence_id, last_report FROM scan_state WHERE user = ?",
         (user,)).fetchone()
     if row is None:
@@ -68,7 +68,7 @@ def record_scan(store: Store, user: str | None, last_offence_id: int, report: di
     user = user or current_user()
     at = now_iso()
     with store.atomic():
-        store.conn.execute(
+        store._conn.execute(
             "INSERT INTO scan_state (user, last_scan_at, last_offence_id, last_report) VALUES (?,?,?,?) "
             "ON CONFLICT(user) DO UPDATE SET last_scan_at = excluded.last_scan_at, "
             "last_offence_id = excluded.last_offence_id, last_report = excluded.last_report",
@@ -78,7 +78,7 @@ def record_scan(store: Store, user: str | None, last_offence_id: int, report: di
 
 def max_offence_id(store: Store) -> int:
     """The highest offence id stored (0 for an empty store)."""
-    return store.conn.execute("SELECT coalesce(max(id), 0) FROM offences").fetchone()[0]
+    return store._conn.execute("SELECT coalesce(max(id), 0) FROM offences").fetchone()[0]
 
 
 # -- saved searches ---------------------------------------------------------------
@@ -109,8 +109,8 @@ def save_search(store: Store, name: str, kind: str, filter: dict, *, owner: str 
     text = json.dumps(filter, sort_keys=True, default=str)
     with store.atomic():
         if existing:
-            store.conn.execute("DELETE FROM saved_searches WHERE id = ?", (existing.id,))
-        cur = store.conn.execute(
+            store._conn.execute("DELETE FROM saved_searches WHERE id = ?", (existing.id,))
+        cur = store._conn.execute(
             "INSERT INTO saved_searches (name, kind, filter, owner, subscribed, created_at) VALUES (?,?,?,?,?,?)",
             (name, kind, text, owner, int(subscribed), now_iso()))
         store.audit(AuditAction.SEARCH_SAVE, "saved_search", cur.lastrowid,
@@ -120,7 +120,7 @@ def save_search(store: Store, name: str, kind: str, filter: dict, *, owner: str 
 
 def get_search(store: Store, search_id: int) -> SavedSearch:
     """The saved search with this id (ValueError if there is none)."""
-    row = store.conn.execute(f"SELECT {_COLUMNS} FROM saved_searches WHERE id = ?", (search_id,)).fetchone()
+    row = store._conn.execute(f"SELECT {_COLUMNS} FROM saved_searches WHERE id = ?", (search_id,)).fetchone()
     if row is None:
         raise NotFound(f"no saved search with id {search_id}")
     return _search(row)
@@ -128,7 +128,7 @@ def get_search(store: Store, search_id: int) -> SavedSearch:
 
 def find_search(store: Store, name: str, *, owner: str | None = None) -> SavedSearch | None:
     """The owner's saved search called ``name``, or None."""
-    row = store.conn.execute(f"SELECT {_COLUMNS} FROM saved_searches WHERE owner = ? AND name = ?",
+    row = store._conn.execute(f"SELECT {_COLUMNS} FROM saved_searches WHERE owner = ? AND name = ?",
                              (owner or current_user(), name.strip())).fetchone()
     return _search(row) if row else None
 
@@ -150,14 +150,14 @@ def list_searches(store: Store, *, owner: str | None = None, subscribed_only: bo
     if subscribed_only:
         clauses.append("subscribed = 1")
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    return [_search(r) for r in store.conn.execute(
+    return [_search(r) for r in store._conn.execute(
         f"SELECT {_COLUMNS} FROM saved_searches{where} ORDER BY name, owner", params)]
 
 
 def set_subscribed(store: Store, search: SavedSearch, subscribed: bool) -> SavedSearch:
     """Subscribe to (or unsubscribe from) a saved search: scans report subscribed ones."""
     with store.atomic():
-        store.conn.execute("UPDATE saved_searches SET subscribed = ? WHERE id = ?", (int(subscribed), search.id))
+        store._conn.execute("UPDATE saved_searches SET subscribed = ? WHERE id = ?", (int(subscribed), search.id))
         store.audit(AuditAction.SEARCH_SUBSCRIBE if subscribed else AuditAction.SEARCH_UNSUBSCRIBE, "saved_search", search.id,
                     {"name": search.name})
     return get_search(store, search.id)
@@ -166,20 +166,20 @@ def set_subscribed(store: Store, search: SavedSearch, subscribed: bool) -> Saved
 def delete_search(store: Store, search: SavedSearch) -> None:
     """Delete a saved search and what it returned."""
     with store.atomic():
-        store.conn.execute("DELETE FROM saved_searches WHERE id = ?", (search.id,))
+        store._conn.execute("DELETE FROM saved_searches WHERE id = ?", (search.id,))
         store.audit(AuditAction.SEARCH_DELETE, "saved_search", search.id, {"name": search.name, "filter": search.filter})
 
 
 def last_hits(store: Store, search_id: int) -> set[str]:
     """The item ids (as text) the search returned when it was last recorded."""
-    return {r[0] for r in store.conn.execute(
+    return {r[0] for r in store._conn.execute(
         "SELECT item_id FROM saved_search_hits WHERE search_id = ?", (search_id,))}
 
 
 def record_hits(store: Store, search_id: int, item_ids: Iterable) -> None:
     """Replace what the search last returned with ``item_ids`` and stamp the run time."""
     with store.atomic():
-        store.conn.execute("DELETE FROM saved_search_hits WHERE search_id = ?", (search_id,))
-        store.conn.executemany("INSERT OR IGNORE INTO saved_search_hits (search_id, item_id) VALUES (?, ?)",
+        store._conn.execute("DELETE FROM saved_search_hits WHERE search_id = ?", (search_id,))
+        store._conn.executemany("INSERT OR IGNORE INTO saved_search_hits (search_id, item_id) VALUES (?, ?)",
                                ((search_id, str(i)) for i in item_ids))
-        store.conn.execute("UPDATE saved_searches SET last_run_at = ? WHERE id = ?", (now_iso(), search_id))
+        store._conn.execute("UPDATE saved_searches SET last_run_at = ? WHERE id = ?", (now_iso(), search_id))

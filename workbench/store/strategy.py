@@ -11,21 +11,21 @@ import json
 from collections.abc import Iterable
 
 from workbench.store.db import Store, now_iso
-from workbench.store.tasking import _dump, _rows
+from workbench.store.tasking import _dump
 
 # -- settings ---------------------------------------------------------------------
 
 def all_settings(store: Store) -> dict[str, str]:
     """Every store-wide setting, by key."""
-    return dict(store.conn.execute("SELECT key, value FROM settings ORDER BY key").fetchall())
+    return dict(store._conn.execute("SELECT key, value FROM settings ORDER BY key").fetchall())
 
 
 def write_setting(store: Store, key: str, value: str | None) -> None:
     """Set (or, with ``None``, remove) one setting without auditing (the caller audits)."""
     if value is None:
-        store.conn.execute("DELETE FROM settings WHERE key = ?", (key,))
+        store._conn.execute("DELETE FROM settings WHERE key = ?", (key,))
     else:
-        store.conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+        store._conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
 
@@ -34,7 +34,7 @@ def write_setting(store: Store, key: str, value: str | None) -> None:
 def insert_priority(store: Store, name: str, categories: list[str], owner: str, user: str,
                     *, priority_id: int | None = None) -> int:
     """Add a priority; return its id."""
-    cur = store.conn.execute(
+    cur = store._conn.execute(
         "INSERT INTO priorities (id, name, categories, owner, created_at, created_by) VALUES (?,?,?,?,?,?)",
         (priority_id, name, _dump(sorted(categories)), owner, now_iso(), user))
     return cur.lastrowid
@@ -42,18 +42,18 @@ def insert_priority(store: Store, name: str, categories: list[str], owner: str, 
 
 def delete_priority(store: Store, priority_id: int) -> None:
     """Remove a priority (undo of its creation)."""
-    store.conn.execute("DELETE FROM priorities WHERE id = ?", (priority_id,))
+    store._conn.execute("DELETE FROM priorities WHERE id = ?", (priority_id,))
 
 
 def set_priority_retired(store: Store, priority_id: int, retired_at: str | None) -> None:
     """Retire a priority (``retired_at`` a date) or bring it back (None)."""
-    store.conn.execute("UPDATE priorities SET retired_at = ? WHERE id = ?", (retired_at, priority_id))
+    store._conn.execute("UPDATE priorities SET retired_at = ? WHERE id = ?", (retired_at, priority_id))
 
 
 def list_priorities(store: Store, *, include_retired: bool = False) -> list[dict]:
     """Priorities (oldest first) with their categories and intelligence requirements."""
     sql = "SELECT * FROM priorities" + ("" if include_retired else " WHERE retired_at IS NULL") + " ORDER BY id"
-    out = _rows(store, sql)
+    out = store._rows(sql)
     requirements = list_requirements(store, include_retired=include_retired)
     for row in out:
         row["categories"] = json.loads(row["categories"])
@@ -64,7 +64,7 @@ def list_priorities(store: Store, *, include_retired: bool = False) -> list[dict
 def find_priority(store: Store, key: str | int) -> dict | None:
     """A priority (retired or not) by id or by name (case-insensitive), or None."""
     text = str(key).strip()
-    rows = _rows(store, "SELECT * FROM priorities WHERE id = ? OR lower(name) = lower(?)",
+    rows = store._rows("SELECT * FROM priorities WHERE id = ? OR lower(name) = lower(?)",
                  (int(text) if text.isdigit() else -1, text))
     if not rows:
         return None
@@ -74,20 +74,20 @@ def find_priority(store: Store, key: str | int) -> dict | None:
 
 def insert_requirement(store: Store, priority_id: int, text: str, search_name: str | None, user: str) -> int:
     """Add an intelligence requirement under a priority; return its id."""
-    cur = store.conn.execute(
+    cur = store._conn.execute(
         "INSERT INTO intel_requirements (priority_id, text, search_name, created_at, created_by) VALUES (?,?,?,?,?)",
         (priority_id, text, search_name, now_iso(), user))
     return cur.lastrowid
 
 
 def delete_requirement(store: Store, requirement_id: int) -> None:
-    store.conn.execute("DELETE FROM intel_requirements WHERE id = ?", (requirement_id,))
+    store._conn.execute("DELETE FROM intel_requirements WHERE id = ?", (requirement_id,))
 
 
 def list_requirements(store: Store, *, include_retired: bool = False) -> list[dict]:
     """Intelligence requirements with the name of their priority."""
     where = "" if include_retired else " WHERE r.retired_at IS NULL AND p.retired_at IS NULL"
-    return _rows(store, "SELECT r.*, p.name AS priority FROM intel_requirements r "
+    return store._rows("SELECT r.*, p.name AS priority FROM intel_requirements r "
                         f"JOIN priorities p ON p.id = r.priority_id{where} ORDER BY r.id")
 
 
@@ -99,7 +99,7 @@ ASSESSMENT_COLUMNS = ("reference", "kind", "status", "title", "borough", "author
 def next_assessment_reference(store: Store, kind: str, year: int) -> str:
     """The next free reference, e.g. ``TA/2025/0003`` (tactical) or ``SA/2025/0001``."""
     prefix = f"{'TA' if kind == 'tactical' else 'SA'}/{year}/"
-    row = store.conn.execute(
+    row = store._conn.execute(
         "SELECT max(CAST(substr(reference, ?) AS INTEGER)) FROM assessments WHERE reference LIKE ?",
         (len(prefix) + 1, prefix + "%")).fetchone()
     return f"{prefix}{(row[0] or 0) + 1:04d}"
@@ -108,7 +108,7 @@ def next_assessment_reference(store: Store, kind: str, year: int) -> str:
 def insert_assessment(store: Store, body: dict) -> int:
     """Store an assessment from its body (which holds the mirrored columns); return its id."""
     stamp = now_iso()
-    cur = store.conn.execute(
+    cur = store._conn.execute(
         f"INSERT INTO assessments ({', '.join(ASSESSMENT_COLUMNS)}, created_at, updated_at, body) "
         f"VALUES ({','.join('?' * (len(ASSESSMENT_COLUMNS) + 3))})",
         (*(body.get(c) for c in ASSESSMENT_COLUMNS), stamp, stamp, _dump(body)))
@@ -118,18 +118,18 @@ def insert_assessment(store: Store, body: dict) -> int:
 def save_assessment(store: Store, assessment_id: int, body: dict) -> None:
     """Replace an assessment's body (and the mirrored columns)."""
     sets = ", ".join(f"{c} = ?" for c in ASSESSMENT_COLUMNS)
-    store.conn.execute(f"UPDATE assessments SET {sets}, updated_at = ?, body = ? WHERE id = ?",
+    store._conn.execute(f"UPDATE assessments SET {sets}, updated_at = ?, body = ? WHERE id = ?",
                        (*(body.get(c) for c in ASSESSMENT_COLUMNS), now_iso(), _dump(body), assessment_id))
 
 
 def delete_assessment(store: Store, assessment_id: int) -> None:
-    store.conn.execute("DELETE FROM assessments WHERE id = ?", (assessment_id,))
+    store._conn.execute("DELETE FROM assessments WHERE id = ?", (assessment_id,))
 
 
 def load_assessment(store: Store, key: str | int) -> dict | None:
     """An assessment's body with ``id``, ``created_at``, ``updated_at``, by id or reference."""
     text = str(key).strip()
-    row = store.conn.execute("SELECT id, created_at, updated_at, body FROM assessments WHERE id = ? OR reference = ?",
+    row = store._conn.execute("SELECT id, created_at, updated_at, body FROM assessments WHERE id = ? OR reference = ?",
                              (int(text) if text.isdigit() else -1, text)).fetchone()
     if row is None:
         return None
@@ -142,13 +142,13 @@ def list_assessments(store: Store, statuses: Iterable[str] | None = None) -> lis
     """Summary rows of assessments, newest first."""
     statuses = list(statuses or [])
     where = f" WHERE status IN ({','.join('?' * len(statuses))})" if statuses else ""
-    return _rows(store, f"SELECT id, {', '.join(ASSESSMENT_COLUMNS)}, created_at, updated_at FROM assessments"
+    return store._rows(f"SELECT id, {', '.join(ASSESSMENT_COLUMNS)}, created_at, updated_at FROM assessments"
                         f"{where} ORDER BY id DESC", statuses)
 
 
 def latest_approved_assessment(store: Store, kind: str, on_or_before: str) -> dict | None:
     """The newest approved assessment of ``kind`` whose period ends by ``on_or_before``."""
-    row = store.conn.execute("SELECT id FROM assessments WHERE kind = ? AND status = 'approved' AND period_to <= ? "
+    row = store._conn.execute("SELECT id FROM assessments WHERE kind = ? AND status = 'approved' AND period_to <= ? "
                              "ORDER BY period_to DESC, id DESC LIMIT 1", (kind, on_or_before)).fetchone()
     return load_assessment(store, row[0]) if row else None
 
@@ -158,7 +158,7 @@ def latest_approved_assessment(store: Store, kind: str, on_or_before: str) -> di
 def product_rows(store: Store) -> list[dict]:
     """Every PATP and assessment as ``{kind, id, reference, title, author, date, status, text}``,
     where ``text`` is the whole stored document (for searching)."""
-    rows = _rows(store, "SELECT 'patp' AS kind, id, reference, title, author, substr(created_at, 1, 10) AS date, "
+    rows = store._rows("SELECT 'patp' AS kind, id, reference, title, author, substr(created_at, 1, 10) AS date, "
                         "status, body AS text FROM patps "
                         "UNION ALL SELECT kind || ' assessment', id, reference, title, author, "
                         "substr(created_at, 1, 10), status, body FROM assessments ORDER BY date DESC, reference")
@@ -170,7 +170,7 @@ def product_rows(store: Store) -> list[dict]:
 def replace_populations(store: Store, rows: list[tuple[str, str | None, int]]) -> int:
     """Store (area code, name, residents) rows, replacing earlier figures for the same codes."""
     stamp = now_iso()
-    store.conn.executemany(
+    store._conn.executemany(
         "INSERT INTO populations (area_code, area_name, residents, imported_at) VALUES (?,?,?,?) "
         "ON CONFLICT(area_code) DO UPDATE SET area_name = excluded.area_name, residents = excluded.residents, "
         "imported_at = excluded.imported_at", [(c, n, r, stamp) for c, n, r in rows])
@@ -180,7 +180,7 @@ def replace_populations(store: Store, rows: list[tuple[str, str | None, int]]) -
 def populations(store: Store) -> dict[str, int]:
     """Residents by area code, and by area name where one was given (names match boroughs and wards)."""
     out: dict[str, int] = {}
-    for code, name, residents in store.conn.execute("SELECT area_code, area_name, residents FROM populations"):
+    for code, name, residents in store._conn.execute("SELECT area_code, area_name, residents FROM populations"):
         out[code] = residents
         if name:
             out.setdefault(name, residents)

@@ -24,7 +24,7 @@ PATP_COLUMNS = ("reference", "status", "title", "borough", "author", "meeting_id
 def next_patp_reference(store: Store, year: int) -> str:
     """The next free reference of the form ``PATP/2025/0007``."""
     prefix = f"PATP/{year}/"
-    row = store.conn.execute(
+    row = store._conn.execute(
         "SELECT max(CAST(substr(reference, ?) AS INTEGER)) FROM patps WHERE reference LIKE ?",
         (len(prefix) + 1, prefix + "%")).fetchone()
     return f"{prefix}{(row[0] or 0) + 1:04d}"
@@ -36,7 +36,7 @@ def insert_patp(store: Store, body: dict, *, patp_id: int | None = None) -> int:
     ``patp_id`` re-creates a PATP under its old id (redo of an undone creation).
     """
     stamp = now_iso()
-    cur = store.conn.execute(
+    cur = store._conn.execute(
         "INSERT INTO patps (id, reference, status, title, borough, author, meeting_id, created_at, "
         "updated_at, body) VALUES (?,?,?,?,?,?,?,?,?,?)",
         (patp_id, *(body.get(c) for c in PATP_COLUMNS), stamp, stamp, _dump(body)))
@@ -46,7 +46,7 @@ def insert_patp(store: Store, body: dict, *, patp_id: int | None = None) -> int:
 def save_patp_body(store: Store, patp_id: int, body: dict) -> None:
     """Replace a PATP's body (and the mirrored columns)."""
     sets = ", ".join(f"{c} = ?" for c in PATP_COLUMNS)
-    cur = store.conn.execute(
+    cur = store._conn.execute(
         f"UPDATE patps SET {sets}, updated_at = ?, body = ? WHERE id = ?",
         (*(body.get(c) for c in PATP_COLUMNS), now_iso(), _dump(body), patp_id))
     if cur.rowcount == 0:
@@ -55,12 +55,12 @@ def save_patp_body(store: Store, patp_id: int, body: dict) -> None:
 
 def delete_patp(store: Store, patp_id: int) -> None:
     """Remove a PATP and its history (undo of its creation)."""
-    store.conn.execute("DELETE FROM patps WHERE id = ?", (patp_id,))
+    store._conn.execute("DELETE FROM patps WHERE id = ?", (patp_id,))
 
 
 def load_patp_body(store: Store, patp_id: int) -> dict | None:
     """The stored body of a PATP with ``id`` and ``created_at``/``updated_at``, or None."""
-    row = store.conn.execute(
+    row = store._conn.execute(
         "SELECT id, created_at, updated_at, body FROM patps WHERE id = ?", (patp_id,)).fetchone()
     if row is None:
         return None
@@ -74,9 +74,9 @@ def resolve_patp(store: Store, key: str | int) -> int:
     text = str(key).strip()
     row = None
     if text.isdigit():
-        row = store.conn.execute("SELECT id FROM patps WHERE id = ?", (int(text),)).fetchone()
+        row = store._conn.execute("SELECT id FROM patps WHERE id = ?", (int(text),)).fetchone()
     if row is None:
-        row = store.conn.execute("SELECT id FROM patps WHERE reference = ?", (text,)).fetchone()
+        row = store._conn.execute("SELECT id FROM patps WHERE reference = ?", (text,)).fetchone()
     if row is None:
         raise NotFound(f"no PATP {text!r} (give its id or reference; see `workbench patp list`)")
     return row[0]
@@ -91,15 +91,13 @@ def list_patps(store: Store, statuses: Iterable[str] | None = None) -> list[dict
     if statuses:
         sql += f" WHERE status IN ({','.join('?' * len(statuses))})"
         params = statuses
-    cur = store.conn.execute(sql + " ORDER BY id DESC", params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur]
+    return store._rows(sql + " ORDER BY id DESC", params)
 
 
 def add_transition(store: Store, patp_id: int, action: str, from_status: str, to_status: str,
                    user: str, comment: str | None) -> int:
     """Record one workflow transition; return its id."""
-    cur = store.conn.execute(
+    cur = store._conn.execute(
         "INSERT INTO patp_transitions (patp_id, action, from_status, to_status, at, user, comment) "
         "VALUES (?,?,?,?,?,?,?)", (patp_id, action, from_status, to_status, now_iso(), user, comment))
     return cur.lastrowid
@@ -107,12 +105,12 @@ def add_transition(store: Store, patp_id: int, action: str, from_status: str, to
 
 def delete_transition(store: Store, transition_id: int) -> None:
     """Remove a transition record (undo of the transition)."""
-    store.conn.execute("DELETE FROM patp_transitions WHERE id = ?", (transition_id,))
+    store._conn.execute("DELETE FROM patp_transitions WHERE id = ?", (transition_id,))
 
 
 def transitions(store: Store, patp_id: int) -> list[dict]:
     """A PATP's workflow history, oldest first."""
-    return _rows(store, "SELECT id, action, from_status, to_status, at, user, comment "
+    return store._rows("SELECT id, action, from_status, to_status, at, user, comment "
                         "FROM patp_transitions WHERE patp_id = ? ORDER BY id", (patp_id,))
 
 
@@ -121,7 +119,7 @@ def transitions(store: Store, patp_id: int) -> list[dict]:
 def insert_meeting(store: Store, held_on: str, period_from: str, period_to: str, *, borough: str | None,
                    chair: str | None, user: str, agenda: list[dict]) -> int:
     """Create a meeting with its agenda; return its id."""
-    cur = store.conn.execute(
+    cur = store._conn.execute(
         "INSERT INTO ttcg_meetings (held_on, period_from, period_to, borough, chair, created_at, created_by, "
         "agenda) VALUES (?,?,?,?,?,?,?,?)",
         (held_on, period_from, period_to, borough, chair, now_iso(), user, _dump(agenda)))
@@ -130,22 +128,22 @@ def insert_meeting(store: Store, held_on: str, period_from: str, period_to: str,
 
 def save_agenda(store: Store, meeting_id: int, agenda: list[dict]) -> None:
     """Replace a meeting's agenda."""
-    store.conn.execute("UPDATE ttcg_meetings SET agenda = ? WHERE id = ?", (_dump(agenda), meeting_id))
+    store._conn.execute("UPDATE ttcg_meetings SET agenda = ? WHERE id = ?", (_dump(agenda), meeting_id))
 
 
 def delete_meeting(store: Store, meeting_id: int) -> None:
     """Remove a meeting (undo of its creation); its decisions and actions go with it."""
-    store.conn.execute("DELETE FROM ttcg_meetings WHERE id = ?", (meeting_id,))
+    store._conn.execute("DELETE FROM ttcg_meetings WHERE id = ?", (meeting_id,))
 
 
 def load_meeting(store: Store, meeting_id: int) -> dict | None:
     """One meeting with its agenda, decisions and actions, or None."""
-    rows = _rows(store, "SELECT * FROM ttcg_meetings WHERE id = ?", (meeting_id,))
+    rows = store._rows("SELECT * FROM ttcg_meetings WHERE id = ?", (meeting_id,))
     if not rows:
         return None
     meeting = rows[0]
     meeting["agenda"] = json.loads(meeting["agenda"])
-    meeting["decisions"] = _rows(store, "SELECT * FROM ttcg_decisions WHERE meeting_id = ? ORDER BY id",
+    meeting["decisions"] = store._rows("SELECT * FROM ttcg_decisions WHERE meeting_id = ? ORDER BY id",
                                  (meeting_id,))
     meeting["actions"] = list_actions(store, meeting_id=meeting_id)
     return meeting
@@ -153,7 +151,7 @@ def load_meeting(store: Store, meeting_id: int) -> dict | None:
 
 def list_meetings(store: Store) -> list[dict]:
     """Every meeting (newest first) without agenda detail."""
-    return _rows(store, "SELECT m.id, m.held_on, m.period_from, m.period_to, m.borough, m.chair, "
+    return store._rows("SELECT m.id, m.held_on, m.period_from, m.period_to, m.borough, m.chair, "
                         "(SELECT count(*) FROM ttcg_decisions d WHERE d.meeting_id = m.id) AS decisions, "
                         "(SELECT count(*) FROM ttcg_actions a WHERE a.meeting_id = m.id) AS actions "
                         "FROM ttcg_meetings m ORDER BY m.held_on DESC, m.id DESC")
@@ -161,27 +159,27 @@ def list_meetings(store: Store) -> list[dict]:
 
 def last_meeting_date(store: Store) -> str | None:
     """The date of the latest meeting, or None."""
-    return store.conn.execute("SELECT max(held_on) FROM ttcg_meetings").fetchone()[0]
+    return store._conn.execute("SELECT max(held_on) FROM ttcg_meetings").fetchone()[0]
 
 
 def add_decision(store: Store, meeting_id: int, patp_id: int | None, subject: str, decision: str,
                  reasons: str, user: str) -> int:
     """Append to a meeting's decision log; return the decision's id."""
-    cur = store.conn.execute(
+    cur = store._conn.execute(
         "INSERT INTO ttcg_decisions (meeting_id, patp_id, subject, decision, reasons, at, user) "
         "VALUES (?,?,?,?,?,?,?)", (meeting_id, patp_id, subject, decision, reasons, now_iso(), user))
     return cur.lastrowid
 
 
 def delete_decision(store: Store, decision_id: int) -> None:
-    store.conn.execute("DELETE FROM ttcg_decisions WHERE id = ?", (decision_id,))
+    store._conn.execute("DELETE FROM ttcg_decisions WHERE id = ?", (decision_id,))
 
 
 def add_action(store: Store, *, meeting_id: int | None, patp_id: int | None, description: str,
                owner: str, due_date: str, status: str = "open") -> int:
     """Record an action (owner, due date, status); return its id."""
     stamp = now_iso()
-    cur = store.conn.execute(
+    cur = store._conn.execute(
         "INSERT INTO ttcg_actions (meeting_id, patp_id, description, owner, due_date, status, created_at, "
         "updated_at) VALUES (?,?,?,?,?,?,?,?)",
         (meeting_id, patp_id, description, owner, due_date, status, stamp, stamp))
@@ -191,31 +189,31 @@ def add_action(store: Store, *, meeting_id: int | None, patp_id: int | None, des
 def set_action_status(store: Store, action_id: int, status: str, note: str | None = None) -> dict:
     """Change an action's status (and note; ``closed_at`` set when it is done or cancelled);
     return what it had (``status``, ``note``, ``closed_at``, ``updated_at``) for undo."""
-    rows = _rows(store, "SELECT status, note, closed_at, updated_at FROM ttcg_actions WHERE id = ?", (action_id,))
+    rows = store._rows("SELECT status, note, closed_at, updated_at FROM ttcg_actions WHERE id = ?", (action_id,))
     if not rows:
         raise NotFound(f"no action with id {action_id} (see `workbench meeting agenda ID`)")
     stamp = now_iso()
     closed = stamp if status in ("done", "cancelled") else None
-    store.conn.execute("UPDATE ttcg_actions SET status = ?, note = coalesce(?, note), closed_at = ?, updated_at = ? "
-                       "WHERE id = ?", (status, note, closed, stamp, action_id))
+    store._conn.execute("UPDATE ttcg_actions SET status = ?, note = coalesce(?, note), closed_at = ?, updated_at = ? "
+                        "WHERE id = ?", (status, note, closed, stamp, action_id))
     return rows[0]
 
 
 def restore_action_status(store: Store, action_id: int, old: dict) -> None:
     """Put back what :func:`set_action_status` returned (undo)."""
-    store.conn.execute("UPDATE ttcg_actions SET status = ?, note = ?, closed_at = ?, updated_at = ? WHERE id = ?",
+    store._conn.execute("UPDATE ttcg_actions SET status = ?, note = ?, closed_at = ?, updated_at = ? WHERE id = ?",
                        (old["status"], old["note"], old["closed_at"], old["updated_at"], action_id))
 
 
 def patp_row(store: Store, patp_id: int) -> dict | None:
     """A PATP's summary row (as :func:`list_patps` gives), or None."""
-    rows = _rows(store, "SELECT id, reference, status, title, borough, author, meeting_id, created_at, updated_at "
+    rows = store._rows("SELECT id, reference, status, title, borough, author, meeting_id, created_at, updated_at "
                         "FROM patps WHERE id = ?", (patp_id,))
     return rows[0] if rows else None
 
 
 def delete_action(store: Store, action_id: int) -> None:
-    store.conn.execute("DELETE FROM ttcg_actions WHERE id = ?", (action_id,))
+    store._conn.execute("DELETE FROM ttcg_actions WHERE id = ?", (action_id,))
 
 
 def list_actions(store: Store, *, meeting_id: int | None = None, patp_id: int | None = None) -> list[dict]:
@@ -228,20 +226,20 @@ def list_actions(store: Store, *, meeting_id: int | None = None, patp_id: int | 
         clauses.append("a.patp_id = ?")
         params.append(patp_id)
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-    return _rows(store, "SELECT a.*, p.reference AS patp_reference FROM ttcg_actions a "
+    return store._rows("SELECT a.*, p.reference AS patp_reference FROM ttcg_actions a "
                         f"LEFT JOIN patps p ON p.id = a.patp_id{where} ORDER BY a.due_date, a.id", params)
 
 
 def decisions_for_patp(store: Store, patp_id: int) -> list[dict]:
     """Every TTCG decision taken on a PATP, oldest first."""
-    return _rows(store, "SELECT * FROM ttcg_decisions WHERE patp_id = ? ORDER BY id", (patp_id,))
+    return store._rows("SELECT * FROM ttcg_decisions WHERE patp_id = ? ORDER BY id", (patp_id,))
 
 
 # -- returns from other boroughs --------------------------------------------------
 
 def find_return(store: Store, borough: str, period_from: str, period_to: str, file_hash: str) -> int | None:
     """The id of an identical return already imported, or None."""
-    row = store.conn.execute(
+    row = store._conn.execute(
         "SELECT id FROM returns_received WHERE borough = ? AND period_from = ? AND period_to = ? AND file_hash = ?",
         (borough, period_from, period_to, file_hash)).fetchone()
     return row[0] if row else None
@@ -249,13 +247,13 @@ def find_return(store: Store, borough: str, period_from: str, period_to: str, fi
 
 def insert_return(store: Store, header: dict, items: Iterable[tuple[str, str, dict]], user: str) -> int:
     """Store one received return (header + (kind, key, body) items); return its id."""
-    cur = store.conn.execute(
+    cur = store._conn.execute(
         "INSERT INTO returns_received (borough, period_from, period_to, schema_version, generated_at, "
         "file_name, file_hash, imported_at, user) VALUES (?,?,?,?,?,?,?,?,?)",
         (header["borough"], header["period_from"], header["period_to"], header["schema_version"],
          header.get("generated_at"), header["file_name"], header["file_hash"], now_iso(), user))
     return_id = cur.lastrowid
-    store.conn.executemany(
+    store._conn.executemany(
         "INSERT INTO return_items (return_id, kind, item_key, body) VALUES (?,?,?,?)",
         ((return_id, kind, key, _dump(body)) for kind, key, body in items))
     return return_id
@@ -269,7 +267,7 @@ def received_items(store: Store, kind: str | None = None) -> list[dict]:
     if kind:
         sql += " WHERE i.kind = ?"
         params = (kind,)
-    out = _rows(store, sql + " ORDER BY i.id", params)
+    out = store._rows(sql + " ORDER BY i.id", params)
     for row in out:
         row["body"] = json.loads(row["body"])
     return out
@@ -277,17 +275,11 @@ def received_items(store: Store, kind: str | None = None) -> list[dict]:
 
 def list_returns(store: Store) -> list[dict]:
     """Every received return (header only), newest import first."""
-    return _rows(store, "SELECT r.*, (SELECT count(*) FROM return_items i WHERE i.return_id = r.id) AS items "
+    return store._rows("SELECT r.*, (SELECT count(*) FROM return_items i WHERE i.return_id = r.id) AS items "
                         "FROM returns_received r ORDER BY r.id DESC")
 
 
 # -- helpers ----------------------------------------------------------------------
-
-def _rows(store: Store, sql: str, params: Any = ()) -> list[dict]:
-    cur = store.conn.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur]
-
 
 def _dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)

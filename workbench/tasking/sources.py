@@ -15,7 +15,7 @@ import shapely
 from workbench.domain.categories import LABELS
 from workbench.store import Store
 from workbench.store.linkage import list_series as list_linkage_series
-from workbench.store.offences import OffenceFilter, fetch_rows, load_offender_links, query_ids
+from workbench.store.offences import OffenceFilter, fetch_rows, force_series, load_offender_links, query_ids
 from workbench.tasking.patp import Problem
 from workbench.errors import BadInput, NotFound
 
@@ -39,7 +39,7 @@ def list_series(store: Store) -> list[Problem]:
     and the series the force already linked (``series_ref`` in the offence records)."""
     out = _linkage_series(store)
     known = {p.source_ref for p in out}
-    for ref, ids in _force_series(store).items():
+    for ref, ids in force_series(store).items():
         if ref not in known:
             out.append(Problem(f"Series {ref}", tuple(ids), source_kind="series", source_ref=ref))
     return out
@@ -47,8 +47,9 @@ def list_series(store: Store) -> list[Problem]:
 
 def problem_from_series(store: Store, series_id: str) -> Problem:
     """The problem of one series (linkage series id or force series reference)."""
+    wanted = str(series_id).strip()
     for problem in list_series(store):
-        if str(problem.source_ref) == str(series_id):
+        if str(problem.source_ref) == wanted or (problem.local and str(problem.source_ref) == f"S{wanted}"):
             problem.area = offences_area(store, problem.offence_ids)
             return problem
     raise NotFound(f"no series {series_id!r} (see `workbench link series` or the offences' series references)")
@@ -78,17 +79,9 @@ def problem_from_hotspot(store: Store, polygon: shapely.Geometry, *, date_from: 
                    source_kind="hotspot", source_ref=ref, problem_type="hotspot")
 
 
-def _force_series(store: Store) -> dict[str, list[int]]:
-    out: dict[str, list[int]] = {}
-    for oid, ref in store.conn.execute(
-            "SELECT id, series_ref FROM offences WHERE series_ref IS NOT NULL AND series_ref != '' ORDER BY id"):
-        out.setdefault(ref, []).append(oid)
-    return out
-
-
 def _linkage_series(store: Store) -> list[Problem]:
     return [Problem(series.get("title") or f"Series {series['id']}", tuple(int(i) for i in series["offence_ids"]),
-                    source_kind="series", source_ref=str(series["id"]))
+                    source_kind="series", source_ref=f"S{series['id']}", local=True)
             for series in list_linkage_series(store)]
 
 

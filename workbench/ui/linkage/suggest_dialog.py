@@ -15,14 +15,14 @@ from workbench.linkage import service
 from workbench.linkage.decisions import DecideLink
 from workbench.ui.jobs import run_job
 from workbench.ui.linkage.reasons_html import reasons_html
+from workbench.store.offences import offence_refs
 
 
 class SuggestDialog(QDialog):
     def __init__(self, session: Session, offence_id: int, parent: QWidget | None = None, top: int = 20):
         super().__init__(parent)
         self.session, self.offence_id, self.top = session, int(offence_id), top
-        self.ref = session.store.conn.execute("SELECT offence_ref FROM offences WHERE id = ?",
-                                              (self.offence_id,)).fetchone()[0]
+        self.ref = offence_refs(session.store, [self.offence_id])[0]
         self.result: dict | None = None
         self.setWindowTitle(f"Offences likely linked to {self.ref}")
         self.resize(980, 560)

@@ -1,6 +1,11 @@
 """The interactive link chart: entities drawn by type (the colours and shapes of
-:mod:`workbench.network.style`, as on the PNG export), sized by betweenness, links with
-their relation as a label; drag entities about, click one to select it, hide it.
+:mod:`workbench.network.style`, as on the PNG export, each with a white pictogram of
+its kind), sized by betweenness, links with their relation as a label; drag entities
+about, click one to select it, hide it. A legend in the corner names every type shown.
+
+Labels are placed so they avoid each other (below an entity if free, else above, right or
+left); link labels show when the chart is small enough to read them, when zoomed in, and
+always on the links of selected entities.
 
 The chart only draws: the view gives it a NetworkX graph with positions and is told
 about clicks through ``on_select(node_ids)``.
@@ -13,15 +18,54 @@ from typing import Callable
 
 import networkx as nx
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
-from PySide6.QtWidgets import (QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem, QGraphicsScene,
-                               QGraphicsSimpleTextItem, QGraphicsView)
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtWidgets import (QApplication, QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem, QGraphicsScene,
+                               QGraphicsSimpleTextItem, QGraphicsView, QGridLayout, QLabel, QWidget)
 
-from workbench.network.style import style
+from workbench.network.graph import KIND_LABELS
+from workbench.network.style import KIND_STYLE, style
 
 SIZE = 22.0
-EDGE_LABEL_LIMIT = 80
+EDGE_LABEL_LIMIT = 80           # above this many links, link labels wait for zoom or selection
+LABEL_ZOOM = 1.6                # ...and show from this zoom on
 SELECTED = QColor("#e07b00")
+
+
+def chart_font(points: float) -> QFont:
+    """The application's own (sans-serif) font at ``points``, never a serif fallback."""
+    font = QFont(QApplication.font())
+    font.setPointSizeF(points)
+    return font
+
+
+def icon_path(kind: str | None, size: float) -> QPainterPath:
+    """A white pictogram of an entity kind, centred on the origin, to draw over its shape:
+    a head and shoulders, a car, a handset, a house, an exclamation mark, lines of text."""
+    u = size / 10
+    path = QPainterPath()
+    if kind == "person":
+        path.addEllipse(QPointF(0, -1.6 * u), 1.5 * u, 1.5 * u)
+        path.moveTo(-2.8 * u, 2.6 * u)
+        path.cubicTo(-2.8 * u, -0.4 * u, 2.8 * u, -0.4 * u, 2.8 * u, 2.6 * u)
+        path.closeSubpath()
+    elif kind == "vehicle":
+        path.addRoundedRect(QRectF(-3.2 * u, -0.6 * u, 6.4 * u, 2.0 * u), 0.5 * u, 0.5 * u)
+        path.addRoundedRect(QRectF(-1.8 * u, -1.9 * u, 3.4 * u, 1.5 * u), 0.5 * u, 0.5 * u)
+        path.addEllipse(QPointF(-1.8 * u, 1.6 * u), 0.8 * u, 0.8 * u)
+        path.addEllipse(QPointF(1.8 * u, 1.6 * u), 0.8 * u, 0.8 * u)
+    elif kind == "phone":
+        path.addRoundedRect(QRectF(-1.3 * u, -2.5 * u, 2.6 * u, 5.0 * u), 0.5 * u, 0.5 * u)
+    elif kind == "address":
+        path.addPolygon(QPolygonF([QPointF(-2.6 * u, -0.2 * u), QPointF(0, -2.6 * u), QPointF(2.6 * u, -0.2 * u)]))
+        path.closeSubpath()
+        path.addRect(QRectF(-1.8 * u, -0.2 * u, 3.6 * u, 2.6 * u))
+    elif kind == "offence":
+        path.addRect(QRectF(-0.5 * u, -2.6 * u, 1.0 * u, 3.4 * u))
+        path.addEllipse(QPointF(0, 1.9 * u), 0.6 * u, 0.6 * u)
+    elif kind == "intel":
+        for i in range(4):
+            path.addRect(QRectF(-1.8 * u, (-2.0 + 1.2 * i) * u, (3.6 if i < 3 else 2.2) * u, 0.5 * u))
+    return path
 
 
 def shape_path(shape: str, size: float) -> QPainterPath:
@@ -53,11 +97,12 @@ class _Link(QGraphicsLineItem):
         self.setPen(QPen(QColor("#9a9a9a"), 1.2))
         self.setZValue(0)
         self.text = None
-        if show_label and label:
+        if label:
             self.text = QGraphicsSimpleTextItem(label)
-            self.text.setBrush(QBrush(QColor("#606060")))
-            self.text.setFont(QFont("", 7))
+            self.text.setBrush(QBrush(QColor("#505050")))
+            self.text.setFont(chart_font(7))
             self.text.setZValue(1)
+            self.text.setVisible(show_label)
         self.follow()
 
     def follow(self) -> None:
@@ -82,12 +127,25 @@ class _Entity(QGraphicsPathItem):
                       | QGraphicsItem.ItemSendsGeometryChanges)
         self.setCursor(Qt.OpenHandCursor)
         self.setZValue(2)
+        self.size = size
         detail = " ".join(str(data.get(k) or "") for k in ("detail", "date")).strip()
         self.setToolTip(f"{data.get('label', node)}\n{detail}".strip())
-        label = QGraphicsSimpleTextItem(str(data.get("label", node)), self)
-        label.setFont(QFont("", 8))
-        box = label.boundingRect()
-        label.setPos(-box.width() / 2, size / 2 + 2)
+        glyph = QGraphicsPathItem(icon_path(data.get("kind"), size), self)
+        glyph.setBrush(QBrush(QColor("white")))
+        glyph.setPen(QPen(Qt.NoPen))
+        self.label = QGraphicsSimpleTextItem(str(data.get("label", node)), self)
+        self.label.setFont(chart_font(8))
+        self.place_label("below")
+
+    def place_label(self, side: str) -> None:
+        """Put the label below, above, right or left of the entity."""
+        box, r = self.label.boundingRect(), self.size / 2
+        x, y = {"below": (-box.width() / 2, r + 2), "above": (-box.width() / 2, -r - 2 - box.height()),
+                "right": (r + 3, -box.height() / 2), "left": (-r - 3 - box.width(), -box.height() / 2)}[side]
+        self.label.setPos(x, y)
+
+    def label_rect(self) -> QRectF:
+        return self.label.sceneBoundingRect()
 
     def itemChange(self, change, value):
         if change == QGraphicsItem.ItemPositionHasChanged:
@@ -110,6 +168,8 @@ class NetworkChart(QGraphicsView):
         self.on_select = on_select
         self.entities: dict[str, _Entity] = {}
         self.links: list[_Link] = []
+        self.many_links = False
+        self.legend = Legend(self)
         self.scene().selectionChanged.connect(self._selection_changed)
 
     def show_graph(self, graph: nx.Graph, positions: dict[str, tuple[float, float]], *, scale: float = 320.0) -> None:
@@ -124,10 +184,11 @@ class NetworkChart(QGraphicsView):
             weight = (data.get("betweenness") or 0.0) / top if top else 0.0
             item = _Entity(node, data, SIZE * (1.0 + weight), self)
             x, y = positions.get(node, (0.0, 0.0))
-            item.setPos(x * scale, y * scale)
+            item.setPos(x * scale, -y * scale)        # layouts have y up; the scene has y down
             scene.addItem(item)
             self.entities[node] = item
-        labels = graph.number_of_edges() <= EDGE_LABEL_LIMIT
+        self.many_links = graph.number_of_edges() > EDGE_LABEL_LIMIT
+        labels = not self.many_links
         for a, b, data in graph.edges(data=True):
             link = _Link(self.entities[a], self.entities[b], str(data.get("label", "")), labels)
             self.entities[a].links.append(link)
@@ -136,7 +197,36 @@ class NetworkChart(QGraphicsView):
             if link.text is not None:
                 scene.addItem(link.text)
             self.links.append(link)
+        self.avoid_label_overlaps()
+        self.legend.show_kinds({d.get("kind") for _, d in graph.nodes(data=True)})
         self.fit()
+
+    def avoid_label_overlaps(self) -> None:
+        """Place each entity's label on the first side (below, above, right, left) where it
+        overlaps no label placed before it and no other entity; busiest entities first."""
+        placed: list[QRectF] = []
+        shapes = [e.sceneBoundingRect() for e in self.entities.values()]
+        for entity in sorted(self.entities.values(), key=lambda e: -len(e.links)):
+            own = entity.sceneBoundingRect()
+            for side in ("below", "above", "right", "left"):
+                entity.place_label(side)
+                rect = entity.label_rect()
+                if not any(rect.intersects(other) for other in placed) and not any(
+                        rect.intersects(s) for s in shapes if s != own):
+                    break
+            else:
+                entity.place_label("below")
+            placed.append(entity.label_rect())
+        self._update_link_labels()
+
+    def _update_link_labels(self) -> None:
+        """Link labels: all of them on a readable chart or when zoomed in; otherwise only
+        on the links of the selected entities."""
+        zoomed = self.transform().m11() >= LABEL_ZOOM
+        chosen = {id(link) for e in self.scene().selectedItems() if isinstance(e, _Entity) for link in e.links}
+        for link in self.links:
+            if link.text is not None:
+                link.text.setVisible(not self.many_links or zoomed or id(link) in chosen)
 
     def fit(self) -> None:
         """Fit the whole chart in the view."""
@@ -173,11 +263,68 @@ class NetworkChart(QGraphicsView):
     def wheelEvent(self, event) -> None:
         factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
         self.scale(factor, factor)
+        self._update_link_labels()
+
+    def mouseReleaseEvent(self, event) -> None:
+        super().mouseReleaseEvent(event)
+        if self.scene().selectedItems():       # an entity may have been dragged
+            self.avoid_label_overlaps()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.fit()
+        self.legend.move(8, 8)
 
     def _selection_changed(self) -> None:
+        self._update_link_labels()
         if self.on_select is not None:
             self.on_select(self.selected())
+
+
+class Legend(QWidget):
+    """The key to the chart in its top-left corner: each entity type shown, with its
+    shape, colour and pictogram (as on the PNG export)."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setObjectName("chartLegend")
+        self.setAttribute(Qt.WA_StyledBackground, True)
+        self.setStyleSheet("#chartLegend{background:rgba(255,255,255,225);border:1px solid #c8c8c8;"
+                           "border-radius:3px}")
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(6, 4, 6, 4)
+        self.grid.setVerticalSpacing(2)
+        self.kinds: list[str] = []
+        self.hide()
+
+    def show_kinds(self, kinds) -> None:
+        """Show the legend rows of ``kinds`` (in the usual order), or hide when empty."""
+        while self.grid.count():
+            self.grid.takeAt(0).widget().deleteLater()
+        self.kinds = [k for k in KIND_STYLE if k in kinds]
+        for row, kind in enumerate(self.kinds):
+            swatch = QLabel()
+            swatch.setPixmap(_swatch(kind))
+            text = QLabel(KIND_LABELS.get(kind, kind))
+            text.setFont(chart_font(8))
+            self.grid.addWidget(swatch, row, 0)
+            self.grid.addWidget(text, row, 1)
+            swatch.show()                  # now, so the size below counts them
+            text.show()
+        self.grid.activate()
+        self.resize(self.grid.sizeHint())
+        self.setVisible(bool(self.kinds))
+        self.move(8, 8)
+
+
+def _swatch(kind: str, size: float = 16.0) -> QPixmap:
+    pixmap = QPixmap(int(size) + 2, int(size) + 2)
+    pixmap.fill(Qt.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.Antialiasing)
+    painter.translate(pixmap.width() / 2, pixmap.height() / 2)
+    colour, shape = style(kind)
+    painter.fillPath(shape_path(shape, size), QBrush(QColor(colour)))
+    painter.fillPath(icon_path(kind, size), QBrush(QColor("white")))
+    painter.end()
+    return pixmap

@@ -23,6 +23,7 @@ from workbench.domain.grading import Grade
 from workbench.intel.search import search_reports
 from workbench.network.style import style
 from workbench.store.intel import report_detail
+from workbench.ui.html_delegate import HtmlDelegate
 from workbench.ui.jobs import run_job
 
 TITLE = "Intelligence"
@@ -32,6 +33,15 @@ LIMIT = 500
 COLUMNS = ("Grade", "Reference", "Recorded", "System", "Borough", "Report")
 GRADING_CHOICES = (("Any grading", None), ("3x5x2", "3x5x2"), ("5x5x5 (legacy)", "5x5x5"))
 KIND_WORDS = {"person": "Person", "vehicle": "Vehicle", "phone": "Phone", "postcode": "Postcode"}
+MATCH = ("\x02", "\x03")          # around each search match in a snippet (never in report text)
+SNIPPET_HTML = Qt.UserRole + 1
+
+
+def snippet_html(snippet: str) -> str:
+    """A search snippet as HTML with its matches highlighted."""
+    escaped = html.escape(snippet.replace("\n", " "))
+    return (escaped.replace(MATCH[0], '<span style="background-color:#ffe066; color:#000; font-weight:bold">')
+                   .replace(MATCH[1], "</span>"))
 
 
 def highlighted(text: str, mentions: list[dict]) -> str:
@@ -76,7 +86,7 @@ def _when(stamp: str) -> str:
 
 def find(store, query: str, grading: str | None, entity: str | None) -> list[dict]:
     """Background work: the matching reports (newest or best first)."""
-    return search_reports(store, query or None, grading=grading, entity=entity, limit=LIMIT)
+    return search_reports(store, query or None, grading=grading, entity=entity, limit=LIMIT, marks=MATCH)
 
 
 class IntelView(QWidget):
@@ -114,6 +124,7 @@ class IntelView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.Stretch)
+        self.table.setItemDelegateForColumn(len(COLUMNS) - 1, HtmlDelegate(SNIPPET_HTML, self.table))
         self.table.itemSelectionChanged.connect(self._selected)
         self.pane = QTextBrowser()
         self.related = QPushButton("Show related offences")
@@ -150,6 +161,7 @@ class IntelView(QWidget):
 
     def _show(self, reports: list[dict]) -> None:
         self.reports = reports
+        self.table.clearSelection()      # so selecting row 0 below always shows its report
         self.table.setRowCount(len(reports))
         for row, rep in enumerate(reports):
             badge = QTableWidgetItem(rep["grade"])
@@ -157,9 +169,12 @@ class IntelView(QWidget):
             badge.setTextAlignment(Qt.AlignCenter)
             badge.setToolTip(Grade(rep["grading"], rep["source_eval"], rep["intel_eval"], rep["handling"],
                                    rep.get("handling_conditions")).describe())
+            excerpt = rep.get("snippet") or rep["text"]
+            text = QTableWidgetItem(excerpt.replace(MATCH[0], "").replace(MATCH[1], "").replace("\n", " "))
+            text.setData(SNIPPET_HTML, snippet_html(excerpt))
+            text.setToolTip(rep["text"][:600])
             cells = [badge, QTableWidgetItem(rep["intel_ref"]), QTableWidgetItem(rep["recorded_at"][:10]),
-                     QTableWidgetItem(rep["grading"]), QTableWidgetItem(rep.get("borough") or ""),
-                     QTableWidgetItem((rep.get("snippet") or rep["text"]).replace("\n", " "))]
+                     QTableWidgetItem(rep["grading"]), QTableWidgetItem(rep.get("borough") or ""), text]
             for col, item in enumerate(cells):
                 self.table.setItem(row, col, item)
         self.table.resizeColumnsToContents()

@@ -22,7 +22,7 @@ from workbench.app.session import Session
 from workbench.domain import categories as cats
 from workbench.geo.nearrepeat import KnoxResult, event_days, knox, risk_window, risk_zones
 from workbench.store.boundaries import load_boundaries
-from workbench.store.offences import OffenceFilter, load_frame
+from workbench.store.offences import OffenceFilter, date_range, extent, load_frame
 from workbench.ui.jobs import run_job
 from workbench.ui.map import style
 from workbench.ui.map.canvas import Legend, MapCanvas
@@ -80,7 +80,7 @@ class NearRepeatView(QWidget):
         for value in ("burglary", "burglary-residential", "burglary-business", "theft-from-vehicle",
                       "theft-of-vehicle", "vehicle-crime", "robbery", "criminal-damage"):
             self.category.addItem(cats.LABELS[value] + (" (all)" if value in cats.COARSE else ""), value)
-        lo, hi = session.store.conn.execute("SELECT min(committed_from), max(committed_from) FROM offences").fetchone()
+        lo, hi = date_range(session.store)
         end = QDate.fromString(hi[:10], "yyyy-MM-dd") if hi else QDate.currentDate()
         start = max(QDate.fromString(lo[:10], "yyyy-MM-dd"), end.addYears(-1)) if lo else end.addYears(-1)
         self.date_from = QDateEdit(start)
@@ -130,10 +130,9 @@ class NearRepeatView(QWidget):
         self.canvas = MapCanvas(self)
         self.canvas.marking = session.store.setting("security_marking", "OFFICIAL-SENSITIVE")
         self.canvas.set_boundaries(load_boundaries(session.store, "borough"), load_boundaries(session.store, "ward"))
-        extent = session.store.conn.execute(
-            "SELECT min(easting), min(northing), max(easting), max(northing) FROM offences").fetchone()
-        if extent[0] is not None:
-            self.canvas.zoom_to(extent)
+        bounds = extent(session.store)
+        if bounds is not None:
+            self.canvas.zoom_to(bounds)
         else:
             self.canvas.zoom_to_all()
 

@@ -3,21 +3,23 @@ offences and intelligence, with the social network measures in a table.
 
 Type an entity (person id, VRM, phone, postcode, offence or intelligence reference) and
 expand N links from it; expand again from whatever is selected on the chart; hide what
-is noise; drag entities about. Building the chart and its measures runs in the
-background. Selecting offences, people or reports on the chart shares them with the
+is noise; drag entities about; lay the chart out as a spring network, a hierarchy from
+the starting entities, or in columns by type. Building the chart and its measures runs
+in the background. Selecting offences, people or reports on the chart shares them with the
 other views (``session.select``); offences selected elsewhere are selected here.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-                               QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+                               QPushButton, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from workbench.app.session import Session
 from workbench.network import measures
 from workbench.network.graph import KIND_LABELS, build_graph, expand, node_id, resolve, split_id, timeline
-from workbench.network.layout import spring_positions
+from workbench.network.layout import positions
 from workbench.ui.jobs import run_job
 from workbench.ui.network.chart import NetworkChart
 
@@ -27,16 +29,19 @@ ORIGIN = "network"
 SHARED_KINDS = {"offence": "offence", "person": "person", "intel": "intel"}
 COLUMNS = ("Entity", "Type", "Degree", "Betweenness", "Closeness", "Eigenvector")
 EVENT_COLUMNS = ("Date", "Event", "Detail", "Linked to")
+LAYOUT_CHOICES = (("Spring layout", "spring"), ("Hierarchy from the start", "hierarchy"),
+                  ("Grouped by type", "grouped"))
+PLURALS = {"person": "people", "address": "addresses", "intel": "intelligence reports"}
 
 
-def build_chart(store, seeds: list[str], steps: int, progress=None, cancelled=None) -> dict:
+def build_chart(store, seeds: list[str], steps: int, layout: str = "spring", progress=None, cancelled=None) -> dict:
     """Background work: the chart within ``steps`` of the seeds, its measures and layout."""
     graph = build_graph(store)
     nodes = [resolve(store, graph, s) for s in seeds]
     chart = expand(graph, nodes, steps)
     table = measures.compute(chart)
     measures.annotate(chart, table)
-    return {"graph": chart, "seeds": nodes, "table": table, "positions": spring_positions(chart)}
+    return {"graph": chart, "seeds": nodes, "table": table, "positions": positions(chart, layout, nodes)}
 
 
 class NetworkView(QWidget):
@@ -64,10 +69,14 @@ class NetworkView(QWidget):
         hide.clicked.connect(lambda: self.chart.hide_nodes(self.chart.selected()))
         fit = QPushButton("Fit")
         fit.clicked.connect(lambda: self.chart.fit())
+        self.layout_choice = QComboBox()
+        for label, value in LAYOUT_CHOICES:
+            self.layout_choice.addItem(label, value)
+        self.layout_choice.currentIndexChanged.connect(self.relayout)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Entity:"))
         bar.addWidget(self.entity, 1)
-        for w in (self.steps, go, self.expand_button, hide, fit):
+        for w in (self.steps, go, self.expand_button, hide, self.layout_choice, fit):
             bar.addWidget(w)
 
         self.chart = NetworkChart(self, on_select=self._chart_selected)
@@ -121,11 +130,22 @@ class NetworkView(QWidget):
 
     def load(self, seeds: list[str]) -> None:
         """Build the chart around ``seeds`` in the background."""
-        steps = self.steps.value()
+        steps, layout = self.steps.value(), self.layout_choice.currentData()
         self.status.setText("Building the link chart…")
         self.job = run_job(self, "Building the link chart",
-                           lambda store, progress, cancelled: build_chart(store, seeds, steps, progress, cancelled),
+                           lambda store, progress, cancelled: build_chart(store, seeds, steps, layout,
+                                                                          progress, cancelled),
                            session=self.session, on_done=self._show, on_error=self.status.setText, modal=False)
+
+    def relayout(self) -> None:
+        """Lay the current chart out again with the chosen layout (same entities)."""
+        if self.result is None:
+            return
+        self.result["positions"] = positions(self.result["graph"], self.layout_choice.currentData(),
+                                             self.result["seeds"])
+        selected = self.chart.selected()
+        self.chart.show_graph(self.result["graph"], self.result["positions"])
+        self.chart.select(selected)
 
     def _show(self, result: dict) -> None:
         self.result = result
@@ -202,10 +222,10 @@ class NetworkView(QWidget):
 
 
 def _count(n: int, kind: str) -> str:
-    """``1 person``, ``2 people``, ``3 vehicles``."""
+    """``1 person``, ``2 people``, ``3 vehicles``, ``28 addresses``."""
     word = KIND_LABELS.get(kind, kind).lower()
     if n != 1:
-        word = "people" if kind == "person" else word + "s"
+        word = PLURALS.get(kind, word + "s")
     return f"{n} {word}"
 
 

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QMenu, QPushButton, QSplitter, QTableView,
+                               QLabel, QLineEdit, QMenu, QPushButton, QSplitter, QTableView, QTabWidget,
                                QTextBrowser, QVBoxLayout, QWidget)
 
 from workbench.events import Changed
 from workbench.app.session import Selection, Session
 from workbench.domain import categories as cats
-from workbench.store.offences import OffenceFilter, offence_detail
+from workbench.store.offences import OffenceFilter, offence_boroughs, offence_detail
 from workbench.ui.detail import offence_html
 from workbench.ui.linkage.suggest_dialog import open_suggest_dialog
+from workbench.ui.linkage.suspects_panel import SuspectsPanel
 from workbench.ui.offence_model import OffenceTableModel
 
 TITLE = "Offences"
@@ -92,9 +93,15 @@ class OffencesView(QWidget):
         self.detail.setMinimumWidth(300)
         self.detail.setPlaceholderText("Select an offence to see its details.")
 
+        self.suspects = SuspectsPanel()
+        self.side = QTabWidget()
+        self.side.addTab(self.detail, "Details")
+        self.side.addTab(self.suspects, "Suspects")
+        self.side.currentChanged.connect(lambda _: self._show_suspects())
+
         splitter = QSplitter()
         splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
+        splitter.addWidget(self.side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
 
@@ -120,8 +127,7 @@ class OffencesView(QWidget):
         self.borough.blockSignals(True)
         self.borough.clear()
         self.borough.addItem("All boroughs", None)
-        for (name,) in self.session.store.conn.execute(
-                "SELECT DISTINCT borough FROM offences WHERE borough IS NOT NULL ORDER BY borough"):
+        for name in offence_boroughs(self.session.store):
             self.borough.addItem(name, name)
         index = self.borough.findData(current)
         self.borough.setCurrentIndex(max(0, index))
@@ -182,6 +188,13 @@ class OffencesView(QWidget):
             self.detail.clear()
         if ids:
             self.session.select("offence", ids, origin="offences")
+        self._show_suspects()
+
+    def _show_suspects(self) -> None:
+        """Rank known offenders for the one selected offence, when the Suspects tab shows."""
+        ids = self.selected_offence_ids()
+        if self.side.currentWidget() is self.suspects and len(ids) == 1:
+            self.suspects.show_offence(self.session.store, ids[0])
 
     def select_row(self, row: int) -> None:
         self.table.selectionModel().select(
