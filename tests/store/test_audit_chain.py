@@ -134,7 +134,7 @@ def test_no_call_site_uses_a_free_string():
 def test_a_store_with_an_old_log_is_chained_by_the_migration(tmp_path, capsys):
     path = tmp_path / "old.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
-    migrations.upgrade(conn, path, upto=9)
+    migrations.upgrade(conn, path, upto=10)
     for n in range(3):
         conn.execute("INSERT INTO audit_log (at, user, action, object_type, object_id, detail) "
                      "VALUES (?, 'a.analyst', 'export.intel', 'intel_export', ?, '{}')",

@@ -25,13 +25,15 @@ from workbench import __version__
 
 #: Top-level command -> (command module in this package, one-line help), in help order.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "import": ("importing", "import offences, intelligence, police.uk files, nominals, missing-person episodes or boundaries"),
+    "import": ("importing", "import offences, intelligence, police.uk files, nominals, missing-person episodes, "
+                            "boundaries or a street map"),
     "stats": ("stats", "counts of what the store holds"),
     "generate": ("generate", "generate synthetic demo data with planted series"),
     "link": ("link", "linked-offence analysis: suggest links, find series, train, evaluate"),
     "series": ("link", "manage confirmed series: create, add, remove, merge, split, name"),
     "hotspots": ("hotspots", "find hotspots (KDE or Gi*) and evaluate them"),
     "nearrepeat": ("nearrepeat", "near-repeat (Knox) table of distance x time bands"),
+    "streets": ("streets", "find a street by name; build street labels from police.uk"),
     "scan": ("scan", "what is new since your last scan"),
     "search": ("scan", "saved searches of offences or intelligence"),
     "intel": ("intel", "search, show and export intelligence reports"),
@@ -40,6 +42,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "network": ("intel", "link chart: expand, paths, measures, communities, export"),
     "settings": ("strategy", "the store's settings (borough, force, marking, TTCG cycle...)"),
     "priorities": ("strategy", "the control strategy: priorities and intelligence requirements"),
+    "assessment": ("assessment", "tactical and strategic assessments (QA like a PATP)"),
+    "products": ("assessment", "the products register: PATPs and assessments"),
+    "insight": ("insight", "performance and insight: which taskings worked, by tactic"),
     "results": ("tasking", "results analysis of an accepted tasking"),
     "pack": ("tasking", "tasking pack of one PATP (PDF and Word)"),
     "pack-meeting": ("tasking", "tasking pack of a TTCG meeting"),

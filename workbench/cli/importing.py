@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workbench.cli.common import Context, add_group
+from workbench.ingest.basemap import import_basemap
 from workbench.ingest.boundaries import import_boundaries
 from workbench.ingest.missing_csv import import_missing
 from workbench.ingest.nominals_csv import import_nominals
@@ -15,7 +16,7 @@ ORDER = 10
 
 
 def register(subparsers, parent) -> None:
-    group = add_group(subparsers, "import", "import offences, intelligence, police.uk files, nominals, missing-person episodes or boundaries", parent)
+    group = add_group(subparsers, "import", "import offences, intelligence, police.uk files, nominals, missing-person episodes, boundaries or a street map", parent)
     subparsers.choices["import"].set_defaults(creates_store=True)
 
     p = group.add_parser("offences", parents=[parent], help="import canonical offence CSV file(s)",
@@ -59,6 +60,15 @@ def register(subparsers, parent) -> None:
     p.set_defaults(handler=lambda args, ctx: import_missing(ctx.store(), args.files, progress=ctx.progress).as_json(),
                    text=_import_text)
 
+    p = group.add_parser("population", parents=[parent], help="import residents per area (for rates)",
+                         description="Import residents per area for rates per 1,000 residents in `workbench "
+                                     "insight taskings`: a CSV with area_code, residents and optionally area_name "
+                                     "(a borough's or ward's name as its boundary is named). A code imported again "
+                                     "replaces its earlier figure. Bad rows are listed with file, line, column and "
+                                     "reason and kept.")
+    p.add_argument("files", nargs="+", metavar="FILE.csv")
+    p.set_defaults(handler=_population, text=_import_text)
+
     p = group.add_parser("boundaries", parents=[parent], help="import borough or ward boundaries",
                          description="Import borough or ward polygons from a GeoPackage, GeoJSON or "
                                      "shapefile and assign every offence its borough and ward.")
@@ -70,6 +80,23 @@ def register(subparsers, parent) -> None:
     p.add_argument("--code-field", help="field holding the area's code (default: detected)")
     p.add_argument("--parent-field", help="for wards, the field holding the borough (default: detected)")
     p.set_defaults(handler=_boundaries)
+
+    p = group.add_parser("basemap", parents=[parent], help="import an offline street map (roads, buildings, water, rail)",
+                         description="Import vector street-map layers from a GeoPackage your force holds under "
+                                     "its own licence: roads (with names), buildings, water and rail. The Map draws "
+                                     "them under the offences, labels streets at large scales and finds streets "
+                                     "by name; exported maps carry the attribution. Importing the same file "
+                                     "name again replaces it.")
+    p.add_argument("file", metavar="FILE.gpkg")
+    p.add_argument("--layer", action="append", metavar="NAME[=KIND]",
+                   help="a layer to import (repeatable), with its kind (road, building, water, rail) unless "
+                        "its name says it; default: every layer whose name says its kind")
+    p.add_argument("--attribution", metavar="TEXT",
+                   help="the licence line for exported maps, e.g. 'Contains OS data (c) Crown copyright and "
+                        "database right 2025' (default: the file's name)")
+    p.set_defaults(handler=lambda args, ctx: import_basemap(ctx.store(), args.file, layers=args.layer,
+                                                            attribution=args.attribution,
+                                                            progress=ctx.progress).as_json())
 
     p = group.add_parser("rejects", parents=[parent], help="list rejected rows of earlier imports",
                          description="List the rows earlier imports rejected, with file, line, column "
@@ -141,3 +168,9 @@ def _history_text(result: dict) -> str:
                      f"{b['kind']:<10} {b['imported']:>9,} {b['duplicates']:>7,} {b['rejected']:>8,}  "
                      f"{b['file_name']} (SHA-256 {b['file_hash'][:12]}…)")
     return "\n".join(lines)
+
+
+def _population(args, ctx: Context) -> dict:
+    from workbench.ingest.population_csv import import_population
+
+    return import_population(ctx.store(), args.files, progress=ctx.progress).as_json()

@@ -8,7 +8,6 @@ from workbench.scan.searches import offence_filter, run_search
 from workbench.store.scan import (delete_search, list_searches, require_search, save_search,
                                   set_subscribed)
 from workbench.errors import BadInput
-from workbench.store.boundaries import area_known
 
 ORDER = 60
 
@@ -125,15 +124,6 @@ def _filter_from_args(args) -> dict:
     return {k: v for k, v in spec.items() if v}
 
 
-def _check_areas(store, boroughs, wards) -> None:
-    """Refuse a borough or ward the store has never heard of (a typo would match nothing)."""
-    for level, names in (("borough", boroughs), ("ward", wards)):
-        for name in names or ():
-            if not area_known(store, level, name):
-                raise BadInput(f"unknown {level} {name!r}: no boundary or offence has that name "
-                                 f"(see `workbench stats` for the boroughs in this store)")
-
-
 def _bbox(text: str | None) -> list[float] | None:
     if not text:
         return None
@@ -147,7 +137,6 @@ def _bbox(text: str | None) -> list[float] | None:
 
 
 def _save(args, ctx: Context) -> dict:
-    _check_areas(ctx.store(), args.borough, getattr(args, "ward", None))
     search = save_search(ctx.store(), args.name, args.kind, _filter_from_args(args),
                          subscribed=not args.no_subscribe, replace=args.replace)
     return {"saved": search.as_json()}

@@ -36,6 +36,8 @@ class AuditAction(StrEnum):
     EXPORT_GEOPACKAGE = "export.geopackage"
     EXPORT_REJECTS = "export.rejects"
     EXPORT_RESULTS_CHART = "export.results_chart"
+    EXPORT_ASSESSMENT = "export.assessment"
+    EXPORT_INSIGHT = "export.insight"
 
     # linkage decisions
     LINK_TRAIN = "link.train"
@@ -74,12 +76,18 @@ class AuditAction(StrEnum):
     TTCG_ACTION = "ttcg.action"
     TTCG_ACTION_STATUS = "ttcg.action.status"
 
+    ASSESSMENT_CREATE = "assessment.create"
+    ASSESSMENT_SUBMIT = "assessment.submit"
+    ASSESSMENT_RETURN = "assessment.return"
+    ASSESSMENT_APPROVE = "assessment.approve"
+
     # the control strategy: priorities and intelligence requirements
     PRIORITY_ADD = "priority.add"
     PRIORITY_RETIRE = "priority.retire"
     REQUIREMENT_ADD = "requirement.add"
 
     @classmethod
-    def patp_transition(cls, action: str, *, undo: bool = False) -> "AuditAction":
-        """The entry for a PATP workflow step (``submit``, ``approve``...) or its undo."""
-        return cls(f"patp.{action}" + (".undo" if undo else ""))
+    def step(cls, subject: str, action: str, *, undo: bool = False) -> "AuditAction":
+        """The entry for a workflow step of a ``patp`` or an ``assessment`` (``submit``,
+        ``approve``...) or its undo; a step with no member raises ValueError."""
+        return cls(f"{subject}.{action}" + (".undo" if undo else ""))

@@ -15,7 +15,7 @@ import shapely
 from workbench.ingest.coords import in_bng_bounds
 from workbench.ingest.errors import ImportFailed
 from workbench.ingest.textfiles import file_hash, regular_file
-from workbench.jobs import JobControl, ProgressFn, CancelledFn
+from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.store import Store
 from workbench.store.batches import finish_batch, start_batch
 from workbench.store.boundaries import Boundary, assign_areas, write_boundaries

@@ -9,7 +9,7 @@ entry, written in the same transaction as the entry. So:
 - a deleted or reordered entry breaks the link of the entry after it;
 - deleted newest entries leave the head pointing past the end of the log.
 
-Triggers (migration 10) refuse UPDATE and DELETE on the log; :func:`verify` still catches
+Triggers (migration 11) refuse UPDATE and DELETE on the log; :func:`verify` still catches
 changes made after someone drops them. What a chain cannot catch on its own is a person
 who rewrites every later hash and the head too: the guide says to keep the head hash
 (printed by ``workbench audit verify``) outside the store to close that gap.

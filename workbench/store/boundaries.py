@@ -8,12 +8,14 @@ imported before the boundaries get their areas too.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import shapely
 
+from workbench.errors import NotFound
 from workbench.jobs import JobControl
 from workbench.store.db import Store
 
@@ -39,14 +41,6 @@ def write_boundaries(store: Store, boundaries: Sequence[Boundary], batch_id: int
             "VALUES (?,?,?,?,?,?,?,?,?,?)",
             (b.level, b.name, b.code, b.parent, shapely.to_wkb(b.geometry), minx, miny, maxx, maxy, batch_id))
     return len(boundaries)
-
-
-def area_known(store: Store, level: str, name: str) -> bool:
-    """Whether a boundary or an offence names the ``level`` (``borough``/``ward``) ``name``."""
-    if level not in ("borough", "ward"):
-        raise ValueError(f"level is borough or ward, not {level!r}")
-    return store._value(f"SELECT 1 FROM boundaries WHERE level = ? AND name = ? UNION "
-                        f"SELECT 1 FROM offences WHERE {level} = ? LIMIT 1", (level, name, name)) is not None
 
 
 def has_boundaries(store: Store) -> bool:
@@ -89,22 +83,128 @@ def study_area(store: Store, boroughs: Sequence[str] | None = None) -> shapely.G
     return shapely.union_all([b.geometry for b in rows])
 
 
-class AreaLocator:
-    """Finds the borough and ward of many points at once.
+class UnknownArea(NotFound):
+    """A borough or ward name that matches nothing in the store (shown in one line)."""
 
-    Each polygon is prepared once; for each polygon only the points inside its bounding
-    box are tested (``shapely.contains_xy``), which is several times faster than a tree
-    query per point. A point on an edge shared by two areas goes to the first by name.
+
+def area_names(store: Store, level: str = "borough") -> list[str]:
+    """Names of the loaded boundaries of ``level``, plus names only offences (imported
+    with their own borough/ward column) or intelligence reports carry, sorted."""
+    column = "borough" if level == "borough" else "ward"
+    sql = (f"SELECT name FROM boundaries WHERE level = ? UNION SELECT DISTINCT {column} FROM offences "
+           f"WHERE {column} IS NOT NULL")
+    if level == "borough":
+        sql += " UNION SELECT DISTINCT borough FROM intel_reports WHERE borough IS NOT NULL"
+    rows = store._conn.execute(sql, (level,)).fetchall()
+    return sorted({r[0] for r in rows if r[0]}, key=str.casefold)
+
+
+def match_area_names(given: Sequence[str] | None, known: Sequence[str], level: str = "borough") -> list[str] | None:
+    """The stored spelling of each name in ``given``, matched case- and
+    space-insensitively; an unknown name raises :class:`UnknownArea` with a "did you
+    mean" suggestion and the names that are loaded. None stays None (no filter).
+
+    >>> match_area_names(["camden", " ISLINGTON "], ["Camden", "Islington"])
+    ['Camden', 'Islington']
+    """
+    if not given:
+        return None
+    by_key = {" ".join(k.split()).casefold(): k for k in known}
+    out = []
+    for name in given:
+        key = " ".join(str(name).split()).casefold()
+        if key in by_key:
+            out.append(by_key[key])
+            continue
+        if not known:
+            raise UnknownArea(f"unknown {level} {name!r}: no {level} boundaries are loaded "
+                              "(import them with `workbench import boundaries`)")
+        close = difflib.get_close_matches(key, list(by_key), n=1, cutoff=0.6)
+        hint = f"did you mean {by_key[close[0]]!r}? " if close else ""
+        shown = ", ".join(known[:40]) + (f" and {len(known) - 40} more" if len(known) > 40 else "")
+        raise UnknownArea(f"unknown {level} {name!r}: {hint}loaded {level}s: {shown}")
+    return list(dict.fromkeys(out))
+
+
+def resolve_areas(store: Store, given: Sequence[str] | None, level: str = "borough") -> list[str] | None:
+    """``--borough``/``--ward`` values as the store spells them (see
+    :func:`match_area_names`); the one resolver every command taking area names uses."""
+    if not given:
+        return None
+    return match_area_names(given, area_names(store, level), level)
+
+
+@dataclass
+class StudyArea:
+    """Where a hotspot analysis ranks cells.
+
+    Attributes
+    ----------
+    geometry : shapely geometry or None
+        The union of the areas (None: no boundaries, so the offences' extent is used).
+    names : list of str
+        The boroughs it is made of.
+    rule : str
+        How it was chosen: ``"given"`` (``--borough``), ``"data"`` (the boroughs holding
+        the offences) or ``"extent"`` (no boundaries loaded).
+    areas : dict of name -> geometry
+        Each borough's polygon (for the "a hotspot covers a whole borough" check).
+    """
+
+    geometry: shapely.Geometry | None
+    names: list[str]
+    rule: str
+    areas: dict
+
+    @property
+    def area_km2(self) -> float | None:
+        return None if self.geometry is None else self.geometry.area / 1e6
+
+    def describe(self) -> str:
+        """One line for messages, map subtitles and reports."""
+        if self.geometry is None:
+            return "the extent of the offences (no boundaries loaded)"
+        where = ", ".join(self.names) if len(self.names) <= 4 else f"{len(self.names)} boroughs"
+        why = "" if self.rule == "given" else " (the boroughs holding the offences)"
+        return f"{where}{why}, {self.area_km2:,.1f} km²"
+
+
+def study_area_for(store: Store, boroughs_of_offences: Sequence[str | None],
+                   boroughs: Sequence[str] | None = None) -> StudyArea:
+    """The study area of an analysis: the named ``boroughs`` when given, else the loaded
+    boroughs that hold the offences (``boroughs_of_offences``: each offence's borough),
+    so offences in two boroughs are ranked against those two, not all of London."""
+    if boroughs:
+        names, rule = list(boroughs), "given"
+    else:
+        names = sorted({b for b in boroughs_of_offences if isinstance(b, str) and b}, key=str.casefold)
+        rule = "data"
+    rows = load_boundaries(store, "borough", names) if names else []
+    if not rows:
+        if rule == "given":
+            raise UnknownArea(f"no boundary loaded for {', '.join(names)}: "
+                              "import boroughs with `workbench import boundaries`")
+        return StudyArea(None, [], "extent", {})
+    areas = {b.name: b.geometry for b in rows}
+    return StudyArea(shapely.union_all(list(areas.values())), sorted(areas, key=str.casefold), rule, areas)
+
+
+class AreaLocator:
+    """Finds the borough and ward of many points at once, by one spatial join per level.
+
+    The points go into an STR-tree that each (prepared) polygon queries with
+    ``intersects``, so the cost grows with the points near each polygon rather than with
+    points x polygons. A point on an edge shared by two areas goes to the first by name.
     """
 
     def __init__(self, store: Store):
-        self._levels: dict[str, list[Boundary]] = {}
+        self._levels: dict[str, tuple[list[Boundary], np.ndarray]] = {}
         for level in ("borough", "ward"):
             rows = load_boundaries(store, level)
-            for row in rows:
-                shapely.prepare(row.geometry)
             if rows:
-                self._levels[level] = rows
+                geometries = np.array([row.geometry for row in rows], dtype=object)
+                shapely.prepare(geometries)
+                self._levels[level] = (rows, geometries)
 
     @property
     def empty(self) -> bool:
@@ -112,31 +212,31 @@ class AreaLocator:
 
     def _find(self, level: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Index into the level's boundaries for each point (-1 outside all)."""
-        found = np.full(len(x), -1, dtype=np.int64)
-        for index, area in enumerate(self._levels.get(level, ())):
-            minx, miny, maxx, maxy = area.geometry.bounds
-            candidates = np.flatnonzero((found < 0) & (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy))
-            if len(candidates):
-                inside = shapely.intersects_xy(area.geometry, x[candidates], y[candidates])
-                found[candidates[inside]] = index
-        return found
+        if level not in self._levels or not len(x):
+            return np.full(len(x), -1, dtype=np.int64)
+        rows, geometries = self._levels[level]
+        area, point = shapely.STRtree(shapely.points(x, y)).query(geometries, predicate="intersects")
+        first = np.full(len(x), len(rows), dtype=np.int64)
+        np.minimum.at(first, point, area)
+        return np.where(first < len(rows), first, -1)
 
     def locate(self, easting: np.ndarray, northing: np.ndarray) -> tuple[list, list]:
         """Borough and ward names (None outside every boundary) for each point."""
         x, y = np.asarray(easting, float), np.asarray(northing, float)
-        wards = self._levels.get("ward", [])
-        boroughs = self._levels.get("borough", [])
+        boroughs = np.full(len(x), None, dtype=object)
+        wards = np.full(len(x), None, dtype=object)
         ward_ix = self._find("ward", x, y)
-        ward_names = [wards[i].name if i >= 0 else None for i in ward_ix.tolist()]
-        borough_names = [wards[i].parent if i >= 0 else None for i in ward_ix.tolist()]
-        missing = np.array([b is None for b in borough_names], dtype=bool)
-        if boroughs and missing.any():
-            rows = np.flatnonzero(missing)
-            found = self._find("borough", x[rows], y[rows])
-            for r, i in zip(rows.tolist(), found.tolist()):
-                if i >= 0:
-                    borough_names[r] = boroughs[i].name
-        return borough_names, ward_names
+        inside = ward_ix >= 0
+        if inside.any():
+            rows = self._levels["ward"][0]
+            wards[inside] = np.array([r.name for r in rows], dtype=object)[ward_ix[inside]]
+            boroughs[inside] = np.array([r.parent for r in rows], dtype=object)[ward_ix[inside]]
+        missing = np.flatnonzero(np.equal(boroughs, None))
+        if len(missing) and "borough" in self._levels:
+            found = self._find("borough", x[missing], y[missing])
+            names = np.array([r.name for r in self._levels["borough"][0]], dtype=object)
+            boroughs[missing[found >= 0]] = names[found[found >= 0]]
+        return boroughs.tolist(), wards.tolist()
 
 
 def assign_areas(store: Store, control: JobControl | None = None) -> int:

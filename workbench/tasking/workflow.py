@@ -130,7 +130,7 @@ class PatpTransition(Command):
         save_patp(store, patp)
         self._made["transition"] = db.add_transition(store, patp.id, self.action, from_status, target,
                                                      user, self.comment)
-        store.audit(AuditAction.patp_transition(self.action), "patp", patp.id,
+        store.audit(AuditAction.step("patp", self.action), "patp", patp.id,
                     {"reference": patp.reference, "from": from_status, "to": target,
                      "comment": self.comment, "meeting_id": patp.meeting_id}, why=self.why)
         return Changed("tasking", (patp.id,), {"status": target})
@@ -154,6 +154,6 @@ class PatpTransition(Command):
             db.delete_decision(store, self._made["decision"])
         if "agenda" in self._made:
             db.save_agenda(store, self._made["agenda"], self._agenda_before)
-        store.audit(AuditAction.patp_transition(self.action, undo=True), "patp", self._id,
+        store.audit(AuditAction.step("patp", self.action, undo=True), "patp", self._id,
                     {"restored_status": self._before["status"]}, why=self.why)
         return Changed("tasking", (self._id,), {"status": self._before["status"]})

@@ -28,6 +28,7 @@ from workbench.scan.scanner import run_scan
 from workbench.scan.searches import offence_filter
 from workbench.store.scan import delete_search, list_searches, load_scan_state, save_search, set_subscribed
 from workbench.ui.jobs import run_job
+from workbench.ui.people.alert_html import people_alert_html
 from workbench.ui.map.navigate import show_on_map, show_view
 
 TITLE = "Scan"
@@ -59,6 +60,15 @@ def _when(iso: str | None) -> str:
     return stamp.astimezone().strftime("%a %d %b %Y %H:%M")
 
 
+def offence_count_text(alert: Alert) -> str:
+    """The Offences column of an alert: a new sexual offence counts as itself plus its link
+    candidates (``1 + 5 candidates``), not as six offences."""
+    n = len(alert.offence_ids)
+    if alert.kind == "sexual_offence" and n > 1:
+        return f"1 + {n - 1} candidate{'s' if n > 2 else ''}"
+    return f"{n:,}" if n else ""
+
+
 def alert_html(alert: Alert) -> str:
     """An alert's details for the panel under the list."""
     d = alert.detail
@@ -70,10 +80,13 @@ def alert_html(alert: Alert) -> str:
                      f"{d['dispersion']:.2f}); p = {d['p_value']:.2g}, false-discovery-rate q = {d['q_value']:.2g}.</p>")
     if d.get("candidates"):
         rows = "".join(f"<tr><td>{escape(str(c['offence']))}</td><td align=right>{c['score']:.2f}</td>"
-                       f"<td>{escape(cats.LABELS.get(c.get('category') or '', c.get('category') or ''))}</td></tr>"
+                       f"<td>{escape(cats.LABELS.get(c.get('category') or '', c.get('category') or ''))}</td>"
+                       f"<td>{escape((c.get('reasons') or {}).get('summary') or '')}</td></tr>"
                        for c in d["candidates"])
-        parts.append("<p><b>Best link candidates</b></p><table cellspacing=0 cellpadding=2>"
-                     "<tr><th align=left>Offence</th><th>Score</th><th align=left>Category</th></tr>"
+        parts.append("<p><b>Best link candidates</b> (probability of one offender, and why)</p>"
+                     "<table cellspacing=0 cellpadding=2>"
+                     "<tr><th align=left>Offence</th><th>Score</th><th align=left>Category</th>"
+                     "<th align=left>Why</th></tr>"
                      f"{rows}</table>")
     if d.get("series"):
         series = d["series"]
@@ -84,6 +97,7 @@ def alert_html(alert: Alert) -> str:
                      f"(Knox ratio up to {d['knox_ratio']:.1f}).</p>")
     if alert.kind == "saved_search" and alert.offence_ids == [] and d.get("new_ids"):
         parts.append(f"<p>New intelligence reports: {escape(', '.join(map(str, d['new_ids'][:30])))}</p>")
+    parts.append(people_alert_html(alert))
     return "".join(parts)
 
 
@@ -345,7 +359,7 @@ class ScanView(QWidget):
             header.setFlags(Qt.ItemIsEnabled)
             self.alerts.addTopLevelItem(header)
             for alert in group:
-                item = QTreeWidgetItem([alert.summary, f"{len(alert.offence_ids):,}" if alert.offence_ids else ""])
+                item = QTreeWidgetItem([alert.summary, offence_count_text(alert)])
                 item.setToolTip(0, alert.summary)
                 item.setData(0, ALERT_ROLE, alert)
                 item.setTextAlignment(1, Qt.AlignRight | Qt.AlignVCenter)
@@ -379,16 +393,17 @@ class ScanView(QWidget):
         alert = self.current_alert(item)
         if alert is None:
             return None
-        view = show_on_map(self, alert.offence_ids, alert.bbox)
+        zones, hotspots = [], []
+        if alert.kind == "near_repeat" and alert.detail.get("zones"):
+            radius = max(float(alert.detail.get("radius_m", 0)), 10.0)
+            points = shapely.points([(z["easting"], z["northing"]) for z in alert.detail["zones"]])
+            zones = list(shapely.buffer(points, radius))
+        if alert.kind == "hotspot" and alert.detail.get("wkt"):
+            hotspots = [shapely.from_wkt(alert.detail["wkt"])]
+        view = show_on_map(self, alert.offence_ids, alert.bbox, title=alert.summary, risk_zones=zones,
+                           hotspots=hotspots)
         if view is None:
             self.session.select("offence", alert.offence_ids, origin="scan")
-        elif alert.kind == "near_repeat":
-            zones = alert.detail.get("zones", [])
-            radius = max(float(alert.detail.get("radius_m", 0)), 10.0)
-            view.set_risk_zones(shapely.buffer(shapely.points([(z["easting"], z["northing"]) for z in zones]), radius)
-                                if zones else [])
-        elif alert.kind == "hotspot" and alert.detail.get("wkt"):
-            view.canvas.set_hotspots([shapely.from_wkt(alert.detail["wkt"])])
         return alert
 
     # -- saved searches -----------------------------------------------------------

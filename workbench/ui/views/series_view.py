@@ -25,6 +25,7 @@ from workbench.linkage.decisions import (AddToSeries, CreateSeries, DecideLink, 
                                          RemoveFromSeries, SplitSeries)
 from workbench.linkage.series import MIN_SERIES_SIZE
 from workbench.store import linkage as db
+from workbench.ui.map.navigate import show_on_map
 from workbench.ui.jobs import run_job
 from workbench.ui.linkage.cca_table import CcaTable
 from workbench.ui.linkage.link_chart import LinkChart
@@ -104,8 +105,11 @@ class SeriesView(QWidget):
         self.add_offences.clicked.connect(self._add_selected)
         self.merge = QPushButton("Merge with…")
         self.merge.clicked.connect(self._merge)
+        self.to_map = QPushButton("Show on map")
+        self.to_map.setToolTip("The Map filtered to this series' offences")
+        self.to_map.clicked.connect(self.show_series_on_map)
         left_buttons = QHBoxLayout()
-        for b in (self.confirm_series, self.rename, self.add_offences, self.merge):
+        for b in (self.confirm_series, self.rename, self.add_offences, self.merge, self.to_map):
             left_buttons.addWidget(b)
         left_buttons.addStretch(1)
         self.summary = QLabel("Choose a crime group and press Find series.")
@@ -249,6 +253,14 @@ class SeriesView(QWidget):
         self.current = self.result["series"][rows[0].row()]
         self.session.select("offence", self.current["offence_ids"], origin="series")
         self.show_current()
+
+    def show_series_on_map(self):
+        """The Map filtered to the current series' offences."""
+        s = self.current
+        if s is None:
+            return None
+        name = s.get("name") or f"Series {s['id']}"
+        return show_on_map(self, s["offence_ids"], title=f"{name} ({s['kind']})")
 
     def show_current(self) -> None:
         """Draw the chart, CCA matrix and timeline of the current series."""
@@ -419,6 +431,7 @@ class SeriesView(QWidget):
         confirmed = has and self.current["kind"] == "confirmed"
         self.add_offences.setEnabled(confirmed and bool(set(self.elsewhere) - set(self.current["offence_ids"])))
         self.merge.setEnabled(confirmed)
+        self.to_map.setEnabled(has)
         self.remove_offence.setEnabled(confirmed and self.node is not None and self.current["size"] > 1)
         self.split_off.setEnabled(confirmed and self.node is not None and self.current["size"] > 1)
         self.confirm_link.setEnabled(self.edge is not None)

@@ -1,4 +1,4 @@
-"""Schema 10: the audit log becomes a hash chain and append-only.
+"""Schema 11: the audit log becomes a hash chain and append-only.
 
 Adds ``prev_hash`` and ``hash`` to every entry, chains the entries already there (in id
 order, so an upgraded store verifies from its first entry), adds the one-row
