@@ -109,3 +109,34 @@ def test_streets_build_from_the_store(store, tmp_path, capsys):
     labels = load_features(store, ["street_label"])
     assert [(f.name, f.weight) for f in labels] == [("Holloway Road", 6)]
     assert "police.uk" in attributions(store)[0]
+
+
+def test_hotspot_map_png_carries_the_street_map_and_its_attribution(basemap_gpkg, store, tmp_path, capsys,
+                                                                   monkeypatch):
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from workbench.ingest.boundaries import import_boundaries
+
+    import_boundaries(store, "data/boundaries/london.gpkg", layer="boroughs")
+    csv = tmp_path / "o.csv"
+    rows = [f"B{k},burglary-residential,2025-0{1 + k % 3}-{1 + k % 27:02d},,{X + (k % 7) * 40:.0f},"
+            f"{Y + (k % 5) * 60:.0f}," for k in range(60)]
+    csv.write_text("offence_ref,category,committed_from,committed_to,easting,northing,location_desc\n"
+                   + "\n".join(rows) + "\n")
+    db = str(store.path)
+    assert main(["--db", db, "import", "offences", str(csv)]) == 0
+    assert main(["--db", db, "import", "basemap", str(basemap_gpkg), "--attribution", "Contains OS data (test)"]) == 0
+    capsys.readouterr()
+    figure_texts, map_texts = [], []
+    original_fig, original_ax = Figure.text, Axes.text
+    monkeypatch.setattr(Figure, "text", lambda self, x, y, s, *a, **k: figure_texts.append(s)
+                        or original_fig(self, x, y, s, *a, **k))
+    monkeypatch.setattr(Axes, "text", lambda self, x, y, s, *a, **k: map_texts.append(s)
+                        or original_ax(self, x, y, s, *a, **k))
+    png = tmp_path / "hot.png"
+    code, result = run(capsys, "--db", db, "hotspots", "--borough", "islington", "--png", str(png))
+    assert code == 0 and png.stat().st_size > 10000
+    assert any("Contains OS data (test)" in t for t in figure_texts)
+    assert "Holloway Road" in map_texts                                    # street names on a borough map
+    assert "Camden Road" not in map_texts                                  # ...but only inside it (Camden)

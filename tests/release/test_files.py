@@ -7,6 +7,7 @@ import csv
 import stat
 
 import pytest
+from sqlpeek import sql
 
 from workbench.domain.audit import AuditAction
 from workbench.release import (
@@ -19,7 +20,6 @@ from workbench.release import (
     safe_cell,
     write_csv,
 )
-from sqlpeek import sql
 
 
 def audits(store, action="export.intel"):
@@ -163,3 +163,21 @@ def test_a_new_store_is_owner_only_and_so_are_its_new_folders(tmp_path):
         assert not wal.exists() or stat.S_IMODE(wal.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert stat.S_IMODE(path.parent.parent.stat().st_mode) == 0o700
+
+
+def test_an_intelligence_export_neutralises_formulas_from_the_input(store, tmp_path):
+    from workbench.intel.handling import export_reports
+    from workbench.intel.importer import import_intel
+    from workbench.intel.search import search_reports
+
+    source = tmp_path / "intel.csv"
+    source.write_text('intel_ref,recorded_at,grading,source_eval,intel_eval,handling,location_desc,text\n'
+                      '"=R/1",2025-01-10,3x5x2,1,A,P,"@SUM(A1)","=HYPERLINK(""http://x"",""click"")"\n'
+                      'R/2,2025-01-11,3x5x2,1,A,P,"-2+3","+44 7700 900123 seen"\n', encoding="utf-8")
+    assert import_intel(store, source).imported == 2
+    out = tmp_path / "out.csv"
+    export_reports(store, search_reports(store), "internal", out)
+    rows = {r["text"]: r for r in csv.DictReader(out.read_text(encoding="utf-8").splitlines()[1:])}
+    assert set(rows) == {"'=HYPERLINK(\"http://x\",\"click\")", "'+44 7700 900123 seen"}
+    cells = [v for r in rows.values() for v in r.values() if v]
+    assert not [c for c in cells if c.lstrip().startswith(("=", "+", "-", "@"))]

@@ -181,6 +181,7 @@ def _repeat_layer(repeats: pd.DataFrame):
 
 def _draw(store: Store, args, result, area: StudyArea, described: str) -> object:
     from workbench.geo.map_export import export_map_figure
+    from workbench.store.basemap import attributions, load_features
 
     boroughs = boundaries_frame(store, "borough", area.names or None)
     wards = boundaries_frame(store, "ward")
@@ -195,7 +196,8 @@ def _draw(store: Store, args, result, area: StudyArea, described: str) -> object
            f"; hotspots: highest Gi* z-scores, {args.confidence:.0%} significant after FDR, "
            f"at most {args.coverage:.0%} of the area"),
         boroughs=boroughs, wards=wards, surface=result.surface, hotspots=result.polygons,
-        points=result.points if len(result.points) <= 20000 else None)
+        points=result.points if len(result.points) <= 20000 else None,
+        basemap=load_features(store, bbox=result.grid.bounds), attribution=" ".join(attributions(store)))
 
 
 def _evaluate(args, ctx: Context) -> dict:

@@ -29,7 +29,13 @@ from workbench.ingest.columns import blank, codes, numbers, refs, take, text
 from workbench.ingest.coords import BNG_BOUNDS, WGS_BOUNDS
 from workbench.ingest.csvblocks import ColumnChunk
 from workbench.ingest.errors import ImportFailed
-from workbench.ingest.offence_import import ImportResult, chunk_row, raw_row, run_import, warn_without_boundaries
+from workbench.ingest.offence_import import (
+    ImportResult,
+    chunk_row,
+    raw_row,
+    run_import,
+    warn_without_boundaries,
+)
 from workbench.ingest.textfiles import checked_header, normalise_header
 from workbench.ingest.timeparse import BadDate, london_now, not_after, parse_when
 from workbench.jobs import CancelledFn, ProgressFn
@@ -65,7 +71,7 @@ class CanonicalParser:
     """Column parser for the canonical offence CSV."""
 
     kind = "offences"
-    zip_suffix = None
+    zip_suffix: str | None = None
 
     def __init__(self, source: str):
         self.source = source

@@ -84,6 +84,8 @@ def export_chart(store, graph: nx.Graph, fmt: str, out: str | Path, *, destinati
     "destination", "withheld"}`` (counts of the released chart)."""
     if fmt not in FORMATS:
         raise BadInput(f"unknown chart format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if focus is not None and focus[0] in graph:
+        graph = expand(graph, [focus[0]], focus[1])   # what is released around it lies within this part
     released = release(chart_content(graph, title=title, focus=focus),
                        policy(store, destination, accept_conditions=accept_conditions))
     chart = released.body

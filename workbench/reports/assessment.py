@@ -167,9 +167,7 @@ def export_assessment(store: Store, a: Assessment, out_dir: str | Path, *, forma
             return strategic_document(store, a, released.marking, Path(tmp))
 
         released = release(Content(records=True, build=build), policy(store, "internal"))
-        outputs = [Output(out / f"{stem}.{fmt}",
-                          (lambda r, path: render_pdf(r.body, path)) if fmt == "pdf"
-                          else (lambda r, path: render_docx(r.body, path))) for fmt in formats]
+        outputs = [Output(out / f"{stem}.{fmt}", render_pdf if fmt == "pdf" else render_docx) for fmt in formats]
         return export(store, released, outputs, action=AuditAction.EXPORT_ASSESSMENT, object_type="assessment",
                       object_id=a.id, detail={"reference": a.reference, "status": a.status, "draft": bool(a.draft)},
                       why=why, force=force)

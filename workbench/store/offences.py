@@ -213,14 +213,9 @@ class OffenceWriter:
         return self._offender_ids[key]
 
 
-def offence_count(store: Store) -> int:
-    """How many offences the store holds."""
-    return store._conn.execute("SELECT count(*) FROM offences").fetchone()[0]
-
-
 def max_offence_id(store: Store) -> int:
     """The largest offence id (0 for an empty store)."""
-    return store._conn.execute("SELECT coalesce(max(id), 0) FROM offences").fetchone()[0]
+    return store._value("SELECT coalesce(max(id), 0) FROM offences")
 
 
 def ref_keys(sources: Sequence[str], refs: Sequence[str]) -> list[int]:

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from workbench.errors import NotAllowed
+from workbench.release import Released
 from workbench.domain.audit import AuditAction
 
 #: Default width (metres) of the displacement buffer round the tasked area.
@@ -164,7 +165,7 @@ def chart(result: ResultsAnalysis, path: str | Path, *, title: str = "Results an
     return path
 
 
-def write_chart_png(released, path: Path) -> None:
+def write_chart_png(released: Released, path: Path) -> None:
     """Write a released results chart (its body: ``(result, title)``) marked top and bottom."""
     from workbench.release import png_metadata
 
