@@ -34,7 +34,6 @@ from workbench.linkage.series import (
 from workbench.linkage.training import prepare, train_group
 from workbench.store import Store
 from workbench.store import linkage as db
-from workbench.errors import BadInput, NotFound
 from workbench.domain.audit import AuditAction
 from workbench.store.offences import (OffenceFilter, count, find_offence, load_features, load_frame,
                                       load_offender_links, offence_category)
