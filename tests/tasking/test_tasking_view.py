@@ -26,7 +26,7 @@ def session(tmp_path):
     s.close()
 
 
-def test_tasking_view_workflow_and_export(qtbot, session, tmp_path, monkeypatch):
+def test_tasking_view_workflow_and_export(qtbot, session, tmp_path, act_as):
     from workbench.ui.views import tasking_view
 
     view = tasking_view.create_view(session)
@@ -46,7 +46,7 @@ def test_tasking_view_workflow_and_export(qtbot, session, tmp_path, monkeypatch)
     assert view.buttons["approve"].isEnabled() and not view.buttons["submit"].isEnabled()
     assert not view.transition("approve", comment="ok")      # the author cannot approve
     assert "different (Higher) Analyst" in view.message.text()
-    monkeypatch.setenv("WORKBENCH_USER", "h.analyst")
+    act_as("h.analyst")
     assert view.transition("approve", comment="Sound analysis")
     meeting = db.list_meetings(session.store)[0]["id"]
     assert view.transition("schedule", meeting_id=meeting)

@@ -29,6 +29,7 @@ from workbench.linkage.training import prepare, train_group
 from workbench.store import Store
 from workbench.store import linkage as db
 from workbench.errors import BadInput, NotFound
+from workbench.domain.audit import AuditAction
 from workbench.store.offences import (OffenceFilter, count, find_offence, load_features, load_frame,
                                       load_offender_links, offence_category)
 
@@ -433,7 +434,7 @@ def train(store: Store, *, groups=None, seed: int = 0, folds: int = 3, include_c
                 store, group, model.method, None if model.is_default else model.to_bytes(),
                 is_default=model.is_default, n_offences=gp.offences, n_pairs=int(len(gp.pairs)),
                 n_linked=int(gp.labels.sum()), metrics=clean(model.metrics), columns=model.columns)
-        store.audit("link.train", "model", None, clean({g: {k: r[k] for k in ("method", "pairs", "linked_pairs")}
+        store.audit(AuditAction.LINK_TRAIN, "model", None, clean({g: {k: r[k] for k in ("method", "pairs", "linked_pairs")}
                                                         for g, r in results.items()}))
     control.report(1.0, "models saved")
     return clean({"models": results, "labels_from_decisions": int(len(decided))})
@@ -476,7 +477,7 @@ def export_cca(store: Store, offence_ids, *, title: str, csv: str | Path | None 
     matrix, shared = cca(store, offence_ids)
     released = release(Content(records=True, build=lambda _: (matrix, shared, title)), policy(store))
     outputs = [Output(Path(p), w) for p, w in ((csv, write_matrix_csv), (image, write_matrix_image)) if p]
-    export(store, released, outputs, action="export.cca", object_type="offences", object_id=None,
+    export(store, released, outputs, action=AuditAction.EXPORT_CCA, object_type="offences", object_id=None,
            detail={"offences": list(matrix.index)}, force=force)
     return {"offences": len(matrix), "features": len(matrix.columns), "csv": str(csv) if csv else None,
             "image": str(image) if image else None, "marking": released.marking}

@@ -12,13 +12,14 @@ from __future__ import annotations
 from workbench.commands import Command
 from workbench.events import Changed
 from workbench.errors import NotAllowed, NotFound
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.store import Store
 from workbench.store import tasking as db
 from workbench.store.db import now_iso
 from workbench.tasking.editing import load_patp, save_patp
 from workbench.tasking.patp import DECISIONS, Patp
 from workbench.tasking.strategy import require_priority
+from workbench.domain.audit import AuditAction
 
 STATUS_LABELS = {
     "draft": "draft",
@@ -87,8 +88,8 @@ class PatpTransition(Command):
 
     def __init__(self, key: str | int, action: str, comment: str | None = None, *,
                  decision: str | None = None, meeting_id: int | None = None,
-                 why: str | None = None, user: str | None = None):
-        super().__init__(why, user)
+                 why: str | None = None):
+        super().__init__(why)
         self.key = key
         self.action = action
         self.comment = comment
@@ -100,7 +101,7 @@ class PatpTransition(Command):
         self._made: dict[str, int] = {}
 
     def apply(self, store: Store) -> Changed:
-        user = self.user or current_user()
+        user = current_user()
         patp = load_patp(store, self.key)
         meeting_id = self.meeting_id if self.action == "schedule" else patp.meeting_id
         target = check_transition(patp, self.action, user=user, comment=self.comment,
@@ -129,9 +130,9 @@ class PatpTransition(Command):
         save_patp(store, patp)
         self._made["transition"] = db.add_transition(store, patp.id, self.action, from_status, target,
                                                      user, self.comment)
-        store.audit(f"patp.{self.action}", "patp", patp.id,
+        store.audit(AuditAction.step("patp", self.action), "patp", patp.id,
                     {"reference": patp.reference, "from": from_status, "to": target,
-                     "comment": self.comment, "meeting_id": patp.meeting_id}, user=user, why=self.why)
+                     "comment": self.comment, "meeting_id": patp.meeting_id}, why=self.why)
         return Changed("tasking", (patp.id,), {"status": target})
 
     def _schedule(self, store: Store, patp: Patp, meeting_id: int) -> None:
@@ -153,6 +154,6 @@ class PatpTransition(Command):
             db.delete_decision(store, self._made["decision"])
         if "agenda" in self._made:
             db.save_agenda(store, self._made["agenda"], self._agenda_before)
-        store.audit(f"patp.{self.action}.undo", "patp", self._id,
-                    {"restored_status": self._before["status"]}, user=self.user or current_user(), why=self.why)
+        store.audit(AuditAction.step("patp", self.action, undo=True), "patp", self._id,
+                    {"restored_status": self._before["status"]}, why=self.why)
         return Changed("tasking", (self._id,), {"status": self._before["status"]})
