@@ -18,3 +18,17 @@ def acting_as(name: str):
         yield
     finally:
         identity._os_login = saved
+
+
+def grant(store_or_path, name: str, role: str = "higher-analyst") -> None:
+    """Give ``name`` a role, as ``test.analyst`` (who created the store, so its admin)."""
+    from workbench.domain.roles import Role
+    from workbench.store import Store, open_store
+    from workbench.store import roles
+
+    with acting_as("test.analyst"):
+        if isinstance(store_or_path, Store):
+            roles.grant(store_or_path, name, Role(role))
+        else:
+            with open_store(store_or_path) as store:
+                roles.grant(store, name, Role(role))

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from acting import grant
 from docx import Document as WordDocument
 from pypdf import PdfReader
 
@@ -26,6 +27,7 @@ def accepted(store, act_as):
     pid = create.patp_id
     act_as("a.analyst")
     PatpTransition(pid, "submit").do(store)
+    grant(store, "h.analyst")
     act_as("h.analyst")
     PatpTransition(pid, "approve", "Sound analysis").do(store)
     act_as("a.analyst")

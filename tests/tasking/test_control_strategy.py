@@ -2,7 +2,7 @@
 through the command line, on a hand-made borough with hand-worked expected values."""
 
 import json
-from acting import acting_as
+from acting import acting_as, grant
 from datetime import date
 
 from handmade import SERIES_REF, make_borough
@@ -89,6 +89,7 @@ def _accepted_tasking(capsys, db) -> tuple[str, int]:
     ref = made["reference"]
     cli(capsys, db, "patp", "edit", ref, "--set", "owner=DI Smith")
     cli(capsys, db, "patp", "submit", ref)
+    grant(db, "h.analyst")
     with acting_as("h.analyst"):
         cli(capsys, db, "patp", "approve", ref)
     code, first = cli(capsys, db, "meeting", "create", "--date", "2025-03-06")

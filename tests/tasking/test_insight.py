@@ -5,7 +5,7 @@ import json
 
 import shapely
 
-from acting import acting_as
+from acting import acting_as, grant
 from workbench.cli import main
 from workbench.store import open_store
 from workbench.store.boundaries import Boundary, assign_areas, write_boundaries
@@ -52,6 +52,7 @@ def tasking(capsys, db, refs, meeting, tactics=None):
     sets = ["--set", "owner=DI Smith"] + (["--set", f"tactics={json.dumps(tactics)}"] if tactics else [])
     assert cli(capsys, db, "patp", "edit", ref, *sets)[0] == 0
     cli(capsys, db, "patp", "submit", ref)
+    grant(db, "h.analyst")
     with acting_as("h.analyst"):
         cli(capsys, db, "patp", "approve", ref)
     cli(capsys, db, "patp", "schedule", ref, "--meeting", str(meeting))

@@ -1,6 +1,7 @@
 """The tasking commands: JSON keys, the workflow through the CLI, packs and refusals."""
 
 import json
+from acting import grant
 from pathlib import Path
 
 from handmade import SERIES_REF, make_borough
@@ -29,6 +30,7 @@ def test_patp_workflow_meeting_results_and_pack(tmp_path, capsys, act_as):
     assert cli(capsys, db, "patp", "submit", ref)[1]["status"] == "submitted"
     code, refused = cli(capsys, db, "patp", "approve", ref)  # the author (test.analyst)
     assert code == 1 and "different (Higher) Analyst" in refused["error"]
+    grant(db, "h.analyst")
     act_as("h.analyst")
     assert cli(capsys, db, "patp", "approve", ref, "--comment", "ok")[1]["status"] == "approved"
     act_as("test.analyst")

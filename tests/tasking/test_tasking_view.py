@@ -1,6 +1,7 @@
 """The Tasking view: lists PATPs, refuses submission with fields missing, runs the QA and
 TTCG steps, and exports the pack in the background."""
 
+from acting import grant
 from datetime import date
 from pathlib import Path
 
@@ -46,6 +47,7 @@ def test_tasking_view_workflow_and_export(qtbot, session, tmp_path, act_as):
     assert view.buttons["approve"].isEnabled() and not view.buttons["submit"].isEnabled()
     assert not view.transition("approve", comment="ok")      # the author cannot approve
     assert "different (Higher) Analyst" in view.message.text()
+    grant(session.store, "h.analyst")
     act_as("h.analyst")
     assert view.transition("approve", comment="Sound analysis")
     meeting = db.list_meetings(session.store)[0]["id"]

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from acting import grant
 from handmade import add_control_strategy
 from workbench.store import tasking as db
 from workbench.tasking.editing import CreatePatp, EditPatp, load_patp
@@ -23,6 +24,7 @@ def _identity(act_as):
 
 
 def ready_patp(store) -> int:
+    grant(store, QA)
     if not db.list_patps(store):
         add_control_strategy(store)
     patp = Patp(reference="", title="Rear-window burglaries", author=AUTHOR, date="2025-03-10",

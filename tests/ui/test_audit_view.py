@@ -57,6 +57,7 @@ def test_the_main_window_has_an_audit_tab_that_follows_new_entries(qtbot, sessio
     window = MainWindow(session)
     qtbot.addWidget(window)
     window.show()
+    assert window.identity.text() == "  Acting as <b>test.analyst</b> (admin)"     # the store's creator
     view = window.views["Audit"]
     window.tabs.setCurrentWidget(view)
     session.store.set_setting("security_marking", "OFFICIAL")

@@ -52,6 +52,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "meeting": ("tasking", "TTCG meetings: agenda, decisions, actions"),
     "returns": ("tasking", "returns to and from the central intelligence bureau"),
     "audit": ("audit", "the tamper-evident audit log: verify and list"),
+    "roles": ("roles", "users' roles in this store: grant, revoke, list"),
     "demo": ("app", "open the app on the bundled demo store"),
     "gui": ("app", "open the app"),
 }

@@ -15,11 +15,13 @@ from workbench.errors import NotAllowed, NotFound
 from workbench.identity import current_user
 from workbench.store import Store
 from workbench.store import tasking as db
+from workbench.store.roles import roles_of
 from workbench.store.db import now_iso
 from workbench.tasking.editing import load_patp, save_patp
 from workbench.tasking.patp import DECISIONS, Patp
 from workbench.tasking.strategy import require_priority
 from workbench.domain.audit import AuditAction
+from workbench.domain.roles import Role
 
 STATUS_LABELS = {
     "draft": "draft",
@@ -52,8 +54,13 @@ def allowed_actions(status: str) -> list[str]:
 
 
 def check_transition(patp: Patp, action: str, *, user: str, comment: str | None = None,
-                     decision: str | None = None, meeting_id: int | None = None) -> str:
-    """The status ``action`` leads to, or :class:`WorkflowError` saying why it may not."""
+                     decision: str | None = None, meeting_id: int | None = None,
+                     roles: frozenset[Role] | None = None, submitted_by: str | None = None) -> str:
+    """The status ``action`` leads to, or :class:`WorkflowError` saying why it may not.
+
+    ``submitted_by`` (who last submitted it) may not approve it either. ``roles`` are the
+    roles ``user`` holds in the store: a PATP's approver needs ``higher-analyst`` (the
+    PATP workflow always passes them; None leaves roles unchecked)."""
     if action not in TRANSITIONS:
         raise WorkflowError(f"unknown action {action!r}; one of: {', '.join(TRANSITIONS)}")
     sources, target = TRANSITIONS[action]
@@ -69,9 +76,15 @@ def check_transition(patp: Patp, action: str, *, user: str, comment: str | None 
             raise WorkflowError(f"cannot submit {patp.reference}: fill in {', '.join(missing)}")
     if action == "return" and not (comment or "").strip():
         raise WorkflowError("returning a PATP needs comments saying what to change")
-    if action == "approve" and user == patp.author:
-        raise WorkflowError(f"{user} wrote {patp.reference}; a different (Higher) Analyst must "
-                            "quality-assure and approve it")
+    if action == "approve":
+        if user in (patp.author, submitted_by):
+            done = "wrote" if user == patp.author else "submitted"
+            raise WorkflowError(f"{user} {done} {patp.reference}; a different (Higher) Analyst must "
+                                "quality-assure and approve it")
+        if roles is not None and Role.HIGHER_ANALYST not in roles:
+            raise WorkflowError(f"{user} may not approve {patp.reference}: approving needs the "
+                                f"higher-analyst role (an admin grants it: workbench roles grant "
+                                f"{user} higher-analyst)")
     if action == "schedule" and meeting_id is None:
         raise WorkflowError("scheduling a PATP needs the TTCG meeting to put it on (--meeting ID)")
     if action == "decide":
@@ -81,6 +94,12 @@ def check_transition(patp: Patp, action: str, *, user: str, comment: str | None 
             raise WorkflowError("a TTCG decision needs its reasons")
         return decision
     return target
+
+
+def _submitter(store: Store, patp: Patp) -> str | None:
+    """Who last submitted the PATP for QA (None if it never was)."""
+    submitted = [t["user"] for t in db.transitions(store, patp.id) if t["action"] == "submit"]
+    return submitted[-1] if submitted else None
 
 
 class PatpTransition(Command):
@@ -105,7 +124,8 @@ class PatpTransition(Command):
         patp = load_patp(store, self.key)
         meeting_id = self.meeting_id if self.action == "schedule" else patp.meeting_id
         target = check_transition(patp, self.action, user=user, comment=self.comment,
-                                  decision=self.decision, meeting_id=meeting_id)
+                                  decision=self.decision, meeting_id=meeting_id,
+                                  roles=frozenset(roles_of(store, user)), submitted_by=_submitter(store, patp))
         if self.action == "submit":
             try:
                 require_priority(store, patp.priority)
