@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from acting import grant
 from handmade import SERIES_REF, make_borough
 from sqlpeek import sql
 from workbench.cli import main
@@ -85,6 +86,9 @@ def test_assessment_qa_draft_mark_agenda_and_register(tmp_path, capsys, act_as):
     code, refused = cli(capsys, db, "assessment", "approve", ref)                 # by its author
     assert code == 1 and "different (Higher) Analyst" in refused["error"]
     act_as("h.analyst")
+    code, refused = cli(capsys, db, "assessment", "approve", ref)                 # not a Higher Analyst yet
+    assert code == 1 and "needs the higher-analyst role" in refused["error"]
+    grant(db, "h.analyst")
     code, refused = cli(capsys, db, "assessment", "return", ref)
     assert code == 1 and "comments" in refused["error"]
     assert cli(capsys, db, "assessment", "approve", ref)[1]["status"] == "approved"
