@@ -187,7 +187,13 @@ def test_gi_legend_lists_only_the_classes_on_the_map(view, qtbot):
 
 
 def test_map_tools_have_drawn_icons_and_plain_text(view):
-    for mode, button in view.tool_buttons.items():
+    for button in view.tool_buttons.values():
         assert not button.icon().isNull() and not button.icon().pixmap(16, 16).toImage().isNull()
         assert button.text().isascii() and button.text()
     assert view.tool_buttons["pan"].text() == "Pan"
+
+
+def test_long_hotspot_settings_in_the_status_do_not_widen_the_window(view):
+    before = view.minimumSizeHint().width()
+    view.status.setText("Study area: West, East · KDE, 25 m cells (learned by temporal cross-validation) " * 6)
+    assert view.minimumSizeHint().width() <= before

@@ -18,8 +18,8 @@ import pandas as pd
 from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QCompleter, QDateEdit, QFileDialog, QFrame,
-                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QToolButton, QVBoxLayout,
-                               QWidget)
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QSizePolicy, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from workbench.events import Changed
 from workbench.app.session import Selection, Session
@@ -182,7 +182,12 @@ class MapView(QWidget):
         tools.addStretch(1)
         self.status = QLabel()
         self.status.setStyleSheet("color:#445")
-        tools.addWidget(self.status)
+        # Long hotspot settings and warnings wrap here (the tooltip has them whole) rather
+        # than widening the window past the screen.
+        self.status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.status.setWordWrap(True)
+        self.status.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        tools.addWidget(self.status, 4)
 
         self.street = QLineEdit()
         self.street.setPlaceholderText("Go to street…")
@@ -394,6 +399,7 @@ class MapView(QWidget):
         self.canvas.set_hotspots(list(analysis.polygons.geometry))
         self._update_legend()
         self.status.setText(" · ".join([f"Study area: {analysis.study}", analysis.settings, *analysis.warnings]))
+        self.status.setToolTip(self.status.text())
 
     # -- selection ----------------------------------------------------------------
     def _on_map_selection(self, ids) -> None:
