@@ -3,8 +3,16 @@
 import numpy as np
 import pandas as pd
 
-from workbench.linkage.candidates import (block_pairs, candidate_pairs, known_linked, learn_window, pair_distance,
-                                          pairs_with, plan, window_gap)
+from workbench.linkage.candidates import (
+    block_pairs,
+    candidate_pairs,
+    known_linked,
+    learn_window,
+    pair_distance,
+    pairs_with,
+    plan,
+    window_gap,
+)
 from workbench.linkage.config import DEFAULT_BLOCKING, Blocking
 from workbench.linkage.dataset import from_canonical
 
@@ -87,7 +95,7 @@ def test_learned_window_covers_99_percent_of_known_linked_pairs():
 def test_plan_within_budget_finds_the_known_pairs_and_is_not_narrowed():
     data = _series_data(60, "burglary-residential", noise=300)
     plans = plan(data)
-    pairs = candidate_pairs(data, plans)
+    candidate_pairs(data, plans)
     assert not plans["burglary"].narrowed
     assert plans["burglary"].expected_recall >= 0.99
     assert plans["burglary"].as_json()["learned_from"] == 360
@@ -107,3 +115,18 @@ def test_over_budget_narrows_and_says_so_but_never_for_sexual_offences():
     plans = plan(sexual, budget=20_000)
     assert not plans["sexual"].narrowed
     assert plans["sexual"].pairs_in_window > 20_000
+
+
+def test_sexual_offences_over_budget_keep_their_window_through_a_first_stage():
+    sexual = _series_data(80, "rape", noise=4000)
+    plans = plan(sexual, budget=200_000)
+    p = plans["sexual"]
+    assert not p.narrowed and p.first_stage is not None
+    a, b, _ = p.first_stage
+    assert a >= 0 and b >= 0
+    pairs = candidate_pairs(sexual, plans)
+    all_pairs = block_pairs(sexual.x, sexual.y, sexual.t_from, sexual.t_to, p.window)
+    kept = {tuple(q) for q in pairs.tolist()}
+    assert kept <= {tuple(q) for q in all_pairs.tolist()} and len(kept) < len(all_pairs)
+    assert p.expected_recall >= 0.99
+    assert p.as_json()["first_stage"] is True and p.as_json()["narrowed"] is False
