@@ -28,8 +28,8 @@ def _points_in(area, rng, n):
 
 @pytest.fixture
 def two_boroughs(store, tmp_path):
-    """All 33 London boroughs loaded; 400 burglaries over three months, only in Camden
-    and Islington (a cluster in each plus a spread)."""
+    """All 33 London boroughs loaded; 400 burglaries over three months in Camden and
+    Islington (a cluster in each plus a spread), and one stray burglary in Barnet."""
     import_boundaries(store, "data/boundaries/london.gpkg", layer="boroughs")
     rng = np.random.default_rng(11)
     rows = []
@@ -40,9 +40,11 @@ def two_boroughs(store, tmp_path):
         for k, (x, y) in enumerate(points):
             month = 1 + k % 3
             rows.append(f"{name[:3]}{k},burglary-residential,2025-{month:02d}-{1 + k % 27:02d},,{x:.0f},{y:.0f},")
+    (x, y), = _points_in(study_area(store, ["Barnet"]), rng, 1)
+    rows.append(f"Bar1,burglary-residential,2025-02-10,,{x:.0f},{y:.0f},")
     csv = tmp_path / "offences.csv"
     csv.write_text(HEADER + "\n".join(rows) + "\n")
-    assert import_offences(store, csv).imported == 400
+    assert import_offences(store, csv).imported == 401
     return str(store.path)
 
 
@@ -58,7 +60,7 @@ def test_hotspots_without_borough_rank_cells_in_the_boroughs_holding_the_offence
     assert code == 0
     two = study_area(store, ["Camden", "Islington"]).area / 1e6          # about 36.6 km²
     assert result["study_area"] == {"boroughs": ["Camden", "Islington"], "rule": "data",
-                                    "area_km2": pytest.approx(two, rel=0.01)}
+                                    "area_km2": pytest.approx(two, rel=0.01), "left_out": {"Barnet": 1}}
     assert result["hotspot_area_km2"] == pytest.approx(0.03 * two, rel=0.02)
     assert result["hotspot_area_km2"] < 1.2                              # not 3% of all London (47 km²)
     assert (result["cell_m"], result["bandwidth_m"], result["chosen_by"]) == (50, 150, "given")

@@ -3,8 +3,16 @@
 import numpy as np
 import pandas as pd
 
-from workbench.linkage.candidates import (block_pairs, candidate_pairs, known_linked, learn_window, pair_distance,
-                                          pairs_with, plan, window_gap)
+from workbench.linkage.candidates import (
+    block_pairs,
+    candidate_pairs,
+    known_linked,
+    learn_window,
+    pair_distance,
+    pairs_with,
+    plan,
+    window_gap,
+)
 from workbench.linkage.config import DEFAULT_BLOCKING, Blocking
 from workbench.linkage.dataset import from_canonical
 
@@ -87,7 +95,7 @@ def test_learned_window_covers_99_percent_of_known_linked_pairs():
 def test_plan_within_budget_finds_the_known_pairs_and_is_not_narrowed():
     data = _series_data(60, "burglary-residential", noise=300)
     plans = plan(data)
-    pairs = candidate_pairs(data, plans)
+    candidate_pairs(data, plans)
     assert not plans["burglary"].narrowed
     assert plans["burglary"].expected_recall >= 0.99
     assert plans["burglary"].as_json()["learned_from"] == 360

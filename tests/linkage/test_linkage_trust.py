@@ -21,7 +21,6 @@ from workbench.store.offences import OffenceFilter, load_frame, write_offences
 from workbench.tasking.patp import Problem
 
 
-
 def rows_to_csv(rows, path):
     pd.DataFrame(rows).to_csv(path, index=False)
 
@@ -138,8 +137,8 @@ def test_suspects_rank_the_offender_of_the_matching_series(small_store):
 
 
 def test_suspects_ranking_takes_candidates_from_anywhere(small_data):
-    from workbench.linkage.model import default_model
     from workbench.linkage.features import feature_columns
+    from workbench.linkage.model import default_model
     from workbench.linkage.suspects import rank_suspects
 
     model = default_model("burglary", feature_columns(small_data), "test")
@@ -218,3 +217,15 @@ def test_scan_links_every_new_sexual_offence(store, tmp_path):
     alerts, notes = sexual_offence_alerts(store, new)
     assert len(alerts) == 20
     assert all("candidates" in a.detail and a.detail["candidates"] for a in alerts), notes
+
+
+def test_real_police_uk_burglaries_are_all_left_out(store, shared_data):
+    from workbench.ingest.police_uk import import_police_uk
+
+    month = shared_data("police-uk", "met-burglary", "2023-06-metropolitan-street.csv.gz")
+    imported = import_police_uk(store, [month]).imported
+    assert imported > 1000
+    assert service.left_out(store, groups=["burglary"]) == imported
+    assert len(service.load_data(store, groups=["burglary"])) == 0
+    found = service.series(store, categories=["burglary"])
+    assert found["series"] == [] and found["left_out"] == imported

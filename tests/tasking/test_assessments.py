@@ -70,7 +70,7 @@ def test_tactical_assessment_lists_the_scans_trends(tmp_path, capsys):
     assert ta["reference"] == "TA/2025/0001" and ta["status"] == "draft"
 
 
-def test_assessment_qa_draft_mark_agenda_and_register(tmp_path, capsys):
+def test_assessment_qa_draft_mark_agenda_and_register(tmp_path, capsys, act_as):
     db = tmp_path / "s.db"
     with open_store(db) as store:
         make_borough(store)
@@ -81,12 +81,14 @@ def test_assessment_qa_draft_mark_agenda_and_register(tmp_path, capsys):
     text = pdf_text(pdf)
     assert text.count("DRAFT: NOT APPROVED") == len(PdfReader(pdf).pages)     # every page
     assert "Priority: Burglary" in text and "S-NORTH-1" in text
-    assert cli(capsys, db, "assessment", "submit", ref, "--user", "test.analyst")[1]["status"] == "submitted"
+    assert cli(capsys, db, "assessment", "submit", ref)[1]["status"] == "submitted"
     code, refused = cli(capsys, db, "assessment", "approve", ref)                 # by its author
     assert code == 1 and "different (Higher) Analyst" in refused["error"]
-    code, refused = cli(capsys, db, "assessment", "return", ref, "--user", "h.analyst")
+    act_as("h.analyst")
+    code, refused = cli(capsys, db, "assessment", "return", ref)
     assert code == 1 and "comments" in refused["error"]
-    assert cli(capsys, db, "assessment", "approve", ref, "--user", "h.analyst")[1]["status"] == "approved"
+    assert cli(capsys, db, "assessment", "approve", ref)[1]["status"] == "approved"
+    act_as("test.analyst")
     code, again = cli(capsys, db, "assessment", "export", ref, "--out", str(tmp_path / "final"))
     assert code == 0 and again["draft"] is False
     assert "DRAFT" not in pdf_text(next(f for f in again["files"] if f.endswith(".pdf")))
@@ -124,7 +126,7 @@ def test_strategic_assessment_hand_worked(tmp_path, capsys):
         records += [offence(f"RN{i}", "robbery-personal", f"2025-0{1 + i}-05") for i in range(3)]
         with store.atomic():
             write_offences(store, records)
-        AddPriority("Residential burglary", ["burglary-residential"], "DI Khan", user="t").do(store)
+        AddPriority("Residential burglary", ["burglary-residential"], "DI Khan").do(store)
         picture = strategic_assessment(store, date(2025, 1, 1), date(2025, 12, 31))
     burglary = picture.priorities[0]
     assert (burglary["offences"], burglary["previous"]) == (30, 10)

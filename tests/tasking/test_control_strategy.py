@@ -2,6 +2,7 @@
 through the command line, on a hand-made borough with hand-worked expected values."""
 
 import json
+from acting import acting_as, grant
 from datetime import date
 
 from handmade import SERIES_REF, make_borough
@@ -74,25 +75,27 @@ def test_priorities_requirements_and_patp_priority(tmp_path, capsys):
     cli(capsys, db, "patp", "edit", ref, "--set", "owner=DI Smith")
     code, retired = cli(capsys, db, "priorities", "retire", "Vehicle crime")
     assert code == 0 and retired["retired"] == date.today().isoformat()
-    code, refused = cli(capsys, db, "patp", "submit", ref, "--user", "a.analyst")
+    code, refused = cli(capsys, db, "patp", "submit", ref)
     assert code == 1 and "not a priority" in refused["error"]           # retired: may not be used now
     assert [p["name"] for p in cli(capsys, db, "priorities", "list")[1]["priorities"]] == [
         "Burglary", "Serious sexual offences", "Criminal damage"]
     assert len(cli(capsys, db, "priorities", "list", "--all")[1]["priorities"]) == 4
     cli(capsys, db, "patp", "edit", ref, "--set", "priority=Burglary")
-    assert cli(capsys, db, "patp", "submit", ref, "--user", "a.analyst")[1]["status"] == "submitted"
+    assert cli(capsys, db, "patp", "submit", ref)[1]["status"] == "submitted"
 
 
 def _accepted_tasking(capsys, db) -> tuple[str, int]:
     code, made = cli(capsys, db, "patp", "create", "--from-series", SERIES_REF)
     ref = made["reference"]
     cli(capsys, db, "patp", "edit", ref, "--set", "owner=DI Smith")
-    cli(capsys, db, "patp", "submit", ref, "--user", "a.analyst")
-    cli(capsys, db, "patp", "approve", ref, "--user", "h.analyst")
+    cli(capsys, db, "patp", "submit", ref)
+    grant(db, "h.analyst")
+    with acting_as("h.analyst"):
+        cli(capsys, db, "patp", "approve", ref)
     code, first = cli(capsys, db, "meeting", "create", "--date", "2025-03-06")
     cli(capsys, db, "patp", "schedule", ref, "--meeting", str(first["id"]))
-    cli(capsys, db, "patp", "decide", ref, "--decision", "accepted", "--comment", "Active series",
-        "--user", "Supt Jones")
+    with acting_as("Supt Jones"):
+        cli(capsys, db, "patp", "decide", ref, "--decision", "accepted", "--comment", "Active series")
     return ref, first["id"]
 
 

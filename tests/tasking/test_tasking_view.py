@@ -1,6 +1,7 @@
 """The Tasking view: lists PATPs, refuses submission with fields missing, runs the QA and
 TTCG steps, and exports the pack in the background."""
 
+from acting import grant
 from datetime import date
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def session(tmp_path):
     s.close()
 
 
-def test_tasking_view_workflow_and_export(qtbot, session, tmp_path, monkeypatch):
+def test_tasking_view_workflow_and_export(qtbot, session, tmp_path, act_as):
     from workbench.ui.views import tasking_view
 
     view = tasking_view.create_view(session)
@@ -46,7 +47,8 @@ def test_tasking_view_workflow_and_export(qtbot, session, tmp_path, monkeypatch)
     assert view.buttons["approve"].isEnabled() and not view.buttons["submit"].isEnabled()
     assert not view.transition("approve", comment="ok")      # the author cannot approve
     assert "different (Higher) Analyst" in view.message.text()
-    monkeypatch.setenv("WORKBENCH_USER", "h.analyst")
+    grant(session.store, "h.analyst")
+    act_as("h.analyst")
     assert view.transition("approve", comment="Sound analysis")
     meeting = db.list_meetings(session.store)[0]["id"]
     assert view.transition("schedule", meeting_id=meeting)

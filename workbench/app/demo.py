@@ -90,9 +90,9 @@ def add_demo_control_strategy(store) -> None:
     from workbench.tasking.settings import SetSetting
     from workbench.tasking.strategy import AddPriority
 
-    SetSetting("borough", DEMO_BOROUGHS[0], user="demo").do(store)
+    SetSetting("borough", DEMO_BOROUGHS[0]).do(store)
     for name, categories, owner in DEMO_PRIORITIES:
-        AddPriority(name, categories, owner, user="demo").do(store)
+        AddPriority(name, categories, owner).do(store)
 
 
 def ensure_demo_store(path: Path | None = None, *, progress: ProgressFn | None = None,

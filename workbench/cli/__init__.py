@@ -51,6 +51,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "patp": ("tasking", "Proactive Assessment and Tasking Proformas (PATPs)"),
     "meeting": ("tasking", "TTCG meetings: agenda, decisions, actions"),
     "returns": ("tasking", "returns to and from the central intelligence bureau"),
+    "audit": ("audit", "the tamper-evident audit log: verify and list"),
+    "roles": ("roles", "users' roles in this store: grant, revoke, list"),
     "demo": ("app", "open the app on the bundled demo store"),
     "gui": ("app", "open the app"),
 }

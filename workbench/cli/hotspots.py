@@ -157,7 +157,8 @@ def _hotspots(args, ctx: Context) -> dict:
         "hotspot_cells": int(result.selected.sum()),
         "hotspot_area_km2": round(result.hotspot_area_km2, 4),
         "study_area": {"boroughs": area.names, "rule": area.rule,
-                       "area_km2": round(float(surface.mask.sum()) * surface.grid.cell_area / 1e6, 4)},
+                       "area_km2": round(float(surface.mask.sum()) * surface.grid.cell_area / 1e6, 4),
+                       "left_out": area.left_out},
         "coverage": args.coverage, "cell": surface.cell,
         ("bandwidth" if result.method != "gi" else "distance_band"): settings["bandwidth_m"],
         "kernel": args.kernel if result.method != "gi" else None,
@@ -216,7 +217,7 @@ def _evaluate(args, ctx: Context) -> dict:
     out = score.as_json()
     out.update(_settings_json(fitted))
     out.update({"train_offences": len(train), "coverage": args.coverage, "shape": fitted.shape,
-                "study_area": {"boroughs": area.names, "rule": area.rule}})
+                "study_area": {"boroughs": area.names, "rule": area.rule, "left_out": area.left_out}})
     return out
 
 

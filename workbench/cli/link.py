@@ -3,8 +3,8 @@ analyst's confirmed series)."""
 
 from __future__ import annotations
 
-from workbench.errors import BadInput, NotFound
 from workbench.cli.common import Context, add_force, add_group
+from workbench.errors import BadInput, NotFound
 from workbench.linkage import decisions as cmd
 from workbench.linkage import service
 from workbench.linkage.series import MAX_SERIES_SIZE, MIN_SERIES_SIZE

@@ -22,7 +22,6 @@ def register(subparsers, parent) -> None:
                     "saved searches. The scan is remembered per user.")
     p.add_argument("--since", metavar="D", help="report offences committed since D (date or month) instead "
                                                 "of those added since your last scan")
-    p.add_argument("--user", help="scan as this analyst (default: the current user)")
     p.add_argument("--preview", action="store_true",
                    help="do not record the scan (the next scan starts where the last recorded one ended)")
     p.add_argument("--alpha", type=float, default=0.05,
@@ -87,7 +86,7 @@ def register(subparsers, parent) -> None:
 
 
 def _scan(args, ctx: Context) -> dict:
-    report = run_scan(ctx.store(), args.user, period(args.since), progress=ctx.progress,
+    report = run_scan(ctx.store(), None, period(args.since), progress=ctx.progress,
                       record=not args.preview, alpha=args.alpha, min_count=args.min_count,
                       permutations=args.permutations, seed=args.seed, hotspot_method=args.hotspot_method,
                       include_coarse=args.include_coarse)

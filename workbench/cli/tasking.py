@@ -124,7 +124,6 @@ def _register_patp(subparsers, parent) -> None:
         p.add_argument("patp", metavar="PATP_ID", help="PATP id or reference")
         p.add_argument("--comment", help="comments (required to return; the reasons of a decision)")
         p.add_argument("--why", help="reason, for the audit log")
-        p.add_argument("--user", help="who acts (default: the login name); a Higher Analyst approves")
         if action == "schedule":
             p.add_argument("--meeting", type=int, required=True, metavar="ID", help="the TTCG meeting")
         if action == "decide":
@@ -157,7 +156,6 @@ def _register_meeting(subparsers, parent) -> None:
     p.add_argument("--decision", required=True, help="accepted, rejected or deferred (or noted for other items)")
     p.add_argument("--comment", required=True, help="the reasons")
     p.add_argument("--why", help="reason, for the audit log")
-    p.add_argument("--user", help="who records it (default: the login name)")
     p.set_defaults(handler=_meeting_decide)
 
     p = group.add_parser("action", parents=[parent], help="an action with owner and due date")
@@ -284,7 +282,7 @@ def _edit(args, ctx: Context) -> dict:
 def _transition(args, ctx: Context) -> dict:
     store = ctx.store()
     PatpTransition(args.patp, args.action, args.comment, decision=getattr(args, "decision", None),
-                   meeting_id=getattr(args, "meeting", None), why=args.why, user=args.user).do(store)
+                   meeting_id=getattr(args, "meeting", None), why=args.why).do(store)
     return {**_summary(load_patp(store, args.patp)), "action": args.action}
 
 
@@ -306,7 +304,7 @@ def _meeting_agenda(args, ctx: Context) -> dict:
 
 def _meeting_decide(args, ctx: Context) -> dict:
     store = ctx.store()
-    RecordDecision(args.meeting, args.item, args.decision, args.comment, why=args.why, user=args.user).do(store)
+    RecordDecision(args.meeting, args.item, args.decision, args.comment, why=args.why).do(store)
     return _meeting_json(store, require_meeting(store, args.meeting))
 
 

@@ -1,8 +1,13 @@
-"""Candidate pairs by space/time blocking, never all pairs.
+"""Candidate pairs: search windows learned from the store, a stated budget, never all pairs.
 
 Two offences of one crime group are candidates when they are at most ``radius_m``
 apart and the gap between their time windows is at most ``days`` (0 when the windows
-overlap). Pairs outside the blocks count as unlinked.
+overlap). Pairs outside count as unlinked. Each group's window is learned from its known
+linked pairs (:func:`learn_window`: at least :data:`COVERAGE` of them inside). A link run
+scores at most :data:`PAIR_BUDGET` pairs: sexual offences always get every pair in their
+window; a group whose window holds more than its share is narrowed by a cheap first
+stage (each offence's nearest neighbours in space and time inside the window), and its
+:class:`GroupPlan` says so, with the share of known linked pairs still found.
 
 How it stays exact and fast: offences are put into classes by the half-width of their
 time window. For two classes with half-widths up to H1 and H2, the window gap is at
@@ -36,16 +41,20 @@ MIN_RADIUS_M, MIN_DAYS = 500.0, 7.0
 #: Linked pairs further apart in time than this are not expected to be found.
 HORIZON_DAYS = 365.0
 #: The stated budget of one link run: at most this many candidate pairs are scored by the
-#: full model (about 40 s on two cores and under 2 GB at any store size). Sexual offences
+#: full model (about 30 s on two cores and under 2 GB at any store size). Sexual offences
 #: are never narrowed and spend what their window needs first; the other groups share
 #: the rest (at least MIN_SHARE_LEFT of the budget).
-PAIR_BUDGET = 40_000_000
+PAIR_BUDGET = 30_000_000
 NEVER_NARROWED = ("sexual",)
 MIN_SHARE_LEFT = 0.5
-#: A narrowed group still compares each offence with at least this many neighbours.
+#: A narrowed group compares each offence with at least MIN_NEAREST and at most
+#: MAX_NEAREST of its nearest neighbours in space and time; beyond a few hundred the
+#: known linked pairs found hardly grow while the cost does (``expected_recall`` says
+#: what is found).
 MIN_NEAREST = 10
+MAX_NEAREST = 200
 _SAMPLE = 3000
-_QUERY_CHUNK = 100_000
+_QUERY_PAIRS = 5_000_000     # neighbours looked up per chunk (memory stays flat)
 
 
 def _class_of(half: np.ndarray) -> np.ndarray:
@@ -238,7 +247,7 @@ def plan(data: LinkageData, *, groups=None, budget: float = PAIR_BUDGET, known: 
     for k, p in enumerate(todo):
         share = left * sizes[p.group] / max(1, sum(sizes[q.group] for q in todo[k:]))
         if p.pairs_in_window > share:
-            p.nearest = max(MIN_NEAREST, int(2 * share / max(1, sizes[p.group])))
+            p.nearest = int(np.clip(2 * share / max(1, sizes[p.group]), MIN_NEAREST, MAX_NEAREST))
             p.metres_per_day = _metres_per_day(data, known.get(p.group) if known is not None else None, p)
             left -= min(share, sizes[p.group] * p.nearest)
         else:
@@ -270,17 +279,33 @@ def nearest_pairs(x, y, mid, half, rule: Blocking, k: int, metres_per_day: float
     points = np.column_stack([x, y, mid * metres_per_day])
     tree = cKDTree(points)
     k = min(k + 1, n)
-    out = []
-    for start in range(0, n, _QUERY_CHUNK):
-        stop = min(n, start + _QUERY_CHUNK)
+    chunk = max(1000, _QUERY_PAIRS // k)
+    keys = []
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
         _, nn = tree.query(points[start:stop], k=k, workers=-1)
-        i = np.repeat(np.arange(start, stop, dtype=np.int32), k - 1)
-        j = nn[:, 1:].ravel().astype(np.int32)
-        ok = j < n
-        out.append(np.column_stack([np.minimum(i[ok], j[ok]), np.maximum(i[ok], j[ok])]))
-    pairs = np.unique(np.concatenate(out), axis=0)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return _exact(pairs[:, 0], pairs[:, 1], np.asarray(x, float), np.asarray(y, float), mid, half, rule)
+        i = np.repeat(np.arange(start, stop, dtype=np.int64), k - 1)
+        j = nn[:, 1:].ravel().astype(np.int64)
+        del nn
+        ok = (j < n) & (j != i)
+        keys.append(distinct(np.minimum(i[ok], j[ok]) * n + np.maximum(i[ok], j[ok])))
+    merged = distinct(np.concatenate(keys))
+    del keys
+    i, j = (merged // n).astype(np.int32), (merged % n).astype(np.int32)
+    return _exact(i, j, np.asarray(x, float), np.asarray(y, float), mid, half, rule)
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values by sorting (numpy's hash-based ``unique`` is many times
+    slower on millions of 64-bit keys).
+
+    >>> distinct(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    values = np.sort(values)
+    if len(values) < 2:
+        return values
+    return values[np.concatenate([[True], values[1:] != values[:-1]])]
 
 
 def group_pairs(data: LinkageData, p: GroupPlan, positions: np.ndarray | None = None) -> np.ndarray:
@@ -298,6 +323,14 @@ def pair_keys(pairs: np.ndarray, n: int) -> np.ndarray:
     """One int64 per pair (lower position first), for set operations on pairs."""
     lo, hi = np.minimum(pairs[:, 0], pairs[:, 1]), np.maximum(pairs[:, 0], pairs[:, 1])
     return lo.astype(np.int64) * n + hi
+
+
+def window_recall(data: LinkageData, known: np.ndarray, window: Blocking) -> float | None:
+    """The share of ``known`` linked pairs inside ``window`` (None without any): what a
+    search of the whole window, as for one offence, finds."""
+    if not len(known):
+        return None
+    return float(np.mean((pair_distance(data, known) <= window.radius_m) & (window_gap(data, known) <= window.days)))
 
 
 def measure_recall(data: LinkageData, p: GroupPlan, pairs: np.ndarray, known: np.ndarray) -> None:

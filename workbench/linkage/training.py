@@ -14,14 +14,30 @@ import numpy as np
 import pandas as pd
 
 from workbench.jobs import JobControl
-from workbench.linkage.candidates import GroupPlan, group_pairs, known_linked, linked_pairs, pair_keys, plan
+from workbench.linkage.candidates import (
+    GroupPlan,
+    group_pairs,
+    known_linked,
+    linked_pairs,
+    pair_keys,
+    plan,
+)
 from workbench.linkage.config import MIN_LINKED_PAIRS, MIN_OFFENDERS
 from workbench.linkage.dataset import LinkageData
 from workbench.linkage.features import Profiles, feature_columns
 from workbench.linkage.metrics import pair_metrics
-from workbench.linkage.model import (METHODS, LinkModel, default_model, featurise, fit, offender_codes,
-                                     offender_components, pair_weights, platt, same_offender)
-
+from workbench.linkage.model import (
+    METHODS,
+    LinkModel,
+    default_model,
+    featurise,
+    fit,
+    offender_codes,
+    offender_components,
+    pair_weights,
+    platt,
+    same_offender,
+)
 
 
 @dataclass
@@ -114,6 +130,10 @@ def prepare(data: LinkageData, group: str, *, k: int = 5, seed: int = 0,
     if len(universe):
         gplan.expected_recall = 1.0 - len(missed) / len(universe)
     first, _ = offender_codes(data)
+    if not labels.any() and not len(missed):
+        # nothing linked to learn from or evaluate: the pairs need no features (a group
+        # of one-off offenders, such as most "other" crime, would cost millions)
+        pairs, labels, fold = pairs[:0], labels[:0], fold[:0]
     X = featurise(data, pairs, profiles, feature_columns(data))
     return GroupPairs(group, pairs, X, labels, pair_weights(data, pairs, labels), fold, missed, missed_fold,
                       offences=int((in_group & solved).sum()),

@@ -18,6 +18,7 @@ from workbench.errors import BadInput
 from workbench.network import communities, measures
 from workbench.network.graph import expand
 from workbench.release import Content, Fact, Output, Released, export, policy, release
+from workbench.domain.audit import AuditAction
 
 FORMATS = ("anx", "graphml", "png")
 PROVENANCE = ("sources", "recorded")
@@ -91,7 +92,7 @@ def export_chart(store, graph: nx.Graph, fmt: str, out: str | Path, *, destinati
     if chart.number_of_nodes() == 0:
         raise BadInput(f"nothing on the chart may go to {destination}: what is there is known only from "
                        "reports withheld from it")
-    export(store, released, [Output(Path(out), _writer(fmt))], action="export.chart", object_type="chart",
+    export(store, released, [Output(Path(out), _writer(fmt))], action=AuditAction.EXPORT_CHART, object_type="chart",
            object_id=str(out), detail={"format": fmt, "nodes": chart.number_of_nodes(),
                                        "edges": chart.number_of_edges(),
                                        "focus": list(focus) if focus else None}, why=why, force=force)

@@ -21,6 +21,7 @@ from workbench.intel.search import search_reports
 from workbench.people.page import people_section
 from workbench.release import Content, Fact, Output, Released, export, policy, release
 from workbench.store import Store
+from workbench.domain.audit import AuditAction
 from workbench.store.intel import (
     co_mentions,
     co_offenders,
@@ -160,7 +161,7 @@ def write_profile(store: Store, key: str, path: str | Path, *, destination: str 
         raise BadInput(f"{path.name}: a subject profile is written as .docx")
     released = release(profile_content(store, key),
                        policy(store, destination, accept_conditions=accept_conditions))
-    export(store, released, [Output(path, save_profile)], action="export.profile", object_type="person",
+    export(store, released, [Output(path, save_profile)], action=AuditAction.EXPORT_PROFILE, object_type="person",
            object_id=key, detail={"person": key}, why=why, force=force)
     return {"out": str(path), "person": key, "marking": released.marking,
             "intelligence_included": len(released.reports), "withheld": [dict(w) for w in released.withheld]}

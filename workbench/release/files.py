@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench.release.gate import Released, ReleaseError
+from workbench.domain.audit import AuditAction
 
 #: A cell starting with one of these is read as a formula by spreadsheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -125,7 +126,7 @@ def make_folder(folder: str | Path) -> Path:
     return folder
 
 
-def export(store, released: Released, outputs: Sequence[Output], *, action: str, object_type: str,
+def export(store, released: Released, outputs: Sequence[Output], *, action: AuditAction, object_type: str,
            object_id: Any = None, detail: dict | None = None, why: str | None = None,
            force: bool = False) -> list[Path]:
     """Write ``outputs`` of ``released`` and audit them as ``action`` (see the module

@@ -23,6 +23,7 @@ from workbench.store import Store
 from workbench.tasking.assessment import OTHER, TacticalPicture
 from workbench.tasking.products import Assessment
 from workbench.tasking.workflow import STATUS_LABELS
+from workbench.domain.audit import AuditAction
 
 FORMATS = ("pdf", "docx")
 
@@ -167,7 +168,7 @@ def export_assessment(store: Store, a: Assessment, out_dir: str | Path, *, forma
 
         released = release(Content(records=True, build=build), policy(store, "internal"))
         outputs = [Output(out / f"{stem}.{fmt}", render_pdf if fmt == "pdf" else render_docx) for fmt in formats]
-        return export(store, released, outputs, action="export.assessment", object_type="assessment",
+        return export(store, released, outputs, action=AuditAction.EXPORT_ASSESSMENT, object_type="assessment",
                       object_id=a.id, detail={"reference": a.reference, "status": a.status, "draft": bool(a.draft)},
                       why=why, force=force)
 
@@ -177,7 +178,7 @@ def build_assessment(store: Store, kind: str, date_from: date, date_to: date, ou
                      why: str | None = None, progress=None) -> tuple[Assessment, list[Path]]:
     """Assess ``date_from``..``date_to`` (``kind`` tactical or strategic), store it as a draft
     product and write its files; the product is kept only if its files are written."""
-    from workbench.paths import current_user
+    from workbench.identity import current_user
     from workbench.tasking.assessment import tactical_assessment
     from workbench.tasking.products import CreateAssessment
     from workbench.tasking.strategic import strategic_assessment

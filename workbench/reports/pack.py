@@ -41,6 +41,7 @@ from workbench.tasking.patp import NIM_LEVELS, TACTIC_HEADINGS, Patp
 from workbench.tasking.results import analyse_patp, chart
 from workbench.tasking.workflow import STATUS_LABELS
 from workbench.errors import BadInput
+from workbench.domain.audit import AuditAction
 
 FORMATS = ("pdf", "docx")
 #: CCA columns are split into tables of this many features so they fit the page.
@@ -421,7 +422,7 @@ def _write(store: Store, released: Released, out_dir: str | Path, stem: str, for
     control.report(0.6, "writing " + " and ".join(f.upper() for f in formats))
     outputs = [Output(path, render_pdf if path.suffix == ".pdf" else render_docx)
                for path in pack_files(out_dir, stem, formats)]
-    files = export(store, released, outputs, action="export.pack", object_type=object_type, object_id=object_id,
+    files = export(store, released, outputs, action=AuditAction.EXPORT_PACK, object_type=object_type, object_id=object_id,
                    detail={"include_victim_details": options.include_victim_details}, force=force)
     control.report(1.0, "pack written")
     return files

@@ -17,11 +17,12 @@ from pathlib import Path
 
 import shapely
 
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.returns.schema import ITEM_KIND, KINDS, validate
 from workbench.store import Store
 from workbench.store import tasking as db
 from workbench.errors import BadFile, file_errors
+from workbench.domain.audit import AuditAction
 
 SERIES_GAP_DAYS = 14
 SERIES_DISTANCE_M = 1000.0
@@ -50,8 +51,8 @@ def import_returns(store: Store, paths) -> dict:
             items = [(ITEM_KIND[section], str(item[key]), item)
                      for section, key in KINDS.items() for item in doc.get(section, [])]
             return_id = db.insert_return(store, header, items, current_user())
-            store.audit("returns.import", "return", return_id,
-                        {"file": str(path), "borough": doc["borough"], "items": len(items)}, user=current_user())
+            store.audit(AuditAction.RETURNS_IMPORT, "return", return_id,
+                        {"file": str(path), "borough": doc["borough"], "items": len(items)})
             imported.append({"id": return_id, "file": str(path), "borough": doc["borough"],
                              "period_from": doc["period_from"], "period_to": doc["period_to"], "items": len(items)})
     return {"imported": imported, "skipped": skipped, **cross_border_links(store)}

@@ -27,7 +27,7 @@ import pandas as pd
 from workbench.domain import categories as cats
 from workbench.domain.alerts import Alert, ordered
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.people.alerts import scan_people
 from workbench.scan import alerts as make
 from workbench.scan.newhotspots import new_hotspots

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -83,6 +83,11 @@ def study_area(store: Store, boroughs: Sequence[str] | None = None) -> shapely.G
     return shapely.union_all([b.geometry for b in rows])
 
 
+#: A borough joins a data-driven study area when it holds at least this share of the
+#: offences (one stray offence over the border must not add a whole borough).
+MIN_BOROUGH_SHARE = 0.01
+
+
 class UnknownArea(NotFound):
     """A borough or ward name that matches nothing in the store (shown in one line)."""
 
@@ -149,12 +154,15 @@ class StudyArea:
         the offences) or ``"extent"`` (no boundaries loaded).
     areas : dict of name -> geometry
         Each borough's polygon (for the "a hotspot covers a whole borough" check).
+    left_out : dict of name -> offences
+        Boroughs holding too few of the offences to be part of the study area.
     """
 
     geometry: shapely.Geometry | None
     names: list[str]
     rule: str
     areas: dict
+    left_out: dict = field(default_factory=dict)
 
     @property
     def area_km2(self) -> float | None:
@@ -166,18 +174,28 @@ class StudyArea:
             return "the extent of the offences (no boundaries loaded)"
         where = ", ".join(self.names) if len(self.names) <= 4 else f"{len(self.names)} boroughs"
         why = "" if self.rule == "given" else " (the boroughs holding the offences)"
-        return f"{where}{why}, {self.area_km2:,.1f} km²"
+        stray = "".join(f"; {n} offence{'s' if n > 1 else ''} in {b} left out" for b, n in sorted(self.left_out.items()))
+        return f"{where}{why}, {self.area_km2:,.1f} km²{stray}"
 
 
 def study_area_for(store: Store, boroughs_of_offences: Sequence[str | None],
                    boroughs: Sequence[str] | None = None) -> StudyArea:
     """The study area of an analysis: the named ``boroughs`` when given, else the loaded
     boroughs that hold the offences (``boroughs_of_offences``: each offence's borough),
-    so offences in two boroughs are ranked against those two, not all of London."""
+    so offences in two boroughs are ranked against those two, not all of London. A
+    borough holding less than :data:`MIN_BOROUGH_SHARE` of the offences (a stray
+    offence over the border) is left out, and ``left_out`` says so."""
+    left_out: dict[str, int] = {}
     if boroughs:
         names, rule = list(boroughs), "given"
     else:
-        names = sorted({b for b in boroughs_of_offences if isinstance(b, str) and b}, key=str.casefold)
+        counts: dict[str, int] = {}
+        for b in boroughs_of_offences:
+            if isinstance(b, str) and b:
+                counts[b] = counts.get(b, 0) + 1
+        floor = MIN_BOROUGH_SHARE * sum(counts.values())
+        names = sorted((b for b, n in counts.items() if n >= floor), key=str.casefold)
+        left_out = {b: n for b, n in counts.items() if n < floor}
         rule = "data"
     rows = load_boundaries(store, "borough", names) if names else []
     if not rows:
@@ -186,7 +204,8 @@ def study_area_for(store: Store, boroughs_of_offences: Sequence[str | None],
                               "import boroughs with `workbench import boundaries`")
         return StudyArea(None, [], "extent", {})
     areas = {b.name: b.geometry for b in rows}
-    return StudyArea(shapely.union_all(list(areas.values())), sorted(areas, key=str.casefold), rule, areas)
+    return StudyArea(shapely.union_all(list(areas.values())), sorted(areas, key=str.casefold), rule, areas,
+                     left_out)
 
 
 class AreaLocator:

@@ -11,7 +11,6 @@ SAVEPOINT on the autocommit connection, so a batch either lands whole or not at 
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from contextlib import contextmanager
@@ -22,7 +21,8 @@ from typing import Any, Iterator
 import sqlite_utils
 
 from workbench.errors import StoreError
-from workbench.paths import current_user
+from workbench.domain.audit import AuditAction
+from workbench.store import audit as audit_log
 from workbench.store import migrations
 
 
@@ -99,23 +99,15 @@ class Store:
         self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- audit log ----------------------------------------------------------------
-    def audit(self, action: str, object_type: str, object_id: Any = None,
-              detail: dict | None = None, *, user: str | None = None, why: str | None = None) -> int:
-        """Append one entry to the audit log and return its id.
+    def audit(self, action: AuditAction, object_type: str, object_id: Any = None,
+              detail: dict | None = None, *, why: str | None = None) -> int:
+        """Append one entry to the hash-chained audit log (as the operating-system login)
+        and return its id; see :mod:`workbench.store.audit`.
 
         Inside a caller's :meth:`atomic` the entry lands or not with the rest of the change;
         on its own (e.g. after writing an export) it is its own transaction.
         """
-        payload = dict(detail or {})
-        if why:
-            payload["why"] = why
-        with self.atomic():
-            cur = self._conn.execute(
-                "INSERT INTO audit_log (at, user, action, object_type, object_id, detail) VALUES (?,?,?,?,?,?)",
-                (now_iso(), user or current_user(), action, object_type,
-                 None if object_id is None else str(object_id), json.dumps(payload, default=str)),
-            )
-        return cur.lastrowid
+        return audit_log.append(self, action, object_type, object_id, detail, why=why, at=now_iso())
 
     # -- settings -----------------------------------------------------------------
     def setting(self, key: str, default: str | None = None) -> str | None:
@@ -129,7 +121,7 @@ class Store:
             self._conn.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
-            self.audit("setting.change", "setting", key, {"value": value})
+            self.audit(AuditAction.SETTING_CHANGE, "setting", key, {"value": value})
 
     @property
     def schema_version(self) -> int:

@@ -11,7 +11,7 @@ import json
 
 import pandas as pd
 
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.store.db import Store, now_iso
 from workbench.errors import BadInput, NotAllowed
 

@@ -25,6 +25,7 @@ from workbench.store.offences import OffenceFilter, load_frame
 from workbench.tasking.editing import load_patp
 from workbench.tasking.patp import TACTIC_HEADINGS
 from workbench.tasking.results import analyse_patp, tasking_start
+from workbench.domain.audit import AuditAction
 
 
 @dataclass
@@ -180,5 +181,5 @@ def export_insight_chart(store: Store, insight: Insight, out: str | Path, *, for
     def write(r: Released, path: Path) -> None:
         insight_figure(r.body, marking=r.marking).savefig(path, metadata=png_metadata(r, title))
 
-    return export(store, released, [Output(Path(out), write)], action="export.insight", object_type="insight",
+    return export(store, released, [Output(Path(out), write)], action=AuditAction.EXPORT_INSIGHT, object_type="insight",
                   force=force)[0]

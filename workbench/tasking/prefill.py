@@ -17,7 +17,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from workbench.domain.categories import LABELS, SEXUAL
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.people.patp import nominals_of_interest
 from workbench.store import Store
 from workbench.store.offences import OffenceFilter, load_frame, load_offender_links

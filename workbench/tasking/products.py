@@ -15,11 +15,12 @@ from datetime import date
 from workbench.commands import Command
 from workbench.errors import BadInput, NotFound
 from workbench.events import Changed
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.store import Store
 from workbench.store import strategy as db
 from workbench.store.db import now_iso
 from workbench.tasking.workflow import STATUS_LABELS, check_transition
+from workbench.domain.audit import AuditAction
 
 KINDS = ("tactical", "strategic")
 #: The workflow steps of an assessment (a PATP's, without the TTCG steps).
@@ -78,8 +79,8 @@ class CreateAssessment(Command):
 
     description = "Create assessment"
 
-    def __init__(self, assessment: Assessment, why: str | None = None, user: str | None = None):
-        super().__init__(why, user or assessment.author)
+    def __init__(self, assessment: Assessment, why: str | None = None):
+        super().__init__(why)
         if assessment.kind not in KINDS:
             raise BadInput(f"an assessment is {' or '.join(KINDS)}")
         self.assessment = assessment
@@ -89,9 +90,8 @@ class CreateAssessment(Command):
         if not a.reference:
             a.reference = db.next_assessment_reference(store, a.kind, int(a.period_to[:4]))
         a.id = db.insert_assessment(store, a.to_body())
-        store.audit("assessment.create", "assessment", a.id, {"reference": a.reference, "kind": a.kind,
-                                                              "period": [a.period_from, a.period_to]},
-                    user=self.user, why=self.why)
+        store.audit(AuditAction.ASSESSMENT_CREATE, "assessment", a.id, {"reference": a.reference, "kind": a.kind,
+                                                              "period": [a.period_from, a.period_to]}, why=self.why)
         return Changed("tasking", (a.id,), {"created": a.reference})
 
     def revert(self, store: Store) -> Changed:
@@ -102,9 +102,8 @@ class CreateAssessment(Command):
 class AssessmentTransition(Command):
     """Submit, return or approve an assessment under the PATP workflow's rules."""
 
-    def __init__(self, key: str | int, action: str, comment: str | None = None, why: str | None = None,
-                 user: str | None = None):
-        super().__init__(why, user)
+    def __init__(self, key: str | int, action: str, comment: str | None = None, why: str | None = None):
+        super().__init__(why)
         if action not in ASSESSMENT_ACTIONS:
             raise BadInput(f"an assessment can be {', '.join(ASSESSMENT_ACTIONS)}; not {action!r}")
         self.key, self.action, self.comment = key, action, comment
@@ -113,7 +112,7 @@ class AssessmentTransition(Command):
         self._id: int | None = None
 
     def apply(self, store: Store) -> Changed:
-        user = self.user or current_user()
+        user = current_user()
         a = load_assessment(store, self.key)
         target = check_transition(a, self.action, user=user, comment=self.comment)
         self._id, self._before = a.id, a.to_body()
@@ -126,9 +125,8 @@ class AssessmentTransition(Command):
                           "comment": self.comment})
         from_status, a.status = a.status, target
         db.save_assessment(store, a.id, a.to_body())
-        store.audit(f"assessment.{self.action}", "assessment", a.id,
-                    {"reference": a.reference, "from": from_status, "to": target, "comment": self.comment},
-                    user=user, why=self.why)
+        store.audit(AuditAction.step("assessment", self.action), "assessment", a.id,
+                    {"reference": a.reference, "from": from_status, "to": target, "comment": self.comment}, why=self.why)
         return Changed("tasking", (a.id,), {"status": target})
 
     def revert(self, store: Store) -> Changed:

@@ -27,6 +27,7 @@ import pandas as pd
 import shapely
 from workbench.errors import NotAllowed
 from workbench.release import Released
+from workbench.domain.audit import AuditAction
 
 #: Default width (metres) of the displacement buffer round the tasked area.
 BUFFER_M = 500.0
@@ -179,7 +180,7 @@ def export_results_chart(store, patp, result: ResultsAnalysis, out: str | Path, 
 
     title = f"Results of {patp.reference}"
     released = release(Content(records=True, build=lambda _: (result, title)), policy(store))
-    return export(store, released, [Output(Path(out), write_chart_png)], action="export.results_chart",
+    return export(store, released, [Output(Path(out), write_chart_png)], action=AuditAction.EXPORT_RESULTS_CHART,
                   object_type="patp", object_id=patp.id, force=force)[0]
 
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from workbench.commands import Command
 from workbench.events import Changed
 from workbench.errors import BadInput, NotAllowed
-from workbench.paths import current_user
 from workbench.store import Store
 from workbench.store.strategy import all_settings, write_setting
+from workbench.domain.audit import AuditAction
 
 #: Government Security Classifications, lowest first; OFFICIAL-SENSITIVE is a marking within OFFICIAL.
 CLASSIFICATIONS = ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
@@ -111,8 +111,8 @@ class SetSetting(Command):
 
     description = "Change setting"
 
-    def __init__(self, key: str, value: str, why: str | None = None, user: str | None = None):
-        super().__init__(why, user)
+    def __init__(self, key: str, value: str, why: str | None = None):
+        super().__init__(why)
         self.key, self.value = key, value
         self.old: str | None = None
         self.description = f"Change {SETTINGS[key].label.lower()}" if key in SETTINGS else "Change setting"
@@ -121,8 +121,7 @@ class SetSetting(Command):
         self.value = checked_value(store, self.key, self.value)
         self.old = all_settings(store).get(self.key)
         write_setting(store, self.key, self.value)
-        store.audit("setting.change", "setting", self.key, {"from": self.old, "to": self.value},
-                    user=self.user or current_user(), why=self.why)
+        store.audit(AuditAction.SETTING_CHANGE, "setting", self.key, {"from": self.old, "to": self.value}, why=self.why)
         return Changed("setting", (self.key,), {"key": self.key, "value": self.value})
 
     def revert(self, store: Store) -> Changed:

@@ -17,6 +17,8 @@ from workbench.app.session import Session
 from workbench.store.offences import stats
 from workbench.ui.help_browser import HelpBrowser
 from workbench.ui.views import ViewEntry, view_entries
+from workbench.identity import current_user
+from workbench.store.roles import roles_of
 
 ABOUT = f"""<h3>Workbench {__version__}</h3>
 <p>Offline intelligence analysis for Borough Intelligence Units: scanning, linked-offence
@@ -79,6 +81,9 @@ class MainWindow(QMainWindow):
 
         self.counts = QLabel()
         self.statusBar().addPermanentWidget(self.counts)
+        self.identity = QLabel()
+        self.identity.setObjectName("actingAs")
+        self.statusBar().addPermanentWidget(self.identity)
         self._menus()
         session.changed.connect(self._on_changed)
         self.refresh_status()
@@ -197,3 +202,8 @@ class MainWindow(QMainWindow):
         boroughs = len([b for b in s["by_borough"] if b != "(none)"])
         self.counts.setText(f"{s['offences']:,} offences · {span} · {boroughs} boroughs · "
                             f"{s['boundaries'].get('ward', 0)} wards · {s['rejects']:,} rejected rows")
+        user = current_user()
+        held = sorted(r.value for r in roles_of(self.session.store, user))
+        self.identity.setText(f"  Acting as <b>{user}</b> ({', '.join(held) or 'no role in this store'})")
+        self.identity.setToolTip("Workbench records your operating-system login in the audit log; "
+                                 "an admin grants roles with `workbench roles grant`.")

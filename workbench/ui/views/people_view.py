@@ -255,7 +255,8 @@ class PeopleView(QWidget):
 
     def _show_nominal_offences(self) -> None:
         if self.current_page and self.current_page["offences"]:
-            show_on_map(self, [o["id"] for o in self.current_page["offences"]])
+            who = (self.current_page.get("management") or {}).get("name") or self.current_page["person"]
+            show_on_map(self, [o["id"] for o in self.current_page["offences"]], title=f"Offences of {who}")
 
     def _victim_selected(self) -> None:
         chosen = self._row(self.victims, "victims")
@@ -275,7 +276,7 @@ class PeopleView(QWidget):
     def _show_victim_offences(self) -> None:
         chosen = self._row(self.victims, "victims")
         if chosen:
-            show_on_map(self, chosen["offence_ids"])
+            show_on_map(self, chosen["offence_ids"], title=f"Offences against victim {chosen['victim_ref']}")
 
     def _missing_selected(self) -> None:
         chosen = self._row(self.missing, "missing")

@@ -22,7 +22,7 @@ from workbench.events import Changed
 from workbench.app.session import Session
 from workbench.errors import UserError
 from workbench.domain import categories as cats
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.domain.alerts import KIND_TITLES, KINDS, Alert
 from workbench.scan.scanner import run_scan
 from workbench.scan.searches import offence_filter

@@ -296,7 +296,7 @@ class SeriesView(QWidget):
         self.cca.show_matrix(matrix, shared)
         self.timeline.show_offences([(str(data.refs[p]), _when(data.t_from[p]), _when(data.t_to[p]),
                                       str(data.category[p])) for p in self.graph["positions"]])
-        self.suspects.show_offence(store, s["offence_ids"][-1])
+        self.suspects.show_offence(store, s["offence_ids"][-1], f"the latest offence of {s['id']}")
         self._update_buttons()
 
     def _edge_chosen(self, i: int, j: int) -> None:
@@ -316,7 +316,7 @@ class SeriesView(QWidget):
         self.reasons.setHtml(f"<p><b>{data.refs[position]}</b> ({data.category[position]})</p>"
                              "<p style='color:#555'>Remove it from this confirmed series, or split it off into "
                              "a new one. The Suspects tab now ranks known offenders for it.</p>")
-        self.suspects.show_offence(self.session.store, int(data.ids[position]))
+        self.suspects.show_offence(self.session.store, int(data.ids[position]), "chosen in the link chart")
         self._update_buttons()
 
     def _confirmed_id(self) -> int | None:
