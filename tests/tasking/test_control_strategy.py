@@ -24,7 +24,8 @@ def test_settings_show_set_and_refusals(tmp_path, capsys):
     assert code == 0
     assert shown["settings"] == {"borough": "", "organisation": "Metropolitan Police Service",
                                  "security_marking": "OFFICIAL-SENSITIVE", "accreditation_level": "OFFICIAL-SENSITIVE",
-                                 "ttcg_cycle_days": "14", "ttcg_weekday": "Thursday", "qa_role": "higher-analyst"}
+                                 "ttcg_cycle_days": "14", "ttcg_weekday": "Thursday"}
+    assert shown["roles"] == {"admin": ["test.analyst"]}         # whoever created the store
     assert cli(capsys, db, "settings", "set", "ttcg_cycle_days", "weekly")[1] == {
         "key": "ttcg_cycle_days", "value": "7", "previous": "14"}
     assert cli(capsys, db, "settings", "set", "ttcg_weekday", "tue")[1]["value"] == "Tuesday"

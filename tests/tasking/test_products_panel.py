@@ -5,7 +5,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from acting import acting_as
+from acting import acting_as, grant
 from handmade import make_borough  # noqa: E402
 from workbench.app.session import Session  # noqa: E402
 from workbench.store import open_store  # noqa: E402
@@ -36,6 +36,7 @@ def test_assessment_qa_search_and_insight(qtbot, session, tmp_path):
     assert panel.transition("submit", 0)
     assert not panel.transition("approve", 0)                         # the author may not approve
     assert "different (Higher) Analyst" in panel.message.text()
+    grant(session.store, "h.analyst")
     with acting_as("h.analyst"):
         assert panel.transition("approve", 0)
     assert panel.table.item(0, 5).text() == "approved by a Higher Analyst"

@@ -1,6 +1,7 @@
 """Assessments as products: a tactical or strategic assessment is stored with its
 picture and goes through the same QA workflow as a PATP (draft -> submitted -> returned
-| approved by a Higher Analyst who is not its author), each step undoable and audited.
+| approved by a holder of the higher-analyst role who neither wrote nor submitted it),
+each step undoable and audited.
 
 The products register (:func:`search_products`) finds PATPs and assessments by text,
 author, date and status, like a force's searchable analysis library.
@@ -19,6 +20,7 @@ from workbench.identity import current_user
 from workbench.store import Store
 from workbench.store import strategy as db
 from workbench.store.db import now_iso
+from workbench.store.roles import roles_of
 from workbench.tasking.workflow import STATUS_LABELS, check_transition
 from workbench.domain.audit import AuditAction
 
@@ -114,7 +116,9 @@ class AssessmentTransition(Command):
     def apply(self, store: Store) -> Changed:
         user = current_user()
         a = load_assessment(store, self.key)
-        target = check_transition(a, self.action, user=user, comment=self.comment)
+        submitted = [h["user"] for h in a.history if h["action"] == "submit"]
+        target = check_transition(a, self.action, user=user, comment=self.comment,
+                                  roles=frozenset(roles_of(store, user)), submitted_by=(submitted or [None])[-1])
         self._id, self._before = a.id, a.to_body()
         stamp = now_iso()
         if self.action == "approve":

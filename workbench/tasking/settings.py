@@ -1,6 +1,8 @@
 """The store-wide settings an analyst may change (DOMAIN.md's *configurable* facts): the
 borough, the force name, the security marking of products, the accreditation level of
-this installation, the TTCG cycle and weekday, and the role that quality-assures.
+this installation, the TTCG cycle and weekday. Who quality-assures is not a setting: it is
+whoever holds the ``higher-analyst`` role (:func:`role_holders`, granted with
+``workbench roles grant``).
 
 Every value is checked before it is stored; :class:`SetSetting` is an undoable,
 audited command used by ``workbench settings set`` and the Settings dialog alike.
@@ -83,8 +85,6 @@ SETTINGS = {s.key: s for s in (
     Setting("ttcg_cycle_days", "TTCG cycle", "weekly or fortnightly (stored as 7 or 14 days)", _cycle, "14"),
     Setting("ttcg_weekday", "TTCG weekday", "the day the TTCG meets; the first meeting is on the next one",
             _weekday, "Thursday"),
-    Setting("qa_role", "QA role", "the role whose holders quality-assure PATPs and assessments "
-            "(granted with `workbench roles grant`)", _text, "higher-analyst"),
 )}
 
 
@@ -127,3 +127,14 @@ class SetSetting(Command):
     def revert(self, store: Store) -> Changed:
         write_setting(store, self.key, self.old)
         return Changed("setting", (self.key,), {"key": self.key, "value": self.old})
+
+
+def role_holders(store: Store) -> dict[str, list[str]]:
+    """Who holds each role in this store (``higher-analyst`` holders quality-assure PATPs
+    and assessments), from the one roles mechanism (:mod:`workbench.store.roles`)."""
+    from workbench.store.roles import holders
+
+    out: dict[str, list[str]] = {}
+    for row in holders(store):
+        out.setdefault(row["role"], []).append(row["user"])
+    return out

@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QComboBox, QCompleter, QFileDialog, QFormLayout, QHBoxLayout,
                                QInputDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
                                QTabWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
 
@@ -30,6 +30,7 @@ from workbench.store import tasking as db
 from workbench.tasking.editing import CreatePatp, EditPatp, load_patp
 from workbench.tasking.patp import DECISIONS, EDITABLE, NIM_LEVELS, PROBLEM_TYPES, TACTIC_HEADINGS, Patp
 from workbench.tasking.prefill import build_patp
+from workbench.tasking.strategy import priority_names
 from workbench.tasking.results import analyse_patp, chart
 from workbench.tasking.sources import list_series, problem_from_series
 from workbench.tasking.workflow import STATUS_LABELS, PatpTransition, allowed_actions
@@ -224,6 +225,10 @@ class TaskingView(QWidget):
         for heading, edit in self.tactics.items():
             edit.setPlainText("\n".join(patp.tactics.get(heading, [])) if patp else "")
             _set_read_only(edit, patp is None or "tactics" not in editable)
+        names = priority_names(self.session.store)       # a PATP's priority is one of the control strategy's
+        self.edits["priority"].setCompleter(QCompleter(names, self.edits["priority"]))
+        self.edits["priority"].setToolTip("One of the control strategy's priorities: " + "; ".join(names)
+                                          if names else "Add priorities under File > Settings > Control strategy")
         self.nim.setCurrentIndex(max(0, self.nim.findData(patp.nim_level if patp else 1)))
         self.ptype.setCurrentText(patp.problem_type if patp else PROBLEM_TYPES[0])
         self.nim.setEnabled(bool(patp) and "nim_level" in editable)
