@@ -80,9 +80,9 @@ def test_hotspot_shape_counts_separate_areas_and_drops_small_ones():
     selected = np.zeros(grid.shape, bool)
     selected[0, 0] = True                                       # a single cell
     selected[2:4, 2:4] = True                                   # 4 cells
-    selected[4, 4] = True                                       # touches the block at a corner
+    selected[4, 4] = True                                       # touches the block at a corner only: apart
     selected[5, 0] = selected[5, 1] = True                      # 2 cells
     kept, shape = hotspot_shape(grid, selected)
-    assert (shape["areas"], shape["largest_m2"], shape["smallest_m2"], shape["single_cells"]) == (3, 500, 100, 1)
+    assert (shape["areas"], shape["largest_m2"], shape["smallest_m2"], shape["single_cells"]) == (4, 400, 100, 2)
     kept, shape = hotspot_shape(grid, selected, min_area_m2=200)
-    assert shape["areas"] == 2 and shape["dropped_areas"] == 1 and not kept[0, 0] and kept[5, 1]
+    assert shape["areas"] == 2 and shape["dropped_areas"] == 2 and not kept[0, 0] and not kept[4, 4] and kept[5, 1]

@@ -92,3 +92,21 @@ def test_empty_store_gives_clear_answers(empty_db, capsys):
     assert run(capsys, "--db", db, "link", "train", "--json")["models"] == {}
     assert main(["--db", db, "link", "evaluate", "--json"]) == 1
     assert json.loads(capsys.readouterr().out) == {"error": "no solved offences with offender ids to evaluate on"}
+
+
+def test_a_group_without_enough_known_links_gets_the_default_model_without_scoring_its_pairs(synthetic_db, tmp_path):
+    """The synthetic 'other' offences have no offender linked twice: training must not
+    score their (millions of) candidate pairs only to fall back to the default model."""
+    import shutil
+
+    from workbench.linkage.training import too_few_links
+
+    copy = tmp_path / "copy.sqlite"
+    shutil.copy(synthetic_db, copy)
+    with open_store(copy) as store:
+        data = service.load_data(store, groups=["other", "burglary"])
+        assert too_few_links(data, "other") is not None and "needed to train" in too_few_links(data, "other")
+        assert too_few_links(data, "burglary") is None
+        trained = service.train(store, groups=["other"])
+    other = trained["models"]["other"]
+    assert other["default_model"] is True and other["pairs"] == 0 and "needed to train" in other["note"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from workbench.domain.grid import check_bbox
 from workbench.cli.common import Context, add_group, period
 from workbench.scan.scanner import run_scan
 from workbench.scan.searches import offence_filter, run_search
@@ -127,13 +128,10 @@ def _filter_from_args(args) -> dict:
 def _bbox(text: str | None) -> list[float] | None:
     if not text:
         return None
-    try:
-        values = [float(v) for v in text.split(",")]
-    except ValueError:
-        values = []
-    if len(values) != 4 or values[0] >= values[2] or values[1] >= values[3]:
-        raise BadInput(f"--bbox {text!r} must be MINX,MINY,MAXX,MAXY in metres with MINX < MAXX and MINY < MAXY")
-    return values
+    parts = text.split(",")
+    if len(parts) != 4:
+        raise BadInput(f"--bbox {text!r} must be MINX,MINY,MAXX,MAXY in metres")
+    return list(check_bbox(parts))
 
 
 def _save(args, ctx: Context) -> dict:

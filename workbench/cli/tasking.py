@@ -23,6 +23,7 @@ from workbench.tasking.meetings import (AddAction, CreateMeeting, RecordDecision
 from workbench.tasking.patp import DECISIONS, EDITABLE, Problem
 from workbench.tasking.prefill import build_patp
 from workbench.tasking.results import analyse_patp, export_results_chart
+from workbench.domain.grid import check_point, check_radius
 from workbench.tasking.sources import offences_area, problem_from_hotspot, problem_from_person, problem_from_series
 from workbench.tasking.workflow import STATUS_LABELS, TRANSITIONS, PatpTransition
 
@@ -229,7 +230,8 @@ def _problem(args, store) -> Problem:
         x, y = (float(v) for v in args.from_hotspot.split(","))
     except ValueError:
         raise BadInput(f"--from-hotspot takes X,Y in British National Grid metres, not {args.from_hotspot!r}") from None
-    return problem_from_hotspot(store, shapely.Point(x, y).buffer(args.radius),
+    check_point(x, y, "--from-hotspot")
+    return problem_from_hotspot(store, shapely.Point(x, y).buffer(check_radius(args.radius)),
                                 date_from=period(args.date_from), date_to=period(args.date_to, end=True),
                                 categories=args.category, ref=f"{x:.0f},{y:.0f}")
 

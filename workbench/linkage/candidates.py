@@ -46,6 +46,12 @@ HORIZON_DAYS = 365.0
 #: the rest (at least MIN_SHARE_LEFT of the budget).
 PAIR_BUDGET = 30_000_000
 NEVER_NARROWED = ("sexual",)
+#: A never-narrowed group whose window holds more than this share of the budget has every
+#: pair looked at by a cheap first stage (:func:`cheap_stage`) that keeps this share of the
+#: known linked pairs; about FIRST_STAGE_SHARE of the window's pairs then reach the model.
+NEVER_NARROWED_SHARE = 0.25
+FIRST_STAGE_KEEP = 0.995
+FIRST_STAGE_SHARE = 0.3
 MIN_SHARE_LEFT = 0.5
 #: A narrowed group compares each offence with at least MIN_NEAREST and at most
 #: MAX_NEAREST of its nearest neighbours in space and time; beyond a few hundred the
@@ -181,7 +187,10 @@ class GroupPlan:
     ``nearest`` is None when every pair inside ``window`` is a candidate; otherwise the
     cheap first stage keeps, for each offence, only its ``nearest`` neighbours in space
     and time (``metres_per_day`` trades days for metres) inside the window, because all
-    pairs would exceed the budget. ``expected_recall`` is the share of the known linked
+    pairs would exceed the budget. A group that is never narrowed but whose window holds
+    too many pairs has a ``first_stage`` instead: every pair in the window is looked at,
+    and only those a small distance-and-time model does not rule out (it keeps
+    :data:`FIRST_STAGE_KEEP` of the known linked pairs) go to the full model. ``expected_recall`` is the share of the known linked
     pairs (within a year) the plan finds."""
 
     group: str
@@ -191,6 +200,7 @@ class GroupPlan:
     nearest: int | None = None
     metres_per_day: float = 0.0
     expected_recall: float | None = None
+    first_stage: tuple[float, float, float] | None = None   # (a, b, threshold), see cheap_stage
 
     @property
     def narrowed(self) -> bool:
@@ -200,7 +210,7 @@ class GroupPlan:
         return {"radius_m": round(self.window.radius_m), "days": round(self.window.days, 1),
                 "learned_from": self.learned_from,
                 "expected_recall": None if self.expected_recall is None else round(self.expected_recall, 4),
-                "narrowed": self.narrowed, "nearest": self.nearest,
+                "narrowed": self.narrowed, "nearest": self.nearest, "first_stage": self.first_stage is not None,
                 "pairs_in_window": int(self.pairs_in_window)}
 
 
@@ -227,18 +237,23 @@ def plan(data: LinkageData, *, groups=None, budget: float = PAIR_BUDGET, known: 
     is narrowed to nearest neighbours, never silently: its plan says so and by how much.
     """
     present = [g for g in dict.fromkeys(data.group.tolist()) if groups is None or g in groups]
-    plans = {}
+    plans, known_pairs = {}, {}
     for group in sorted(present):
         pos = np.flatnonzero(data.group == group)
         pairs = known.get(group) if known is not None else linked_pairs(data, pos[_solved(data)[pos]])
         pairs = np.empty((0, 2), np.int64) if pairs is None else pairs
+        known_pairs[group] = pairs
         if overrides and group in overrides:
             window, learned = overrides[group], int(len(pairs))
         else:
             window, learned = learn_window(data, group, pairs)
         cost = estimate_pairs(data.x[pos], data.y[pos], data.t_from[pos], data.t_to[pos], window)
         plans[group] = GroupPlan(group, window, learned, cost)
-    left = budget - sum(p.pairs_in_window for g, p in plans.items() if g in NEVER_NARROWED)
+    for g, p in plans.items():
+        if g in NEVER_NARROWED and p.pairs_in_window > budget * NEVER_NARROWED_SHARE:
+            p.first_stage = cheap_stage(data, known_pairs[g], p.window)
+    left = budget - sum(p.pairs_in_window * (FIRST_STAGE_SHARE if p.first_stage else 1.0)
+                        for g, p in plans.items() if g in NEVER_NARROWED)
     left = max(left, budget * MIN_SHARE_LEFT)
     others = [p for g, p in plans.items() if g not in NEVER_NARROWED]
     sizes = {p.group: int(np.sum(data.group == p.group)) for p in others}
@@ -248,11 +263,68 @@ def plan(data: LinkageData, *, groups=None, budget: float = PAIR_BUDGET, known: 
         share = left * sizes[p.group] / max(1, sum(sizes[q.group] for q in todo[k:]))
         if p.pairs_in_window > share:
             p.nearest = int(np.clip(2 * share / max(1, sizes[p.group]), MIN_NEAREST, MAX_NEAREST))
-            p.metres_per_day = _metres_per_day(data, known.get(p.group) if known is not None else None, p)
+            p.metres_per_day = _metres_per_day(data, known_pairs[p.group], p)
             left -= min(share, sizes[p.group] * p.nearest)
         else:
             left -= p.pairs_in_window
     return plans
+
+
+def cheap_stage(data: LinkageData, known, window: Blocking, seed: int = 0) -> tuple[float, float, float] | None:
+    """The first stage of a never-narrowed group: ``a ln(1 + km) + b ln(1 + days) <=
+    threshold`` keeps a pair. ``a`` and ``b`` (never negative: closer never counts against)
+    are a logistic regression of the known linked pairs against random pairs of the
+    window; the threshold keeps :data:`FIRST_STAGE_KEEP` of the known linked pairs. None
+    (every pair goes to the full model) with too few known pairs."""
+    from sklearn.linear_model import LogisticRegression
+
+    if known is None or len(known) < MIN_LEARN_PAIRS:
+        return None
+    pos = np.flatnonzero(data.group == data.group[known[0, 0]])
+    rng = np.random.default_rng(seed)
+    pick = rng.choice(pos, size=min(len(pos), _SAMPLE), replace=False)
+    sample = pick[block_pairs(data.x[pick], data.y[pick], data.t_from[pick], data.t_to[pick], window)]
+    if len(sample) < MIN_LEARN_PAIRS:
+        return None
+
+    def logs(pairs):
+        return np.column_stack([np.log1p(pair_distance(data, pairs) / 1000.0), np.log1p(window_gap(data, pairs))])
+
+    X = np.vstack([logs(known), logs(sample)])
+    y = np.concatenate([np.ones(len(known)), np.zeros(len(sample))])
+    coef = -LogisticRegression(C=1.0, class_weight="balanced").fit(X, y).coef_[0]
+    a, b = (float(max(c, 0.0)) for c in coef)
+    if a == 0 and b == 0:
+        return None
+    threshold = float(np.quantile(logs(known) @ np.array([a, b]), FIRST_STAGE_KEEP))
+    return a, b, threshold
+
+
+def window_pairs_through(x, y, mid, half, rule: Blocking, stage: tuple[float, float, float],
+                         expected: float) -> np.ndarray:
+    """Every pair inside ``rule``, looked at chunk by chunk (memory stays flat however many
+    there are), kept where the first ``stage`` does not rule it out."""
+    n = len(x)
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    reach = rule.days + 2.0 * float(np.max(half)) if n else rule.days
+    scale = rule.radius_m / reach if reach > 0 else 1.0
+    points = np.column_stack([x, y, mid * scale])
+    tree = cKDTree(points)
+    chunk = int(np.clip(_QUERY_PAIRS * n / max(1.0, 2.0 * expected), 100, n or 1))
+    a, b, threshold = stage
+    out = []
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        found = cKDTree(points[start:stop]).sparse_distance_matrix(tree, rule.radius_m, p=np.inf,
+                                                                   output_type="ndarray")
+        i, j = found["i"].astype(np.int64) + start, found["j"].astype(np.int64)
+        del found
+        later = j > i
+        pairs = _exact(i[later], j[later], x, y, mid, half, rule)
+        km = np.hypot(x[pairs[:, 0]] - x[pairs[:, 1]], y[pairs[:, 0]] - y[pairs[:, 1]]) / 1000.0
+        gap = np.maximum(0.0, np.abs(mid[pairs[:, 0]] - mid[pairs[:, 1]]) - half[pairs[:, 0]] - half[pairs[:, 1]])
+        out.append(pairs[a * np.log1p(km) + b * np.log1p(gap) <= threshold].astype(np.int32))
+    return np.concatenate(out) if out else np.empty((0, 2), dtype=np.int32)
 
 
 def _solved(data: LinkageData) -> np.ndarray:
@@ -311,7 +383,11 @@ def distinct(values: np.ndarray) -> np.ndarray:
 def group_pairs(data: LinkageData, p: GroupPlan, positions: np.ndarray | None = None) -> np.ndarray:
     """The candidate pairs (positions into ``data``) of one group's plan."""
     pos = np.flatnonzero(data.group == p.group) if positions is None else positions
-    if p.nearest is None:
+    if p.first_stage is not None:
+        share = len(pos) / max(1, np.count_nonzero(data.group == p.group))
+        local = window_pairs_through(data.x[pos], data.y[pos], data.mid[pos], data.half_width[pos], p.window,
+                                     p.first_stage, p.pairs_in_window * share ** 2)
+    elif p.nearest is None:
         local = block_pairs(data.x[pos], data.y[pos], data.t_from[pos], data.t_to[pos], p.window)
     else:
         local = nearest_pairs(data.x[pos], data.y[pos], data.mid[pos], data.half_width[pos], p.window,
