@@ -18,8 +18,8 @@ import pandas as pd
 from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QCompleter, QDateEdit, QFileDialog, QFrame,
-                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QToolButton, QVBoxLayout,
-                               QWidget)
+                               QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from workbench.events import Changed
 from workbench.app.session import Selection, Session
@@ -33,11 +33,13 @@ from workbench.jobs import JobControl
 from workbench.store.basemap import attributions, load_features, named_features
 from workbench.store.boundaries import area_names, boundaries_frame, load_boundaries, study_area_for
 from workbench.store.offences import OffenceFilter, date_range, load_frame
+from workbench.tasking.sources import problem_from_hotspot
 from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 from workbench.ui.jobs import run_job
 from workbench.ui.map import style
 from workbench.ui.map.canvas import Legend, MapCanvas, scale_denominator
 from workbench.ui.map.navigate import MapFocus, show_on_map
+from workbench.ui.tasking.new_patp import open_new_patp
 from workbench.ui.views.offences_view import register_offence_action
 
 TITLE = "Map"
@@ -123,6 +125,11 @@ class MapView(QWidget):
         self.method.addItem("Getis-Ord Gi*", "gi")
         self.hotspot_button = QPushButton("Find hotspots")
         self.hotspot_button.clicked.connect(self.compute_hotspots)
+        self.patp_button = QPushButton("New PATP from a hotspot…")
+        self.patp_button.setToolTip("Draft a PATP from the offences inside one of the hotspots found, in the "
+                                    "Tasking view (find hotspots first)")
+        self.patp_button.setEnabled(False)
+        self.patp_button.clicked.connect(lambda: self.new_patp_from_hotspot())
 
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 6, 8, 0)
@@ -136,6 +143,7 @@ class MapView(QWidget):
         bar.addWidget(QLabel("Hotspots"))
         bar.addWidget(self.method)
         bar.addWidget(self.hotspot_button)
+        bar.addWidget(self.patp_button)
         bar.addStretch(1)
         export_png = QPushButton("Export PNG…")
         export_png.clicked.connect(lambda: self.export_png())
@@ -386,8 +394,39 @@ class MapView(QWidget):
             self.canvas.set_surface(None)
             self._ramp = None
         self.canvas.set_hotspots(list(analysis.polygons.geometry))
+        self.patp_button.setEnabled(len(analysis.polygons) > 0)
         self._update_legend()
         self.status.setText(" · ".join([f"Study area: {analysis.study}", analysis.settings, *analysis.warnings]))
+
+    def hotspot_labels(self) -> list[str]:
+        """The hotspots found, as offered when choosing one for a PATP (offences shown inside, area)."""
+        import shapely
+
+        x, y = self.frame["easting"].to_numpy(float), self.frame["northing"].to_numpy(float)
+        return [f"Hotspot {n}: {int(shapely.contains_xy(polygon, x, y).sum())} offences shown, "
+                f"{polygon.area / 1e4:.0f} ha"
+                for n, polygon in enumerate(self.analysis.polygons.geometry, 1)]
+
+    def new_patp_from_hotspot(self, index: int | None = None) -> None:
+        """Draft a PATP from one hotspot (asked for unless ``index`` is given): the offences of the
+        map's category inside it in the map's period, as ``workbench patp create --from-hotspot``."""
+        if self.analysis is None or not len(self.analysis.polygons):
+            return
+        if index is None:
+            labels = self.hotspot_labels()
+            choice, ok = QInputDialog.getItem(self, "New PATP", "Hotspot:", labels, 0, False)
+            if not ok:
+                return
+            index = labels.index(choice)
+        polygon = self.analysis.polygons.geometry.iloc[index]
+        category = self.category.currentData()
+        first = self.date_from.date().toString("yyyy-MM-dd")
+        last = self.date_to.date().addDays(1).toString("yyyy-MM-dd")
+        centre = polygon.centroid
+        open_new_patp(self, lambda store: problem_from_hotspot(
+            store, polygon, date_from=first, date_to=last, categories=[category] if category else None,
+            title=f"Hotspot at {centre.x:.0f},{centre.y:.0f}", ref=f"{centre.x:.0f},{centre.y:.0f}"),
+            f"hotspot {index + 1}")
 
     # -- selection ----------------------------------------------------------------
     def _on_map_selection(self, ids) -> None:
