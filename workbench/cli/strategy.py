@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from workbench.cli.common import Context, add_group
 from workbench.store import strategy as db
-from workbench.tasking.settings import SETTINGS, SetSetting, current_settings, role_holders
+from workbench.tasking.settings import (
+    SETTINGS,
+    SetSetting,
+    current_settings,
+    role_holders,
+)
 from workbench.tasking.strategy import AddPriority, AddRequirement, RetirePriority
 
 ORDER = 75

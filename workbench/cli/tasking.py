@@ -24,7 +24,8 @@ from workbench.tasking.patp import DECISIONS, EDITABLE, Problem
 from workbench.tasking.prefill import build_patp
 from workbench.tasking.results import analyse_patp, export_results_chart
 from workbench.domain.grid import check_point, check_radius
-from workbench.tasking.sources import offences_area, problem_from_hotspot, problem_from_person, problem_from_series
+from workbench.tasking.sources import (problem_from_hotspot, problem_from_offences, problem_from_person,
+                                       problem_from_series)
 from workbench.tasking.workflow import STATUS_LABELS, TRANSITIONS, PatpTransition
 
 ORDER = 80
@@ -221,9 +222,7 @@ def _problem(args, store) -> Problem:
             if oid is None:
                 raise NotFound(f"no offence {ref!r}")
             ids.append(oid)
-        ids = tuple(sorted(set(ids)))
-        return Problem(f"Offences {', '.join(args.from_offences[:3])}" + ("..." if len(args.from_offences) > 3 else ""),
-                       ids, offences_area(store, ids), source_kind="offences")
+        return problem_from_offences(store, ids)
     if not (args.date_from and args.date_to):
         raise BadInput("a hotspot PATP needs its period: --from D --to D")
     try:
