@@ -23,7 +23,7 @@ import sqlite_utils
 from workbench.errors import StoreError
 from workbench.domain.audit import AuditAction
 from workbench.store import audit as audit_log
-from workbench.store import holder, migrations
+from workbench.store import encryption, holder, migrations
 
 
 #: How long a write waits for another writer to finish before saying who holds the store.
@@ -42,7 +42,7 @@ class Store:
     belong to the store package: other code calls its functions.
     """
 
-    def __init__(self, path: str | Path, *, readonly: bool = False):
+    def __init__(self, path: str | Path, *, readonly: bool = False, key: str | None = None):
         self.path = Path(path)
         if readonly and not self.path.exists():
             raise StoreError(f"no store at {self.path}")
@@ -52,8 +52,13 @@ class Store:
             except OSError as exc:
                 raise StoreError(f"cannot create a store in {self.path.parent}: {exc.strerror}") from None
         conn = None
+        if key is None and encryption.is_encrypted(self.path):
+            raise StoreError(f"{self.path} is not a Workbench store, or is an encrypted one: open an "
+                             f"encrypted store with --key-file FILE, or type its passphrase when asked")
         try:
-            if readonly:
+            if key is not None:
+                conn = encryption.connect(self.path, key, readonly=readonly)
+            elif readonly:
                 conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
             else:
                 conn = sqlite3.connect(str(self.path), isolation_level=None)
@@ -64,7 +69,7 @@ class Store:
                 conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA cache_size = -65536")
-        except (sqlite3.DatabaseError, StoreError) as exc:
+        except (*encryption.database_errors(), StoreError) as exc:
             if conn is not None:
                 conn.close()
             if isinstance(exc, StoreError):
@@ -103,7 +108,7 @@ class Store:
             return
         try:
             self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
+        except encryption.database_errors() as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreError(holder.busy_message(self.path, BUSY_TIMEOUT_S)) from None
             raise
@@ -193,9 +198,10 @@ def create_private(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def open_store(path: str | Path, *, readonly: bool = False) -> Store:
-    """Open (creating and upgrading as needed) the store at ``path``."""
-    return Store(path, readonly=readonly)
+def open_store(path: str | Path, *, readonly: bool = False, key: str | None = None) -> Store:
+    """Open (creating and upgrading as needed) the store at ``path``; ``key`` unlocks an
+    encrypted store (:mod:`workbench.store.encryption`)."""
+    return Store(path, readonly=readonly, key=key)
 
 
 def now_iso() -> str:
