@@ -44,6 +44,10 @@ class Store:
 
     def __init__(self, path: str | Path, *, readonly: bool = False, key: str | None = None):
         self.path = Path(path)
+        #: True when the file's permissions do not let this user write it: the store opens
+        #: for reading and every write is refused with one line saying so.
+        self.read_only = self.path.exists() and not os.access(self.path, os.W_OK)
+        readonly = readonly or self.read_only
         if readonly and not self.path.exists():
             raise StoreError(f"no store at {self.path}")
         if not readonly:
@@ -92,6 +96,8 @@ class Store:
         :data:`BUSY_TIMEOUT_S` for another writer, and then records who holds the store
         (:mod:`workbench.store.holder`); a store still busy after the wait is a
         :class:`StoreError` that names the writer."""
+        if self.read_only:
+            raise StoreError(read_only_message(self.path))
         if self._depth:
             name = f"wb_sp{self._depth}"
             self._conn.execute(f"SAVEPOINT {name}")
@@ -196,6 +202,12 @@ def create_private(path: Path) -> None:
     except FileExistsError:
         return
     os.chmod(path, 0o600)
+
+
+def read_only_message(path: Path) -> str:
+    """The one line for a write to a store the user may only read."""
+    return (f"{path} is read-only for you (file permission): this command changes the store, so it "
+            f"was not run; reading commands work. Ask the store's owner for write access")
 
 
 def open_store(path: str | Path, *, readonly: bool = False, key: str | None = None) -> Store:
