@@ -10,6 +10,7 @@ from datetime import date
 import geopandas as gpd
 import pytest
 from shapely.geometry import Point, Polygon
+from sqlpeek import sql
 
 from workbench.cli import main
 from workbench.ingest import ImportFailed
@@ -19,7 +20,6 @@ from workbench.ingest.police_uk import import_police_uk
 from workbench.intel.importer import import_intel
 from workbench.store.intel import mentions, offence_refs
 from workbench.store.offences import find_by_ref, offence_detail
-from sqlpeek import sql
 
 OFFENCE_HEADER = "offence_ref,category,committed_from,committed_to,reported_at,easting,northing,offender_ids\n"
 NEXT_YEAR = date.today().year + 1
@@ -224,7 +224,7 @@ def test_rejects_are_listed_in_line_order(tmp_path, capsys):
     rows = [police_row("a1", "2017-02", "Piracy"), "short,row\n", police_row("a3", "2017-13"),
             police_row("a4", "2017-02"), "another,short,row\n", police_row("a6", "2017-02", "Piracy")]
     path = write(tmp_path, "p.csv", POLICE_HEADER + "".join(rows))
-    code, result = run(capsys, "--db", db, "import", "police-uk", str(path))
+    _code, result = run(capsys, "--db", db, "import", "police-uk", str(path))
     assert [r["line"] for r in result["rejects"]] == [2, 3, 4, 6, 7]
-    code, listed = run(capsys, "--db", db, "import", "rejects")
+    _code, listed = run(capsys, "--db", db, "import", "rejects")
     assert [r["line"] for r in listed["rejects"]] == [2, 3, 4, 6, 7]

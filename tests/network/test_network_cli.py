@@ -6,8 +6,8 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from handmade_network import load
+
 from workbench.cli import main
 from workbench.store import open_store
 

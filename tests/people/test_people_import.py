@@ -2,13 +2,13 @@
 one transaction, re-imports and the resolution of offenders to nominals."""
 
 import pytest
+from sqlpeek import sql
 
 from workbench.ingest import ImportFailed
 from workbench.ingest.missing_csv import import_missing
 from workbench.ingest.nominals_csv import import_nominals
 from workbench.store.batches import list_rejects
 from workbench.store.people import load_episodes, load_nominals
-from sqlpeek import sql
 
 NOMINAL_HEADER = ("nominal_ref,surname,forenames,date_of_birth,sex,height_cm,build,ethnicity_code,home_easting,"
                   "home_northing,flags,offending,conditions,exclusion_wkt,review_date,security_marking")

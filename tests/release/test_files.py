@@ -7,6 +7,7 @@ import csv
 import stat
 
 import pytest
+from sqlpeek import sql
 
 from workbench.release import (
     Content,
@@ -18,7 +19,6 @@ from workbench.release import (
     safe_cell,
     write_csv,
 )
-from sqlpeek import sql
 
 
 def audits(store, action="export.test"):

@@ -3,6 +3,7 @@
 import json
 
 from handmade import SERIES_REF, make_borough
+
 from workbench.cli import main
 from workbench.returns.schema import SCHEMA_VERSION
 from workbench.store import open_store
@@ -58,7 +59,7 @@ def test_two_boroughs_sharing_an_offender_are_linked(tmp_path, capsys):
 
 
 def test_bad_and_newer_files_are_refused_before_anything_is_stored(tmp_path, capsys):
-    summary, good = export(tmp_path, capsys, "Northam", 530000.0, "O-17", "NA", SERIES_REF)
+    _summary, good = export(tmp_path, capsys, "Northam", 530000.0, "O-17", "NA", SERIES_REF)
     newer = tmp_path / "newer.json"
     newer.write_text(json.dumps({**json.loads(good.read_text()), "schema_version": SCHEMA_VERSION + 1}))
     central = tmp_path / "central.db"

@@ -5,10 +5,11 @@ import json
 from datetime import date
 
 from handmade import SERIES_REF, make_borough
+from sqlpeek import sql
+
 from workbench.cli import main
 from workbench.store import open_store
 from workbench.tasking.meetings import SetActionStatus, next_meeting_date
-from sqlpeek import sql
 
 
 def cli(capsys, db, *argv):
@@ -53,7 +54,7 @@ def test_priorities_requirements_and_patp_priority(tmp_path, capsys):
     assert code == 0 and added["categories"] == ["criminal-damage"] and added["priority"] == 4
     code, refused = cli(capsys, db, "priorities", "add", "burglary", "--category", "burglary", "--owner", "X")
     assert code == 1 and "already a priority" in refused["error"]
-    code, req = cli(capsys, db, "priorities", "requirement", "Burglary", "Who is handling stolen jewellery?")
+    code, _req = cli(capsys, db, "priorities", "requirement", "Burglary", "Who is handling stolen jewellery?")
     assert code == 0
     code, listed = cli(capsys, db, "priorities", "list")
     assert [p["name"] for p in listed["priorities"]] == ["Burglary", "Vehicle crime", "Serious sexual offences",
@@ -62,7 +63,7 @@ def test_priorities_requirements_and_patp_priority(tmp_path, capsys):
     assert [r["text"] for r in listed["priorities"][0]["requirements"]] == ["Who is handling stolen jewellery?"]
 
     # The series is 8 residential burglaries: the pre-filled priority is Burglary.
-    code, made = cli(capsys, db, "patp", "create", "--from-series", SERIES_REF)
+    _code, made = cli(capsys, db, "patp", "create", "--from-series", SERIES_REF)
     ref = made["reference"]
     assert cli(capsys, db, "patp", "show", ref)[1]["priority"] == "Burglary"
     code, refused = cli(capsys, db, "patp", "edit", ref, "--set", "priority=Knife crime")
@@ -83,12 +84,12 @@ def test_priorities_requirements_and_patp_priority(tmp_path, capsys):
 
 
 def _accepted_tasking(capsys, db) -> tuple[str, int]:
-    code, made = cli(capsys, db, "patp", "create", "--from-series", SERIES_REF)
+    _code, made = cli(capsys, db, "patp", "create", "--from-series", SERIES_REF)
     ref = made["reference"]
     cli(capsys, db, "patp", "edit", ref, "--set", "owner=DI Smith")
     cli(capsys, db, "patp", "submit", ref, "--user", "a.analyst")
     cli(capsys, db, "patp", "approve", ref, "--user", "h.analyst")
-    code, first = cli(capsys, db, "meeting", "create", "--date", "2025-03-06")
+    _code, first = cli(capsys, db, "meeting", "create", "--date", "2025-03-06")
     cli(capsys, db, "patp", "schedule", ref, "--meeting", str(first["id"]))
     cli(capsys, db, "patp", "decide", ref, "--decision", "accepted", "--comment", "Active series",
         "--user", "Supt Jones")

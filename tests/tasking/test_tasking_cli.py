@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 from handmade import SERIES_REF, make_borough
+
 from workbench.cli import main
 from workbench.store import open_store
 
@@ -36,7 +37,7 @@ def test_patp_workflow_meeting_results_and_pack(tmp_path, capsys):
     assert cli(capsys, db, "patp", "schedule", ref, "--meeting", mid)[1]["status"] == "scheduled"
     code, agenda = cli(capsys, db, "meeting", "agenda", mid)
     item = next(i for i, a in enumerate(agenda["agenda"], 1) if a.get("ref") == ref or a.get("patp_id") == made["id"])
-    code, decided = cli(capsys, db, "meeting", "decide", mid, str(item), "--decision", "accepted",
+    code, _decided = cli(capsys, db, "meeting", "decide", mid, str(item), "--decision", "accepted",
                         "--comment", "Series still active")
     assert code == 0
     assert cli(capsys, db, "patp", "show", ref)[1]["decision"]["decision"] == "accepted"

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+from map_store import X0, Y0, write_offences
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from workbench.ui.views import nearrepeat_view
-
-from map_store import X0, Y0, write_offences
 
 
 def test_panel_runs_knox_and_colours_significant_cells(qtbot, map_session):

@@ -25,7 +25,8 @@ from workbench import __version__
 
 #: Top-level command -> (command module in this package, one-line help), in help order.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "import": ("importing", "import offences, intelligence, police.uk files, nominals, missing-person episodes or boundaries"),
+    "import": ("importing", "import offences, intelligence, police.uk files, nominals, "
+                            "missing-person episodes or boundaries"),
     "stats": ("stats", "counts of what the store holds"),
     "generate": ("generate", "generate synthetic demo data with planted series"),
     "link": ("link", "linked-offence analysis: suggest links, find series, train, evaluate"),

@@ -15,7 +15,8 @@ ORDER = 10
 
 
 def register(subparsers, parent) -> None:
-    group = add_group(subparsers, "import", "import offences, intelligence, police.uk files, nominals, missing-person episodes or boundaries", parent)
+    group = add_group(subparsers, "import", "import offences, intelligence, police.uk files, nominals, "
+                                            "missing-person episodes or boundaries", parent)
     subparsers.choices["import"].set_defaults(creates_store=True)
 
     p = group.add_parser("offences", parents=[parent], help="import canonical offence CSV file(s)",

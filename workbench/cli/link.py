@@ -3,8 +3,8 @@ analyst's confirmed series)."""
 
 from __future__ import annotations
 
-from workbench.errors import BadInput, NotFound
 from workbench.cli.common import Context, add_group
+from workbench.errors import BadInput, NotFound
 from workbench.linkage import decisions as cmd
 from workbench.linkage import service
 from workbench.linkage.series import MAX_SERIES_SIZE
@@ -55,8 +55,9 @@ def register(subparsers, parent) -> None:
     for name, verb in (("confirm", "confirmed"), ("reject", "rejected")):
         p = group.add_parser(name, parents=[parent], help=f"record that two offences are {verb} as linked"
                              if name == "confirm" else "record that two offences are not linked (never suggested again)",
-                             description=f"Record the analyst's decision that REF1 and REF2 are {'' if name == 'confirm' else 'not '}"
-                                         "the work of one offender, with why; audited and used when retraining.")
+                             description="Record the analyst's decision that REF1 and REF2 are "
+                                         f"{'' if name == 'confirm' else 'not '}the work of one offender, "
+                                         "with why; audited and used when retraining.")
         p.add_argument("ref1", metavar="REF1")
         p.add_argument("ref2", metavar="REF2")
         p.add_argument("--why", required=True, help="the reason, for the audit log")

@@ -11,8 +11,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from workbench.geo.grid import Grid
 from workbench.errors import BadInput
+from workbench.geo.grid import Grid
 
 CRS = "EPSG:27700"
 

@@ -18,9 +18,9 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
+from workbench.errors import BadInput
 from workbench.geo.grid import Grid
 from workbench.geo.hotspots import surface
-from workbench.errors import BadInput
 
 
 @dataclass

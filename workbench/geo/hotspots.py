@@ -17,11 +17,11 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from workbench.errors import BadInput
 from workbench.geo.gistar import GiStarResult, gi_star
 from workbench.geo.kde import KdeResult, kde
 from workbench.geo.repeats import repeat_locations
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
-from workbench.errors import BadInput
 
 METHODS = ("kde", "gi")
 

@@ -39,8 +39,8 @@ import shapely
 from scipy import ndimage
 from scipy.spatial import cKDTree
 
-from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.errors import BadInput
+from workbench.jobs import CancelledFn, JobControl, ProgressFn
 
 METRICS = {"euclidean": 2.0, "manhattan": 1.0}
 CHUNK = 16

@@ -15,7 +15,7 @@ import shapely
 from workbench.ingest.coords import in_bng_bounds
 from workbench.ingest.errors import ImportFailed
 from workbench.ingest.textfiles import file_hash, regular_file
-from workbench.jobs import JobControl, ProgressFn, CancelledFn
+from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.store import Store
 from workbench.store.batches import finish_batch, start_batch
 from workbench.store.boundaries import Boundary, assign_areas, write_boundaries
@@ -110,7 +110,7 @@ def import_boundaries(store: Store, path: str | Path, *, layer: str | None = Non
     if parent_col == name_col:
         parent_col = None
     if frame.crs is None:
-        minx, miny, maxx, maxy = frame.total_bounds
+        _minx, _miny, maxx, maxy = frame.total_bounds
         frame = frame.set_crs("EPSG:4326" if maxx <= 180 and maxy <= 90 else "EPSG:27700")
     frame = frame.to_crs("EPSG:27700")
     check_polygons_in_britain(frame, path)

@@ -12,10 +12,11 @@ from __future__ import annotations
 import hashlib
 import queue
 import threading
-from contextlib import ExitStack
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -211,9 +212,7 @@ def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser, sou
     finally:
         stop.set()
         while reader.is_alive():        # unblock a producer waiting on a full queue
-            try:
+            with suppress(queue.Empty):
                 parsed.get(timeout=0.1)
-            except queue.Empty:
-                pass
     return ImportResult(batch, sink.imported, sink.duplicates, rejected, rows_read,
                         [m.label for m in all_members], kept)

@@ -17,8 +17,8 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from workbench.domain import categories as cats
 from workbench.domain.refs import normalise_ref
@@ -70,7 +70,7 @@ class CanonicalParser:
         self.label = label
         self.header = header
         lowered = {normalise_header(h) for h in header}
-        if POLICE_UK_COLUMNS <= lowered and "offence_ref" not in lowered:
+        if lowered >= POLICE_UK_COLUMNS and "offence_ref" not in lowered:
             raise ImportFailed(f"{label}: this looks like a police.uk file: use `import police-uk` "
                                "(workbench import police-uk FILE)")
         names = checked_header(label, header, REQUIRED, "a canonical offence CSV")
@@ -122,7 +122,8 @@ class CanonicalParser:
             except BadDate as exc:
                 return reject("committed_to", str(exc))
             if end < start:
-                return reject("committed_to", f"committed_to {get('committed_to')} is before committed_from {get('committed_from')}")
+                return reject("committed_to", f"committed_to {get('committed_to')} is before "
+                                              f"committed_from {get('committed_from')}")
         else:
             end = parse_when(get("committed_from"), end_of_day=True)[0] if date_only else start
         reported = None

@@ -10,10 +10,10 @@ police.uk could not map (no coordinates) are rejected with that reason.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from functools import lru_cache
 from json.encoder import encode_basestring as quote
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import pandas as pd

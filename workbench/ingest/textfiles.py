@@ -14,10 +14,10 @@ import hashlib
 import io
 import stat
 import zipfile
-from zlib import error as zlib_error
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from zlib import error as zlib_error
 
 from workbench.ingest.errors import ImportFailed
 
@@ -75,7 +75,8 @@ def regular_file(path: str | Path) -> Path:
         raise ImportFailed(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if not stat.S_ISREG(mode):
         kind = "a folder" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode) else \
-            "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "a special file"
+            "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else \
+            "a socket" if stat.S_ISSOCK(mode) else "a special file"
         raise ImportFailed(f"{path}: is {kind}, not a regular file; give a file to import")
     return path
 
@@ -108,7 +109,7 @@ def _file_opener(path: Path):
     def open_member():
         with open(path, "rb") as probe:
             magic = probe.read(2)
-        raw = open(path, "rb")
+        raw = open(path, "rb")  # noqa: SIM115 (the stream is returned; its reader closes it)
         counter, buffered = _text(raw)
         stream = gzip.GzipFile(fileobj=buffered) if magic == b"\x1f\x8b" else buffered
         return io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""), counter

@@ -21,14 +21,14 @@ Decisions the spec leaves to us (documented in the user guide):
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
-from workbench.errors import BadInput
-from workbench.domain.refs import normalise_ref
 from workbench.domain.grading import GradingError, normalise_marking, validate
+from workbench.domain.refs import normalise_ref
+from workbench.errors import BadInput
 from workbench.ingest.coords import in_bng_bounds, in_wgs_bounds, to_bng, to_wgs84
 from workbench.ingest.offence_import import ImportResult, raw_row, run_import
 from workbench.ingest.textfiles import checked_header

@@ -62,7 +62,7 @@ class Profiles:
     category_code: np.ndarray      # (n,) category as an integer
 
     @classmethod
-    def of(cls, data: LinkageData) -> "Profiles":
+    def of(cls, data: LinkageData) -> Profiles:
         hour = tw.hour_profile(data.t_from, data.t_to)
         weekday = tw.weekday_profile(data.t_from, data.t_to)
         domains = [d for d in sorted(data.mo) if data.mo[d].shape[1] == 1]

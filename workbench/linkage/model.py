@@ -33,9 +33,9 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from workbench.errors import BadInput
 from workbench.linkage.dataset import LinkageData
 from workbench.linkage.features import Profiles, iter_chunks, pair_features
-from workbench.errors import BadInput
 
 METHODS = ("logistic", "boosting")
 #: Below this many rows one thread is faster: OpenMP start-up dominates small fits.
@@ -110,7 +110,7 @@ class LinkModel:
         return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
 
     @staticmethod
-    def from_bytes(blob: bytes) -> "LinkModel":
+    def from_bytes(blob: bytes) -> LinkModel:
         return pickle.loads(blob)
 
 

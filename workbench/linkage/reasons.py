@@ -61,7 +61,7 @@ def describe(column: str, value: float, data: LinkageData | None = None, i: int 
     if missing:
         return f"{kind} {label}: not recorded for both"
     attr = next((a for a in (data.attributes if data is not None else []) if a.column == column), None)
-    if attr is not None and attr.numeric or (attr is None and value not in (0, 1)):
+    if (attr is not None and attr.numeric) or (attr is None and value not in (0, 1)):
         return f"{kind} {label}: {value:g} apart"
     return f"{kind} {label}: {'same' if value == 1 else 'different'}"
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.domain import categories as cats
+from workbench.errors import BadInput, NotFound
 from workbench.jobs import JobControl
 from workbench.linkage import candidates, reasons
 from workbench.linkage.cca import cca_matrix, shared_cells
@@ -27,9 +28,14 @@ from workbench.linkage.series import MAX_SERIES_SIZE, describe_series, find_seri
 from workbench.linkage.training import prepare, train_group
 from workbench.store import Store
 from workbench.store import linkage as db
-from workbench.store.offences import (OffenceFilter, find_offence, load_features, load_frame, load_offender_links,
-                                      offence_category)
-from workbench.errors import BadInput, NotFound
+from workbench.store.offences import (
+    OffenceFilter,
+    find_offence,
+    load_features,
+    load_frame,
+    load_offender_links,
+    offence_category,
+)
 
 LINK_COLUMNS = ("id", "offence_ref", "category", "committed_from", "committed_to", "easting", "northing",
                 "location_type", "status")
@@ -94,7 +100,8 @@ def models_for(store: Store, data: LinkageData) -> tuple[dict[str, LinkModel], d
             models[group] = LinkModel.from_bytes(rec["model"])
             notes[group] = f"{rec['method']} model trained {rec['created_at'][:10]} on {rec['n_linked']} linked pairs"
         else:
-            why = rec["metrics"].get("reason") if rec else f"no trained model for {group} offences yet: Retrain models (or `workbench link train`)"
+            why = rec["metrics"].get("reason") if rec else \
+                f"no trained model for {group} offences yet: Retrain models (or `workbench link train`)"
             models[group] = default_model(group, columns, why)
             notes[group] = f"default model ({why})"
     return models, notes

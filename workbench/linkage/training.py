@@ -19,8 +19,18 @@ from workbench.linkage.config import MIN_LINKED_PAIRS, MIN_OFFENDERS, Blocking, 
 from workbench.linkage.dataset import LinkageData
 from workbench.linkage.features import Profiles, feature_columns
 from workbench.linkage.metrics import pair_metrics
-from workbench.linkage.model import (METHODS, LinkModel, default_model, featurise, fit, offender_codes,
-                                     offender_components, pair_weights, platt, same_offender)
+from workbench.linkage.model import (
+    METHODS,
+    LinkModel,
+    default_model,
+    featurise,
+    fit,
+    offender_codes,
+    offender_components,
+    pair_weights,
+    platt,
+    same_offender,
+)
 
 #: Linked pairs further apart in time than this are not expected to be found (as
 #: ``crimelinkage``'s default threshold); nearer ones that blocking misses count as misses.
@@ -71,7 +81,7 @@ def assign_folds(components: np.ndarray, k: int, seed: int) -> np.ndarray:
 
 def _linked_universe(data: LinkageData, positions: np.ndarray) -> np.ndarray:
     """Every same-offender pair (i < j) among ``positions`` within the horizon."""
-    first, all_codes = offender_codes(data)
+    _first, all_codes = offender_codes(data)
     rows = pd.DataFrame([(p, c) for p in positions for c in all_codes[p]], columns=["pos", "code"])
     if rows.empty:
         return np.empty((0, 2), dtype=np.int64)
@@ -120,7 +130,8 @@ def prepare(data: LinkageData, group: str, *, k: int = 5, seed: int = 0,
     components = offender_components(data)
     fold_of = np.full(n, -1, dtype=np.int64)
     fold_of[positions] = assign_folds(components[positions], k, seed)
-    fold = np.where(fold_of[pairs[:, 0]] == fold_of[pairs[:, 1]], fold_of[pairs[:, 0]], -1) if len(pairs) else np.zeros(0, np.int64)
+    fold = (np.where(fold_of[pairs[:, 0]] == fold_of[pairs[:, 1]], fold_of[pairs[:, 0]], -1) if len(pairs)
+            else np.zeros(0, np.int64))
     universe = _linked_universe(data, np.flatnonzero(in_group & solved))
     missed = universe[~np.isin(_pair_keys(universe, n), _pair_keys(pairs, n))] if len(universe) else universe
     missed_fold = np.where(fold_of[missed[:, 0]] == fold_of[missed[:, 1]], fold_of[missed[:, 0]], -1)

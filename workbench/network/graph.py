@@ -14,12 +14,12 @@ report), so a store of a million unsolved offences still gives a chart of the pe
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import networkx as nx
 
-from workbench.store.intel import entity_edges, intel_nodes, offence_nodes, offence_person_edges
 from workbench.errors import BadInput
+from workbench.store.intel import entity_edges, intel_nodes, offence_nodes, offence_person_edges
 
 KINDS = ("person", "vehicle", "phone", "address", "offence", "intel")
 KIND_LABELS = {"person": "Person", "vehicle": "Vehicle", "phone": "Phone", "address": "Address",

@@ -96,8 +96,8 @@ def intelligence_gaps(page: dict) -> list[str]:
         gaps.append("No phone number is linked to the subject.")
     if not page["intelligence"]:
         gaps.append("No intelligence mentions the subject.")
-    elif not any(r["grading"] == "3x5x2" and r["source_eval"] == "1" or
-                 r["grading"] == "5x5x5" and r["source_eval"] in ("A", "B") for r in page["intelligence"]):
+    elif not any((r["grading"] == "3x5x2" and r["source_eval"] == "1") or
+                 (r["grading"] == "5x5x5" and r["source_eval"] in ("A", "B")) for r in page["intelligence"]):
         gaps.append("No intelligence on the subject comes from a reliable source.")
     if not page["locations"]:
         gaps.append("No location is known for the subject.")

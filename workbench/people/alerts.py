@@ -25,10 +25,10 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
+from workbench.domain.alerts import Alert, bbox_of
 from workbench.domain.categories import LABELS, is_sexual
 from workbench.domain.people import FLAGS, MANAGED
 from workbench.people.description import combined, compare
-from workbench.domain.alerts import Alert, bbox_of
 from workbench.store.db import Store
 from workbench.store.offences import load_features
 from workbench.store.people import (
@@ -264,7 +264,8 @@ def breach_alerts(people_offences: pd.DataFrame, nominals: pd.DataFrame, new_ids
                                     f"({nominal['curfew_from']}-{nominal['curfew_to']}): "
                                     f"{_label(row.category).lower()} {row.offence_ref} on {when}, {where}",
                                     [int(row.id)], bbox_of([row.easting], [row.northing]),
-                                    base | {"condition": "curfew", "curfew": f"{nominal['curfew_from']}-{nominal['curfew_to']}",
+                                    base | {"condition": "curfew",
+                                            "curfew": f"{nominal['curfew_from']}-{nominal['curfew_to']}",
                                             "distance_from_home_m": round(away) if away is not None else None}))
     return alerts
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from workbench.domain.categories import LABELS
+from workbench.errors import BadInput
 from workbench.jobs import JobControl
 from workbench.paths import current_user
 from workbench.reports import document as d
@@ -33,7 +34,6 @@ from workbench.tasking.meetings import overdue_actions, require_meeting
 from workbench.tasking.patp import NIM_LEVELS, TACTIC_HEADINGS, Patp
 from workbench.tasking.results import analyse_patp, chart
 from workbench.tasking.workflow import STATUS_LABELS
-from workbench.errors import BadInput
 
 FORMATS = ("pdf", "docx")
 #: CCA columns are split into tables of this many features so they fit the page.

@@ -16,13 +16,13 @@ from pathlib import Path
 import pandas as pd
 import shapely
 
+from workbench.errors import BadInput
 from workbench.paths import current_user
 from workbench.returns.schema import SCHEMA_NAME, SCHEMA_VERSION
 from workbench.store import Store
 from workbench.store.db import now_iso
 from workbench.store.offences import OffenceFilter, load_frame, load_offender_links
 from workbench.tasking import sources
-from workbench.errors import BadInput
 
 MIN_OFFENDER_OFFENCES = 2
 #: Buffer (metres) round a series' offences to make the area sent with it.

@@ -22,6 +22,7 @@ later versions may add keys; a change that removes or redefines a key raises the
 from __future__ import annotations
 
 from datetime import date
+
 from workbench.errors import BadFile
 
 SCHEMA_NAME = "workbench-return"

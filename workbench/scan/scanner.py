@@ -32,7 +32,7 @@ from workbench.scan import alerts as make
 from workbench.scan.newhotspots import new_hotspots
 from workbench.scan.newsince import NewOffences, new_offences
 from workbench.scan.searches import commit_update, run_search
-from workbench.scan.trends import (TrendReport, detect_unit, emerging_trends, period_end_after)
+from workbench.scan.trends import TrendReport, detect_unit, emerging_trends, period_end_after
 from workbench.store.boundaries import study_area
 from workbench.store.db import Store
 from workbench.store.offences import OffenceFilter, date_range, load_frame

@@ -8,8 +8,8 @@ analyst can fix and re-import them.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from workbench.paths import current_user
 from workbench.store.db import Store, now_iso

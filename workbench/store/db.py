@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import sqlite_utils
 
@@ -69,7 +70,7 @@ class Store:
 
     # -- transactions -------------------------------------------------------------
     @contextmanager
-    def atomic(self) -> Iterator["Store"]:
+    def atomic(self) -> Iterator[Store]:
         """A transaction (outermost) or savepoint (nested): all or nothing."""
         name = f"wb_sp{self._depth}"
         self._conn.execute(f"SAVEPOINT {name}")
@@ -84,7 +85,7 @@ class Store:
         self._depth -= 1
         self._conn.execute(f"RELEASE {name}")
 
-    def _rows(self, sql: str, params: Any = ()) -> list[dict]:
+    def _rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         """The rows of a query as dicts (column name -> value); for the store's modules."""
         return list(self._db.query(sql, params))
 
@@ -99,7 +100,7 @@ class Store:
 
     # -- audit log ----------------------------------------------------------------
     def audit(self, action: str, object_type: str, object_id: Any = None,
-              detail: dict | None = None, *, user: str | None = None, why: str | None = None) -> int:
+              detail: dict[str, Any] | None = None, *, user: str | None = None, why: str | None = None) -> int:
         """Append one entry to the audit log and return its id.
 
         Inside a caller's :meth:`atomic` the entry lands or not with the rest of the change;
@@ -114,7 +115,7 @@ class Store:
                 (now_iso(), user or current_user(), action, object_type,
                  None if object_id is None else str(object_id), json.dumps(payload, default=str)),
             )
-        return cur.lastrowid
+        return int(cur.lastrowid or 0)
 
     # -- settings -----------------------------------------------------------------
     def setting(self, key: str, default: str | None = None) -> str | None:
@@ -132,15 +133,15 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return self._conn.execute("PRAGMA user_version").fetchone()[0]
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
 

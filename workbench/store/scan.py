@@ -10,12 +10,12 @@ audited.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
+from workbench.errors import BadInput, NotFound
 from workbench.paths import current_user
 from workbench.store.db import Store, now_iso
-from workbench.errors import BadInput, NotFound
 
 SEARCH_KINDS = ("offences", "intel")
 

@@ -12,13 +12,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from workbench.commands import Command
+from workbench.errors import BadInput, NotFound
 from workbench.events import Changed
 from workbench.paths import current_user
 from workbench.store import Store
 from workbench.store import tasking as db
 from workbench.tasking import assessment
 from workbench.tasking.workflow import PatpTransition
-from workbench.errors import BadInput, NotFound
 
 ACTION_STATUSES = ("open", "in progress", "done", "cancelled")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

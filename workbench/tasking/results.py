@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import shapely
+
 from workbench.errors import NotAllowed
 
 #: Default width (metres) of the displacement buffer round the tasked area.

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from workbench.commands import Command
-from workbench.events import Changed
 from workbench.errors import BadInput, NotAllowed
+from workbench.events import Changed
 from workbench.paths import current_user
 from workbench.store import Store
 from workbench.store.strategy import all_settings, write_setting

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from datetime import date
 
 from workbench.commands import Command
-from workbench.events import Changed
 from workbench.domain.categories import expand
 from workbench.errors import BadInput, NotAllowed, NotFound
+from workbench.events import Changed
 from workbench.paths import current_user
 from workbench.store import Store
 from workbench.store import strategy as db

@@ -10,8 +10,8 @@ PATP (and any decision or agenda entry it made) back exactly as it was.
 from __future__ import annotations
 
 from workbench.commands import Command
-from workbench.events import Changed
 from workbench.errors import NotAllowed, NotFound
+from workbench.events import Changed
 from workbench.paths import current_user
 from workbench.store import Store
 from workbench.store import tasking as db

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from workbench import __version__
-from workbench.events import Changed
 from workbench.app.session import Session
+from workbench.events import Changed
 from workbench.store.offences import stats
 from workbench.ui.help_browser import HelpBrowser
 from workbench.ui.views import ViewEntry, view_entries
@@ -29,7 +29,7 @@ boundaries; contains OS data &copy; Crown copyright and database right).</p>"""
 class Views(dict):
     """The window's views by title, each built the first time it is asked for."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: MainWindow):
         super().__init__()
         self._window = window
 

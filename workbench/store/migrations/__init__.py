@@ -63,7 +63,7 @@ def latest_version() -> int:
 def check_version(conn: sqlite3.Connection, path: Path) -> int:
     """The store's schema version; refuses a store newer than this Workbench."""
     try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path} is not a Workbench store ({exc})") from None
     newest = latest_version()

@@ -5,18 +5,36 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel,
-                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workbench.events import Changed
 from workbench.app.session import Session
 from workbench.errors import UserError
+from workbench.events import Changed
 from workbench.reports.pack import export_meeting_pack
 from workbench.store import tasking as db
-from workbench.tasking.meetings import (ACTION_STATUSES, MEETING_DECISIONS, AddAction, CreateMeeting, RecordDecision,
-                                       SetActionStatus, live_agenda, overdue_actions)
+from workbench.tasking.meetings import (
+    ACTION_STATUSES,
+    MEETING_DECISIONS,
+    AddAction,
+    CreateMeeting,
+    RecordDecision,
+    SetActionStatus,
+    live_agenda,
+    overdue_actions,
+)
 from workbench.tasking.patp import DECISIONS
 from workbench.ui.jobs import run_job
 

@@ -17,12 +17,25 @@ import numpy as np
 import pandas as pd
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateEdit, QFileDialog, QFrame, QHBoxLayout,
-                               QLabel, QMessageBox, QPushButton, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workbench.events import Changed
 from workbench.app.session import Selection, Session
 from workbench.domain import categories as cats
+from workbench.events import Changed
 from workbench.geo.gpkg import frame_of_points, write_layers
 from workbench.geo.hotspots import surface
 from workbench.store.boundaries import boundaries_frame, load_boundaries, study_area

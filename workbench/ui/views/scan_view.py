@@ -13,17 +13,37 @@ from html import escape
 import shapely
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
-                               QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
-                               QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workbench.events import Changed
 from workbench.app.session import Session
-from workbench.errors import UserError
 from workbench.domain import categories as cats
-from workbench.paths import current_user
 from workbench.domain.alerts import KIND_TITLES, KINDS, Alert
+from workbench.errors import UserError
+from workbench.events import Changed
+from workbench.paths import current_user
 from workbench.scan.scanner import run_scan
 from workbench.scan.searches import offence_filter
 from workbench.store.scan import delete_search, list_searches, load_scan_state, save_search, set_subscribed
