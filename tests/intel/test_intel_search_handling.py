@@ -29,6 +29,7 @@ ROWS = [
 def loaded(store, tmp_path):
     path = tmp_path / "intel.csv"
     path.write_text(HEADER + "\n".join(ROWS) + "\n", encoding="utf-8")
+    store.set_setting("accreditation_level", "SECRET")        # R/7 is SECRET
     assert import_intel(store, path).imported == len(ROWS)
     return store
 

@@ -1,9 +1,20 @@
 """Blocking finds exactly the pairs within the space/time window, never fewer."""
 
 import numpy as np
+import pandas as pd
 
-from workbench.linkage.candidates import block_pairs, candidate_pairs, pairs_with
-from workbench.linkage.config import Blocking
+from workbench.linkage.candidates import (
+    block_pairs,
+    candidate_pairs,
+    known_linked,
+    learn_window,
+    pair_distance,
+    pairs_with,
+    plan,
+    window_gap,
+)
+from workbench.linkage.config import DEFAULT_BLOCKING, Blocking
+from workbench.linkage.dataset import from_canonical
 
 
 def brute_force(x, y, t0, t1, rule):
@@ -35,7 +46,7 @@ def test_overlapping_windows_far_apart_in_midpoints_are_kept():
 
 
 def test_candidates_stay_within_crime_group(small_data):
-    pairs = candidate_pairs(small_data)
+    pairs = candidate_pairs(small_data, plan(small_data))
     assert (small_data.group[pairs[:, 0]] == small_data.group[pairs[:, 1]]).all()
     refs = {tuple(sorted(small_data.refs[p])) for p in pairs}
     assert ("B1", "B2") in refs and not any("B5" in r for r in refs)   # B5 is 35 km away
@@ -43,20 +54,64 @@ def test_candidates_stay_within_crime_group(small_data):
 
 def test_pairs_with_one_offence(small_data):
     b1 = int(np.flatnonzero(small_data.refs == "B1")[0])
-    partners = set(small_data.refs[pairs_with(small_data, b1)])
+    p = plan(small_data)["burglary"]
+    partners = set(small_data.refs[pairs_with(small_data, b1, p)])
     assert partners == {"B2", "B3", "B4", "B6"}
 
 
-def test_dense_groups_get_a_narrower_window_sparse_ones_keep_theirs():
-    from workbench.linkage.candidates import fit_to_density
+def _series_data(n_offenders: int, group_category: str, seed: int = 0, noise: int = 0):
+    """Offenders with 4 offences each, spread heavy-tailed (median ~1 km, tail to ~30 km),
+    plus ``noise`` unsolved one-offs."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for o in range(n_offenders):
+        ax, ay, t = rng.uniform(520_000, 550_000), rng.uniform(170_000, 195_000), rng.uniform(0, 300)
+        for k in range(4):
+            r = rng.lognormal(np.log(800), 1.0)
+            a = rng.uniform(0, 2 * np.pi)
+            day = t + rng.exponential(15) * k
+            rows.append(dict(offence_ref=f"S{o}-{k}", category=group_category, status="solved", offender_ids=f"O{o}",
+                             committed_from=str(pd.Timestamp("2024-01-01") + pd.Timedelta(days=day)),
+                             easting=ax + r * np.cos(a), northing=ay + r * np.sin(a)))
+    for k in range(noise):
+        rows.append(dict(offence_ref=f"N{k}", category=group_category, status="unsolved",
+                         committed_from=str(pd.Timestamp("2024-01-01") + pd.Timedelta(days=rng.uniform(0, 365))),
+                         easting=rng.uniform(520_000, 550_000), northing=rng.uniform(170_000, 195_000)))
+    return from_canonical(pd.DataFrame(rows))
 
-    rng = np.random.default_rng(1)
-    n = 20_000
-    x, y = rng.uniform(0, 5000, n), rng.uniform(0, 5000, n)
-    t0 = rng.uniform(0, 365, n)
-    rule = Blocking(radius_m=1000, days=60)
-    narrowed = fit_to_density(x, y, t0, t0 + 0.1, rule, max_candidates=50)
-    assert narrowed.radius_m < rule.radius_m and narrowed.days < rule.days
-    per_offence = 2 * len(block_pairs(x, y, t0, t0 + 0.1, narrowed)) / n
-    assert 30 < per_offence < 70
-    assert fit_to_density(x[:300], y[:300], t0[:300], t0[:300] + 0.1, rule, max_candidates=50) == rule
+
+def test_learned_window_covers_99_percent_of_known_linked_pairs():
+    data = _series_data(60, "burglary-residential")
+    known = known_linked(data)["burglary"]
+    window, learned = learn_window(data, "burglary", known)
+    assert learned == len(known) == 60 * 6
+    dist, gap = pair_distance(data, known), window_gap(data, known)
+    assert np.mean((dist <= window.radius_m) & (gap <= window.days)) >= 0.99
+    assert window != DEFAULT_BLOCKING["burglary"]
+    # too few pairs: the documented default
+    assert learn_window(data, "burglary", known[:10])[0] == DEFAULT_BLOCKING["burglary"]
+
+
+def test_plan_within_budget_finds_the_known_pairs_and_is_not_narrowed():
+    data = _series_data(60, "burglary-residential", noise=300)
+    plans = plan(data)
+    candidate_pairs(data, plans)
+    assert not plans["burglary"].narrowed
+    assert plans["burglary"].expected_recall >= 0.99
+    assert plans["burglary"].as_json()["learned_from"] == 360
+
+
+def test_over_budget_narrows_and_says_so_but_never_for_sexual_offences():
+    burglary = _series_data(60, "burglary-residential", noise=3000)
+    plans = plan(burglary, budget=20_000)
+    pairs = candidate_pairs(burglary, plans)
+    p = plans["burglary"]
+    assert p.narrowed and p.nearest is not None
+    assert len(pairs) <= 1.2 * 20_000 and p.expected_recall is not None
+    # a narrowed plan keeps only pairs inside the learned window
+    assert (pair_distance(burglary, pairs) <= p.window.radius_m + 1e-6).all()
+    assert p.as_json()["narrowed"] is True and 0 < p.as_json()["expected_recall"] <= 1
+    sexual = _series_data(60, "rape", noise=3000)
+    plans = plan(sexual, budget=20_000)
+    assert not plans["sexual"].narrowed
+    assert plans["sexual"].pairs_in_window > 20_000

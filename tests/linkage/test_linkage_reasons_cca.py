@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
+from sqlpeek import sql
 
 from workbench.linkage import reasons, service
-from workbench.linkage.cca import cca_matrix, save_csv, save_image, shared_cells
+from workbench.linkage.cca import cca_matrix, shared_cells
 from workbench.linkage.features import feature_columns, pair_features
 from workbench.linkage.model import default_model
 from workbench.linkage.series import communities, describe_series, find_series, link_graph, risk_indicator
@@ -62,8 +63,20 @@ def test_cca_matrix_shared_cells_and_exports(small_data, tmp_path):
     shared = shared_cells(m, small_data, pos)
     assert shared.loc["B1", "mo entry"] and not shared.loc["B4", "mo entry"]
     assert shared.loc["B1", "location type"] and not shared.loc["B1", "easting"]
-    assert save_csv(m, tmp_path / "m.csv").read_text(encoding="utf-8").splitlines()[0].startswith("offence,category")
-    assert save_image(m, shared, tmp_path / "m.png", title="Test").read_bytes()[:4] == b"\x89PNG"
+
+
+
+def test_cca_export_is_marked_and_audited(small_store, tmp_path):
+    from PIL import Image
+
+    ids = [service.resolve(small_store, r) for r in ("B1", "B2", "B3")]
+    out = service.export_cca(small_store, ids, title="Test", csv=tmp_path / "m.csv", image=tmp_path / "m.png")
+    lines = (tmp_path / "m.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "# OFFICIAL-SENSITIVE - Test" and lines[1].startswith("offence,category")
+    assert Image.open(tmp_path / "m.png").info["Warning"] == "OFFICIAL-SENSITIVE"
+    assert out["offences"] == 3 and out["marking"] == "OFFICIAL-SENSITIVE"
+    audit = sql(small_store, "SELECT count(*) FROM audit_log WHERE action = 'export.cca'").fetchone()[0]
+    assert audit == 1
 
 
 def test_describe_series_of_store(small_store):

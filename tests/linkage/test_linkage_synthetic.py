@@ -18,7 +18,7 @@ CONTRACT_KEYS = {"pairs", "linked_pairs", "auc", "tpr_at_5pct_fpr", "top10_hit_r
 def synthetic_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("synth") / "synth.sqlite"
     with open_store(path) as store:
-        write_to_store(store, generate(seed=1, offences=6000, boroughs=("Camden", "Islington")))
+        write_to_store(store, generate(seed=3, offences=6000, boroughs=("Camden", "Islington")))
     return path
 
 
@@ -64,7 +64,8 @@ def test_cli_contract_keys(synthetic_db, capsys, tmp_path):
     image = tmp_path / "cca.png"
     refs = found["series"][0]["offences"][:6]
     made = run(capsys, "--db", db, "link", "cca", *refs, "--out", str(out), "--image", str(image), "--json")
-    assert made["offences"] == len(refs) and out.read_text(encoding="utf-8").startswith("offence,")
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert made["offences"] == len(refs) and lines[0].startswith("# OFFICIAL-SENSITIVE") and lines[1].startswith("offence,")
     assert image.read_bytes()[:4] == b"\x89PNG"
 
 

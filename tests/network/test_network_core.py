@@ -11,11 +11,9 @@ from handmade_network import load
 from sqlpeek import sql
 
 from workbench.network import communities, measures, paths
-from workbench.network.export_anx import write_anx
-from workbench.network.export_graphml import write_graphml
+from workbench.network.chart_export import export_chart
 from workbench.network.graph import build_graph, expand, resolve, timeline
 from workbench.network.person import person_page, write_profile
-from workbench.network.render import render_png
 
 
 def handmade_graph() -> nx.Graph:
@@ -83,9 +81,11 @@ def test_graph_from_the_store_links_people_offences_reports_and_entities(store, 
 def test_anx_export_parses_with_every_entity_and_link(store, tmp_path):
     load(store, tmp_path)
     g = build_graph(store)
-    measures.annotate(g, measures.compute(g))
-    root = ET.parse(write_anx(g, tmp_path / "chart.anx")).getroot()
-    assert root.tag == "Chart"
+    export_chart(store, g, "anx", tmp_path / "chart.anx")
+    root = ET.parse(tmp_path / "chart.anx").getroot()
+    assert root.tag == "Chart" and root.get("SecurityMarking") == "OFFICIAL-SENSITIVE"
+    assert {f.get("Type"): f.get("Value") for f in root.iter("Field")}["SummaryFieldCategory"] == "OFFICIAL-SENSITIVE"
+    assert (tmp_path / "chart.anx").read_text(encoding="utf-8").count("<!-- OFFICIAL-SENSITIVE -->") == 2
     entities = {e.get("EntityId"): e for e in root.iter("Entity")}
     assert set(entities) == set(g.nodes)
     assert entities["person:P1"].find("Icon/IconStyle").get("Type") == "Person"
@@ -94,15 +94,38 @@ def test_anx_export_parses_with_every_entity_and_link(store, tmp_path):
     assert links == {frozenset(e) for e in g.edges}
     labels = {item.get("Label") for item in root.iter("ChartItem") if item.find("Link") is not None}
     assert {"offender", "subject", "mentions", "relates to"} <= labels
+    assert any(a.get("AttributeClass") == "Betweenness" for a in root.iter("Attribute"))
 
 
 def test_graphml_and_png_exports(store, tmp_path):
     load(store, tmp_path)
     g = build_graph(store)
-    back = nx.read_graphml(write_graphml(g, tmp_path / "c.graphml"))
+    export_chart(store, g, "graphml", tmp_path / "c.graphml")
+    back = nx.read_graphml(tmp_path / "c.graphml")
     assert set(back.nodes) == set(g.nodes) and back.number_of_edges() == g.number_of_edges()
-    png = render_png(g, tmp_path / "c.png", marking="OFFICIAL-SENSITIVE")
+    assert back.graph["marking"] == "OFFICIAL-SENSITIVE"
+    export_chart(store, g, "png", tmp_path / "c.png")
+    png = tmp_path / "c.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    from PIL import Image
+    assert Image.open(png).info["Warning"] == "OFFICIAL-SENSITIVE"
+
+
+def test_chart_for_a_destination_leaves_out_what_only_withheld_reports_show(store, tmp_path):
+    load(store, tmp_path)
+    g = build_graph(store)
+    result = export_chart(store, g, "graphml", tmp_path / "police.graphml", destination="uk-police")
+    back = nx.read_graphml(tmp_path / "police.graphml")
+    # I/2 (5x5x5 handling 4) is withheld: its node, its phone and its links to P3 and the vehicle go
+    assert "intel:2" not in back and "phone:07700900123" not in back
+    assert not back.has_edge("person:P3", "intel:2")
+    assert "vehicle:AB12CDE" in back and back.has_edge("intel:1", "vehicle:AB12CDE")   # I/1 shows it too
+    assert "person:P3" in back                                      # from the offence records (B/2)
+    assert [w["intel_ref"] for w in result["withheld"]] == ["I/2"]
+    assert "07700" not in (tmp_path / "police.graphml").read_text(encoding="utf-8")
+    # around P3, only through released links: the vehicle is not reached through I/2
+    export_chart(store, g, "graphml", tmp_path / "p3.graphml", destination="uk-police", focus=("person:P3", 2))
+    assert "vehicle:AB12CDE" not in nx.read_graphml(tmp_path / "p3.graphml")
 
 
 def test_person_page_and_profile_withhold_what_handling_forbids(store, tmp_path):

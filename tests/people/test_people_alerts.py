@@ -76,13 +76,13 @@ def test_repeat_missing_person_does_not_fire_outside_90_days_or_when_nothing_is_
 
 def test_missing_episodes_clustering_on_a_location_fire(store):
     flat = (X0 + 2000, Y0 + 1000)
-    near = [(flat[0] + dx, flat[1] + dy) for dx, dy in ((0, 0), (60, -40), (-90, 30), (120, 80))]
+    near = [(flat[0] + dx, flat[1] + dy) for dx, dy in ((0, 0), (60, -40), (-90, 30), (120, 80), (-30, -150))]
     load(store, episodes=[episode(f"M{i}", f"C{i % 2}", f"2025-0{1 + i % 3}-1{i}T20:00", seen=None,
                                   found_at_xy=xy) for i, xy in enumerate(near)]
          + [episode("F1", "C9", "2025-03-02T20:00", seen=(X0 - 3000, Y0))])
     alerts, _ = scan(store, recent="2025-02-01")
     [alert] = kinds(alerts, "missing_location")
-    assert alert.detail["episodes"] == 4 and alert.detail["people"] == ["C0", "C1"]
+    assert alert.detail["episodes"] == 5 and alert.detail["people"] == ["C0", "C1"]
     assert abs(alert.detail["easting"] - flat[0]) < 100 and abs(alert.detail["northing"] - flat[1]) < 100
 
 

@@ -149,3 +149,16 @@ def test_export_takes_only_released_content(store, tmp_path):
     with pytest.raises(TypeError):
         export(store, {"reports": []}, [Output(tmp_path / "x", text_writer)], action="export.test",
                object_type="test")
+
+
+def test_a_new_store_is_owner_only_and_so_are_its_new_folders(tmp_path):
+    from workbench.store import open_store
+
+    path = tmp_path / "a" / "b" / "new.sqlite"
+    with open_store(path) as s:
+        s.set_setting("organisation", "Test")          # writes: the WAL exists now
+        wal = path.with_name(path.name + "-wal")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert not wal.exists() or stat.S_IMODE(wal.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.parent.parent.stat().st_mode) == 0o700

@@ -64,7 +64,7 @@ def test_patp_pack_pdf_and_docx(store, accepted, tmp_path):
     assert not section.different_first_page_header_footer
     assert len(word.inline_shapes) >= 3           # map, trend, results chart
     assert "Acacia Avenue" not in "\n".join(c.text for t in word.tables for r in t.rows for c in r.cells)
-    audit = sql(store, "SELECT detail FROM audit_log WHERE action = 'pack.export'").fetchall()
+    audit = sql(store, "SELECT detail FROM audit_log WHERE action = 'export.pack'").fetchall()
     assert len(audit) == 1 and json.loads(audit[0][0])["include_victim_details"] is False
 
 

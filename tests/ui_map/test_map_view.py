@@ -89,7 +89,11 @@ def test_hotspots_png_and_geopackage_export(view, qtbot, tmp_path):
     layers = {name for name, _kind in pyogrio.list_layers(tmp_path / "map.gpkg")}
     assert {"boroughs", "wards", "offences", "kde_cells", "hotspots"} <= layers
     actions = [r[0] for r in sql(view.session.store, "SELECT action FROM audit_log")]
-    assert "export.map_png" in actions and "export.map_gpkg" in actions
+    assert "export.map" in actions and "export.geopackage" in actions
+    from PIL import Image
+    assert Image.open(tmp_path / "map.png").info["Warning"] == "OFFICIAL-SENSITIVE"
+    import geopandas as gpd
+    assert set(gpd.read_file(tmp_path / "map.gpkg", layer="hotspots")["security_marking"]) == {"OFFICIAL-SENSITIVE"}
     assert np.isfinite(view.analysis.surface.density).any()
 
 

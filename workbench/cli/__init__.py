@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "search": ("scan", "saved searches of offences or intelligence"),
     "intel": ("intel", "search, show and export intelligence reports"),
     "person": ("intel", "a person's page and subject profile"),
+    "people": ("people", "nominals, repeat victims, repeat missing people and nominals as suspects"),
     "network": ("intel", "link chart: expand, paths, measures, communities, export"),
     "settings": ("strategy", "the store's settings (borough, force, marking, TTCG cycle...)"),
     "priorities": ("strategy", "the control strategy: priorities and intelligence requirements"),

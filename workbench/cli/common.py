@@ -142,24 +142,49 @@ def _json_default(value: Any):
 
 
 def format_plain(result: dict, indent: int = 0) -> str:
-    """A readable rendering of a result dict for people (nested keys indented)."""
+    """A readable rendering of a result dict for people (nested keys indented), for
+    commands without a text form of their own: never a Python ``None``, dict or list.
+
+    >>> print(format_plain({"series": [{"id": "C-1", "offences": ["A", "B"], "risk": None}],
+    ...                     "by_category": {"burglary": 2}, "score": 0.81234, "done": True}))
+    series: 1
+      - id C-1, offences A, B, risk –
+    by category:
+      burglary: 2
+    score: 0.8123
+    done: yes
+    """
     lines = []
     pad = "  " * indent
     for key, value in result.items():
-        label = key.replace("_", " ")
+        label = str(key).replace("_", " ")
         if isinstance(value, dict):
             lines.append(f"{pad}{label}:")
             lines.append(format_plain(value, indent + 1) if value else f"{pad}  (none)")
         elif isinstance(value, list) and value and isinstance(value[0], dict):
             lines.append(f"{pad}{label}: {len(value)}")
             for item in value[:50]:
-                lines.append(pad + "  - " + ", ".join(f"{k}={v}" for k, v in item.items()))
+                lines.append(pad + "  - " + ", ".join(f"{str(k).replace('_', ' ')} {_scalar(v)}"
+                                                      for k, v in item.items()))
             if len(value) > 50:
                 lines.append(f"{pad}  ... and {len(value) - 50} more (use --json for all)")
         else:
-            if isinstance(value, float):
-                value = f"{value:.4g}"
-            elif isinstance(value, list):
-                value = ", ".join(map(str, value))
-            lines.append(f"{pad}{label}: {value}")
+            lines.append(f"{pad}{label}: {_scalar(value)}")
     return "\n".join(lines)
+
+
+def _scalar(value: Any) -> str:
+    """One value on one line, in words: ``–`` for nothing, ``yes``/``no``, lists joined
+    with commas, nested mappings as ``key: value`` pairs, numbers to four figures."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, dict):
+        return "; ".join(f"{str(k).replace('_', ' ')}: {_scalar(v)}" for k, v in value.items()) or "–"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = [_scalar(v) for v in value]
+        return (" | " if any(isinstance(v, (dict, list, tuple)) for v in value) else ", ").join(items) or "none"
+    return str(value)

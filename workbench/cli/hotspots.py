@@ -8,7 +8,7 @@ import argparse
 
 import pandas as pd
 
-from workbench.cli.common import Context, period
+from workbench.cli.common import Context, add_force, period
 from workbench.domain.categories import expand
 from workbench.errors import NotFound
 from workbench.store import Store
@@ -84,6 +84,7 @@ def register(subparsers, parent) -> None:
                    help="Gi*: hot spots at this confidence after FDR correction (default 0.95)")
     p.add_argument("--out", metavar="FILE.gpkg", help="write cells, hotspots and offences as GeoPackage layers")
     p.add_argument("--png", metavar="FILE.png", help="draw a map with boundaries, legend and marking")
+    add_force(p)
     p.set_defaults(handler=_hotspots, text=_hotspots_text, help_parser=p)
 
     sub = p.add_subparsers(dest="hotspots_command", metavar="SUBCOMMAND")
@@ -108,8 +109,8 @@ def register(subparsers, parent) -> None:
 
 
 def _hotspots(args, ctx: Context) -> dict:
-    from workbench.geo.gpkg import write_layers
     from workbench.geo.hotspots import analyse
+    from workbench.geo.map_export import export_geopackage
 
     store = ctx.store()
     frame = load_offences(store, args.category, args.date_from, args.date_to, args.borough)
@@ -124,14 +125,11 @@ def _hotspots(args, ctx: Context) -> dict:
     if args.out:
         layers = result.layers()
         layers["repeat_locations"] = _repeat_layer(result.repeats)
-        written = write_layers(args.out, layers)
+        export_geopackage(store, layers, args.out, force=args.force, detail={
+            "method": args.method, "filter": describe_filter(args.category, args.date_from, args.date_to, args.borough)})
         out = args.out
-        store.audit("export.geopackage", "hotspots", None,
-                    {"file": out, "layers": written, "method": args.method,
-                     "filter": describe_filter(args.category, args.date_from, args.date_to, args.borough)})
     if args.png:
         png = str(_draw(store, args, result))
-        store.audit("export.map", "hotspots", None, {"file": png, "method": args.method})
     width = surface.bandwidth if args.method == "kde" else surface.distance_band
     boroughs = result.counts[result.counts["level"] == "borough"]
     return {
@@ -161,7 +159,7 @@ def _repeat_layer(repeats: pd.DataFrame):
 
 
 def _draw(store: Store, args, result) -> object:
-    from workbench.geo.mapping import render_map
+    from workbench.geo.map_export import export_map_figure
 
     names = args.borough
     boroughs = boundaries_frame(store, "borough", names)
@@ -170,13 +168,12 @@ def _draw(store: Store, args, result) -> object:
         wards = wards[wards["parent"].isin(names)]
     label = "KDE" if args.method == "kde" else "Getis-Ord Gi*"
     what = ", ".join(args.category).replace("-", " ").capitalize() if args.category else "Offence"
-    return render_map(
-        args.png, title=f"{what} hotspots ({label})",
+    return export_map_figure(
+        store, args.png, force=args.force, detail={"method": args.method}, title=f"{what} hotspots ({label})",
         subtitle=describe_filter(args.category, args.date_from, args.date_to, args.borough)
         + (f"; hotspots: densest {args.coverage:.0%} of the area" if args.method == "kde" else
            f"; hotspots: highest Gi* z-scores, {args.confidence:.0%} significant after FDR, "
            f"at most {args.coverage:.0%} of the area"),
-        marking=store.setting("security_marking", "OFFICIAL-SENSITIVE"),
         boroughs=boroughs, wards=wards, surface=result.surface, hotspots=result.polygons,
         points=result.points if len(result.points) <= 20000 else None)
 

@@ -5,16 +5,16 @@ paths, measures, communities, export)."""
 from __future__ import annotations
 
 from workbench.cli.common import Context, add_force, add_group
+from workbench.cli.people import management_lines
 from workbench.domain.grading import DESTINATIONS, Grade
 from workbench.errors import BadInput, NotFound
 from workbench.intel.handling import export_reports
 from workbench.intel.search import decorate, search_reports
 from workbench.network import communities, measures, paths
-from workbench.network.export_anx import write_anx
-from workbench.network.export_graphml import write_graphml
+from workbench.network.chart_export import FORMATS as CHART_FORMATS
+from workbench.network.chart_export import export_chart
 from workbench.network.graph import build_graph, edge_table, expand, node_table, resolve
 from workbench.network.person import person_page, write_profile
-from workbench.network.render import render_png
 from workbench.store.intel import find_report, report_detail
 
 ORDER = 70
@@ -118,10 +118,17 @@ def _register_network(subparsers, parent) -> None:
 
     p = group.add_parser("export", parents=[parent], help="export the chart as i2 ANX, GraphML or PNG",
                          description="Write the chart (or the part around --entity) with its measures as "
-                                     "i2 Analyst's Notebook ANX, GraphML or a PNG picture. Audited.")
+                                     "i2 Analyst's Notebook ANX, GraphML or a PNG picture, released for "
+                                     "--destination and carrying its security marking. Audited.")
     _scope_options(p)
-    p.add_argument("--format", required=True, choices=["anx", "graphml", "png"])
+    p.add_argument("--format", required=True, choices=list(CHART_FORMATS))
     p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--destination", default="internal", choices=list(DESTINATIONS),
+                   help="who receives the chart (default internal); only what its reports' handling codes "
+                        "permit there is drawn")
+    p.add_argument("--accept-conditions", action="store_true", help="accept 3x5x2 C conditions")
+    p.add_argument("--why", help="the reason, for the audit log")
+    add_force(p)
     p.set_defaults(handler=_network_export)
 
 
@@ -181,14 +188,16 @@ def _person_show(args, ctx: Context) -> dict:
 
 def _person_text(page: dict) -> str:
     c = page["counts"]
+    active = (f"; active {page['first_activity']} to {page['last_activity']}" if page["first_activity"] else "")
     lines = [f"{page['person']}: {c['offences']} offences, {c['intelligence']} intelligence reports, "
-             f"{c['associates']} associates; active {page['first_activity']} to {page['last_activity']}"]
+             f"{c['associates']} associates{active}"]
     lines += [f"  associate {a['person']}: {a['co_offences']} offences, {a['co_mentions']} reports together"
               for a in page["associates"][:10]]
     lines += [f"  vehicle {v['value']} ({v['reports']} reports)" for v in page["vehicles"]]
     lines += [f"  phone {p['value']} ({p['reports']} reports)" for p in page["phones"]]
     if page["series"]:
         lines.append("  series: " + ", ".join(page["series"]))
+    lines += management_lines(page)
     return "\n".join(lines)
 
 
@@ -212,10 +221,14 @@ def _chart(args, ctx: Context):
 def _measured_chart(args, ctx: Context):
     """The chart to measure, refusing one too large to measure exactly in seconds."""
     store, graph = _chart(args, ctx)
+    _check_measurable(graph)
+    return store, graph
+
+
+def _check_measurable(graph) -> None:
     if graph.number_of_nodes() > MAX_MEASURED:
         raise BadInput(f"the chart has {graph.number_of_nodes():,} entities (more than {MAX_MEASURED:,} take too long "
                        "to measure): give --entity and --steps to work on part of it")
-    return store, graph
 
 
 def _expand(args, ctx: Context) -> dict:
@@ -268,20 +281,13 @@ def _communities(args, ctx: Context) -> dict:
 
 
 def _network_export(args, ctx: Context) -> dict:
-    store, graph = _measured_chart(args, ctx)
+    store = ctx.store()
+    graph = build_graph(store)
     if graph.number_of_nodes() == 0:
         raise BadInput("the link chart is empty: import offences with offender_ids or intelligence first")
-    measures.annotate(graph, measures.compute(graph))
-    communities.annotate(graph, communities.detect(graph))
-    marking = store.setting("security_marking", "OFFICIAL-SENSITIVE")
-    if args.format == "anx":
-        write_anx(graph, args.out)
-    elif args.format == "graphml":
-        write_graphml(graph, args.out)
-    else:
-        render_png(graph, args.out, title=f"Link chart{' around ' + args.entity if args.entity else ''}",
-                   marking=marking)
-    store.audit("network.export", "chart", args.out, {"format": args.format, "entity": args.entity,
-                                                      "steps": args.steps, "nodes": graph.number_of_nodes()})
-    return {"out": args.out, "format": args.format, "nodes": graph.number_of_nodes(),
-            "edges": graph.number_of_edges(), "marking": marking}
+    focus = (resolve(store, graph, args.entity), args.steps) if args.entity else None
+    _check_measurable(expand(graph, [focus[0]], focus[1]) if focus else graph)
+    return export_chart(store, graph, args.format, args.out, destination=args.destination,
+                        accept_conditions=args.accept_conditions, focus=focus,
+                        title=f"Link chart{' around ' + args.entity if args.entity else ''}", why=args.why,
+                        force=args.force)

@@ -3,11 +3,11 @@ analyst's confirmed series)."""
 
 from __future__ import annotations
 
-from workbench.cli.common import Context, add_group
+from workbench.cli.common import Context, add_force, add_group
 from workbench.errors import BadInput, NotFound
 from workbench.linkage import decisions as cmd
 from workbench.linkage import service
-from workbench.linkage.series import MAX_SERIES_SIZE
+from workbench.linkage.series import MAX_SERIES_SIZE, MIN_SERIES_SIZE
 from workbench.store import linkage as db
 from workbench.store.offences import offence_refs
 
@@ -24,6 +24,7 @@ def register(subparsers, parent) -> None:
     p.add_argument("--category", action="append", metavar="C", help="only these categories (repeatable)")
     p.add_argument("--folds", type=int, default=5, metavar="K", help="number of folds (default 5)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed for the folds (default 0)")
+    coarse(p)
     p.set_defaults(handler=_evaluate, text=_evaluate_text)
 
     p = group.add_parser("suggest", parents=[parent], help="offences most likely linked to one offence",
@@ -32,7 +33,20 @@ def register(subparsers, parent) -> None:
                                      "Rejected links are never suggested.")
     p.add_argument("ref", metavar="REF", help="offence reference")
     p.add_argument("--top", type=int, default=10, metavar="K", help="how many candidates (default 10)")
+    coarse(p)
     p.set_defaults(handler=_suggest, text=_suggest_text)
+
+    p = group.add_parser("suspects", parents=[parent], help="known offenders ranked for an unsolved offence",
+                         description="Rank known offenders (from solved offences) by how well their offences "
+                                     "match REF, with the reasons of each one's best match; with --evaluate, "
+                                     "measure the ranking by leave-one-out over solved offences whose offender "
+                                     "has another solved offence (top-1 and top-10 rates).")
+    p.add_argument("ref", nargs="?", metavar="REF", help="offence reference (not with --evaluate)")
+    p.add_argument("--top", type=int, default=10, metavar="K", help="how many suspects (default 10)")
+    p.add_argument("--evaluate", action="store_true", help="leave-one-out evaluation instead of one offence")
+    p.add_argument("--category", action="append", metavar="C", help="with --evaluate: only these categories")
+    coarse(p)
+    p.set_defaults(handler=_suspects, text=_suspects_text)
 
     p = group.add_parser("series", parents=[parent], help="confirmed and candidate series",
                          description="Confirmed series, then candidate series found in the link graph "
@@ -42,6 +56,9 @@ def register(subparsers, parent) -> None:
     p.add_argument("--min-score", type=float, default=0.5, metavar="P", help="lowest link score in a series (default 0.5)")
     p.add_argument("--max-size", type=int, default=MAX_SERIES_SIZE, metavar="N",
                    help=f"split candidate series larger than this into communities (default {MAX_SERIES_SIZE})")
+    p.add_argument("--min-size", type=int, default=MIN_SERIES_SIZE, metavar="N",
+                   help=f"list candidate series of at least N offences (default {MIN_SERIES_SIZE})")
+    coarse(p)
     p.set_defaults(handler=_series, text=_series_text)
 
     p = group.add_parser("train", parents=[parent], help="train the linkage model of each crime group",
@@ -50,6 +67,7 @@ def register(subparsers, parent) -> None:
                                      "groups with too few solved offences get the documented default model.")
     p.add_argument("--category", action="append", metavar="C", help="only the crime groups of these categories")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    coarse(p)
     p.set_defaults(handler=_train, text=_train_text)
 
     for name, verb in (("confirm", "confirmed"), ("reject", "rejected")):
@@ -75,9 +93,17 @@ def register(subparsers, parent) -> None:
     p.add_argument("--series", metavar="ID", help="a confirmed series instead of references")
     p.add_argument("--out", required=True, metavar="FILE.csv", help="the CSV to write")
     p.add_argument("--image", metavar="FILE.png", help="also draw the matrix to this image")
+    add_force(p)
     p.set_defaults(handler=_cca)
 
     _register_series(subparsers, parent)
+
+
+def coarse(p) -> None:
+    """The option to link police.uk and month-only records too."""
+    p.add_argument("--include-coarse", action="store_true",
+                   help="include police.uk and month-only records (left out by default: their place or time "
+                        "is too coarse to link)")
 
 
 def _register_series(subparsers, parent) -> None:
@@ -129,9 +155,15 @@ def _register_series(subparsers, parent) -> None:
 
 # -- link ---------------------------------------------------------------------------
 
+def _left_out(ctx: Context, result: dict) -> dict:
+    if result.get("left_out"):
+        ctx.message("note: " + service.coarse_note(result["left_out"]))
+    return result
+
+
 def _evaluate(args, ctx: Context) -> dict:
-    return service.evaluate(ctx.store(), categories=args.category, folds=args.folds, seed=args.seed,
-                            progress=ctx.progress)
+    return _left_out(ctx, service.evaluate(ctx.store(), categories=args.category, folds=args.folds, seed=args.seed,
+                                           include_coarse=args.include_coarse, progress=ctx.progress))
 
 
 def _fmt(x) -> str:
@@ -149,6 +181,12 @@ def _evaluate_text(r: dict) -> str:
         lines.append(f"  {group} ({g['model']}): AUC {_fmt(g['auc'])}, TPR@5% {_fmt(g['tpr_at_5pct_fpr'])}, "
                      f"top-10 {_fmt(g['top10_hit_rate'])}, AP {_fmt(g['average_precision'])}, "
                      f"{g['linked_pairs']:,} linked of {g['pairs']:,} pairs")
+        b = g.get("blocking")
+        if b:
+            lines.append(f"    search window {b['radius_m']:,} m / {b['days']:g} days (learned from "
+                         f"{b['learned_from']:,} linked pairs), finds {_fmt(b['expected_recall'])} of them"
+                         + (f"; narrowed to each offence's {b['nearest']} nearest to stay within the budget"
+                            if b["narrowed"] else ""))
         if g.get("note"):
             lines.append(f"    note: {g['note']}")
     return "\n".join(lines)
@@ -157,7 +195,8 @@ def _evaluate_text(r: dict) -> str:
 def _suggest(args, ctx: Context) -> dict:
     if args.top < 1:
         raise BadInput("--top must be at least 1")
-    result = service.suggest(ctx.store(), args.ref, top=args.top, progress=ctx.progress)
+    result = service.suggest(ctx.store(), args.ref, top=args.top, include_coarse=args.include_coarse,
+                             progress=ctx.progress)
     if result["default_model"]:
         ctx.message(f"note: scored with the {result['model']}")
     return result
@@ -176,13 +215,50 @@ def _suggest_text(r: dict) -> str:
     return "\n".join(lines)
 
 
+def _suspects(args, ctx: Context) -> dict:
+    if args.evaluate:
+        if args.ref:
+            raise BadInput("give an offence reference or --evaluate, not both")
+        return _left_out(ctx, service.evaluate_suspects(ctx.store(), categories=args.category,
+                                                        include_coarse=args.include_coarse, progress=ctx.progress))
+    if not args.ref:
+        raise BadInput("give an offence reference (or --evaluate)")
+    if args.category:
+        raise BadInput("--category goes with --evaluate")
+    if args.top < 1:
+        raise BadInput("--top must be at least 1")
+    result = service.suspects_for(ctx.store(), args.ref, top=args.top, include_coarse=args.include_coarse)
+    if result["default_model"]:
+        ctx.message(f"note: scored with the {result['model']}")
+    return result
+
+
+def _suspects_text(r: dict) -> str:
+    if "top1" in r:
+        lines = [f"Leave-one-out over {r['offences']:,} solved offences: true offender ranked first "
+                 f"{_fmt(r['top1'])}, in the top 10 {_fmt(r['top10'])}"]
+        for group, g in r["groups"].items():
+            lines.append(f"  {group}: {g['offences']:,} offences, {g['offenders']:,} known offenders, "
+                         f"top-1 {_fmt(g['top1'])}, top-10 {_fmt(g['top10'])}")
+        return "\n".join(lines)
+    lines = [f"Known offenders for {r['offence']} ({r['model']}):"]
+    for s in r["suspects"]:
+        lines.append(f"  {s['score']:.2f}  {s['offender']}: best match {s['best_match']} "
+                     f"({s['reasons'].get('summary', '')}); {len(s['offences'])} offence(s) scored")
+    if not r["suspects"]:
+        lines.append("  no known offender has an offence of this kind within a year of it")
+    return "\n".join(lines)
+
+
 def _series(args, ctx: Context) -> dict:
-    return service.series(ctx.store(), categories=args.category, min_score=args.min_score,
-                          max_size=args.max_size, progress=ctx.progress)
+    return _left_out(ctx, service.series(ctx.store(), categories=args.category, min_score=args.min_score,
+                                         max_size=args.max_size, min_size=args.min_size,
+                                         include_coarse=args.include_coarse, progress=ctx.progress))
 
 
 def _series_text(r: dict) -> str:
-    lines = [f"{len(r['series'])} series (links scored >= {r['min_score']}):"]
+    lines = [f"{len(r['series'])} series (links scored >= {r['min_score']}, at least {r['min_size']} offences; "
+             f"{r['smaller_left_out']:,} smaller left out):"]
     for s in r["series"][:100]:
         label = f"{s['id']} {s['name']}".strip()
         risk = f", risk {s['risk']}" + (f" ({'; '.join(s['risk_reasons'])})" if s["risk_reasons"] else "")
@@ -197,7 +273,8 @@ def _series_text(r: dict) -> str:
 
 def _train(args, ctx: Context) -> dict:
     groups = service.groups_of(args.category)
-    return service.train(ctx.store(), groups=groups, seed=args.seed, progress=ctx.progress)
+    return service.train(ctx.store(), groups=groups, seed=args.seed, include_coarse=args.include_coarse,
+                         progress=ctx.progress)
 
 
 def _train_text(r: dict) -> str:
@@ -237,8 +314,6 @@ def _series_id(text: str) -> int:
 
 
 def _cca(args, ctx: Context) -> dict:
-    from workbench.linkage.cca import save_csv, save_image
-
     store = ctx.store()
     if args.series:
         found = db.get_series(store, _series_id(args.series))
@@ -249,13 +324,7 @@ def _cca(args, ctx: Context) -> dict:
         if not args.refs:
             raise BadInput("give offence references or --series")
         ids, title = [service.resolve(store, r) for r in args.refs], "Comparative case analysis"
-    matrix, shared = service.cca(store, ids)
-    out = {"offences": len(matrix), "features": len(matrix.columns), "csv": str(save_csv(matrix, args.out))}
-    if args.image:
-        out["image"] = str(save_image(matrix, shared, args.image, title=title,
-                                      marking=store.setting("security_marking", "")))
-    store.audit("link.cca_export", "offences", None, {"offences": list(matrix.index), **out})
-    return out
+    return service.export_cca(store, ids, title=title, csv=args.out, image=args.image, force=args.force)
 
 
 # -- series -------------------------------------------------------------------------

@@ -34,6 +34,9 @@ def register(subparsers, parent) -> None:
     p.add_argument("--seed", type=int, default=1, help="seed of the near-repeat permutations (default 1)")
     p.add_argument("--hotspot-method", choices=["kde", "gi"], default="kde",
                    help="compare this period's hotspots with the last by kernel density (default) or Gi*")
+    p.add_argument("--include-coarse", action="store_true",
+                   help="let police.uk and month-only records count in repeat-location and near-repeat alerts "
+                        "(left out by default: their place or time is too coarse)")
     p.set_defaults(handler=_scan, text=_scan_text, help_parser=p)
 
     group = add_group(subparsers, "search", "saved searches of offences or intelligence", parent)
@@ -86,7 +89,8 @@ def register(subparsers, parent) -> None:
 def _scan(args, ctx: Context) -> dict:
     report = run_scan(ctx.store(), args.user, period(args.since), progress=ctx.progress,
                       record=not args.preview, alpha=args.alpha, min_count=args.min_count,
-                      permutations=args.permutations, seed=args.seed, hotspot_method=args.hotspot_method)
+                      permutations=args.permutations, seed=args.seed, hotspot_method=args.hotspot_method,
+                      include_coarse=args.include_coarse)
     return report.as_json()
 
 

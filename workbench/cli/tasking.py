@@ -9,7 +9,8 @@ from pathlib import Path
 
 import shapely
 
-from workbench.cli.common import Context, add_group, period
+from workbench.cli.common import Context, add_force, add_group, period
+from workbench.domain.grading import DESTINATIONS
 from workbench.errors import BadInput, NotFound
 from workbench.reports.pack import PackOptions, export_meeting_pack, export_patp_pack
 from workbench.returns.export import write_return
@@ -28,7 +29,7 @@ from workbench.tasking.meetings import (
 )
 from workbench.tasking.patp import DECISIONS, EDITABLE, Problem
 from workbench.tasking.prefill import build_patp
-from workbench.tasking.results import analyse_patp, chart
+from workbench.tasking.results import analyse_patp, export_results_chart
 from workbench.tasking.sources import offences_area, problem_from_hotspot, problem_from_person, problem_from_series
 from workbench.tasking.workflow import STATUS_LABELS, TRANSITIONS, PatpTransition
 
@@ -50,6 +51,7 @@ def register(subparsers, parent) -> None:
     p.add_argument("patp", metavar="PATP_ID", help="PATP id or reference")
     p.add_argument("--weeks", type=int, default=8, help="weeks before and after (default 8)")
     p.add_argument("--chart", metavar="FILE.png", help="also draw the before/after chart")
+    add_force(p)
     p.set_defaults(handler=_results)
 
     p = subparsers.add_parser("pack", parents=[parent], help="tasking pack of one PATP (PDF and Word)",
@@ -73,6 +75,11 @@ def _pack_options(p) -> None:
     p.add_argument("--include-victim-details", action="store_true",
                    help="include victims' addresses and attributes (deliberate choice, audited)")
     p.add_argument("--format", action="append", choices=["pdf", "docx"], help="only this format (repeatable)")
+    p.add_argument("--destination", default="internal", choices=list(DESTINATIONS),
+                   help="who receives the pack (default internal, the TTCG); graded intelligence only where "
+                        "its handling code permits it")
+    p.add_argument("--accept-conditions", action="store_true", help="accept 3x5x2 C conditions")
+    add_force(p)
 
 
 def _register_patp(subparsers, parent) -> None:
@@ -192,6 +199,7 @@ def _register_returns(subparsers, parent) -> None:
     p.add_argument("--from", dest="date_from", required=True, metavar="D")
     p.add_argument("--to", dest="date_to", required=True, metavar="D")
     p.add_argument("--out", required=True, metavar="FILE.json")
+    add_force(p)
     p.set_defaults(handler=_returns_export)
 
     p = group.add_parser("import", parents=[parent], help="merge boroughs' returns; report cross-border links",
@@ -338,26 +346,27 @@ def _results(args, ctx: Context) -> dict:
     result = analyse_patp(ctx.store(), patp, weeks=args.weeks)
     out = {"patp": patp.reference, **result.as_json()}
     if args.chart:
-        out["chart"] = str(chart(result, args.chart, title=f"Results of {patp.reference}"))
+        out["chart"] = str(export_results_chart(ctx.store(), patp, result, args.chart, force=args.force))
     return out
 
 
 def _options(args) -> tuple[tuple[str, ...], PackOptions]:
     formats = tuple(dict.fromkeys(args.format)) if args.format else ("pdf", "docx")
-    return formats, PackOptions(include_victim_details=args.include_victim_details)
+    return formats, PackOptions(include_victim_details=args.include_victim_details, destination=args.destination,
+                                accept_conditions=args.accept_conditions)
 
 
 def _pack(args, ctx: Context) -> dict:
     formats, options = _options(args)
     files = export_patp_pack(ctx.store(), args.patp, Path(args.out), formats=formats, options=options,
-                             progress=ctx.progress)
+                             progress=ctx.progress, force=args.force)
     return {"files": [str(f) for f in files]}
 
 
 def _pack_meeting(args, ctx: Context) -> dict:
     formats, options = _options(args)
     files = export_meeting_pack(ctx.store(), args.meeting, Path(args.out), formats=formats, options=options,
-                                progress=ctx.progress)
+                                progress=ctx.progress, force=args.force)
     return {"files": [str(f) for f in files]}
 
 
@@ -366,7 +375,7 @@ def _pack_meeting(args, ctx: Context) -> dict:
 def _returns_export(args, ctx: Context) -> dict:
     start = date.fromisoformat(period(args.date_from)[:10])
     end = date.fromisoformat(period(args.date_to, end=True)[:10]) - timedelta(days=1)
-    return write_return(ctx.store(), args.borough, start, end, args.out)
+    return write_return(ctx.store(), args.borough, start, end, args.out, force=args.force)
 
 
 def _returns_import(args, ctx: Context) -> dict:

@@ -6,8 +6,6 @@ web tiles, no Qt).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import geopandas as gpd
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -75,12 +73,13 @@ def _north_arrow(ax) -> None:
     ax.text(x, base + length * 1.12, "N", ha="center", va="bottom", fontsize=10, fontweight="bold", zorder=10)
 
 
-def render_map(path: str | Path, *, title: str, marking: str, boroughs: gpd.GeoDataFrame | None = None,
+def map_figure(*, title: str, marking: str, boroughs: gpd.GeoDataFrame | None = None,
                wards: gpd.GeoDataFrame | None = None, surface: KdeResult | GiStarResult | None = None,
                hotspots: gpd.GeoDataFrame | None = None, points: gpd.GeoDataFrame | None = None,
                zones: gpd.GeoDataFrame | None = None, subtitle: str | None = None,
-               extent: tuple[float, float, float, float] | None = None, dpi: int = 150) -> Path:
-    """Draw a map and save it as PNG at ``path``.
+               extent: tuple[float, float, float, float] | None = None, dpi: int = 150) -> Figure:
+    """Draw a map on a figure (exports write it through
+    :func:`workbench.geo.map_export.export_map_figure`).
 
     Parameters
     ----------
@@ -103,7 +102,6 @@ def render_map(path: str | Path, *, title: str, marking: str, boroughs: gpd.GeoD
     extent : (minx, miny, maxx, maxy), optional
         Default: the boroughs, else the surface, else the points.
     """
-    path = Path(path)
     fig = Figure(figsize=(8.27, 8.8), dpi=dpi)      # A4 width
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.04, 0.07, 0.92, 0.80))
@@ -158,7 +156,5 @@ def render_map(path: str | Path, *, title: str, marking: str, boroughs: gpd.GeoD
     fig.text(0.04, 0.045, "British National Grid (EPSG:27700). Contains public sector information "
              "licensed under the Open Government Licence v3.0.", fontsize=6.5, color="#555555")
     fig.text(0.5, 0.015, marking, ha="center", va="bottom", fontsize=10, fontweight="bold")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi)
-    return path
+    return fig
 

@@ -14,6 +14,9 @@ Decisions the spec leaves to us (documented in the user guide):
 - a location is optional, but one that is given must be complete and inside Great Britain;
 - an unknown security marking (not OFFICIAL, OFFICIAL-SENSITIVE, SECRET or TOP SECRET,
   optionally followed by descriptors) is rejected rather than guessed;
+- a row marked above the store's accreditation level (setting ``accreditation_level``,
+  default OFFICIAL-SENSITIVE) is rejected before anything else is read from it, and its
+  reject keeps only its reference and marking: none of its content enters the store;
 - entity columns are normalised, not validated (foreign plates and numbers are kept);
 - any other column is kept with the report as an extra attribute.
 """
@@ -26,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from workbench.domain.grading import GradingError, normalise_marking, validate
+from workbench.domain.grading import DEFAULT_MARKING, GradingError, normalise_marking, validate
 from workbench.domain.refs import normalise_ref
 from workbench.errors import BadInput
 from workbench.ingest.coords import in_bng_bounds, in_wgs_bounds, to_bng, to_wgs84
@@ -35,6 +38,7 @@ from workbench.ingest.textfiles import checked_header
 from workbench.ingest.timeparse import BadDate, london_now, not_after, parse_when
 from workbench.intel.entities import NORMALISERS, find_entities, people_index
 from workbench.jobs import CancelledFn, ProgressFn
+from workbench.release.marking import above, accreditation
 from workbench.store import Store
 from workbench.store.batches import Reject
 from workbench.store.boundaries import AreaLocator
@@ -56,8 +60,9 @@ class IntelParser:
     kind = "intel"
     zip_suffix = None
 
-    def __init__(self, source: str):
+    def __init__(self, source: str, accreditation: str = DEFAULT_MARKING):
         self.source = source
+        self.accreditation = accreditation
         self.seen: dict[str, int] = {}
         self.now = london_now()
 
@@ -78,6 +83,19 @@ class IntelParser:
             (rejects if isinstance(outcome, Reject) else records).append(outcome)
         return records, rejects
 
+    def above_accreditation(self, row: list[str]) -> tuple[str, dict] | None:
+        """``(reason, raw)`` when ``row`` is marked above the accreditation level (raw: only
+        its reference and marking), else None."""
+        def cell(name: str) -> str:
+            i = self.index.get(name)
+            return row[i].strip() if i is not None and i < len(row) else ""
+
+        marking = normalise_marking(cell("security_marking"))
+        if marking is None or not above(marking, self.accreditation):
+            return None
+        return (f"security_marking {marking} is above the store's accreditation level {self.accreditation}: "
+                "the row was not imported", {"intel_ref": cell("intel_ref"), "security_marking": cell("security_marking")})
+
     def parse(self, line: int, row: list[str]) -> IntelRecord | Reject:
         """One row as a record (entities from columns only) or a reject with its reason."""
         header = self.header
@@ -85,6 +103,9 @@ class IntelParser:
         def reject(column: str | None, reason: str) -> Reject:
             return Reject(self.label, line, column, reason, raw_row(header, row))
 
+        refused = self.above_accreditation(row)
+        if refused is not None:
+            return Reject(self.label, line, "security_marking", refused[0], refused[1])
         if len(row) != len(header):
             return reject(None, f"row has {len(row)} fields but the header has {len(header)}")
 
@@ -230,5 +251,5 @@ def import_intel(store: Store, paths: str | Path | Sequence[str | Path], *, sour
         people.update(m.value for r in records for m in r.mentions if m.kind == "person")
         recognise(records, people_index(people))
 
-    return run_import(store, paths, IntelParser(source), source, progress=progress, cancelled=cancelled,
-                      writer=IntelWriter, complete=complete, bulk_offences=False)
+    return run_import(store, paths, IntelParser(source, accreditation(store)), source, progress=progress,
+                      cancelled=cancelled, writer=IntelWriter, complete=complete, bulk_offences=False)

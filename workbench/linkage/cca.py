@@ -17,6 +17,7 @@ import pandas as pd
 
 from workbench.linkage.dataset import EPOCH, LinkageData
 from workbench.linkage.series import common_mo
+from workbench.release import Released, png_metadata, write_csv
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -84,22 +85,30 @@ def shared_cells(matrix: pd.DataFrame, data: LinkageData | None = None, position
     return out
 
 
-def save_csv(matrix: pd.DataFrame, path: str | Path) -> Path:
-    """Write the matrix as UTF-8 CSV (opens in Excel); returns the path."""
-    path = Path(path)
-    matrix.to_csv(path, encoding="utf-8")
-    return path
+def write_matrix_csv(released: Released, path: Path) -> None:
+    """Write a released CCA matrix (body: ``(matrix, shared, title)``) as UTF-8 CSV (opens
+    in Excel): the marking on the first line, every cell safe from formula injection."""
+    matrix, _, title = released.body
+    rows = [[ref, *["" if v is None else v for v in values]] for ref, values in zip(matrix.index, matrix.to_numpy())]
+    write_csv(path, released, ["offence", *matrix.columns], rows, title=title)
 
 
-def save_image(matrix: pd.DataFrame, shared: pd.DataFrame, path: str | Path, *, title: str = "",
-               marking: str = "") -> Path:
-    """Draw the matrix as a table image: shared cells tinted, empty cells grey."""
+def write_matrix_image(released: Released, path: Path) -> None:
+    """Draw a released CCA matrix as a table image (PNG, or PDF/SVG by extension),
+    marked top and bottom."""
+    matrix, shared, title = released.body
+    fig = matrix_figure(matrix, shared, title=title, marking=released.marking)
+    metadata = png_metadata(released, title) if path.suffix.lower() == ".png" else {"Title": title}
+    fig.savefig(path, dpi=130, bbox_inches="tight", metadata=metadata)
+
+
+def matrix_figure(matrix: pd.DataFrame, shared: pd.DataFrame, *, title: str = "", marking: str = ""):
+    """The matrix as a table figure: shared cells tinted, empty cells grey."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     from matplotlib.figure import Figure
 
-    path = Path(path)
     cells = matrix.astype(str).map(lambda v: v if len(v) <= 28 else v[:27] + "\u2026")
     colours = np.where(shared.to_numpy(), "#cfe8cf", np.where(cells.to_numpy() == "", "#eeeeee", "#ffffff"))
     n_rows, n_cols = cells.shape
@@ -115,6 +124,7 @@ def save_image(matrix: pd.DataFrame, shared: pd.DataFrame, path: str | Path, *, 
     if marking:
         heading = f"{marking}\n{heading}"
     ax.set_title(heading, fontsize=10, loc="left")
-    fig.text(0.01, 0.01, "Green: shared with the series.  Grey: not recorded.", fontsize=7)
-    fig.savefig(path, dpi=130, bbox_inches="tight")
-    return path
+    fig.text(0.01, 0.02, "Green: shared with the series.  Grey: not recorded.", fontsize=7)
+    if marking:
+        fig.text(0.5, -0.01, marking, ha="center", va="top", fontsize=10, fontweight="bold")
+    return fig

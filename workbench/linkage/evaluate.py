@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.jobs import JobControl
+from workbench.linkage.candidates import known_linked, plan
 from workbench.linkage.config import GROUPS, Blocking
 from workbench.linkage.dataset import LinkageData
 from workbench.linkage.features import Profiles
@@ -74,19 +75,24 @@ def evaluate(data: LinkageData, *, groups=None, k: int = 5, seed: int = 0,
     """Cross-validated figures overall and per crime group (see the module docstring).
 
     Returns the keys of the CLI contract plus ``method`` (the learner kept per group),
-    ``methods`` (each learner's figures) and ``groups`` (per crime group).
+    ``methods`` (each learner's figures), ``groups`` (per crime group) and ``blocking``
+    (per crime group: the search window, what it was learned from, the share of known
+    linked pairs it finds and whether it was narrowed to stay within the budget).
+    ``blocking`` overrides the learned windows.
     """
     control = JobControl(progress, cancelled)
     present = [g for g in GROUPS if (groups is None or g in groups) and np.any(data.group == g)]
     profiles = Profiles.of(data)
+    plans = plan(data, groups=present, known=known_linked(data, decided), overrides=blocking)
     per_group, pooled = {}, {m: [] for m in methods + ("best",)}
     for n, group in enumerate(present):
         step = control.sub(n / max(1, len(present)), (n + 1) / max(1, len(present)))
         step.report(0.0, f"{group}: building pairs")
-        gp = prepare(data, group, k=k, seed=seed, blocking=blocking, decided=decided, profiles=profiles)
+        gp = prepare(data, group, k=k, seed=seed, plans=plans, decided=decided, profiles=profiles)
         if not gp.labels.any() and not len(gp.missed):
             per_group[group] = {"pairs": int(len(gp.pairs)), "linked_pairs": 0, "model": "none",
-                                "note": f"no linked pairs among the solved {group} offences"}
+                                "note": f"no linked pairs among the solved {group} offences",
+                                "blocking": plans[group].as_json()}
             continue
         results = {}
         for m, method in enumerate(methods):
@@ -101,6 +107,7 @@ def evaluate(data: LinkageData, *, groups=None, k: int = 5, seed: int = 0,
         if not gp.trainable:
             entry["note"] = gp.too_few_reason + "; the default model scored most folds"
         entry["methods"] = {m: results[m][0] for m in methods}
+        entry["blocking"] = plans[group].as_json()
         per_group[group] = entry
         for m in methods:
             pooled[m].append(results[m][1])
@@ -109,7 +116,8 @@ def evaluate(data: LinkageData, *, groups=None, k: int = 5, seed: int = 0,
     out = _pool(pooled["best"])
     out.update({"folds": k, "seed": seed, "groups": per_group,
                 "methods": {m: _pool(pooled[m]) for m in methods},
-                "method": {g: e.get("method", e.get("model")) for g, e in per_group.items()}})
+                "method": {g: e.get("method", e.get("model")) for g, e in per_group.items()},
+                "blocking": {g: e["blocking"] for g, e in per_group.items()}})
     return out
 
 

@@ -11,6 +11,9 @@ column                 meaning
 ``weekdays_apart``     expected circular difference in day of week (0-3.5 days)
 ``mo_<domain>``        Jaccard similarity of the two behaviour sets of an MO domain
                        (a single behaviour each: 1 match, 0 mismatch)
+``mo_rarity``          rarity-weighted similarity over every MO domain: shared behaviours
+                       weigh their rarity (log of how few offences show them), so a shared
+                       rare behaviour counts more than a shared common one
 ``victim_<attr>``,     categorical: 1 same, 0 different; numeric: absolute difference
 ``suspect_<attr>``
 ``same_category``      1 same category, 0 different
@@ -33,6 +36,7 @@ from workbench.linkage import timewindows as tw
 from workbench.linkage.dataset import LinkageData
 
 BASE_COLUMNS = ("distance_m", "days_apart", "hours_apart", "weekdays_apart")
+RARITY_COLUMN = "mo_rarity"
 TAIL_COLUMNS = ("same_category", "same_location_type")
 #: Pairs are processed in chunks of this many so memory stays flat at any scale.
 CHUNK = 250_000
@@ -40,7 +44,8 @@ CHUNK = 250_000
 
 def feature_columns(data: LinkageData) -> list[str]:
     """The feature columns ``data`` supports, in a stable order."""
-    return (list(BASE_COLUMNS) + [f"mo_{d}" for d in sorted(data.mo)]
+    rarity = [RARITY_COLUMN] if data.mo else []
+    return (list(BASE_COLUMNS) + [f"mo_{d}" for d in sorted(data.mo)] + rarity
             + [a.column for a in data.attributes] + list(TAIL_COLUMNS))
 
 
@@ -60,6 +65,7 @@ class Profiles:
     group_code: np.ndarray         # (n,) crime group as an integer
     group_domains: np.ndarray      # (groups, len(mo_domains)) True where the group records the domain
     category_code: np.ndarray      # (n,) category as an integer
+    rarity_tables: np.ndarray      # (len(mo_domains), 8, 256) rarity weight of each byte of a mask
 
     @classmethod
     def of(cls, data: LinkageData) -> Profiles:
@@ -73,7 +79,54 @@ class Profiles:
         group_domains = np.zeros((len(groups), len(domains)), dtype=bool)
         np.logical_or.at(group_domains, group_code, size > 0)
         return cls(hour, hour @ tw.cyclic_distance_matrix(24), weekday, weekday @ tw.cyclic_distance_matrix(7),
-                   domains, stack, size, group_code, group_domains, pd.factorize(data.category)[0])
+                   domains, stack, size, group_code, group_domains, pd.factorize(data.category)[0],
+                   rarity_tables(stack))
+
+
+def rarity_tables(stack: np.ndarray) -> np.ndarray:
+    """Per stacked domain, the summed rarity weight of every value of every byte of a
+    mask: a behaviour shown by k of n offences (that record the domain) weighs
+    ln((n + 1) / (k + 1)), so 8 table look-ups give the weight of any set."""
+    domains = stack.shape[1]
+    tables = np.zeros((domains, 8, 256), dtype=np.float32)
+    values = np.arange(256, dtype=np.uint64)
+    for d in range(domains):
+        col = stack[:, d]
+        recorded = int(np.count_nonzero(col))
+        bits = np.array([np.count_nonzero(col & (np.uint64(1) << np.uint64(b))) for b in range(64)], dtype=float)
+        weight = np.where(bits > 0, np.log((recorded + 1.0) / (bits + 1.0)), 0.0)
+        for byte in range(8):
+            w = weight[8 * byte: 8 * byte + 8]
+            on = (values[:, None] >> np.arange(8, dtype=np.uint64)[None, :]) & np.uint64(1)
+            tables[d, byte] = on.astype(np.float32) @ w.astype(np.float32)
+    return tables
+
+
+def _weight(tables: np.ndarray, masks: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(masks), dtype=np.float32)
+    for byte in range(8):
+        out += tables[byte][((masks >> np.uint64(8 * byte)) & np.uint64(255)).astype(np.intp)]
+    return out
+
+
+def rarity_similarity(profiles: Profiles, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Rarity-weighted similarity of the pairs over all stacked MO domains: the weight of
+    the behaviours both show over the weight of those either shows (NaN when the two
+    offences have no MO domain recorded in common)."""
+    inter = np.zeros(len(i), dtype=np.float32)
+    union = np.zeros(len(i), dtype=np.float32)
+    both = np.zeros(len(i), dtype=bool)
+    present = np.flatnonzero(np.bincount(profiles.group_code[i], minlength=len(profiles.group_domains)))
+    for d in np.flatnonzero(profiles.group_domains[present].any(axis=0)):
+        a, b = profiles.mo_stack[i, d], profiles.mo_stack[j, d]
+        recorded = (profiles.mo_size[i, d] > 0) & (profiles.mo_size[j, d] > 0)
+        inter += np.where(recorded, _weight(profiles.rarity_tables[d], a & b), 0.0)
+        union += np.where(recorded, _weight(profiles.rarity_tables[d], a | b), 0.0)
+        both |= recorded
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = inter / union
+    out[~both | (union <= 0)] = np.nan
+    return out.astype(np.float32)
 
 
 def stacked_jaccard(profiles: Profiles, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -133,6 +186,8 @@ def pair_features(data: LinkageData, i, j, profiles: Profiles | None = None,
     stacked = dict(zip(profiles.mo_domains, stacked_jaccard(profiles, i, j).T))
     for domain in sorted(data.mo):
         cols[f"mo_{domain}"] = stacked[domain] if domain in stacked else jaccard(data.mo[domain], i, j)
+    if data.mo:
+        cols[RARITY_COLUMN] = rarity_similarity(profiles, i, j)
     for attr in data.attributes:
         if attr.numeric:
             cols[attr.column] = np.abs(attr.values[i] - attr.values[j]).astype(np.float32)

@@ -44,18 +44,50 @@ SINGLE_THREAD_ROWS = 100_000
 LOG_COLUMNS = ("distance_m", "days_apart")
 
 
-def design(frame: pd.DataFrame) -> pd.DataFrame:
-    """Model inputs from pair features: kilometres and days on a log scale."""
+#: The distance/time interaction: two offences far apart in space *and* time are much less
+#: likely one offender's than either distance alone says (log km x log days).
+INTERACTION = "distance_x_days"
+
+
+def design(frame: pd.DataFrame, interaction: bool = True) -> pd.DataFrame:
+    """Model inputs from pair features: kilometres and days on a log scale, and their
+    product (the interaction) when both are present and ``interaction``."""
     out = frame.copy()
     if "distance_m" in out:
         out["distance_m"] = np.log1p(out["distance_m"] / 1000.0)
     if "days_apart" in out:
         out["days_apart"] = np.log1p(out["days_apart"])
+    if interaction and "distance_m" in out and "days_apart" in out:
+        out[INTERACTION] = out["distance_m"] * out["days_apart"]
     return out
 
 
-def make_estimator(method: str, seed: int = 0):
-    """An unfitted learner for ``method`` ('logistic' or 'boosting').
+def direction(column: str) -> int:
+    """The known direction of a feature's effect on "one offender": -1 (larger is less
+    likely: distances, time gaps, differences in age or height), +1 (larger is more
+    likely: similarities and matches) or 0 (not constrained: the interaction).
+
+    >>> direction("distance_m"), direction("mo_entry"), direction("suspect_sex"), direction("distance_x_days")
+    (-1, 1, 1, 0)
+    """
+    if column == INTERACTION:
+        return 0
+    if column in ("distance_m", "days_apart", "hours_apart", "weekdays_apart"):
+        return -1
+    if column.startswith(("suspect_", "victim_")) and column.endswith(DIFFERENCE_SUFFIXES):
+        return -1
+    return 1
+
+
+#: Victim/suspect attributes whose feature is a numeric difference rather than a match.
+DIFFERENCE_SUFFIXES = ("_age", "_height_cm", "_height")
+
+
+def make_estimator(method: str, seed: int = 0, columns: list[str] | None = None):
+    """An unfitted learner for ``method`` ('logistic' or 'boosting'); ``columns`` are the
+    design columns, so boosting can be constrained to the known directions
+    (:func:`direction`): closer in space or time never lowers the probability, and a
+    shared behaviour or description never counts against.
 
     scikit-learn is imported here and in :func:`platt`, where models are built, so that
     commands which never fit a model (most of the command line) start quickly.
@@ -70,8 +102,10 @@ def make_estimator(method: str, seed: int = 0):
         return make_pipeline(SimpleImputer(strategy="mean", add_indicator=True, keep_empty_features=True),
                              StandardScaler(), LogisticRegression(C=1.0, max_iter=2000))
     if method == "boosting":
+        cst = [direction(c) for c in columns] if columns is not None else None
         return HistGradientBoostingClassifier(max_iter=120, learning_rate=0.1, max_leaf_nodes=31,
-                                              l2_regularization=1.0, early_stopping=False, random_state=seed)
+                                              l2_regularization=1.0, early_stopping=False, random_state=seed,
+                                              monotonic_cst=cst)
     raise BadInput(f"unknown model method {method!r}; expected one of {', '.join(METHODS)}")
 
 
@@ -90,6 +124,8 @@ class LinkModel:
     estimator: object = None
     calibration: tuple[float, float] = (1.0, 0.0)   # Platt: sigmoid(a * logit(p) + b)
     metrics: dict = field(default_factory=dict)
+    reference: dict = field(default_factory=dict)   # a typical candidate pair, for reasons
+    interaction: bool = True                        # the distance x time term is an input
 
     @property
     def is_default(self) -> bool:
@@ -97,7 +133,7 @@ class LinkModel:
 
     def raw(self, frame: pd.DataFrame) -> np.ndarray:
         """Uncalibrated probabilities."""
-        X = design(frame.reindex(columns=self.columns))
+        X = design(frame.reindex(columns=self.columns), self.interaction)
         with _threads(len(X)):
             return self.estimator.predict_proba(X.to_numpy(dtype=float))[:, 1]
 
@@ -156,19 +192,66 @@ class _DefaultEstimator:
         return DefaultModel().predict_proba(X, self.columns)
 
 
+#: The default model's typical candidate pair (the neutral values of its formula).
+DEFAULT_REFERENCE = {"distance_m": 2000.0, "days_apart": 30.0, "hours_apart": 6.0, "weekdays_apart": 1.75}
+
+
 def default_model(group: str, columns: list[str], reason: str) -> LinkModel:
     """The default model for ``group`` on ``columns``, saying why it is used."""
+    reference = {c: DEFAULT_REFERENCE.get(c, 0.3 if c.startswith("mo_") else 0.5) for c in columns}
     return LinkModel(group, "default", list(columns), _DefaultEstimator(columns),
-                     metrics={"reason": reason})
+                     metrics={"reason": reason}, reference=reference, interaction=False)
+
+
+def reference_pair(X: pd.DataFrame) -> dict:
+    """A typical candidate pair: the mean of each feature (distances and time gaps on the
+    log scale the model sees). Reasons say how a pair's values move its score away from
+    this pair's, so a matching description always reads "for" and a different one
+    "against" (the model is monotone in them)."""
+    out = {}
+    for c in X.columns:
+        values = X[c].dropna().to_numpy(dtype=float)
+        if not len(values):
+            continue
+        if c in ("distance_m", "days_apart"):
+            scale = 1000.0 if c == "distance_m" else 1.0
+            out[c] = float(np.expm1(np.log1p(values / scale).mean()) * scale)
+        else:
+            out[c] = float(values.mean())
+    return out
 
 
 def fit(method: str, group: str, X: pd.DataFrame, y: np.ndarray, w: np.ndarray, seed: int = 0) -> LinkModel:
-    """Fit one learner on a pair feature frame; columns with no values are dropped."""
+    """Fit one learner on a pair feature frame; columns with no values are dropped.
+
+    Boosting is fitted with monotone constraints. Logistic regression is constrained
+    the simple way: a feature whose coefficient comes out against its known direction
+    (:func:`direction`) is dropped and the model refitted, until none is."""
     columns = [c for c in X.columns if X[c].notna().any()]
-    est = make_estimator(method, seed)
-    with _threads(len(X)):
-        est.fit(design(X[columns]).to_numpy(dtype=float), y, **_weight_arg(est, w))
-    return LinkModel(group, method, columns, est)
+    # boosting learns interactions itself, and an unconstrained product of distance and
+    # time would break its monotone constraints on them; logistic regression needs it
+    interaction = method == "logistic"
+    while True:
+        design_frame = design(X[columns], interaction)
+        est = make_estimator(method, seed, list(design_frame.columns))
+        with _threads(len(X)):
+            est.fit(design_frame.to_numpy(dtype=float), y, **_weight_arg(est, w))
+        wrong = _wrong_signs(est, list(design_frame.columns)) if method == "logistic" else []
+        if not wrong:
+            break
+        if INTERACTION in design_frame and (INTERACTION in wrong or {"distance_m", "days_apart"} & set(wrong)):
+            interaction = False         # without it, distance and time are monotone by their signs
+        else:
+            columns = [c for c in columns if c not in wrong]
+    return LinkModel(group, method, columns, est, reference=reference_pair(X[columns]), interaction=interaction)
+
+
+def _wrong_signs(pipeline, columns: list[str]) -> list[str]:
+    """Design columns whose logistic coefficient opposes their known direction; the
+    interaction counts as wrong when positive (it would make distance or time count
+    for a link at large values of the other)."""
+    coef = pipeline.steps[-1][1].coef_[0][:len(columns)]
+    return [c for c, b in zip(columns, coef) if (direction(c) * b < 0) or (c == INTERACTION and b > 0)]
 
 
 def _threads(rows: int):

@@ -1,9 +1,11 @@
 """Why two offences scored as they did: every feature in words, with its effect.
 
 A feature's *effect* is how much it moves the score, measured model-agnostically: the
-model's log-odds for the pair minus its log-odds with that feature treated as not
-recorded. Positive effects argue for a link, negative against. All variants of a pair
-are scored in one call, so explaining the top 10 candidates costs 10 small predictions.
+model's log-odds for the pair minus its log-odds with that feature set to the value of a
+typical candidate pair. Positive effects argue for a link, negative against; because the
+models are monotone in every feature with a known direction, the sign always agrees
+with the feature (the same suspect description is never "against"). All variants of all
+pairs are scored in one call.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.linkage.dataset import LinkageData
+from workbench.linkage.features import RARITY_COLUMN
 from workbench.linkage.model import LinkModel, _logit
 
 
@@ -46,6 +49,11 @@ def describe(column: str, value: float, data: LinkageData | None = None, i: int 
             return "location type not recorded for both"
         return "same location type" if value == 1 else "different location types"
     label = _label(column)
+    if column == RARITY_COLUMN:
+        if missing:
+            return "MO: nothing recorded for both"
+        return ("MO: shares rare behaviours" if value >= 0.5 else "MO: shares some behaviours" if value > 0
+                else "MO: no behaviour in common")
     if column.startswith("mo_"):
         if missing:
             return f"{label}: not recorded for both"
@@ -62,8 +70,10 @@ def describe(column: str, value: float, data: LinkageData | None = None, i: int 
         return f"{kind} {label}: not recorded for both"
     attr = next((a for a in (data.attributes if data is not None else []) if a.column == column), None)
     if (attr is not None and attr.numeric) or (attr is None and value not in (0, 1)):
-        return f"{kind} {label}: {value:g} apart"
-    return f"{kind} {label}: {'same' if value == 1 else 'different'}"
+        unit = " cm" if label.endswith("cm") else (" years" if label == "age" else "")
+        label = label.removesuffix(" cm")
+        return f"{kind} {label}s {value:g}{unit} apart" if value else f"same {kind} {label}"
+    return f"{'same' if value == 1 else 'different'} {kind} {label}"
 
 
 def explain(model: LinkModel, features: pd.DataFrame, data: LinkageData | None = None,
@@ -71,26 +81,52 @@ def explain(model: LinkModel, features: pd.DataFrame, data: LinkageData | None =
     """Reasons for each row of ``features`` (one pair per row).
 
     Returns, per pair, ``{"summary": "1.2 km apart, 2 days apart, entry identical",
-    "features": {column: {"value", "text", "effect"}}}`` with features ordered by the
-    size of their effect; the summary names the strongest recorded ones.
+    "features": {column: {"value", "text", "effect", "verdict"}}}`` with features ordered
+    by the size of their effect; the summary names the strongest recorded ones. A
+    feature's effect is the change in log-odds from the model's typical candidate pair's
+    value (``model.reference``) to this pair's; the model is monotone in every feature
+    with a known direction, so a matching description or a shorter distance is never
+    shown against. A feature not recorded for both has no effect. ``verdict`` is "for",
+    "against" or "neutral" in the analyst's terms. Every pair's variants are scored in
+    one call.
     """
     columns = [c for c in model.columns if c in features.columns]
+    base = features.reindex(columns=model.columns).reset_index(drop=True)
+    if base.empty:
+        return []
+    reference = {c: model.reference.get(c, np.nan) for c in columns}
+    blocks = [base]
+    for col in columns:
+        variant = base.copy()
+        present = variant[col].notna()
+        variant.loc[present, col] = reference[col]
+        blocks.append(variant)
+    logits = _logit(model.predict(pd.concat(blocks, ignore_index=True)).astype(float)).reshape(len(blocks), len(base))
     out = []
-    for row in range(len(features)):
-        base = features.iloc[[row]].reindex(columns=model.columns)
-        variants = pd.concat([base] * (len(columns) + 1), ignore_index=True)
-        for k, col in enumerate(columns, start=1):
-            variants.loc[k, col] = np.nan
-        logits = _logit(model.predict(variants).astype(float))
-        effects = logits[0] - logits[1:]
+    for row in range(len(base)):
         pi = None if i is None else int(i[row])
         pj = None if j is None else int(j[row])
         items = {}
+        effects = logits[0, row] - logits[1:, row]
         for col, effect in sorted(zip(columns, effects), key=lambda ce: -abs(ce[1])):
-            value = base[col].iloc[0]
+            value = base[col].iloc[row]
             value = None if pd.isna(value) else float(value)
+            effect = 0.0 if value is None else float(effect)
             items[col] = {"value": value, "text": describe(col, np.nan if value is None else value, data, pi, pj),
-                          "effect": round(float(effect), 3)}
+                          "effect": round(effect, 3), "verdict": verdict(effect)}
         strongest = [v["text"] for c, v in items.items() if v["value"] is not None][:4]
         out.append({"summary": ", ".join(strongest), "features": items})
     return out
+
+
+#: Effects smaller than this (log-odds) are shown as neutral.
+NEUTRAL_EFFECT = 0.05
+
+
+def verdict(effect: float) -> str:
+    """'for', 'against' or 'neutral' for an effect in log-odds."""
+    if effect > NEUTRAL_EFFECT:
+        return "for"
+    if effect < -NEUTRAL_EFFECT:
+        return "against"
+    return "neutral"

@@ -26,6 +26,10 @@ from workbench.linkage.dataset import LinkageData
 #: raised the share of a series' offences by its main offender from 0.40 to 0.46).
 MAX_SERIES_SIZE = 12
 
+#: Candidate series smaller than this are not listed by default: two offences linked by
+#: one score are a link to check, not yet a series (an analyst can lower it to 2).
+MIN_SERIES_SIZE = 3
+
 #: Severity of categories for the escalation indicator (higher = more serious).
 CATEGORY_SEVERITY = {
     "exposure": 1, "other-sexual": 1, "sexual-assault": 2, "rape": 3,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,19 +18,20 @@ import pandas as pd
 from workbench.domain import categories as cats
 from workbench.errors import BadInput, NotFound
 from workbench.jobs import JobControl
-from workbench.linkage import candidates, reasons
+from workbench.linkage import candidates, reasons, suspects
 from workbench.linkage.cca import cca_matrix, shared_cells
-from workbench.linkage.config import GROUPS, blocking_for, crime_group
+from workbench.linkage.config import GROUPS, crime_group
 from workbench.linkage.dataset import LinkageData, build
 from workbench.linkage.evaluate import evaluate as cross_validated
 from workbench.linkage.features import Profiles, feature_columns, pair_features
 from workbench.linkage.model import LinkModel, default_model, score
-from workbench.linkage.series import MAX_SERIES_SIZE, describe_series, find_series
+from workbench.linkage.series import MAX_SERIES_SIZE, MIN_SERIES_SIZE, describe_series, find_series
 from workbench.linkage.training import prepare, train_group
 from workbench.store import Store
 from workbench.store import linkage as db
 from workbench.store.offences import (
     OffenceFilter,
+    count,
     find_offence,
     load_features,
     load_frame,
@@ -67,13 +69,27 @@ def groups_of(categories) -> list[str]:
     return [g for g in GROUPS if g in {crime_group(c) for c in expanded}]
 
 
-def load_data(store: Store, *, groups=None, categories=None) -> LinkageData:
-    """Offences (with features and offenders) of the given groups or categories."""
-    if categories:
-        flt = OffenceFilter(categories=categories)
-    else:
-        flt = OffenceFilter(categories=group_categories(groups or GROUPS))
-    frame = load_frame(store, flt, LINK_COLUMNS)
+def _filter(groups=None, categories=None, include_coarse: bool = False, linkable: bool | None = True) -> OffenceFilter:
+    cats_ = categories if categories else group_categories(groups or GROUPS)
+    return OffenceFilter(categories=cats_, linkable=None if include_coarse else linkable)
+
+
+def left_out(store: Store, *, groups=None, categories=None, include_coarse: bool = False) -> int:
+    """How many offences of the groups or categories are left out of linkage because
+    their time or place is too coarse (police.uk snap points, month-only times)."""
+    return 0 if include_coarse else count(store, _filter(groups, categories, linkable=False))
+
+
+def coarse_note(n: int) -> str:
+    """The visible line saying what was left out, and how to include it."""
+    return (f"{n:,} police.uk or month-only records left out (their time or place is too coarse to link; "
+            "--include-coarse to include them)") if n else ""
+
+
+def load_data(store: Store, *, groups=None, categories=None, include_coarse: bool = False) -> LinkageData:
+    """Linkable offences (with features and offenders) of the given groups or categories;
+    with ``include_coarse`` police.uk and month-only records too."""
+    frame = load_frame(store, _filter(groups, categories, include_coarse), LINK_COLUMNS)
     ids = frame["id"].tolist()
     if len(ids) > 50_000:      # an IN list that long is slower than reading every row
         features, links = load_features(store), load_offender_links(store)
@@ -145,18 +161,20 @@ class Scored:
     models: dict[str, LinkModel]
     notes: dict[str, str]
     blocking: dict[str, dict]
+    left_out: int = 0
 
 
-def score_store(store: Store, *, categories=None, progress=None, cancelled=None) -> Scored:
+def score_store(store: Store, *, categories=None, include_coarse: bool = False, progress=None,
+                cancelled=None) -> Scored:
     """Every candidate pair of the selected offences, scored by its group's model."""
     control = JobControl(progress, cancelled)
     control.report(0.0, "loading offences")
-    data = load_data(store, categories=categories)
+    data = load_data(store, categories=categories, include_coarse=include_coarse)
     models, notes = models_for(store, data)
-    plan = candidates.plan_blocking(data)
-    pairs = candidates.candidate_pairs(data, blocking=plan, max_candidates=None, control=control.sub(0.05, 0.3))
-    scores = score(data, pairs, models, control=control.sub(0.3, 0.95))
     dec = decided_pairs(store, data)
+    plans = candidates.plan(data, known=candidates.known_linked(data, dec))
+    pairs = candidates.candidate_pairs(data, plans, control=control.sub(0.05, 0.3))
+    scores = score(data, pairs, models, control=control.sub(0.3, 0.95))
     n = len(data)
     if len(dec):
         keys = _keys(pairs[:, 0], pairs[:, 1], n)
@@ -172,9 +190,62 @@ def score_store(store: Store, *, categories=None, progress=None, cancelled=None)
             pairs = np.concatenate([pairs, add])
             scores = np.concatenate([scores, np.ones(len(add), np.float32)])
     control.report(1.0, f"{len(pairs):,} candidate pairs scored")
-    windows = {g: {"radius_m": round(r.radius_m), "days": round(r.days, 1),
-                   "shrunk_for_density": r != blocking_for(g)} for g, r in plan.items()}
-    return Scored(data, pairs, scores, models, notes, windows)
+    return Scored(data, pairs, scores, models, notes, {g: p.as_json() for g, p in plans.items()},
+                  left_out(store, categories=categories, include_coarse=include_coarse))
+
+
+# -- one crime group, cached ------------------------------------------------------
+
+@dataclass
+class GroupLinker:
+    """What answering questions about one offence of a crime group needs, built once per
+    process and store state: the group's linkable offences as arrays, their per-offence
+    precomputations, the model, the search window and the known offenders."""
+
+    group: str
+    data: LinkageData
+    profiles: Profiles
+    model: LinkModel
+    note: str
+    plan: candidates.GroupPlan
+    offenders: dict[str, np.ndarray]
+
+
+_LINKERS: dict[tuple, tuple[tuple, GroupLinker]] = {}
+
+
+def group_linker(store: Store, group: str, *, include_coarse: bool = False) -> GroupLinker:
+    """The cached :class:`GroupLinker` of ``group``; rebuilt when the store has changed
+    since (an import, a decision, a retrained model: see ``store.linkage.change_stamp``)."""
+    key = (str(store.path), group, include_coarse)
+    stamp = db.change_stamp(store)
+    cached = _LINKERS.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    data = load_data(store, groups=[group], include_coarse=include_coarse)
+    models, notes = models_for(store, data)
+    known = candidates.known_linked(data, decided_pairs(store, data))
+    plans = candidates.plan(data, groups=[group], known=known)
+    solved = np.flatnonzero(data.solved) if data.solved is not None else np.empty(0, np.int64)
+    linker = GroupLinker(group, data, Profiles.of(data), models.get(group) or default_model(
+        group, feature_columns(data), "no offences"), notes.get(group, ""),
+        plans.get(group) or candidates.GroupPlan(group, candidates.DEFAULT_BLOCKING[group], 0, 0.0),
+        suspects.known_offenders(data, solved))
+    _LINKERS[key] = (db.change_stamp(store), linker)
+    return linker
+
+
+def _position(store: Store, ref: str, include_coarse: bool) -> tuple[int, GroupLinker, int]:
+    """(offence id, its group's linker, its position there); BadInput for a record left
+    out of linkage."""
+    oid = resolve(store, ref)
+    group = crime_group(offence_category(store, oid))
+    linker = group_linker(store, group, include_coarse=include_coarse)
+    found = linker.data.positions([oid]) if oid in set(linker.data.ids.tolist()) else None
+    if found is None:
+        raise BadInput(f"offence {ref} is a police.uk or month-only record, too coarse to link "
+                         "(--include-coarse to link it anyway)")
+    return oid, linker, int(found[0])
 
 
 def resolve(store: Store, ref: str) -> int:
@@ -185,29 +256,20 @@ def resolve(store: Store, ref: str) -> int:
     return int(oid)
 
 
-def suggest(store: Store, ref: str, *, top: int = 10, progress=None, cancelled=None) -> dict:
+def suggest(store: Store, ref: str, *, top: int = 10, include_coarse: bool = False, progress=None,
+            cancelled=None) -> dict:
     """The offences most likely linked to ``ref``, with reasons, and the best-matching
-    confirmed series. Rejected links are left out; confirmed ones are marked."""
+    confirmed series. Rejected links are left out; confirmed ones are marked. Every
+    offence of the group inside the search window is a candidate."""
     control = JobControl(progress, cancelled)
-    oid = resolve(store, ref)
-    category = offence_category(store, oid)
-    group = crime_group(category)
-    control.report(0.1, f"loading {group} offences")
-    data = load_data(store, groups=[group])
-    models, notes = models_for(store, data)
-    model = models[group]
-    me = int(data.positions([oid])[0])
-    partners = candidates.pairs_with(data, me)
+    oid, linker, me = _position(store, ref, include_coarse)
+    data, model = linker.data, linker.model
+    partners = candidates.pairs_with(data, me, linker.plan)
     control.report(0.4, f"scoring {len(partners):,} candidates")
-    frame = pair_features(data, np.full(len(partners), me), partners)
+    frame = pair_features(data, np.full(len(partners), me), partners, linker.profiles)
     scores = model.predict(frame) if len(partners) else np.zeros(0, np.float32)
-    dec = db.load_decisions(store)
-    decision = {}
-    for a, b, d in zip(dec["offence_a"], dec["offence_b"], dec["decision"]):
-        if oid in (a, b):
-            decision[int(b if a == oid else a)] = d
-    other_ids = data.ids[partners]
-    keep = np.array([decision.get(int(o)) != "rejected" for o in other_ids], dtype=bool)
+    decision = db.decisions_for(store, oid)
+    keep = np.array([decision.get(int(o)) != "rejected" for o in data.ids[partners]], dtype=bool)
     partners, scores, frame = partners[keep], scores[keep], frame[keep].reset_index(drop=True)
     order = np.argsort(-scores, kind="stable")[:top]
     why = reasons.explain(model, frame.iloc[order], data, np.full(len(order), me), partners[order])
@@ -215,9 +277,49 @@ def suggest(store: Store, ref: str, *, top: int = 10, progress=None, cancelled=N
               "category": str(data.category[partners[k]]), "decision": decision.get(int(data.ids[partners[k]])),
               "reasons": r} for k, r in zip(order, why)]
     control.report(1.0, "done")
-    return {"offence": str(data.refs[me]), "id": oid, "group": group, "model": notes[group],
+    return {"offence": str(data.refs[me]), "id": oid, "group": linker.group, "model": linker.note,
             "default_model": model.is_default, "candidates_considered": int(len(partners)),
-            "candidates": cands, "series": _best_series(store, data, partners, scores)}
+            "blocking": linker.plan.as_json(), "candidates": cands,
+            "series": _best_series(store, data, partners, scores)}
+
+
+def suspects_for(store: Store, ref: str, *, top: int = 10, include_coarse: bool = False) -> dict:
+    """Known offenders ranked by how well their known (solved) offences match ``ref``
+    (see :mod:`workbench.linkage.suspects`)."""
+    if top < 1:
+        raise BadInput("--top must be at least 1")
+    oid, linker, me = _position(store, ref, include_coarse)
+    found = suspects.rank_suspects(linker.model, linker.data, me, linker.offenders, top=top,
+                                   profiles=linker.profiles)
+    return {"offence": str(linker.data.refs[me]), "id": oid, "group": linker.group, "model": linker.note,
+            "default_model": linker.model.is_default, "offenders_considered": len(linker.offenders),
+            "suspects": found}
+
+
+def evaluate_suspects(store: Store, *, categories=None, include_coarse: bool = False, progress=None,
+                      cancelled=None) -> dict:
+    """Leave-one-out over the solved offences whose offender has another solved offence:
+    how often the true offender is ranked first and in the top 10, overall and per group.
+    The stored models score the pairs."""
+    control = JobControl(progress, cancelled)
+    wanted = set(cats.expand(categories)) if categories else None
+    per_group = {}
+    present = groups_of(categories)
+    for n, group in enumerate(present):
+        control.report(n / max(1, len(present)), f"{group}: ranking suspects")
+        linker = group_linker(store, group, include_coarse=include_coarse)
+        data = linker.data
+        if data.solved is None or not data.solved.any():
+            continue
+        chosen = data.solved & (np.isin(data.category, list(wanted)) if wanted else True)
+        result = suspects.leave_one_out(linker.model, data, np.flatnonzero(chosen), profiles=linker.profiles)
+        if result["offences"]:
+            per_group[group] = dict(result, model=linker.note)
+    control.report(1.0, "done")
+    out = suspects.pool(list(per_group.values()))
+    out.update({"groups": per_group,
+                "left_out": left_out(store, categories=categories, groups=present, include_coarse=include_coarse)})
+    return clean(out)
 
 
 def _best_series(store: Store, data: LinkageData, partners: np.ndarray, scores: np.ndarray) -> dict | None:
@@ -237,15 +339,19 @@ def _member_strength(pairs, scores, positions) -> float:
     return float(scores[inside].mean()) if inside.any() else 0.0
 
 
-def series(store: Store, *, categories=None, min_score: float = 0.5, max_size: int = MAX_SERIES_SIZE, seed: int = 0,
+def series(store: Store, *, categories=None, min_score: float = 0.5, max_size: int = MAX_SERIES_SIZE,
+           min_size: int = MIN_SERIES_SIZE, include_coarse: bool = False, seed: int = 0,
            progress=None, cancelled=None) -> dict:
-    """Confirmed series and candidate series (from links scored >= ``min_score``),
-    strongest and most recent first; candidates already wholly inside a confirmed series
-    are left out, and overlaps named."""
+    """Confirmed series and candidate series (from links scored >= ``min_score``, at
+    least ``min_size`` offences), strongest and most recent first; candidates already
+    wholly inside a confirmed series are left out, and overlaps named."""
     if not 0.0 <= min_score <= 1.0:
         raise BadInput("--min-score must be between 0 and 1")
+    if min_size < 2:
+        raise BadInput("--min-size must be at least 2")
     control = JobControl(progress, cancelled)
-    scored = score_store(store, categories=categories, progress=control.sub(0.0, 0.85).report)
+    scored = score_store(store, categories=categories, include_coarse=include_coarse,
+                         progress=control.sub(0.0, 0.85).report)
     data = scored.data
     control.report(0.9, "building series")
     out = []
@@ -262,8 +368,9 @@ def series(store: Store, *, categories=None, min_score: float = 0.5, max_size: i
         item.update(desc.as_json())
         out.append(item)
         confirmed_sets[item["id"]] = set(pos)
-    for n, cand in enumerate(find_series(data, scored.pairs, scored.scores, min_score=min_score,
-                                         max_size=max_size, seed=seed), start=1):
+    found = find_series(data, scored.pairs, scored.scores, min_score=min_score, max_size=max_size, seed=seed)
+    smaller = sum(1 for c in found if len(c.positions) < min_size)
+    for n, cand in enumerate((c for c in found if len(c.positions) >= min_size), start=1):
         members = set(cand.positions)
         overlaps = [sid for sid, ps in confirmed_sets.items() if members & ps]
         if any(members <= confirmed_sets[sid] for sid in overlaps):
@@ -272,8 +379,18 @@ def series(store: Store, *, categories=None, min_score: float = 0.5, max_size: i
         item.update(cand.as_json())
         out.append(item)
     control.report(1.0, f"{len(out)} series")
-    return {"series": out, "min_score": min_score, "models": scored.notes,
-            "candidate_pairs": int(len(scored.pairs)), "blocking": scored.blocking}
+    return {"series": out, "min_score": min_score, "min_size": min_size, "smaller_left_out": smaller,
+            "models": scored.notes, "candidate_pairs": int(len(scored.pairs)), "blocking": scored.blocking,
+            "left_out": scored.left_out, "left_out_note": coarse_note(scored.left_out)}
+
+
+def series_risk(store: Store, offence_ids) -> dict:
+    """The risk indicator of a set of offences taken as one series (for the PATP it seeds)."""
+    data = load_ids(store, offence_ids)
+    if not len(data):
+        raise BadInput("a series needs offences")
+    desc = describe_series(data, list(range(len(data))))
+    return {"risk": desc.risk, "reasons": desc.risk_reasons}
 
 
 def series_graph(store: Store, offence_ids) -> dict:
@@ -293,24 +410,26 @@ def series_graph(store: Store, offence_ids) -> dict:
     return {"data": data, "positions": pos, "i": i, "j": j, "scores": scores, "features": frame, "models": models}
 
 
-def train(store: Store, *, groups=None, seed: int = 0, folds: int = 3, progress=None, cancelled=None) -> dict:
+def train(store: Store, *, groups=None, seed: int = 0, folds: int = 3, include_coarse: bool = False,
+          progress=None, cancelled=None) -> dict:
     """Train, compare and save a model per crime group (default where data is too thin)."""
     control = JobControl(progress, cancelled)
     control.report(0.0, "loading offences")
-    data = load_data(store, groups=groups or GROUPS)
+    data = load_data(store, groups=groups or GROUPS, include_coarse=include_coarse)
     decided = decided_pairs(store, data)
     present = [g for g in (groups or GROUPS) if np.any(data.group == g)]
     profiles = Profiles.of(data)
+    plans = candidates.plan(data, groups=present, known=candidates.known_linked(data, decided))
     results, fitted = {}, []
     for n, group in enumerate(present):
         step = control.sub(0.05 + 0.9 * n / len(present), 0.05 + 0.9 * (n + 1) / len(present))
-        gp = prepare(data, group, k=folds, seed=seed, decided=decided, profiles=profiles)
+        gp = prepare(data, group, k=folds, seed=seed, plans=plans, decided=decided, profiles=profiles)
         model, compared = train_group(gp, k=folds, seed=seed, control=step)
         fitted.append((group, model, gp))
         results[group] = {"method": model.method, "default_model": model.is_default,
                           "pairs": int(len(gp.pairs)), "linked_pairs": int(gp.labels.sum()),
                           "solved_offences": gp.offences, "compared": compared,
-                          "note": model.metrics.get("reason", "")}
+                          "note": model.metrics.get("reason", ""), "blocking": plans[group].as_json()}
     control.check()
     with store.atomic():
         for group, model, gp in fitted:
@@ -324,17 +443,19 @@ def train(store: Store, *, groups=None, seed: int = 0, folds: int = 3, progress=
     return clean({"models": results, "labels_from_decisions": int(len(decided))})
 
 
-def evaluate(store: Store, *, categories=None, folds: int = 5, seed: int = 0, progress=None, cancelled=None) -> dict:
+def evaluate(store: Store, *, categories=None, folds: int = 5, seed: int = 0, include_coarse: bool = False,
+             progress=None, cancelled=None) -> dict:
     """Cross-validated figures on the store's solved offences (see
     :mod:`workbench.linkage.evaluate`), with analyst decisions as labels."""
     if folds < 2:
         raise BadInput("--folds must be at least 2")
     groups = groups_of(categories)
-    data = load_data(store, categories=categories) if categories else load_data(store, groups=groups)
+    data = load_data(store, categories=categories, groups=groups, include_coarse=include_coarse)
     if data.solved is None or not data.solved.any():
         raise BadInput("no solved offences with offender ids to evaluate on")
     result = cross_validated(data, groups=groups, k=folds, seed=seed, decided=decided_pairs(store, data),
                              progress=progress, cancelled=cancelled)
+    result["left_out"] = left_out(store, categories=categories, groups=groups, include_coarse=include_coarse)
     return clean(result)
 
 
@@ -346,3 +467,20 @@ def cca(store: Store, offence_ids) -> tuple[pd.DataFrame, pd.DataFrame]:
     pos = list(range(len(data)))
     matrix = cca_matrix(data, pos)
     return matrix, shared_cells(matrix, data, pos)
+
+
+def export_cca(store: Store, offence_ids, *, title: str, csv: str | Path | None = None,
+               image: str | Path | None = None, force: bool = False) -> dict:
+    """Release the CCA matrix of ``offence_ids`` (the store's records) and write it as CSV
+    and/or an image, audited as one ``export.cca`` entry; ``{"offences", "features",
+    "csv", "image", "marking"}``."""
+    from workbench.linkage.cca import write_matrix_csv, write_matrix_image
+    from workbench.release import Content, Output, export, policy, release
+
+    matrix, shared = cca(store, offence_ids)
+    released = release(Content(records=True, build=lambda _: (matrix, shared, title)), policy(store))
+    outputs = [Output(Path(p), w) for p, w in ((csv, write_matrix_csv), (image, write_matrix_image)) if p]
+    export(store, released, outputs, action="export.cca", object_type="offences", object_id=None,
+           detail={"offences": list(matrix.index)}, force=force)
+    return {"offences": len(matrix), "features": len(matrix.columns), "csv": str(csv) if csv else None,
+            "image": str(image) if image else None, "marking": released.marking}

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from workbench.jobs import JobControl
-from workbench.linkage.candidates import block_pairs
-from workbench.linkage.config import MIN_LINKED_PAIRS, MIN_OFFENDERS, Blocking, blocking_for
+from workbench.linkage.candidates import GroupPlan, group_pairs, known_linked, linked_pairs, pair_keys, plan
+from workbench.linkage.config import MIN_LINKED_PAIRS, MIN_OFFENDERS
 from workbench.linkage.dataset import LinkageData
 from workbench.linkage.features import Profiles, feature_columns
 from workbench.linkage.metrics import pair_metrics
@@ -32,10 +32,6 @@ from workbench.linkage.model import (
     same_offender,
 )
 
-#: Linked pairs further apart in time than this are not expected to be found (as
-#: ``crimelinkage``'s default threshold); nearer ones that blocking misses count as misses.
-EVAL_HORIZON_DAYS = 365.0
-
 
 @dataclass
 class GroupPairs:
@@ -51,6 +47,7 @@ class GroupPairs:
     missed_fold: np.ndarray    # their fold (-1 if straddling)
     offences: int              # solved offences in the group
     offenders: int             # offenders with at least one linked pair
+    plan: GroupPlan | None = None  # how the pairs were found (window, narrowing, recall)
 
     @property
     def trainable(self) -> bool:
@@ -79,30 +76,13 @@ def assign_folds(components: np.ndarray, k: int, seed: int) -> np.ndarray:
     return comp_fold[inverse]
 
 
-def _linked_universe(data: LinkageData, positions: np.ndarray) -> np.ndarray:
-    """Every same-offender pair (i < j) among ``positions`` within the horizon."""
-    _first, all_codes = offender_codes(data)
-    rows = pd.DataFrame([(p, c) for p in positions for c in all_codes[p]], columns=["pos", "code"])
-    if rows.empty:
-        return np.empty((0, 2), dtype=np.int64)
-    joined = rows.merge(rows, on="code")
-    joined = joined[joined["pos_x"] < joined["pos_y"]]
-    pairs = np.unique(joined[["pos_x", "pos_y"]].to_numpy(dtype=np.int64), axis=0)
-    if len(pairs) == 0:
-        return pairs.reshape(0, 2)
-    gap = np.abs(data.mid[pairs[:, 0]] - data.mid[pairs[:, 1]]) - data.half_width[pairs[:, 0]] - data.half_width[pairs[:, 1]]
-    return pairs[gap <= EVAL_HORIZON_DAYS]
-
-
-def _pair_keys(pairs: np.ndarray, n: int) -> np.ndarray:
-    return pairs[:, 0].astype(np.int64) * n + pairs[:, 1]
-
-
 def prepare(data: LinkageData, group: str, *, k: int = 5, seed: int = 0,
-            blocking: dict[str, Blocking] | None = None, decided: pd.DataFrame | None = None,
+            plans: dict[str, GroupPlan] | None = None, decided: pd.DataFrame | None = None,
             profiles: Profiles | None = None) -> GroupPairs:
     """Labelled candidate pairs of one crime group's solved offences.
 
+    The pairs are those the group's search plan finds among *all* its offences (so a
+    narrowed plan loses here what it loses in use), kept where both offences are solved.
     ``decided``: analyst labels as rows (i, j, linked) of positions; they override the
     offender truth and bring their (possibly unsolved) offences into training.
     """
@@ -115,31 +95,40 @@ def prepare(data: LinkageData, group: str, *, k: int = 5, seed: int = 0,
         extra = np.sort(d[["i", "j"]].to_numpy(dtype=np.int64), axis=1)
         extra_linked = d["linked"].to_numpy(bool)
         positions = np.union1d(positions, extra.ravel())
-    rule = blocking_for(group, blocking)
-    local = block_pairs(data.x[positions], data.y[positions], data.t_from[positions], data.t_to[positions], rule)
-    pairs = positions[local] if len(local) else np.empty((0, 2), np.int64)
+    plans = plans if plans is not None else plan(data, groups=[group], known=known_linked(data, decided))
+    gplan = plans[group]
     n = len(data)
+    if gplan.nearest is None:
+        pairs = group_pairs(data, gplan, positions)
+    else:
+        pairs = group_pairs(data, gplan)
+        member = np.zeros(n, bool)
+        member[positions] = True
+        pairs = pairs[member[pairs[:, 0]] & member[pairs[:, 1]]]
     if len(extra):
-        keys = _pair_keys(pairs, n)
-        pairs = np.concatenate([pairs, extra[~np.isin(_pair_keys(extra, n), keys)]])
+        keys = pair_keys(pairs, n)
+        pairs = np.concatenate([pairs, extra[~np.isin(pair_keys(extra, n), keys)]])
     labels = same_offender(data, pairs) if len(pairs) else np.zeros(0, bool)
     if len(extra):
-        keys = _pair_keys(pairs, n)
-        where = np.searchsorted(keys, _pair_keys(extra, n), sorter=np.argsort(keys))
+        keys = pair_keys(pairs, n)
+        where = np.searchsorted(keys, pair_keys(extra, n), sorter=np.argsort(keys))
         labels[np.argsort(keys)[where]] = extra_linked
     components = offender_components(data)
     fold_of = np.full(n, -1, dtype=np.int64)
     fold_of[positions] = assign_folds(components[positions], k, seed)
     fold = (np.where(fold_of[pairs[:, 0]] == fold_of[pairs[:, 1]], fold_of[pairs[:, 0]], -1) if len(pairs)
             else np.zeros(0, np.int64))
-    universe = _linked_universe(data, np.flatnonzero(in_group & solved))
-    missed = universe[~np.isin(_pair_keys(universe, n), _pair_keys(pairs, n))] if len(universe) else universe
+    universe = linked_pairs(data, np.flatnonzero(in_group & solved))
+    missed = universe[~np.isin(pair_keys(universe, n), pair_keys(pairs, n))] if len(universe) else universe
     missed_fold = np.where(fold_of[missed[:, 0]] == fold_of[missed[:, 1]], fold_of[missed[:, 0]], -1)
+    if len(universe):
+        gplan.expected_recall = 1.0 - len(missed) / len(universe)
     first, _ = offender_codes(data)
     X = featurise(data, pairs, profiles, feature_columns(data))
     return GroupPairs(group, pairs, X, labels, pair_weights(data, pairs, labels), fold, missed, missed_fold,
                       offences=int((in_group & solved).sum()),
-                      offenders=len(np.unique(first[pairs[labels, 0]])) if labels.any() else 0)
+                      offenders=len(np.unique(first[pairs[labels, 0]])) if labels.any() else 0,
+                      plan=gplan)
 
 
 def cross_validate(gp: GroupPairs, method: str, k: int, seed: int = 0, control: JobControl | None = None) -> np.ndarray:

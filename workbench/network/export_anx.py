@@ -3,7 +3,11 @@ chart, entities with their icon types and links with their labels.
 
 Structure written (the subset of the ANX schema Analyst's Notebook 7 and later read)::
 
-    <Chart>
+    <!-- OFFICIAL-SENSITIVE -->
+    <Chart SecurityMarking="OFFICIAL-SENSITIVE">
+      <Summary><Fields>
+        <Field Type="SummaryFieldCategory" Value="OFFICIAL-SENSITIVE"/>
+        <Field Type="SummaryFieldTitle" Value="Link chart"/></Fields></Summary>
       <EntityTypeCollection><EntityType Name="Person" IconFile="Person"/>...</EntityTypeCollection>
       <LinkTypeCollection><LinkType Name="Link"/></LinkTypeCollection>
       <AttributeClassCollection><AttributeClass Name="Date" Type="AttText"/>...</AttributeClassCollection>
@@ -18,16 +22,22 @@ Structure written (the subset of the ANX schema Analyst's Notebook 7 and later r
         </ChartItem>
       </ChartItemCollection>
     </Chart>
+
+The security marking is written three ways so that no reader misses it: a comment
+before the chart, a ``SecurityMarking`` attribute on it, and the chart summary's
+category (which Analyst's Notebook shows in File > Chart Properties).
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import networkx as nx
 
 from workbench.network.layout import spring_positions
+from workbench.release import Released
 
 #: Analyst's Notebook standard icon types for our entity kinds.
 ICON_TYPES = {"person": "Person", "vehicle": "Vehicle", "phone": "Phone", "address": "Address",
@@ -35,9 +45,12 @@ ICON_TYPES = {"person": "Person", "vehicle": "Vehicle", "phone": "Phone", "addre
 ATTRIBUTES = ("kind", "date", "detail", "degree", "betweenness", "closeness", "eigenvector", "community")
 
 
-def chart_xml(graph: nx.Graph, *, seed: int = 0) -> ET.Element:
+def chart_xml(graph: nx.Graph, *, marking: str, title: str = "Link chart", seed: int = 0) -> ET.Element:
     """The ``<Chart>`` element for ``graph`` (positions from a seeded layout)."""
-    chart = ET.Element("Chart")
+    chart = ET.Element("Chart", SecurityMarking=marking)
+    fields = ET.SubElement(ET.SubElement(chart, "Summary"), "Fields")
+    ET.SubElement(fields, "Field", Type="SummaryFieldCategory", Value=marking)
+    ET.SubElement(fields, "Field", Type="SummaryFieldTitle", Value=title)
     types = ET.SubElement(chart, "EntityTypeCollection")
     for name in sorted({ICON_TYPES.get(d.get("kind"), "Entity") for _, d in graph.nodes(data=True)}):
         ET.SubElement(types, "EntityType", Name=name, IconFile=name)
@@ -68,11 +81,14 @@ def chart_xml(graph: nx.Graph, *, seed: int = 0) -> ET.Element:
     return chart
 
 
-def write_anx(graph: nx.Graph, path: str | Path, *, seed: int = 0) -> Path:
-    """Write ``graph`` as an ANX file (UTF-8 XML) and return its path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tree = ET.ElementTree(chart_xml(graph, seed=seed))
+def write_anx(released: Released, path: Path, *, seed: int = 0) -> None:
+    """Write a released chart (its body, a graph) as an ANX file (UTF-8 XML), marked."""
+    graph = released.body
+    tree = ET.ElementTree(chart_xml(graph, marking=released.marking, title=graph.graph.get("title", "Link chart"),
+                                    seed=seed))
     ET.indent(tree)
-    tree.write(path, encoding="utf-8", xml_declaration=True)
-    return path
+    with open(path, "wb") as fh:
+        fh.write(b"<?xml version='1.0' encoding='utf-8'?>\n")
+        fh.write(f"<!-- {escape(released.marking)} -->\n".encode())
+        tree.write(fh, encoding="utf-8", xml_declaration=False)
+        fh.write(f"\n<!-- {escape(released.marking)} -->\n".encode())

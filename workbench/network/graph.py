@@ -8,6 +8,12 @@ reference). Every node has ``kind``, ``label`` and, for offences and reports, ``
 (ISO) and ``detail`` (category or grade). Every edge has ``label`` (the relation:
 ``offender``, ``suspect``, ``subject``, ``mentions``, ``relates to``, ``at``).
 
+Every node and edge also records where it is known from, for the release gate:
+``sources`` (the ids of the intelligence reports that show it) and ``recorded`` (True
+when the store's own records, offences and their offenders, show it). The graph's
+``reports`` attribute maps each report id to what the gate decides on (reference,
+grading, handling, conditions, marking).
+
 Offences join the chart only when they connect to something (a known offender or a
 report), so a store of a million unsolved offences still gives a chart of the people.
 """
@@ -19,7 +25,12 @@ from collections.abc import Iterable
 import networkx as nx
 
 from workbench.errors import BadInput
-from workbench.store.intel import entity_edges, intel_nodes, offence_nodes, offence_person_edges
+from workbench.store.intel import (
+    entity_edges,
+    intel_nodes,
+    offence_nodes,
+    offence_person_edges,
+)
 
 KINDS = ("person", "vehicle", "phone", "address", "offence", "intel")
 KIND_LABELS = {"person": "Person", "vehicle": "Vehicle", "phone": "Phone", "address": "Address",
@@ -45,24 +56,34 @@ def build_graph(store) -> nx.Graph:
     offence_ids = set(links["offence_id"].tolist()) | set(intel_offences["offence_id"].dropna().astype(int).tolist())
     offences = offence_nodes(store, offence_ids)
     reports = intel_nodes(store)
+    graph.graph["reports"] = {
+        int(row.id): {"id": int(row.id), "intel_ref": row.intel_ref, "grading": row.grading,
+                      "handling": row.handling, "handling_conditions": _text(row.handling_conditions) or None,
+                      "security_marking": _text(row.security_marking) or None}
+        for row in reports.itertuples(index=False)}
 
     for row in offences.itertuples(index=False):
-        graph.add_node(node_id("offence", row.id), kind="offence", label=row.offence_ref,
-                       date=row.committed_from, detail=row.category, series=_text(row.series_ref))
-        _add_address(graph, node_id("offence", row.id), row.location_desc)
+        node = node_id("offence", row.id)
+        _add(graph, node, None, kind="offence", label=row.offence_ref, date=row.committed_from,
+             detail=row.category, series=_text(row.series_ref))
+        _add_address(graph, node, row.location_desc, None)
     for row in reports.itertuples(index=False):
-        graph.add_node(node_id("intel", row.id), kind="intel", label=row.intel_ref, date=row.recorded_at,
-                       detail=f"{row.grading} {row.source_eval}{row.intel_eval} {row.handling}")
-        _add_address(graph, node_id("intel", row.id), row.location_desc)
+        node, report = node_id("intel", row.id), int(row.id)
+        _add(graph, node, report, kind="intel", label=row.intel_ref, date=row.recorded_at,
+             detail=f"{row.grading} {row.source_eval}{row.intel_eval} {row.handling}")
+        _add_address(graph, node, row.location_desc, report)
     for row in links.itertuples(index=False):
-        _add_entity(graph, "person", row.offender_key)
-        graph.add_edge(node_id("person", row.offender_key), node_id("offence", row.offence_id), label=row.role)
+        person = node_id("person", row.offender_key)
+        _add_entity(graph, "person", row.offender_key, None)
+        _link(graph, person, node_id("offence", row.offence_id), None, row.role)
     for row in mentions.itertuples(index=False):
         kind = "address" if row.kind == "postcode" else row.kind
-        _add_entity(graph, kind, row.value)
-        graph.add_edge(node_id("intel", row.report_id), node_id(kind, row.value), label=row.relation)
+        report = int(row.report_id)
+        _add_entity(graph, kind, row.value, report)
+        _link(graph, node_id("intel", report), node_id(kind, row.value), report, row.relation)
     for row in intel_offences.dropna(subset=["offence_id"]).itertuples(index=False):
-        graph.add_edge(node_id("intel", row.report_id), node_id("offence", int(row.offence_id)), label="relates to")
+        report = int(row.report_id)
+        _link(graph, node_id("intel", report), node_id("offence", int(row.offence_id)), report, "relates to")
     return graph
 
 
@@ -71,17 +92,37 @@ def _text(value) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _add_address(graph: nx.Graph, node: str, description) -> None:
+def _known(data: dict, report: int | None) -> None:
+    """Record that ``report`` (None: the store's own records) shows a node or edge."""
+    data.setdefault("sources", set())
+    data.setdefault("recorded", False)
+    if report is None:
+        data["recorded"] = True
+    else:
+        data["sources"].add(report)
+
+
+def _add(graph: nx.Graph, node: str, report: int | None, **attrs) -> None:
+    if node not in graph:
+        graph.add_node(node, **attrs)
+    _known(graph.nodes[node], report)
+
+
+def _link(graph: nx.Graph, a: str, b: str, report: int | None, label: str) -> None:
+    if not graph.has_edge(a, b):
+        graph.add_edge(a, b, label=label)
+    _known(graph.edges[a, b], report)
+
+
+def _add_address(graph: nx.Graph, node: str, description, report: int | None) -> None:
     address = " ".join(_text(description).upper().split())
     if address:
-        _add_entity(graph, "address", address)
-        graph.add_edge(node, node_id("address", address), label="at")
+        _add_entity(graph, "address", address, report)
+        _link(graph, node, node_id("address", address), report, "at")
 
 
-def _add_entity(graph: nx.Graph, kind: str, value: str) -> None:
-    node = node_id(kind, value)
-    if node not in graph:
-        graph.add_node(node, kind=kind, label=value, date="", detail="")
+def _add_entity(graph: nx.Graph, kind: str, value: str, report: int | None) -> None:
+    _add(graph, node_id(kind, value), report, kind=kind, label=value, date="", detail="")
 
 
 def expand(graph: nx.Graph, seeds: Iterable[str], steps: int = 1) -> nx.Graph:

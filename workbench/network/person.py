@@ -18,6 +18,7 @@ import pandas as pd
 
 from workbench.errors import BadInput, NotFound
 from workbench.intel.search import search_reports
+from workbench.people.page import people_section
 from workbench.release import Content, Fact, Output, Released, export, policy, release
 from workbench.store import Store
 from workbench.store.intel import (
@@ -42,11 +43,15 @@ def person_page(store: Store, key: str) -> dict:
     recorded_at, grade, grading, handling, text...), ``associates`` (person,
     co_offences, co_mentions), ``vehicles``/``phones``/``postcodes`` (value, reports),
     ``locations`` (offence and report places), ``series``, ``first_activity``,
-    ``last_activity``, ``counts``.
+    ``last_activity``, ``counts``; and from :mod:`workbench.people.page`: ``management``
+    (a nominal's flags, MAPPA level, conditions, review date; None if not a nominal),
+    ``missing_episodes`` and ``victimisation`` (offences against ``key`` as victim_ref).
     """
     key = key.strip()
-    if not person_known(store, key):
-        raise NotFound(f"no person {key!r} in the store (not an offender nor an intelligence subject)")
+    people = people_section(store, key)
+    if not person_known(store, key) and not people["known"]:
+        raise NotFound(f"no person {key!r} in the store (not an offender, intelligence subject, nominal, "
+                       "missing person or victim reference)")
     offences = person_offences(store, key)
     reports = search_reports(store, entity=f"person:{key}")
     mentioned = co_mentions(store, [r["id"] for r in reports], key)
@@ -83,7 +88,11 @@ def person_page(store: Store, key: str) -> dict:
         "series": sorted({s for s in offences["series_ref"].dropna() if s}),
         "first_activity": min(dates)[:10] if dates else None,
         "last_activity": max(dates)[:10] if dates else None,
-        "counts": {"offences": len(offences), "intelligence": len(reports), "associates": len(ranked)},
+        "counts": {"offences": len(offences), "intelligence": len(reports), "associates": len(ranked),
+                   "missing_episodes": len(people["missing_episodes"]), "victimisation": len(people["victimisation"])},
+        "management": people["nominal"],
+        "missing_episodes": people["missing_episodes"],
+        "victimisation": people["victimisation"],
     }
 
 

@@ -13,14 +13,22 @@ from matplotlib.lines import Line2D
 from workbench.network.graph import KIND_LABELS
 from workbench.network.layout import spring_positions
 from workbench.network.style import MARKERS, style
+from workbench.release import Released, png_metadata
 
 EDGE_LABEL_LIMIT = 60
 
 
-def render_png(graph: nx.Graph, path: str | Path, *, title: str | None = None, marking: str | None = None,
-               seed: int = 0, size: tuple[float, float] = (11, 8), dpi: int = 120) -> Path:
-    """Draw ``graph`` to ``path`` and return it. ``marking`` is printed top and bottom."""
-    path = Path(path)
+def write_png(released: Released, path: Path) -> None:
+    """Write a released chart (its body, a graph) as a PNG marked top and bottom (and in
+    the image's metadata)."""
+    title = released.body.graph.get("title") or "Link chart"
+    fig = chart_figure(released.body, title=title, marking=released.marking)
+    fig.savefig(path, bbox_inches="tight", pad_inches=0.3, metadata=png_metadata(released, title))
+
+
+def chart_figure(graph: nx.Graph, *, title: str | None, marking: str, seed: int = 0,
+                 size: tuple[float, float] = (11, 8), dpi: int = 120) -> Figure:
+    """The chart drawn on a matplotlib figure; ``marking`` is printed top and bottom."""
     fig = Figure(figsize=size, dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(111)
@@ -52,10 +60,7 @@ def render_png(graph: nx.Graph, path: str | Path, *, title: str | None = None, m
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False)
     if title:
         ax.set_title(title, fontsize=11)
-    if marking:
-        fig.text(0.5, 0.985, marking, ha="center", va="top", fontsize=9, weight="bold")
-        fig.text(0.5, 0.01, marking, ha="center", va="bottom", fontsize=9, weight="bold")
+    fig.text(0.5, 0.985, marking, ha="center", va="top", fontsize=9, weight="bold")
+    fig.text(0.5, 0.01, marking, ha="center", va="bottom", fontsize=9, weight="bold")
     ax.margins(0.08)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, bbox_inches="tight", pad_inches=0.3)
-    return path
+    return fig

@@ -28,7 +28,8 @@ from scipy.spatial import cKDTree
 from workbench.domain.alerts import Alert, bbox_of
 from workbench.domain.categories import LABELS, is_sexual
 from workbench.domain.people import FLAGS, MANAGED
-from workbench.people.description import combined, compare
+from workbench.people.description import ATTRIBUTE_LABELS, combined, compare
+from workbench.store.boundaries import AreaLocator
 from workbench.store.db import Store
 from workbench.store.offences import load_features
 from workbench.store.people import (
@@ -44,9 +45,13 @@ REPEAT_VICTIM_DAYS = 365
 REPEAT_MISSING_EPISODES = 3
 REPEAT_MISSING_DAYS = 90
 CLUSTER_RADIUS_M = 250.0
-CLUSTER_EPISODES = 4
+CLUSTER_EPISODES = 5
 CLUSTER_DAYS = 180
 NEAR_KM = 2.0
+#: A nominal matches a description when sex agrees, at least :data:`MATCH_ATTRIBUTES`
+#: attributes could be compared and this share of them match (close ones count half).
+MATCH_THRESHOLD = 0.75
+MATCH_ATTRIBUTES = 3
 CURFEW_AWAY_M = 200.0
 
 
@@ -120,10 +125,13 @@ def repeat_missing_alerts(episodes: pd.DataFrame, *, min_episodes: int = REPEAT_
 
 
 def missing_location_alerts(episodes: pd.DataFrame, *, radius_m: float = CLUSTER_RADIUS_M,
-                            min_episodes: int = CLUSTER_EPISODES, days: int = CLUSTER_DAYS) -> list[Alert]:
+                            min_episodes: int = CLUSTER_EPISODES, days: int = CLUSTER_DAYS,
+                            place_of=None) -> list[Alert]:
     """Places where the last-seen or found locations of ``min_episodes`` or more episodes
     in the last ``days`` fall within ``radius_m``, at least one of them new
-    (``episodes["new"]``). Densest first; an episode counts towards one place only."""
+    (``episodes["new"]``). Densest first; each last-seen or found point counts towards
+    one place only (an episode may count at the place it was last seen and where found).
+    ``place_of(x, y)`` names a place for the summary (e.g. its ward)."""
     if episodes.empty:
         return []
     window = episodes[episodes["reported_at"] > episodes["reported_at"].max() - pd.Timedelta(days=days)]
@@ -135,24 +143,27 @@ def missing_location_alerts(episodes: pd.DataFrame, *, radius_m: float = CLUSTER
     if points.empty:
         return []
     xy = points[["x", "y"]].to_numpy(float)
-    tree = cKDTree(xy)
-    neighbours = tree.query_ball_point(xy, radius_m)
-    used: set[int] = set()
+    neighbours = cKDTree(xy).query_ball_point(xy, radius_m)
+    used: set[int] = set()                 # points already reported (a place per point)
     alerts = []
     order = np.argsort([-len(set(points["row"].iloc[n])) for n in neighbours], kind="stable")
     for i in order:
-        rows = sorted(set(points["row"].iloc[neighbours[i]]) - used)
+        free = [j for j in neighbours[i] if j not in used]
+        rows = sorted(set(points["row"].iloc[free]))
         if len(rows) < min_episodes:
             continue
         part = window.iloc[rows]
         if not part["new"].any():
             continue
-        used.update(rows)
-        centre = xy[neighbours[i]].mean(axis=0)
+        used.update(free)
+        centre = xy[free].mean(axis=0)
         people = sorted(part["person_ref"].unique())
-        kinds = points.iloc[neighbours[i]]["what"].value_counts().to_dict()
+        kinds = points.iloc[free]["what"].value_counts().to_dict()
         how = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
-        summary = (f"Missing episodes cluster at {centre[0]:.0f}, {centre[1]:.0f}: {_s(len(part), 'episode')} of "
+        where = f"{centre[0]:.0f}, {centre[1]:.0f}"
+        if place_of is not None and place_of(centre[0], centre[1]):
+            where = f"{place_of(centre[0], centre[1])} ({where})"
+        summary = (f"Missing episodes cluster in {where}: {_s(len(part), 'episode')} of "
                    f"{_s(len(people), 'person', 'people')} within {radius_m:.0f} m since "
                    f"{part['reported_at'].min():%d %b %Y} ({how})")
         alerts.append(Alert("missing_location", summary, [], bbox_of([centre[0]], [centre[1]], pad=radius_m),
@@ -170,7 +181,7 @@ def _managed(nominals: pd.DataFrame) -> pd.DataFrame:
 
 
 def nominal_near_offence_alerts(offences: pd.DataFrame, features: pd.DataFrame, nominals: pd.DataFrame, *,
-                                near_km: float = NEAR_KM, threshold: float = 0.6) -> list[Alert]:
+                                near_km: float = NEAR_KM, threshold: float = MATCH_THRESHOLD) -> list[Alert]:
     """For each new sexual offence in ``offences`` (id, offence_ref, category,
     committed_from, easting, northing, series_ref), the flagged nominals living within
     ``near_km`` whose description matches the offence's (its series' when it has a
@@ -194,7 +205,7 @@ def nominal_near_offence_alerts(offences: pd.DataFrame, features: pd.DataFrame, 
         for j in tree.query_ball_point([row.easting, row.northing], near_km * 1000.0):
             nominal = managed.iloc[j].to_dict()
             result = compare(nominal, description, when)
-            if not result.matches(threshold):
+            if not result.matches(threshold, MATCH_ATTRIBUTES):
                 continue
             distance = float(np.hypot(homes[j, 0] - row.easting, homes[j, 1] - row.northing))
             found.append({"nominal": nominal["nominal_ref"], "distance_m": round(distance),
@@ -208,7 +219,8 @@ def nominal_near_offence_alerts(offences: pd.DataFrame, features: pd.DataFrame, 
         summary = (f"{_s(len(found), 'flagged nominal')} matching the description of {what} "
                    f"({_label(row.category).lower()}, {row.committed_from:%d %b %Y}) live within {near_km:g} km: "
                    f"{best['nominal']} ({', '.join(FLAGS[f] for f in best['flags'] if f in MANAGED)}) "
-                   f"{best['distance_m']} m away, matching {', '.join(best['description']['matched']) or 'in part'}")
+                   f"{best['distance_m']} m away, matching "
+                   f"{', '.join(ATTRIBUTE_LABELS[a] for a in best['description']['matched'])}")
         xs = [row.easting] + [p[0] for p in places]
         ys = [row.northing] + [p[1] for p in places]
         alerts.append(Alert("nominal_near_offence", summary, [int(i) for i in linked], bbox_of(xs, ys),
@@ -299,7 +311,15 @@ def scan_people(store: Store, new: pd.DataFrame, recent_start, last_scan_at: str
     episodes = load_episodes(store, since=(recent_start - lookback).isoformat())
     episodes["new"] = new_episodes(episodes, recent_start, last_scan_at)
     alerts += repeat_missing_alerts(episodes)
-    alerts += missing_location_alerts(episodes)
+    locator = AreaLocator(store)
+
+    def ward(x: float, y: float) -> str | None:
+        if locator.empty:
+            return None
+        boroughs, wards = locator.locate(np.array([x]), np.array([y]))
+        return ", ".join(p for p in (wards[0], boroughs[0]) if p) or None
+
+    alerts += missing_location_alerts(episodes, place_of=ward)
     nominals = load_nominals(store)
     if nominals.empty:
         notes.append("nominals not checked: none imported (workbench import nominals)")

@@ -20,6 +20,8 @@ import pandas as pd
 from workbench.domain.people import AGE_BANDS, age_band, age_on
 
 ATTRIBUTES = ("sex", "age_band", "height_cm", "build", "ethnicity_code")
+ATTRIBUTE_LABELS = {"sex": "sex", "age_band": "age band", "height_cm": "height", "build": "build",
+                    "ethnicity_code": "identity code"}
 HEIGHT_MATCH_CM = 7.5
 HEIGHT_CLOSE_CM = 12.5
 
@@ -49,9 +51,9 @@ class Comparison:
             return 0.5
         return (len(self.matched) + 0.5 * len(self.close)) / self.compared
 
-    def matches(self, threshold: float = 0.6) -> bool:
-        """Sex agrees, at least two attributes were compared and the score reaches ``threshold``."""
-        return not self.excluded and self.compared >= 2 and self.score >= threshold
+    def matches(self, threshold: float, attributes: int) -> bool:
+        """Sex agrees, at least ``attributes`` were compared and the score reaches ``threshold``."""
+        return not self.excluded and self.compared >= attributes and self.score >= threshold
 
     def as_json(self) -> dict:
         return {"matched": self.matched, "close": self.close, "mismatched": self.mismatched,

@@ -12,6 +12,7 @@ from workbench.release.files import (
                                     check_target,
                                     export,
                                     make_folder,
+                                    png_metadata,
                                     safe_cell,
                                     write_csv,
 )
@@ -38,4 +39,5 @@ from workbench.release.marking import (
 
 __all__ = ["ACCREDITATION_KEY", "Content", "Fact", "Output", "Policy", "ReleaseError", "Released", "accreditation",
            "check_destination", "check_target", "decide", "export", "highest", "make_folder", "marking_rank",
-           "policy", "release", "release_ceiling", "report_key", "safe_cell", "store_marking", "write_csv"]
+           "png_metadata", "policy", "release", "release_ceiling", "report_key", "safe_cell", "store_marking",
+           "write_csv"]

@@ -78,6 +78,12 @@ def write_csv(path: str | Path, released: Released, header: Sequence[str], rows:
     return path
 
 
+def png_metadata(released: Released, title: str) -> dict:
+    """PNG text chunks for an exported image: its marking and title, nothing else."""
+    return {"Title": title, "Description": f"Security marking: {released.marking}", "Warning": released.marking,
+            "Software": "Workbench"}
+
+
 def _companions(store_path: Path) -> list[Path]:
     return [store_path.with_name(store_path.name + suffix) for suffix in STORE_COMPANIONS]
 

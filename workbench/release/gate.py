@@ -87,11 +87,14 @@ def policy(store, destination: str = "internal", *, accept_conditions: bool = Fa
 class Fact:
     """A derived fact: ``data`` (one row of a table, no report counts in it) known from the
     reports whose keys are in ``sources`` (report ids) and, when ``recorded``, from the
-    store's own records."""
+    store's own records. ``marking`` is the fact's own marking when it carries one (a
+    rejected input row marked SECRET): above the ceiling it is withheld, else it counts
+    towards the export's marking."""
 
     data: Mapping[str, Any]
     sources: frozenset = frozenset()
     recorded: bool = False
+    marking: str | None = None
 
 
 @dataclass
@@ -121,6 +124,8 @@ def decide(report: Mapping, rules: Policy) -> tuple[bool, str]:
     exports); a released 3x5x2 ``C`` report's conditions travel with it instead.
     """
     system, code = report.get("grading"), report.get("handling")
+    if not system:
+        return False, "no longer in the store: its handling code cannot be checked"
     marking = (report.get("security_marking") or DEFAULT_MARKING).upper()
     if above(marking, rules.ceiling):
         return False, f"marked {marking}: above {rules.ceiling}, the most Workbench may release"
@@ -179,6 +184,16 @@ class Released:
         "reports",
         "withheld",
     )
+    # The slots' types, for the type checker (set once by __init__).
+    accept_conditions: Any
+    body: Any
+    destination: str
+    facts: Mapping[str, tuple[Mapping[str, Any], ...]]
+    facts_withheld: Mapping[str, int]
+    marking: str
+    records: bool
+    reports: tuple[Mapping[str, Any], ...]
+    withheld: tuple[Mapping[str, Any], ...]
 
     def __init__(self, key: object, **parts: Any):
         if key is not _GATE:
@@ -248,9 +263,13 @@ def release(content: Content, rules: Policy) -> Released:
     facts: dict[str, tuple] = {}
     facts_withheld: dict[str, int] = {}
     recorded = content.records
+    own_markings = []
     for name, rows in content.facts.items():
         kept = []
         for fact in rows:
+            if fact.marking is not None and above(fact.marking, rules.ceiling):
+                facts_withheld[name] = facts_withheld.get(name, 0) + 1
+                continue
             unknown = [k for k in fact.sources if k not in evidence]
             if unknown:
                 raise KeyError(f"fact of {name!r} cites reports not given as evidence: {unknown[:3]}")
@@ -263,12 +282,14 @@ def release(content: Content, rules: Policy) -> Released:
                 continue
             used.update(cleared)
             recorded = recorded or fact.recorded
+            if fact.marking is not None:
+                own_markings.append(fact.marking)
             kept.append(_frozen({**fact.data, "reports": tuple(evidence[k].get("intel_ref") for k in cleared),
                                  "recorded": fact.recorded}))
         facts[name] = tuple(kept)
 
-    markings = ([rules.marking] if recorded else []) + [evidence[k].get("security_marking") for k in
-                                                        sorted(used, key=str)]
+    markings = ([rules.marking] if recorded else []) + own_markings + [
+        evidence[k].get("security_marking") for k in sorted(used, key=str)]
     parts = {"destination": rules.destination, "marking": highest(markings, rules.marking),
              "reports": tuple(reports), "facts": MappingProxyType(facts), "records": recorded,
              "withheld": tuple(_frozen(w) for w in withheld.values()),

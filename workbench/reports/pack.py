@@ -1,7 +1,11 @@
 """Tasking packs: a single PATP or a whole TTCG meeting as PDF and Word documents.
 
-Every page carries the store's security marking (setting ``security_marking``,
-default OFFICIAL-SENSITIVE); a pack has a cover, contents, maps, trend and results
+A pack passes the release gate (:mod:`workbench.release`) for its destination
+(``internal``, the TTCG, by default): each PATP's graded intelligence is looked up again
+in the store and kept only where its handling code and marking let it go there (what is
+withheld is listed by reference and reason). Every page carries the pack's marking: the
+highest of the store's (setting ``security_marking``) and of the intelligence included.
+A pack has a cover, contents, maps, trend and results
 charts, the CCA matrix, the near-repeat table, graded intelligence, decisions and
 actions, and page numbers. Victims' personal details (the address or place
 description of each offence and the victim attributes) are left out unless the analyst
@@ -19,8 +23,9 @@ import numpy as np
 
 from workbench.domain.categories import LABELS
 from workbench.errors import BadInput
+from workbench.intel.search import decorate
 from workbench.jobs import JobControl
-from workbench.paths import current_user
+from workbench.release import Content, Output, Released, export, policy, release
 from workbench.reports import document as d
 from workbench.reports.docx import render_docx
 from workbench.reports.figures import problem_map, trend_chart
@@ -28,6 +33,7 @@ from workbench.reports.pdf import render_pdf
 from workbench.store import Store
 from workbench.store import tasking as db
 from workbench.store.boundaries import load_boundaries
+from workbench.store.intel import fetch_reports, find_report
 from workbench.store.offences import OffenceFilter, load_features, load_frame
 from workbench.tasking.editing import load_patp
 from workbench.tasking.meetings import overdue_actions, require_meeting
@@ -47,17 +53,21 @@ MAX_OFFENCE_ROWS = 60
 
 @dataclass
 class PackOptions:
-    """What goes into a pack. ``include_victim_details`` must be chosen deliberately."""
+    """What goes into a pack. ``include_victim_details`` must be chosen deliberately;
+    ``destination`` (default ``internal``) and ``accept_conditions`` decide which graded
+    intelligence the release gate lets in."""
 
     include_victim_details: bool = False
-    marking: str | None = None
+    destination: str = "internal"
+    accept_conditions: bool = False
 
 
 class _Builder:
     """Builds the document blocks for PATPs (and meetings) into one :class:`Document`."""
 
-    def __init__(self, store: Store, workdir: Path, options: PackOptions, doc: d.Document):
+    def __init__(self, store: Store, workdir: Path, options: PackOptions, doc: d.Document, released: Released):
         self.store, self.workdir, self.options, self.doc = store, workdir, options, doc
+        self.released = released
         self._figures = 0
         self._wards = [(b.name, b.geometry) for b in load_boundaries(store, "ward")]
 
@@ -120,6 +130,8 @@ class _Builder:
         doc.add(*(_notes(sa, "comparative case analysis") or self._cca(sa.get("cca"))))
         doc.add(d.Heading("Near-repeat analysis", level + 1))
         doc.add(*(_notes(sa, "near-repeat") or self._near_repeat(sa.get("near_repeat"))))
+        doc.add(d.Heading("Nominals of interest", level + 1))
+        doc.add(*_nominals(sa.get("nominals_of_interest")))
 
     def _offence_table(self, frame) -> d.Table:
         victims = self.options.include_victim_details
@@ -175,14 +187,23 @@ class _Builder:
                         small=True)]
 
     def _intelligence(self, patp: Patp) -> list:
-        items = patp.graded_intelligence
-        if not items:
-            return [d.Paragraph("No graded intelligence that may be shared is attached.", "note")]
-        rows = [[i.get("ref", ""), str(i.get("recorded_at", ""))[:10], i.get("grade", ""),
-                 i.get("handling", ""), i.get("text", "")] for i in items]
-        return [d.Table(["Reference", "Recorded", "Grade", "Handling", "Intelligence"], rows,
-                        [1.1, 0.9, 0.8, 1.5, 4], small=True,
-                        caption="Graded intelligence, included only where its handling code permits")]
+        refs = {i.get("ref") for i in patp.graded_intelligence}
+        items = [r for r in self.released.reports if r["intel_ref"] in refs]
+        withheld = [w for w in self.released.withheld if w["intel_ref"] in refs]
+        blocks = []
+        if items:
+            rows = [[r["intel_ref"], str(r["recorded_at"] or "")[:10], r["grade"],
+                     r.get("handling_notice") or f"{r['grading']} {r['handling']}", r["text"]] for r in items]
+            blocks.append(d.Table(["Reference", "Recorded", "Grade", "Handling", "Intelligence"], rows,
+                                  [1.1, 0.9, 0.8, 1.5, 4], small=True,
+                                  caption=f"Graded intelligence, included only where its handling code permits "
+                                          f"{self.released.destination}"))
+        else:
+            blocks.append(d.Paragraph("No graded intelligence that may be shared is attached.", "note"))
+        if withheld:
+            blocks.append(d.Bullets([f"{w['intel_ref']}: {w['reason']}" for w in withheld]))
+            blocks[-1:] = [d.Paragraph("Withheld from this pack:", "note"), blocks[-1]]
+        return blocks
 
     def _decision_and_actions(self, patp: Patp, level: int) -> None:
         doc = self.doc
@@ -217,6 +238,23 @@ class _Builder:
                          ["Comparison area", m.control_before, m.control_after]], [2, 1, 1]),
                 d.Paragraph(m.interpretation + (f" Total net effect: {m.total_net_effect:.1f} offences."
                                                 if m.total_net_effect is not None else "")))
+
+
+def _nominals(section: dict | None) -> list:
+    """The PATP's nominals of interest (already cleared by the release rules when the PATP
+    was drafted; withheld ones are named with the reason only)."""
+    if not section or not (section.get("nominals") or section.get("withheld")):
+        return [d.Paragraph("No nominal of interest is recorded for this problem.", "note")]
+    out = []
+    if section.get("nominals"):
+        rows = [[n["nominal"], ", ".join(n["flags"]), str(n["mappa_level"] or ""), n.get("review_date") or "",
+                 n["why"]] for n in section["nominals"]]
+        out.append(d.Table(["Nominal", "Flags", "MAPPA", "Review", "Why of interest"], rows, [1.1, 1.8, 0.6, 0.9, 4],
+                           small=True, caption="Nominals ranked by distance from home, description, offending "
+                                               "history and flags"))
+    for item in section.get("withheld", []):
+        out.append(d.Paragraph(f"Withheld: {item['nominal']} ({item['reason']}).", "note"))
+    return out
 
 
 def _actions_table(actions: list[dict]) -> d.Table:
@@ -271,40 +309,53 @@ def _ratio(ratio, p) -> str:
     return f"{ratio:.2f}" + ("*" if p is not None and p < 0.05 else "")
 
 
-def _handling(marking: str, victims: bool) -> str:
-    return (f"This document is {marking}. It is for policing purposes and for those tasked by the TTCG; do not "
-            "copy or pass it on without the author's agreement. Graded intelligence appears only where its "
-            "handling code permits. " + (
+def _handling(marking: str, victims: bool, destination: str) -> str:
+    return (f"This document is {marking}, prepared for {destination}. It is for policing purposes and for those "
+            "tasked by the TTCG; do not copy or pass it on without the author's agreement. Graded intelligence "
+            "appears only where its handling code permits. " + (
                 "It INCLUDES victims' personal details: handle accordingly." if victims else
                 "Victims' personal details have been withheld."))
 
 
-def _new_document(store: Store, options: PackOptions, title: str, subtitle: str, cover) -> d.Document:
-    marking = options.marking or store.setting("security_marking", "OFFICIAL-SENSITIVE")
-    return d.Document(title, subtitle, marking, store.setting("organisation", "") or "",
-                      cover=cover, handling=_handling(marking, options.include_victim_details))
+def _new_document(store: Store, options: PackOptions, released: Released, title: str, subtitle: str,
+                  cover) -> d.Document:
+    return d.Document(title, subtitle, released.marking, store.setting("organisation", "") or "",
+                      cover=cover, handling=_handling(released.marking, options.include_victim_details,
+                                                      released.destination))
 
 
-def patp_document(store: Store, patp: Patp, workdir: Path, options: PackOptions) -> d.Document:
+def pack_content(store: Store, patps: list[Patp], build) -> Content:
+    """A pack before the gate: the store's records, and the graded intelligence of
+    ``patps`` looked up again in the store (a report no longer there cannot be checked,
+    so it is withheld)."""
+    reports = []
+    for ref in dict.fromkeys(i.get("ref") for p in patps for i in p.graded_intelligence if i.get("ref")):
+        found = find_report(store, ref)
+        reports += fetch_reports(store, [found]) if found is not None else [{"id": f"missing:{ref}",
+                                                                              "intel_ref": ref}]
+    return Content(reports=[decorate(r) if "source_eval" in r else r for r in reports], records=True, build=build)
+
+
+def patp_document(store: Store, patp: Patp, workdir: Path, options: PackOptions, released: Released) -> d.Document:
     """The document of one PATP (figures are written into ``workdir``)."""
-    doc = _new_document(store, options, "Proactive Assessment and Tasking Proforma",
+    doc = _new_document(store, options, released, "Proactive Assessment and Tasking Proforma",
                         f"{patp.reference}: {patp.title}",
                         [("Reference", patp.reference), ("Borough", patp.borough or "-"), ("Author", patp.author),
                          ("Date", patp.date), ("Status", STATUS_LABELS.get(patp.status, patp.status))])
-    _Builder(store, workdir, options, doc).patp(patp)
+    _Builder(store, workdir, options, doc, released).patp(patp)
     return doc
 
 
-def meeting_document(store: Store, meeting: dict, workdir: Path, options: PackOptions,
+def meeting_document(store: Store, meeting: dict, workdir: Path, options: PackOptions, released: Released,
                      control: JobControl | None = None) -> d.Document:
     """The tasking pack of one TTCG meeting: agenda, assessment, PATPs, reviews, decisions, actions."""
     control = control or JobControl()
     held = date.fromisoformat(meeting["held_on"])
-    doc = _new_document(store, options, "TTCG Tasking Pack", f"Meeting of {held.day} {held:%B %Y}",
+    doc = _new_document(store, options, released, "TTCG Tasking Pack", f"Meeting of {held.day} {held:%B %Y}",
                         [("Meeting", f"{held.day} {held:%B %Y}"), ("Borough", meeting["borough"] or "All"),
                          ("Chair", meeting["chair"] or "-"),
                          ("Period assessed", f"{meeting['period_from']} to {meeting['period_to']}")])
-    builder = _Builder(store, workdir, options, doc)
+    builder = _Builder(store, workdir, options, doc, released)
     agenda = meeting["agenda"]
     doc.add(d.Heading("Agenda"), d.Table(["#", "Item", "Detail"],
                                          [[str(i + 1), a["title"], a.get("detail", "")] for i, a in enumerate(agenda)],
@@ -340,55 +391,74 @@ def meeting_document(store: Store, meeting: dict, workdir: Path, options: PackOp
     return doc
 
 
-def _render(doc: d.Document, out_dir: Path, stem: str, formats, control: JobControl) -> list[Path]:
-    files = []
-    for n, fmt in enumerate(formats):
-        if fmt not in FORMATS:
-            raise BadInput(f"unknown pack format {fmt!r}; use pdf or docx")
-        control.report(0.6 + 0.4 * n / len(formats), f"writing {fmt.upper()}")
-        target = out_dir / f"{stem}.{fmt}"
-        files.append(render_pdf(doc, target) if fmt == "pdf" else render_docx(doc, target))
+def write_pdf(released: Released, path: Path) -> None:
+    """Write a released pack (its body, a document) as PDF, marked on every page."""
+    render_pdf(released.body, path)
+
+
+def write_docx(released: Released, path: Path) -> None:
+    """Write a released pack (its body, a document) as Word, marked in every header and footer."""
+    render_docx(released.body, path)
+
+
+def _write(store: Store, released: Released, out_dir: str | Path, stem: str, formats, options: PackOptions,
+           object_type: str, object_id, control: JobControl, force: bool) -> list[Path]:
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise BadInput(f"unknown pack format {unknown[0]!r}; use pdf or docx")
+    control.report(0.6, "writing " + " and ".join(f.upper() for f in formats))
+    outputs = [Output(path, write_pdf if path.suffix == ".pdf" else write_docx)
+               for path in pack_files(out_dir, stem, formats)]
+    files = export(store, released, outputs, action="export.pack", object_type=object_type, object_id=object_id,
+                   detail={"include_victim_details": options.include_victim_details}, force=force)
     control.report(1.0, "pack written")
     return files
 
 
+def pack_files(out_dir: str | Path, stem: str, formats=FORMATS) -> list[Path]:
+    """The files a pack named ``stem`` writes into ``out_dir`` (to ask before replacing them)."""
+    return [Path(out_dir) / f"{stem}.{fmt}" for fmt in formats]
+
+
+def patp_pack_stem(store: Store, key: str | int) -> str:
+    """The file name stem of a PATP's pack (its reference)."""
+    return load_patp(store, key).reference.replace("/", "-")
+
+
+def meeting_pack_stem(store: Store, meeting_id: int) -> str:
+    """The file name stem of a meeting's pack."""
+    return f"TTCG-{require_meeting(store, meeting_id)['held_on']}"
+
+
 def export_patp_pack(store: Store, key: str | int, out_dir: str | Path, *, formats=FORMATS,
-                     options: PackOptions | None = None, progress=None, cancelled=None) -> list[Path]:
-    """Write the pack of one PATP into ``out_dir``; return the files (audited)."""
+                     options: PackOptions | None = None, progress=None, cancelled=None,
+                     force: bool = False) -> list[Path]:
+    """Release the pack of one PATP for ``options.destination`` and write it into
+    ``out_dir`` (audited as ``export.pack``); return the files."""
     options = options or PackOptions()
     control = JobControl(progress, cancelled)
     patp = load_patp(store, key)
-    out = _out_dir(out_dir)
+    rules = policy(store, options.destination, accept_conditions=options.accept_conditions)
     with tempfile.TemporaryDirectory(prefix="wb-pack-") as tmp:
         control.report(0.05, f"building {patp.reference}")
-        doc = patp_document(store, patp, Path(tmp), options)
-        files = _render(doc, out, patp.reference.replace("/", "-"), formats, control)
-    _audit(store, "patp", patp.id, files, options, doc.marking)
-    return files
+        released = release(pack_content(store, [patp], lambda r: patp_document(store, patp, Path(tmp), options, r)),
+                           rules)
+        return _write(store, released, out_dir, patp_pack_stem(store, patp.id), formats, options, "patp",
+                      patp.id, control, force)
 
 
 def export_meeting_pack(store: Store, meeting_id: int, out_dir: str | Path, *, formats=FORMATS,
-                        options: PackOptions | None = None, progress=None, cancelled=None) -> list[Path]:
-    """Write the tasking pack of one TTCG meeting into ``out_dir``; return the files (audited)."""
+                        options: PackOptions | None = None, progress=None, cancelled=None,
+                        force: bool = False) -> list[Path]:
+    """Release the tasking pack of one TTCG meeting for ``options.destination`` and write
+    it into ``out_dir`` (audited as ``export.pack``); return the files."""
     options = options or PackOptions()
     control = JobControl(progress, cancelled)
     meeting = require_meeting(store, meeting_id)
-    out = _out_dir(out_dir)
+    rules = policy(store, options.destination, accept_conditions=options.accept_conditions)
+    patps = [load_patp(store, a["patp_id"]) for a in meeting["agenda"] if a["kind"] in ("patp", "review")]
     with tempfile.TemporaryDirectory(prefix="wb-pack-") as tmp:
-        doc = meeting_document(store, meeting, Path(tmp), options, control.sub(0.0, 0.6))
-        files = _render(doc, out, f"TTCG-{meeting['held_on']}", formats, control)
-    _audit(store, "ttcg_meeting", meeting["id"], files, options, doc.marking)
-    return files
-
-
-def _out_dir(path: str | Path) -> Path:
-    out = Path(path)
-    out.mkdir(parents=True, exist_ok=True)
-    return out
-
-
-def _audit(store: Store, object_type: str, object_id, files, options: PackOptions, marking: str) -> None:
-    with store.atomic():
-        store.audit("pack.export", object_type, object_id,
-                    {"files": [str(f) for f in files], "marking": marking,
-                     "include_victim_details": options.include_victim_details}, user=current_user())
+        released = release(pack_content(store, patps, lambda r: meeting_document(
+            store, meeting, Path(tmp), options, r, control.sub(0.0, 0.6))), rules)
+        return _write(store, released, out_dir, meeting_pack_stem(store, meeting["id"]), formats, options, "ttcg_meeting",
+                      meeting["id"], control, force)

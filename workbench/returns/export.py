@@ -18,6 +18,7 @@ import shapely
 
 from workbench.errors import BadInput
 from workbench.paths import current_user
+from workbench.release import Content, Output, Released, export, policy, release
 from workbench.returns.schema import SCHEMA_NAME, SCHEMA_VERSION
 from workbench.store import Store
 from workbench.store.db import now_iso
@@ -41,7 +42,7 @@ def build_return(store: Store, borough: str, period_from: date, period_to: date)
                          "name right and are its boundaries loaded?")
     links = load_offender_links(store, frame["id"].tolist())
     links = links[links["role"] == "offender"].merge(frame, left_on="offence_id", right_on="id")
-    series = _series(store, frame, links)
+    series = _series(store, frame, links, borough)
     notes = []
     try:
         hotspots = [{k: h[k] for k in ("id", "offences", "area_ha", "easting", "northing", "wkt", "detail")}
@@ -65,7 +66,16 @@ def _span(rows: pd.DataFrame) -> dict:
             "easting": round(float(rows["easting"].mean())), "northing": round(float(rows["northing"].mean()))}
 
 
-def _series(store: Store, frame: pd.DataFrame, links: pd.DataFrame) -> list[dict]:
+def series_id(problem, borough: str) -> str:
+    """A series' id in a return, unique across boroughs: the borough's own (linkage)
+    series carry the borough as a prefix (``Camden/S1``), so two boroughs' local series
+    "S1" are never taken for one; a force-wide series reference stays as it is, since the
+    same reference on both sides really is one cross-border series."""
+    ref = str(problem.source_ref)
+    return f"{borough}/{ref}" if problem.source_kind == "series" and problem.local else ref
+
+
+def _series(store: Store, frame: pd.DataFrame, links: pd.DataFrame, borough: str) -> list[dict]:
     out = []
     by_id = frame.set_index("id")
     for problem in sources.list_series(store):
@@ -77,7 +87,7 @@ def _series(store: Store, frame: pd.DataFrame, links: pd.DataFrame) -> list[dict
             continue
         hull = shapely.MultiPoint(rows[["easting", "northing"]].to_numpy(float)).convex_hull.buffer(SERIES_AREA_M)
         offenders = sorted(links.loc[links["offence_id"].isin(ids), "offender_key"].unique().tolist())
-        out.append({"id": str(problem.source_ref), "title": problem.title, **_span(rows),
+        out.append({"id": series_id(problem, borough), "title": problem.title, **_span(rows),
                     "offence_refs": sorted(rows["offence_ref"].tolist()), "offenders": offenders,
                     "area_wkt": shapely.set_precision(hull, 1.0).wkt})
     return sorted(out, key=lambda s: (-s["offences"], s["id"]))
@@ -94,16 +104,27 @@ def _offenders(links: pd.DataFrame, in_series: set[str], series: list[dict]) -> 
     return sorted(out, key=lambda o: (-o["offences"], o["key"]))
 
 
-def write_return(store: Store, borough: str, period_from: date, period_to: date, out: str | Path) -> dict:
-    """Write the return to ``out`` (JSON, audited); return a summary of what it holds."""
+def write_json(released: Released, path: Path) -> None:
+    """Write a released return (its body, the document) as JSON, its marking the first key."""
+    doc = {"marking": released.marking, **released.body}
+    doc["marking"] = released.marking
+    Path(path).write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def write_return(store: Store, borough: str, period_from: date, period_to: date, out: str | Path, *,
+                 destination: str = "central-bureau", force: bool = False) -> dict:
+    """Release the return for ``destination`` (the force's bureau) and write it to ``out``
+    (JSON, audited as ``export.return``); return a summary of what it holds.
+
+    A return holds the store's own records only (counts, references, dates, places), so
+    it carries the store's marking and withholds nothing."""
     doc = build_return(store, borough, period_from, period_to)
+    released = release(Content(records=True, build=lambda _: doc), policy(store, destination))
     path = Path(out)
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True)
-    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     summary = {"out": str(path), "schema_version": SCHEMA_VERSION, "borough": borough,
                "period_from": doc["period_from"], "period_to": doc["period_to"],
-               "series": len(doc["series"]), "hotspots": len(doc["hotspots"]), "offenders": len(doc["offenders"])}
-    with store.atomic():
-        store.audit("returns.export", "return", borough, summary, user=current_user())
+               "series": len(doc["series"]), "hotspots": len(doc["hotspots"]), "offenders": len(doc["offenders"]),
+               "marking": released.marking}
+    export(store, released, [Output(path, write_json)], action="export.return", object_type="return",
+           object_id=borough, detail={k: v for k, v in summary.items() if k != "out"}, force=force)
     return summary

@@ -89,21 +89,16 @@ def search_alert(update: SearchUpdate) -> Alert:
 
 # -- sexual offences --------------------------------------------------------------
 
-def sexual_offence_alerts(store: Store, new_sexual: pd.DataFrame, *, top: int = 5,
-                          max_linked: int = 12) -> tuple[list[Alert], list[str]]:
-    """One alert per new sexual offence, with its best link candidates and best-matching
-    series from the linkage engine (``workbench.linkage.service.suggest``, as
-    ``workbench link suggest``) for the ``max_linked`` most recent; a note says when the
-    engine could not score an offence."""
+def sexual_offence_alerts(store: Store, new_sexual: pd.DataFrame, *, top: int = 5) -> tuple[list[Alert], list[str]]:
+    """One alert per new sexual offence, each with its best link candidates and
+    best-matching series from the linkage engine (``workbench.linkage.service.suggest``,
+    as ``workbench link suggest``; the crime group is loaded once, so every offence is
+    linked); a note says when the engine could not score an offence."""
     from workbench.linkage import service
 
     if new_sexual.empty:
         return [], []
     notes: list[str] = []
-    linked = set(new_sexual.sort_values("committed_from").tail(max_linked)["id"].tolist())
-    if len(new_sexual) > max_linked:
-        notes.append(f"link candidates shown for the {max_linked} most recent of {len(new_sexual)} new sexual "
-                     "offences (use workbench link suggest REF for the others)")
     alerts = []
     for row in new_sexual.itertuples(index=False):
         when = row.committed_from.strftime("%d %b %Y %H:%M")
@@ -111,21 +106,20 @@ def sexual_offence_alerts(store: Store, new_sexual: pd.DataFrame, *, top: int = 
         summary = f"{label(row.category)} {row.offence_ref} on {when} in {place}"
         detail: dict = {"offence": row.offence_ref, "category": row.category}
         ids = [int(row.id)]
-        if row.id in linked:
-            found = _suggest(service, store, int(row.id), top, notes)
-            if found is not None:
-                detail["candidates"] = [{k: c.get(k) for k in ("offence", "id", "score", "category", "reasons")}
-                                        for c in found["candidates"]]
-                detail["series"] = found.get("series")
-                if found["candidates"]:
-                    best = found["candidates"][0]
-                    if best["score"] >= STRONG_LINK:
-                        summary += f"; best link candidate {best['offence']} (score {best['score']:.2f})"
-                    else:
-                        summary += f"; no strong link candidate (best scores {best['score']:.2f})"
-                if found.get("series"):
-                    summary += f"; best-matching series {found['series']['name'] or found['series']['id']}"
-                ids += [int(c["id"]) for c in found["candidates"]]
+        found = _suggest(service, store, int(row.id), top, notes)
+        if found is not None:
+            detail["candidates"] = [{k: c.get(k) for k in ("offence", "id", "score", "category", "reasons")}
+                                    for c in found["candidates"]]
+            detail["series"] = found.get("series")
+            if found["candidates"]:
+                best = found["candidates"][0]
+                if best["score"] >= STRONG_LINK:
+                    summary += f"; best link candidate {best['offence']} (score {best['score']:.2f})"
+                else:
+                    summary += f"; no strong link candidate (best scores {best['score']:.2f})"
+            if found.get("series"):
+                summary += f"; best-matching series {found['series']['name'] or found['series']['id']}"
+            ids += [int(c["id"]) for c in found["candidates"]]
         rows = fetch_rows(store, ids, ("easting", "northing"))
         bbox = bbox_of([v[0] for v in rows.values()], [v[1] for v in rows.values()])
         alerts.append(Alert("sexual_offence", summary, ids, bbox, detail))

@@ -35,7 +35,7 @@ from workbench.scan.searches import commit_update, run_search
 from workbench.scan.trends import TrendReport, detect_unit, emerging_trends, period_end_after
 from workbench.store.boundaries import study_area
 from workbench.store.db import Store
-from workbench.store.offences import OffenceFilter, date_range, load_frame
+from workbench.store.offences import OffenceFilter, date_range, load_frame, query_ids
 from workbench.store.scan import list_searches, load_scan_state, max_offence_id, record_scan
 
 HISTORY_YEARS = 3
@@ -127,8 +127,13 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
     report_notes += notes
 
     control.report(0.45, "looking for repeat and near-repeat locations")
-    alerts += make.repeat_location_alerts(store, history, new.frame)
-    near, notes = make.near_repeat_alerts(history, new.frame, control.sub(0.5, 0.7), unit=unit,
+    exact_history, exact_new, left_out = _linkable_only(store, history, new.frame, options.get("include_coarse", False))
+    if left_out:
+        report_notes.append(f"{left_out:,} police.uk or month-only records left out of repeat-location and "
+                            "near-repeat alerts (their time or place is too coarse; scan --include-coarse "
+                            "to include them)")
+    alerts += make.repeat_location_alerts(store, exact_history, exact_new)
+    near, notes = make.near_repeat_alerts(exact_history, exact_new, control.sub(0.5, 0.7), unit=unit,
                                           **_pick(options, "permutations", "seed"))
     alerts += near
     report_notes += notes
@@ -160,6 +165,20 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
             record_scan(store, user, high_water, report.as_json())
     control.report(1.0, f"scan finished: {len(report.alerts)} alerts")
     return report
+
+
+def _linkable_only(store: Store, history: pd.DataFrame, new: pd.DataFrame,
+                   include_coarse: bool) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """History and new offences without the records too coarse to call repeats (police.uk
+    snap points, month-only times), and how many such records were left out."""
+    if include_coarse or history.empty:
+        return history, new, 0
+    start = history["committed_from"].min().isoformat()
+    coarse = query_ids(store, OffenceFilter(date_from=start, linkable=False), order_by="id")
+    if not len(coarse):
+        return history, new, 0
+    left_out = int(pd.concat([history["id"], new["id"]]).drop_duplicates().isin(coarse).sum())
+    return history[~history["id"].isin(coarse)], new[~new["id"].isin(coarse)], left_out
 
 
 def _pick(options: dict, *names: str) -> dict:

@@ -12,6 +12,7 @@ SAVEPOINT on the autocommit connection, so a batch either lands whole or not at 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,7 +45,7 @@ class Store:
             raise StoreError(f"no store at {self.path}")
         if not readonly:
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                create_private(self.path)
             except OSError as exc:
                 raise StoreError(f"cannot create a store in {self.path.parent}: {exc.strerror}") from None
         try:
@@ -143,6 +144,25 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def create_private(path: Path) -> None:
+    """Create a new store file readable by its owner only (0600), and any missing folders
+    owner-only (0700); an existing file is left as it is. SQLite gives the ``-wal`` and
+    ``-shm`` files the store file's permissions."""
+    missing = []
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for part in reversed(missing):
+        part.mkdir(mode=0o700)
+        os.chmod(part, 0o700)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return
+    os.chmod(path, 0o600)
 
 
 def open_store(path: str | Path, *, readonly: bool = False) -> Store:

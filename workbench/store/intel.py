@@ -333,10 +333,11 @@ def offence_nodes(store: Store, ids: Iterable[int]) -> pd.DataFrame:
 
 
 def intel_nodes(store: Store) -> pd.DataFrame:
-    """Reports (id, intel_ref, recorded_at, grading, source_eval, intel_eval, handling, location_desc)."""
+    """Reports (id, intel_ref, recorded_at, grading, source_eval, intel_eval, handling,
+    handling_conditions, security_marking, location_desc)."""
     return pd.read_sql_query(
-        "SELECT id, intel_ref, recorded_at, grading, source_eval, intel_eval, handling, location_desc "
-        "FROM intel_reports", store._conn)
+        "SELECT id, intel_ref, recorded_at, grading, source_eval, intel_eval, handling, handling_conditions, "
+        "security_marking, location_desc FROM intel_reports", store._conn)
 
 
 def person_offences(store: Store, key: str) -> pd.DataFrame:

@@ -196,3 +196,18 @@ def active_models(store: Store) -> dict[str, dict]:
         rec["is_default"] = bool(rec["is_default"])
         out[rec["crime_group"]] = rec
     return out
+
+
+def decisions_for(store: Store, offence_id: int) -> dict[int, str]:
+    """The decisions on one offence's links: the other offence's id -> decision."""
+    oid = int(offence_id)
+    rows = store._conn.execute(
+        "SELECT offence_a, offence_b, decision FROM link_decisions WHERE offence_a = ? OR offence_b = ?", (oid, oid))
+    return {int(b if a == oid else a): d for a, b, d in rows}
+
+
+def change_stamp(store: Store) -> tuple:
+    """Changes whenever this store's data may have changed (by this connection or any
+    other): cached linkage data and models are rebuilt when it differs. Costs no scan."""
+    version = store._conn.execute("PRAGMA data_version").fetchone()[0]
+    return (str(store.path), int(version), int(store._conn.total_changes))

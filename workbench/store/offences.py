@@ -21,6 +21,17 @@ from workbench.store.db import Store
 
 CELL_SIZE = 1000.0
 
+#: Records known only to a window this long (days) or longer, such as police.uk's
+#: whole months, say too little about when they happened to link or to count as a repeat.
+COARSE_TIME_DAYS = 28.0
+#: Sources whose locations are anonymised snap points rather than where it happened.
+SNAPPED_SOURCES = ("police.uk",)
+#: SQL condition true for records that can be linked (exact enough in time and place):
+#: linkage, series, near-repeat risk zones and repeat-location alerts use only these
+#: unless the analyst asks to include the rest.
+LINKABLE_SQL = (f"(source NOT IN ({', '.join(repr(s) for s in SNAPPED_SOURCES)}) "
+                f"AND julianday(committed_to) - julianday(committed_from) < {COARSE_TIME_DAYS})")
+
 OFFENCE_COLUMNS = (
     "id", "source", "offence_ref", "category", "committed_from", "committed_to",
     "reported_at", "easting", "northing", "longitude", "latitude", "cell",
@@ -208,6 +219,7 @@ class OffenceFilter:
     bbox: tuple[float, float, float, float] | None = None  # minx, miny, maxx, maxy (BNG)
     ids: Sequence[int] | None = None
     text: str | None = None           # matched against reference and location
+    linkable: bool | None = None      # True: only linkable records; False: only the others
 
     def where(self) -> tuple[str, list]:
         """SQL WHERE clause (without the keyword) and its parameters."""
@@ -242,6 +254,8 @@ class OffenceFilter:
         if self.text:
             clauses.append("(offence_ref LIKE ? OR location_desc LIKE ?)")
             params += [f"%{self.text}%"] * 2
+        if self.linkable is not None:
+            clauses.append(LINKABLE_SQL if self.linkable else f"NOT {LINKABLE_SQL}")
         return (" AND ".join(clauses) or "1"), params
 
 
@@ -318,6 +332,12 @@ def offence_detail(store: Store, offence_id: int) -> dict | None:
         "SELECT o.offender_key FROM offence_offenders oo JOIN offenders o ON o.id = oo.offender_id "
         "WHERE oo.offence_id = ? ORDER BY o.offender_key", (offence_id,))]
     return detail
+
+
+def count(store: Store, flt: OffenceFilter | None = None) -> int:
+    """How many offences match ``flt``."""
+    where, params = (flt or OffenceFilter()).where()
+    return int(store._value(f"SELECT count(*) FROM offences WHERE {where}", params))
 
 
 def find_by_ref(store: Store, ref: str) -> int | None:

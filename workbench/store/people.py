@@ -106,6 +106,15 @@ def write_episodes(store: Store, records: Iterable[dict]) -> int:
 
 # -- reading ----------------------------------------------------------------------
 
+def _text_as_objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as Python objects with None for NULL (pandas' string dtype would give
+    NaN, which is not text and not JSON)."""
+    for col in frame.columns:
+        if frame[col].dtype == object or pd.api.types.is_string_dtype(frame[col]):
+            frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+    return frame
+
+
 def load_nominals(store: Store, *, flags: Sequence[str] | None = None, refs: Sequence[str] | None = None) -> pd.DataFrame:
     """Nominals (any of ``flags``; only ``refs``) with a ``flags`` column of lists, by reference."""
     clauses, params = [], []
@@ -120,6 +129,7 @@ def load_nominals(store: Store, *, flags: Sequence[str] | None = None, refs: Seq
                               store._conn, params=params)
     flag_rows = pd.read_sql_query("SELECT nominal_id, flag FROM nominal_flags ORDER BY flag", store._conn)
     by_id = flag_rows.groupby("nominal_id")["flag"].apply(list).to_dict()
+    frame = _text_as_objects(frame)
     frame["flags"] = [by_id.get(i, []) for i in frame["id"]]
     return frame
 
@@ -146,7 +156,7 @@ def load_episodes(store: Store, *, person_refs: Sequence[str] | None = None, sin
                               "ORDER BY reported_at, id", store._conn, params=params)
     for col in ("reported_at", "found_at"):
         frame[col] = pd.to_datetime(frame[col], format="ISO8601")
-    return frame
+    return _text_as_objects(frame)
 
 
 def victim_offences(store: Store, *, victim_refs: Sequence[str] | None = None, since: str | None = None) -> pd.DataFrame:
@@ -164,7 +174,7 @@ def victim_offences(store: Store, *, victim_refs: Sequence[str] | None = None, s
         f"location_desc FROM offences WHERE {' AND '.join(clauses)} ORDER BY committed_from, id",
         store._conn, params=params)
     frame["committed_from"] = pd.to_datetime(frame["committed_from"], format="ISO8601")
-    return frame
+    return _text_as_objects(frame)
 
 
 def people_offences(store: Store, refs: Sequence[str] | None = None) -> pd.DataFrame:
@@ -218,4 +228,4 @@ def offences_and_series(store: Store, ids: Sequence[int]) -> pd.DataFrame:
         "AND series_ref IS NOT NULL) ORDER BY committed_from, id", store._conn)
     frame["committed_from"] = pd.to_datetime(frame["committed_from"], format="ISO8601")
     frame["new"] = frame["id"].isin([int(i) for i in ids])
-    return frame
+    return _text_as_objects(frame)

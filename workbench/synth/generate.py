@@ -1,7 +1,8 @@
 """``generate(seed, ...)``: a year of synthetic borough data with known truth.
 
-The result holds the offences in the canonical offence CSV columns, the intelligence in
-the canonical intelligence CSV columns, and the truth behind them (who really committed
+The result holds the offences in the canonical offence CSV columns (version 1.1, with
+victim references), the intelligence in the canonical intelligence CSV columns, nominals
+and missing-person episodes (:mod:`workbench.synth.people`), and the truth behind them (who really committed
 every offence, the planted series and hotspots), so linkage, hotspot and near-repeat
 analysis can be measured against it. Everything depends only on the seed.
 """
@@ -17,11 +18,14 @@ import pandas as pd
 
 from workbench.errors import BadInput, file_errors
 from workbench.synth import intel as intel_reports
+from workbench.synth import people as people_records
 from workbench.synth.offences import plan
 from workbench.synth.places import Area, Hotspots
 from workbench.synth.profiles import CATEGORIES, NAMES
 from workbench.synth.timing import reported, stamps, windows
 from workbench.synth.vocab import (
+    BUILDS,
+    ETHNICITY_CODES,
     LOCATION_DESCS,
     STREET_KINDS,
     STREET_STEMS,
@@ -31,7 +35,7 @@ from workbench.synth.vocab import (
 )
 
 BASE_COLUMNS = ["offence_ref", "category", "committed_from", "committed_to", "reported_at", "easting",
-                "northing", "location_desc", "location_type", "status", "offender_ids", "series_ref"]
+                "northing", "location_desc", "location_type", "status", "offender_ids", "series_ref", "victim_ref"]
 TRUTH_COLUMNS = ["offence_ref", "true_offender", "series_id", "category", "co_offender", "true_time",
                  "hotspot_id", "near_repeat_of"]
 DEFAULT_BOROUGHS = ("Camden", "Islington")
@@ -62,6 +66,9 @@ class SyntheticData:
     boroughs: tuple[str, ...] = ()
     start: date | None = None
     days: int = 0
+    nominals: pd.DataFrame | None = field(default=None, repr=False)
+    missing: pd.DataFrame | None = field(default=None, repr=False)
+    planted_people: dict = field(default_factory=dict)
 
     @property
     def end(self) -> date:
@@ -69,15 +76,16 @@ class SyntheticData:
         return self.start + timedelta(days=self.days - 1)
 
     def write(self, directory: str | Path) -> dict[str, Path]:
-        """Write offences.csv, intel.csv and truth.csv into ``directory``; return the paths."""
+        """Write offences.csv, intel.csv, truth.csv, nominals.csv and missing.csv into
+        ``directory``; return the paths."""
         folder = Path(directory)
-        paths = {"offences": folder / "offences.csv", "intel": folder / "intel.csv",
-                 "truth": folder / "truth.csv"}
+        frames = {"offences": self.offences, "intel": self.intel, "truth": self.truth,
+                  "nominals": self.nominals, "missing": self.missing}
+        paths = {name: folder / f"{name}.csv" for name, frame in frames.items() if frame is not None}
         with file_errors(folder):
             folder.mkdir(parents=True, exist_ok=True)
-            self.offences.to_csv(paths["offences"], index=False)
-            self.intel.to_csv(paths["intel"], index=False)
-            self.truth.to_csv(paths["truth"], index=False)
+            for name, path in paths.items():
+                frames[name].to_csv(path, index=False)
         return paths
 
 
@@ -129,7 +137,7 @@ def generate(seed: int = 1, offences: int = 6000, boroughs=DEFAULT_BOROUGHS, sta
         raise BadInput(f"days must be at least 7, not {days}")
     offences, days, seed = int(offences), int(days), int(seed)
     first = _parse_start(start)
-    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(4)]
+    streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)]
     area = Area.load(boroughs, streams[0])
     hotspots = Hotspots.plant(area, streams[0])
     rows, infos = plan(offences, area, hotspots, first, days, streams[1])
@@ -186,8 +194,10 @@ def generate(seed: int = 1, offences: int = 6000, boroughs=DEFAULT_BOROUGHS, sta
     hotspot_truth = hotspots.as_truth({c.name: c.hotspot_kinds for c in CATEGORIES if c.hotspot > 0})
     intel = intel_reports.build(series, offenders, hotspot_truth, offences_df, truth, area, first, days,
                                 seed, streams[3])
+    people = people_records.build(offences_df, offenders, series, area, first, days, seed, streams[4])
+    offences_df["victim_ref"] = people.victim_refs
     return SyntheticData(offences_df, truth, intel, series, hotspot_truth, offenders, seed, area.boroughs,
-                         first, days)
+                         first, days, people.nominals, people.missing, people.planted)
 
 
 def _series_truth(infos, rows, refs, truth: pd.DataFrame, seed: int) -> list[dict]:
@@ -231,10 +241,13 @@ def _known_offenders(infos, rows, seed: int, area: Area) -> pd.DataFrame:
             "partner": _labels(f"O{seed}-", info["partner"], 5),
             "easting": np.round(info["anchor_x"], 1), "northing": np.round(info["anchor_y"], 1),
             "sex": np.where(people.male, "M", "F"), "age": people.age,
+            "height_cm": np.round(people.height).astype(int),
+            "build": np.array(BUILDS, dtype=object)[people.build],
+            "ethnicity_code": np.array(ETHNICITY_CODES, dtype=object)[people.ethnicity],
         }))
     if not parts:
         return pd.DataFrame(columns=["offender_id", "group", "category", "series_id", "partner", "easting",
-                                     "northing", "sex", "age", "borough"])
+                                     "northing", "sex", "age", "height_cm", "build", "ethnicity_code", "borough"])
     known = pd.concat(parts, ignore_index=True)
     known["borough"] = area.borough_of(known["easting"].to_numpy(), known["northing"].to_numpy())
     return known

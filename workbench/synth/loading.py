@@ -9,6 +9,8 @@ from __future__ import annotations
 import tempfile
 
 from workbench.ingest.boundaries import import_boundaries
+from workbench.ingest.missing_csv import import_missing
+from workbench.ingest.nominals_csv import import_nominals
 from workbench.ingest.offences_csv import import_offences
 from workbench.intel.importer import import_intel
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
@@ -27,7 +29,8 @@ def write_to_store(store: Store, data: SyntheticData, *, progress: ProgressFn | 
 
     Everything is one transaction: a cancel or an error leaves the store as it was.
     Returns what was done: ``imported``, ``rejected``, ``batch``, ``series``, ``intel``
-    (reports imported), ``boroughs``, ``date_from`` and ``date_to``.
+    (reports imported), ``nominals`` and ``missing`` (imported), ``people_rejected``,
+    ``boroughs``, ``date_from`` and ``date_to``.
     """
     with store.atomic():
         return _write(store, data, JobControl(progress, cancelled), cancelled)
@@ -47,10 +50,16 @@ def _write(store: Store, data: SyntheticData, control: JobControl, cancelled: Ca
         control.report(0.85, "importing synthetic intelligence")
         intel_result = import_intel(store, paths["intel"], source=SOURCE, cancelled=cancelled)
         intel, intel_rejected = intel_result.imported, intel_result.rejected
+        control.report(0.92, "importing synthetic nominals and missing-person episodes")
+        people = {name: importer(store, paths[name], cancelled=cancelled)
+                  for name, importer in (("nominals", import_nominals), ("missing", import_missing))
+                  if name in paths}
     control.report(1.0, "done")
     return {"imported": result.imported, "rejected": result.rejected, "duplicates": result.duplicates,
             "batch": result.batch, "series": len(data.series), "intel": intel,
             "intel_rejected": intel_rejected,
+            **{name: r.imported for name, r in people.items()},
+            "people_rejected": sum(r.rejected for r in people.values()),
             "boroughs": list(data.boroughs), "boundaries_loaded": boundaries,
             "date_from": data.start.isoformat(), "date_to": data.end.isoformat(),
             "rejects": [r.as_dict() for r in result.rejects]}

@@ -28,6 +28,16 @@ NEAR_REPEAT_SHARE = 0.16          # share of one-off residential burglaries that
 NEAR_REPEAT_DAYS = 14.0
 NEAR_REPEAT_METRES = 200.0
 SEXUAL_MIX = 0.2                  # chance a sexual series offence is of another sexual category
+# How far apart in space and time one offender's offences are, set so that pairs of a
+# series follow what real solved series show (distance median about 1 km, 85th percentile
+# 4-5 km, 95th 9-28 km, 99th 17-58 km; time gap median about 2 weeks, 95th percentile
+# about 100 days): a tight home range plus the odd trip far away, and irregular gaps.
+SERIES_TRIP_SHARE = 0.08          # share of a series' offences away from the home range
+SERIES_TRIP_MEDIAN_M = 7000.0     # median distance of such a trip from the anchor
+SERIES_TRIP_SIGMA = 0.8
+SERIES_PACE = 0.6                 # the categories' mean gaps (profiles) scaled to pairs' figures
+SERIES_GAP_SIGMA = 0.6            # spread of the gaps between offences around the pace
+SERIES_BREAK_SHARE = 0.05         # share of gaps that are long breaks
 
 class Ids:
     """Hands out consecutive offender numbers (serial offenders, associates, one-offs)."""
@@ -127,10 +137,11 @@ def plan_series(ci: int, target: int, area: Area, hotspots: Hotspots, days: int,
     offender = ids.take(k)
     group = MO_GROUP[cat.name]
 
-    # Sprees in time: exponential gaps at the offender's own pace, with the odd long break.
-    pace = spec.gap_days * rng.lognormal(0.0, 0.5, k)
-    gaps = rng.exponential(pace[sid])
-    gaps *= np.where(rng.random(n) < 0.12, rng.uniform(4, 10, n), 1.0)
+    # Sprees in time, heavy-tailed as real series are: most gaps are days to weeks at the
+    # offender's own pace, some are breaks of months (prison, moving away, a new job).
+    pace = SERIES_PACE * spec.gap_days * rng.lognormal(0.0, 0.5, k)
+    gaps = rng.exponential(pace[sid]) * rng.lognormal(0.0, SERIES_GAP_SIGMA, n)
+    gaps *= np.where(rng.random(n) < SERIES_BREAK_SHARE, rng.uniform(2, 6, n), 1.0)
     first = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     gaps[first] = 0.0
     offset = _group_cumsum(gaps, sizes)
@@ -164,6 +175,10 @@ def plan_series(ci: int, target: int, area: Area, hotspots: Hotspots, days: int,
     use_b = two[sid] & (rng.random(n) < 0.35)
     cx, cy = np.where(use_b, bx[sid], ax[sid]), np.where(use_b, by[sid], ay[sid])
     r = scale[sid] * rng.gamma(1.5, 1 / 1.5, n)
+    # Trips: some offences are far from both anchors (a lift across town, a visit), which
+    # gives the long tail real series show (see SERIES_TRIP_SHARE).
+    trip = rng.random(n) < SERIES_TRIP_SHARE
+    r = np.where(trip, rng.lognormal(np.log(SERIES_TRIP_MEDIAN_M), SERIES_TRIP_SIGMA, n), r)
     angle = rng.uniform(0, 2 * np.pi, n)
     x, y = area.repair(cx + r * np.cos(angle), cy + r * np.sin(angle), cx, cy, rng)
 

@@ -54,6 +54,16 @@ def cca_matrix(store: Store, offence_ids) -> dict:
     return {"columns": columns, "kinds": kinds, "rows": rows}
 
 
+def series_risk(store: Store, offence_ids) -> dict:
+    """The series' risk indicator from linkage (escalation, shortening intervals):
+    ``{"risk": "high"|"medium"|"low", "reasons": [...]}``."""
+    from workbench.linkage import service
+
+    if not len(offence_ids):
+        raise NotAvailable("a series risk needs offences")
+    return service.series_risk(store, list(offence_ids))
+
+
 def near_repeat_table(store: Store, offence_ids) -> dict:
     """The Knox near-repeat table of offences of the problem's categories in and round its
     area over the half-year to its last offence (observed, expected, ratio, p-value)."""

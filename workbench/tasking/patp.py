@@ -76,6 +76,7 @@ class Problem:
     source_ref: str | None = None
     problem_type: str = "series"
     subjects: tuple[str, ...] = ()
+    local: bool = False      # a series of this store's own linkage (not a force-wide reference)
 
     def __post_init__(self) -> None:
         if self.problem_type not in PROBLEM_TYPES:

@@ -2,11 +2,11 @@
 
 :func:`build_patp` takes a neutral :class:`~workbench.tasking.patp.Problem` (offence ids,
 optional area) and fills the problem summary (counts, dates, trend), the map (the area
-and offences), the comparative case analysis, the near-repeat table, the relevant
-graded intelligence (only what its handling code lets the borough share) and suggested
-tactics under Prevent / Intelligence / Enforcement / Reassurance. An evidence source
-this installation does not provide is named in ``supporting_analysis["notes"]`` rather
-than filled with anything invented.
+and offences), the comparative case analysis, the near-repeat table, the nominals of
+interest (:mod:`workbench.people.patp`), the relevant graded intelligence (only what its
+handling code lets the borough share) and suggested tactics under Prevent / Intelligence /
+Enforcement / Reassurance. An evidence source this installation does not provide is named
+in ``supporting_analysis["notes"]`` rather than filled with anything invented.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import pandas as pd
 
 from workbench.domain.categories import LABELS, SEXUAL
 from workbench.paths import current_user
+from workbench.people.patp import nominals_of_interest
 from workbench.store import Store
 from workbench.store.offences import OffenceFilter, load_frame, load_offender_links
 from workbench.tasking import evidence
@@ -109,8 +110,11 @@ def build_patp(store: Store, problem: Problem, *, author: str | None = None, tod
         "offenders": offenders,
         "cca": evidence.collect(notes, evidence.cca_matrix, store, problem.offence_ids),
         "near_repeat": evidence.collect(notes, evidence.near_repeat_table, store, problem.offence_ids),
+        "nominals_of_interest": nominals_of_interest(store, problem.offence_ids, offenders),
         "notes": notes,
     }
+    if problem.source_kind == "series":
+        analysis["series_risk"] = evidence.collect(notes, evidence.series_risk, store, problem.offence_ids)
     intel = evidence.collect(notes, evidence.graded_intelligence, store, problem, offenders) or []
     boroughs = list(stats.get("boroughs", {}))
     categories = list(stats.get("counts", {}))
@@ -126,7 +130,7 @@ def build_patp(store: Store, problem: Problem, *, author: str | None = None, tod
         problem_summary=summary_text(problem, stats, offenders),
         supporting_analysis=analysis,
         graded_intelligence=intel,
-        threat_harm_risk=_threat_harm_risk(categories, stats),
+        threat_harm_risk=_threat_harm_risk(categories, stats, analysis.get("series_risk")),
         tactics=suggest_tactics(problem.problem_type, categories, stats, offenders),
         objectives=(f"Reduce {_crime_words(categories)} in the tasked area and identify, "
                     "arrest and charge those responsible."),
@@ -148,13 +152,21 @@ def _crime_words(categories: list[str]) -> str:
     return f"{LABELS.get(categories[0], categories[0]).lower()} offences"
 
 
-def _threat_harm_risk(categories: list[str], stats: dict) -> str:
-    """A first draft of the threat, harm and risk paragraph for the analyst to finish."""
+def _threat_harm_risk(categories: list[str], stats: dict, series_risk: dict | None = None) -> str:
+    """A first draft of the threat, harm and risk paragraph for the analyst to finish;
+    a series' own risk indicator (escalation, shortening intervals) is carried in."""
     harm = "high" if any(c in SEXUAL or c.startswith("robbery") or c == "violence-with-injury"
                          for c in categories) else "medium"
     threat = {"rising": "increasing", "falling": "reducing", "stable": "continuing"}.get(
         stats["trend"]["direction"], "unknown")
     return (f"Threat: {threat} ({stats['trend']['recent']} offences in the last {stats['trend']['weeks']} weeks). "
             f"Harm: {harm}. Risk: further offences in and near the tasked area are likely while the "
-            "offending continues unchecked.")
+            "offending continues unchecked." + _series_risk_text(series_risk))
+
+
+def _series_risk_text(series_risk: dict | None) -> str:
+    if not series_risk:
+        return ""
+    why = "; ".join(series_risk["reasons"]) or "no escalation or shortening intervals"
+    return f" Series risk: {series_risk['risk']} ({why})."
 

@@ -143,7 +143,35 @@ def analyse(offences: pd.DataFrame, target: shapely.Geometry, start: date, *, we
 
 
 def chart(result: ResultsAnalysis, path: str | Path, *, title: str = "Results analysis") -> Path:
-    """A PNG bar chart of offences before and after in the three areas, with the WDQ."""
+    """Draw the results chart to ``path`` (a preview or a pack's private figure; exports
+    go through :func:`export_results_chart`)."""
+    path = Path(path)
+    results_figure(result, title=title).savefig(path)
+    return path
+
+
+def write_chart_png(released, path: Path) -> None:
+    """Write a released results chart (its body: ``(result, title)``) marked top and bottom."""
+    from workbench.release import png_metadata
+
+    result, title = released.body
+    results_figure(result, title=title, marking=released.marking).savefig(path, metadata=png_metadata(released, title))
+
+
+def export_results_chart(store, patp, result: ResultsAnalysis, out: str | Path, *, force: bool = False) -> Path:
+    """Release the results chart of ``patp`` (offence counts: the store's records) and
+    write it to ``out``, audited as ``export.results_chart``."""
+    from workbench.release import Content, Output, export, policy, release
+
+    title = f"Results of {patp.reference}"
+    released = release(Content(records=True, build=lambda _: (result, title)), policy(store))
+    return export(store, released, [Output(Path(out), write_chart_png)], action="export.results_chart",
+                  object_type="patp", object_id=patp.id, force=force)[0]
+
+
+def results_figure(result: ResultsAnalysis, *, title: str = "Results analysis", marking: str | None = None):
+    """A bar chart of offences before and after in the three areas, with the WDQ;
+    ``marking`` (for exports) is printed top and bottom."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -172,11 +200,14 @@ def chart(result: ResultsAnalysis, path: str | Path, *, title: str = "Results an
     axes[0].set_ylabel("Offences", fontsize=8)
     axes[0].legend(fontsize=8, frameon=False)
     wdq = "n/a" if m.wdq is None else f"{m.wdq:.2f}"
-    fig.suptitle(f"{title}  (WDQ {wdq})", fontsize=10)
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path)
-    return path
+    fig.suptitle(f"{title}  (WDQ {wdq})", fontsize=10, y=0.93 if marking else 0.98)
+    if marking:
+        fig.tight_layout(rect=(0, 0.05, 1, 0.9))
+        fig.text(0.5, 0.99, marking, ha="center", va="top", fontsize=9, fontweight="bold")
+        fig.text(0.5, 0.01, marking, ha="center", va="bottom", fontsize=9, fontweight="bold")
+    else:
+        fig.tight_layout()
+    return fig
 
 
 def analyse_patp(store, patp, *, start: date | None = None, weeks: int = 8,

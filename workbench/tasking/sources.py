@@ -47,8 +47,9 @@ def list_series(store: Store) -> list[Problem]:
 
 def problem_from_series(store: Store, series_id: str) -> Problem:
     """The problem of one series (linkage series id or force series reference)."""
+    wanted = str(series_id).strip()
     for problem in list_series(store):
-        if str(problem.source_ref) == str(series_id):
+        if str(problem.source_ref) == wanted or (problem.local and str(problem.source_ref) == f"S{wanted}"):
             problem.area = offences_area(store, problem.offence_ids)
             return problem
     raise NotFound(f"no series {series_id!r} (see `workbench link series` or the offences' series references)")
@@ -80,7 +81,7 @@ def problem_from_hotspot(store: Store, polygon: shapely.Geometry, *, date_from: 
 
 def _linkage_series(store: Store) -> list[Problem]:
     return [Problem(series.get("title") or f"Series {series['id']}", tuple(int(i) for i in series["offence_ids"]),
-                    source_kind="series", source_ref=str(series["id"]))
+                    source_kind="series", source_ref=f"S{series['id']}", local=True)
             for series in list_linkage_series(store)]
 
 

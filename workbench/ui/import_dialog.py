@@ -7,9 +7,7 @@ column and reason, and can save them as CSV for fixing and re-import.
 
 from __future__ import annotations
 
-import csv
 from html import escape
-from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,8 +31,10 @@ from workbench.events import Changed
 from workbench.ingest.boundaries import import_boundaries
 from workbench.ingest.offences_csv import import_offences
 from workbench.ingest.police_uk import import_police_uk
+from workbench.ingest.rejects_export import export_rejects
 from workbench.intel.importer import import_intel
 from workbench.ui.jobs import run_job
+from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 
 KINDS = [
     ("offences", "Force offences (canonical CSV)", "CSV files (*.csv *.csv.gz *.zip);;All files (*)"),
@@ -181,18 +181,15 @@ class ImportDialog(QDialog):
         self.save_rejects.setVisible(bool(rejects))
 
     def _save_rejects(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save rejected rows", "rejects.csv", "CSV (*.csv)")
+        path, _ = QFileDialog.getSaveFileName(self, "Save rejected rows", "rejects.csv", "CSV (*.csv)",
+                                              options=NO_DIALOG_CONFIRM)
         if path:
-            save_rejects_csv(self.result.rejects, Path(path))
+            self.save_rejects_to(path)
 
-
-def save_rejects_csv(rejects, path: Path) -> None:
-    """Rejected rows with their reasons, the original columns after them, for fixing."""
-    columns: list[str] = []
-    for r in rejects:
-        columns += [c for c in r.raw if c not in columns]
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["file", "line", "column", "reason"] + columns)
-        for r in rejects:
-            writer.writerow([r.file, r.line, r.column or "", r.reason] + [r.raw.get(c, "") for c in columns])
+    def save_rejects_to(self, path: str) -> str | None:
+        """Write the rejected rows through the export service, asking before replacing a file."""
+        force = ask_replace(self, [path])
+        if force is None:
+            return None
+        export_rejects(self.session.store, self.result.rejects, path, force=force)
+        return path

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from html import escape
 
+from workbench.linkage.reasons import verdict
+
+VERDICTS = {"for": ("▲ points to one offender", "#2e7d32"), "against": ("▼ points to different offenders", "#b23a48"),
+            "neutral": ("· no bearing", "#777777")}
+
 
 def reasons_html(ref_a: str, ref_b: str, score: float, why: dict, default_model: bool) -> str:
     """``why`` is one item of :func:`workbench.linkage.reasons.explain`."""
     rows = []
     unrecorded = 0
     for item in why["features"].values():
-        effect = item["effect"]
-        if item["value"] is None and abs(effect) <= 0.05:
+        if item["value"] is None:
             unrecorded += 1
             continue
-        if effect > 0.05:
-            mark, colour = "▲ for", "#2e7d32"
-        elif effect < -0.05:
-            mark, colour = "▼ against", "#b23a48"
-        else:
-            mark, colour = "· neutral", "#777777"
+        mark, colour = VERDICTS[item.get("verdict") or verdict(item["effect"])]
         rows.append(f"<tr><td>{escape(item['text'])}</td><td style='color:{colour}'>{mark}</td></tr>")
     note = ("<p style='color:#8a4b00'>Scored with the default model: too few solved offences to train one "
             "(use Retrain models once more are solved).</p>") if default_model else ""

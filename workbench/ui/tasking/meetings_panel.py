@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from workbench.app.session import Session
 from workbench.errors import UserError
 from workbench.events import Changed
-from workbench.reports.pack import export_meeting_pack
+from workbench.reports.pack import export_meeting_pack, meeting_pack_stem, pack_files
 from workbench.store import tasking as db
 from workbench.tasking.meetings import (
     ACTION_STATUSES,
@@ -37,6 +37,7 @@ from workbench.tasking.meetings import (
 )
 from workbench.tasking.patp import DECISIONS
 from workbench.ui.jobs import run_job
+from workbench.ui.overwrite import ask_replace
 
 OVERDUE = QColor("#fde9c8")
 
@@ -267,9 +268,12 @@ class MeetingsPanel(QWidget):
         if self.meeting is None:
             return
         mid = self.meeting["id"]
+        force = ask_replace(self, pack_files(folder, meeting_pack_stem(self.session.store, mid)))
+        if force is None:
+            return
 
         def work(store, progress, cancelled):
-            return export_meeting_pack(store, mid, folder, progress=progress, cancelled=cancelled)
+            return export_meeting_pack(store, mid, folder, progress=progress, cancelled=cancelled, force=force)
 
         self.job = run_job(self, "Exporting meeting pack", work, session=self.session, on_done=self._exported)
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRect, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -36,14 +36,16 @@ from PySide6.QtWidgets import (
 from workbench.app.session import Selection, Session
 from workbench.domain import categories as cats
 from workbench.events import Changed
-from workbench.geo.gpkg import frame_of_points, write_layers
+from workbench.geo.gpkg import frame_of_points
 from workbench.geo.hotspots import surface
+from workbench.geo.map_export import export_geopackage, export_map_image
 from workbench.store.boundaries import boundaries_frame, load_boundaries, study_area
 from workbench.store.offences import OffenceFilter, date_range, load_frame
 from workbench.ui.jobs import run_job
 from workbench.ui.map import style
 from workbench.ui.map.canvas import Legend, MapCanvas, scale_denominator
 from workbench.ui.map.navigate import show_on_map
+from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 from workbench.ui.views.offences_view import register_offence_action
 
 TITLE = "Map"
@@ -371,31 +373,36 @@ class MapView(QWidget):
 
     # -- export -------------------------------------------------------------------
     def export_png(self, path: str | None = None) -> str | None:
-        """Save the map as shown (legend, scale bar, north arrow, marking) as a PNG."""
+        """Save the map as shown (legend, scale bar, north arrow) as a PNG with the marking in
+        bands top and bottom, through the map export service (audited); asks before replacing."""
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Export map as PNG", "map.png", "PNG images (*.png)")
+            path, _ = QFileDialog.getSaveFileName(self, "Export map as PNG", "map.png", "PNG images (*.png)",
+                                                  options=NO_DIALOG_CONFIRM)
             if not path:
                 return None
         if not path.lower().endswith(".png"):
             path += ".png"
-        image = self.canvas.viewport().grab()
-        if not image.save(path, "PNG"):
-            QMessageBox.warning(self, "Export PNG", f"Could not write {path}.")
+        force = ask_replace(self, [path])
+        if force is None:
             return None
-        self.session.store.audit("export.map_png", "map", None, {"path": path, "title": self._title(),
-                                                                  "offences": self.canvas.points.count})
+        image = self.canvas.viewport().grab().toImage()
+        export_map_image(self.session.store, lambda marking: marked_png(image, marking), path, title=self._title(),
+                         detail={"offences": self.canvas.points.count}, force=force)
         return path
 
     def export_gpkg(self, path: str | None = None):
         """Write the boundaries, offences shown and any hotspot layers to a GeoPackage
-        (on a worker thread; returns the job)."""
+        through the export service (on a worker thread; returns the job, or None)."""
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, "Export layers as GeoPackage", "map.gpkg",
-                                                  "GeoPackage (*.gpkg)")
+                                                  "GeoPackage (*.gpkg)", options=NO_DIALOG_CONFIRM)
             if not path:
                 return None
         if not path.lower().endswith(".gpkg"):
             path += ".gpkg"
+        force = ask_replace(self, [path])
+        if force is None:
+            return None
         frame, analysis, title = self.frame, self.analysis, self._title()
 
         def work(store, progress, cancelled):
@@ -406,9 +413,7 @@ class MapView(QWidget):
             if analysis is not None:
                 layers.update(analysis.layers())
             progress(0.4, "writing the GeoPackage")
-            written = write_layers(Path(path), layers)
-            store.audit("export.map_gpkg", "map", None, {"path": path, "layers": written, "title": title})
-            return written
+            return export_geopackage(store, layers, path, detail={"title": title}, force=force)
 
         def done(written):
             self.status.setText(f"Wrote {', '.join(written)} to {Path(path).name}")
@@ -419,6 +424,32 @@ class MapView(QWidget):
         """Keep running jobs referenced (and forget finished ones)."""
         self.jobs = [j for j in self.jobs if j.running] + [job]
         return job
+
+
+def marked_png(image: QImage, marking: str) -> bytes:
+    """``image`` with a band above and below carrying ``marking``, as PNG bytes (the
+    marking also in the PNG's text chunks)."""
+    band = 26
+    out = QImage(image.width(), image.height() + 2 * band, QImage.Format_ARGB32)
+    out.fill(QColor("white"))
+    painter = QPainter(out)
+    painter.drawImage(0, band, image)
+    font = QFont()
+    font.setPixelSize(14)
+    font.setBold(True)
+    painter.setFont(font)
+    painter.setPen(QColor("black"))
+    for top in (0, image.height() + band):
+        painter.drawText(QRect(0, top, out.width(), band), Qt.AlignCenter, marking)
+    painter.end()
+    out.setText("Warning", marking)
+    out.setText("Description", f"Security marking: {marking}")
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.WriteOnly)
+    out.save(buffer, "PNG")
+    buffer.close()
+    return bytes(data)
 
 
 def create_view(session: Session, parent=None) -> MapView:

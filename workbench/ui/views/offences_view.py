@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTableView,
+    QTabWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -31,6 +32,7 @@ from workbench.events import Changed
 from workbench.store.offences import OffenceFilter, offence_boroughs, offence_detail
 from workbench.ui.detail import offence_html
 from workbench.ui.linkage.suggest_dialog import open_suggest_dialog
+from workbench.ui.linkage.suspects_panel import SuspectsPanel
 from workbench.ui.offence_model import OffenceTableModel
 
 TITLE = "Offences"
@@ -105,9 +107,15 @@ class OffencesView(QWidget):
         self.detail.setMinimumWidth(300)
         self.detail.setPlaceholderText("Select an offence to see its details.")
 
+        self.suspects = SuspectsPanel()
+        self.side = QTabWidget()
+        self.side.addTab(self.detail, "Details")
+        self.side.addTab(self.suspects, "Suspects")
+        self.side.currentChanged.connect(lambda _: self._show_suspects())
+
         splitter = QSplitter()
         splitter.addWidget(self.table)
-        splitter.addWidget(self.detail)
+        splitter.addWidget(self.side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
 
@@ -194,6 +202,13 @@ class OffencesView(QWidget):
             self.detail.clear()
         if ids:
             self.session.select("offence", ids, origin="offences")
+        self._show_suspects()
+
+    def _show_suspects(self) -> None:
+        """Rank known offenders for the one selected offence, when the Suspects tab shows."""
+        ids = self.selected_offence_ids()
+        if self.side.currentWidget() is self.suspects and len(ids) == 1:
+            self.suspects.show_offence(self.session.store, ids[0])
 
     def select_row(self, row: int) -> None:
         self.table.selectionModel().select(

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFileDialog,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -36,7 +38,6 @@ from PySide6.QtWidgets import (
 from workbench.app.session import Session
 from workbench.events import Changed
 from workbench.linkage import reasons, service
-from workbench.linkage.cca import save_csv, save_image
 from workbench.linkage.decisions import (
     AddToSeries,
     CreateSeries,
@@ -46,12 +47,15 @@ from workbench.linkage.decisions import (
     RemoveFromSeries,
     SplitSeries,
 )
+from workbench.linkage.series import MIN_SERIES_SIZE
 from workbench.store import linkage as db
 from workbench.ui.jobs import run_job
 from workbench.ui.linkage.cca_table import CcaTable
 from workbench.ui.linkage.link_chart import LinkChart
 from workbench.ui.linkage.reasons_html import reasons_html
+from workbench.ui.linkage.suspects_panel import SuspectsPanel
 from workbench.ui.linkage.timeline import Timeline
+from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 
 TITLE = "Series"
 ORDER = 30
@@ -85,6 +89,14 @@ class SeriesView(QWidget):
         self.min_score.setSingleStep(0.05)
         self.min_score.setValue(0.5)
         self.min_score.setPrefix("links scored ≥ ")
+        self.min_size = QSpinBox()
+        self.min_size.setRange(2, 50)
+        self.min_size.setValue(MIN_SERIES_SIZE)
+        self.min_size.setPrefix("at least ")
+        self.min_size.setSuffix(" offences")
+        self.include_coarse = QCheckBox("Include police.uk / month-only records")
+        self.include_coarse.setToolTip("Left out by default: their place is a snap point or their time only a "
+                                       "month, too coarse to link")
         self.find_button = QPushButton("Find series")
         self.find_button.clicked.connect(self.find_series)
         self.train_button = QPushButton("Retrain models")
@@ -94,7 +106,8 @@ class SeriesView(QWidget):
         self.model_note.setWordWrap(True)
         self.model_note.setStyleSheet("color:#555")
         bar = QHBoxLayout()
-        for w in (QLabel("Crime group"), self.group, self.min_score, self.find_button, self.train_button):
+        for w in (QLabel("Crime group"), self.group, self.min_score, self.min_size, self.include_coarse,
+                  self.find_button, self.train_button):
             bar.addWidget(w)
         bar.addStretch(1)
 
@@ -176,10 +189,12 @@ class SeriesView(QWidget):
         cv.addLayout(export_row)
 
         self.timeline = Timeline()
+        self.suspects = SuspectsPanel()
         self.tabs = QTabWidget()
         self.tabs.addTab(chart_split, "Link chart")
         self.tabs.addTab(cca_box, "CCA matrix")
         self.tabs.addTab(self.timeline, "Timeline")
+        self.tabs.addTab(self.suspects, "Suspects")
 
         split = QSplitter(Qt.Horizontal)
         split.addWidget(left)
@@ -196,10 +211,12 @@ class SeriesView(QWidget):
     # -- finding series ----------------------------------------------------------------
     def find_series(self) -> None:
         """Score candidate pairs and build series in the background."""
-        categories, min_score = self.group.currentData(), self.min_score.value()
+        categories, min_score, min_size = self.group.currentData(), self.min_score.value(), self.min_size.value()
+        include = self.include_coarse.isChecked()
         self.find_button.setEnabled(False)
         self.job = run_job(self, "Finding series", lambda store, progress, cancelled: service.series(
-            store, categories=categories, min_score=min_score, progress=progress, cancelled=cancelled),
+            store, categories=categories, min_score=min_score, min_size=min_size, include_coarse=include,
+            progress=progress, cancelled=cancelled),
             session=self.session, on_done=self.show_series, on_error=self._job_failed, modal=False)
 
     def _job_failed(self, message: str) -> None:
@@ -213,12 +230,12 @@ class SeriesView(QWidget):
         self.find_button.setEnabled(True)
         self.result = result
         defaults = [f"{g}: {n}" for g, n in result["models"].items() if n.startswith("default")]
-        shrunk = [g for g, b in result.get("blocking", {}).items() if b["shrunk_for_density"]]
         note = f"{result['candidate_pairs']:,} candidate pairs scored."
         if defaults:
             note += " Scored with the default model — " + "; ".join(defaults) + "."
-        if shrunk:
-            note += f" Search window narrowed for density in: {', '.join(shrunk)}."
+        note += " " + window_note(result.get("blocking", {}))
+        if result.get("left_out_note"):
+            note += " " + result["left_out_note"].replace("--include-coarse", "tick Include") + "."
         self.model_note.setText(note)
         self.table.setRowCount(0)
         for s in result["series"]:
@@ -243,8 +260,9 @@ class SeriesView(QWidget):
             self.table.resizeColumnToContents(col)
         self.table.resizeRowsToContents()
         self.summary.setText(f"{sum(s['kind'] == 'confirmed' for s in result['series'])} confirmed and "
-                             f"{sum(s['kind'] == 'candidate' for s in result['series'])} candidate series "
-                             f"(strongest and most recent first).")
+                             f"{sum(s['kind'] == 'candidate' for s in result['series'])} candidate series of at "
+                             f"least {result['min_size']} offences (strongest and most recent first); "
+                             f"{result['smaller_left_out']:,} smaller left out.")
         if result["series"]:
             self.table.selectRow(0)
 
@@ -292,6 +310,7 @@ class SeriesView(QWidget):
         self.cca.show_matrix(matrix, shared)
         self.timeline.show_offences([(str(data.refs[p]), _when(data.t_from[p]), _when(data.t_to[p]),
                                       str(data.category[p])) for p in self.graph["positions"]])
+        self.suspects.show_offence(store, s["offence_ids"][-1])
         self._update_buttons()
 
     def _edge_chosen(self, i: int, j: int) -> None:
@@ -310,7 +329,8 @@ class SeriesView(QWidget):
         self.node, self.edge = position, None
         self.reasons.setHtml(f"<p><b>{data.refs[position]}</b> ({data.category[position]})</p>"
                              "<p style='color:#555'>Remove it from this confirmed series, or split it off into "
-                             "a new one.</p>")
+                             "a new one. The Suspects tab now ranks known offenders for it.</p>")
+        self.suspects.show_offence(self.session.store, int(data.ids[position]))
         self._update_buttons()
 
     def _confirmed_id(self) -> int | None:
@@ -391,20 +411,20 @@ class SeriesView(QWidget):
             return
         default = f"cca-{self.current['id']}.{kind}"
         path, _ = QFileDialog.getSaveFileName(self, "Export CCA matrix", default,
-                                              "CSV (*.csv)" if kind == "csv" else "PNG image (*.png)")
+                                              "CSV (*.csv)" if kind == "csv" else "PNG image (*.png)",
+                                              options=NO_DIALOG_CONFIRM)
         if path:
             self.export_to(path)
 
-    def export_to(self, path: str) -> str:
-        """Write the current CCA matrix as CSV or image (by extension) and audit it."""
-        store = self.session.store
-        matrix, shared = service.cca(store, self.current["offence_ids"])
-        if path.lower().endswith(".csv"):
-            save_csv(matrix, path)
-        else:
-            save_image(matrix, shared, path, title=f"Series {self.current['id']} {self.current['name']}".strip(),
-                       marking=store.setting("security_marking", ""))
-        store.audit("link.cca_export", "offences", None, {"offences": list(matrix.index), "file": path})
+    def export_to(self, path: str) -> str | None:
+        """Write the current CCA matrix as CSV or image (by extension) through the export
+        service (marked, audited), asking before replacing a file."""
+        force = ask_replace(self, [path])
+        if force is None:
+            return None
+        kind = "csv" if path.lower().endswith(".csv") else "image"
+        service.export_cca(self.session.store, self.current["offence_ids"], force=force, **{kind: path},
+                           title=f"Series {self.current['id']} {self.current['name']}".strip())
         return path
 
     def train_models(self) -> None:
@@ -437,6 +457,19 @@ class SeriesView(QWidget):
             self.show_current()
         elif changed.kind == "series" and self.result is not None:
             self.find_series()
+
+
+def window_note(blocking: dict) -> str:
+    """One line on the search windows: learned or default, and any narrowing."""
+    parts = []
+    for group, b in blocking.items():
+        text = f"{group} {b['radius_m'] / 1000:.1f} km / {b['days']:g} days"
+        text += f" (learned from {b['learned_from']:,} linked pairs)" if b["learned_from"] >= 30 else " (default)"
+        if b["narrowed"]:
+            recall = "" if b["expected_recall"] is None else f", finds {b['expected_recall']:.0%} of known links"
+            text += f", narrowed to each offence's {b['nearest']} nearest to stay within budget{recall}"
+        parts.append(text)
+    return ("Search windows: " + "; ".join(parts) + ".") if parts else ""
 
 
 def _when(days: float) -> datetime:

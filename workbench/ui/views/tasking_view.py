@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from workbench.app.session import Session
 from workbench.errors import UserError
 from workbench.events import Changed
-from workbench.reports.pack import export_patp_pack
+from workbench.reports.pack import export_patp_pack, pack_files, patp_pack_stem
 from workbench.returns.export import write_return
 from workbench.store import tasking as db
 from workbench.store.boundaries import load_boundaries
@@ -48,6 +48,7 @@ from workbench.tasking.results import analyse_patp, chart
 from workbench.tasking.sources import list_series, problem_from_series
 from workbench.tasking.workflow import STATUS_LABELS, PatpTransition, allowed_actions
 from workbench.ui.jobs import run_job
+from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 from workbench.ui.tasking.meetings_panel import MeetingsPanel, plain_table
 
 TITLE = "Tasking"
@@ -364,13 +365,17 @@ class TaskingView(QWidget):
             self.export_pack(folder)
 
     def export_pack(self, folder: str) -> None:
-        """Write the PDF and Word pack in the background with progress (victim details left out)."""
+        """Write the PDF and Word pack in the background with progress (victim details left out),
+        asking first if it would replace files."""
         if self.patp is None or not self.save():
             return
         key = self.patp.id
+        force = ask_replace(self, pack_files(folder, patp_pack_stem(self.session.store, key)))
+        if force is None:
+            return
 
         def work(store, progress, cancelled):
-            return export_patp_pack(store, key, folder, progress=progress, cancelled=cancelled)
+            return export_patp_pack(store, key, folder, progress=progress, cancelled=cancelled, force=force)
 
         self.job = run_job(self, "Exporting tasking pack", work, session=self.session, on_done=self._exported)
 
@@ -421,15 +426,19 @@ class TaskingView(QWidget):
             self._say("The period is two ISO dates, e.g. 2025-01-01 2025-03-31.", error=True)
             return
         path, _ = QFileDialog.getSaveFileName(self, "Save return", f"{borough}-{first}-{last}.json",
-                                              "Return (*.json)")
+                                              "Return (*.json)", options=NO_DIALOG_CONFIRM)
         if path:
             self.export_return(borough, first, last, path)
 
     def export_return(self, borough: str, first: date, last: date, path: str) -> None:
-        """Write the borough's return in the background (audited)."""
+        """Write the borough's return in the background (audited), asking before replacing a file."""
+        force = ask_replace(self, [path])
+        if force is None:
+            return
+
         def work(store, progress, cancelled):
             progress(0.1, f"collecting {borough}'s series, hotspots and offenders")
-            return write_return(store, borough, first, last, path)
+            return write_return(store, borough, first, last, path, force=force)
 
         self.job = run_job(self, "Exporting return", work, session=self.session, on_done=self._returned)
 

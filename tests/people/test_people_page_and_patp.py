@@ -1,0 +1,78 @@
+"""A person's page shows management status, missing episodes and victimisation; a PATP's
+nominals of interest respect the release rules like intelligence does."""
+
+import json
+
+from tests.people.handmade import X0, episode, load, nominal, offence
+from workbench.cli import main
+from workbench.network.person import person_page
+from workbench.people.patp import nominals_of_interest
+from workbench.store.offences import find_by_ref
+
+DESCRIPTION = {"sex": "M", "age_band": "35-44", "height_cm": "180"}
+
+
+def seed(store):
+    load(store, [offence("S1", "sexual-assault", "2025-03-05T23:00", suspect=DESCRIPTION, offenders=["N1"]),
+                 offence("V1", "violence-with-injury", "2025-02-02T22:00", victim_ref="N1-V1")],
+         [nominal("N1", flags=("rso", "mappa-2", "licence"), born="1985-06-01", conditions="curfew 22:00-06:00",
+                  curfew_from="22:00", curfew_to="06:00", review_date="2020-01-01", offending="sexual-assault"),
+          nominal("N2", born="1985-06-01", x=X0 + 200, security_marking="SECRET"),
+          nominal("N3", born="1985-06-01", x=X0 + 300, security_marking="OFFICIAL-SENSITIVE PERSONAL")],
+         [episode("M1", "N1", "2024-12-01T20:00", found="2024-12-02T08:00")])
+
+
+def test_person_page_shows_management_missing_and_victimisation(store):
+    seed(store)
+    page = person_page(store, "N1")
+    m = page["management"]
+    assert [f["flag"] for f in m["flags"]] == ["licence", "mappa-2", "rso"] and m["mappa_level"] == 2
+    assert m["curfew"] == "22:00-06:00" and m["review_overdue"] is True and m["managed"] is True
+    assert m["offending"] == ["Sexual assault"]
+    assert [e["episode_ref"] for e in page["missing_episodes"]] == ["M1"]
+    assert page["missing_episodes"][0]["hours_missing"] == 12.0
+    assert page["offences"][0]["offence_ref"] == "S1"
+
+
+def test_a_victim_ref_or_a_missing_person_has_a_page_too(store):
+    seed(store)
+    assert [v["offence_ref"] for v in person_page(store, "N1-V1")["victimisation"]] == ["V1"]
+    assert person_page(store, "N1-V1")["management"] is None
+
+
+def test_person_show_text_lists_the_management_status(store, capsys):
+    seed(store)
+    assert main(["--db", str(store.path), "person", "show", "N1"]) == 0
+    text = capsys.readouterr().out
+    assert "MAPPA level 2; review 2020-01-01 (overdue)" in text and "missing 1 times" in text
+
+
+def test_nominals_of_interest_withhold_what_is_marked_above_the_ceiling(store):
+    seed(store)
+    section = nominals_of_interest(store, [find_by_ref(store, "S1")], ["N1"])
+    released = {n["nominal"]: n for n in section["nominals"]}
+    assert set(released) == {"N1", "N3"}
+    assert released["N1"]["why"].startswith("linked to an offence of this problem")
+    assert section["withheld"] == [{"nominal": "N2", "reason": "marked SECRET: above OFFICIAL-SENSITIVE, "
+                                                                "the most Workbench may release"}]
+    assert section["marking"] == "OFFICIAL-SENSITIVE"          # the store's marking, which ranks the same
+    assert "N2" not in json.dumps(section["nominals"])
+    store.set_setting("security_marking", "OFFICIAL")
+    assert nominals_of_interest(store, [find_by_ref(store, "S1")], [])["marking"] == "OFFICIAL-SENSITIVE PERSONAL"
+
+
+def test_people_lists_on_the_command_line(store, capsys):
+    seed(store)
+    load(store, [offence(f"V{i}", "violence-with-injury", f"2025-02-1{i}T22:00", victim_ref="N1-V1")
+                 for i in range(2, 4)],
+         episodes=[episode(f"M{i}", "N1", f"2024-12-1{i}T20:00") for i in range(2, 4)])
+    db = ["--db", str(store.path)]
+    assert main(db + ["people", "victims", "--json"]) == 0
+    victims = json.loads(capsys.readouterr().out)["victims"]
+    assert victims[0]["victim_ref"] == "N1-V1" and victims[0]["offences"] == 3
+    assert main(db + ["people", "missing", "--json"]) == 0
+    person = json.loads(capsys.readouterr().out)["people"][0]
+    assert person["person_ref"] == "N1" and len(person["timeline"]) == 3
+    assert main(db + ["people", "nominals", "--flag", "rso", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)["nominals"]
+    assert rows[0]["nominal"] == "N1" and rows[0]["latest_kind"] == "offence"
