@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from map_store import X0, Y0
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPolygonF
 from sqlpeek import sql
 
+from workbench.geo.defaults import HOTSPOT_METHOD
 from workbench.ui.views import map_view
 
 
@@ -61,9 +62,15 @@ def test_selection_made_elsewhere_is_ringed(view, map_session):
 
 def test_filter_bar_narrows_the_points(view, qtbot):
     view.category.setCurrentIndex(view.category.findData("robbery-personal"))
-    view.reload()
+    assert view.state.category == "robbery-personal"
+    qtbot.mouseClick(view.show_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: view.canvas.points.count == 50, timeout=10000)
     assert set(view.frame["category"]) == {"robbery-personal"}
+
+
+def test_the_map_state_starts_from_the_shared_defaults(view):
+    assert view.state.method == HOTSPOT_METHOD == view.method.currentData()
+    assert view.state.date_from.isoformat() == view.date_from.date().toString("yyyy-MM-dd")
 
 
 def test_dense_points_are_clustered_when_zoomed_out(view):
@@ -77,7 +84,7 @@ def test_dense_points_are_clustered_when_zoomed_out(view):
 def test_hotspots_png_and_geopackage_export(view, qtbot, tmp_path):
     import pyogrio
 
-    view.compute_hotspots()
+    qtbot.mouseClick(view.hotspot_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: view.analysis is not None, timeout=20000)
     assert view.analysis.method == "kde"
     assert not view.canvas.surface_item.pixmap().isNull()

@@ -11,6 +11,7 @@ import pandas as pd
 from workbench.cli.common import Context, add_force, period
 from workbench.domain.categories import expand
 from workbench.errors import NotFound
+from workbench.geo.defaults import CONFIDENCE, COVERAGE, HOTSPOT_METHOD, HOTSPOT_METHODS, KERNEL
 from workbench.store import Store
 from workbench.store.boundaries import boundaries_frame, study_area
 from workbench.store.offences import OffenceFilter, load_frame
@@ -18,7 +19,6 @@ from workbench.store.offences import OffenceFilter, load_frame
 ORDER = 50
 # The analysis modules (scipy, geopandas, matplotlib) are imported by the handlers, so
 # that every other command starts quickly.
-METHODS = ("kde", "gi")
 KERNELS = ("quartic", "gaussian")
 
 
@@ -72,16 +72,16 @@ def register(subparsers, parent) -> None:
                     "`workbench hotspots evaluate` measures how well one period's hotspots "
                     "predict the next.")
     add_filter_options(p)
-    p.add_argument("--method", choices=METHODS, default="kde",
-                   help="kde (kernel density, default) or gi (Getis-Ord Gi*)")
+    p.add_argument("--method", choices=HOTSPOT_METHODS, default=HOTSPOT_METHOD,
+                   help=f"kde (kernel density) or gi (Getis-Ord Gi*) (default {HOTSPOT_METHOD})")
     p.add_argument("--cell", type=float, metavar="M", help="cell size in metres (default: automatic)")
     p.add_argument("--bandwidth", type=float, metavar="M",
                    help="KDE bandwidth, or the Gi* distance band, in metres (default: automatic)")
-    p.add_argument("--kernel", choices=KERNELS, default="quartic", help="KDE kernel (default quartic)")
-    p.add_argument("--coverage", type=float, default=0.03, metavar="SHARE",
-                   help="hotspots cover at most this share of the study area (default 0.03)")
-    p.add_argument("--confidence", type=float, choices=(0.90, 0.95, 0.99), default=0.95,
-                   help="Gi*: hot spots at this confidence after FDR correction (default 0.95)")
+    p.add_argument("--kernel", choices=KERNELS, default=KERNEL, help=f"KDE kernel (default {KERNEL})")
+    p.add_argument("--coverage", type=float, default=COVERAGE, metavar="SHARE",
+                   help=f"hotspots cover at most this share of the study area (default {COVERAGE})")
+    p.add_argument("--confidence", type=float, choices=(0.90, 0.95, 0.99), default=CONFIDENCE,
+                   help=f"Gi*: hot spots at this confidence after FDR correction (default {CONFIDENCE})")
     p.add_argument("--out", metavar="FILE.gpkg", help="write cells, hotspots and offences as GeoPackage layers")
     p.add_argument("--png", metavar="FILE.png", help="draw a map with boundaries, legend and marking")
     add_force(p)
@@ -97,14 +97,15 @@ def register(subparsers, parent) -> None:
     add_filter_options(e, dates=False)
     for name in ("train-from", "train-to", "test-from", "test-to"):
         e.add_argument(f"--{name}", required=True, metavar="D", help=f"{name.replace('-', ' ')} date or month")
-    e.add_argument("--method", choices=METHODS, default="kde", help="kde (default) or gi")
+    e.add_argument("--method", choices=HOTSPOT_METHODS, default=HOTSPOT_METHOD,
+                   help=f"kde or gi (default {HOTSPOT_METHOD})")
     e.add_argument("--cell", type=float, metavar="M", help="cell size in metres (default: automatic)")
     e.add_argument("--bandwidth", type=float, metavar="M", help="bandwidth / distance band in metres")
-    e.add_argument("--kernel", choices=KERNELS, default="quartic", help="KDE kernel (default quartic)")
-    e.add_argument("--coverage", type=float, default=0.03, metavar="SHARE",
-                   help="hotspots cover at most this share of the study area (default 0.03)")
-    e.add_argument("--confidence", type=float, choices=(0.90, 0.95, 0.99), default=0.95,
-                   help="Gi*: hot spots at this confidence after FDR correction (default 0.95)")
+    e.add_argument("--kernel", choices=KERNELS, default=KERNEL, help=f"KDE kernel (default {KERNEL})")
+    e.add_argument("--coverage", type=float, default=COVERAGE, metavar="SHARE",
+                   help=f"hotspots cover at most this share of the study area (default {COVERAGE})")
+    e.add_argument("--confidence", type=float, choices=(0.90, 0.95, 0.99), default=CONFIDENCE,
+                   help=f"Gi*: hot spots at this confidence after FDR correction (default {CONFIDENCE})")
     e.set_defaults(handler=_evaluate, text=_evaluate_text, help_parser=e)
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import BadInput
+from workbench.geo.defaults import CONFIDENCE, COVERAGE, HOTSPOT_METHOD, KERNEL
 from workbench.geo.grid import Grid
 from workbench.geo.hotspots import surface
 
@@ -75,9 +76,9 @@ def evaluate_cells(grid: Grid, hotspots: np.ndarray, study: np.ndarray, easting,
                       study_area_km2=study_cells * km2, method=method)
 
 
-def evaluate(train: pd.DataFrame, test: pd.DataFrame, *, method: str = "kde", clip=None,
-             cell: float | None = None, bandwidth: float | None = None, kernel: str = "quartic",
-             coverage: float = 0.03, confidence: float = 0.95) -> Evaluation:
+def evaluate(train: pd.DataFrame, test: pd.DataFrame, *, method: str = HOTSPOT_METHOD, clip=None,
+             cell: float | None = None, bandwidth: float | None = None, kernel: str = KERNEL,
+             coverage: float = COVERAGE, confidence: float = CONFIDENCE) -> Evaluation:
     """Fit hotspots (KDE or Gi*, capped at ``coverage`` of the study area ``clip``) on the
     ``train`` offences and score them on the ``test`` offences."""
     if train.empty:

@@ -18,16 +18,17 @@ import numpy as np
 import pandas as pd
 
 from workbench.errors import BadInput
+from workbench.geo.defaults import CONFIDENCE, COVERAGE, HOTSPOT_METHOD, HOTSPOT_METHODS, KERNEL
 from workbench.geo.gistar import GiStarResult, gi_star
 from workbench.geo.kde import KdeResult, kde
 from workbench.geo.repeats import repeat_locations
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
 
-METHODS = ("kde", "gi")
+METHODS = HOTSPOT_METHODS
 
 
-def surface(easting, northing, *, method: str = "kde", clip=None, cell: float | None = None,
-            bandwidth: float | None = None, kernel: str = "quartic") -> KdeResult | GiStarResult:
+def surface(easting, northing, *, method: str = HOTSPOT_METHOD, clip=None, cell: float | None = None,
+            bandwidth: float | None = None, kernel: str = KERNEL) -> KdeResult | GiStarResult:
     """The hotspot surface of points: a KDE (``bandwidth`` = kernel bandwidth) or Gi* on
     cell counts (``bandwidth`` = distance band). Both results offer ``.grid``, ``.mask``,
     ``.score``, ``.warnings``, ``.hotspot_mask(coverage)``, ``.hotspot_polygons(coverage)``
@@ -110,9 +111,9 @@ POINT_COLUMNS = ("id", "offence_ref", "category", "committed_from", "committed_t
                  "borough", "ward")
 
 
-def analyse(frame: pd.DataFrame, *, method: str = "kde", clip=None, cell: float | None = None,
-            bandwidth: float | None = None, kernel: str = "quartic", coverage: float = 0.03,
-            confidence: float = 0.95, progress: ProgressFn | None = None,
+def analyse(frame: pd.DataFrame, *, method: str = HOTSPOT_METHOD, clip=None, cell: float | None = None,
+            bandwidth: float | None = None, kernel: str = KERNEL, coverage: float = COVERAGE,
+            confidence: float = CONFIDENCE, progress: ProgressFn | None = None,
             cancelled: CancelledFn | None = None) -> HotspotAnalysis:
     """Hotspots of the offences in ``frame`` (columns of
     :func:`workbench.store.offences.load_frame`) within the study area ``clip``."""

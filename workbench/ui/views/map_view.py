@@ -11,11 +11,12 @@ GeoPackage for QGIS/ArcGIS.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRect, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -34,13 +35,16 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.session import Selection, Session
+from workbench.app.state import MapState
 from workbench.domain import categories as cats
 from workbench.events import Changed
+from workbench.geo.defaults import COVERAGE
 from workbench.geo.gpkg import frame_of_points
 from workbench.geo.hotspots import surface
 from workbench.geo.map_export import export_geopackage, export_map_image
 from workbench.store.boundaries import boundaries_frame, load_boundaries, study_area
 from workbench.store.offences import OffenceFilter, date_range, load_frame
+from workbench.ui.binding import bind
 from workbench.ui.jobs import run_job
 from workbench.ui.map import style
 from workbench.ui.map.canvas import Legend, MapCanvas, scale_denominator
@@ -51,7 +55,6 @@ from workbench.ui.views.offences_view import register_offence_action
 TITLE = "Map"
 ORDER = 20
 LEGEND_CATEGORIES = 12
-COVERAGE = 0.03
 POINT_COLUMNS = ("offence_ref", "category", "committed_from", "easting", "northing", "borough", "ward")
 
 
@@ -71,20 +74,21 @@ class MapHotspots:
         return {f"{self.method}_cells": self.surface.cells(), "hotspots": self.polygons}
 
 
-def _date_edit(date: QDate) -> QDateEdit:
-    edit = QDateEdit(date)
+def _date_edit(name: str) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setObjectName(name)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd/MM/yyyy")
     return edit
 
 
-def _store_dates(store) -> tuple[QDate, QDate]:
+def _store_dates(store) -> tuple[date, date]:
     # The end of the latest window: a police.uk month runs to its last day, not its first.
     lo, hi = date_range(store, to_end=True)
     if not lo:
-        today = QDate.currentDate()
-        return today.addMonths(-3), today
-    return QDate.fromString(lo[:10], "yyyy-MM-dd"), QDate.fromString(hi[:10], "yyyy-MM-dd")
+        today = date.today()
+        return today - timedelta(days=91), today
+    return date.fromisoformat(lo[:10]), date.fromisoformat(hi[:10])
 
 
 class MapView(QWidget):
@@ -106,19 +110,21 @@ class MapView(QWidget):
         self.canvas.selected.connect(self._on_map_selection)
         self.canvas.zoomed.connect(self._update_status)
 
+        self.state = MapState(*_store_dates(session.store))
         self.category = QComboBox()
+        self.category.setObjectName("category")
         self.category.addItem("All categories", None)
         for coarse in cats.COARSE:
             self.category.addItem(cats.LABELS[coarse] + " (all)", coarse)
         for fine in cats.FINE:
             self.category.addItem(cats.LABELS[fine], fine)
-        lo, hi = _store_dates(session.store)
-        self.date_from, self.date_to = _date_edit(lo), _date_edit(hi)
-        apply = QPushButton("Show")
+        self.date_from, self.date_to = _date_edit("date_from"), _date_edit("date_to")
+        self.show_button = apply = QPushButton("Show")
         apply.setDefault(True)
         apply.clicked.connect(self.reload)
 
         self.method = QComboBox()
+        self.method.setObjectName("method")
         self.method.addItem("KDE surface", "kde")
         self.method.addItem("Getis-Ord Gi*", "gi")
         self.hotspot_button = QPushButton("Find hotspots")
@@ -184,6 +190,7 @@ class MapView(QWidget):
         layout.addLayout(tools)
         layout.addWidget(self.canvas, 1)
 
+        self.binding = bind(self, self.state)
         session.selection_changed.connect(self._on_selection)
         session.changed.connect(self._on_changed)
         self.load_boundaries()
@@ -198,11 +205,7 @@ class MapView(QWidget):
 
     # -- data ---------------------------------------------------------------------
     def current_filter(self) -> OffenceFilter:
-        category = self.category.currentData()
-        end = self.date_to.date().addDays(1)
-        return OffenceFilter(categories=[category] if category else None,
-                             date_from=self.date_from.date().toString("yyyy-MM-dd"),
-                             date_to=end.toString("yyyy-MM-dd"))
+        return self.state.offence_filter()
 
     def load_boundaries(self) -> None:
         store = self.session.store
@@ -250,7 +253,7 @@ class MapView(QWidget):
         if self.frame.empty:
             QMessageBox.information(self, "Hotspots", "There are no offences on the map to analyse.")
             return
-        method = self.method.currentData()
+        method = self.state.method
         frame = self.frame
 
         def work(store, progress, cancelled):
@@ -366,9 +369,8 @@ class MapView(QWidget):
         if changed.kind == "boundaries":
             self.load_boundaries()
         if changed.kind in ("offences", "boundaries"):
-            lo, hi = _store_dates(self.session.store)
-            self.date_from.setDate(lo)
-            self.date_to.setDate(hi)
+            self.state.date_from, self.state.date_to = _store_dates(self.session.store)
+            self.binding.show()
             self.reload()
 
     # -- export -------------------------------------------------------------------
