@@ -189,9 +189,9 @@ def test_importing_offences_without_boundaries_warns_that_areas_will_be_empty(tm
     csv = write(tmp_path, "o.csv", OFFENCE_HEADER + "W1,burglary,2025-01-01,,,531200,181450,\n")
     code, result = run(capsys, "--db", db, "import", "offences", str(csv))
     assert code == 0 and result["imported"] == 1
-    assert result["warnings"] == ["no boundaries are loaded, so boroughs and wards will be empty (except where the "
-                                  "file gives them); load them with `workbench import boundaries FILE` and every "
-                                  "offence gets its areas"]
+    assert result["warnings"] == [("no boundaries are loaded, so boroughs and wards will be empty (except where "
+                                   "the file gives them); load them with `workbench import boundaries FILE` and "
+                                   "every offence gets its areas")]
     more = write(tmp_path, "more.csv", OFFENCE_HEADER + "W2,burglary,2025-01-01,,,531200,181450,\n")
     main(["--db", db, "import", "offences", str(more)])
     assert "Warning: no boundaries are loaded" in capsys.readouterr().out
@@ -224,7 +224,7 @@ def test_rejects_are_listed_in_line_order(tmp_path, capsys):
     rows = [police_row("a1", "2017-02", "Piracy"), "short,row\n", police_row("a3", "2017-13"),
             police_row("a4", "2017-02"), "another,short,row\n", police_row("a6", "2017-02", "Piracy")]
     path = write(tmp_path, "p.csv", POLICE_HEADER + "".join(rows))
-    _code, result = run(capsys, "--db", db, "import", "police-uk", str(path))
+    _, result = run(capsys, "--db", db, "import", "police-uk", str(path))
     assert [r["line"] for r in result["rejects"]] == [2, 3, 4, 6, 7]
-    _code, listed = run(capsys, "--db", db, "import", "rejects")
+    _, listed = run(capsys, "--db", db, "import", "rejects")
     assert [r["line"] for r in listed["rejects"]] == [2, 3, 4, 6, 7]

@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from tests.people.handmade import X0, Y0, episode, load, nominal, offence
+from tests.people.people_handmade import X0, Y0, episode, load, nominal, offence
 from workbench.people.alerts import in_curfew, scan_people
 from workbench.scan.scanner import run_scan
 from workbench.store.offences import load_frame
@@ -188,3 +188,24 @@ def test_the_weekly_scan_reports_people_alerts(store):
     found = {a["kind"] for a in report["alerts"]}
     assert {"repeat_victim", "missing_person"} <= found
     assert any("nominals not checked" in n for n in report["notes"])
+
+
+def test_alerts_of_one_kind_are_capped_and_counted():
+    from workbench.people.alerts import repeat_victim_alerts
+
+    t = pd.Timestamp("2025-03-01")
+    rows = [{"id": i, "offence_ref": f"R{i}", "victim_ref": f"V{i % 3}", "category": "violence-with-injury",
+             "committed_from": t + pd.Timedelta(days=i), "easting": X0, "northing": Y0} for i in range(3 * (3 + 1))]
+    # V0 has 4 offences, V1 and V2 four too; V2's newest is the latest
+    alerts, total = repeat_victim_alerts(pd.DataFrame(rows), [9, 10, 11], most=2)
+    assert total == 3 and [a.detail["victim_ref"] for a in alerts] == ["V2", "V1"]
+
+
+def test_most_events_within_a_sliding_window():
+    from workbench.people.overview import most_within
+
+    keys = pd.Series(["a", "a", "a", "b", "b", "a"])
+    when = pd.Series(pd.to_datetime(["2025-01-01", "2025-01-05", "2025-03-01", "2025-01-01", "2026-06-01",
+                                     "2025-01-09"]))
+    assert most_within(keys, when, 10).to_dict() == {"a": 3, "b": 1}
+    assert most_within(keys, when, 365).to_dict() == {"a": 4, "b": 1}

@@ -3,7 +3,7 @@ nominals of interest respect the release rules like intelligence does."""
 
 import json
 
-from tests.people.handmade import X0, episode, load, nominal, offence
+from tests.people.people_handmade import X0, episode, load, nominal, offence
 from workbench.cli import main
 from workbench.network.person import person_page
 from workbench.people.patp import nominals_of_interest
@@ -76,3 +76,26 @@ def test_people_lists_on_the_command_line(store, capsys):
     assert main(db + ["people", "nominals", "--flag", "rso", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)["nominals"]
     assert rows[0]["nominal"] == "N1" and rows[0]["latest_kind"] == "offence"
+
+
+def test_a_pack_releases_nominals_through_the_gate(store):
+    from workbench.release import policy, release
+    from workbench.reports.pack import _nominals, pack_content
+    from workbench.tasking.patp import Problem
+    from workbench.tasking.prefill import build_patp
+
+    seed(store)
+    store.set_setting("security_marking", "OFFICIAL")
+    patp = build_patp(store, Problem("Sexual assault near the park", (find_by_ref(store, "S1"),)))
+    patp.reference = "PATP/1"
+    section = patp.supporting_analysis["nominals_of_interest"]
+    assert {n["nominal"] for n in section["nominals"]} == {"N1", "N3"} and section["withheld"][0]["nominal"] == "N2"
+    # a stale draft that lists N2 (marked SECRET in the store) as if it were releasable
+    section["nominals"].append({**section["nominals"][0], "nominal": "N2", "security_marking": "OFFICIAL"})
+    released = release(pack_content(store, [patp], None), policy(store))
+    assert sorted(n["nominal"] for n in released.facts["nominals"]) == ["N1", "N3"]
+    assert released.facts_withheld["nominals"] == 1
+    assert released.marking == "OFFICIAL-SENSITIVE"     # the nominals raise it from the store's OFFICIAL
+    blocks = _nominals(section, released, "PATP/1")
+    assert [r[0] for r in blocks[0].rows] == [n["nominal"] for n in released.facts["nominals"]]
+    assert any("1 nominal(s) withheld" in getattr(b, "text", "") for b in blocks)

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.people.handmade import X0, load, nominal, offence
+from tests.people.people_handmade import X0, load, nominal, offence
 from workbench.cli import main
 from workbench.errors import BadInput, NotFound
 from workbench.people.suspects import suspects_for
@@ -73,3 +73,14 @@ def test_cli_suspects_for_a_force_series(people, capsys):
     assert out["suspects"][0]["offender"] == "N1" and {"score", "offences", "reasons"} <= set(out["suspects"][0])
     assert main(["--db", str(people.path), "people", "suspects", "--series", "BIU/99/1"]) == 1
     assert "no series 'BIU/99/1'" in capsys.readouterr().err
+
+
+def test_link_suspects_extends_to_nominals(people, capsys):
+    # S1 and S2 are unsolved; H1 (exposure) is N2's solved offence, so N2 is a known
+    # offender for the linkage ranking and a nominal too.
+    assert main(["--db", str(people.path), "link", "suspects", "S1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"offence", "suspects", "nominals"} <= set(out)
+    assert out["nominals"][0]["nominal"] == "N1" and "reasons" in out["nominals"][0]
+    known = {s["offender"]: s for s in out["suspects"]}
+    assert known["N2"]["nominal"]["flags"] == ["iom"] and known["N2"]["nominal"]["distance_m"] == 1500

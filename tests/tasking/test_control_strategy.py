@@ -19,6 +19,7 @@ def cli(capsys, db, *argv):
 
 def test_settings_show_set_and_refusals(tmp_path, capsys):
     db = tmp_path / "s.db"
+    open_store(db).close()
     code, shown = cli(capsys, db, "settings", "show")
     assert code == 0
     assert shown["settings"] == {"borough": "", "organisation": "Metropolitan Police Service",
@@ -134,3 +135,49 @@ def test_action_status_changes_the_review_counts(tmp_path, capsys):
         cmd.undo(store)                                                  # undo restores status, note and date
         assert sql(store, "SELECT status, note, closed_at FROM ttcg_actions WHERE id = ?",
                                   (ids[0],)).fetchone() == row
+
+
+def test_results_dated_from_the_meeting_with_no_after_bar_until_it_has_elapsed(tmp_path, capsys):
+    from workbench.tasking.editing import load_patp
+    from workbench.tasking.results import analyse_patp, results_figure
+
+    db = tmp_path / "s.db"
+    with open_store(db) as store:
+        make_borough(store)
+    ref, _first = _accepted_tasking(capsys, db)        # decided at the meeting of 6 March 2025 (recorded today)
+    code, r = cli(capsys, db, "results", ref)
+    assert code == 0 and r["start"] == "2025-03-06" and r["start_basis"] == "TTCG meeting of 2025-03-06"
+    assert r["before"] == ["2025-01-09", "2025-03-06"] and r["after"] == ["2025-03-06", "2025-05-01"]
+    assert r["complete"] is True and isinstance(r["target_after"], int)
+    with open_store(db) as store:
+        patp = load_patp(store, ref)
+        early = analyse_patp(store, patp, today=date(2025, 4, 1))
+        done = analyse_patp(store, patp, today=date(2025, 5, 1))
+    m = early.measures
+    assert not early.complete and (m.target_after, m.buffer_after, m.control_after, m.wdq) == (None,) * 4
+    assert "26 of 56 days have passed" in m.interpretation and "until 01 May 2025" in m.interpretation
+    assert m.target_before == done.measures.target_before                 # the before bar is the same
+    assert done.complete and done.measures.target_after is not None
+    bars = [len(ax.patches) for ax in results_figure(early).axes]
+    assert bars == [2, 1]                                                  # before bars only
+    assert [len(ax.patches) for ax in results_figure(done).axes] == [4, 2]
+
+
+def test_three_six_nine_month_reviews_appear_in_the_scan(tmp_path, capsys):
+    from workbench.scan.scanner import run_scan
+
+    db = tmp_path / "s.db"
+    with open_store(db) as store:
+        make_borough(store)
+    ref, _first = _accepted_tasking(capsys, db)        # accepted at the TTCG of 6 March 2025
+    with open_store(db) as store:                     # fortnightly cycle: due within 14 days either side
+        def reviews(day):
+            return [a for a in run_scan(store, record=False, today=day).alerts if a.kind == "tasking_review"]
+
+        found = reviews(date(2025, 6, 10))
+        assert [(a.detail["months"], a.detail["due"]) for a in found] == [(3, "2025-06-06")]
+        assert found[0].summary.startswith(f"3-month review of {ref}")
+        assert "overdue since 6 June 2025" in found[0].summary and len(found[0].offence_ids) == 8
+        assert "due on 6 September 2025" in reviews(date(2025, 8, 25))[0].summary
+        assert reviews(date(2025, 7, 20)) == []
+        assert [a.detail["months"] for a in reviews(date(2025, 12, 1))] == [9]

@@ -6,6 +6,7 @@ import pytest
 from workbench.app.session import Session
 from workbench.ingest.offences_csv import import_offences
 from workbench.ui.main_window import MainWindow
+from workbench.ui.offence_model import COLUMNS
 
 ROWS = "\n".join(f"R{i:04d},{'burglary-residential' if i % 2 else 'robbery-personal'},2025-03-{1 + i % 28:02d}T12:00,"
                  f"{530000 + i},{180000 + i},{'Camden' if i % 3 else 'Islington'}" for i in range(600))
@@ -67,3 +68,28 @@ def test_import_dialog_runs_in_background_and_lists_rejects(window, qtbot, tmp_p
     assert "Imported 1 offence</b>" in dialog.summary.text()
     qtbot.waitUntil(lambda: "601 offences" in window.counts.text())
     assert window.views["Offences"].model.rowCount() == 601
+
+
+def test_suggest_links_has_a_button_and_a_shortcut(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    from workbench.ui.linkage.suggest_dialog import SuggestDialog
+
+    view = window.views["Offences"]
+    window.tabs.setCurrentWidget(view)
+    assert not view.suggest.isEnabled()
+    assert view.suggest.shortcut().toString() == "Ctrl+L"
+    view.select_row(0)
+    assert view.suggest.isEnabled()
+    qtbot.mouseClick(view.suggest, Qt.LeftButton)
+    dialogs = view.findChildren(SuggestDialog)
+    assert len(dialogs) == 1 and dialogs[0].isVisible()
+    dialogs[0].close()
+
+
+def test_ward_and_status_columns_fit_their_values(window):
+    view = window.views["Offences"]
+    metrics = view.table.fontMetrics()
+    names = [name for name, _ in COLUMNS]
+    assert view.table.columnWidth(names.index("ward")) > metrics.horizontalAdvance("Camden Town with Primrose Hill")
+    assert view.table.columnWidth(names.index("status")) > metrics.horizontalAdvance("unsolved")

@@ -69,3 +69,17 @@ def test_dashboard_reopens_on_the_last_scan_and_toggles_subscriptions(qtbot, map
     assert box.checkState() == Qt.Checked
     box.setCheckState(Qt.Unchecked)
     assert list_searches(map_session.store)[0].subscribed is False
+
+
+def test_a_sexual_offence_alert_counts_its_candidates_apart_and_gives_their_reasons():
+    from workbench.domain.alerts import Alert
+
+    reasons = {"summary": "2 days apart, entry method identical"}
+    candidates = [{"offence": f"C/{i}", "id": 10 + i, "score": 0.9 - i / 10, "category": "rape",
+                   "reasons": reasons} for i in range(5)]
+    alert = Alert("sexual_offence", "Rape M/1 on 1 Mar 2025", [1, 10, 11, 12, 13, 14], None,
+                  {"offence": "M/1", "category": "rape", "candidates": candidates})
+    assert scan_view.offence_count_text(alert) == "1 + 5 candidates"
+    assert "2 days apart, entry method identical" in scan_view.alert_html(alert)
+    alone = Alert("sexual_offence", "Rape M/2", [2], None, {"offence": "M/2"})
+    assert scan_view.offence_count_text(alone) == "1"

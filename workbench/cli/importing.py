@@ -60,6 +60,15 @@ def register(subparsers, parent) -> None:
     p.set_defaults(handler=lambda args, ctx: import_missing(ctx.store(), args.files, progress=ctx.progress).as_json(),
                    text=_import_text)
 
+    p = group.add_parser("population", parents=[parent], help="import residents per area (for rates)",
+                         description="Import residents per area for rates per 1,000 residents in `workbench "
+                                     "insight taskings`: a CSV with area_code, residents and optionally area_name "
+                                     "(a borough's or ward's name as its boundary is named). A code imported again "
+                                     "replaces its earlier figure. Bad rows are listed with file, line, column and "
+                                     "reason and kept.")
+    p.add_argument("files", nargs="+", metavar="FILE.csv")
+    p.set_defaults(handler=_population, text=_import_text)
+
     p = group.add_parser("boundaries", parents=[parent], help="import borough or ward boundaries",
                          description="Import borough or ward polygons from a GeoPackage, GeoJSON or "
                                      "shapefile and assign every offence its borough and ward.")
@@ -142,3 +151,9 @@ def _history_text(result: dict) -> str:
                      f"{b['kind']:<10} {b['imported']:>9,} {b['duplicates']:>7,} {b['rejected']:>8,}  "
                      f"{b['file_name']} (SHA-256 {b['file_hash'][:12]}…)")
     return "\n".join(lines)
+
+
+def _population(args, ctx: Context) -> dict:
+    from workbench.ingest.population_csv import import_population
+
+    return import_population(ctx.store(), args.files, progress=ctx.progress).as_json()

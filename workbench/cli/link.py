@@ -8,6 +8,7 @@ from workbench.errors import BadInput, NotFound
 from workbench.linkage import decisions as cmd
 from workbench.linkage import service
 from workbench.linkage.series import MAX_SERIES_SIZE, MIN_SERIES_SIZE
+from workbench.people.suspects import extend_link_suspects
 from workbench.store import linkage as db
 from workbench.store.offences import offence_refs
 
@@ -230,7 +231,7 @@ def _suspects(args, ctx: Context) -> dict:
     result = service.suspects_for(ctx.store(), args.ref, top=args.top, include_coarse=args.include_coarse)
     if result["default_model"]:
         ctx.message(f"note: scored with the {result['model']}")
-    return result
+    return extend_link_suspects(ctx.store(), result, top=args.top)
 
 
 def _suspects_text(r: dict) -> str:
@@ -244,9 +245,13 @@ def _suspects_text(r: dict) -> str:
     lines = [f"Known offenders for {r['offence']} ({r['model']}):"]
     for s in r["suspects"]:
         lines.append(f"  {s['score']:.2f}  {s['offender']}: best match {s['best_match']} "
-                     f"({s['reasons'].get('summary', '')}); {len(s['offences'])} offence(s) scored")
+                     f"({s['reasons'].get('summary', '')}); {len(s['offences'])} offence(s) scored"
+                     + (f"; nominal: {', '.join(s['nominal']['flags'])}" if s.get("nominal") else ""))
     if not r["suspects"]:
         lines.append("  no known offender has an offence of this kind within a year of it")
+    lines.append("Nominals (people suspects: distance from home, description, history, flags):")
+    lines += [f"  {n['score']:.2f}  {n['nominal']} ({', '.join(n['flags'])}): {n['reasons']['summary']}"
+              for n in r["nominals"]] or ["  no nominal lives near enough or fits the description"]
     return "\n".join(lines)
 
 

@@ -100,6 +100,8 @@ def _register_patp(subparsers, parent) -> None:
     p.add_argument("--to", dest="date_to", metavar="D", help="hotspot period end")
     p.add_argument("--category", action="append", metavar="C", help="hotspot: only these categories")
     p.add_argument("--title", help="title (default: from the source)")
+    p.add_argument("--include-doubtful", action="store_true",
+                   help="also attach intelligence graded E (3x5x2) or 5 (5x5x5), suspected false")
     p.add_argument("--why", help="reason, for the audit log")
     p.set_defaults(handler=_create)
 
@@ -248,7 +250,7 @@ def _summary(patp) -> dict:
 
 def _create(args, ctx: Context) -> dict:
     store = ctx.store()
-    patp = build_patp(store, _problem(args, store))
+    patp = build_patp(store, _problem(args, store), include_doubtful=args.include_doubtful)
     if args.title:
         patp.title = args.title
     CreatePatp(patp, why=args.why).do(store)

@@ -16,7 +16,7 @@ from numpy.typing import ArrayLike
 
 #: Alert kinds, most urgent first (the dashboard groups alerts in this order).
 KINDS = ("sexual_offence", "nominal_near_offence", "nominal_breach", "missing_person", "repeat_victim", "trend",
-         "hotspot", "near_repeat", "repeat_location", "missing_location", "saved_search")
+         "hotspot", "near_repeat", "repeat_location", "missing_location", "saved_search", "tasking_review")
 KIND_TITLES = {
     "sexual_offence": "New sexual offences",
     "nominal_near_offence": "Flagged nominals near new sexual offences",
@@ -28,6 +28,7 @@ KIND_TITLES = {
     "hotspot": "New hotspots",
     "near_repeat": "Near-repeat risk",
     "repeat_location": "Repeat locations",
+    "tasking_review": "Tasking reviews due",
     "saved_search": "Saved searches",
 }
 

@@ -1,10 +1,12 @@
-"""The import loop shared by every offence format.
+"""The import loop shared by every CSV format (offences, police.uk, intelligence, people).
 
-A format supplies a *row parser* (header check + row -> record or reject); this module
-streams the file(s) in chunks, fills in the missing coordinate system, assigns boroughs
-and wards, writes through :class:`OffenceWriter` and keeps every reject, all inside one
-transaction: a crash or a cancel leaves the store as it was. Memory stays bounded by the
-chunk size whatever the file size.
+:mod:`workbench.ingest.csvblocks` reads each file in chunks of columns; a format supplies
+a *column parser* (whole columns validated at once: the offence formats) or a *row
+parser* (header check + row -> record or reject); this module rejects rows with the
+wrong number of fields, fills in the missing coordinate system, assigns boroughs and
+wards by one spatial join per chunk, writes through :class:`OffenceWriter` (or the
+format's writer) and keeps every reject, all inside one transaction: a crash or a cancel
+leaves the store as it was. Memory stays bounded by the chunk size whatever the file size.
 """
 
 from __future__ import annotations
@@ -16,18 +18,24 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from workbench.ingest.coords import to_bng, to_wgs84
+from workbench.ingest.csvblocks import ChunkReader, ColumnChunk
 from workbench.ingest.errors import ImportFailed
-from workbench.ingest.textfiles import CsvReader, Member, ProgressTracker, file_hash, members
+from workbench.ingest.textfiles import Member, ProgressTracker, file_hash, members
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.store import Store
 from workbench.store.batches import Reject, add_rejects, finish_batch, start_batch
 from workbench.store.boundaries import AreaLocator, has_boundaries
-from workbench.store.offences import OffenceChunk, OffenceWriter, deferred_indexes, offence_count
+from workbench.store.offences import (
+    OffenceChunk,
+    OffenceWriter,
+    deferred_indexes,
+    offence_count,
+)
 
 CHUNK_ROWS = 20000
 BULK_BYTES = 20_000_000        # inputs larger than this (and than the store) load in bulk mode
@@ -67,16 +75,31 @@ def warn_without_boundaries(store: Store, result: ImportResult) -> ImportResult:
 
 
 class RowParser(Protocol):
-    """One offence format."""
+    """A format read row by row (intelligence, people): rows in, records out."""
 
-    kind: str                  # batch kind, e.g. 'offences' or 'police-uk'
+    kind: str                  # batch kind, e.g. 'intel' or 'nominals'
     zip_suffix: str | None     # which CSVs to take from a zip archive
 
     def start_member(self, label: str, header: list[str]) -> None:
         """Check a member's header; raise ImportFailed if it is not this format."""
 
-    def parse_chunk(self, lines: list[int], rows: list[list[str]]) -> tuple[OffenceChunk, list[Reject]]:
-        """Turn rows into clean offences (coordinates may be NaN in one system) and rejects."""
+    def parse_chunk(self, lines: list[int], rows: list[list[str]]) -> tuple[Any, list[Reject]]:
+        """Turn rows (each with the header's number of fields) into records and rejects."""
+
+
+@runtime_checkable
+class ColumnParser(Protocol):
+    """A format read in columns (offences): a :class:`ColumnChunk` in, an
+    :class:`OffenceChunk` (coordinates may be NaN in one system) and rejects out."""
+
+    kind: str
+    zip_suffix: str | None
+
+    def start_member(self, label: str, header: list[str]) -> None:
+        """Check a member's header; raise ImportFailed if it is not this format."""
+
+    def parse_columns(self, chunk: ColumnChunk) -> tuple[Any, list[Reject]]:
+        """Validate whole columns; rows that break a rule become rejects."""
 
 
 def raw_row(header: list[str], row: list[str]) -> dict:
@@ -87,11 +110,23 @@ def raw_row(header: list[str], row: list[str]) -> dict:
     return out
 
 
+def chunk_row(chunk: ColumnChunk, i: int) -> list[str]:
+    """Row ``i`` of a column chunk as strings (for the raw row of a reject)."""
+    return [column[i].as_py() for column in chunk.columns]
+
+
+def _floats(chunk: OffenceChunk, name: str) -> np.ndarray:
+    value = chunk.columns[name]
+    if value is None or not isinstance(value, (list, np.ndarray)):
+        return np.full(len(chunk), np.nan if value is None else float(value))
+    return np.array(value, dtype=float)
+
+
 def complete_chunk(chunk: OffenceChunk, locator: AreaLocator) -> None:
-    """Fill the missing coordinate system and the borough/ward of a chunk (vectorised)."""
+    """Fill the missing coordinate system and the borough/ward of a chunk (vectorised:
+    one pyproj transform per system, one spatial join)."""
     cols = chunk.columns
-    east, north = np.array(cols["easting"], dtype=float), np.array(cols["northing"], dtype=float)
-    lon, lat = np.array(cols["longitude"], dtype=float), np.array(cols["latitude"], dtype=float)
+    east, north, lon, lat = (_floats(chunk, c) for c in ("easting", "northing", "longitude", "latitude"))
     need = np.isnan(east)
     if need.any():
         e, n = to_bng(lon[need], lat[need])
@@ -101,13 +136,20 @@ def complete_chunk(chunk: OffenceChunk, locator: AreaLocator) -> None:
         x, y = to_wgs84(east[need], north[need])
         lon[need], lat[need] = np.round(x, 6), np.round(y, 6)
     cols["easting"], cols["northing"], cols["longitude"], cols["latitude"] = east, north, lon, lat
-    todo = np.array([not (b or w) for b, w in zip(cols["borough"], cols["ward"])], dtype=bool)
-    cols["area_given"] = (~todo).astype(np.int64).tolist()
+    if cols["borough"] is None and cols["ward"] is None:
+        todo = np.ones(len(chunk), dtype=bool)
+    else:
+        todo = np.array([not (b or w) for b, w in zip(chunk.values("borough"), chunk.values("ward"))], dtype=bool)
+    cols["area_given"] = (~todo).astype(np.int64)
     if todo.any() and not locator.empty:
         rows = np.flatnonzero(todo)
         boroughs, wards = locator.locate(east[rows], north[rows])
-        for j, i in enumerate(rows.tolist()):
-            cols["borough"][i], cols["ward"][i] = boroughs[j], wards[j]
+        if len(rows) == len(chunk):
+            cols["borough"], cols["ward"] = boroughs, wards
+        else:
+            b, w = np.array(chunk.values("borough"), dtype=object), np.array(chunk.values("ward"), dtype=object)
+            b[rows], w[rows] = boroughs, wards
+            cols["borough"], cols["ward"] = b.tolist(), w.tolist()
 
 
 @dataclass
@@ -115,43 +157,42 @@ class _Parsed:
     """One parsed chunk handed from the reading thread to the writing one."""
 
     member: Member
-    chunk: Any                # what the parser produced (an OffenceChunk for offences)
+    chunk: Any                # what the parser produced (an OffenceChunk for offences); None at the end
     rejects: list[Reject]
     rows: int
     bytes_read: int
-    last: bool            # the member's final chunk
+    last: bool            # the member's end (no chunk)
 
 
-def _read_and_parse(members_: Sequence[Member], parser: RowParser, complete: Callable,
+def _parse(parser: RowParser | ColumnParser, chunk: ColumnChunk):
+    if isinstance(parser, ColumnParser):
+        return parser.parse_columns(chunk)
+    return parser.parse_chunk(chunk.lines.tolist(), chunk.rows())
+
+
+def _read_and_parse(members_: Sequence[Member], parser: RowParser | ColumnParser, complete: Callable,
                     locator: AreaLocator, out: queue.Queue, stop: threading.Event) -> None:
     """Producer: read, parse and complete chunks; put them (or the error) on ``out``."""
     try:
         for member in members_:
-            reader = CsvReader(member)
-            parser.start_member(member.label, reader.header)
-            lines: list[int] = []
-            rows: list[list[str]] = []
-            for line, row in reader.rows():
-                if not any(row):
-                    continue             # blank lines are not rows
-                lines.append(line)
-                rows.append(row)
-                if len(rows) >= CHUNK_ROWS:
-                    if stop.is_set():
-                        return
-                    chunk, rejects = parser.parse_chunk(lines, rows)
-                    complete(chunk, locator)
-                    out.put(_Parsed(member, chunk, rejects, len(rows), reader.bytes_read, False))
-                    lines, rows = [], []
-            chunk, rejects = parser.parse_chunk(lines, rows)
-            complete(chunk, locator)
-            out.put(_Parsed(member, chunk, rejects, len(rows), reader.bytes_read, True))
+            reader = ChunkReader(member, CHUNK_ROWS)
+            header = reader.header
+            parser.start_member(member.label, header)
+            for chunk in reader.chunks():
+                if stop.is_set():
+                    return
+                records, rejects = _parse(parser, chunk)
+                rejects += [Reject(member.label, line, None, f"row has {len(row)} fields but the header has "
+                                   f"{len(header)}", raw_row(header, row)) for line, row in chunk.ragged]
+                complete(records, locator)
+                out.put(_Parsed(member, records, rejects, len(chunk) + len(chunk.ragged), reader.bytes_read, False))
+            out.put(_Parsed(member, None, [], 0, reader.bytes_read, True))
         out.put(None)
-    except BaseException as exc:   # handed to the writing thread, which raises it
+    except BaseException as exc:
         out.put(exc)
 
 
-def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser, source: str, *,
+def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser | ColumnParser, source: str, *,
                progress: ProgressFn | None = None, cancelled: CancelledFn | None = None,
                writer: Callable[[Store, int], Any] = OffenceWriter,
                complete: Callable[[Any, AreaLocator], None] = complete_chunk,
@@ -187,15 +228,14 @@ def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser, sou
         with store.atomic(), ExitStack() as bulk:
             batch = start_batch(store, parser.kind, source, ", ".join(p.name for p in paths), combined_hash)
             sink = writer(store, batch)
-            if bulk_offences:
-                stored = offence_count(store)
-                if tracker.total > BULK_BYTES and tracker.total / BYTES_PER_ROW > stored:
-                    bulk.enter_context(deferred_indexes(store))
+            if bulk_offences and tracker.total > BULK_BYTES and tracker.total / BYTES_PER_ROW > offence_count(store):
+                bulk.enter_context(deferred_indexes(store))
             reader.start()
             while (item := parsed.get()) is not None:
                 if isinstance(item, BaseException):
                     raise item
-                sink.write(item.chunk)
+                if item.chunk is not None:
+                    sink.write(item.chunk)
                 item.rejects.sort(key=lambda r: r.line)
                 add_rejects(store, batch, item.rejects)
                 rows_read += item.rows

@@ -24,7 +24,12 @@ from workbench.domain import categories as cats
 from workbench.domain.refs import normalise_ref
 from workbench.ingest.coords import in_bng_bounds, in_wgs_bounds
 from workbench.ingest.errors import ImportFailed
-from workbench.ingest.offence_import import ImportResult, raw_row, run_import, warn_without_boundaries
+from workbench.ingest.offence_import import (
+    ImportResult,
+    raw_row,
+    run_import,
+    warn_without_boundaries,
+)
 from workbench.ingest.textfiles import checked_header, normalise_header
 from workbench.ingest.timeparse import BadDate, london_now, not_after, parse_when
 from workbench.jobs import CancelledFn, ProgressFn
@@ -170,14 +175,11 @@ class CanonicalParser:
         return values, features, split_refs(get("offender_ids"))
 
     def parse_chunk(self, lines: list[int], rows: list[list[str]]) -> tuple[OffenceChunk, list[Reject]]:
-        chunk, rejects = OffenceChunk(), []
+        records, rejects = [], []
         for line, row in zip(lines, rows):
             outcome = self.parse(line, row)
-            if isinstance(outcome, Reject):
-                rejects.append(outcome)
-            else:
-                chunk.append(*outcome)
-        return chunk, rejects
+            (rejects if isinstance(outcome, Reject) else records).append(outcome)
+        return OffenceChunk.from_records(records), rejects
 
     @staticmethod
     def _location(get, reject):

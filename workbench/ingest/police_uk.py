@@ -11,17 +11,24 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from functools import lru_cache
 from json.encoder import encode_basestring as quote
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from workbench.domain.refs import normalise_ref
+from workbench.ingest.columns import blank, codes, numbers, refs, take, text
 from workbench.ingest.coords import WGS_BOUNDS
+from workbench.ingest.csvblocks import ColumnChunk
 from workbench.ingest.errors import ImportFailed
-from workbench.ingest.offence_import import ImportResult, raw_row, run_import, warn_without_boundaries
+from workbench.ingest.offence_import import (
+    ImportResult,
+    chunk_row,
+    raw_row,
+    run_import,
+    warn_without_boundaries,
+)
 from workbench.ingest.timeparse import BadDate, london_now, month_window, not_after
 from workbench.jobs import CancelledFn, ProgressFn
 from workbench.store import Store
@@ -31,6 +38,8 @@ from workbench.store.offences import OffenceChunk
 SOURCE = "police.uk"
 CONTENT_KEY = ("month", "longitude", "latitude", "location", "lsoa code", "crime type", "falls within",
                "last outcome category")
+EXTRA_COLUMNS = {"lsoa_code": "lsoa code", "lsoa_name": "lsoa name", "last_outcome": "last outcome category",
+                 "context": "context", "falls_within": "falls within"}     # stored key: police.uk column
 REQUIRED = ("crime id", "month", "longitude", "latitude", "crime type")
 HEADER_NAMES = {"crime id": "Crime ID", "month": "Month", "longitude": "Longitude",
                 "latitude": "Latitude", "crime type": "Crime type"}
@@ -58,7 +67,7 @@ CRIME_TYPES = {
 
 
 class PoliceUkParser:
-    """Row parser for police.uk street-level crime files."""
+    """Column parser for police.uk street-level crime files."""
 
     kind = "police-uk"
     zip_suffix = "-street.csv"
@@ -77,61 +86,68 @@ class PoliceUkParser:
         self.occurrences: dict[str, int] = {}
         self.now = london_now()
 
-    def parse_chunk(self, lines: list[int], rows: list[list[str]]) -> tuple[OffenceChunk, list[Reject]]:
-        """Vectorised over the chunk: column lists in, valid offences and rejects out."""
-        width = len(self.header)
-        rejects = [Reject(self.label, ln, None, f"row has {len(r)} fields but the header has {width}",
-                          raw_row(self.header, r)) for ln, r in zip(lines, rows) if len(r) != width]
-        if rejects:
-            pairs = [(ln, r) for ln, r in zip(lines, rows) if len(r) == width]
-            lines, rows = [p[0] for p in pairs], [p[1] for p in pairs]
-        chunk = OffenceChunk()
-        if not rows:
-            return chunk, rejects
-        columns = list(zip(*rows))
-        col = lambda name: columns[self.ix[name]] if name in self.ix else ("",) * len(rows)
-        crime_types, months = col("crime type"), col("month")
+    def parse_columns(self, chunk: ColumnChunk) -> tuple[OffenceChunk, list[Reject]]:
+        """Validate whole columns: crime types and months once per distinct value,
+        coordinates as arrays; rows that break a rule become rejects (first rule broken)."""
+        n = len(chunk)
+        empty = pa.chunked_array([pa.array([""] * n, pa.string())])
+        col = lambda name: text(chunk.columns[self.ix[name]]) if name in self.ix else empty
+        type_codes, types = codes(pc.utf8_lower(col("crime type")))
+        categories = np.array([CRIME_TYPES.get(t) for t in types] + [None], dtype=object)[type_codes]
+        month_codes, months = codes(col("month"))
+        windows = [self._window(m) for m in months]
+        bad_month = np.array([isinstance(w, str) for w in windows], dtype=bool)[month_codes]
         lon_text, lat_text = col("longitude"), col("latitude")
-        lon = pd.to_numeric(pd.Series(lon_text), errors="coerce").to_numpy(float)
-        lat = pd.to_numeric(pd.Series(lat_text), errors="coerce").to_numpy(float)
-        windows = {m: self._window(m) for m in set(months)}
-        categories = [CRIME_TYPES.get(t.strip().lower()) for t in crime_types]
-        ids, locations, lsoa_codes, lsoa_names = col("crime id"), col("location"), col("lsoa code"), col("lsoa name")
-        outcomes, contexts, forces = col("last outcome category"), col("context"), col("falls within")
+        lon, lat = numbers(lon_text), numbers(lat_text)
         west, south, east, north = WGS_BOUNDS
-        valid = []
-        for i, line in enumerate(lines):
-            reason = None
-            if categories[i] is None:
-                reason = ("Crime type", f"unknown police.uk crime type {crime_types[i].strip()!r}")
-            elif isinstance(windows[months[i]], str):
-                reason = ("Month", windows[months[i]])
-            elif not lon_text[i].strip() or not lat_text[i].strip():
-                reason = ("Longitude", "no location (police.uk could not map this crime)")
-            elif lon[i] != lon[i] or lat[i] != lat[i]:
-                reason = ("Longitude", f"longitude/latitude {lon_text[i]!r}, {lat_text[i]!r} are not numbers")
-            elif not (west <= lon[i] <= east and south <= lat[i] <= north):
-                reason = ("Longitude", f"longitude/latitude {lon[i]:g}, {lat[i]:g} is outside Great Britain")
-            if reason:
-                rejects.append(Reject(self.label, line, reason[0], reason[1], raw_row(self.header, rows[i])))
-            else:
-                valid.append(i)
-        n = len(valid)
-        out = chunk.columns
-        out["source"] = [SOURCE] * n
-        out["offence_ref"] = [normalise_ref(ids[i]) or self._content_ref(rows[i]) for i in valid]
-        out["category"] = [categories[i] for i in valid]
-        out["committed_from"] = [windows[months[i]][0] for i in valid]
-        out["committed_to"] = [windows[months[i]][1] for i in valid]
-        out["easting"], out["northing"] = np.full(n, np.nan), np.full(n, np.nan)
-        out["longitude"], out["latitude"] = lon[valid], lat[valid]
-        out["status"] = ["unsolved"] * n
-        out["location_desc"] = [locations[i].strip() or None for i in valid]
-        out["extra"] = [_extra_json(lsoa_codes[i], lsoa_names[i], outcomes[i], contexts[i], forces[i])
-                        for i in valid]
-        for name in ("reported_at", "location_type", "borough", "ward", "series_ref", "victim_ref", "area_given"):
-            out[name] = [None] * n
-        return chunk, rejects
+        # The first rule a row breaks is its reason: later rules are written first and overwritten.
+        reason = np.zeros(n, dtype=np.int8)
+        with np.errstate(invalid="ignore"):
+            reason[~((lon >= west) & (lon <= east) & (lat >= south) & (lat <= north))] = 5
+        reason[~(np.isfinite(lon) & np.isfinite(lat))] = 4
+        reason[blank(lon_text) | blank(lat_text)] = 3
+        reason[bad_month] = 2
+        reason[np.equal(categories, None)] = 1
+        rejects = [self._reject(chunk, i, int(reason[i]), windows[month_codes[i]], lon[i], lat[i])
+                   for i in np.flatnonzero(reason).tolist()]
+        valid = np.flatnonzero(reason == 0)
+        rows = None if len(valid) == n else valid
+        m = len(valid)
+        starts = np.array([w[0] if not isinstance(w, str) else None for w in windows] + [None], dtype=object)
+        ends = np.array([w[1] if not isinstance(w, str) else None for w in windows] + [None], dtype=object)
+        ids = refs(take(col("crime id"), rows))
+        missing = [j for j, ref in enumerate(ids) if not ref]
+        if missing:
+            content = pc.binary_join_element_wise(*(take(col(c), rows) for c in CONTENT_KEY), "|")
+            for j in missing:
+                ids[j] = self._content_ref(content[j].as_py())
+        place = [v or None for v in take(col("location"), rows).to_pylist()]
+        out = OffenceChunk(m, {
+            "source": SOURCE, "offence_ref": ids, "category": categories[valid],
+            "committed_from": starts[month_codes[valid]], "committed_to": ends[month_codes[valid]],
+            "longitude": lon[valid], "latitude": lat[valid], "status": "unsolved",
+            "location_desc": place, "extra": self._extras(chunk, rows, col)})
+        return out, rejects
+
+    def _reject(self, chunk: ColumnChunk, i: int, reason: int, window, lon: float, lat: float) -> Reject:
+        row = chunk_row(chunk, i)
+        get = lambda name: row[self.ix[name]].strip() if name in self.ix else ""
+        column, text_ = {
+            1: ("Crime type", f"unknown police.uk crime type {get('crime type')!r}"),
+            2: ("Month", window),
+            3: ("Longitude", "no location (police.uk could not map this crime)"),
+            4: ("Longitude", f"longitude/latitude {get('longitude')!r}, {get('latitude')!r} are not numbers"),
+            5: ("Longitude", f"longitude/latitude {lon:g}, {lat:g} is outside Great Britain"),
+        }[reason]
+        return Reject(self.label, int(chunk.lines[i]), column, text_, raw_row(self.header, row))
+
+    @staticmethod
+    def _extras(chunk: ColumnChunk, rows, col) -> list:
+        """The extra-attribute JSON of each row, made once per distinct combination."""
+        parts = [take(col(name), rows) for name in EXTRA_COLUMNS.values()]
+        combined_codes, combined = codes(pc.binary_join_element_wise(*parts, "\x1f"))
+        made = np.array([_extra_json(*value.split("\x1f")) for value in combined] + [None], dtype=object)
+        return made[combined_codes].tolist()
 
     def _window(self, month: str) -> tuple[str, str] | str:
         try:
@@ -141,24 +157,20 @@ class PoliceUkParser:
         except BadDate as exc:
             return str(exc)
 
-    def _content_ref(self, row: list[str]) -> str:
-        """A stable reference for a row without a Crime ID: its content plus its position
-        among identical rows of the file."""
-        content = "|".join(row[self.ix[c]].strip() if c in self.ix else "" for c in CONTENT_KEY)
+    def _content_ref(self, content: str) -> str:
+        """A stable reference for a row without a Crime ID: its content (the
+        ``CONTENT_KEY`` columns joined by ``|``) plus its position among identical rows of
+        the file."""
         digest = hashlib.sha1(content.encode()).hexdigest()[:16]
         nth = self.occurrences.get(digest, 0)
         self.occurrences[digest] = nth + 1
         return f"~{digest}-{nth}"
 
 
-@lru_cache(maxsize=1 << 16)
 def _extra_json(lsoa_code: str, lsoa_name: str, outcome: str, context: str, force: str) -> str | None:
-    """police.uk columns kept with the offence as extra attributes (JSON, built directly
-    and cached because this runs for every row of files of millions of rows, most of
-    which share their LSOA, outcome and force with many others)."""
-    parts = [f'"{key}": {quote(value.strip())}' for key, value in (
-        ("lsoa_code", lsoa_code), ("lsoa_name", lsoa_name), ("last_outcome", outcome),
-        ("context", context), ("falls_within", force)) if value.strip()]
+    """police.uk columns kept with the offence as extra attributes (JSON)."""
+    parts = [f'"{key}": {quote(value)}' for key, value in zip(EXTRA_COLUMNS, (lsoa_code, lsoa_name, outcome,
+                                                                              context, force)) if value]
     return "{" + ", ".join(parts) + "}" if parts else None
 
 

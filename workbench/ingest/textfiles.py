@@ -1,27 +1,23 @@
-"""Opening CSV inputs: plain, gzip or zip; UTF-8 with or without a byte-order mark.
+"""Opening CSV inputs: plain, gzip or zip, as streams of bytes.
 
 Every input is presented as one or more *members* (a plain or gzip file is one member;
 a zip archive is one member per CSV inside it) so importers report rejects by the name
 an analyst can find. Reading counts compressed bytes so progress is honest for
-``.csv.gz`` too.
+``.csv.gz`` too. :mod:`workbench.ingest.csvblocks` turns a member into columns.
 """
 
 from __future__ import annotations
 
-import csv
 import gzip
 import hashlib
 import io
 import stat
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from zlib import error as zlib_error
 
 from workbench.ingest.errors import ImportFailed
-
-csv.field_size_limit(10 * 1024 * 1024)
 
 
 class CountingReader(io.RawIOBase):
@@ -48,7 +44,7 @@ class Member:
 
     label: str                       # how rejects name it: file or archive:member
     size: int                        # bytes on disk (compressed), for progress
-    opener: Callable[[], tuple[io.TextIOBase, CountingReader]]
+    opener: Callable[[], tuple[io.BufferedIOBase, CountingReader]]   # decompressed bytes, compressed count
 
 
 def file_hash(path: Path) -> str:
@@ -99,30 +95,21 @@ def members(path: Path, *, prefer_suffix: str | None = None) -> list[Member]:
     return [Member(path.name, path.stat().st_size, _file_opener(path))]
 
 
-def _text(raw) -> tuple[io.TextIOBase, CountingReader]:
-    counter = CountingReader(raw)
-    buffered = io.BufferedReader(counter, buffer_size=1 << 20)
-    return counter, buffered
-
-
 def _file_opener(path: Path):
-    def open_member():
+    def open_member() -> tuple[io.BufferedIOBase, CountingReader]:
         with open(path, "rb") as probe:
             magic = probe.read(2)
-        raw = open(path, "rb")  # noqa: SIM115 (the stream is returned; its reader closes it)
-        counter, buffered = _text(raw)
-        stream = gzip.GzipFile(fileobj=buffered) if magic == b"\x1f\x8b" else buffered
-        return io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""), counter
+        counter = CountingReader(open(path, "rb"))  # noqa: SIM115 (returned; the reader closes it)
+        buffered = io.BufferedReader(counter, buffer_size=1 << 20)
+        return (gzip.GzipFile(fileobj=buffered) if magic == b"\x1f\x8b" else buffered), counter
     return open_member
 
 
 def _zip_opener(path: Path, name: str):
-    def open_member():
-        zf = zipfile.ZipFile(path)
-        raw = zf.open(name)
-        counter = CountingReader(raw)
+    def open_member() -> tuple[io.BufferedIOBase, CountingReader]:
         # The counter sits after decompression here, so the member's size is file_size.
-        return io.TextIOWrapper(io.BufferedReader(counter, 1 << 20), encoding="utf-8-sig", newline=""), counter
+        counter = CountingReader(zipfile.ZipFile(path).open(name))  # noqa: SIM115 (as above)
+        return io.BufferedReader(counter, 1 << 20), counter
     return open_member
 
 
@@ -142,54 +129,6 @@ def checked_header(label: str, header: list[str], required, what: str) -> list[s
     if dupes:
         raise ImportFailed(f"{label}: column(s) appear twice: {', '.join(dupes)}")
     return names
-
-
-class CsvReader:
-    """Reads one member record by record, knowing where each record starts.
-
-    ``header`` is the raw header row; ``rows()`` yields ``(line, row)``; ``bytes_read``
-    feeds progress. Raises ImportFailed for a file that is not UTF-8 text or has no header.
-    """
-
-    def __init__(self, member: Member):
-        self.member = member
-        self._stream, self._counter = member.opener()
-        self._reader = csv.reader(self._stream)
-        try:
-            header = next(self._reader, None)
-        except (UnicodeDecodeError, csv.Error, OSError, EOFError, zlib_error) as exc:
-            self.close()
-            raise ImportFailed(f"{member.label}: not a UTF-8 CSV file; in Excel use Save As > "
-                               f"'CSV UTF-8 (Comma delimited)' ({_short(exc)})") from None
-        if not header or not any(h.strip() for h in header):
-            self.close()
-            raise ImportFailed(f"{member.label}: the file is empty (no header row)")
-        self.header = header
-
-    @property
-    def bytes_read(self) -> int:
-        return self._counter.count
-
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
-        start = self._reader.line_num + 1
-        label = self.member.label
-        try:
-            for row in self._reader:
-                yield start, row
-                start = self._reader.line_num + 1
-        except UnicodeDecodeError as exc:
-            raise ImportFailed(f"{label}: near line {start}: not UTF-8 text ({_short(exc)})") from None
-        except (csv.Error, OSError, EOFError, zlib_error) as exc:
-            raise ImportFailed(f"{label}: line {start}: unreadable CSV ({_short(exc)})") from None
-        finally:
-            self.close()
-
-    def close(self) -> None:
-        self._stream.close()
-
-
-def _short(exc: Exception) -> str:
-    return str(exc).split("\n")[0][:160]
 
 
 class ProgressTracker:

@@ -211,6 +211,8 @@ class GroupLinker:
     offenders: dict[str, np.ndarray]
 
 
+#: The linkers of the store last asked about (one store at a time, so memory stays that of
+#: one store's offences however many stores a process opens).
 _LINKERS: dict[tuple, tuple[tuple, GroupLinker]] = {}
 
 
@@ -219,6 +221,8 @@ def group_linker(store: Store, group: str, *, include_coarse: bool = False) -> G
     since (an import, a decision, a retrained model: see ``store.linkage.change_stamp``)."""
     key = (str(store.path), group, include_coarse)
     stamp = db.change_stamp(store)
+    if any(other[0] != key[0] for other in _LINKERS):
+        _LINKERS.clear()
     cached = _LINKERS.get(key)
     if cached is not None and cached[0] == stamp:
         return cached[1]

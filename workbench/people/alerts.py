@@ -53,6 +53,8 @@ NEAR_KM = 2.0
 MATCH_THRESHOLD = 0.75
 MATCH_ATTRIBUTES = 3
 CURFEW_AWAY_M = 200.0
+#: At most this many alerts of one kind per scan (the People view lists them all).
+MOST_PER_KIND = 25
 
 
 
@@ -66,28 +68,42 @@ def _s(n: int, word: str, plural: str | None = None) -> str:
 
 # -- repeat victims ---------------------------------------------------------------
 
+def _qualifying(frame: pd.DataFrame, key: str, when: str, days: int, minimum: int,
+                most: int) -> tuple[dict, int]:
+    """Per group of ``key``: its rows within ``days`` up to its latest, for groups with at
+    least ``minimum`` such rows, one of them new (column ``new``); the ``most`` largest
+    (then latest) as ``{group: rows}`` in that order, and how many qualified in all.
+    Vectorised: a force holds hundreds of thousands of victims."""
+    if frame.empty:
+        return {}, 0
+    latest = frame.groupby(key)[when].transform("max")
+    window = frame[frame[when] > latest - pd.Timedelta(days=days)]
+    stats = window.groupby(key).agg(n=(when, "size"), new=("new", "sum"), last=(when, "max"))
+    keep = stats[(stats["n"] >= minimum) & (stats["new"] > 0)].sort_values(["n", "last"], ascending=False)
+    chosen = keep.index[:most]
+    groups = dict(tuple(window[window[key].isin(chosen)].sort_values(when, kind="stable").groupby(key)))
+    return {k: groups[k] for k in chosen}, len(keep)
+
+
 def repeat_victim_alerts(victims: pd.DataFrame, new_ids, *, min_offences: int = REPEAT_VICTIM_OFFENCES,
-                         days: int = REPEAT_VICTIM_DAYS) -> list[Alert]:
+                         days: int = REPEAT_VICTIM_DAYS, most: int = MOST_PER_KIND) -> tuple[list[Alert], int]:
     """Victims with ``min_offences`` or more offences in the ``days`` up to their newest,
-    where at least one offence is in ``new_ids`` (``victims`` as
-    :func:`workbench.store.people.victim_offences` returns)."""
-    new_ids = {int(i) for i in new_ids}
+    at least one in ``new_ids`` (``victims`` as
+    :func:`workbench.store.people.victim_offences` returns): alerts for the ``most`` with
+    most offences, and how many victims qualified in all."""
+    frame = victims.assign(new=victims["id"].isin({int(i) for i in new_ids}))
+    groups, total = _qualifying(frame, "victim_ref", "committed_from", days, min_offences, most)
     alerts = []
-    for ref, part in victims.groupby("victim_ref", sort=True):
-        part = part.sort_values("committed_from")
-        latest = part["committed_from"].max()
-        window = part[part["committed_from"] > latest - pd.Timedelta(days=days)]
-        new = window[window["id"].isin(new_ids)]
-        if len(window) < min_offences or new.empty:
-            continue
+    for ref, window in groups.items():
+        new = int(window["new"].sum())
         counts = ", ".join(f"{_label(c).lower()} {n}" for c, n in window["category"].value_counts().items())
         summary = (f"Repeat victim {ref}: {_s(len(window), 'offence')} since "
-                   f"{window['committed_from'].min():%d %b %Y} ({counts}), {len(new)} new")
+                   f"{window['committed_from'].min():%d %b %Y} ({counts}), {new} new")
         alerts.append(Alert("repeat_victim", summary, [int(i) for i in window["id"]],
                             bbox_of(window["easting"], window["northing"]),
-                            {"victim_ref": ref, "offences": len(window), "new": len(new),
+                            {"victim_ref": ref, "offences": len(window), "new": new,
                              "offence_refs": window["offence_ref"].tolist()}))
-    return sorted(alerts, key=lambda a: -a.detail["offences"])
+    return alerts, total
 
 
 # -- missing people ---------------------------------------------------------------
@@ -98,15 +114,13 @@ def _episode_text(row) -> str:
 
 
 def repeat_missing_alerts(episodes: pd.DataFrame, *, min_episodes: int = REPEAT_MISSING_EPISODES,
-                          days: int = REPEAT_MISSING_DAYS) -> list[Alert]:
+                          days: int = REPEAT_MISSING_DAYS, most: int = MOST_PER_KIND) -> tuple[list[Alert], int]:
     """People missing ``min_episodes`` or more times in ``days`` up to their latest episode,
-    at least one of them new (``episodes["new"]``, see :func:`new_episodes`)."""
+    at least one of them new (``episodes["new"]``, see :func:`new_episodes`): alerts for
+    the ``most`` missing most often, and how many people qualified in all."""
+    groups, total = _qualifying(episodes, "person_ref", "reported_at", days, min_episodes, most)
     alerts = []
-    for person, part in episodes.groupby("person_ref", sort=True):
-        latest = part["reported_at"].max()
-        window = part[part["reported_at"] > latest - pd.Timedelta(days=days)].sort_values("reported_at")
-        if len(window) < min_episodes or not window["new"].any():
-            continue
+    for person, window in groups.items():
         homes = sorted({h for h in window["home_type"].dropna() if h})
         flags = sorted({f for text in window["flags"].dropna() for f in text.split(";") if f})
         risks = window["risk"].tolist()
@@ -121,17 +135,17 @@ def repeat_missing_alerts(episodes: pd.DataFrame, *, min_episodes: int = REPEAT_
                              "home_types": homes, "flags": flags,
                              "episode_refs": window["episode_ref"].tolist(),
                              "timeline": [_episode_text(r) for r in window.itertuples(index=False)]}))
-    return sorted(alerts, key=lambda a: -a.detail["episodes"])
+    return alerts, total
 
 
 def missing_location_alerts(episodes: pd.DataFrame, *, radius_m: float = CLUSTER_RADIUS_M,
                             min_episodes: int = CLUSTER_EPISODES, days: int = CLUSTER_DAYS,
-                            place_of=None) -> list[Alert]:
+                            place_of=None, most: int = MOST_PER_KIND) -> list[Alert]:
     """Places where the last-seen or found locations of ``min_episodes`` or more episodes
     in the last ``days`` fall within ``radius_m``, at least one of them new
     (``episodes["new"]``). Densest first; each last-seen or found point counts towards
     one place only (an episode may count at the place it was last seen and where found).
-    ``place_of(x, y)`` names a place for the summary (e.g. its ward)."""
+    ``place_of(x, y)`` names a place for the summary (e.g. its ward); at most ``most``."""
     if episodes.empty:
         return []
     window = episodes[episodes["reported_at"] > episodes["reported_at"].max() - pd.Timedelta(days=days)]
@@ -143,13 +157,16 @@ def missing_location_alerts(episodes: pd.DataFrame, *, radius_m: float = CLUSTER
     if points.empty:
         return []
     xy = points[["x", "y"]].to_numpy(float)
+    row_of = points["row"].to_numpy()
     neighbours = cKDTree(xy).query_ball_point(xy, radius_m)
+    sizes = np.array([len(np.unique(row_of[n])) for n in neighbours])
     used: set[int] = set()                 # points already reported (a place per point)
     alerts = []
-    order = np.argsort([-len(set(points["row"].iloc[n])) for n in neighbours], kind="stable")
-    for i in order:
+    for i in np.argsort(-sizes, kind="stable"):
+        if sizes[i] < min_episodes or len(alerts) >= most:
+            break
         free = [j for j in neighbours[i] if j not in used]
-        rows = sorted(set(points["row"].iloc[free]))
+        rows = sorted(set(row_of[free].tolist()))
         if len(rows) < min_episodes:
             continue
         part = window.iloc[rows]
@@ -306,11 +323,19 @@ def scan_people(store: Store, new: pd.DataFrame, recent_start, last_scan_at: str
         victims = victim_offences(store, since=since.isoformat())
         if victims.empty:
             notes.append("repeat victims not checked: no offence has a victim_ref (offence CSV 1.1)")
-        alerts += repeat_victim_alerts(victims, new_ids)
+        found, total = repeat_victim_alerts(victims, new_ids)
+        alerts += found
+        if total > len(found):
+            notes.append(f"{total} repeat victims have a new offence; the {len(found)} with most offences are "
+                         "alerted (all: workbench people victims, or the People view)")
     lookback = pd.Timedelta(days=max(REPEAT_MISSING_DAYS, CLUSTER_DAYS))
     episodes = load_episodes(store, since=(recent_start - lookback).isoformat())
     episodes["new"] = new_episodes(episodes, recent_start, last_scan_at)
-    alerts += repeat_missing_alerts(episodes)
+    found, total = repeat_missing_alerts(episodes)
+    alerts += found
+    if total > len(found):
+        notes.append(f"{total} repeat missing people have a new episode; the {len(found)} missing most often are "
+                      "alerted (all: workbench people missing, or the People view)")
     locator = AreaLocator(store)
 
     def ward(x: float, y: float) -> str | None:

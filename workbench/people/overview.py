@@ -3,6 +3,7 @@ activity, repeat victims, and repeat missing people with their episodes."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from workbench.domain.people import FLAGS, mappa_level
@@ -44,26 +45,41 @@ def nominals_by_flag(store: Store, flags: list[str] | None = None) -> list[dict]
     return out
 
 
+def most_within(keys: pd.Series, when: pd.Series, days: int) -> pd.Series:
+    """For each key, the most of its events that fall within any ``days`` (a sliding
+    window starting at each event), computed for every key at once."""
+    codes = pd.factorize(keys)[0].astype(np.int64)
+    seconds = (when - pd.Timestamp("1900-01-01")).dt.total_seconds().to_numpy(np.int64)
+    span = np.int64(days) * 86400
+    order = np.lexsort((seconds, codes))
+    stamp = codes[order] * np.int64(1 << 40) + seconds[order]
+    counts = np.searchsorted(stamp, stamp + span, side="left") - np.arange(len(stamp))
+    return pd.Series(counts, index=keys.iloc[order].to_numpy()).groupby(level=0).max()
+
+
 def repeat_victims(store: Store, *, min_offences: int = 3, days: int = 365) -> list[dict]:
     """Victim references with ``min_offences`` or more offences within any ``days``,
-    most offences first: victim_ref, offences (refs, dates, categories), first, last."""
+    most offences first: victim_ref, offences, most_in_window, first, last, categories,
+    offence_ids, offence_refs and a timeline (reference, category, date, place, ward)."""
     if min_offences < 2:
         raise BadInput("--min must be at least 2")
     frame = victim_offences(store)
+    counts = frame["victim_ref"].value_counts()
+    frame = frame[frame["victim_ref"].isin(counts.index[counts >= min_offences])]
+    if frame.empty:
+        return []
+    best = most_within(frame["victim_ref"], frame["committed_from"], days)
     out = []
-    for ref, part in frame.groupby("victim_ref", sort=True):
-        if len(part) < min_offences:
-            continue
-        when = part["committed_from"].sort_values()
-        span = pd.Timedelta(days=days)
-        best = max(int(((when >= t) & (when < t + span)).sum()) for t in when)
-        if best < min_offences:
-            continue
-        out.append({"victim_ref": ref, "offences": len(part), "most_in_window": best,
-                    "first": _iso(when.iloc[0]), "last": _iso(when.iloc[-1]),
+    for ref, part in frame[frame["victim_ref"].isin(best.index[best >= min_offences])].groupby("victim_ref"):
+        part = part.sort_values("committed_from")
+        out.append({"victim_ref": ref, "offences": len(part), "most_in_window": int(best[ref]),
+                    "first": _iso(part["committed_from"].iloc[0]), "last": _iso(part["committed_from"].iloc[-1]),
                     "categories": part["category"].value_counts().to_dict(),
                     "offence_ids": [int(i) for i in part["id"]],
-                    "offence_refs": part["offence_ref"].tolist()})
+                    "offence_refs": part["offence_ref"].tolist(),
+                    "timeline": [{"offence_ref": r.offence_ref, "category": r.category,
+                                  "committed_from": _iso(r.committed_from), "place": r.location_desc,
+                                  "ward": r.ward} for r in part.itertuples()]})
     out.sort(key=lambda r: r["last"], reverse=True)
     out.sort(key=lambda r: r["most_in_window"], reverse=True)           # stable: newest first among equals
     return out
@@ -87,16 +103,15 @@ def repeat_missing(store: Store, *, min_episodes: int = 3, days: int = 90) -> li
     if min_episodes < 2:
         raise BadInput("--min must be at least 2")
     frame = load_episodes(store)
+    counts = frame["person_ref"].value_counts()
+    frame = frame[frame["person_ref"].isin(counts.index[counts >= min_episodes])]
+    if frame.empty:
+        return []
+    best = most_within(frame["person_ref"], frame["reported_at"], days)
     out = []
-    span = pd.Timedelta(days=days)
-    for person, part in frame.groupby("person_ref", sort=True):
-        if len(part) < min_episodes:
-            continue
+    for person, part in frame[frame["person_ref"].isin(best.index[best >= min_episodes])].groupby("person_ref"):
         when = part["reported_at"]
-        best = max(int(((when >= t) & (when < t + span)).sum()) for t in when)
-        if best < min_episodes:
-            continue
-        out.append({"person_ref": person, "episodes": len(part), "most_in_window": best,
+        out.append({"person_ref": person, "episodes": len(part), "most_in_window": int(best[person]),
                     "first": _iso(when.min()), "last": _iso(when.max()),
                     "home_types": sorted({h for h in part["home_type"].dropna() if h}),
                     "flags": sorted({f for t in part["flags"].dropna() for f in t.split(";") if f}),

@@ -179,3 +179,26 @@ def suspects_for(store: Store, *, refs: list[str] | None = None, offence_ids: li
     nominals = load_nominals(store)
     linked = people_offences(store, nominals["nominal_ref"].tolist())
     return rank_nominals(offences, features, nominals, linked, top=top, max_km=max_km, flags=flags)
+
+
+def extend_link_suspects(store: Store, result: dict, *, top: int = 10) -> dict:
+    """Add nominals to a ``link suspects`` result (:func:`workbench.linkage.service.suspects_for`):
+    every known offender who is a nominal gets a ``nominal`` entry (flags, distance from
+    home, description score and the nominal ranking's reasons), and ``nominals`` lists
+    the ``top`` nominals ranked for the offence by :func:`rank_nominals` (so a nominal
+    with no solved offence of this kind can still be named). Returns ``result``."""
+    ranked = suspects_for(store, refs=[result["offence"]], top=max(top, len(result["suspects"])))
+    nominals = load_nominals(store, refs=[s["offender"] for s in result["suspects"]]).set_index("nominal_ref")
+    by_ref = {s["nominal"]: s for s in ranked.suspects}
+    for suspect in result["suspects"]:
+        if suspect["offender"] in nominals.index:
+            found = by_ref.get(suspect["offender"])
+            suspect["nominal"] = {
+                "flags": nominals.loc[suspect["offender"], "flags"],
+                "distance_m": found["distance_m"] if found else None,
+                "description": found["reasons"]["description"] if found else None,
+                "reasons": found["reasons"]["summary"] if found else "not ranked as a nominal for this offence "
+                                                                    "(lives too far away, no home or other sex)"}
+    result["nominals"] = ranked.suspects[:top]
+    result["description"] = ranked.description
+    return result

@@ -75,6 +75,10 @@ class Document:
         Key facts on the cover page.
     handling : str
         The handling instruction printed on the cover.
+    draft : str
+        Empty for an approved product; otherwise the words printed across every page
+        (e.g. ``DRAFT``) and beside the marking, so an unapproved product never passes
+        for a final one.
     blocks : list of Block
     """
 
@@ -85,6 +89,7 @@ class Document:
     cover: list[tuple[str, str]] = field(default_factory=list)
     handling: str = ""
     blocks: list = field(default_factory=list)
+    draft: str = ""
 
     def add(self, *blocks) -> None:
         self.blocks.extend(blocks)

@@ -62,6 +62,13 @@ def _page_setup(word, doc: d.Document) -> None:
     header.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = header.add_run(doc.marking)
     run.bold = True
+    if doc.draft:
+        para = section.header.add_paragraph()
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = para.add_run(f"{doc.draft}: NOT APPROVED")
+        run.bold = True
+        run.font.size = Pt(9)
+        run.font.color.rgb = RGBColor(0xB0, 0x1C, 0x1C)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = footer.add_run(doc.marking)

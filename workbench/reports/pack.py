@@ -25,7 +25,7 @@ from workbench.domain.categories import LABELS
 from workbench.errors import BadInput
 from workbench.intel.search import decorate
 from workbench.jobs import JobControl
-from workbench.release import Content, Output, Released, export, policy, release
+from workbench.release import Content, Fact, Output, Released, export, policy, release
 from workbench.reports import document as d
 from workbench.reports.docx import render_docx
 from workbench.reports.figures import problem_map, trend_chart
@@ -35,6 +35,7 @@ from workbench.store import tasking as db
 from workbench.store.boundaries import load_boundaries
 from workbench.store.intel import fetch_reports, find_report
 from workbench.store.offences import OffenceFilter, load_features, load_frame
+from workbench.store.people import load_nominals
 from workbench.tasking.editing import load_patp
 from workbench.tasking.meetings import overdue_actions, require_meeting
 from workbench.tasking.patp import NIM_LEVELS, TACTIC_HEADINGS, Patp
@@ -131,7 +132,7 @@ class _Builder:
         doc.add(d.Heading("Near-repeat analysis", level + 1))
         doc.add(*(_notes(sa, "near-repeat") or self._near_repeat(sa.get("near_repeat"))))
         doc.add(d.Heading("Nominals of interest", level + 1))
-        doc.add(*_nominals(sa.get("nominals_of_interest")))
+        doc.add(*_nominals(sa.get("nominals_of_interest"), self.released, patp.reference))
 
     def _offence_table(self, frame) -> d.Table:
         victims = self.options.include_victim_details
@@ -232,28 +233,36 @@ class _Builder:
         doc.add(d.Figure(chart(result, self.figure_path("results"), title=f"Results of {patp.reference}"),
                          f"Offences {result.before[0]} to {result.before[1]} (before) and {result.after[0]} to "
                          f"{result.after[1]} (after); comparison: {result.comparison}", 0.92))
+        def after(n):
+            return "not yet" if n is None else n
+
         doc.add(d.Table(["Area", "Before", "After"],
-                        [["Tasked area", m.target_before, m.target_after],
-                         [f"Buffer ({result.buffer_m:.0f} m)", m.buffer_before, m.buffer_after],
-                         ["Comparison area", m.control_before, m.control_after]], [2, 1, 1]),
+                        [["Tasked area", m.target_before, after(m.target_after)],
+                         [f"Buffer ({result.buffer_m:.0f} m)", m.buffer_before, after(m.buffer_after)],
+                         ["Comparison area", m.control_before, after(m.control_after)]], [2, 1, 1]),
                 d.Paragraph(m.interpretation + (f" Total net effect: {m.total_net_effect:.1f} offences."
                                                 if m.total_net_effect is not None else "")))
 
 
-def _nominals(section: dict | None) -> list:
-    """The PATP's nominals of interest (already cleared by the release rules when the PATP
-    was drafted; withheld ones are named with the reason only)."""
-    if not section or not (section.get("nominals") or section.get("withheld")):
+def _nominals(section: dict | None, released: Released, reference: str) -> list:
+    """The PATP's nominals of interest as the release gate cleared them (withheld ones are
+    named with the reason only, or counted when the gate withheld them)."""
+    cleared = [n for n in released.facts.get("nominals", ()) if n["patp"] == reference]
+    drafted = (section or {}).get("withheld", [])
+    gone = released.facts_withheld.get("nominals", 0)
+    if not (cleared or drafted or gone):
         return [d.Paragraph("No nominal of interest is recorded for this problem.", "note")]
     out = []
-    if section.get("nominals"):
+    if cleared:
         rows = [[n["nominal"], ", ".join(n["flags"]), str(n["mappa_level"] or ""), n.get("review_date") or "",
-                 n["why"]] for n in section["nominals"]]
+                 n["why"]] for n in cleared]
         out.append(d.Table(["Nominal", "Flags", "MAPPA", "Review", "Why of interest"], rows, [1.1, 1.8, 0.6, 0.9, 4],
                            small=True, caption="Nominals ranked by distance from home, description, offending "
                                                "history and flags"))
-    for item in section.get("withheld", []):
+    for item in drafted:
         out.append(d.Paragraph(f"Withheld: {item['nominal']} ({item['reason']}).", "note"))
+    if gone:
+        out.append(d.Paragraph(f"{gone} nominal(s) withheld: marked above what this pack may carry.", "note"))
     return out
 
 
@@ -325,15 +334,25 @@ def _new_document(store: Store, options: PackOptions, released: Released, title:
 
 
 def pack_content(store: Store, patps: list[Patp], build) -> Content:
-    """A pack before the gate: the store's records, and the graded intelligence of
-    ``patps`` looked up again in the store (a report no longer there cannot be checked,
-    so it is withheld)."""
+    """A pack before the gate: the store's records, the graded intelligence of ``patps``
+    looked up again in the store (a report no longer there cannot be checked, so it is
+    withheld), and their nominals of interest, each with its own security marking (a
+    nominal marked above the release ceiling is withheld; the others count towards the
+    pack's marking)."""
     reports = []
     for ref in dict.fromkeys(i.get("ref") for p in patps for i in p.graded_intelligence if i.get("ref")):
         found = find_report(store, ref)
         reports += fetch_reports(store, [found]) if found is not None else [{"id": f"missing:{ref}",
                                                                               "intel_ref": ref}]
-    return Content(reports=[decorate(r) if "source_eval" in r else r for r in reports], records=True, build=build)
+    listed = [(p.reference, n) for p in patps
+              for n in (p.supporting_analysis.get("nominals_of_interest") or {}).get("nominals", [])]
+    current = load_nominals(store, refs=sorted({n["nominal"] for _, n in listed})).set_index("nominal_ref")
+    # each nominal carries its marking as the store holds it now (as reports are looked up again)
+    nominals = [Fact({**n, "patp": ref}, recorded=True,
+                     marking=current["security_marking"].get(n["nominal"], n.get("security_marking")))
+                for ref, n in listed]
+    return Content(reports=[decorate(r) if "source_eval" in r else r for r in reports], records=True,
+                   facts={"nominals": nominals}, build=build)
 
 
 def patp_document(store: Store, patp: Patp, workdir: Path, options: PackOptions, released: Released) -> d.Document:
@@ -342,6 +361,7 @@ def patp_document(store: Store, patp: Patp, workdir: Path, options: PackOptions,
                         f"{patp.reference}: {patp.title}",
                         [("Reference", patp.reference), ("Borough", patp.borough or "-"), ("Author", patp.author),
                          ("Date", patp.date), ("Status", STATUS_LABELS.get(patp.status, patp.status))])
+    doc.draft = "" if patp.qa else "DRAFT"          # until a Higher Analyst approves it
     _Builder(store, workdir, options, doc, released).patp(patp)
     return doc
 
@@ -361,9 +381,11 @@ def meeting_document(store: Store, meeting: dict, workdir: Path, options: PackOp
                                          [[str(i + 1), a["title"], a.get("detail", "")] for i, a in enumerate(agenda)],
                                          [0.3, 3, 4]))
     doc.add(d.Heading("Tactical assessment"))
-    picture = [a for a in agenda if a["kind"] in ("series", "hotspot", "trend", "offender", "note")]
-    for kind, label in (("series", "New series"), ("hotspot", "Hotspots"), ("trend", "Emerging trends"),
-                        ("offender", "Active offenders"), ("note", "Not assessed")):
+    sections = (("assessment", "Approved assessment"), ("sexual", "New sexual offences"), ("series", "Series"),
+                ("hotspot", "Hotspots"), ("trend", "Emerging trends"), ("offender", "Active offenders"),
+                ("note", "Not assessed"))
+    picture = [a for a in agenda if a["kind"] in dict(sections)]
+    for kind, label in sections:
         items = [a for a in picture if a["kind"] == kind]
         if items:
             doc.add(d.Heading(label, 2), d.Bullets([f"{a['title']}: {a['detail']}" for a in items]))

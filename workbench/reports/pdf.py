@@ -86,8 +86,9 @@ class _Doc(BaseDocTemplate):
             self.notify("TOCEntry", (level, flowable.getPlainText(), self.page, key))
 
 
-def _numbered_canvas(marking: str, footer: str):
-    """A canvas class that draws the marking and "Page n of N" once the count is known."""
+def _numbered_canvas(marking: str, footer: str, draft: str = ""):
+    """A canvas class that draws the marking, "Page n of N" once the count is known and,
+    for an unapproved product, ``draft`` across every page."""
 
     class NumberedCanvas(pdfcanvas.Canvas):
         def __init__(self, *args, **kwargs):
@@ -109,6 +110,17 @@ def _numbered_canvas(marking: str, footer: str):
         def _decorate(self, total: int) -> None:
             width, height = A4
             self.saveState()
+            if draft:
+                self.saveState()
+                self.setFont("Helvetica-Bold", 96)
+                self.setFillColor(colors.Color(0.75, 0.1, 0.1, alpha=0.13))
+                self.translate(width / 2, height / 2)
+                self.rotate(50)
+                self.drawCentredString(0, -30, draft)
+                self.restoreState()
+                self.setFont("Helvetica-Bold", 8)
+                self.setFillColor(colors.Color(0.7, 0.1, 0.1))
+                self.drawRightString(width - MARGIN, height - 1.1 * cm, f"{draft}: NOT APPROVED")
             self.setFont("Helvetica-Bold", 10)
             self.setFillColor(colors.black)
             self.drawCentredString(width / 2, height - 1.1 * cm, marking)
@@ -142,7 +154,8 @@ def render_pdf(doc: d.Document, path: str | Path) -> Path:
     story += [RLParagraph("Contents", st["h1"]), toc, RLPageBreak()]
     for block in doc.blocks:
         story.extend(_flowables(block, st, width))
-    template.multiBuild(story, canvasmaker=_numbered_canvas(doc.marking, f"{doc.title}: {doc.subtitle}"))
+    template.multiBuild(story, canvasmaker=_numbered_canvas(doc.marking, f"{doc.title}: {doc.subtitle}",
+                                                                  doc.draft))
     return path
 
 

@@ -20,6 +20,7 @@ and each saved search's matches) so the next scan starts from here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
@@ -31,6 +32,7 @@ from workbench.people.alerts import scan_people
 from workbench.scan import alerts as make
 from workbench.scan.newhotspots import new_hotspots
 from workbench.scan.newsince import NewOffences, new_offences
+from workbench.scan.reviews import review_alert, reviews_due
 from workbench.scan.searches import commit_update, run_search
 from workbench.scan.trends import TrendReport, detect_unit, emerging_trends, period_end_after
 from workbench.store.boundaries import study_area
@@ -98,7 +100,8 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
     starts from the user's last scan. ``record=False`` leaves the scan state and saved
     searches untouched (a preview). ``options`` tune the parts: ``alpha``,
     ``min_count`` (trends), ``coverage`` and ``hotspot_method`` (``"kde"`` or ``"gi"``,
-    hotspots), ``permutations`` and ``seed`` (near repeat).
+    hotspots), ``permutations`` and ``seed`` (near repeat), ``today`` (the day tasking reviews
+    are due against; default the real date).
     """
     control = JobControl(progress, cancelled)
     user = user or current_user()
@@ -115,9 +118,8 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
     control.report(0.15, "testing for emerging trends")
     trends = None
     if len(history):
-        periods = _periods_between(window_start, end, unit)
-        trends = emerging_trends(history, end=end, unit=unit, periods=periods,
-                                 alpha=options.get("alpha", 0.05), min_count=options.get("min_count", 5))
+        trends = period_trends(history, unit, window_start, end, alpha=options.get("alpha", 0.05),
+                               min_count=options.get("min_count", 5))
         alerts += [make.trend_alert(r, trends) for r in trends.emerging]
 
     control.report(0.3, "looking for new sexual offences")
@@ -156,6 +158,9 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
     updates = [run_search(store, s) for s in list_searches(store, owner=user, subscribed_only=True)]
     alerts += [make.search_alert(u) for u in updates if u.new]
 
+    today = options.get("today") or date.today()
+    alerts += [review_alert(r, today) for r in reviews_due(store, today, _cycle_days(store))]
+
     control.check()
     report = ScanReport(user, new, trends, ordered(alerts), report_notes)
     if record:
@@ -185,18 +190,43 @@ def _pick(options: dict, *names: str) -> dict:
     return {k: options[k] for k in names if k in options}
 
 
-def _history(store: Store) -> tuple[pd.DataFrame, str, pd.Timestamp]:
+def _history(store: Store, until: pd.Timestamp | None = None) -> tuple[pd.DataFrame, str, pd.Timestamp]:
     """The offences the trend baseline and hotspot comparison need, the time unit of the
-    data and the end of the recent period."""
+    data and the end of the recent period (after the latest offence, or after ``until``
+    when the period ends earlier)."""
     latest = date_range(store)[1]
     if latest is None:
         empty = load_frame(store, OffenceFilter(ids=[]), HISTORY_COLUMNS)
         return empty, "week", pd.Timestamp.now().normalize()
     latest = pd.Timestamp(latest)
+    if until is not None:
+        latest = pd.Timestamp(until)
     start = latest - pd.DateOffset(years=HISTORY_YEARS, months=3)
-    frame = load_frame(store, OffenceFilter(date_from=start.isoformat()), HISTORY_COLUMNS)
+    frame = load_frame(store, OffenceFilter(date_from=start.isoformat(),
+                                            date_to=(latest.normalize() + pd.Timedelta(days=1)).isoformat()),
+                       HISTORY_COLUMNS)
     unit = detect_unit(frame["committed_from"], frame["committed_to"])
     return frame, unit, period_end_after(latest, unit)
+
+
+def period_trends(history: pd.DataFrame, unit: str, start: pd.Timestamp, end: pd.Timestamp, *,
+                  alpha: float = 0.05, min_count: int = 5) -> TrendReport:
+    """The scan's emerging-trend test for the recent period ``start`` to ``end`` (exclusive),
+    in whole weeks or months of the data's unit. The scan and the tactical assessment both
+    call this, so the same period gives the same trends."""
+    return emerging_trends(history, end=end, unit=unit, periods=_periods_between(start, end, unit),
+                           alpha=alpha, min_count=min_count)
+
+
+def trends_for_period(store: Store, date_from: str, date_to: str, *, alpha: float = 0.05,
+                      min_count: int = 5) -> TrendReport | None:
+    """The scan's trend test for the period ``date_from`` to ``date_to`` (ISO dates,
+    inclusive); None for an empty store. ``workbench scan --since date_from`` on a store
+    whose latest offence falls on ``date_to`` gives the same trends."""
+    history, unit, end = _history(store, until=pd.Timestamp(date_to))
+    if not len(history):
+        return None
+    return period_trends(history, unit, pd.Timestamp(date_from), end, alpha=alpha, min_count=min_count)
 
 
 def _period_start(end: pd.Timestamp, unit: str, periods: int) -> pd.Timestamp:
@@ -222,3 +252,9 @@ def _periods_between(start: pd.Timestamp, end: pd.Timestamp, unit: str) -> int:
     else:
         n = -(-(end - start).days // 7)
     return int(min(max(n, 1), MAX_PERIODS[unit]))
+
+
+def _cycle_days(store: Store) -> int:
+    """The TTCG cycle (setting ``ttcg_cycle_days``): reviews within it either side are listed."""
+    value = store.setting("ttcg_cycle_days", "14") or "14"
+    return int(value) if value.isdigit() else 14

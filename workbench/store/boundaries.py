@@ -90,21 +90,21 @@ def study_area(store: Store, boroughs: Sequence[str] | None = None) -> shapely.G
 
 
 class AreaLocator:
-    """Finds the borough and ward of many points at once.
+    """Finds the borough and ward of many points at once, by one spatial join per level.
 
-    Each polygon is prepared once; for each polygon only the points inside its bounding
-    box are tested (``shapely.contains_xy``), which is several times faster than a tree
-    query per point. A point on an edge shared by two areas goes to the first by name.
+    The points go into an STR-tree that each (prepared) polygon queries with
+    ``intersects``, so the cost grows with the points near each polygon rather than with
+    points x polygons. A point on an edge shared by two areas goes to the first by name.
     """
 
     def __init__(self, store: Store):
-        self._levels: dict[str, list[Boundary]] = {}
+        self._levels: dict[str, tuple[list[Boundary], np.ndarray]] = {}
         for level in ("borough", "ward"):
             rows = load_boundaries(store, level)
-            for row in rows:
-                shapely.prepare(row.geometry)
             if rows:
-                self._levels[level] = rows
+                geometries = np.array([row.geometry for row in rows], dtype=object)
+                shapely.prepare(geometries)
+                self._levels[level] = (rows, geometries)
 
     @property
     def empty(self) -> bool:
@@ -112,31 +112,31 @@ class AreaLocator:
 
     def _find(self, level: str, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Index into the level's boundaries for each point (-1 outside all)."""
-        found = np.full(len(x), -1, dtype=np.int64)
-        for index, area in enumerate(self._levels.get(level, ())):
-            minx, miny, maxx, maxy = area.geometry.bounds
-            candidates = np.flatnonzero((found < 0) & (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy))
-            if len(candidates):
-                inside = shapely.intersects_xy(area.geometry, x[candidates], y[candidates])
-                found[candidates[inside]] = index
-        return found
+        if level not in self._levels or not len(x):
+            return np.full(len(x), -1, dtype=np.int64)
+        rows, geometries = self._levels[level]
+        area, point = shapely.STRtree(shapely.points(x, y)).query(geometries, predicate="intersects")
+        first = np.full(len(x), len(rows), dtype=np.int64)
+        np.minimum.at(first, point, area)
+        return np.where(first < len(rows), first, -1)
 
     def locate(self, easting: np.ndarray, northing: np.ndarray) -> tuple[list, list]:
         """Borough and ward names (None outside every boundary) for each point."""
         x, y = np.asarray(easting, float), np.asarray(northing, float)
-        wards = self._levels.get("ward", [])
-        boroughs = self._levels.get("borough", [])
+        boroughs = np.full(len(x), None, dtype=object)
+        wards = np.full(len(x), None, dtype=object)
         ward_ix = self._find("ward", x, y)
-        ward_names = [wards[i].name if i >= 0 else None for i in ward_ix.tolist()]
-        borough_names = [wards[i].parent if i >= 0 else None for i in ward_ix.tolist()]
-        missing = np.array([b is None for b in borough_names], dtype=bool)
-        if boroughs and missing.any():
-            rows = np.flatnonzero(missing)
-            found = self._find("borough", x[rows], y[rows])
-            for r, i in zip(rows.tolist(), found.tolist()):
-                if i >= 0:
-                    borough_names[r] = boroughs[i].name
-        return borough_names, ward_names
+        inside = ward_ix >= 0
+        if inside.any():
+            rows = self._levels["ward"][0]
+            wards[inside] = np.array([r.name for r in rows], dtype=object)[ward_ix[inside]]
+            boroughs[inside] = np.array([r.parent for r in rows], dtype=object)[ward_ix[inside]]
+        missing = np.flatnonzero(np.equal(boroughs, None))
+        if len(missing) and "borough" in self._levels:
+            found = self._find("borough", x[missing], y[missing])
+            names = np.array([r.name for r in self._levels["borough"][0]], dtype=object)
+            boroughs[missing[found >= 0]] = names[found[found >= 0]]
+        return boroughs.tolist(), wards.tolist()
 
 
 def assign_areas(store: Store, control: JobControl | None = None) -> int:

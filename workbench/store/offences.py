@@ -11,6 +11,8 @@ import json
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import repeat
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,27 +54,47 @@ INPUT_COLUMNS = (
 class OffenceChunk:
     """A chunk of clean offences, column by column, ready to store.
 
-    Importers append rows (coordinates may be NaN in one of the two systems); the
-    writer fills the other system, areas and ids for the whole chunk at once.
-    ``features`` are ``(row, kind, name, value)`` and ``offenders`` ``(row, key)``,
-    where ``row`` is the offence's position in the chunk.
+    ``columns`` maps each input column to a list or array of ``n`` values, or to one
+    value shared by every row (``None`` = no value for any of them), so a format fills
+    what it has in whole columns. Coordinates may be NaN in one of the two systems until
+    the import pipeline completes the chunk. ``features`` are ``(row, kind, name,
+    value)`` and ``offenders`` ``(row, key)``, where ``row`` is the offence's position.
     """
 
-    def __init__(self) -> None:
-        self.columns: dict[str, list] = {c: [] for c in INPUT_COLUMNS}
+    def __init__(self, n: int = 0, columns: dict | None = None) -> None:
+        self.n = n
+        self.columns: dict[str, Any] = dict.fromkeys(INPUT_COLUMNS)
+        self.columns.update(columns or {})
         self.features: list[tuple[int, str, str, str]] = []
         self.offenders: list[tuple[int, str]] = []
 
     def __len__(self) -> int:
-        return len(self.columns["offence_ref"])
+        return self.n
 
-    def append(self, values: dict, features=(), offenders=()) -> None:
-        """Add one offence: ``values`` maps input columns to values (missing = None)."""
-        row = len(self)
-        for name, column in self.columns.items():
-            column.append(values.get(name))
-        self.features.extend((row, kind, name, value) for kind, name, value in features)
-        self.offenders.extend((row, key) for key in offenders)
+    def values(self, name: str) -> list:
+        """One column as a list of ``n`` values (a shared value repeated)."""
+        value = self.columns[name]
+        if isinstance(value, np.ndarray):
+            return value.tolist()
+        if isinstance(value, list):
+            return value
+        return [value] * self.n
+
+    @classmethod
+    def from_records(cls, records: Iterable[tuple[dict, Iterable, Iterable]]) -> OffenceChunk:
+        """A chunk from ``(values, features, offenders)`` per offence, where ``values``
+        maps input columns to values (missing = None) and features are ``(kind, name,
+        value)``."""
+        records = list(records)
+        chunk = cls(len(records), {c: [r[0].get(c) for r in records] for c in INPUT_COLUMNS})
+        for row, (_, features, offenders) in enumerate(records):
+            chunk.features.extend((row, kind, name, value) for kind, name, value in features)
+            chunk.offenders.extend((row, key) for key in offenders)
+        return chunk
+
+
+def _is_shared(value) -> bool:
+    return not isinstance(value, (list, np.ndarray))
 
 
 class OffenceWriter:
@@ -80,29 +102,55 @@ class OffenceWriter:
 
     Re-imports are idempotent: an offence whose (source, offence_ref) is already stored,
     or repeated within the import, is counted as a duplicate and not written again.
+    When the store held offences before, each chunk asks it once, through the
+    ``ref_key`` index, which of its keys are stored, and compares the real (source,
+    reference) pairs. Into an empty store (a first bulk load, whose indexes are all
+    rebuilt at the end) the offences written so far are remembered as 128-bit keys: the
+    ``ref_key`` and a second, independent 64-bit hash of the reference, so two different
+    references would have to collide in both to be taken for one.
     """
 
-    def __init__(self, store: Store, batch_id: int):
+    def __init__(self, store: Store, batch_id: int | None):
         self.store = store
         self.batch_id = batch_id
         self.imported = 0
         self.duplicates = 0
-        self._next_id = (store._conn.execute("SELECT coalesce(max(id), 0) FROM offences").fetchone()[0]) + 1
+        self._next_id = max_offence_id(store) + 1
+        self._store_had_offences = self._next_id > 1
+        self._written: set[int] = set()
         self._offender_ids: dict[str, int] = {}
 
-    def _new_rows(self, chunk: OffenceChunk, keys: list[int]) -> np.ndarray:
-        """Positions of the chunk's offences not stored yet (first of any repeats)."""
-        stored: set[tuple[str, str]] = set()
-        conn = self.store._conn
-        unique_keys = list(set(keys))
-        for start in range(0, len(unique_keys), 900):
-            part = unique_keys[start:start + 900]
-            stored.update(conn.execute(
-                f"SELECT source, offence_ref FROM offences WHERE ref_key IN ({','.join(map(str, part))})"))
+    def _stored_pairs(self, keys: set[int]) -> set[tuple[str, str]]:
+        """(source, offence_ref) of stored offences with one of these keys."""
+        if not keys:
+            return set()
+        return set(self.store._conn.execute(
+            "SELECT source, offence_ref FROM offences WHERE ref_key IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(keys)),)))
+
+    def _new_rows(self, chunk: OffenceChunk, keys: list[int]) -> np.ndarray | None:
+        """Positions of the chunk's offences not stored yet (first of any repeats);
+        None when that is all of them."""
+        if self._store_had_offences:
+            stored = self._stored_pairs(set(keys))
+            if not stored and len(set(keys)) == len(keys):
+                return None
+            keep = []
+            for i, pair in enumerate(zip(chunk.values("source"), chunk.values("offence_ref"))):
+                if pair not in stored:
+                    stored.add(pair)
+                    keep.append(i)
+            return np.asarray(keep, dtype=np.int64)
+        mask = (1 << 64) - 1
+        wide = [(key << 64) | (hash(ref) & mask) for key, ref in zip(keys, chunk.values("offence_ref"))]
+        written = self._written
+        if written.isdisjoint(wide) and len(set(wide)) == len(wide):
+            written.update(wide)
+            return None
         keep = []
-        for i, pair in enumerate(zip(chunk.columns["source"], chunk.columns["offence_ref"])):
-            if pair not in stored:
-                stored.add(pair)
+        for i, key in enumerate(wide):
+            if key not in written:
+                written.add(key)
                 keep.append(i)
         return np.asarray(keep, dtype=np.int64)
 
@@ -115,39 +163,41 @@ class OffenceWriter:
         n = len(chunk)
         if n == 0:
             return 0
-        keys = [ref_key(s, r) for s, r in zip(chunk.columns["source"], chunk.columns["offence_ref"])]
+        keys = ref_keys(chunk.values("source"), chunk.values("offence_ref"))
         keep = self._new_rows(chunk, keys)
-        self.duplicates += n - len(keep)
-        if len(keep) == 0:
+        m = n if keep is None else len(keep)
+        self.duplicates += n - m
+        if m == 0:
             return 0
-        if len(keep) == n:
-            cols = chunk.columns
-        else:
-            cols = {name: [values[i] for i in keep] for name, values in chunk.columns.items()}
-        east, north = np.asarray(cols["easting"], dtype=float), np.asarray(cols["northing"], dtype=float)
-        lon, lat = np.asarray(cols["longitude"], dtype=float), np.asarray(cols["latitude"], dtype=float)
-        given = np.asarray(cols["area_given"], dtype=np.int64)
-        cell = (np.floor(east / CELL_SIZE).astype(np.int64) * 10000 + np.floor(north / CELL_SIZE).astype(np.int64))
-        ids = np.arange(self._next_id, self._next_id + len(keep), dtype=np.int64)
-        self._next_id += len(keep)
-        m = len(keep)
-        rows = zip(ids.tolist(), cols["source"], cols["offence_ref"], [keys[i] for i in keep],
-                   cols["category"], cols["committed_from"],
-                   cols["committed_to"], cols["reported_at"], east.tolist(), north.tolist(), lon.tolist(),
-                   lat.tolist(), cell.tolist(), cols["location_desc"], cols["location_type"], cols["borough"],
-                   cols["ward"], given.tolist(), cols["status"], cols["series_ref"], cols["victim_ref"], cols["extra"],
-                   [self.batch_id] * m)
+
+        def column(name: str):
+            value = chunk.columns[name]
+            if keep is None or _is_shared(value):
+                return value
+            return value[keep] if isinstance(value, np.ndarray) else [value[i] for i in keep.tolist()]
+
+        east = np.asarray(column("easting"), dtype=float)
+        north = np.asarray(column("northing"), dtype=float)
+        ids = np.arange(self._next_id, self._next_id + m, dtype=np.int64)
+        self._next_id += m
+        values: dict[str, Any] = {
+            "id": ids, "ref_key": np.asarray(keys, dtype=np.int64) if keep is None else np.asarray(keys)[keep],
+            "cell": np.floor(east / CELL_SIZE).astype(np.int64) * 10000 + np.floor(north / CELL_SIZE).astype(np.int64),
+            "batch_id": self.batch_id,
+            **{name: column(name) for name in INPUT_COLUMNS}}
+        # Columns with no value for any row are left to their default (NULL, 'unsolved', 0).
+        names = [name for name, value in values.items() if value is not None]
+        rows = zip(*(repeat(values[name], m) if _is_shared(values[name]) else
+                     (values[name].tolist() if isinstance(values[name], np.ndarray) else values[name])
+                     for name in names))
         conn = self.store._conn
-        insert_columns = ("id", "source", "offence_ref", "ref_key") + OFFENCE_COLUMNS[3:]
-        conn.executemany(f"INSERT INTO offences ({', '.join(insert_columns)}) "
-                         f"VALUES ({','.join('?' * len(insert_columns))})", rows)
-        new_id = np.full(n, -1, dtype=np.int64)
-        new_id[keep] = ids
-        if chunk.features:
+        conn.executemany(f"INSERT INTO offences ({', '.join(names)}) VALUES ({','.join('?' * len(names))})", rows)
+        if chunk.features or chunk.offenders:
+            new_id = np.full(n, -1, dtype=np.int64)
+            new_id[slice(None) if keep is None else keep] = ids
             conn.executemany("INSERT INTO offence_features VALUES (?,?,?,?)",
                              [(int(new_id[r]), kind, name, value) for r, kind, name, value in chunk.features
                               if new_id[r] >= 0])
-        if chunk.offenders:
             conn.executemany(
                 "INSERT OR IGNORE INTO offence_offenders (offence_id, offender_id, role) VALUES (?,?,'offender')",
                 [(int(new_id[r]), self._offender_id(key)) for r, key in chunk.offenders if new_id[r] >= 0])
@@ -163,10 +213,22 @@ class OffenceWriter:
         return self._offender_ids[key]
 
 
-def ref_key(source: str, offence_ref: str) -> int:
-    """The 64-bit hash of (source, reference) that the importer's de-duplication indexes."""
-    digest = hashlib.blake2b(f"{source}\x00{offence_ref}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+def offence_count(store: Store) -> int:
+    """How many offences the store holds."""
+    return store._conn.execute("SELECT count(*) FROM offences").fetchone()[0]
+
+
+def max_offence_id(store: Store) -> int:
+    """The largest offence id (0 for an empty store)."""
+    return store._conn.execute("SELECT coalesce(max(id), 0) FROM offences").fetchone()[0]
+
+
+def ref_keys(sources: Sequence[str], refs: Sequence[str]) -> list[int]:
+    """The 64-bit keys (signed BLAKE2b-64 of ``source NUL reference``) that the
+    de-duplication indexes, for many pairs at once (digests joined, read by numpy)."""
+    blake2b = hashlib.blake2b
+    digests = b"".join(blake2b(f"{s}\x00{r}".encode(), digest_size=8).digest() for s, r in zip(sources, refs))
+    return np.frombuffer(digests, dtype=">i8").astype(np.int64).tolist()
 
 
 def write_offences(store: Store, offences: Iterable[dict], batch_id: int | None = None) -> int:
@@ -177,27 +239,29 @@ def write_offences(store: Store, offences: Iterable[dict], batch_id: int | None 
     use :class:`OffenceChunk` with the ingest pipeline instead, which also fills
     coordinates and areas.
     """
-    chunk = OffenceChunk()
+    records = []
     for offence in offences:
         values = dict(offence)
         values.setdefault("status", "unsolved")
         values.setdefault("area_given", 1 if values.get("borough") or values.get("ward") else 0)
-        chunk.append(values, values.pop("features", ()), values.pop("offenders", ()))
-    return OffenceWriter(store, batch_id).write(chunk)
+        records.append((values, values.pop("features", ()), values.pop("offenders", ())))
+    return OffenceWriter(store, batch_id).write(OffenceChunk.from_records(records))
 
 
 @contextmanager
 def deferred_indexes(store: Store):
     """Drop the offences table's secondary indexes for a bulk load and rebuild them after.
 
-    Building an index once over sorted data is much faster than updating it row by row,
-    which matters when an import is large compared with the store. Runs inside the
-    caller's transaction, so a rollback restores the indexes too. The ``ref_key`` index
-    stays: de-duplication needs it.
+    Building an index once over sorted data is much faster than updating it row by row
+    (random references and grid cells would be inserted all over each index), which
+    matters when an import is large compared with the store. Runs inside the caller's
+    transaction, so a rollback restores the indexes too. The ``ref_key`` index stays
+    when the store already holds offences: de-duplication against them needs it.
     """
+    keep = "offences_ref_key" if max_offence_id(store) else ""
     saved = store._conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'offences' AND sql IS NOT NULL "
-        "AND name != 'offences_ref_key'").fetchall()
+        "AND name != ?", (keep,)).fetchall()
     for name, _ in saved:
         store._conn.execute(f'DROP INDEX "{name}"')
     yield
@@ -366,11 +430,6 @@ def offence_refs(store: Store, ids: Iterable[int]) -> list[str]:
 def offence_category(store: Store, offence_id: int) -> str | None:
     """The category of one offence (None if there is no such offence)."""
     return store._value("SELECT category FROM offences WHERE id = ?", (int(offence_id),))
-
-
-def offence_count(store: Store) -> int:
-    """How many offences the store holds."""
-    return store._value("SELECT count(*) FROM offences")
 
 
 def date_range(store: Store, *, to_end: bool = False) -> tuple[str | None, str | None]:

@@ -167,14 +167,23 @@ def product_rows(store: Store) -> list[dict]:
 
 # -- population -------------------------------------------------------------------
 
-def replace_populations(store: Store, rows: list[tuple[str, str | None, int]]) -> int:
-    """Store (area code, name, residents) rows, replacing earlier figures for the same codes."""
-    stamp = now_iso()
-    store._conn.executemany(
-        "INSERT INTO populations (area_code, area_name, residents, imported_at) VALUES (?,?,?,?) "
-        "ON CONFLICT(area_code) DO UPDATE SET area_name = excluded.area_name, residents = excluded.residents, "
-        "imported_at = excluded.imported_at", [(c, n, r, stamp) for c, n, r in rows])
-    return len(rows)
+class PopulationWriter:
+    """Writes population rows for :func:`workbench.ingest.offence_import.run_import`: a code
+    imported again replaces its earlier figure (counted as imported, not duplicate)."""
+
+    def __init__(self, store: Store, batch_id: int | None):
+        self.store, self.batch_id = store, batch_id
+        self.imported = self.duplicates = 0
+
+    def write(self, records) -> list[str]:
+        stamp = now_iso()
+        self.store._conn.executemany(
+            "INSERT INTO populations (area_code, area_name, residents, imported_at) VALUES (?,?,?,?) "
+            "ON CONFLICT(area_code) DO UPDATE SET area_name = excluded.area_name, residents = excluded.residents, "
+            "imported_at = excluded.imported_at",
+            [(r["area_code"], r["area_name"], r["residents"], stamp) for r in records])
+        self.imported += len(records)
+        return [r["area_code"] for r in records]
 
 
 def populations(store: Store) -> dict[str, int]:

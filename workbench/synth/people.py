@@ -6,8 +6,8 @@ Made from the generated offences and their truth so the patterns are real ones:
   offenders, acquisitive ones IOM or PPO nominals), living at their true home anchor
   with their true appearance; among many more nominals drawn from the population. The
   offender of the largest recently active sexual series is a **planted RSO** (MAPPA 2)
-  living near it (the force has linked that series: it has a ``series_ref``), and a
-  known offender (a burglar if possible) with a solved offence in the last week is a
+  living near it (the force has linked that series: it has a ``series_ref``), and the
+  offender of a solved offence in the last week (a known burglar if possible) is a
   **planted IOM nominal** whose exclusion zone that offence breaches;
 - **victim references** on person and household offences, mostly unique, with natural
   repeats (an earlier victim near by) and a **planted repeat victim** (four offences in
@@ -147,28 +147,38 @@ def _plant_rso(nominals: pd.DataFrame, offenders: pd.DataFrame, series: list[dic
                       "category": chosen["category"], "series_ref": f"BIU/{end:%y}/{chosen['id'].split('-')[-1]}"}
 
 
-def _plant_breach(nominals: pd.DataFrame, offenders: pd.DataFrame, offences: pd.DataFrame, end: date,
+def _plant_breach(nominals: pd.DataFrame, offenders: pd.DataFrame, offences: pd.DataFrame, area: Area, end: date,
                   rng) -> tuple[pd.DataFrame, dict]:
-    """A known offender (a burglar if possible) whose solved offence in the last week lies
-    in his exclusion zone: an IOM nominal on licence."""
+    """The offender of a solved offence in the last week (a known burglar if there is one,
+    else a known serial offender, else anyone) is an IOM nominal on licence whose
+    exclusion zone that offence lies in."""
     recent = offences[(offences["status"] == "solved")
                       & (offences["committed_from"] >= (end - timedelta(days=6)).isoformat())]
-    first = recent["offender_ids"].str.split(";").str[0]
-    group = first.map(offenders.set_index("offender_id")["group"])
-    recent = recent[group.notna()].assign(burglar=group[group.notna()] == "burglary", who=first[group.notna()])
     if recent.empty:
         return nominals, {}
-    row = recent.sort_values("burglar", ascending=False, kind="stable").iloc[0]
+    who = recent["offender_ids"].str.split(";").str[0]
+    group = who.map(offenders.set_index("offender_id")["group"])
+    preference = np.where(group == "burglary", 0, np.where(group.notna(), 1, 2))
+    pick = int(np.argmin(preference))
+    row, offender = recent.iloc[pick], who.iloc[pick]
     x, y = float(row["easting"]), float(row["northing"])
     zone = (f"POLYGON (({x - 250:.0f} {y - 250:.0f}, {x + 250:.0f} {y - 250:.0f}, {x + 250:.0f} {y + 250:.0f}, "
             f"{x - 250:.0f} {y + 250:.0f}, {x - 250:.0f} {y - 250:.0f}))")
-    person = offenders[offenders["offender_id"] == row["who"]]
-    new = _nominal_frame([row["who"]], person, (person["easting"], person["northing"]), ["iom;licence"],
+    person = offenders[offenders["offender_id"] == offender]
+    if person.empty:                       # a one-off offender: draw who they are and where they live
+        drawn = People.draw("other", 1, rng)
+        home = area.residential(1, rng)
+        person = pd.DataFrame({"sex": np.where(drawn.male, "M", "F"), "age": np.maximum(drawn.age, 16),
+                               "height_cm": np.round(drawn.height).astype(int),
+                               "build": np.array(BUILDS, dtype=object)[drawn.build],
+                               "ethnicity_code": np.array(ETHNICITY_CODES, dtype=object)[drawn.ethnicity],
+                               "easting": home[0], "northing": home[1]})
+    new = _nominal_frame([offender], person, (person["easting"], person["northing"]), ["iom;licence"],
                          [row["category"]], end, rng)
     new["conditions"] = "licence: not to enter the exclusion zone round the shopping parade"
     new["exclusion_wkt"] = zone
-    nominals = pd.concat([nominals[nominals["nominal_ref"] != row["who"]], new], ignore_index=True)
-    return nominals, {"nominal": row["who"], "offence": row["offence_ref"]}
+    nominals = pd.concat([nominals[nominals["nominal_ref"] != offender], new], ignore_index=True)
+    return nominals, {"nominal": offender, "offence": row["offence_ref"]}
 
 
 def _victim_refs(offences: pd.DataFrame, end: date, seed: int, rng) -> tuple[np.ndarray, dict]:
@@ -276,7 +286,7 @@ def build(offences: pd.DataFrame, offenders: pd.DataFrame, series: list[dict], a
     nominals, rso = _plant_rso(nominals, offenders, series, end, rng)
     if rso:                       # the force has linked the planted series, so it can be asked for by reference
         offences.loc[offences["offence_ref"].isin(rso["offences"]), "series_ref"] = rso["series_ref"]
-    nominals, breach = _plant_breach(nominals, offenders, offences, end, rng)
+    nominals, breach = _plant_breach(nominals, offenders, offences, area, end, rng)
     victim_refs, victim = _victim_refs(offences, end, seed, rng)
     missing, child = _episodes(area, first, days, seed, rng)
     nominals = nominals.sort_values("nominal_ref", kind="stable").reset_index(drop=True)

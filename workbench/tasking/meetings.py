@@ -16,6 +16,7 @@ from workbench.errors import BadInput, NotFound
 from workbench.events import Changed
 from workbench.paths import current_user
 from workbench.store import Store
+from workbench.store import strategy as strategy_db
 from workbench.store import tasking as db
 from workbench.tasking import assessment
 from workbench.tasking.workflow import PatpTransition
@@ -81,13 +82,25 @@ def live_agenda(store: Store, meeting: dict) -> list[dict]:
 
 def build_agenda(store: Store, held_on: date, period_from: date, period_to: date,
                  borough: str | None = None) -> list[dict]:
-    """The agenda: tactical assessment items, PATPs for decision, review of earlier taskings.
+    """The agenda: the tactical assessment, PATPs for decision, review of earlier taskings.
 
-    Each item is ``{"kind", "title", "detail", ...}``; ``kind`` is ``series``,
-    ``hotspot``, ``trend``, ``offender``, ``patp`` or ``review``.
+    The tactical assessment is the latest *approved* one that ends within the meeting's
+    period (its items as stored, after an ``assessment`` item naming it); without one,
+    the picture of the period is assessed now. Each item is ``{"kind", "title",
+    "detail", ...}``; ``kind`` is ``assessment``, ``sexual``, ``series``, ``hotspot``,
+    ``trend``, ``offender``, ``note``, ``patp`` or ``review``.
     """
-    picture = assessment.tactical_assessment(store, period_from, period_to, borough)
-    agenda = list(picture.items)
+    approved = strategy_db.latest_approved_assessment(store, "tactical", held_on.isoformat())
+    if approved and approved["period_to"] >= period_from.isoformat() \
+            and (not borough or approved["borough"] in (None, borough)):
+        picture = assessment.TacticalPicture.from_json(approved["picture"])
+        agenda = [{"kind": "assessment", "ref": approved["reference"],
+                   "title": f"Tactical assessment {approved['reference']}",
+                   "detail": f"{approved['period_from']} to {approved['period_to']}, approved by "
+                             f"{approved['qa']['by']}"}] + picture.items
+    else:
+        picture = assessment.tactical_assessment(store, period_from, period_to, [borough] if borough else None)
+        agenda = list(picture.items)
     for row in db.list_patps(store, ["approved", "scheduled", "deferred"]):
         if borough and row["borough"] not in (None, borough):
             continue

@@ -93,8 +93,10 @@ def _day(iso: str) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-def build_patp(store: Store, problem: Problem, *, author: str | None = None, today: date | None = None) -> Patp:
-    """A draft PATP for ``problem`` with every section pre-filled (not yet stored)."""
+def build_patp(store: Store, problem: Problem, *, author: str | None = None, today: date | None = None,
+               include_doubtful: bool = False) -> Patp:
+    """A draft PATP for ``problem`` with every section pre-filled (not yet stored); intelligence
+    graded as suspected false is left out unless ``include_doubtful``."""
     today = today or date.today()
     frame = load_frame(store, OffenceFilter(ids=problem.offence_ids),
                        columns=("offence_ref", "category", "committed_from", "easting", "northing",
@@ -115,7 +117,7 @@ def build_patp(store: Store, problem: Problem, *, author: str | None = None, tod
     }
     if problem.source_kind == "series":
         analysis["series_risk"] = evidence.collect(notes, evidence.series_risk, store, problem.offence_ids)
-    intel = evidence.collect(notes, evidence.graded_intelligence, store, problem, offenders) or []
+    intel = evidence.collect(notes, evidence.graded_intelligence, store, problem, offenders, include_doubtful) or []
     boroughs = list(stats.get("boroughs", {}))
     categories = list(stats.get("counts", {}))
     return Patp(

@@ -99,22 +99,27 @@ class ResultsAnalysis:
     comparison: str                  # how the comparison area was chosen
     measures: Displacement
     monthly: dict                    # area -> {YYYY-MM: count}
+    complete: bool = True            # False while the after period has not elapsed
+    start_basis: str = ""            # what the tasking is dated from (the meeting, the decision)
 
     def as_json(self) -> dict:
-        return {"before": list(self.before), "after": list(self.after), "buffer_m": self.buffer_m,
+        return {"start": self.after[0], "start_basis": self.start_basis, "complete": self.complete,
+                "before": list(self.before), "after": list(self.after), "buffer_m": self.buffer_m,
                 "comparison": self.comparison, **self.measures.as_json(), "monthly": self.monthly}
 
 
 def analyse(offences: pd.DataFrame, target: shapely.Geometry, start: date, *, weeks: int = 8,
             buffer_m: float = BUFFER_M, comparison: shapely.Geometry | None = None,
-            comparison_label: str | None = None) -> ResultsAnalysis:
+            comparison_label: str | None = None, today: date | None = None) -> ResultsAnalysis:
     """Results of a tasking that started on ``start`` over ``weeks`` before and after.
 
     ``offences`` has ``easting``, ``northing`` and ``committed_from`` (datetime64) for
     the offences of the tasked kind in and around the area. The buffer is the ring of
     ``buffer_m`` round ``target``; the comparison area is ``comparison`` (e.g. the
     borough) or, when None, a ring of :data:`COMPARISON_RING_M` beyond the buffer; it
-    never includes the target or buffer.
+    never includes the target or buffer. Until the after period has elapsed (``today``,
+    default the real date, before its end) there are no after counts and no measures:
+    the interpretation says when they can be measured.
     """
     inner = target.buffer(buffer_m)
     buffer_zone = inner.difference(target)
@@ -133,13 +138,22 @@ def analyse(offences: pd.DataFrame, target: shapely.Geometry, start: date, *, we
     counts = {(z, p): int(np.count_nonzero(zones[z] & periods[p])) for z in zones for p in periods}
     measures = displacement(counts["target", "before"], counts["target", "after"], counts["buffer", "before"],
                             counts["buffer", "after"], counts["control", "before"], counts["control", "after"])
+    today = today or date.today()
+    complete = today >= after[1]
+    if not complete:
+        passed = max(0, (today - after[0]).days)
+        measures = Displacement(measures.target_before, None, measures.buffer_before, None, measures.control_before,
+                                None, None, None, None, None,
+                                f"The after period ({after[0]:%d %b %Y} to {after[1] - timedelta(days=1):%d %b %Y}) "
+                                f"has not elapsed: {passed} of {weeks * 7} days have passed, so the results cannot "
+                                f"be measured until {after[1]:%d %b %Y}.")
     window = (when >= pd.Timestamp(before[0])) & (when < pd.Timestamp(after[1]))
     months = when.dt.strftime("%Y-%m")
     monthly = {z: {k: int(v) for k, v in months[zones[z] & window.to_numpy()].value_counts().sort_index().items()}
                for z in zones}
     return ResultsAnalysis((before[0].isoformat(), before[1].isoformat()),
                            (after[0].isoformat(), after[1].isoformat()), buffer_m,
-                           comparison_label or "given comparison area", measures, monthly)
+                           comparison_label or "given comparison area", measures, monthly, complete)
 
 
 def chart(result: ResultsAnalysis, path: str | Path, *, title: str = "Results analysis") -> Path:
@@ -188,18 +202,25 @@ def results_figure(result: ResultsAnalysis, *, title: str = "Results analysis", 
     for ax, idx in ((axes[0], [0, 1]), (axes[1], [2])):
         width = 0.35
         ax.bar(pos[:len(idx)] - width / 2, [before[i] for i in idx], width, label="Before", color="#7f8c9a")
-        ax.bar(pos[:len(idx)] + width / 2, [after[i] for i in idx], width, label="After", color="#1f4e79")
+        if result.complete:             # no after bar while the after period has not elapsed
+            ax.bar(pos[:len(idx)] + width / 2, [after[i] for i in idx], width, label="After", color="#1f4e79")
         ax.set_xticks(pos[:len(idx)], [labels[i] for i in idx], fontsize=8)
         ax.tick_params(axis="y", labelsize=8)
         ax.spines[["top", "right"]].set_visible(False)
-        ax.set_ylim(0, max(1, *(max(before[i], after[i]) for i in idx)) * 1.15)   # counts: from 0, whole numbers
+        ax.set_ylim(0, max(1, *(max(before[i], after[i] or 0) for i in idx)) * 1.15)   # counts: from 0, whole numbers
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         for i, k in enumerate(idx):
             ax.annotate(str(before[k]), (i - width / 2, before[k]), ha="center", va="bottom", fontsize=7)
-            ax.annotate(str(after[k]), (i + width / 2, after[k]), ha="center", va="bottom", fontsize=7)
+            if result.complete:
+                ax.annotate(str(after[k]), (i + width / 2, after[k]), ha="center", va="bottom", fontsize=7)
+            else:
+                ax.annotate("after:\nnot yet", (i + width / 2, 0), ha="center", va="bottom", fontsize=7,
+                            color="#666666")
     axes[0].set_ylabel("Offences", fontsize=8)
     axes[0].legend(fontsize=8, frameon=False)
     wdq = "n/a" if m.wdq is None else f"{m.wdq:.2f}"
+    if not result.complete:
+        wdq = f"after period ends {result.after[1]}"
     fig.suptitle(f"{title}  (WDQ {wdq})", fontsize=10, y=0.93 if marking else 0.98)
     if marking:
         fig.tight_layout(rect=(0, 0.05, 1, 0.9))
@@ -210,12 +231,19 @@ def results_figure(result: ResultsAnalysis, *, title: str = "Results analysis", 
     return fig
 
 
+def tasking_start(store, patp) -> tuple[date, str]:
+    """When a tasking started and why that date (:func:`workbench.scan.reviews.tasking_start`)."""
+    from workbench.scan.reviews import tasking_start as start_of
+
+    return start_of(store, patp.to_body())
+
+
 def analyse_patp(store, patp, *, start: date | None = None, weeks: int = 8,
-                 buffer_m: float = BUFFER_M) -> ResultsAnalysis:
+                 buffer_m: float = BUFFER_M, today: date | None = None) -> ResultsAnalysis:
     """Results of a PATP's tasking: its area, its offence categories, the borough as
     comparison area (or a ring when the borough boundary is not loaded).
 
-    ``start`` defaults to the date of the TTCG decision (or the PATP's date).
+    ``start`` defaults to the date of the TTCG meeting that decided it (:func:`tasking_start`).
     """
     from workbench.store.boundaries import study_area
     from workbench.store.offences import OffenceFilter, load_frame
@@ -223,7 +251,9 @@ def analyse_patp(store, patp, *, start: date | None = None, weeks: int = 8,
     area = patp.area
     if area is None:
         raise NotAllowed(f"{patp.reference} has no tasked area to measure results in")
-    start = start or date.fromisoformat((patp.decision.get("at") or patp.date)[:10])
+    basis = "given start date"
+    if start is None:
+        start, basis = tasking_start(store, patp)
     categories = list(patp.supporting_analysis.get("summary", {}).get("counts", {})) or None
     borough = study_area(store, [patp.borough]) if patp.borough else None
     label = f"rest of {patp.borough}" if borough is not None else None
@@ -233,4 +263,7 @@ def analyse_patp(store, patp, *, start: date | None = None, weeks: int = 8,
         categories=categories, bbox=extent.bounds,
         date_from=(start - timedelta(weeks=weeks)).isoformat(),
         date_to=(start + timedelta(weeks=weeks)).isoformat()), columns=("easting", "northing", "committed_from"))
-    return analyse(frame, area, start, weeks=weeks, buffer_m=buffer_m, comparison=borough, comparison_label=label)
+    result = analyse(frame, area, start, weeks=weeks, buffer_m=buffer_m, comparison=borough, comparison_label=label,
+                     today=today)
+    result.start_basis = basis
+    return result

@@ -80,7 +80,7 @@ def problem_from_hotspot(store: Store, polygon: shapely.Geometry, *, date_from: 
 
 
 def _linkage_series(store: Store) -> list[Problem]:
-    return [Problem(series.get("title") or f"Series {series['id']}", tuple(int(i) for i in series["offence_ids"]),
+    return [Problem(series.get("name") or f"Series {series['id']}", tuple(int(i) for i in series["offence_ids"]),
                     source_kind="series", source_ref=f"S{series['id']}", local=True)
             for series in list_linkage_series(store)]
 
@@ -93,16 +93,18 @@ MAX_HOTSPOTS = 5
 MIN_HOTSPOT_OFFENCES = 3
 
 
-def hotspots_for_period(store: Store, period_from: date, period_to: date, borough: str | None) -> list[dict]:
+def hotspots_for_period(store: Store, period_from: date, period_to: date, borough: str | None,
+                        categories: list[str] | None = None, *, label: str = "H") -> list[dict]:
     """Hotspots of the period (KDE, densest 3% of the borough or loaded area), largest
-    first, each with its polygon as WKT, centre, offence count and a one-line detail."""
+    first, each with its polygon as WKT, centre, offence count and a one-line detail;
+    only offences of ``categories`` when given. Ids are ``{label}{YYYYMMDD}-{n}``."""
     from workbench.geo import hotspots
     from workbench.store.boundaries import study_area
     from workbench.store.offences import load_frame
 
     frame = load_frame(store, OffenceFilter(date_from=period_from.isoformat(),
                                             date_to=(period_to + timedelta(days=1)).isoformat(),
-                                            boroughs=[borough] if borough else None),
+                                            boroughs=[borough] if borough else None, categories=categories),
                        columns=("easting", "northing", "category", "committed_from", "borough", "ward"))
     frame = frame.dropna(subset=["easting", "northing"])
     if len(frame) < 3:
@@ -118,7 +120,7 @@ def hotspots_for_period(store: Store, period_from: date, period_to: date, boroug
         wards = inside["ward"].dropna().value_counts() if "ward" in inside else []
         place = f" in {wards.index[0]}" if len(wards) else ""
         top = inside["category"].value_counts()
-        out.append({"id": f"H{period_from:%Y%m%d}-{n}", "wkt": polygon.wkt, "easting": round(centre.x),
+        out.append({"id": f"{label}{period_from:%Y%m%d}-{n}", "wkt": polygon.wkt, "easting": round(centre.x),
                     "northing": round(centre.y), "offences": int(len(inside)),
                     "area_ha": round(polygon.area / 1e4, 1),
                     "detail": f"{len(inside)} offences{place} ({polygon.area / 1e4:.0f} ha), mostly "

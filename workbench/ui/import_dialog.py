@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 from workbench.app.session import Session
 from workbench.events import Changed
 from workbench.ingest.boundaries import import_boundaries
+from workbench.ingest.missing_csv import import_missing
+from workbench.ingest.nominals_csv import import_nominals
 from workbench.ingest.offences_csv import import_offences
 from workbench.ingest.police_uk import import_police_uk
 from workbench.ingest.rejects_export import export_rejects
@@ -40,10 +42,13 @@ KINDS = [
     ("offences", "Force offences (canonical CSV)", "CSV files (*.csv *.csv.gz *.zip);;All files (*)"),
     ("police-uk", "police.uk street-level crime", "police.uk files (*.csv *.csv.gz *.zip);;All files (*)"),
     ("intel", "Intelligence reports (intelligence CSV)", "CSV files (*.csv *.csv.gz *.zip);;All files (*)"),
+    ("nominals", "Nominals (nominals CSV)", "CSV files (*.csv *.csv.gz *.zip);;All files (*)"),
+    ("missing", "Missing-person episodes (missing CSV)", "CSV files (*.csv *.csv.gz *.zip);;All files (*)"),
     ("boundaries", "Borough or ward boundaries", "Boundaries (*.gpkg *.geojson *.json *.shp);;All files (*)"),
 ]
 NOUNS = {"offences": ("offence", "offences"), "police-uk": ("offence", "offences"),
-         "intel": ("intelligence report", "intelligence reports")}
+         "intel": ("intelligence report", "intelligence reports"), "nominals": ("nominal", "nominals"),
+         "missing": ("missing episode", "missing episodes")}
 
 
 class ImportDialog(QDialog):
@@ -141,6 +146,10 @@ class ImportDialog(QDialog):
                 return import_police_uk(store, paths, progress=progress, cancelled=cancelled)
             if key == "intel":
                 return import_intel(store, paths, source=source, progress=progress, cancelled=cancelled)
+            if key == "nominals":
+                return import_nominals(store, paths, progress=progress, cancelled=cancelled)
+            if key == "missing":
+                return import_missing(store, paths, progress=progress, cancelled=cancelled)
             return import_boundaries(store, paths[0], layer=layer, level=level, progress=progress,
                                      cancelled=cancelled)
 
@@ -165,7 +174,7 @@ class ImportDialog(QDialog):
                 f"the store or repeated; {result.rejected:,} rows were rejected and kept for review."
                 + "".join(f"<br><b>Warning:</b> {escape(w)}" for w in result.warnings))
             self._show_rejects(result.rejects)
-            self.session.notify(Changed("intel" if key == "intel" else "offences"))
+            self.session.notify(Changed({"intel": "intel", "nominals": "people", "missing": "people"}.get(key, "offences")))
         else:
             self.summary.setText(f"<b>Imported {result.imported} {result.level} boundaries.</b> "
                                  f"{result.offences_assigned:,} offences now have a borough.")

@@ -86,7 +86,8 @@ class MainWindow(QMainWindow):
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         for label, kind in (("Import force offences…", "offences"), ("Import police.uk crime…", "police-uk"),
-                            ("Import intelligence…", "intel"), ("Import boundaries…", "boundaries")):
+                            ("Import intelligence…", "intel"), ("Import nominals…", "nominals"),
+                            ("Import missing-person episodes…", "missing"), ("Import boundaries…", "boundaries")):
             action = file_menu.addAction(label)
             action.triggered.connect(lambda _=False, k=kind: self.open_import(k))
         file_menu.addSeparator()

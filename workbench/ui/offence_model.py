@@ -18,14 +18,19 @@ from workbench.store.offences import OffenceFilter, fetch_rows, query_ids
 COLUMNS = [
     ("offence_ref", "Reference"),
     ("category", "Category"),
+    ("status", "Status"),
     ("committed_from", "From"),
     ("committed_to", "To"),
     ("borough", "Borough"),
     ("ward", "Ward"),
     ("location_desc", "Location"),
-    ("status", "Status"),
     ("source", "Source"),
 ]
+#: The widest usual value of each column, so ward names and status are not clipped.
+SAMPLES = {"offence_ref": "CR2026-0001234", "category": "Violence without injury", "status": "unsolved",
+           "committed_from": "2026-10-31 23:59", "committed_to": "2026-10-31 23:59",
+           "borough": "Kensington and Chelsea", "ward": "Camden Town with Primrose Hill",
+           "location_desc": "outside the shops on, Holloway Road", "source": "synthetic"}
 PAGE = 256
 MAX_PAGES = 64
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from workbench.errors import UserError
 from workbench.linkage import service
+from workbench.people.suspects import extend_link_suspects
 from workbench.ui.linkage.reasons_html import reasons_html
 
 TOP = 10
@@ -59,7 +60,7 @@ class SuspectsPanel(QWidget):
         self.table.setRowCount(0)
         self.reasons.clear()
         try:
-            self.result = service.suspects_for(store, str(offence_id), top=TOP)
+            self.result = extend_link_suspects(store, service.suspects_for(store, str(offence_id), top=TOP), top=TOP)
         except UserError as exc:
             self.result = None
             self.heading.setText(str(exc))
@@ -68,11 +69,15 @@ class SuspectsPanel(QWidget):
         self.heading.setText(
             f"<b>Known offenders for {escape(r['offence'])}</b>: {r['offenders_considered']:,} offenders with "
             f"solved {escape(r['group'])} offences considered; each scored by their best-matching offence "
-            f"within a year.{' Default model: ' + escape(r['model']) if r['default_model'] else ''}")
+            f"within a year.{' Default model: ' + escape(r['model']) if r['default_model'] else ''}"
+            + ("<br><b>Nominals near by who fit</b>: " + ", ".join(
+                f"{escape(n['nominal'])} ({escape(', '.join(n['flags']))}, {n['score']:.2f})"
+                for n in r["nominals"][:5]) if r["nominals"] else ""))
         for s in r["suspects"]:
             row = self.table.rowCount()
             self.table.insertRow(row)
-            for col, text in enumerate((s["offender"], f"{s['score']:.2f}", s["best_match"], str(len(s["offences"])))):
+            who = s["offender"] + (f" ({', '.join(s['nominal']['flags'])})" if s.get("nominal") else "")
+            for col, text in enumerate((who, f"{s['score']:.2f}", s["best_match"], str(len(s["offences"])))):
                 item = QTableWidgetItem(text)
                 if col == 3:
                     item.setToolTip(", ".join(s["offences"]))
@@ -90,6 +95,9 @@ class SuspectsPanel(QWidget):
         if not rows or self.result is None:
             return
         s = self.result["suspects"][rows[0].row()]
+        nominal = (f"<p><b>Nominal</b> ({escape(', '.join(s['nominal']['flags']))}): {escape(s['nominal']['reasons'])}</p>"
+                   if s.get("nominal") else "")
         self.reasons.setHtml(f"<p>{escape(s['offender'])}: offences scored {escape(', '.join(s['offences']))}</p>"
+                             + nominal
                              + reasons_html(self.result["offence"], s["best_match"], s["score"], s["reasons"],
                                             self.result["default_model"]))

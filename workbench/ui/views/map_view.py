@@ -110,7 +110,8 @@ class MapView(QWidget):
         self.canvas.selected.connect(self._on_map_selection)
         self.canvas.zoomed.connect(self._update_status)
 
-        self.state = MapState(*_store_dates(session.store))
+        date_from, date_to = _store_dates(session.store)
+        self.state = MapState(date_from=date_from, date_to=date_to)
         self.category = QComboBox()
         self.category.setObjectName("category")
         self.category.addItem("All categories", None)

@@ -8,6 +8,7 @@ the table to those offences until the analyst clears them.
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,11 +34,12 @@ from workbench.store.offences import OffenceFilter, offence_boroughs, offence_de
 from workbench.ui.detail import offence_html
 from workbench.ui.linkage.suggest_dialog import open_suggest_dialog
 from workbench.ui.linkage.suspects_panel import SuspectsPanel
-from workbench.ui.offence_model import OffenceTableModel
+from workbench.ui.offence_model import COLUMNS, SAMPLES, OffenceTableModel
 
 TITLE = "Offences"
 ORDER = 10
 NO_DATE = QDate(1900, 1, 1)
+COLUMN_NAMES = [name for name, _ in COLUMNS]
 
 
 def _date_edit() -> QDateEdit:
@@ -81,6 +83,12 @@ class OffencesView(QWidget):
             bar.addWidget(widget)
         bar.addWidget(self.text, 1)
         bar.addWidget(self.count)
+        self.suggest = QPushButton("Suggest links…")
+        self.suggest.setShortcut(QKeySequence("Ctrl+L"))
+        self.suggest.setToolTip("Offences most likely committed by the same offender as the selected one (Ctrl+L)")
+        self.suggest.setEnabled(False)
+        self.suggest.clicked.connect(self.suggest_links)
+        bar.addWidget(self.suggest)
 
         note = QHBoxLayout()
         note.addWidget(self.selection_note, 1)
@@ -90,15 +98,16 @@ class OffencesView(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(2, Qt.DescendingOrder)
+        self.table.horizontalHeader().setSortIndicator(COLUMN_NAMES.index("committed_from"), Qt.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
-        for col, width in enumerate((120, 170, 120, 120, 150, 170, 260, 80)):
-            self.table.setColumnWidth(col, width)
+        metrics = self.table.fontMetrics()
+        for col, name in enumerate(COLUMN_NAMES):
+            self.table.setColumnWidth(col, metrics.horizontalAdvance(SAMPLES[name]) + 24)
         self.table.setContextMenuPolicy(Qt.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(self._row_selected)
@@ -193,6 +202,7 @@ class OffencesView(QWidget):
 
     def _row_selected(self, *_):
         ids = self.selected_offence_ids()
+        self.suggest.setEnabled(len(ids) == 1)
         if len(ids) == 1:
             detail = offence_detail(self.session.store, ids[0])
             self.detail.setHtml(offence_html(detail) if detail else "")
@@ -214,6 +224,12 @@ class OffencesView(QWidget):
         self.table.selectionModel().select(
             self.model.index(row, 0), QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
 
+    def suggest_links(self) -> None:
+        """The suggest-links dialog for the one selected offence."""
+        ids = self.selected_offence_ids()
+        if len(ids) == 1:
+            open_suggest_dialog(self.session, ids[0], self)
+
     def _context_menu(self, pos) -> None:
         ids = self.selected_offence_ids()
         if not ids:
@@ -221,7 +237,7 @@ class OffencesView(QWidget):
         menu = QMenu(self)
         suggest = menu.addAction("Suggest links…")
         suggest.setEnabled(len(ids) == 1)
-        suggest.triggered.connect(lambda: open_suggest_dialog(self.session, ids[0], self))
+        suggest.triggered.connect(self.suggest_links)
         for label, handler in _ACTIONS:
             action = menu.addAction(label)
             action.triggered.connect(lambda _=False, h=handler: h(self.session, ids, self))

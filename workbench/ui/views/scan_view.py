@@ -49,6 +49,7 @@ from workbench.scan.searches import offence_filter
 from workbench.store.scan import delete_search, list_searches, load_scan_state, save_search, set_subscribed
 from workbench.ui.jobs import run_job
 from workbench.ui.map.navigate import show_on_map, show_view
+from workbench.ui.people.alert_html import people_alert_html
 
 TITLE = "Scan"
 ORDER = 0
@@ -79,6 +80,15 @@ def _when(iso: str | None) -> str:
     return stamp.astimezone().strftime("%a %d %b %Y %H:%M")
 
 
+def offence_count_text(alert: Alert) -> str:
+    """The Offences column of an alert: a new sexual offence counts as itself plus its link
+    candidates (``1 + 5 candidates``), not as six offences."""
+    n = len(alert.offence_ids)
+    if alert.kind == "sexual_offence" and n > 1:
+        return f"1 + {n - 1} candidate{'s' if n > 2 else ''}"
+    return f"{n:,}" if n else ""
+
+
 def alert_html(alert: Alert) -> str:
     """An alert's details for the panel under the list."""
     d = alert.detail
@@ -90,10 +100,13 @@ def alert_html(alert: Alert) -> str:
                      f"{d['dispersion']:.2f}); p = {d['p_value']:.2g}, false-discovery-rate q = {d['q_value']:.2g}.</p>")
     if d.get("candidates"):
         rows = "".join(f"<tr><td>{escape(str(c['offence']))}</td><td align=right>{c['score']:.2f}</td>"
-                       f"<td>{escape(cats.LABELS.get(c.get('category') or '', c.get('category') or ''))}</td></tr>"
+                       f"<td>{escape(cats.LABELS.get(c.get('category') or '', c.get('category') or ''))}</td>"
+                       f"<td>{escape((c.get('reasons') or {}).get('summary') or '')}</td></tr>"
                        for c in d["candidates"])
-        parts.append("<p><b>Best link candidates</b></p><table cellspacing=0 cellpadding=2>"
-                     "<tr><th align=left>Offence</th><th>Score</th><th align=left>Category</th></tr>"
+        parts.append("<p><b>Best link candidates</b> (probability of one offender, and why)</p>"
+                     "<table cellspacing=0 cellpadding=2>"
+                     "<tr><th align=left>Offence</th><th>Score</th><th align=left>Category</th>"
+                     "<th align=left>Why</th></tr>"
                      f"{rows}</table>")
     if d.get("series"):
         series = d["series"]
@@ -104,6 +117,7 @@ def alert_html(alert: Alert) -> str:
                      f"(Knox ratio up to {d['knox_ratio']:.1f}).</p>")
     if alert.kind == "saved_search" and alert.offence_ids == [] and d.get("new_ids"):
         parts.append(f"<p>New intelligence reports: {escape(', '.join(map(str, d['new_ids'][:30])))}</p>")
+    parts.append(people_alert_html(alert))
     return "".join(parts)
 
 
@@ -365,7 +379,7 @@ class ScanView(QWidget):
             header.setFlags(Qt.ItemIsEnabled)
             self.alerts.addTopLevelItem(header)
             for alert in group:
-                item = QTreeWidgetItem([alert.summary, f"{len(alert.offence_ids):,}" if alert.offence_ids else ""])
+                item = QTreeWidgetItem([alert.summary, offence_count_text(alert)])
                 item.setToolTip(0, alert.summary)
                 item.setData(0, ALERT_ROLE, alert)
                 item.setTextAlignment(1, Qt.AlignRight | Qt.AlignVCenter)

@@ -50,6 +50,7 @@ from workbench.tasking.workflow import STATUS_LABELS, PatpTransition, allowed_ac
 from workbench.ui.jobs import run_job
 from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 from workbench.ui.tasking.meetings_panel import MeetingsPanel, plain_table
+from workbench.ui.tasking.products_panel import ProductsPanel
 
 TITLE = "Tasking"
 ORDER = 60
@@ -180,6 +181,8 @@ class TaskingView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(splitter, "PATPs")
         self.tabs.addTab(self.meetings, "TTCG meetings")
+        self.products = ProductsPanel(session)
+        self.tabs.addTab(self.products, "Assessments and insight")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         outer.addWidget(self.tabs)
@@ -395,9 +398,14 @@ class TaskingView(QWidget):
     def _show_results(self, outcome) -> None:
         result, path = outcome
         m = result.measures
+
+        def after(n):
+            return "not yet" if n is None else n
+
         self.results.setText(
-            f"<p>Tasked area {m.target_before} → {m.target_after}, buffer {m.buffer_before} → {m.buffer_after}, "
-            f"comparison area {m.control_before} → {m.control_after} ({escape(result.before[0])} to "
+            f"<p>Tasked area {m.target_before} → {after(m.target_after)}, buffer {m.buffer_before} → "
+            f"{after(m.buffer_after)}, comparison area {m.control_before} → {after(m.control_after)} "
+            f"(from the {escape(result.start_basis)}; {escape(result.before[0])} to "
             f"{escape(result.after[1])}).<br>WDQ: {'n/a' if m.wdq is None else f'{m.wdq:.2f}'}. "
             f"{escape(m.interpretation)}</p><p><img src='{path}' width=640></p>")
         self.last_results = result

@@ -1,0 +1,54 @@
+"""The Assessments and insight panel: a tactical assessment built in the background, its
+QA from the panel (undoable), the register's search, and the insight tables."""
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from handmade import make_borough
+
+from workbench.app.session import Session
+from workbench.store import open_store
+
+
+@pytest.fixture
+def session(tmp_path):
+    with open_store(tmp_path / "s.sqlite") as store:
+        make_borough(store)
+    s = Session(tmp_path / "s.sqlite")
+    yield s
+    s.close()
+
+
+def test_assessment_qa_search_and_insight(qtbot, session, tmp_path):
+    from workbench.ui.views import tasking_view
+
+    view = tasking_view.create_view(session)
+    qtbot.addWidget(view)
+    view.resize(1300, 850)
+    view.show()
+    panel = view.products
+    view.tabs.setCurrentWidget(panel)
+    panel.new_assessment("tactical", "2025-03-01", "2025-03-13", str(tmp_path / "ta"))
+    qtbot.waitUntil(lambda: len(panel.last_files) == 2, timeout=120000)
+    assert panel.table.rowCount() == 1 and panel.table.item(0, 1).text() == "TA/2025/0001"
+    assert "DRAFT until approved" in panel.message.text()
+    assert panel.transition("submit", 0, user="test.analyst")
+    assert not panel.transition("approve", 0)                         # the author may not approve
+    assert "different (Higher) Analyst" in panel.message.text()
+    assert panel.transition("approve", 0, user="h.analyst")
+    assert panel.table.item(0, 5).text() == "approved by a Higher Analyst"
+    session.commands.undo()                                            # undo the approval
+    assert panel.table.item(0, 5).text() == "submitted for QA"
+    panel.text.setText("S-NORTH-1")
+    panel.search()
+    assert panel.table.rowCount() == 1
+    panel.text.setText("no such words")
+    panel.search()
+    assert panel.table.rowCount() == 0
+    panel.insight_from.setText("2025-01-01")
+    panel.insight_to.setText("2025-12-31")
+    panel.measure()
+    qtbot.waitUntil(lambda: panel.insight is not None, timeout=60000)
+    assert panel.insight.taskings == [] and panel.by_tactic.rowCount() == 0
+    view.grab().save("/tmp/products_panel.png")
