@@ -18,7 +18,22 @@ SHARED_DATA = SHARED / "data"
 def _private_home(tmp_path_factory, monkeypatch):
     """Keep every test's default store and logs out of the real user folder."""
     monkeypatch.setenv("WORKBENCH_HOME", str(tmp_path_factory.mktemp("home")))
-    monkeypatch.setenv("WORKBENCH_USER", "test.analyst")
+
+
+@pytest.fixture(autouse=True)
+def act_as(monkeypatch):
+    """Who the test is acting as: ``test.analyst`` unless it calls ``act_as("name")``.
+
+    Workbench records the operating-system login (``workbench.identity``); tests replace
+    that one function instead of logging in as someone else."""
+    from workbench import identity
+
+    def switch(name: str) -> str:
+        monkeypatch.setattr(identity, "_os_login", lambda: name)
+        return name
+
+    switch("test.analyst")
+    return switch
 
 
 @pytest.fixture(autouse=True)

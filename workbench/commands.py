@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
+from workbench.domain.audit import AuditAction
 from workbench.events import Changed
 from workbench.store import Store
 
@@ -21,9 +22,8 @@ class Command(ABC):
     #: Short description for the Edit menu and the audit log, e.g. "Confirm link".
     description = "action"
 
-    def __init__(self, why: str | None = None, user: str | None = None):
+    def __init__(self, why: str | None = None):
         self.why = why
-        self.user = user
 
     @abstractmethod
     def apply(self, store: Store) -> Changed:
@@ -42,5 +42,5 @@ class Command(ABC):
         """Revert in one transaction and audit the undo."""
         with store.atomic():
             changed = self.revert(store)
-            store.audit("undo", "command", None, {"undone": self.description}, user=self.user)
+            store.audit(AuditAction.UNDO, "command", None, {"undone": self.description})
             return changed

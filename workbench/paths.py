@@ -8,7 +8,6 @@ through here rather than through ``__file__`` arithmetic scattered in the code.
 
 from __future__ import annotations
 
-import getpass
 import os
 import sys
 from pathlib import Path
@@ -56,12 +55,3 @@ def demo_store_path() -> Path:
     """The demo store built by ``workbench demo`` on first run."""
     return user_data_dir() / "demo.sqlite"
 
-
-def current_user() -> str:
-    """Who is acting, for the audit log: ``WORKBENCH_USER`` or the login name."""
-    if os.environ.get("WORKBENCH_USER"):
-        return os.environ["WORKBENCH_USER"]
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "analyst"

@@ -4,7 +4,7 @@ The input is made by repeating the real Metropolitan Police files in
 ../shared/data/police-uk/met-2017-all with new Crime IDs. Each route runs in its own
 process so its peak memory (max RSS) is its own. Run:
 
-    python tests/benchmarks/bench_import.py [--rows 1000000]
+    python tests/benchmarks/bench_import.py [--rows 1000000] [--boundaries]
 """
 
 from __future__ import annotations
@@ -20,12 +20,17 @@ import tempfile
 from pathlib import Path
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "police-uk" / "met-2017-all"
+BOUNDARIES = Path(__file__).resolve().parents[2] / "data" / "boundaries" / "london.gpkg"
 
 OURS = """
 import json, resource, sys, time
 from workbench.store import open_store
+from workbench.ingest.boundaries import import_boundaries
 from workbench.ingest.police_uk import import_police_uk
 store = open_store(sys.argv[2])
+if len(sys.argv) > 3:
+    for layer in ("boroughs", "wards"):
+        import_boundaries(store, sys.argv[3], layer=layer)
 start = time.perf_counter()
 result = import_police_uk(store, sys.argv[1])
 elapsed = time.perf_counter() - start
@@ -36,7 +41,6 @@ print(json.dumps({"seconds": elapsed, "rows": result.imported + result.rejected 
 PANDAS = """
 import json, resource, sqlite3, sys, time
 import pandas as pd
-from sqlpeek import sql
 start = time.perf_counter()
 frame = pd.read_csv(sys.argv[1])
 conn = sqlite3.connect(sys.argv[2])
@@ -73,8 +77,8 @@ def make_input(path: Path, rows: int) -> None:
                             return
 
 
-def run(code: str, csv_path: Path, db_path: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", code, str(csv_path), str(db_path)],
+def run(code: str, csv_path: Path, db_path: Path, *extra: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, str(csv_path), str(db_path), *extra],
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -82,6 +86,8 @@ def run(code: str, csv_path: Path, db_path: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--boundaries", action="store_true",
+                        help="also time our import with the bundled London boroughs and wards loaded")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -91,6 +97,8 @@ def main() -> None:
         print(f"input: {csv_path.stat().st_size / 1e6:.0f} MB", flush=True)
         results = {"workbench import police-uk": run(OURS, csv_path, tmp / "ours.sqlite"),
                    "pandas read_csv + to_sql": run(PANDAS, csv_path, tmp / "pandas.sqlite")}
+        if args.boundaries:
+            results["... with London boundaries"] = run(OURS, csv_path, tmp / "areas.sqlite", str(BOUNDARIES))
     print(f"\n{'route':<28} {'rows':>10} {'seconds':>9} {'rows/s':>10} {'peak MB':>9}")
     for name, r in results.items():
         print(f"{name:<28} {r['rows']:>10,} {r['seconds']:>9.1f} {r['rows'] / r['seconds']:>10,.0f} {r['peak_mb']:>9.0f}")

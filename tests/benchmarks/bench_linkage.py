@@ -1,6 +1,10 @@
-"""Benchmark: candidate generation + scoring for 100,000 and 1,000,000 offences.
+"""Benchmark: candidate generation + scoring for 100,000 and 1,000,000 offences, and the
+latency of ``suggest`` for one offence on a 100,000-offence store.
 
-Run ``python tests/benchmarks/bench_linkage.py [N ...]``. The synthetic generator makes
+Run ``python tests/benchmarks/bench_linkage.py [N ...]`` for the link, and
+``python tests/benchmarks/bench_linkage.py --suggest N`` for suggest latency (a store of N
+generated offences is built in a temporary folder; the first suggest of a crime group
+loads it, the rest reuse it). The synthetic generator makes
 a year of offences for all London boroughs (a whole force) in one process, which builds
 the linkage arrays (what loading from a store yields) and hands them over; a second,
 fresh process then links them, so its peak memory is linking's own: find candidate pairs
@@ -66,7 +70,7 @@ def prepare(n: int, path: str) -> dict:
 
 
 def run_one(n: int, path: str, prepared: dict) -> dict:
-    from workbench.linkage.candidates import candidate_pairs
+    from workbench.linkage.candidates import candidate_pairs, plan
     from workbench.linkage.features import Profiles
     from workbench.linkage.model import score
 
@@ -75,7 +79,8 @@ def run_one(n: int, path: str, prepared: dict) -> dict:
         data = pickle.load(fh)
     t_gen, t_build = prepared["generate_s"], prepared["arrays_s"]
     t = time.perf_counter()
-    pairs = candidate_pairs(data)
+    plans = plan(data)
+    pairs = candidate_pairs(data, plans)
     t_block = time.perf_counter() - t
     t = time.perf_counter()
     profiles = Profiles.of(data)
@@ -84,7 +89,8 @@ def run_one(n: int, path: str, prepared: dict) -> dict:
     ours = {"offences": n, "generate_s": t_gen, "arrays_s": t_build, "blocking_s": t_block, "scoring_s": t_score,
             "link_s": t_block + t_score, "pairs": int(len(pairs)),
             "pairs_per_s": len(pairs) / max(1e-9, t_block + t_score), "links_over_0_5": int((scores >= 0.5).sum()),
-            "peak_mb": peak_mb(), "methods": {g: m.method for g, m in models.items()}}
+            "peak_mb": peak_mb(), "methods": {g: m.method for g, m in models.items()},
+            "blocking": {g: p.as_json() for g, p in plans.items()}}
 
     # naive: every pair within each crime group of a random subsample, same features and models
     rng = np.random.default_rng(0)
@@ -122,6 +128,40 @@ def main(sizes: list[int]) -> None:
               f"naive on {nv['subsample']:,} offences: {nv['pairs']:,} pairs in {nv['seconds']:.1f}s "
               f"(generation {o['generate_s']:.1f}s and building the arrays {o['arrays_s']:.1f}s happen "
               "in the other process and are not in the link time)")
+        for group, b in o["blocking"].items():
+            print(f"{'':>10}   {group}: window {b['radius_m']:,} m / {b['days']:g} days (learned from "
+                  f"{b['learned_from']:,} linked pairs), narrowed {b['narrowed']} (nearest {b['nearest']}), "
+                  f"finds {b['expected_recall']} of known linked pairs; {b['pairs_in_window']:,} pairs in the window")
+
+
+def suggest_latency(n: int, samples: int = 20) -> None:
+    """Time ``service.suggest`` on a store of ``n`` generated offences: the first call per
+    crime group (loads it) and the median of the next ones."""
+    import statistics
+
+    from workbench.linkage import service
+    from workbench.store import open_store
+    from workbench.synth import generate, write_to_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "bench.sqlite")
+        with open_store(path) as store:
+            write_to_store(store, generate(seed=1, offences=n, boroughs="all"))
+            for category in ("sexual-assault", "burglary-residential"):
+                conn = getattr(store, "_conn", None) or store.conn      # older stores named it conn
+                refs = [r[0] for r in conn.execute(
+                    "SELECT offence_ref FROM offences WHERE category = ? ORDER BY id LIMIT ?", (category, samples + 1))]
+                t = time.perf_counter()
+                service.suggest(store, refs[0])
+                first = time.perf_counter() - t
+                times = []
+                for ref in refs[1:]:
+                    t = time.perf_counter()
+                    service.suggest(store, ref)
+                    times.append(time.perf_counter() - t)
+                print(f"{n:,} offences, {category}: first suggest {first * 1000:.0f} ms, then median "
+                      f"{statistics.median(times) * 1000:.1f} ms, slowest {max(times) * 1000:.1f} ms "
+                      f"({len(times)} offences)")
 
 
 def _child(*args: str) -> dict:
@@ -133,7 +173,9 @@ def _child(*args: str) -> dict:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 3 and sys.argv[1] == "--prepare":
+    if len(sys.argv) > 2 and sys.argv[1] == "--suggest":
+        suggest_latency(int(sys.argv[2]))
+    elif len(sys.argv) > 3 and sys.argv[1] == "--prepare":
         print(json.dumps(prepare(int(sys.argv[2]), sys.argv[3])))
     elif len(sys.argv) > 4 and sys.argv[1] == "--one":
         print(json.dumps(run_one(int(sys.argv[2]), sys.argv[3], json.loads(sys.argv[4]))))

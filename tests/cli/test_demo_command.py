@@ -16,6 +16,9 @@ def test_demo_headless_builds_the_store_once_with_real_and_synthetic_data(tmp_pa
     assert first["solved"] > 0 and first["offenders"] > 0
     assert set(first["by_borough"]) >= {"Camden", "Islington"}
     assert not list(tmp_path.glob("*.building*"))                        # no half-built leftovers
+    assert main(["--db", str(db), "streets", "find", "go", "to", "holloway", "road", "--json"]) == 0
+    found = json.loads(capsys.readouterr().out)["streets"][0]               # street names from police.uk
+    assert found["name"] == "Holloway Road" and 529000 < found["easting"] < 532000
 
     assert main(["demo", "--headless", "--db", str(db), "--json"]) == 0
     second = json.loads(capsys.readouterr().out)

@@ -4,7 +4,8 @@ hand-made case."""
 import numpy as np
 import pytest
 
-from workbench.geo.evaluate import evaluate, evaluate_cells
+from workbench.geo.accuracy import evaluate_cells
+from workbench.geo.evaluate import evaluate
 from workbench.geo.gistar import gi_star
 from workbench.geo.grid import Grid
 
@@ -95,8 +96,9 @@ def test_evaluate_fits_on_training_and_scores_the_test_period():
         return pd.DataFrame({"easting": x, "northing": y})
 
     train, test = period(300, 300), period(100, 100)
-    kde_eval = evaluate(train, test, method="kde", clip=area, cell=20, bandwidth=100)
+    kde_eval, fitted = evaluate(train, test, method="kde", clip=area, cell=20, bandwidth=100)
+    assert fitted.settings.chosen_by == "given"
     assert kde_eval.area_share == pytest.approx(0.03)
     assert kde_eval.pai > 10                                   # half the test offences in 3% of the area
-    gi_eval = evaluate(train, test, method="gi", clip=area, cell=20, bandwidth=100)
+    gi_eval, _ = evaluate(train, test, method="gi", clip=area, cell=20, bandwidth=100)
     assert gi_eval.area_share <= 0.03 and gi_eval.pai > 10

@@ -86,11 +86,11 @@ def test_band_labels_state_their_intervals_exactly():
     assert distance_labels(1500, 1)[-1] == "more than 1,500 m"
 
 
-def table(p_value, ratio):
+def table(p_value, ratio, observed=None):
     p = np.asarray(p_value, float)
     rows, cols = p.shape
     return KnoxResult(
-        observed=np.zeros(p.shape, int), expected=np.ones(p.shape), knox_ratio=np.asarray(ratio, float),
+        observed=np.full(p.shape, 50) if observed is None else np.asarray(observed), expected=np.ones(p.shape), knox_ratio=np.asarray(ratio, float),
         p_value=p, distance_bands=distance_labels(100, rows - 2), time_bands=time_labels(7, cols - 1),
         distance_edges=np.concatenate([[0.0], np.arange(1, rows - 1) * 100.0, [np.inf]]),
         time_edges=np.append(np.arange(1, cols) * 7.0, np.inf), distance_band=100.0, time_band=7.0,
@@ -118,6 +118,26 @@ def test_risk_window_is_the_contiguous_elevated_area_from_the_first_band():
     assert risk_window(table(p2, np.full((6, 4), 2.0))) is None
     # Below-expectation cells are never a risk.
     assert risk_window(table(np.full((6, 4), 0.01), np.full((6, 4), 0.8))) is None
+
+
+def test_cells_with_fewer_than_five_observed_pairs_are_never_quoted():
+    # The case: "up to 22.1 times the expected rate" from a cell with 1 pair.
+    p = np.full((6, 4), 0.5)
+    ratio = np.ones((6, 4))
+    observed = np.full((6, 4), 40)
+    p[0, 0], ratio[0, 0], observed[0, 0] = 0.01, 22.1, 1          # 1 pair: too few
+    p[1, 0], ratio[1, 0], observed[1, 0] = 0.01, 1.6, 12
+    result = table(p, ratio, observed)
+    window = risk_window(result)
+    assert window.knox_ratio == 1.6 and (window.radius, window.days) == (100.0, 7.0)
+    assert "22.1" not in window.summary()
+    assert not result.reliable()[0, 0] and result.reliable()[1, 0]
+    assert result.as_json()["min_observed"] == 5 and result.as_json()["reliable"][0][0] is False
+    # Only the 1-pair cell elevated: no window at all; a lower minimum quotes it.
+    p[1, 0] = 0.5
+    assert risk_window(table(p, ratio, observed)) is None
+    assert risk_window(table(p, ratio, observed), min_observed=1).knox_ratio == 22.1
+    assert risk_zones(table(p, ratio, observed), [0.0], [0.0], ["2025-03-01"]).empty
 
 
 def test_risk_zones_around_new_offences():

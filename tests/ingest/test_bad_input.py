@@ -190,8 +190,9 @@ def test_importing_offences_without_boundaries_warns_that_areas_will_be_empty(tm
     code, result = run(capsys, "--db", db, "import", "offences", str(csv))
     assert code == 0 and result["imported"] == 1
     assert result["warnings"] == [("no boundaries are loaded, so boroughs and wards will be empty (except where "
-                                   "the file gives them); load them with `workbench import boundaries FILE` and "
-                                   "every offence gets its areas")]
+                                   "the file gives them); import borough and ward boundaries (File > Import "
+                                   "boundaries…, or `workbench import boundaries FILE`) and every offence gets its "
+                                   "areas")]
     more = write(tmp_path, "more.csv", OFFENCE_HEADER + "W2,burglary,2025-01-01,,,531200,181450,\n")
     main(["--db", db, "import", "offences", str(more)])
     assert "Warning: no boundaries are loaded" in capsys.readouterr().out

@@ -56,3 +56,13 @@ def test_a_store_accredited_official_refuses_official_sensitive(store, tmp_path)
     store.set_setting("accreditation_level", "OFFICIAL")
     result = import_intel(store, write(tmp_path))
     assert result.imported == 1 and result.rejected == 4
+
+
+def test_a_secret_row_with_a_missing_field_is_refused_for_its_marking_keeping_none_of_it(store, tmp_path):
+    path = tmp_path / "ragged.csv"
+    path.write_text(HEADER + "R/1,2025-01-10,3x5x2,1,A,P,SUBJRAG,,SECRET,ragged secret ZZRAGGED,extra field\n"
+                    + ROWS.splitlines()[0] + "\n", encoding="utf-8")
+    result = import_intel(store, path)
+    assert (result.imported, result.rejected) == (1, 1)
+    assert "SECRET is above" in result.rejects[0].reason
+    assert "ZZRAGGED" not in dump(store) and "SUBJRAG" not in dump(store)

@@ -115,3 +115,18 @@ def test_over_budget_narrows_and_says_so_but_never_for_sexual_offences():
     plans = plan(sexual, budget=20_000)
     assert not plans["sexual"].narrowed
     assert plans["sexual"].pairs_in_window > 20_000
+
+
+def test_sexual_offences_over_budget_keep_their_window_through_a_first_stage():
+    sexual = _series_data(80, "rape", noise=4000)
+    plans = plan(sexual, budget=200_000)
+    p = plans["sexual"]
+    assert not p.narrowed and p.first_stage is not None
+    a, b, _ = p.first_stage
+    assert a >= 0 and b >= 0
+    pairs = candidate_pairs(sexual, plans)
+    all_pairs = block_pairs(sexual.x, sexual.y, sexual.t_from, sexual.t_to, p.window)
+    kept = {tuple(q) for q in pairs.tolist()}
+    assert kept <= {tuple(q) for q in all_pairs.tolist()} and len(kept) < len(all_pairs)
+    assert p.expected_recall >= 0.99
+    assert p.as_json()["first_stage"] is True and p.as_json()["narrowed"] is False

@@ -217,3 +217,15 @@ def test_scan_links_every_new_sexual_offence(store, tmp_path):
     alerts, notes = sexual_offence_alerts(store, new)
     assert len(alerts) == 20
     assert all("candidates" in a.detail and a.detail["candidates"] for a in alerts), notes
+
+
+def test_real_police_uk_burglaries_are_all_left_out(store, shared_data):
+    from workbench.ingest.police_uk import import_police_uk
+
+    month = shared_data("police-uk", "met-burglary", "2023-06-metropolitan-street.csv.gz")
+    imported = import_police_uk(store, [month]).imported
+    assert imported > 1000
+    assert service.left_out(store, groups=["burglary"]) == imported
+    assert len(service.load_data(store, groups=["burglary"])) == 0
+    found = service.series(store, categories=["burglary"])
+    assert found["series"] == [] and found["left_out"] == imported

@@ -86,3 +86,30 @@ def test_confirming_a_candidate_then_removing_an_offence(qtbot, session, monkeyp
     session.commands.undo()
     assert len(db.series_members(session.store, sid)) == before
     qtbot.waitUntil(lambda: not view.job.running, timeout=20000)
+
+
+def test_series_view_suspects_tab_ranks_offenders(qtbot, session):
+    from workbench.ui.views import series_view
+
+    view = series_view.create_view(session)
+    qtbot.addWidget(view)
+    view.min_score.setValue(0.3)
+    view.find_series()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=20000)
+    assert view.tabs.tabText(3) == "Suspects"
+    panel = view.suspects
+    assert panel.result is not None and panel.result["offence"] == view.current["offences"][-1]
+    assert panel.table.rowCount() >= 1 and "one offender" in panel.reasons.toHtml()
+    assert "at least 3 offences" in view.summary.text() or view.min_size.value() == 3
+
+
+def test_offences_view_suspects_tab(qtbot, session):
+    from workbench.ui.views import offences_view
+
+    view = offences_view.create_view(session)
+    qtbot.addWidget(view)
+    view.side.setCurrentWidget(view.suspects)
+    row = next(r for r in range(view.model.rowCount()) if view.model.offence_id(r) == service.resolve(session.store, "B6"))
+    view.select_row(row)
+    qtbot.waitUntil(lambda: view.suspects.result is not None, timeout=10000)
+    assert view.suspects.table.item(0, 0).text() == "O1"

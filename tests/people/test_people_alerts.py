@@ -209,3 +209,19 @@ def test_most_events_within_a_sliding_window():
                                      "2025-01-09"]))
     assert most_within(keys, when, 10).to_dict() == {"a": 3, "b": 1}
     assert most_within(keys, when, 365).to_dict() == {"a": 4, "b": 1}
+
+
+def test_an_analysts_confirmed_series_describes_a_new_offence_in_it(store):
+    from workbench.store.linkage import add_members, create_series
+    from workbench.store.offences import find_by_ref
+
+    load(store, [offence("S1", "sexual-assault", "2025-01-05T23:00", suspect=DESCRIPTION),
+                 offence("S2", "sexual-assault", "2025-02-05T23:00", suspect=DESCRIPTION),
+                 offence("S3", "sexual-assault", "2025-03-05T23:00")],
+         [nominal("N1", born="1985-06-01")])
+    with store.atomic():
+        sid = create_series(store, "Park attacks")
+        add_members(store, sid, [find_by_ref(store, r) for r in ("S1", "S2", "S3")])
+    [alert] = kinds(scan(store, since_id=2)[0], "nominal_near_offence")
+    assert alert.detail["series"] == "linked series Park attacks" and len(alert.offence_ids) == 3
+    assert "description of linked series Park attacks" in alert.summary

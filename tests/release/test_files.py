@@ -9,6 +9,7 @@ import stat
 import pytest
 from sqlpeek import sql
 
+from workbench.domain.audit import AuditAction
 from workbench.release import (
     Content,
     Output,
@@ -21,7 +22,7 @@ from workbench.release import (
 )
 
 
-def audits(store, action="export.test"):
+def audits(store, action="export.intel"):
     return sql(store, "SELECT count(*) FROM audit_log WHERE action = ?", (action,)).fetchone()[0]
 
 
@@ -35,7 +36,7 @@ def released(store):
 
 
 def run(store, released, path, **kw):
-    return export(store, released, [Output(path, text_writer)], action="export.test", object_type="test", **kw)
+    return export(store, released, [Output(path, text_writer)], action=AuditAction.EXPORT_INTEL, object_type="test", **kw)
 
 
 @pytest.mark.parametrize("value,expected", [
@@ -52,7 +53,7 @@ def test_write_csv_marks_first_line_and_neutralises_every_cell(store, released, 
         write_csv(path, rel, ["ref", "=note"], [["R/1", "=HYPERLINK(\"http://x\")"], ["R/2", "  -1"]], title="test")
 
     out = tmp_path / "x.csv"
-    export(store, released, [Output(out, writer)], action="export.test", object_type="test")
+    export(store, released, [Output(out, writer)], action=AuditAction.EXPORT_INTEL, object_type="test")
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "# OFFICIAL-SENSITIVE - test"
     rows = list(csv.reader(lines[1:]))
@@ -126,7 +127,7 @@ def test_a_failing_writer_leaves_nothing_and_no_audit(store, released, tmp_path)
 
     out = tmp_path / "x.txt"
     with pytest.raises(OSError, match="disk full"):
-        export(store, released, [Output(out, broken)], action="export.test", object_type="test")
+        export(store, released, [Output(out, broken)], action=AuditAction.EXPORT_INTEL, object_type="test")
     assert not out.exists() and audits(store) == 0
     assert not any(p.name.startswith(".wb-export") for p in tmp_path.iterdir())
 
@@ -147,7 +148,7 @@ def test_the_audit_entry_is_written_before_the_file_appears(store, released, tmp
 
 def test_export_takes_only_released_content(store, tmp_path):
     with pytest.raises(TypeError):
-        export(store, {"reports": []}, [Output(tmp_path / "x", text_writer)], action="export.test",
+        export(store, {"reports": []}, [Output(tmp_path / "x", text_writer)], action=AuditAction.EXPORT_INTEL,
                object_type="test")
 
 
@@ -162,3 +163,21 @@ def test_a_new_store_is_owner_only_and_so_are_its_new_folders(tmp_path):
         assert not wal.exists() or stat.S_IMODE(wal.stat().st_mode) == 0o600
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
     assert stat.S_IMODE(path.parent.parent.stat().st_mode) == 0o700
+
+
+def test_an_intelligence_export_neutralises_formulas_from_the_input(store, tmp_path):
+    from workbench.intel.handling import export_reports
+    from workbench.intel.importer import import_intel
+    from workbench.intel.search import search_reports
+
+    source = tmp_path / "intel.csv"
+    source.write_text('intel_ref,recorded_at,grading,source_eval,intel_eval,handling,location_desc,text\n'
+                      '"=R/1",2025-01-10,3x5x2,1,A,P,"@SUM(A1)","=HYPERLINK(""http://x"",""click"")"\n'
+                      'R/2,2025-01-11,3x5x2,1,A,P,"-2+3","+44 7700 900123 seen"\n', encoding="utf-8")
+    assert import_intel(store, source).imported == 2
+    out = tmp_path / "out.csv"
+    export_reports(store, search_reports(store), "internal", out)
+    rows = {r["text"]: r for r in csv.DictReader(out.read_text(encoding="utf-8").splitlines()[1:])}
+    assert set(rows) == {"'=HYPERLINK(\"http://x\",\"click\")", "'+44 7700 900123 seen"}
+    cells = [v for r in rows.values() for v in r.values() if v]
+    assert not [c for c in cells if c.lstrip().startswith(("=", "+", "-", "@"))]

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from acting import grant
 from docx import Document as WordDocument
 from handmade import SERIES_REF, make_borough
 from pypdf import PdfReader
@@ -17,19 +18,24 @@ from workbench.tasking.workflow import PatpTransition
 
 
 @pytest.fixture
-def accepted(store):
+def accepted(store, act_as):
     make_borough(store)
     patp = build_patp(store, problem_from_series(store, SERIES_REF), author="a.analyst")
     patp.owner = "DI Smith"
     create = CreatePatp(patp)
     create.do(store)
     pid = create.patp_id
-    PatpTransition(pid, "submit", user="a.analyst").do(store)
-    PatpTransition(pid, "approve", "Sound analysis", user="h.analyst").do(store)
-    meeting = CreateMeeting("2025-03-01", borough="Testborough", chair="Supt Jones", user="a.analyst")
+    act_as("a.analyst")
+    PatpTransition(pid, "submit").do(store)
+    grant(store, "h.analyst")
+    act_as("h.analyst")
+    PatpTransition(pid, "approve", "Sound analysis").do(store)
+    act_as("a.analyst")
+    meeting = CreateMeeting("2025-03-01", borough="Testborough", chair="Supt Jones")
     meeting.do(store)
-    PatpTransition(pid, "schedule", meeting_id=meeting.meeting_id, user="a.analyst").do(store)
-    PatpTransition(pid, "decide", "Series still active", decision="accepted", user="Supt Jones").do(store)
+    PatpTransition(pid, "schedule", meeting_id=meeting.meeting_id).do(store)
+    act_as("Supt Jones")
+    PatpTransition(pid, "decide", "Series still active", decision="accepted").do(store)
     AddAction("Cocooning visits round the series", "PS Brown", "2025-03-08", meeting_id=meeting.meeting_id,
               patp_id=pid, force=True).do(store)
     return pid, meeting.meeting_id

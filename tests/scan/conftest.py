@@ -20,16 +20,15 @@ def add_offences(store, rows, source: str = "test") -> list[int]:
     if not rows:
         return []
     start = sql(store, "SELECT coalesce(max(id), 0) FROM offences").fetchone()[0]
-    records = []
+    chunk = OffenceChunk()
     for i, r in enumerate(rows):
         when = pd.Timestamp(r["committed_from"]).isoformat()
-        records.append(({"source": source, "offence_ref": r.get("ref", f"T/{start + i + 1}"),
-                         "category": r["category"], "committed_from": when,
-                         "committed_to": pd.Timestamp(r.get("committed_to", when)).isoformat(),
-                         "easting": float(r["easting"]), "northing": float(r["northing"]),
-                         "longitude": np.nan, "latitude": np.nan, "borough": r.get("borough"),
-                         "ward": r.get("ward"), "status": "unsolved"}, (), ()))
-    chunk = OffenceChunk.from_records(records)
+        chunk.append({"source": source, "offence_ref": r.get("ref", f"T/{start + i + 1}"),
+                      "category": r["category"], "committed_from": when,
+                      "committed_to": pd.Timestamp(r.get("committed_to", when)).isoformat(),
+                      "easting": float(r["easting"]), "northing": float(r["northing"]),
+                      "longitude": np.nan, "latitude": np.nan, "borough": r.get("borough"),
+                      "ward": r.get("ward"), "status": "unsolved"})
     complete_chunk(chunk, AreaLocator(store))
     with store.atomic():
         batch = start_batch(store, "offences", source, "hand-made", f"h{start}")

@@ -4,6 +4,7 @@ import sqlite3
 
 import pytest
 
+from workbench.domain.audit import AuditAction
 from workbench.store import StoreError, migrations, open_store
 
 
@@ -54,15 +55,15 @@ def test_a_file_that_is_not_a_store_gets_a_clear_error(tmp_path):
 
 def test_atomic_rolls_back_everything_on_error(store):
     with pytest.raises(RuntimeError), store.atomic():
-        store.audit("test", "thing", 1)
+        store.audit(AuditAction.IMPORT, "thing", 1)
         with store.atomic():
-            store.audit("nested", "thing", 2)
+            store.audit(AuditAction.UNDO, "thing", 2)
         raise RuntimeError("boom")
     assert store._conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
 
 
 def test_audit_records_who_when_what_and_why(store):
-    store.audit("link.confirm", "link", "1-2", {"score": 0.9}, why="same MO")
+    store.audit(AuditAction.LINK_CONFIRM, "link", "1-2", {"score": 0.9}, why="same MO")
     row = store._conn.execute("SELECT user, action, object_type, object_id, detail, at FROM audit_log").fetchone()
     assert row[:4] == ("test.analyst", "link.confirm", "link", "1-2")
     assert '"why": "same MO"' in row[4] and row[5].startswith("20")

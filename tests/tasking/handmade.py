@@ -21,7 +21,7 @@ PRIORITIES = (("Burglary", ["burglary"], "DI Khan"), ("Vehicle crime", ["vehicle
 def add_control_strategy(store):
     """The priorities of :data:`PRIORITIES` (every hand-made borough has them)."""
     for name, categories, owner in PRIORITIES:
-        AddPriority(name, categories, owner, user="test.analyst").do(store)
+        AddPriority(name, categories, owner).do(store)
 
 
 def make_borough(store, borough="Testborough", x0=530000.0, y0=180000.0, *, offender="O-17", prefix="TB",

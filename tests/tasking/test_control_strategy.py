@@ -4,6 +4,7 @@ through the command line, on a hand-made borough with hand-worked expected value
 import json
 from datetime import date
 
+from acting import acting_as, grant
 from handmade import SERIES_REF, make_borough
 from sqlpeek import sql
 
@@ -24,7 +25,8 @@ def test_settings_show_set_and_refusals(tmp_path, capsys):
     assert code == 0
     assert shown["settings"] == {"borough": "", "organisation": "Metropolitan Police Service",
                                  "security_marking": "OFFICIAL-SENSITIVE", "accreditation_level": "OFFICIAL-SENSITIVE",
-                                 "ttcg_cycle_days": "14", "ttcg_weekday": "Thursday", "qa_role": "higher-analyst"}
+                                 "ttcg_cycle_days": "14", "ttcg_weekday": "Thursday"}
+    assert shown["roles"] == {"admin": ["test.analyst"]}         # whoever created the store
     assert cli(capsys, db, "settings", "set", "ttcg_cycle_days", "weekly")[1] == {
         "key": "ttcg_cycle_days", "value": "7", "previous": "14"}
     assert cli(capsys, db, "settings", "set", "ttcg_weekday", "tue")[1]["value"] == "Tuesday"
@@ -55,7 +57,7 @@ def test_priorities_requirements_and_patp_priority(tmp_path, capsys):
     assert code == 0 and added["categories"] == ["criminal-damage"] and added["priority"] == 4
     code, refused = cli(capsys, db, "priorities", "add", "burglary", "--category", "burglary", "--owner", "X")
     assert code == 1 and "already a priority" in refused["error"]
-    code, _req = cli(capsys, db, "priorities", "requirement", "Burglary", "Who is handling stolen jewellery?")
+    code, req = cli(capsys, db, "priorities", "requirement", "Burglary", "Who is handling stolen jewellery?")
     assert code == 0
     code, listed = cli(capsys, db, "priorities", "list")
     assert [p["name"] for p in listed["priorities"]] == ["Burglary", "Vehicle crime", "Serious sexual offences",
@@ -64,7 +66,7 @@ def test_priorities_requirements_and_patp_priority(tmp_path, capsys):
     assert [r["text"] for r in listed["priorities"][0]["requirements"]] == ["Who is handling stolen jewellery?"]
 
     # The series is 8 residential burglaries: the pre-filled priority is Burglary.
-    _code, made = cli(capsys, db, "patp", "create", "--from-series", SERIES_REF)
+    code, made = cli(capsys, db, "patp", "create", "--from-series", SERIES_REF)
     ref = made["reference"]
     assert cli(capsys, db, "patp", "show", ref)[1]["priority"] == "Burglary"
     code, refused = cli(capsys, db, "patp", "edit", ref, "--set", "priority=Knife crime")
@@ -75,25 +77,27 @@ def test_priorities_requirements_and_patp_priority(tmp_path, capsys):
     cli(capsys, db, "patp", "edit", ref, "--set", "owner=DI Smith")
     code, retired = cli(capsys, db, "priorities", "retire", "Vehicle crime")
     assert code == 0 and retired["retired"] == date.today().isoformat()
-    code, refused = cli(capsys, db, "patp", "submit", ref, "--user", "a.analyst")
+    code, refused = cli(capsys, db, "patp", "submit", ref)
     assert code == 1 and "not a priority" in refused["error"]           # retired: may not be used now
     assert [p["name"] for p in cli(capsys, db, "priorities", "list")[1]["priorities"]] == [
         "Burglary", "Serious sexual offences", "Criminal damage"]
     assert len(cli(capsys, db, "priorities", "list", "--all")[1]["priorities"]) == 4
     cli(capsys, db, "patp", "edit", ref, "--set", "priority=Burglary")
-    assert cli(capsys, db, "patp", "submit", ref, "--user", "a.analyst")[1]["status"] == "submitted"
+    assert cli(capsys, db, "patp", "submit", ref)[1]["status"] == "submitted"
 
 
 def _accepted_tasking(capsys, db) -> tuple[str, int]:
-    _code, made = cli(capsys, db, "patp", "create", "--from-series", SERIES_REF)
+    code, made = cli(capsys, db, "patp", "create", "--from-series", SERIES_REF)
     ref = made["reference"]
     cli(capsys, db, "patp", "edit", ref, "--set", "owner=DI Smith")
-    cli(capsys, db, "patp", "submit", ref, "--user", "a.analyst")
-    cli(capsys, db, "patp", "approve", ref, "--user", "h.analyst")
-    _code, first = cli(capsys, db, "meeting", "create", "--date", "2025-03-06")
+    cli(capsys, db, "patp", "submit", ref)
+    grant(db, "h.analyst")
+    with acting_as("h.analyst"):
+        cli(capsys, db, "patp", "approve", ref)
+    code, first = cli(capsys, db, "meeting", "create", "--date", "2025-03-06")
     cli(capsys, db, "patp", "schedule", ref, "--meeting", str(first["id"]))
-    cli(capsys, db, "patp", "decide", ref, "--decision", "accepted", "--comment", "Active series",
-        "--user", "Supt Jones")
+    with acting_as("Supt Jones"):
+        cli(capsys, db, "patp", "decide", ref, "--decision", "accepted", "--comment", "Active series")
     return ref, first["id"]
 
 
@@ -144,7 +148,7 @@ def test_results_dated_from_the_meeting_with_no_after_bar_until_it_has_elapsed(t
     db = tmp_path / "s.db"
     with open_store(db) as store:
         make_borough(store)
-    ref, _first = _accepted_tasking(capsys, db)        # decided at the meeting of 6 March 2025 (recorded today)
+    ref, first = _accepted_tasking(capsys, db)        # decided at the meeting of 6 March 2025 (recorded today)
     code, r = cli(capsys, db, "results", ref)
     assert code == 0 and r["start"] == "2025-03-06" and r["start_basis"] == "TTCG meeting of 2025-03-06"
     assert r["before"] == ["2025-01-09", "2025-03-06"] and r["after"] == ["2025-03-06", "2025-05-01"]
@@ -169,7 +173,7 @@ def test_three_six_nine_month_reviews_appear_in_the_scan(tmp_path, capsys):
     db = tmp_path / "s.db"
     with open_store(db) as store:
         make_borough(store)
-    ref, _first = _accepted_tasking(capsys, db)        # accepted at the TTCG of 6 March 2025
+    ref, first = _accepted_tasking(capsys, db)        # accepted at the TTCG of 6 March 2025
     with open_store(db) as store:                     # fortnightly cycle: due within 14 days either side
         def reviews(day):
             return [a for a in run_scan(store, record=False, today=day).alerts if a.kind == "tasking_review"]

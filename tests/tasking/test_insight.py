@@ -4,6 +4,7 @@ borough whose counts are worked out by hand."""
 import json
 
 import shapely
+from acting import acting_as, grant
 
 from workbench.cli import main
 from workbench.store import open_store
@@ -49,8 +50,10 @@ def tasking(capsys, db, refs, meeting, tactics=None):
     ref = cli(capsys, db, "patp", "create", "--from-offences", *refs)[1]["reference"]
     sets = ["--set", "owner=DI Smith"] + (["--set", f"tactics={json.dumps(tactics)}"] if tactics else [])
     assert cli(capsys, db, "patp", "edit", ref, *sets)[0] == 0
-    cli(capsys, db, "patp", "submit", ref, "--user", "a.analyst")
-    cli(capsys, db, "patp", "approve", ref, "--user", "h.analyst")
+    cli(capsys, db, "patp", "submit", ref)
+    grant(db, "h.analyst")
+    with acting_as("h.analyst"):
+        cli(capsys, db, "patp", "approve", ref)
     cli(capsys, db, "patp", "schedule", ref, "--meeting", str(meeting))
     assert cli(capsys, db, "patp", "decide", ref, "--decision", "accepted", "--comment", "Go")[0] == 0
     return ref

@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+from acting import grant
 from handmade import SERIES_REF, make_borough
 
 from workbench.cli import main
@@ -15,7 +16,7 @@ def cli(capsys, db, *argv):
     return code, out
 
 
-def test_patp_workflow_meeting_results_and_pack(tmp_path, capsys):
+def test_patp_workflow_meeting_results_and_pack(tmp_path, capsys, act_as):
     db = tmp_path / "s.db"
     with open_store(db) as store:
         make_borough(store)
@@ -27,10 +28,13 @@ def test_patp_workflow_meeting_results_and_pack(tmp_path, capsys):
                        'tactics={"Prevent": ["Cocooning"]}')
     assert code == 0 and edited["changed"] == ["owner", "tactics"]
     assert edited["missing"] == []
-    assert cli(capsys, db, "patp", "submit", ref, "--user", "a.analyst")[1]["status"] == "submitted"
+    assert cli(capsys, db, "patp", "submit", ref)[1]["status"] == "submitted"
     code, refused = cli(capsys, db, "patp", "approve", ref)  # the author (test.analyst)
     assert code == 1 and "different (Higher) Analyst" in refused["error"]
-    assert cli(capsys, db, "patp", "approve", ref, "--user", "h.analyst", "--comment", "ok")[1]["status"] == "approved"
+    grant(db, "h.analyst")
+    act_as("h.analyst")
+    assert cli(capsys, db, "patp", "approve", ref, "--comment", "ok")[1]["status"] == "approved"
+    act_as("test.analyst")
     code, meeting = cli(capsys, db, "meeting", "create", "--date", "2025-03-01", "--borough", "Testborough")
     assert code == 0 and {"id", "held_on", "agenda", "decisions", "actions"} <= set(meeting)
     mid = str(meeting["id"])

@@ -5,6 +5,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from acting import grant
 
 pytest.importorskip("PySide6")
 
@@ -27,14 +28,15 @@ def session(tmp_path):
     s.close()
 
 
-def test_tasking_view_workflow_and_export(qtbot, session, tmp_path, monkeypatch):
+def test_tasking_view_workflow_and_export(qtbot, session, tmp_path, act_as):
     from workbench.ui.views import tasking_view
 
     view = tasking_view.create_view(session)
     qtbot.addWidget(view)
     view.resize(1300, 800)
     view.show()
-    view.new_from_series(SERIES_REF)
+    view.new_from_series(SERIES_REF)                         # drafted off the UI thread
+    qtbot.waitUntil(lambda: view.patp is not None, timeout=60000)
     assert view.table.rowCount() == 1 and view.patp.status == "draft"
     assert view.edits["problem_summary"].toPlainText().startswith("8 offences")
     assert "owner" in view.missing.text()                    # validation shown before submission
@@ -47,7 +49,8 @@ def test_tasking_view_workflow_and_export(qtbot, session, tmp_path, monkeypatch)
     assert view.buttons["approve"].isEnabled() and not view.buttons["submit"].isEnabled()
     assert not view.transition("approve", comment="ok")      # the author cannot approve
     assert "different (Higher) Analyst" in view.message.text()
-    monkeypatch.setenv("WORKBENCH_USER", "h.analyst")
+    grant(session.store, "h.analyst")
+    act_as("h.analyst")
     assert view.transition("approve", comment="Sound analysis")
     meeting = db.list_meetings(session.store)[0]["id"]
     assert view.transition("schedule", meeting_id=meeting)

@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from acting import grant
 from handmade import add_control_strategy
 from sqlpeek import sql
 
@@ -15,7 +16,15 @@ from workbench.tasking.workflow import PatpTransition, WorkflowError
 AUTHOR, QA = "a.analyst", "h.analyst"
 
 
+@pytest.fixture(autouse=True)
+def _identity(act_as):
+    """``run(..., user=...)`` acts as that user (the login, as Workbench records it)."""
+    global act
+    act = act_as
+
+
 def ready_patp(store) -> int:
+    grant(store, QA)
     if not db.list_patps(store):
         add_control_strategy(store)
     patp = Patp(reference="", title="Rear-window burglaries", author=AUTHOR, date="2025-03-10",
@@ -30,13 +39,14 @@ def ready_patp(store) -> int:
 
 
 def run(store, key, action, comment=None, user=AUTHOR, **kw):
-    cmd = PatpTransition(key, action, comment, user=user, **kw)
+    act(user)
+    cmd = PatpTransition(key, action, comment, **kw)
     cmd.do(store)
     return cmd
 
 
 def meeting(store):
-    cmd = CreateMeeting("2025-03-20", user=AUTHOR)
+    cmd = CreateMeeting("2025-03-20")
     cmd.do(store)
     return cmd.meeting_id
 
@@ -147,7 +157,7 @@ def test_undo_puts_the_patp_back(store):
 
 def test_editing_is_limited_after_submission(store):
     pid = ready_patp(store)
-    edit = EditPatp(pid, {"title": "Rear-window burglaries, Kentish Town"}, user=AUTHOR)
+    edit = EditPatp(pid, {"title": "Rear-window burglaries, Kentish Town"})
     edit.do(store)
     assert load_patp(store, pid).title.endswith("Kentish Town")
     edit.undo(store)

@@ -15,14 +15,13 @@ X0, Y0 = 530000.0, 180000.0
 
 def write_offences(store, rows, source="map-test") -> None:
     """Offences from dicts (category, committed_from, easting, northing, ref)."""
-    records = []
+    chunk = OffenceChunk()
     for r in rows:
         when = pd.Timestamp(r["committed_from"]).isoformat()
-        records.append(({"source": source, "offence_ref": r["ref"], "category": r["category"],
-                         "committed_from": when, "committed_to": when, "easting": float(r["easting"]),
-                         "northing": float(r["northing"]), "longitude": float("nan"), "latitude": float("nan"),
-                         "status": "unsolved"}, (), ()))
-    chunk = OffenceChunk.from_records(records)
+        chunk.append({"source": source, "offence_ref": r["ref"], "category": r["category"],
+                      "committed_from": when, "committed_to": when, "easting": float(r["easting"]),
+                      "northing": float(r["northing"]), "longitude": float("nan"), "latitude": float("nan"),
+                      "status": "unsolved"})
     complete_chunk(chunk, AreaLocator(store))
     with store.atomic():
         OffenceWriter(store, start_batch(store, "offences", source, "hand-made", source)).write(chunk)

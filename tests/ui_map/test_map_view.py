@@ -6,11 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from map_store import X0, Y0
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPolygonF
 from sqlpeek import sql
 
-from workbench.geo.defaults import HOTSPOT_METHOD
 from workbench.ui.views import map_view
 
 
@@ -62,15 +61,9 @@ def test_selection_made_elsewhere_is_ringed(view, map_session):
 
 def test_filter_bar_narrows_the_points(view, qtbot):
     view.category.setCurrentIndex(view.category.findData("robbery-personal"))
-    assert view.state.category == "robbery-personal"
-    qtbot.mouseClick(view.show_button, Qt.LeftButton)
+    view.reload()
     qtbot.waitUntil(lambda: view.canvas.points.count == 50, timeout=10000)
     assert set(view.frame["category"]) == {"robbery-personal"}
-
-
-def test_the_map_state_starts_from_the_shared_defaults(view):
-    assert view.state.method == HOTSPOT_METHOD == view.method.currentData()
-    assert view.state.date_from.isoformat() == view.date_from.date().toString("yyyy-MM-dd")
 
 
 def test_dense_points_are_clustered_when_zoomed_out(view):
@@ -84,9 +77,10 @@ def test_dense_points_are_clustered_when_zoomed_out(view):
 def test_hotspots_png_and_geopackage_export(view, qtbot, tmp_path):
     import pyogrio
 
-    qtbot.mouseClick(view.hotspot_button, Qt.LeftButton)
+    view.compute_hotspots()
     qtbot.waitUntil(lambda: view.analysis is not None, timeout=20000)
-    assert view.analysis.method == "kde"
+    assert view.analysis.method in ("kde", "prospective")       # learned by cross-validation
+    assert "cross-validation" in view.analysis.settings or "rule of thumb" in view.analysis.settings
     assert not view.canvas.surface_item.pixmap().isNull()
     assert view.canvas.legend.ramp is not None
     png = view.export_png(str(tmp_path / "map.png"))
@@ -94,7 +88,7 @@ def test_hotspots_png_and_geopackage_export(view, qtbot, tmp_path):
     job = view.export_gpkg(str(tmp_path / "map.gpkg"))
     qtbot.waitUntil(lambda: not job.running, timeout=20000)
     layers = {name for name, _kind in pyogrio.list_layers(tmp_path / "map.gpkg")}
-    assert {"boroughs", "wards", "offences", "kde_cells", "hotspots"} <= layers
+    assert {"boroughs", "wards", "offences", f"{view.analysis.method}_cells", "hotspots"} <= layers
     actions = [r[0] for r in sql(view.session.store, "SELECT action FROM audit_log")]
     assert "export.map" in actions and "export.geopackage" in actions
     from PIL import Image
@@ -115,4 +109,90 @@ def test_offences_table_offers_show_on_map(qtbot, map_session):
     assert ("Show on map", map_view.show_offences_on_map) in offences_view._ACTIONS
     map_view.show_offences_on_map(map_session, [1, 2], window.views["Offences"])
     assert window.tabs.currentWidget() is map_tab
+    qtbot.waitUntil(lambda: map_tab.canvas.points.count == 2, timeout=10000)
     assert sorted(map_tab.canvas.points.ids[map_tab.canvas.points.selected].tolist()) == [1, 2]
+
+
+def test_show_on_map_filters_to_the_offences_their_category_and_period(qtbot, map_session):
+    """From an alert: only its offences, the filter bar at their category and period,
+    risk zones above the offences, and a clear way back to all offences."""
+    import shapely
+
+    from workbench.ui.map.navigate import MapFocus
+
+    view = map_view.create_view(map_session)
+    qtbot.addWidget(view)
+    view.resize(900, 700)
+    qtbot.waitUntil(lambda: view.canvas.points.count == 100, timeout=10000)
+    zone = shapely.Point(X0 + 150, Y0 + 50).buffer(120)
+    view.show_subset(MapFocus([2, 3, 4], "Near-repeat risk in West", risk_zones=[zone]))
+    qtbot.waitUntil(lambda: view.canvas.points.count == 3, timeout=10000)
+    assert sorted(view.canvas.points.ids.tolist()) == [2, 3, 4]
+    assert view.category.currentData() == "burglary-residential"
+    assert view.date_from.date().toString("yyyy-MM-dd") == "2025-03-02"
+    assert view.date_to.date().toString("yyyy-MM-dd") == "2025-03-04"
+    assert not view.banner.isHidden() and "Near-repeat risk in West" in view.banner_text.text()
+    assert "3 offences" in view.banner_text.text()
+    assert not view.canvas.risk_item.path().isEmpty()
+    assert view.canvas.risk_item.zValue() > view.canvas.points.zValue()      # zones on top of clusters
+    assert sorted(view.canvas.points.ids[view.canvas.points.selected].tolist()) == [2, 3, 4]
+    view.back_to_all()
+    qtbot.waitUntil(lambda: view.canvas.points.count == 100, timeout=10000)
+    assert view.banner.isHidden() and view.category.currentData() is None
+    assert view.canvas.risk_item.path().isEmpty()
+
+
+def test_streets_are_drawn_under_the_offences_named_at_large_scales_and_found(view):
+    import shapely
+
+    from workbench.store.basemap import Feature, replace_source
+
+    store = view.session.store
+    roads = [Feature("road", "Holloway Road", shapely.LineString([(X0, Y0 + 420), (X0 + 1000, Y0 + 420)])),
+             Feature("road", "Camden Road", shapely.LineString([(X0 + 480, Y0), (X0 + 480, Y0 + 1000)])),
+             Feature("building", None, shapely.box(X0 + 100, Y0 + 440, X0 + 160, Y0 + 480))]
+    with store.atomic():
+        replace_source(store, "test.gpkg", "Contains OS data (test)", roads, None)
+    view.load_basemap()
+    assert not view.canvas.basemap.roads.path().isEmpty() and not view.canvas.basemap.buildings.path().isEmpty()
+    assert view.canvas.basemap.zValue() < view.canvas.surface_item.zValue() < view.canvas.points.zValue()
+    assert "Contains OS data (test)" in view.canvas.attribution
+    view.canvas.zoom_to((X0 - 20000, Y0 - 20000, X0 + 20000, Y0 + 20000))
+    assert view.canvas.basemap.visible_labels() == []                  # no names at 1:150,000
+    found = view.go_to_street("holloway rd")
+    assert found[0].name == "Holloway Road" and "Holloway Road" in view.status.text()
+    assert "Holloway Road" in view.canvas.basemap.visible_labels()
+    centre = view.canvas.mapToScene(view.canvas.viewport().rect().center())
+    assert abs(centre.x() - (X0 + 500)) < 5 and abs(-centre.y() - (Y0 + 420)) < 5
+    view.layer_boxes["streets"].setChecked(False)
+    assert view.canvas.basemap.visible_labels() == [] and not view.canvas.basemap.isVisible()
+
+
+def test_gi_legend_lists_only_the_classes_on_the_map(view, qtbot):
+    from map_store import write_offences
+    cluster = [{"ref": f"C/{k}", "category": "burglary-residential", "committed_from": "2025-03-10T12:00",
+                "easting": X0 + 120 + (k % 6) * 10, "northing": Y0 + 130 + (k // 6) * 10} for k in range(60)]
+    write_offences(view.session.store, cluster, source="cluster")
+    view.reload()
+    qtbot.waitUntil(lambda: view.canvas.points.count == 160, timeout=10000)
+    view.method.setCurrentIndex(view.method.findData("gi"))
+    view.compute_hotspots()
+    qtbot.waitUntil(lambda: view.analysis is not None, timeout=20000)
+    surface = view.analysis.surface
+    drawn = set(np.unique(surface.classes[surface.mask]).tolist()) - {0}
+    assert drawn and len(drawn) < 6, drawn
+    from workbench.ui.map.style import GI_LABELS
+    assert [label for _c, label in view.canvas.legend.classes] == [GI_LABELS[k] for k in sorted(drawn, reverse=True)]
+
+
+def test_map_tools_have_drawn_icons_and_plain_text(view):
+    for button in view.tool_buttons.values():
+        assert not button.icon().isNull() and not button.icon().pixmap(16, 16).toImage().isNull()
+        assert button.text().isascii() and button.text()
+    assert view.tool_buttons["pan"].text() == "Pan"
+
+
+def test_long_hotspot_settings_in_the_status_do_not_widen_the_window(view):
+    before = view.minimumSizeHint().width()
+    view.status.setText("Study area: West, East · KDE, 25 m cells (learned by temporal cross-validation) " * 6)
+    assert view.minimumSizeHint().width() <= before

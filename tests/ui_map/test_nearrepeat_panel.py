@@ -44,7 +44,9 @@ def test_panel_runs_knox_and_colours_significant_cells(qtbot, map_session):
     assert near.background().color() == QColor(nearrepeat_view.BANDS[1][1]) or \
         near.background().color() == QColor(nearrepeat_view.BANDS[0][1])
     assert near.text().startswith(f"{result.knox_ratio[1, 0]:.2f}\n{result.observed[1, 0]:,} / ")
-    assert view.table.item(0, 3).background().style() == Qt.NoBrush     # nothing there: uncoloured
+    few = view.table.item(0, 3)                                         # too few pairs to quote: greyed
+    assert result.observed[0, 3] < 5 and few.background().color() == QColor(nearrepeat_view.FEW)
+    assert "too few to quote" in few.toolTip()
     assert "Repeat risk raised" in view.summary.text()
 
 
@@ -104,4 +106,7 @@ def test_risk_zones_go_to_the_map_tab(qtbot, map_session):
     assert len(panel.run_result.zones) > 0 and panel.to_map.isEnabled()
     map_tab = panel.show_on_main_map()
     assert window.tabs.currentWidget() is map_tab
+    zone_offences = sorted(int(i) for i in panel.run_result.zones["offence"])
+    qtbot.waitUntil(lambda: sorted(map_tab.canvas.points.ids.tolist()) == zone_offences, timeout=10000)
     assert not map_tab.canvas.risk_item.path().isEmpty()
+    assert "Near-repeat risk zones" in map_tab.banner_text.text()

@@ -1,6 +1,7 @@
 """The bundled demo store: real police.uk crime for Camden and Islington (2017) plus a
 year of synthetic force records, ending yesterday, with planted series and graded
-intelligence.
+intelligence, and street names (from police.uk's "On or near <street>" locations) for
+the Map and the street finder.
 
 It is built on first use into a temporary file and moved into place only when
 complete, so an interrupted build never leaves a half-made demo store behind.
@@ -12,6 +13,7 @@ import os
 from datetime import date, timedelta
 from pathlib import Path
 
+from workbench.geo.streets import build_street_labels
 from workbench.ingest.boundaries import import_boundaries
 from workbench.ingest.police_uk import import_police_uk
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
@@ -53,6 +55,8 @@ def build_demo_store(path: Path, *, progress: ProgressFn | None = None,
         import_boundaries(store, sources["boundaries"], layer="wards", level="ward")
         import_police_uk(store, sources["police_uk"], progress=control.sub(0.1, 0.45).report,
                          cancelled=cancelled)
+        # Street names for the Map and the street finder, from police.uk's "On or near" places.
+        build_street_labels(store)
         control.report(0.45, "generating a year of synthetic force records")
         # The synthetic year ends yesterday, so the first scan has a real "new this week".
         start = date.today() - timedelta(days=DEMO_DAYS)
@@ -86,9 +90,9 @@ def add_demo_control_strategy(store) -> None:
     from workbench.tasking.settings import SetSetting
     from workbench.tasking.strategy import AddPriority
 
-    SetSetting("borough", DEMO_BOROUGHS[0], user="demo").do(store)
+    SetSetting("borough", DEMO_BOROUGHS[0]).do(store)
     for name, categories, owner in DEMO_PRIORITIES:
-        AddPriority(name, categories, owner, user="demo").do(store)
+        AddPriority(name, categories, owner).do(store)
 
 
 def ensure_demo_store(path: Path | None = None, *, progress: ProgressFn | None = None,

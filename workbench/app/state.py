@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from workbench.geo.defaults import DISTANCE_BAND, DISTANCE_BANDS, HOTSPOT_METHOD, METRIC, PERMUTATIONS, TIME_BAND, TIME_BANDS
+from workbench.geo.defaults import DISTANCE_BAND, DISTANCE_BANDS, METRIC, PERMUTATIONS, TIME_BAND, TIME_BANDS
 from workbench.store.offences import OffenceFilter
 
 
@@ -53,16 +53,3 @@ class NearRepeatState:
         return {"distance_band": float(self.distance_band), "distance_bands": int(self.distance_bands),
                 "time_band": float(self.time_band), "time_bands": int(self.time_bands),
                 "permutations": int(self.permutations), "seed": int(self.seed), "metric": self.metric}
-
-
-@dataclass
-class MapState:
-    """The Map: which offences are shown, and how hotspots are found."""
-
-    category: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None
-    method: str = HOTSPOT_METHOD
-
-    def offence_filter(self) -> OffenceFilter:
-        return _filter([self.category] if self.category else None, self.date_from, self.date_to)

@@ -25,14 +25,15 @@ from workbench import __version__
 
 #: Top-level command -> (command module in this package, one-line help), in help order.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "import": ("importing", "import offences, intelligence, police.uk files, nominals, "
-                            "missing-person episodes or boundaries"),
+    "import": ("importing", "import offences, intelligence, police.uk files, nominals, missing-person episodes, "
+                            "boundaries or a street map"),
     "stats": ("stats", "counts of what the store holds"),
     "generate": ("generate", "generate synthetic demo data with planted series"),
     "link": ("link", "linked-offence analysis: suggest links, find series, train, evaluate"),
     "series": ("link", "manage confirmed series: create, add, remove, merge, split, name"),
     "hotspots": ("hotspots", "find hotspots (KDE or Gi*) and evaluate them"),
     "nearrepeat": ("nearrepeat", "near-repeat (Knox) table of distance x time bands"),
+    "streets": ("streets", "find a street by name; build street labels from police.uk"),
     "scan": ("scan", "what is new since your last scan"),
     "search": ("scan", "saved searches of offences or intelligence"),
     "intel": ("intel", "search, show and export intelligence reports"),
@@ -50,6 +51,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "patp": ("tasking", "Proactive Assessment and Tasking Proformas (PATPs)"),
     "meeting": ("tasking", "TTCG meetings: agenda, decisions, actions"),
     "returns": ("tasking", "returns to and from the central intelligence bureau"),
+    "audit": ("audit", "the tamper-evident audit log: verify and list"),
+    "roles": ("roles", "users' roles in this store: grant, revoke, list"),
     "demo": ("app", "open the app on the bundled demo store"),
     "gui": ("app", "open the app"),
 }

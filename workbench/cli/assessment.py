@@ -48,7 +48,6 @@ def register(subparsers, parent) -> None:
                                          "analyst approves; returning needs comments). Audited.")
         p.add_argument("assessment", metavar="REF")
         p.add_argument("--comment", help="comments (required to return)")
-        p.add_argument("--user", help="who acts (default: the login name)")
         p.add_argument("--why", help="reason, for the audit log")
         p.set_defaults(handler=_transition, action=action)
     p = group.add_parser("export", parents=[parent], help="write an assessment again (after QA)",
@@ -138,7 +137,7 @@ def _transition(args, ctx: Context) -> dict:
     from workbench.tasking.products import AssessmentTransition, load_assessment
 
     store = ctx.store()
-    AssessmentTransition(args.assessment, args.action, args.comment, why=args.why, user=args.user).do(store)
+    AssessmentTransition(args.assessment, args.action, args.comment, why=args.why).do(store)
     a = load_assessment(store, args.assessment)
     return {"id": a.id, "reference": a.reference, "status": a.status,
             "status_label": STATUS_LABELS.get(a.status, a.status), "action": args.action}

@@ -101,6 +101,7 @@ def run_handler(args: argparse.Namespace, ctx: Context) -> int:
     handler: Callable[[argparse.Namespace, Context], dict] = args.handler
     text: Callable[[dict], str] | None = getattr(args, "text", None)
     try:
+        resolve_area_options(args, ctx)
         result = handler(args, ctx)
     except KeyboardInterrupt:
         return _fail(ctx, "interrupted: nothing was changed")
@@ -117,6 +118,20 @@ def run_handler(args: argparse.Namespace, ctx: Context) -> int:
     except BrokenPipeError:        # the reader (e.g. `| head`) stopped reading: not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
+
+
+def resolve_area_options(args: argparse.Namespace, ctx: Context) -> None:
+    """``--borough`` and ``--ward`` values, for every command that takes them, replaced
+    by the store's spelling (``camden`` -> ``Camden``); an unknown name is a one-line
+    error with a suggestion and the loaded names (:func:`workbench.store.boundaries.resolve_areas`)."""
+    from workbench.store.boundaries import resolve_areas
+
+    for option in ("borough", "ward"):
+        value = getattr(args, option, None)
+        if not value:
+            continue
+        names = resolve_areas(ctx.store(), [value] if isinstance(value, str) else value, option)
+        setattr(args, option, names[0] if isinstance(value, str) else names)
 
 
 def _fail(ctx: Context, message: str) -> int:

@@ -15,7 +15,8 @@ def register(subparsers, parent) -> None:
         "generate", parents=[parent], help="generate synthetic demo data with planted series",
         description="Generate a year of synthetic offences and graded intelligence for London "
                     "boroughs (inside the real boundaries), with planted offender series, hotspots "
-                    "and near repeats whose truth is known, and import them into the store "
+                    "and near repeats whose truth is known, and nominals, victim references and "
+                    "missing-person episodes with planted patterns, and import them into the store "
                     "(source 'synthetic'). The same seed always gives the same data.")
     p.add_argument("--seed", type=int, required=True, help="random seed (same seed, same data)")
     p.add_argument("--offences", type=int, default=6000, help="how many offences (default 6000)")
@@ -24,7 +25,8 @@ def register(subparsers, parent) -> None:
     p.add_argument("--start", metavar="D", help="first day (YYYY-MM-DD; default: the first of the month "
                                                  "a year before this month)")
     p.add_argument("--days", type=int, default=365, help="length of the period in days (default 365)")
-    p.add_argument("--out", metavar="DIR", help="also write offences.csv, intel.csv and truth.csv here")
+    p.add_argument("--out", metavar="DIR",
+                   help="also write offences.csv, intel.csv, truth.csv, nominals.csv and missing.csv here")
     p.set_defaults(handler=_generate, text=_text, help_parser=p, creates_store=True)
 
 

@@ -11,15 +11,16 @@ import pandas as pd
 from workbench.cli.common import Context, add_force, period
 from workbench.domain.categories import expand
 from workbench.errors import NotFound
-from workbench.geo.defaults import CONFIDENCE, COVERAGE, HOTSPOT_METHOD, HOTSPOT_METHODS, KERNEL
 from workbench.store import Store
-from workbench.store.boundaries import boundaries_frame, study_area
+from workbench.store.boundaries import StudyArea, boundaries_frame, study_area_for
 from workbench.store.offences import OffenceFilter, load_frame
 
 ORDER = 50
 # The analysis modules (scipy, geopandas, matplotlib) are imported by the handlers, so
 # that every other command starts quickly.
+METHODS = ("auto", "kde", "prospective", "gi")
 KERNELS = ("quartic", "gaussian")
+OBJECTIVES = ("pai", "pei", "hit_rate")
 
 
 def add_filter_options(parser: argparse.ArgumentParser, *, dates: bool = True) -> None:
@@ -27,12 +28,33 @@ def add_filter_options(parser: argparse.ArgumentParser, *, dates: bool = True) -
     parser.add_argument("--category", action="append", metavar="C",
                         help="offence category (repeatable; burglary includes its kinds)")
     parser.add_argument("--borough", action="append", metavar="NAME",
-                        help="only this borough (repeatable); also the study area")
+                        help="only this borough (repeatable; any case); also the study area")
     if dates:
         parser.add_argument("--from", dest="date_from", metavar="D",
                             help="first date or month (2025-03-01 or 2025-03)")
         parser.add_argument("--to", dest="date_to", metavar="D",
                             help="last date or month, included (2025-03 means all of March)")
+
+
+def add_surface_options(parser: argparse.ArgumentParser) -> None:
+    """How hotspots are found: method, cell, bandwidth, kernel, coverage, minimum area."""
+    parser.add_argument("--method", choices=METHODS, default="auto",
+                        help="auto (default: cross-validation picks kde or prospective), kde (kernel "
+                             "density), prospective (KDE weighting recent offences) or gi (Getis-Ord Gi*)")
+    parser.add_argument("--cell", type=float, metavar="M",
+                        help="cell size in metres (default: learned by cross-validation)")
+    parser.add_argument("--bandwidth", type=float, metavar="M",
+                        help="KDE bandwidth, or the Gi* distance band, in metres (default: learned)")
+    parser.add_argument("--kernel", choices=KERNELS, default="quartic", help="KDE kernel (default quartic)")
+    parser.add_argument("--coverage", type=float, default=0.03, metavar="SHARE",
+                        help="hotspots cover at most this share of the study area (default 0.03)")
+    parser.add_argument("--confidence", type=float, choices=(0.90, 0.95, 0.99), default=0.95,
+                        help="Gi*: hot spots at this confidence after FDR correction (default 0.95)")
+    parser.add_argument("--min-area", type=float, default=0.0, metavar="HA",
+                        help="drop hotspot areas smaller than this many hectares (default 0: keep all)")
+    parser.add_argument("--choose-by", choices=OBJECTIVES,
+                        help="what cross-validation maximises: pai (default), pei or hit_rate (the default "
+                             "with --min-area, as PAI rewards hotspots that shrink)")
 
 
 def load_offences(store: Store, categories, date_from: str | None, date_to: str | None,
@@ -45,21 +67,21 @@ def load_offences(store: Store, categories, date_from: str | None, date_to: str 
                                            "easting", "northing", "location_desc", "borough", "ward"))
 
 
-def study(store: Store, boroughs) -> object:
-    """The study area: the named boroughs, else all loaded ones (None if none loaded)."""
-    area = study_area(store, boroughs)
-    if boroughs and area is None:
-        raise NotFound(f"no boundary loaded for {', '.join(boroughs)}: "
-                       "import boroughs with `workbench import boundaries`")
-    return area
+def objective(args) -> str:
+    """``--choose-by``, defaulting to PAI, or to the hit rate with a minimum area."""
+    return args.choose_by or ("hit_rate" if args.min_area > 0 else "pai")
 
 
-def describe_filter(categories, date_from, date_to, boroughs) -> str:
+def study(store: Store, frame: pd.DataFrame, boroughs) -> StudyArea:
+    """The study area: the named boroughs, else the loaded boroughs holding the offences."""
+    return study_area_for(store, frame.get("borough", []), boroughs)
+
+
+def describe_filter(categories, date_from, date_to, area: StudyArea) -> str:
     """One line for map subtitles and messages."""
     what = ", ".join(categories) if categories else "all offences"
     when = f"{date_from or 'start'} to {date_to or 'latest'}"
-    where = ", ".join(boroughs) if boroughs else "all loaded boroughs"
-    return f"{what}; {when}; {where}"
+    return f"{what}; {when}; {area.describe()}"
 
 
 def register(subparsers, parent) -> None:
@@ -72,16 +94,7 @@ def register(subparsers, parent) -> None:
                     "`workbench hotspots evaluate` measures how well one period's hotspots "
                     "predict the next.")
     add_filter_options(p)
-    p.add_argument("--method", choices=HOTSPOT_METHODS, default=HOTSPOT_METHOD,
-                   help=f"kde (kernel density) or gi (Getis-Ord Gi*) (default {HOTSPOT_METHOD})")
-    p.add_argument("--cell", type=float, metavar="M", help="cell size in metres (default: automatic)")
-    p.add_argument("--bandwidth", type=float, metavar="M",
-                   help="KDE bandwidth, or the Gi* distance band, in metres (default: automatic)")
-    p.add_argument("--kernel", choices=KERNELS, default=KERNEL, help=f"KDE kernel (default {KERNEL})")
-    p.add_argument("--coverage", type=float, default=COVERAGE, metavar="SHARE",
-                   help=f"hotspots cover at most this share of the study area (default {COVERAGE})")
-    p.add_argument("--confidence", type=float, choices=(0.90, 0.95, 0.99), default=CONFIDENCE,
-                   help=f"Gi*: hot spots at this confidence after FDR correction (default {CONFIDENCE})")
+    add_surface_options(p)
     p.add_argument("--out", metavar="FILE.gpkg", help="write cells, hotspots and offences as GeoPackage layers")
     p.add_argument("--png", metavar="FILE.png", help="draw a map with boundaries, legend and marking")
     add_force(p)
@@ -89,24 +102,26 @@ def register(subparsers, parent) -> None:
 
     sub = p.add_subparsers(dest="hotspots_command", metavar="SUBCOMMAND")
     e = sub.add_parser(
-        "evaluate", parents=[parent], help="PAI, hit rate and area share of hotspots on a later period",
+        "evaluate", parents=[parent], help="PAI, PEI and recapture of hotspots on a later period",
         description="Fit hotspots on a training period and count the test period's offences in "
-                    "them (Chainey, Tompson & Uhlig 2008): hit rate n/N, area share a/A and "
-                    "PAI = hit rate / area share. The study area is the loaded boroughs (all of "
-                    "them unless --borough is given).")
+                    "them (Chainey, Tompson & Uhlig 2008): hit rate n/N, area share a/A, "
+                    "PAI = hit rate / area share, PEI (hits over the most any hotspots of that "
+                    "area could have caught) and the recapture rate index. Settings not given are "
+                    "learned inside the training period. The study area is the boroughs given "
+                    "with --borough, else the loaded boroughs holding the filtered offences.")
     add_filter_options(e, dates=False)
     for name in ("train-from", "train-to", "test-from", "test-to"):
         e.add_argument(f"--{name}", required=True, metavar="D", help=f"{name.replace('-', ' ')} date or month")
-    e.add_argument("--method", choices=HOTSPOT_METHODS, default=HOTSPOT_METHOD,
-                   help=f"kde or gi (default {HOTSPOT_METHOD})")
-    e.add_argument("--cell", type=float, metavar="M", help="cell size in metres (default: automatic)")
-    e.add_argument("--bandwidth", type=float, metavar="M", help="bandwidth / distance band in metres")
-    e.add_argument("--kernel", choices=KERNELS, default=KERNEL, help=f"KDE kernel (default {KERNEL})")
-    e.add_argument("--coverage", type=float, default=COVERAGE, metavar="SHARE",
-                   help=f"hotspots cover at most this share of the study area (default {COVERAGE})")
-    e.add_argument("--confidence", type=float, choices=(0.90, 0.95, 0.99), default=CONFIDENCE,
-                   help=f"Gi*: hot spots at this confidence after FDR correction (default {CONFIDENCE})")
+    add_surface_options(e)
     e.set_defaults(handler=_evaluate, text=_evaluate_text, help_parser=e)
+
+
+def _settings_json(result) -> dict:
+    """``method``, ``cell_m``, ``bandwidth_m``, ``chosen_by`` of an analysis."""
+    if result.settings is not None:
+        return result.settings.as_json()
+    return {"method": "gi", "cell_m": result.surface.cell, "bandwidth_m": result.surface.distance_band,
+            "chosen_by": "rule of thumb", "objective": None, "folds": 0}
 
 
 def _hotspots(args, ctx: Context) -> dict:
@@ -115,34 +130,40 @@ def _hotspots(args, ctx: Context) -> dict:
 
     store = ctx.store()
     frame = load_offences(store, args.category, args.date_from, args.date_to, args.borough)
-    clip = study(store, args.borough)
-    result = analyse(frame, method=args.method, clip=clip, cell=args.cell, bandwidth=args.bandwidth,
+    area = study(store, frame, args.borough)
+    result = analyse(frame, method=args.method, clip=area.geometry, cell=args.cell, bandwidth=args.bandwidth,
                      kernel=args.kernel, coverage=args.coverage, confidence=args.confidence,
+                     min_area_m2=args.min_area * 1e4, objective=objective(args), areas=area.areas,
                      progress=ctx.progress)
     for warning in result.warnings:
         ctx.message(f"warning: {warning}")
     surface = result.surface
+    described = describe_filter(args.category, args.date_from, args.date_to, area)
     out = png = None
     if args.out:
         layers = result.layers()
         layers["repeat_locations"] = _repeat_layer(result.repeats)
-        export_geopackage(store, layers, args.out, force=args.force, detail={
-            "method": args.method, "filter": describe_filter(args.category, args.date_from, args.date_to, args.borough)})
+        export_geopackage(store, layers, args.out, force=args.force,
+                          detail={"method": result.method, "filter": described})
         out = args.out
     if args.png:
-        png = str(_draw(store, args, result))
-    width = surface.bandwidth if args.method == "kde" else surface.distance_band
+        png = str(_draw(store, args, result, area, described))
+    settings = _settings_json(result)
     boroughs = result.counts[result.counts["level"] == "borough"]
     return {
         "cells": int(surface.mask.sum()), "hotspots": len(result.polygons), "out": out, "png": png,
-        "method": args.method, "offences": len(result.points),
+        **settings, "offences": len(result.points),
         "offences_in_hotspots": int(result.points["in_hotspot"].sum()),
         "hotspot_cells": int(result.selected.sum()),
-        "hotspot_area_km2": round(float(result.selected.sum()) * surface.grid.cell_area / 1e6, 4),
+        "hotspot_area_km2": round(result.hotspot_area_km2, 4),
+        "study_area": {"boroughs": area.names, "rule": area.rule,
+                       "area_km2": round(float(surface.mask.sum()) * surface.grid.cell_area / 1e6, 4),
+                       "left_out": area.left_out},
         "coverage": args.coverage, "cell": surface.cell,
-        ("bandwidth" if args.method == "kde" else "distance_band"): width,
-        "kernel": args.kernel if args.method == "kde" else None,
+        ("bandwidth" if result.method != "gi" else "distance_band"): settings["bandwidth_m"],
+        "kernel": args.kernel if result.method != "gi" else None,
         "grid": surface.grid.describe(),
+        "shape": result.shape,
         "by_borough": dict(zip(boroughs["name"], boroughs["offences"].astype(int).tolist())),
         "repeat_locations": [
             {"rank": int(r.rank), "location": r.location, "offences": int(r.offences),
@@ -159,24 +180,25 @@ def _repeat_layer(repeats: pd.DataFrame):
                             crs="EPSG:27700")
 
 
-def _draw(store: Store, args, result) -> object:
+def _draw(store: Store, args, result, area: StudyArea, described: str) -> object:
     from workbench.geo.map_export import export_map_figure
+    from workbench.store.basemap import attributions, load_features
 
-    names = args.borough
-    boroughs = boundaries_frame(store, "borough", names)
+    boroughs = boundaries_frame(store, "borough", area.names or None)
     wards = boundaries_frame(store, "ward")
-    if names is not None and len(wards):
-        wards = wards[wards["parent"].isin(names)]
-    label = "KDE" if args.method == "kde" else "Getis-Ord Gi*"
+    if area.names and len(wards):
+        wards = wards[wards["parent"].isin(area.names)]
+    label = {"kde": "KDE", "prospective": "prospective KDE", "gi": "Getis-Ord Gi*"}[result.method]
     what = ", ".join(args.category).replace("-", " ").capitalize() if args.category else "Offence"
     return export_map_figure(
-        store, args.png, force=args.force, detail={"method": args.method}, title=f"{what} hotspots ({label})",
-        subtitle=describe_filter(args.category, args.date_from, args.date_to, args.borough)
-        + (f"; hotspots: densest {args.coverage:.0%} of the area" if args.method == "kde" else
+        store, args.png, force=args.force, detail={"method": result.method}, title=f"{what} hotspots ({label})",
+        subtitle=described
+        + (f"; hotspots: densest {args.coverage:.0%} of the area" if result.method != "gi" else
            f"; hotspots: highest Gi* z-scores, {args.confidence:.0%} significant after FDR, "
            f"at most {args.coverage:.0%} of the area"),
         boroughs=boroughs, wards=wards, surface=result.surface, hotspots=result.polygons,
-        points=result.points if len(result.points) <= 20000 else None)
+        points=result.points if len(result.points) <= 20000 else None,
+        basemap=load_features(store, bbox=result.grid.bounds), attribution=" ".join(attributions(store)))
 
 
 def _evaluate(args, ctx: Context) -> dict:
@@ -187,17 +209,23 @@ def _evaluate(args, ctx: Context) -> dict:
     test = load_offences(store, args.category, args.test_from, args.test_to, args.borough)
     if test.empty:
         raise NotFound("no offences in the test period")
-    result = evaluate(train, test, method=args.method, clip=study(store, args.borough), cell=args.cell,
-                      bandwidth=args.bandwidth, kernel=args.kernel, coverage=args.coverage,
-                      confidence=args.confidence)
-    out = result.as_json()
-    out.update({"train_offences": len(train), "coverage": args.coverage})
+    area = study(store, pd.concat([train[["borough"]], test[["borough"]]]), args.borough)
+    score, fitted = evaluate(train, test, method=args.method, clip=area.geometry, cell=args.cell,
+                             bandwidth=args.bandwidth, kernel=args.kernel, coverage=args.coverage,
+                             confidence=args.confidence, min_area_m2=args.min_area * 1e4,
+                             objective=objective(args), progress=ctx.progress)
+    out = score.as_json()
+    out.update(_settings_json(fitted))
+    out.update({"train_offences": len(train), "coverage": args.coverage, "shape": fitted.shape,
+                "study_area": {"boroughs": area.names, "rule": area.rule, "left_out": area.left_out}})
     return out
 
 
 def _hotspots_text(result: dict) -> str:
     lines = [f"{result['hotspots']} hotspot(s) covering {result['hotspot_area_km2']:.2f} km² "
-             f"({result['offences_in_hotspots']:,} of {result['offences']:,} offences) on {result['grid']}."]
+             f"({result['offences_in_hotspots']:,} of {result['offences']:,} offences) on {result['grid']}.",
+             f"Study area: {', '.join(result['study_area']['boroughs']) or 'the extent of the offences'} "
+             f"({result['study_area']['area_km2']:.1f} km²).", _settings_text(result), _shape_text(result["shape"])]
     lines += [f"GeoPackage: {result['out']}"] if result["out"] else []
     lines += [f"Map: {result['png']}"] if result["png"] else []
     if result["repeat_locations"]:
@@ -207,10 +235,27 @@ def _hotspots_text(result: dict) -> str:
     return "\n".join(lines)
 
 
+def _settings_text(result: dict) -> str:
+    name = {"kde": "KDE", "prospective": "prospective KDE", "gi": "Gi*"}[result["method"]]
+    return (f"Settings: {name}, {result['cell_m']:g} m cells, {result['bandwidth_m']:g} m "
+            f"{'distance band' if result['method'] == 'gi' else 'bandwidth'} ({result['chosen_by']}).")
+
+
+def _shape_text(shape: dict) -> str:
+    if not shape.get("areas"):
+        return "No hotspot areas."
+    dropped = (f"; {shape['dropped_areas']:,} smaller than {shape['min_area_m2'] / 1e4:g} ha dropped"
+               if shape["dropped_areas"] else "")
+    return (f"{shape['areas']:,} separate hotspot area(s): largest {shape['largest_m2'] / 1e4:.2f} ha, median "
+            f"{shape['median_m2'] / 1e4:.2f} ha, {shape['single_cells']:,} of a single cell{dropped}.")
+
+
 def _evaluate_text(result: dict) -> str:
-    pai = "n/a" if result["pai"] is None else f"{result['pai']:.2f}"
-    hit = "n/a" if result["hit_rate"] is None else f"{result['hit_rate']:.1%}"
-    area = "n/a" if result["area_share"] is None else f"{result['area_share']:.1%}"
-    return (f"PAI {pai}: {result['hits']:,} of {result['test_offences']:,} test-period offences "
-            f"(hit rate {hit}) in hotspots covering {area} "
-            f"of the study area ({result['hotspot_area_km2']:.2f} of {result['study_area_km2']:.1f} km²).")
+    def show(key, fmt):
+        return "n/a" if result[key] is None else format(result[key], fmt)
+    return "\n".join([
+        f"PAI {show('pai', '.2f')}, PEI {show('pei', '.2f')}, recapture rate index {show('rri', '.2f')}: "
+        f"{result['hits']:,} of {result['test_offences']:,} test-period offences (hit rate "
+        f"{show('hit_rate', '.1%')}) in hotspots covering {show('area_share', '.1%')} of the study area "
+        f"({result['hotspot_area_km2']:.2f} of {result['study_area_km2']:.1f} km²).",
+        _settings_text(result), _shape_text(result["shape"])])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from workbench.cli.common import Context, add_group
+from workbench.ingest.basemap import import_basemap
 from workbench.ingest.boundaries import import_boundaries
 from workbench.ingest.missing_csv import import_missing
 from workbench.ingest.nominals_csv import import_nominals
@@ -15,8 +16,7 @@ ORDER = 10
 
 
 def register(subparsers, parent) -> None:
-    group = add_group(subparsers, "import", "import offences, intelligence, police.uk files, nominals, "
-                                            "missing-person episodes or boundaries", parent)
+    group = add_group(subparsers, "import", "import offences, intelligence, police.uk files, nominals, missing-person episodes, boundaries or a street map", parent)
     subparsers.choices["import"].set_defaults(creates_store=True)
 
     p = group.add_parser("offences", parents=[parent], help="import canonical offence CSV file(s)",
@@ -80,6 +80,23 @@ def register(subparsers, parent) -> None:
     p.add_argument("--code-field", help="field holding the area's code (default: detected)")
     p.add_argument("--parent-field", help="for wards, the field holding the borough (default: detected)")
     p.set_defaults(handler=_boundaries)
+
+    p = group.add_parser("basemap", parents=[parent], help="import an offline street map (roads, buildings, water, rail)",
+                         description="Import vector street-map layers from a GeoPackage your force holds under "
+                                     "its own licence: roads (with names), buildings, water and rail. The Map draws "
+                                     "them under the offences, labels streets at large scales and finds streets "
+                                     "by name; exported maps carry the attribution. Importing the same file "
+                                     "name again replaces it.")
+    p.add_argument("file", metavar="FILE.gpkg")
+    p.add_argument("--layer", action="append", metavar="NAME[=KIND]",
+                   help="a layer to import (repeatable), with its kind (road, building, water, rail) unless "
+                        "its name says it; default: every layer whose name says its kind")
+    p.add_argument("--attribution", metavar="TEXT",
+                   help="the licence line for exported maps, e.g. 'Contains OS data (c) Crown copyright and "
+                        "database right 2025' (default: the file's name)")
+    p.set_defaults(handler=lambda args, ctx: import_basemap(ctx.store(), args.file, layers=args.layer,
+                                                            attribution=args.attribution,
+                                                            progress=ctx.progress).as_json())
 
     p = group.add_parser("rejects", parents=[parent], help="list rejected rows of earlier imports",
                          description="List the rows earlier imports rejected, with file, line, column "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from workbench.cli.common import Context
 from workbench.cli.hotspots import add_filter_options, load_offences
 from workbench.geo.defaults import ALPHA, DISTANCE_BANDS, METRIC, PERMUTATIONS, TIME_BANDS
+from workbench.geo.nearrepeat import MIN_OBSERVED
 
 ORDER = 55
 METRICS = ("euclidean", "manhattan")
@@ -32,6 +33,9 @@ def register(subparsers, parent) -> None:
                    help=f"euclidean (straight line) or manhattan (along a street grid) (default {METRIC})")
     p.add_argument("--alpha", type=float, default=ALPHA,
                    help=f"significance level of the risk window (default {ALPHA})")
+    p.add_argument("--min-observed", type=int, default=MIN_OBSERVED, metavar="N",
+                   help=f"cells with fewer observed pairs are never quoted or used for the risk window "
+                        f"(default {MIN_OBSERVED})")
     p.set_defaults(handler=_nearrepeat, text=_text, help_parser=p)
 
 
@@ -46,9 +50,9 @@ def _nearrepeat(args, ctx: Context) -> dict:
     warnings = result.warnings + date_precision_warning(frame, args.time_band)
     for warning in warnings:
         ctx.message(f"warning: {warning}")
-    out = result.as_json()
+    out = result.as_json(args.min_observed)
     out["warnings"] = warnings
-    window = risk_window(result, args.alpha)
+    window = risk_window(result, args.alpha, args.min_observed)
     out["risk_window"] = None if window is None else {
         "radius_m": window.radius, "days": window.days, "knox_ratio": round(window.knox_ratio, 4),
         "summary": window.summary()}
@@ -80,9 +84,11 @@ def _text(result: dict) -> str:
         cells = []
         for col in range(len(result["time_bands"])):
             ratio = result["knox_ratio"][row][col]
-            cells.append(f"{result['observed'][row][col]:>8} {'-' if ratio is None else f'{ratio:.2f}':>6} "
-                         f"{result['p_value'][row][col]:.3f}")
+            few = not result["reliable"][row][col]
+            shown = "-" if ratio is None else f"{ratio:.2f}" + ("*" if few else "")
+            cells.append(f"{result['observed'][row][col]:>8} {shown:>6} {result['p_value'][row][col]:.3f}")
         lines.append(f"{label:<{width}}" + "".join(f"{c:>22}" for c in cells))
+    lines.append(f"* fewer than {result['min_observed']} observed pairs: never quoted or used for the risk window")
     window = result["risk_window"]
     lines.append(window["summary"] if window else "No significant near-repeat pattern.")
     return "\n".join(lines)

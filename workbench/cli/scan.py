@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from workbench.cli.common import Context, add_group, period
+from workbench.domain.grid import check_bbox
 from workbench.errors import BadInput
 from workbench.scan.scanner import run_scan
 from workbench.scan.searches import offence_filter, run_search
-from workbench.store.boundaries import area_known
 from workbench.store.scan import delete_search, list_searches, require_search, save_search, set_subscribed
 
 ORDER = 60
@@ -22,7 +22,6 @@ def register(subparsers, parent) -> None:
                     "saved searches. The scan is remembered per user.")
     p.add_argument("--since", metavar="D", help="report offences committed since D (date or month) instead "
                                                 "of those added since your last scan")
-    p.add_argument("--user", help="scan as this analyst (default: the current user)")
     p.add_argument("--preview", action="store_true",
                    help="do not record the scan (the next scan starts where the last recorded one ended)")
     p.add_argument("--alpha", type=float, default=0.05,
@@ -87,7 +86,7 @@ def register(subparsers, parent) -> None:
 
 
 def _scan(args, ctx: Context) -> dict:
-    report = run_scan(ctx.store(), args.user, period(args.since), progress=ctx.progress,
+    report = run_scan(ctx.store(), None, period(args.since), progress=ctx.progress,
                       record=not args.preview, alpha=args.alpha, min_count=args.min_count,
                       permutations=args.permutations, seed=args.seed, hotspot_method=args.hotspot_method,
                       include_coarse=args.include_coarse)
@@ -125,29 +124,16 @@ def _filter_from_args(args) -> dict:
     return {k: v for k, v in spec.items() if v}
 
 
-def _check_areas(store, boroughs, wards) -> None:
-    """Refuse a borough or ward the store has never heard of (a typo would match nothing)."""
-    for level, names in (("borough", boroughs), ("ward", wards)):
-        for name in names or ():
-            if not area_known(store, level, name):
-                raise BadInput(f"unknown {level} {name!r}: no boundary or offence has that name "
-                                 f"(see `workbench stats` for the boroughs in this store)")
-
-
 def _bbox(text: str | None) -> list[float] | None:
     if not text:
         return None
-    try:
-        values = [float(v) for v in text.split(",")]
-    except ValueError:
-        values = []
-    if len(values) != 4 or values[0] >= values[2] or values[1] >= values[3]:
-        raise BadInput(f"--bbox {text!r} must be MINX,MINY,MAXX,MAXY in metres with MINX < MAXX and MINY < MAXY")
-    return values
+    parts = text.split(",")
+    if len(parts) != 4:
+        raise BadInput(f"--bbox {text!r} must be MINX,MINY,MAXX,MAXY in metres")
+    return list(check_bbox(parts))
 
 
 def _save(args, ctx: Context) -> dict:
-    _check_areas(ctx.store(), args.borough, getattr(args, "ward", None))
     search = save_search(ctx.store(), args.name, args.kind, _filter_from_args(args),
                          subscribed=not args.no_subscribe, replace=args.replace)
     return {"saved": search.as_json()}

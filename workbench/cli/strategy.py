@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from workbench.cli.common import Context, add_group
 from workbench.store import strategy as db
-from workbench.tasking.settings import SETTINGS, SetSetting, current_settings
+from workbench.tasking.settings import (
+    SETTINGS,
+    SetSetting,
+    current_settings,
+    role_holders,
+)
 from workbench.tasking.strategy import AddPriority, AddRequirement, RetirePriority
 
 ORDER = 75
@@ -14,8 +19,9 @@ ORDER = 75
 def register(subparsers, parent) -> None:
     group = add_group(subparsers, "settings", "the store's settings (borough, force, marking, TTCG cycle...)",
                       parent)
-    p = group.add_parser("show", parents=[parent], help="every setting with its value",
-                         description="Every setting: " + "; ".join(f"{k} ({s.help})" for k, s in SETTINGS.items()))
+    p = group.add_parser("show", parents=[parent], help="every setting with its value, and who holds which role",
+                         description="Every setting: " + "; ".join(f"{k} ({s.help})" for k, s in SETTINGS.items())
+                                     + ". Also who holds each role (higher-analyst holders quality-assure).")
     p.set_defaults(handler=_show, text=_show_text)
     p = group.add_parser("set", parents=[parent], help="change one setting (checked, audited)",
                          description="Change one setting. Keys: " + ", ".join(SETTINGS) + ". The marking may not "
@@ -57,11 +63,15 @@ def register(subparsers, parent) -> None:
 
 
 def _show(args, ctx: Context) -> dict:
-    return {"settings": current_settings(ctx.store())}
+    store = ctx.store()
+    return {"settings": current_settings(store), "roles": role_holders(store)}
 
 
 def _show_text(result: dict) -> str:
-    return "\n".join(f"{SETTINGS[k].label:<20} {k:<20} {v}" for k, v in result["settings"].items())
+    lines = [f"{SETTINGS[k].label:<20} {k:<20} {v}" for k, v in result["settings"].items()]
+    qa = result["roles"].get("higher-analyst", [])
+    lines.append(f"{'QA (higher-analyst)':<20} {'roles':<20} {', '.join(qa) or 'nobody yet: workbench roles grant'}")
+    return "\n".join(lines)
 
 
 def _set(args, ctx: Context) -> dict:

@@ -11,6 +11,7 @@ import shapely
 
 from workbench.cli.common import Context, add_force, add_group, period
 from workbench.domain.grading import DESTINATIONS
+from workbench.domain.grid import check_point, check_radius
 from workbench.errors import BadInput, NotFound
 from workbench.reports.pack import PackOptions, export_meeting_pack, export_patp_pack
 from workbench.returns.export import write_return
@@ -30,7 +31,7 @@ from workbench.tasking.meetings import (
 from workbench.tasking.patp import DECISIONS, EDITABLE, Problem
 from workbench.tasking.prefill import build_patp
 from workbench.tasking.results import analyse_patp, export_results_chart
-from workbench.tasking.sources import offences_area, problem_from_hotspot, problem_from_person, problem_from_series
+from workbench.tasking.sources import problem_from_hotspot, problem_from_offences, problem_from_person, problem_from_series
 from workbench.tasking.workflow import STATUS_LABELS, TRANSITIONS, PatpTransition
 
 ORDER = 80
@@ -131,7 +132,6 @@ def _register_patp(subparsers, parent) -> None:
         p.add_argument("patp", metavar="PATP_ID", help="PATP id or reference")
         p.add_argument("--comment", help="comments (required to return; the reasons of a decision)")
         p.add_argument("--why", help="reason, for the audit log")
-        p.add_argument("--user", help="who acts (default: the login name); a Higher Analyst approves")
         if action == "schedule":
             p.add_argument("--meeting", type=int, required=True, metavar="ID", help="the TTCG meeting")
         if action == "decide":
@@ -164,7 +164,6 @@ def _register_meeting(subparsers, parent) -> None:
     p.add_argument("--decision", required=True, help="accepted, rejected or deferred (or noted for other items)")
     p.add_argument("--comment", required=True, help="the reasons")
     p.add_argument("--why", help="reason, for the audit log")
-    p.add_argument("--user", help="who records it (default: the login name)")
     p.set_defaults(handler=_meeting_decide)
 
     p = group.add_parser("action", parents=[parent], help="an action with owner and due date")
@@ -229,16 +228,15 @@ def _problem(args, store) -> Problem:
             if oid is None:
                 raise NotFound(f"no offence {ref!r}")
             ids.append(oid)
-        ids = tuple(sorted(set(ids)))
-        return Problem(f"Offences {', '.join(args.from_offences[:3])}" + ("..." if len(args.from_offences) > 3 else ""),
-                       ids, offences_area(store, ids), source_kind="offences")
+        return problem_from_offences(store, ids)
     if not (args.date_from and args.date_to):
         raise BadInput("a hotspot PATP needs its period: --from D --to D")
     try:
         x, y = (float(v) for v in args.from_hotspot.split(","))
     except ValueError:
         raise BadInput(f"--from-hotspot takes X,Y in British National Grid metres, not {args.from_hotspot!r}") from None
-    return problem_from_hotspot(store, shapely.Point(x, y).buffer(args.radius),
+    check_point(x, y, "--from-hotspot")
+    return problem_from_hotspot(store, shapely.Point(x, y).buffer(check_radius(args.radius)),
                                 date_from=period(args.date_from), date_to=period(args.date_to, end=True),
                                 categories=args.category, ref=f"{x:.0f},{y:.0f}")
 
@@ -291,7 +289,7 @@ def _edit(args, ctx: Context) -> dict:
 def _transition(args, ctx: Context) -> dict:
     store = ctx.store()
     PatpTransition(args.patp, args.action, args.comment, decision=getattr(args, "decision", None),
-                   meeting_id=getattr(args, "meeting", None), why=args.why, user=args.user).do(store)
+                   meeting_id=getattr(args, "meeting", None), why=args.why).do(store)
     return {**_summary(load_patp(store, args.patp)), "action": args.action}
 
 
@@ -313,7 +311,7 @@ def _meeting_agenda(args, ctx: Context) -> dict:
 
 def _meeting_decide(args, ctx: Context) -> dict:
     store = ctx.store()
-    RecordDecision(args.meeting, args.item, args.decision, args.comment, why=args.why, user=args.user).do(store)
+    RecordDecision(args.meeting, args.item, args.decision, args.comment, why=args.why).do(store)
     return _meeting_json(store, require_meeting(store, args.meeting))
 
 

@@ -10,6 +10,7 @@ import math
 import geopandas as gpd
 import numpy as np
 import shapely
+from scipy import ndimage
 
 from workbench.errors import BadInput
 from workbench.geo.grid import Grid
@@ -48,8 +49,9 @@ def cells_frame(grid: Grid, values: dict[str, np.ndarray], select: np.ndarray) -
 
 
 def dissolve_cells(grid: Grid, select: np.ndarray, score: np.ndarray | None = None) -> gpd.GeoDataFrame:
-    """Selected cells merged into polygons (edge- or corner-touching cells join), largest
-    first, with their area, cell count and the highest score inside each."""
+    """Selected cells merged into polygons (cells sharing an edge join; cells touching at
+    a corner stay apart), largest first, with their area, cell count and the highest
+    score inside each."""
     rows, cols = np.nonzero(select)
     if len(rows) == 0:
         return gpd.GeoDataFrame({"hotspot": [], "area_m2": [], "cells": [], "max_score": []},
@@ -75,3 +77,22 @@ def dissolve_cells(grid: Grid, select: np.ndarray, score: np.ndarray | None = No
         {"hotspot": np.arange(1, n_parts + 1), "area_m2": [parts[i].area for i in order],
          "cells": cells[order], "max_score": best[order]},
         geometry=[parts[i] for i in order], crs=CRS)
+
+
+def hotspot_shape(grid, selected: np.ndarray, min_area_m2: float = 0.0) -> tuple[np.ndarray, dict]:
+    """The separate hotspot areas (cells sharing an edge join, as in the polygons) and their
+    sizes; areas smaller than ``min_area_m2`` are dropped (so a patrol plan is a few
+    areas, not thousands of single cells). Returns the kept cells and a summary:
+    ``areas``, ``largest_m2``, ``median_m2``, ``smallest_m2``, ``single_cells``,
+    ``dropped_areas``."""
+    labels, n = ndimage.label(selected)          # edge neighbours, as the merged polygons join
+    sizes = np.bincount(labels.ravel(), minlength=n + 1)[1:] * grid.cell_area
+    keep = sizes >= min_area_m2 if min_area_m2 > 0 else np.ones(n, bool)
+    kept = np.isin(labels, np.flatnonzero(keep) + 1) if not keep.all() else selected.copy()
+    areas = np.sort(sizes[keep])[::-1]
+    summary = {"areas": int(keep.sum()), "largest_m2": float(areas[0]) if len(areas) else 0.0,
+               "median_m2": float(np.median(areas)) if len(areas) else 0.0,
+               "smallest_m2": float(areas[-1]) if len(areas) else 0.0,
+               "single_cells": int((areas <= grid.cell_area).sum()), "dropped_areas": int((~keep).sum()),
+               "min_area_m2": float(min_area_m2)}
+    return kept, summary

@@ -154,7 +154,7 @@ class KdeResult:
 
 def kde(easting, northing, *, grid: Grid | None = None, cell: float | None = None,
         bandwidth: float | None = None, kernel: str = "quartic", clip=None,
-        weights=None) -> KdeResult:
+        weights=None, mask: np.ndarray | None = None, warn_blocky: bool = True) -> KdeResult:
     """Kernel density of points (BNG metres) on a grid.
 
     Parameters
@@ -174,6 +174,12 @@ def kde(easting, northing, *, grid: Grid | None = None, cell: float | None = Non
         still contribute near its edge.
     weights : array-like, optional
         A weight per point (default 1).
+    mask : ndarray of bool, optional
+        The study-area cells of ``grid``, when already known (``grid.inside(clip)``
+        is the slow part of a fine grid, so cross-validation computes it once).
+    warn_blocky : bool
+        Warn when the bandwidth is below the cell size (not when cross-validation chose
+        that on purpose).
     """
     if kernel not in KERNELS:
         raise BadInput(f"unknown kernel {kernel!r}; expected one of: {', '.join(KERNELS)}")
@@ -197,7 +203,7 @@ def kde(easting, northing, *, grid: Grid | None = None, cell: float | None = Non
     if grid_from_points:
         # Without a study area the surface covers the points plus the kernel's reach.
         grid = study_grid(x, y, cell=grid.cell, pad=kernel_reach(kernel, bandwidth))
-    if bandwidth < grid.cell:
+    if warn_blocky and bandwidth < grid.cell:
         warnings.append(f"the bandwidth ({bandwidth:g} m) is smaller than the cell size "
                         f"({grid.cell:g} m): the surface will be blocky; use a smaller cell")
     if len(x) < 10:
@@ -213,7 +219,8 @@ def kde(easting, northing, *, grid: Grid | None = None, cell: float | None = Non
     # FFT round-off leaves ~1e-16 noise where the true density is zero: remove it.
     density[density < 1e-12 * max(float(density.max()), 1e-300)] = 0.0
     density *= PER_KM2 / grid.cell_area
-    mask = grid.inside(clip)
+    if mask is None:
+        mask = grid.inside(clip)
     density[~mask] = np.nan
     return KdeResult(density=density, grid=grid, mask=mask, bandwidth=float(bandwidth),
                      cell=grid.cell, kernel=kernel, n_points=len(x),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadInput
 from workbench.release import Content, Output, Released, export, png_metadata, policy, release
 
@@ -49,7 +50,7 @@ def export_map_figure(store, out: str | Path, *, detail: dict | None = None, for
     """Release a map drawn by :func:`workbench.geo.mapping.map_figure` (``figure``: its
     arguments but the marking) and write it as PNG, audited as ``export.map``."""
     released = release(Content(records=True, build=lambda _: figure), policy(store))
-    return export(store, released, [Output(Path(out), write_map_png)], action="export.map", object_type="map",
+    return export(store, released, [Output(Path(out), write_map_png)], action=AuditAction.EXPORT_MAP, object_type="map",
                   detail={"title": figure.get("title"), **(detail or {})}, force=force)[0]
 
 
@@ -58,7 +59,7 @@ def export_map_image(store, draw: Callable[[str], bytes], out: str | Path, *, ti
     """Release a map the app draws (``draw(marking)`` returns PNG bytes with the marking
     top and bottom) and write it, audited as ``export.map``."""
     released = release(Content(records=True, build=lambda r: draw(r.marking)), policy(store))
-    return export(store, released, [Output(Path(out), write_image_bytes)], action="export.map", object_type="map",
+    return export(store, released, [Output(Path(out), write_image_bytes)], action=AuditAction.EXPORT_MAP, object_type="map",
                   detail={"title": title, **(detail or {})}, force=force)[0]
 
 
@@ -72,6 +73,6 @@ def export_geopackage(store, layers: dict[str, gpd.GeoDataFrame], out: str | Pat
     if not kept:
         raise BadInput("nothing to write: every layer is empty")
     released = release(Content(records=True, build=lambda _: kept), policy(store))
-    export(store, released, [Output(Path(out), write_gpkg)], action="export.geopackage", object_type="map",
+    export(store, released, [Output(Path(out), write_gpkg)], action=AuditAction.EXPORT_GEOPACKAGE, object_type="map",
            detail={"layers": list(kept), **(detail or {})}, force=force)
     return list(kept)

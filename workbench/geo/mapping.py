@@ -1,7 +1,8 @@
 """PNG maps for briefings: the surface, hotspot polygons, offences and risk zones over
-borough and ward boundaries, with a legend, scale bar, north arrow, title and the
-security marking top and bottom. Drawn with matplotlib's Agg canvas (no display, no
-web tiles, no Qt).
+borough and ward boundaries and the imported street map, with street names on maps a
+few kilometres across, a legend, scale bar, north arrow, title, the data's attribution
+and the security marking top and bottom. Drawn with matplotlib's Agg canvas (no
+display, no web tiles, no Qt).
 """
 
 from __future__ import annotations
@@ -45,6 +46,67 @@ def _draw_surface(ax, surface, handles: list) -> None:
                                  label=f"Gi* {GI_LABELS[level + 3].lower()}"))
 
 
+#: Street names are printed on maps at most this wide (metres)...
+LABEL_MAP_WIDTH = 6000.0
+#: ...at most this many, one per square of this side (metres) so they do not pile up.
+MAX_MAP_LABELS = 60
+LABEL_SPACING = 450.0
+
+
+def _draw_basemap(ax, features, extent, within=None) -> None:
+    """Water, buildings, roads and rail under everything; street names (inside
+    ``within``, the boroughs mapped, when given) when the map is small enough to read
+    them."""
+    from shapely import line_interpolate_point, prepare
+
+    by_kind: dict[str, list] = {}
+    for f in features:
+        by_kind.setdefault(f.kind, []).append(f)
+    styles = {"water": {"color": "#c9dcef", "linewidth": 1.2}, "building": {"color": "#e3ded6"},
+              "rail": {"color": "#8a8f98", "linewidth": 0.6, "linestyle": (0, (4, 2))}}
+    for kind in ("water", "building"):
+        if by_kind.get(kind):
+            frame = gpd.GeoSeries([f.geometry for f in by_kind[kind]], crs="EPSG:27700")
+            polygons = frame[frame.geom_type.str.endswith("Polygon")]
+            if len(polygons):
+                polygons.plot(ax=ax, color=styles[kind]["color"], linewidth=0, zorder=1)
+            lines = frame[frame.geom_type.str.endswith("LineString")]
+            if len(lines):
+                lines.plot(ax=ax, color=styles["water"]["color"], linewidth=1.2, zorder=1)
+    if by_kind.get("road"):
+        roads = gpd.GeoSeries([f.geometry for f in by_kind["road"]], crs="EPSG:27700")
+        roads.plot(ax=ax, color="#c6c0b5", linewidth=1.6, zorder=1.1)
+        roads.plot(ax=ax, color="#ffffff", linewidth=0.9, zorder=1.2)
+    if by_kind.get("rail"):
+        gpd.GeoSeries([f.geometry for f in by_kind["rail"]], crs="EPSG:27700").plot(
+            ax=ax, zorder=1.3, **styles["rail"])
+    if extent is None or extent[2] - extent[0] > LABEL_MAP_WIDTH:
+        return
+    minx, miny, maxx, maxy = extent
+    if within is not None:
+        prepare(within)
+    labels = []
+    for f in features:
+        if not f.name or f.kind not in ("road", "street_label"):
+            continue
+        point = f.geometry if f.kind == "street_label" else line_interpolate_point(f.geometry, 0.5, normalized=True)
+        weight = f.weight if f.kind == "street_label" else f.geometry.length
+        if minx <= point.x <= maxx and miny <= point.y <= maxy and (within is None or within.contains(point)):
+            labels.append((weight, f.name, point.x, point.y))
+    taken: set = set()
+    shown: set = set()
+    for _weight, name, x, y in sorted(labels, key=lambda r: -r[0]):
+        square = (int(x // LABEL_SPACING), int(y // LABEL_SPACING))
+        if square in taken or name in shown:
+            continue
+        taken.add(square)
+        shown.add(name)
+        ax.text(x, y, name, fontsize=5.5, color="#4a4f57", ha="center", va="top", zorder=8,
+                bbox={"boxstyle": "round,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.7})
+        if len(shown) >= MAX_MAP_LABELS:
+            break
+
+
 def _scale_bar(ax) -> None:
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
@@ -77,7 +139,8 @@ def map_figure(*, title: str, marking: str, boroughs: gpd.GeoDataFrame | None = 
                wards: gpd.GeoDataFrame | None = None, surface: KdeResult | GiStarResult | None = None,
                hotspots: gpd.GeoDataFrame | None = None, points: gpd.GeoDataFrame | None = None,
                zones: gpd.GeoDataFrame | None = None, subtitle: str | None = None,
-               extent: tuple[float, float, float, float] | None = None, dpi: int = 150) -> Figure:
+               extent: tuple[float, float, float, float] | None = None, basemap=None,
+               attribution: str = "", dpi: int = 150) -> Figure:
     """Draw a map on a figure (exports write it through
     :func:`workbench.geo.map_export.export_map_figure`).
 
@@ -101,6 +164,11 @@ def map_figure(*, title: str, marking: str, boroughs: gpd.GeoDataFrame | None = 
         A line under the title (period, categories, method).
     extent : (minx, miny, maxx, maxy), optional
         Default: the boroughs, else the surface, else the points.
+    basemap : list of :class:`workbench.store.basemap.Feature`, optional
+        The street map, drawn under everything (street names on maps up to
+        :data:`LABEL_MAP_WIDTH` across).
+    attribution : str
+        The basemap's licence line, printed above the marking.
     """
     fig = Figure(figsize=(8.27, 8.8), dpi=dpi)      # A4 width
     FigureCanvasAgg(fig)
@@ -138,6 +206,9 @@ def map_figure(*, title: str, marking: str, boroughs: gpd.GeoDataFrame | None = 
         padx, pady = (maxx - minx) * 0.05 or 500, (maxy - miny) * 0.05 or 500
         ax.set_xlim(minx - padx, maxx + padx)
         ax.set_ylim(miny - pady, maxy + pady)
+    if basemap:
+        _draw_basemap(ax, basemap, extent,
+                      boroughs.union_all() if boroughs is not None and len(boroughs) else None)
     ax.set_aspect("equal")
     ax.set_xlabel("")
     ax.set_ylabel("")
@@ -153,8 +224,10 @@ def map_figure(*, title: str, marking: str, boroughs: gpd.GeoDataFrame | None = 
     fig.text(0.5, 0.945, title, ha="center", va="top", fontsize=13, fontweight="bold")
     if subtitle:
         fig.text(0.5, 0.912, subtitle, ha="center", va="top", fontsize=8.5, color="#333333")
-    fig.text(0.04, 0.045, "British National Grid (EPSG:27700). Contains public sector information "
+    fig.text(0.04, 0.058 if attribution else 0.045, "British National Grid (EPSG:27700). Contains public sector information "
              "licensed under the Open Government Licence v3.0.", fontsize=6.5, color="#555555")
+    if attribution:
+        fig.text(0.04, 0.044, attribution, fontsize=6.5, color="#555555")
     fig.text(0.5, 0.015, marking, ha="center", va="bottom", fontsize=10, fontweight="bold")
     return fig
 

@@ -45,6 +45,10 @@ from workbench.jobs import CancelledFn, JobControl, ProgressFn
 
 METRICS = {"euclidean": 2.0, "manhattan": 1.0}
 CHUNK = 16
+#: A cell with fewer observed pairs than this never makes a headline, an alert or a risk
+#: window: with 1 observed pair against 0.05 expected the Knox ratio is 20 and means
+#: nothing (the table still shows it, greyed).
+MIN_OBSERVED = 5
 
 
 def _m(value: float) -> str:
@@ -117,12 +121,18 @@ class KnoxResult:
     seed: int | None
     warnings: list[str] = field(default_factory=list)
 
-    def elevated(self, alpha: float = ALPHA) -> np.ndarray:
-        """Cells with more pairs than expected at significance ``alpha``."""
-        with np.errstate(invalid="ignore"):
-            return (self.p_value <= alpha) & (self.knox_ratio > 1.0)
+    def reliable(self, min_observed: int = MIN_OBSERVED) -> np.ndarray:
+        """Cells with at least ``min_observed`` observed pairs (others are shown, greyed,
+        but never quoted)."""
+        return self.observed >= min_observed
 
-    def as_json(self) -> dict:
+    def elevated(self, alpha: float = ALPHA, min_observed: int = MIN_OBSERVED) -> np.ndarray:
+        """Cells with more pairs than expected at significance ``alpha``, counting only
+        cells with at least ``min_observed`` observed pairs."""
+        with np.errstate(invalid="ignore"):
+            return (self.p_value <= alpha) & (self.knox_ratio > 1.0) & self.reliable(min_observed)
+
+    def as_json(self, min_observed: int = MIN_OBSERVED) -> dict:
         """The ``workbench nearrepeat --json`` object."""
         def clean(arr):
             return [[None if not np.isfinite(v) else round(float(v), 6) for v in row] for row in arr]
@@ -130,7 +140,8 @@ class KnoxResult:
                 "knox_ratio": clean(self.knox_ratio), "p_value": clean(self.p_value),
                 "distance_bands": self.distance_bands, "time_bands": self.time_bands,
                 "events": self.n_events, "permutations": self.permutations, "seed": self.seed,
-                "metric": self.metric}
+                "metric": self.metric, "min_observed": min_observed,
+                "reliable": self.reliable(min_observed).tolist()}
 
 
 class _PairTable:
@@ -316,11 +327,11 @@ class RiskWindow:
                 f"(up to {self.knox_ratio:.1f} times the expected rate)")
 
 
-def risk_window(result: KnoxResult, alpha: float = ALPHA) -> RiskWindow | None:
+def risk_window(result: KnoxResult, alpha: float = ALPHA, min_observed: int = MIN_OBSERVED) -> RiskWindow | None:
     """The near-repeat window of a Knox table, or None if there is none.
 
     A cell is *elevated* when it holds significantly more pairs than expected (at
-    ``alpha``). The window grows from the elevated cells of the first time band at the
+    ``alpha``) and at least ``min_observed`` pairs were observed in it. The window grows from the elevated cells of the first time band at the
     same location or in the first distance band, through elevated cells that share an
     edge with it (the "more than" bands excluded); its radius and length are the
     furthest distance band and the longest time band it reaches. An elevated cell not
@@ -328,7 +339,7 @@ def risk_window(result: KnoxResult, alpha: float = ALPHA) -> RiskWindow | None:
     ``alpha = 0.05``) does not stretch the window; with no elevated cell close in
     space and time there is no window.
     """
-    elevated = result.elevated(alpha)[:-1, :-1]
+    elevated = result.elevated(alpha, min_observed)[:-1, :-1]
     labels, _ = ndimage.label(elevated)
     seeds = np.unique(labels[:2, 0])
     seeds = seeds[seeds > 0]

@@ -1,10 +1,10 @@
 """The import loop shared by every CSV format (offences, police.uk, intelligence, people).
 
 :mod:`workbench.ingest.csvblocks` reads each file in chunks of columns; a format supplies
-a *column parser* (whole columns validated at once: the offence formats) or a *row
-parser* (header check + row -> record or reject); this module rejects rows with the
-wrong number of fields, fills in the missing coordinate system, assigns boroughs and
-wards by one spatial join per chunk, writes through :class:`OffenceWriter` (or the
+a *column parser* (whole columns validated at once: the offence formats; this module
+rejects their rows with the wrong number of fields) or a *row parser* (header check +
+row -> record or reject, every row given to it); this module fills in the missing
+coordinate system, assigns boroughs and wards by one spatial join per chunk, writes through :class:`OffenceWriter` (or the
 format's writer) and keeps every reject, all inside one transaction: a crash or a cancel
 leaves the store as it was. Memory stays bounded by the chunk size whatever the file size.
 """
@@ -63,7 +63,8 @@ class ImportResult:
 
 
 NO_BOUNDARIES = ("no boundaries are loaded, so boroughs and wards will be empty (except where the file gives "
-                 "them); load them with `workbench import boundaries FILE` and every offence gets its areas")
+                 "them); import borough and ward boundaries (File > Import boundaries…, or "
+                 "`workbench import boundaries FILE`) and every offence gets its areas")
 
 
 def warn_without_boundaries(store: Store, result: ImportResult) -> ImportResult:
@@ -84,7 +85,7 @@ class RowParser(Protocol):
         """Check a member's header; raise ImportFailed if it is not this format."""
 
     def parse_chunk(self, lines: list[int], rows: list[list[str]]) -> tuple[Any, list[Reject]]:
-        """Turn rows (each with the header's number of fields) into records and rejects."""
+        """Turn rows (some may have more or fewer fields than the header) into records and rejects."""
 
 
 @runtime_checkable
@@ -164,10 +165,17 @@ class _Parsed:
     last: bool            # the member's end (no chunk)
 
 
-def _parse(parser: RowParser | ColumnParser, chunk: ColumnChunk):
+def _parse(parser: RowParser | ColumnParser, chunk: ColumnChunk, label: str, header: list[str]):
+    """Records and rejects of one chunk. A column parser gets the well-formed rows and the
+    loop rejects the rest; a row parser gets every row in line order and judges the
+    ragged ones itself (intelligence first refuses rows marked above the store's
+    accreditation, keeping none of their content)."""
     if isinstance(parser, ColumnParser):
-        return parser.parse_columns(chunk)
-    return parser.parse_chunk(chunk.lines.tolist(), chunk.rows())
+        records, rejects = parser.parse_columns(chunk)
+        return records, rejects + [Reject(label, line, None, f"row has {len(row)} fields but the header has "
+                                          f"{len(header)}", raw_row(header, row)) for line, row in chunk.ragged]
+    rows = sorted([*zip(chunk.lines.tolist(), chunk.rows()), *chunk.ragged], key=lambda pair: pair[0])
+    return parser.parse_chunk([line for line, _ in rows], [row for _, row in rows])
 
 
 def _read_and_parse(members_: Sequence[Member], parser: RowParser | ColumnParser, complete: Callable,
@@ -181,9 +189,7 @@ def _read_and_parse(members_: Sequence[Member], parser: RowParser | ColumnParser
             for chunk in reader.chunks():
                 if stop.is_set():
                     return
-                records, rejects = _parse(parser, chunk)
-                rejects += [Reject(member.label, line, None, f"row has {len(row)} fields but the header has "
-                                   f"{len(header)}", raw_row(header, row)) for line, row in chunk.ragged]
+                records, rejects = _parse(parser, chunk, member.label, header)
                 complete(records, locator)
                 out.put(_Parsed(member, records, rejects, len(chunk) + len(chunk.ragged), reader.bytes_read, False))
             out.put(_Parsed(member, None, [], 0, reader.bytes_read, True))

@@ -15,17 +15,23 @@ Decisions the spec leaves to us (documented in the user guide):
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from workbench.domain import categories as cats
 from workbench.domain.refs import normalise_ref
-from workbench.ingest.coords import in_bng_bounds, in_wgs_bounds
+from workbench.ingest.columns import blank, codes, numbers, refs, take, text
+from workbench.ingest.coords import BNG_BOUNDS, WGS_BOUNDS
+from workbench.ingest.csvblocks import ColumnChunk
 from workbench.ingest.errors import ImportFailed
 from workbench.ingest.offence_import import (
     ImportResult,
+    chunk_row,
     raw_row,
     run_import,
     warn_without_boundaries,
@@ -62,10 +68,10 @@ def split_refs(value: str) -> list[str]:
 
 
 class CanonicalParser:
-    """Row parser for the canonical offence CSV."""
+    """Column parser for the canonical offence CSV."""
 
     kind = "offences"
-    zip_suffix = None
+    zip_suffix: str | None = None
 
     def __init__(self, source: str):
         self.source = source
@@ -90,123 +96,186 @@ class CanonicalParser:
         self.extras = [(n, i) for n, i in self.index.items() if n not in KNOWN and n not in feature_cols]
         self.seen: dict[str, int] = {}
 
-    def parse(self, line: int, row: list[str]) -> tuple[dict, list, list[str]] | Reject:
-        """One row as (values, features, offender ids), or why it is rejected."""
-        header = self.header
-
-        def reject(column: str | None, reason: str) -> Reject:
-            return Reject(self.label, line, column, reason, raw_row(header, row))
-
-        if len(row) != len(header):
-            return reject(None, f"row has {len(row)} fields but the header has {len(header)}")
-        get = lambda name: row[self.index[name]].strip() if name in self.index else ""
-
-        ref = normalise_ref(get("offence_ref"))
-        if not ref:
-            return reject("offence_ref", "offence_ref is empty")
-        if ref in self.seen:
-            return reject("offence_ref", f"offence_ref {ref!r} already appears at line {self.seen[ref]} of this file")
-        category_text = get("category")
-        if not category_text:
-            return reject("category", "category is empty")
-        category = cats.normalise(category_text)
-        if category is None:
-            return reject("category", f"unknown category {category_text!r}")
-        if not get("committed_from"):
-            return reject("committed_from", "committed_from is empty")
-        try:
-            start, date_only = parse_when(get("committed_from"))
-            not_after("committed_from", start, self.now)
-        except BadDate as exc:
-            return reject("committed_from", str(exc))
-        end = None
-        if get("committed_to"):
-            try:
-                end, end_date_only = parse_when(get("committed_to"), end_of_day=True)
-                not_after("committed_to", end[:10] if end_date_only else end, self.now)
-            except BadDate as exc:
-                return reject("committed_to", str(exc))
-            if end < start:
-                return reject("committed_to", f"committed_to {get('committed_to')} is before "
-                                              f"committed_from {get('committed_from')}")
-        else:
-            end = parse_when(get("committed_from"), end_of_day=True)[0] if date_only else start
-        reported = None
-        if get("reported_at"):
-            try:
-                reported, _ = parse_when(get("reported_at"))
-                not_after("reported_at", reported, self.now)
-            except BadDate as exc:
-                return reject("reported_at", str(exc))
-
-        location = self._location(get, reject)
-        if isinstance(location, Reject):
-            return location
-        easting, northing, lon, lat = location
-
-        status = (get("status") or "unsolved").lower()
-        if status not in ("solved", "unsolved"):
-            return reject("status", f"status must be solved or unsolved, not {get('status')!r}")
-
-        victim = normalise_ref(get("victim_ref")) or None
-        if victim and not any(c.isdigit() for c in victim):
-            return reject("victim_ref", f"victim_ref {victim!r} has no digit, so it looks like a name: "
-                                        "give the force's pseudonymous victim reference")
-
-        features = []
-        for i, kind, name in self.features:
-            value = row[i].strip()
-            if not value:
-                continue
-            if kind == "mo":
-                features.extend((kind, name, normalise_behaviour(v)) for v in split_list(value))
-            else:
-                features.append((kind, name, value))
-        extra = {n: row[i].strip() for n, i in self.extras if row[i].strip()}
-        self.seen[ref] = line
-        values = {
-            "source": self.source, "offence_ref": ref, "category": category, "committed_from": start,
-            "committed_to": end, "easting": easting, "northing": northing, "longitude": lon, "latitude": lat,
-            "reported_at": reported, "location_desc": get("location_desc") or None,
-            "location_type": get("location_type").lower() or None, "borough": get("borough") or None,
-            "ward": get("ward") or None, "status": status, "series_ref": normalise_ref(get("series_ref")) or None,
-            "victim_ref": victim,
-            "extra": json.dumps(extra, ensure_ascii=False) if extra else None}
-        return values, features, split_refs(get("offender_ids"))
-
-    def parse_chunk(self, lines: list[int], rows: list[list[str]]) -> tuple[OffenceChunk, list[Reject]]:
-        records, rejects = [], []
-        for line, row in zip(lines, rows):
-            outcome = self.parse(line, row)
-            (rejects if isinstance(outcome, Reject) else records).append(outcome)
-        return OffenceChunk.from_records(records), rejects
+    # -- whole columns -------------------------------------------------------------------
+    def _col(self, chunk: ColumnChunk, name: str):
+        return text(chunk.columns[self.index[name]]) if name in self.index else self._blank(len(chunk))
 
     @staticmethod
-    def _location(get, reject):
-        """(easting, northing, lon, lat) with NaN for the system not given, or a Reject."""
-        nan = float("nan")
-        for (x_col, y_col), in_bounds, where in (
-                (("easting", "northing"), in_bng_bounds, "Great Britain's National Grid"),
-                (("longitude", "latitude"), in_wgs_bounds, "Great Britain")):
-            if not (get(x_col) or get(y_col)):
+    def _blank(n: int):
+        return pa.chunked_array([pa.array([""] * n, pa.string())])
+
+    def _dates(self, column, name: str, *, end_of_day: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(stored, date_only, error)`` per row: each distinct value parsed once and
+        checked against the import time; error is None or the reason."""
+        row_codes, values = codes(column)
+        parsed = []
+        for value in values:
+            if not value:
+                parsed.append((None, False, None))
                 continue
-            for col, other in ((x_col, y_col), (y_col, x_col)):
-                if not get(col):
-                    return reject(col, f"{other} is given but {col} is empty")
-            values = []
-            for col in (x_col, y_col):
-                try:
-                    value = float(get(col))
-                except ValueError:
-                    value = nan
-                if not math.isfinite(value):
-                    return reject(col, f"{col} {get(col)!r} is not a number")
-                values.append(value)
-            x, y = values
-            if not in_bounds(x, y):
-                return reject(x_col, f"{x_col}/{y_col} {get(x_col)}, {get(y_col)} is outside {where}")
-            return (x, y, nan, nan) if x_col == "easting" else (nan, nan, x, y)
-        return reject("easting", "no location: give easting and northing, or longitude and latitude")
+            try:
+                stamp, date_only = parse_when(value, end_of_day=end_of_day)
+                not_after(name, stamp[:10] if date_only and end_of_day else stamp, self.now)
+                parsed.append((stamp, date_only, None))
+            except BadDate as exc:
+                parsed.append((None, False, str(exc)))
+        parsed.append((None, False, None))
+        table = np.array(parsed, dtype=object)[row_codes]
+        return table[:, 0], table[:, 1].astype(bool), table[:, 2]
+
+    def _location(self, chunk: ColumnChunk, n: int):
+        """(easting, northing, longitude, latitude) with NaN for the system not given,
+        and per row None or (column, reason) for a location that breaks the rules."""
+        nan = np.full(n, np.nan)
+        out = {"easting": nan, "northing": nan, "longitude": nan, "latitude": nan}
+        problem = np.full(n, None, dtype=object)
+        decided = np.zeros(n, dtype=bool)
+        for (x_col, y_col), bounds, where in (
+                (("easting", "northing"), BNG_BOUNDS, "Great Britain's National Grid"),
+                (("longitude", "latitude"), WGS_BOUNDS, "Great Britain")):
+            x_text, y_text = self._col(chunk, x_col), self._col(chunk, y_col)
+            x_blank, y_blank = blank(x_text), blank(y_text)
+            here = ~decided & ~(x_blank & y_blank)
+            if not here.any():
+                continue
+            decided |= here
+            x, y = numbers(x_text), numbers(y_text)
+            minx, miny, maxx, maxy = bounds
+            with np.errstate(invalid="ignore"):
+                outside = ~((x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy))
+            for i in np.flatnonzero(here & (x_blank | y_blank | ~np.isfinite(x) | ~np.isfinite(y) | outside)).tolist():
+                xt, yt = x_text[i].as_py(), y_text[i].as_py()
+                if not xt or not yt:
+                    col, other = (x_col, y_col) if not xt else (y_col, x_col)
+                    problem[i] = (col, f"{other} is given but {col} is empty")
+                elif not np.isfinite(x[i]):
+                    problem[i] = (x_col, f"{x_col} {xt!r} is not a number")
+                elif not np.isfinite(y[i]):
+                    problem[i] = (y_col, f"{y_col} {yt!r} is not a number")
+                else:
+                    problem[i] = (x_col, f"{x_col}/{y_col} {xt}, {yt} is outside {where}")
+            ok = here & np.equal(problem, None)
+            out[x_col], out[y_col] = np.where(ok, x, out[x_col]), np.where(ok, y, out[y_col])
+        for i in np.flatnonzero(~decided).tolist():
+            problem[i] = ("easting", "no location: give easting and northing, or longitude and latitude")
+        return out, problem
+
+    def parse_columns(self, chunk: ColumnChunk) -> tuple[OffenceChunk, list[Reject]]:
+        """Validate whole columns (each distinct category and date once, coordinates as
+        arrays); a row that breaks a rule is rejected with the first rule it breaks."""
+        n = len(chunk)
+        if not n:
+            return OffenceChunk(), []
+        refs_ = refs(chunk.columns[self.index["offence_ref"]])
+        category_codes, category_texts = codes(self._col(chunk, "category"))
+        categories = np.array([cats.normalise(t) if t else None for t in category_texts] + [None],
+                              dtype=object)[category_codes]
+        start, start_date_only, start_error = self._dates(self._col(chunk, "committed_from"), "committed_from")
+        end, _, end_error = self._dates(self._col(chunk, "committed_to"), "committed_to", end_of_day=True)
+        reported, _, reported_error = self._dates(self._col(chunk, "reported_at"), "reported_at")
+        location, location_problem = self._location(chunk, n)
+        status = pc.utf8_lower(self._col(chunk, "status")).to_pylist()
+        victims = refs(self._col(chunk, "victim_ref"))
+        # The rules in the order a row is checked; the first one broken is its reason.
+        rules = [
+            (lambda i: not category_texts[category_codes[i]], "category", lambda i: "category is empty"),
+            (lambda i: categories[i] is None, "category",
+             lambda i: f"unknown category {category_texts[category_codes[i]]!r}"),
+            (lambda i: start[i] is None and start_error[i] is None, "committed_from",
+             lambda i: "committed_from is empty"),
+            (lambda i: start_error[i] is not None, "committed_from", lambda i: start_error[i]),
+            (lambda i: end_error[i] is not None, "committed_to", lambda i: end_error[i]),
+            (lambda i: order_wrong[i], "committed_to",
+             lambda i: f"committed_to {self._raw(chunk, i, 'committed_to')} is before committed_from "
+                       f"{self._raw(chunk, i, 'committed_from')}"),
+            (lambda i: reported_error[i] is not None, "reported_at", lambda i: reported_error[i]),
+            (lambda i: location_problem[i] is not None, None, None),
+            (lambda i: status[i] not in ("", "solved", "unsolved"), "status",
+             lambda i: f"status must be solved or unsolved, not {self._raw(chunk, i, 'status')!r}"),
+            (lambda i: bool(victims[i]) and not any(c.isdigit() for c in victims[i]), "victim_ref",
+             lambda i: f"victim_ref {victims[i]!r} has no digit, so it looks like a name: "
+                       "give the force's pseudonymous victim reference"),
+        ]
+        order_wrong = np.array([e is not None and s is not None and e < s for e, s in zip(end, start)], dtype=bool)
+        suspect = (np.equal(categories, None) | np.equal(start, None) | ~np.equal(end_error, None) | order_wrong
+                   | ~np.equal(reported_error, None) | ~np.equal(location_problem, None)
+                   | np.array([s not in ("", "solved", "unsolved") for s in status], dtype=bool)
+                   | np.array([bool(v) and not any(c.isdigit() for c in v) for v in victims], dtype=bool))
+        rejects, valid = [], []
+        for i, ref in enumerate(refs_):
+            line = int(chunk.lines[i])
+            if not ref:
+                rejects.append(self._reject(chunk, i, "offence_ref", "offence_ref is empty"))
+            elif ref in self.seen:
+                rejects.append(self._reject(chunk, i, "offence_ref",
+                                            f"offence_ref {ref!r} already appears at line {self.seen[ref]} of this file"))
+            elif suspect[i]:
+                _, column, message = next(rule for rule in rules if rule[0](i))
+                if message is None:
+                    column, reason = location_problem[i]
+                else:
+                    reason = message(i)
+                rejects.append(self._reject(chunk, i, column, reason))
+            else:
+                self.seen[ref] = line
+                valid.append(i)
+        return self._chunk(chunk, np.asarray(valid, dtype=np.int64), refs_, categories, start, start_date_only,
+                           end, reported, location, status, victims), rejects
+
+    def _chunk(self, chunk, valid, refs_, categories, start, date_only, end, reported, location, status,
+               victims) -> OffenceChunk:
+        """The valid rows as an offence chunk with their features and offenders."""
+        rows = None if len(valid) == len(chunk) else valid
+        pick = (lambda values: values) if rows is None else (lambda values: [values[i] for i in valid.tolist()])
+        column_list = lambda name: [v or None for v in take(self._col(chunk, name), rows).to_pylist()]
+        # No committed_to: the end of committed_from's day when that is a date, else the same moment.
+        default_end = np.array([s[:10] + "T23:59:59" if whole_day else s for s, whole_day in zip(start, date_only)]
+                               + [None], dtype=object)[:-1]
+        out = OffenceChunk(len(valid), {
+            "source": self.source, "offence_ref": pick(refs_), "category": categories[valid],
+            "committed_from": start[valid], "committed_to": np.where(np.equal(end, None), default_end, end)[valid],
+            "reported_at": reported[valid],
+            **{name: values[valid] for name, values in location.items()},
+            "location_desc": column_list("location_desc"),
+            "location_type": [v.lower() if v else None for v in column_list("location_type")],
+            "borough": column_list("borough"), "ward": column_list("ward"),
+            "status": [s or "unsolved" for s in pick(status)],
+            "series_ref": [normalise_ref(v) if v else None for v in column_list("series_ref")],
+            "victim_ref": [v or None for v in pick(victims)],
+            "extra": self._extras(chunk, rows, len(valid))})
+        for index, kind, name in self.features:
+            row_codes, values = codes(take(text(chunk.columns[index]), rows))
+            parsed = [[] if not value else [normalise_behaviour(v) for v in split_list(value)] if kind == "mo"
+                      else [value] for value in values]
+            out.features.extend((row, kind, name, v) for row, code in enumerate(row_codes.tolist())
+                                for v in parsed[code])
+        out.features.sort(key=lambda f: f[0])
+        if "offender_ids" in self.index:
+            row_codes, values = codes(take(self._col(chunk, "offender_ids"), rows))
+            parsed = [split_refs(value) if value else [] for value in values]
+            out.offenders.extend((row, key) for row, code in enumerate(row_codes.tolist()) for key in parsed[code])
+        return out
+
+    def _extras(self, chunk: ColumnChunk, rows, m: int) -> list:
+        """The other columns of each row as JSON (None when all are empty), made once per
+        distinct combination."""
+        if not self.extras:
+            return [None] * m
+        columns = [(name, take(text(chunk.columns[i]), rows).to_pylist()) for name, i in self.extras]
+        made: dict[tuple, str | None] = {}
+        out = []
+        for values in zip(*(values for _, values in columns)):
+            if values not in made:
+                extra = {name: value for (name, _), value in zip(columns, values) if value}
+                made[values] = json.dumps(extra, ensure_ascii=False) if extra else None
+            out.append(made[values])
+        return out
+
+    def _raw(self, chunk: ColumnChunk, i: int, name: str) -> str:
+        return chunk.columns[self.index[name]][i].as_py().strip() if name in self.index else ""
+
+    def _reject(self, chunk: ColumnChunk, i: int, column: str | None, reason: str) -> Reject:
+        return Reject(self.label, int(chunk.lines[i]), column, reason, raw_row(self.header, chunk_row(chunk, i)))
 
 
 def import_offences(store: Store, paths: str | Path | Sequence[str | Path], *, source: str | None = None,

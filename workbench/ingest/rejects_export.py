@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from workbench.domain.audit import AuditAction
 from workbench.domain.grading import MARKINGS, normalise_marking
 from workbench.release import Content, Fact, Output, Released, export, policy, release, write_csv
 
@@ -50,6 +51,6 @@ def export_rejects(store, rejects: Sequence, path: str | Path, *, force: bool = 
     """Release ``rejects`` (for ``internal``) and write them to ``path``, audited as
     ``export.rejects``."""
     released = release(rejects_content(rejects), policy(store, "internal"))
-    export(store, released, [Output(Path(path), write_rejects_csv)], action="export.rejects", object_type="rejects",
+    export(store, released, [Output(Path(path), write_rejects_csv)], action=AuditAction.EXPORT_REJECTS, object_type="rejects",
            object_id=str(path), detail={"rows": len(released.facts["rejects"])}, force=force)
     return released

@@ -13,6 +13,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadInput
 from workbench.release import (
     Content,
@@ -68,6 +69,6 @@ def export_reports(store: Store, reports: Sequence[dict], destination: str, path
         raise BadInput(f"{path.name}: export to .csv or .json")
     released = release(Content(reports=reports), policy(store, destination, accept_conditions=accept_conditions))
     writer = write_json if path.suffix.lower() == ".json" else write_reports_csv
-    export(store, released, [Output(path, writer)], action="export.intel", object_type="intel_export",
+    export(store, released, [Output(path, writer)], action=AuditAction.EXPORT_INTEL, object_type="intel_export",
            object_id=str(path), why=why, force=force)
     return released

@@ -1,8 +1,13 @@
-"""Candidate pairs by space/time blocking, never all pairs.
+"""Candidate pairs: search windows learned from the store, a stated budget, never all pairs.
 
 Two offences of one crime group are candidates when they are at most ``radius_m``
 apart and the gap between their time windows is at most ``days`` (0 when the windows
-overlap). Pairs outside the blocks count as unlinked.
+overlap). Pairs outside count as unlinked. Each group's window is learned from its known
+linked pairs (:func:`learn_window`: at least :data:`COVERAGE` of them inside). A link run
+scores at most :data:`PAIR_BUDGET` pairs: sexual offences always get every pair in their
+window; a group whose window holds more than its share is narrowed by a cheap first
+stage (each offence's nearest neighbours in space and time inside the window), and its
+:class:`GroupPlan` says so, with the share of known linked pairs still found.
 
 How it stays exact and fast: offences are put into classes by the half-width of their
 time window. For two classes with half-widths up to H1 and H2, the window gap is at
@@ -36,16 +41,26 @@ MIN_RADIUS_M, MIN_DAYS = 500.0, 7.0
 #: Linked pairs further apart in time than this are not expected to be found.
 HORIZON_DAYS = 365.0
 #: The stated budget of one link run: at most this many candidate pairs are scored by the
-#: full model (about 40 s on two cores and under 2 GB at any store size). Sexual offences
+#: full model (about 30 s on two cores and under 2 GB at any store size). Sexual offences
 #: are never narrowed and spend what their window needs first; the other groups share
 #: the rest (at least MIN_SHARE_LEFT of the budget).
-PAIR_BUDGET = 40_000_000
+PAIR_BUDGET = 30_000_000
 NEVER_NARROWED = ("sexual",)
+#: A never-narrowed group whose window holds more than this share of the budget has every
+#: pair looked at by a cheap first stage (:func:`cheap_stage`) that keeps this share of the
+#: known linked pairs; about FIRST_STAGE_SHARE of the window's pairs then reach the model.
+NEVER_NARROWED_SHARE = 0.25
+FIRST_STAGE_KEEP = 0.995
+FIRST_STAGE_SHARE = 0.3
 MIN_SHARE_LEFT = 0.5
-#: A narrowed group still compares each offence with at least this many neighbours.
+#: A narrowed group compares each offence with at least MIN_NEAREST and at most
+#: MAX_NEAREST of its nearest neighbours in space and time; beyond a few hundred the
+#: known linked pairs found hardly grow while the cost does (``expected_recall`` says
+#: what is found).
 MIN_NEAREST = 10
+MAX_NEAREST = 200
 _SAMPLE = 3000
-_QUERY_CHUNK = 100_000
+_QUERY_PAIRS = 5_000_000     # neighbours looked up per chunk (memory stays flat)
 
 
 def _class_of(half: np.ndarray) -> np.ndarray:
@@ -172,7 +187,10 @@ class GroupPlan:
     ``nearest`` is None when every pair inside ``window`` is a candidate; otherwise the
     cheap first stage keeps, for each offence, only its ``nearest`` neighbours in space
     and time (``metres_per_day`` trades days for metres) inside the window, because all
-    pairs would exceed the budget. ``expected_recall`` is the share of the known linked
+    pairs would exceed the budget. A group that is never narrowed but whose window holds
+    too many pairs has a ``first_stage`` instead: every pair in the window is looked at,
+    and only those a small distance-and-time model does not rule out (it keeps
+    :data:`FIRST_STAGE_KEEP` of the known linked pairs) go to the full model. ``expected_recall`` is the share of the known linked
     pairs (within a year) the plan finds."""
 
     group: str
@@ -182,6 +200,7 @@ class GroupPlan:
     nearest: int | None = None
     metres_per_day: float = 0.0
     expected_recall: float | None = None
+    first_stage: tuple[float, float, float] | None = None   # (a, b, threshold), see cheap_stage
 
     @property
     def narrowed(self) -> bool:
@@ -191,7 +210,7 @@ class GroupPlan:
         return {"radius_m": round(self.window.radius_m), "days": round(self.window.days, 1),
                 "learned_from": self.learned_from,
                 "expected_recall": None if self.expected_recall is None else round(self.expected_recall, 4),
-                "narrowed": self.narrowed, "nearest": self.nearest,
+                "narrowed": self.narrowed, "nearest": self.nearest, "first_stage": self.first_stage is not None,
                 "pairs_in_window": int(self.pairs_in_window)}
 
 
@@ -218,18 +237,23 @@ def plan(data: LinkageData, *, groups=None, budget: float = PAIR_BUDGET, known: 
     is narrowed to nearest neighbours, never silently: its plan says so and by how much.
     """
     present = [g for g in dict.fromkeys(data.group.tolist()) if groups is None or g in groups]
-    plans = {}
+    plans, known_pairs = {}, {}
     for group in sorted(present):
         pos = np.flatnonzero(data.group == group)
         pairs = known.get(group) if known is not None else linked_pairs(data, pos[_solved(data)[pos]])
         pairs = np.empty((0, 2), np.int64) if pairs is None else pairs
+        known_pairs[group] = pairs
         if overrides and group in overrides:
             window, learned = overrides[group], int(len(pairs))
         else:
             window, learned = learn_window(data, group, pairs)
         cost = estimate_pairs(data.x[pos], data.y[pos], data.t_from[pos], data.t_to[pos], window)
         plans[group] = GroupPlan(group, window, learned, cost)
-    left = budget - sum(p.pairs_in_window for g, p in plans.items() if g in NEVER_NARROWED)
+    for g, p in plans.items():
+        if g in NEVER_NARROWED and p.pairs_in_window > budget * NEVER_NARROWED_SHARE:
+            p.first_stage = cheap_stage(data, known_pairs[g], p.window)
+    left = budget - sum(p.pairs_in_window * (FIRST_STAGE_SHARE if p.first_stage else 1.0)
+                        for g, p in plans.items() if g in NEVER_NARROWED)
     left = max(left, budget * MIN_SHARE_LEFT)
     others = [p for g, p in plans.items() if g not in NEVER_NARROWED]
     sizes = {p.group: int(np.sum(data.group == p.group)) for p in others}
@@ -238,12 +262,69 @@ def plan(data: LinkageData, *, groups=None, budget: float = PAIR_BUDGET, known: 
     for k, p in enumerate(todo):
         share = left * sizes[p.group] / max(1, sum(sizes[q.group] for q in todo[k:]))
         if p.pairs_in_window > share:
-            p.nearest = max(MIN_NEAREST, int(2 * share / max(1, sizes[p.group])))
-            p.metres_per_day = _metres_per_day(data, known.get(p.group) if known is not None else None, p)
+            p.nearest = int(np.clip(2 * share / max(1, sizes[p.group]), MIN_NEAREST, MAX_NEAREST))
+            p.metres_per_day = _metres_per_day(data, known_pairs[p.group], p)
             left -= min(share, sizes[p.group] * p.nearest)
         else:
             left -= p.pairs_in_window
     return plans
+
+
+def cheap_stage(data: LinkageData, known, window: Blocking, seed: int = 0) -> tuple[float, float, float] | None:
+    """The first stage of a never-narrowed group: ``a ln(1 + km) + b ln(1 + days) <=
+    threshold`` keeps a pair. ``a`` and ``b`` (never negative: closer never counts against)
+    are a logistic regression of the known linked pairs against random pairs of the
+    window; the threshold keeps :data:`FIRST_STAGE_KEEP` of the known linked pairs. None
+    (every pair goes to the full model) with too few known pairs."""
+    from sklearn.linear_model import LogisticRegression
+
+    if known is None or len(known) < MIN_LEARN_PAIRS:
+        return None
+    pos = np.flatnonzero(data.group == data.group[known[0, 0]])
+    rng = np.random.default_rng(seed)
+    pick = rng.choice(pos, size=min(len(pos), _SAMPLE), replace=False)
+    sample = pick[block_pairs(data.x[pick], data.y[pick], data.t_from[pick], data.t_to[pick], window)]
+    if len(sample) < MIN_LEARN_PAIRS:
+        return None
+
+    def logs(pairs):
+        return np.column_stack([np.log1p(pair_distance(data, pairs) / 1000.0), np.log1p(window_gap(data, pairs))])
+
+    X = np.vstack([logs(known), logs(sample)])
+    y = np.concatenate([np.ones(len(known)), np.zeros(len(sample))])
+    coef = -LogisticRegression(C=1.0, class_weight="balanced").fit(X, y).coef_[0]
+    a, b = (float(max(c, 0.0)) for c in coef)
+    if a == 0 and b == 0:
+        return None
+    threshold = float(np.quantile(logs(known) @ np.array([a, b]), FIRST_STAGE_KEEP))
+    return a, b, threshold
+
+
+def window_pairs_through(x, y, mid, half, rule: Blocking, stage: tuple[float, float, float],
+                         expected: float) -> np.ndarray:
+    """Every pair inside ``rule``, looked at chunk by chunk (memory stays flat however many
+    there are), kept where the first ``stage`` does not rule it out."""
+    n = len(x)
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    reach = rule.days + 2.0 * float(np.max(half)) if n else rule.days
+    scale = rule.radius_m / reach if reach > 0 else 1.0
+    points = np.column_stack([x, y, mid * scale])
+    tree = cKDTree(points)
+    chunk = int(np.clip(_QUERY_PAIRS * n / max(1.0, 2.0 * expected), 100, n or 1))
+    a, b, threshold = stage
+    out = []
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
+        found = cKDTree(points[start:stop]).sparse_distance_matrix(tree, rule.radius_m, p=np.inf,
+                                                                   output_type="ndarray")
+        i, j = found["i"].astype(np.int64) + start, found["j"].astype(np.int64)
+        del found
+        later = j > i
+        pairs = _exact(i[later], j[later], x, y, mid, half, rule)
+        km = np.hypot(x[pairs[:, 0]] - x[pairs[:, 1]], y[pairs[:, 0]] - y[pairs[:, 1]]) / 1000.0
+        gap = np.maximum(0.0, np.abs(mid[pairs[:, 0]] - mid[pairs[:, 1]]) - half[pairs[:, 0]] - half[pairs[:, 1]])
+        out.append(pairs[a * np.log1p(km) + b * np.log1p(gap) <= threshold].astype(np.int32))
+    return np.concatenate(out) if out else np.empty((0, 2), dtype=np.int32)
 
 
 def _solved(data: LinkageData) -> np.ndarray:
@@ -270,23 +351,43 @@ def nearest_pairs(x, y, mid, half, rule: Blocking, k: int, metres_per_day: float
     points = np.column_stack([x, y, mid * metres_per_day])
     tree = cKDTree(points)
     k = min(k + 1, n)
-    out = []
-    for start in range(0, n, _QUERY_CHUNK):
-        stop = min(n, start + _QUERY_CHUNK)
+    chunk = max(1000, _QUERY_PAIRS // k)
+    keys = []
+    for start in range(0, n, chunk):
+        stop = min(n, start + chunk)
         _, nn = tree.query(points[start:stop], k=k, workers=-1)
-        i = np.repeat(np.arange(start, stop, dtype=np.int32), k - 1)
-        j = nn[:, 1:].ravel().astype(np.int32)
-        ok = j < n
-        out.append(np.column_stack([np.minimum(i[ok], j[ok]), np.maximum(i[ok], j[ok])]))
-    pairs = np.unique(np.concatenate(out), axis=0)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    return _exact(pairs[:, 0], pairs[:, 1], np.asarray(x, float), np.asarray(y, float), mid, half, rule)
+        i = np.repeat(np.arange(start, stop, dtype=np.int64), k - 1)
+        j = nn[:, 1:].ravel().astype(np.int64)
+        del nn
+        ok = (j < n) & (j != i)
+        keys.append(distinct(np.minimum(i[ok], j[ok]) * n + np.maximum(i[ok], j[ok])))
+    merged = distinct(np.concatenate(keys))
+    del keys
+    i, j = (merged // n).astype(np.int32), (merged % n).astype(np.int32)
+    return _exact(i, j, np.asarray(x, float), np.asarray(y, float), mid, half, rule)
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values by sorting (numpy's hash-based ``unique`` is many times
+    slower on millions of 64-bit keys).
+
+    >>> distinct(np.array([3, 1, 3, 2])).tolist()
+    [1, 2, 3]
+    """
+    values = np.sort(values)
+    if len(values) < 2:
+        return values
+    return values[np.concatenate([[True], values[1:] != values[:-1]])]
 
 
 def group_pairs(data: LinkageData, p: GroupPlan, positions: np.ndarray | None = None) -> np.ndarray:
     """The candidate pairs (positions into ``data``) of one group's plan."""
     pos = np.flatnonzero(data.group == p.group) if positions is None else positions
-    if p.nearest is None:
+    if p.first_stage is not None:
+        share = len(pos) / max(1, np.count_nonzero(data.group == p.group))
+        local = window_pairs_through(data.x[pos], data.y[pos], data.mid[pos], data.half_width[pos], p.window,
+                                     p.first_stage, p.pairs_in_window * share ** 2)
+    elif p.nearest is None:
         local = block_pairs(data.x[pos], data.y[pos], data.t_from[pos], data.t_to[pos], p.window)
     else:
         local = nearest_pairs(data.x[pos], data.y[pos], data.mid[pos], data.half_width[pos], p.window,
@@ -298,6 +399,14 @@ def pair_keys(pairs: np.ndarray, n: int) -> np.ndarray:
     """One int64 per pair (lower position first), for set operations on pairs."""
     lo, hi = np.minimum(pairs[:, 0], pairs[:, 1]), np.maximum(pairs[:, 0], pairs[:, 1])
     return lo.astype(np.int64) * n + hi
+
+
+def window_recall(data: LinkageData, known: np.ndarray, window: Blocking) -> float | None:
+    """The share of ``known`` linked pairs inside ``window`` (None without any): what a
+    search of the whole window, as for one offence, finds."""
+    if not len(known):
+        return None
+    return float(np.mean((pair_distance(data, known) <= window.radius_m) & (window_gap(data, known) <= window.days)))
 
 
 def measure_recall(data: LinkageData, p: GroupPlan, pairs: np.ndarray, known: np.ndarray) -> None:

@@ -4,8 +4,9 @@ Rows are offences in time order; columns are when (window, day, time of day), wh
 (easting, northing, location type), each MO domain, and the victim and suspect
 attributes. :func:`shared_cells` marks the cells that agree with the rest of the series
 (the value most offences share, or a behaviour at least half of them share), which the
-image colours. Exports: CSV (:func:`save_csv`) and PNG/PDF/SVG (:func:`save_image`,
-matplotlib without a display).
+image colours. Exports, written through the release gate by
+:func:`workbench.linkage.service.export_cca`: CSV (:func:`write_matrix_csv`) and
+PNG/PDF/SVG (:func:`write_matrix_image`, matplotlib without a display).
 """
 
 from __future__ import annotations
@@ -120,11 +121,9 @@ def matrix_figure(matrix: pd.DataFrame, shared: pd.DataFrame, *, title: str = ""
     table.auto_set_font_size(False)
     table.set_fontsize(7)
     table.scale(1.0, 1.3)
-    heading = title or "Comparative case analysis"
-    if marking:
-        heading = f"{marking}\n{heading}"
-    ax.set_title(heading, fontsize=10, loc="left")
+    ax.set_title(title or "Comparative case analysis", fontsize=10, loc="left")
     fig.text(0.01, 0.02, "Green: shared with the series.  Grey: not recorded.", fontsize=7)
     if marking:
+        fig.text(0.5, 1.0, marking, ha="center", va="bottom", fontsize=10, fontweight="bold")
         fig.text(0.5, -0.01, marking, ha="center", va="top", fontsize=10, fontweight="bold")
     return fig

@@ -12,6 +12,7 @@ from __future__ import annotations
 from abc import ABCMeta, abstractmethod
 
 from workbench.commands import Command
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadInput, NotFound
 from workbench.events import Changed
 from workbench.store import Store
@@ -22,8 +23,8 @@ from workbench.store.offences import offence_refs
 class DecideLink(Command):
     """Confirm (``decision='confirmed'``) or reject a link between two offences."""
 
-    def __init__(self, a: int, b: int, decision: str, why: str | None = None, user: str | None = None):
-        super().__init__(why, user)
+    def __init__(self, a: int, b: int, decision: str, why: str | None = None):
+        super().__init__(why)
         self.a, self.b = db.ordered(a, b)
         if decision not in ("confirmed", "rejected"):
             raise BadInput(f"a link decision is 'confirmed' or 'rejected', not {decision!r}")
@@ -34,10 +35,9 @@ class DecideLink(Command):
     def apply(self, store: Store) -> Changed:
         refs = offence_refs(store, (self.a, self.b))
         self._before = db.get_decision(store, self.a, self.b)
-        db.put_decision(store, self.a, self.b, self.decision, self.why, self.user)
-        store.audit(f"link.{self.decision[:-2]}", "link", f"{self.a}-{self.b}",
-                    {"offences": refs, "previous": (self._before or {}).get("decision")},
-                    user=self.user, why=self.why)
+        db.put_decision(store, self.a, self.b, self.decision, self.why)
+        store.audit(AuditAction.LINK_CONFIRM if self.decision == "confirmed" else AuditAction.LINK_REJECT, "link", f"{self.a}-{self.b}",
+                    {"offences": refs, "previous": (self._before or {}).get("decision")}, why=self.why)
         return Changed("links", (self.a, self.b), {"decision": self.decision})
 
     def revert(self, store: Store) -> Changed:
@@ -52,8 +52,8 @@ class DecideLink(Command):
 class SeriesCommand(Command, metaclass=ABCMeta):
     """Base of series commands: undo restores every touched series from a snapshot."""
 
-    def __init__(self, why: str | None = None, user: str | None = None):
-        super().__init__(why, user)
+    def __init__(self, why: str | None = None):
+        super().__init__(why)
         self._before: dict[int, dict | None] = {}
 
     @abstractmethod
@@ -80,7 +80,7 @@ class SeriesCommand(Command, metaclass=ABCMeta):
         return Changed("series", tuple(self._before), {"action": f"undo {self.description}"})
 
     def _audit(self, store: Store, action: str, series_id: int, detail: dict) -> None:
-        store.audit(action, "series", series_id, detail, user=self.user, why=self.why)
+        store.audit(action, "series", series_id, detail, why=self.why)
 
 
 def _require(store: Store, series_id: int) -> dict:
@@ -95,8 +95,8 @@ class CreateSeries(SeriesCommand):
 
     description = "Create series"
 
-    def __init__(self, offence_ids, name: str, notes: str = "", why: str | None = None, user: str | None = None):
-        super().__init__(why, user)
+    def __init__(self, offence_ids, name: str, notes: str = "", why: str | None = None):
+        super().__init__(why)
         self.offence_ids = [int(o) for o in offence_ids]
         if not self.offence_ids:
             raise BadInput("a series needs at least one offence")
@@ -107,9 +107,9 @@ class CreateSeries(SeriesCommand):
         return []
 
     def change(self, store: Store) -> list[int]:
-        self.series_id = db.create_series(store, self.name, self.notes, series_id=self.series_id, user=self.user)
-        db.add_members(store, self.series_id, self.offence_ids, why=self.why, user=self.user)
-        self._audit(store, "series.create", self.series_id,
+        self.series_id = db.create_series(store, self.name, self.notes, series_id=self.series_id)
+        db.add_members(store, self.series_id, self.offence_ids, why=self.why)
+        self._audit(store, AuditAction.SERIES_CREATE, self.series_id,
                     {"name": self.name, "offences": offence_refs(store, self.offence_ids)})
         return [self.series_id]
 
@@ -117,8 +117,8 @@ class CreateSeries(SeriesCommand):
 class _MembershipCommand(SeriesCommand):
     """Base of adding/removing offences: one series, some offences."""
 
-    def __init__(self, series_id: int, offence_ids, why: str | None = None, user: str | None = None):
-        super().__init__(why, user)
+    def __init__(self, series_id: int, offence_ids, why: str | None = None):
+        super().__init__(why)
         self.series_id, self.offence_ids = int(series_id), [int(o) for o in offence_ids]
 
     def touched(self, store: Store) -> list[int]:
@@ -132,8 +132,8 @@ class AddToSeries(_MembershipCommand):
     description = "Add to series"
 
     def change(self, store: Store) -> list[int]:
-        db.add_members(store, self.series_id, self.offence_ids, why=self.why, user=self.user)
-        self._audit(store, "series.add", self.series_id, {"offences": offence_refs(store, self.offence_ids)})
+        db.add_members(store, self.series_id, self.offence_ids, why=self.why)
+        self._audit(store, AuditAction.SERIES_ADD, self.series_id, {"offences": offence_refs(store, self.offence_ids)})
         return [self.series_id]
 
 
@@ -151,7 +151,7 @@ class RemoveFromSeries(_MembershipCommand):
 
     def change(self, store: Store) -> list[int]:
         db.remove_members(store, self.series_id, self.offence_ids)
-        self._audit(store, "series.remove", self.series_id, {"offences": offence_refs(store, self.offence_ids)})
+        self._audit(store, AuditAction.SERIES_REMOVE, self.series_id, {"offences": offence_refs(store, self.offence_ids)})
         return [self.series_id]
 
 
@@ -160,8 +160,8 @@ class MergeSeries(SeriesCommand):
 
     description = "Merge series"
 
-    def __init__(self, target: int, others, why: str | None = None, user: str | None = None):
-        super().__init__(why, user)
+    def __init__(self, target: int, others, why: str | None = None):
+        super().__init__(why)
         self.target, self.others = int(target), [int(s) for s in others if int(s) != int(target)]
         if not self.others:
             raise BadInput("name at least one other series to merge into the first")
@@ -176,9 +176,9 @@ class MergeSeries(SeriesCommand):
         for sid in self.others:
             members = db.series_members(store, sid)
             db.delete_series(store, sid)
-            db.add_members(store, self.target, members, why=self.why, user=self.user)
+            db.add_members(store, self.target, members, why=self.why)
             moved += members
-        self._audit(store, "series.merge", self.target, {"merged": self.others, "offences": offence_refs(store, moved)})
+        self._audit(store, AuditAction.SERIES_MERGE, self.target, {"merged": self.others, "offences": offence_refs(store, moved)})
         return [self.target] + self.others
 
 
@@ -187,8 +187,8 @@ class SplitSeries(SeriesCommand):
 
     description = "Split series"
 
-    def __init__(self, series_id: int, offence_ids, name: str, why: str | None = None, user: str | None = None):
-        super().__init__(why, user)
+    def __init__(self, series_id: int, offence_ids, name: str, why: str | None = None):
+        super().__init__(why)
         self.series_id, self.offence_ids, self.name = int(series_id), [int(o) for o in offence_ids], name
         self.new_id: int | None = None
 
@@ -200,9 +200,9 @@ class SplitSeries(SeriesCommand):
 
     def change(self, store: Store) -> list[int]:
         db.remove_members(store, self.series_id, self.offence_ids)
-        self.new_id = db.create_series(store, self.name, series_id=self.new_id, user=self.user)
-        db.add_members(store, self.new_id, self.offence_ids, why=self.why, user=self.user)
-        self._audit(store, "series.split", self.series_id,
+        self.new_id = db.create_series(store, self.name, series_id=self.new_id)
+        db.add_members(store, self.new_id, self.offence_ids, why=self.why)
+        self._audit(store, AuditAction.SERIES_SPLIT, self.series_id,
                     {"new_series": self.new_id, "offences": offence_refs(store, self.offence_ids)})
         return [self.series_id, self.new_id]
 
@@ -213,8 +213,8 @@ class NameSeries(SeriesCommand):
     description = "Name series"
 
     def __init__(self, series_id: int, name: str | None = None, notes: str | None = None,
-                 why: str | None = None, user: str | None = None):
-        super().__init__(why, user)
+                 why: str | None = None):
+        super().__init__(why)
         self.series_id, self.name, self.notes = int(series_id), name, notes
 
     def touched(self, store: Store) -> list[int]:
@@ -223,5 +223,5 @@ class NameSeries(SeriesCommand):
 
     def change(self, store: Store) -> list[int]:
         db.rename_series(store, self.series_id, self.name, self.notes)
-        self._audit(store, "series.name", self.series_id, {"name": self.name, "notes": self.notes})
+        self._audit(store, AuditAction.SERIES_NAME, self.series_id, {"name": self.name, "notes": self.notes})
         return [self.series_id]

@@ -49,17 +49,29 @@ LOG_COLUMNS = ("distance_m", "days_apart")
 INTERACTION = "distance_x_days"
 
 
+def design_array(values: np.ndarray, columns: list[str], interaction: bool = True) -> tuple[np.ndarray, list[str]]:
+    """Model inputs from pair feature values (rows x ``columns``): kilometres and days on
+    a log scale, and their product (the interaction) when both are present and
+    ``interaction``. Returns (array, its column names). Plain numpy: scoring one offence's
+    candidates must not pay pandas' per-call overhead."""
+    out = np.array(values, dtype=float)
+    names = list(columns)
+    d = names.index("distance_m") if "distance_m" in names else None
+    t = names.index("days_apart") if "days_apart" in names else None
+    if d is not None:
+        out[:, d] = np.log1p(out[:, d] / 1000.0)
+    if t is not None:
+        out[:, t] = np.log1p(out[:, t])
+    if interaction and d is not None and t is not None:
+        out = np.column_stack([out, out[:, d] * out[:, t]])
+        names.append(INTERACTION)
+    return out, names
+
+
 def design(frame: pd.DataFrame, interaction: bool = True) -> pd.DataFrame:
-    """Model inputs from pair features: kilometres and days on a log scale, and their
-    product (the interaction) when both are present and ``interaction``."""
-    out = frame.copy()
-    if "distance_m" in out:
-        out["distance_m"] = np.log1p(out["distance_m"] / 1000.0)
-    if "days_apart" in out:
-        out["days_apart"] = np.log1p(out["days_apart"])
-    if interaction and "distance_m" in out and "days_apart" in out:
-        out[INTERACTION] = out["distance_m"] * out["days_apart"]
-    return out
+    """:func:`design_array` as a frame (for fitting)."""
+    values, names = design_array(frame.to_numpy(dtype=float), list(frame.columns), interaction)
+    return pd.DataFrame(values, columns=names, index=frame.index)
 
 
 def direction(column: str) -> int:
@@ -133,9 +145,10 @@ class LinkModel:
 
     def raw(self, frame: pd.DataFrame) -> np.ndarray:
         """Uncalibrated probabilities."""
-        X = design(frame.reindex(columns=self.columns), self.interaction)
+        values = frame.reindex(columns=self.columns).to_numpy(dtype=float)
+        X, _ = design_array(values, self.columns, self.interaction)
         with _threads(len(X)):
-            return self.estimator.predict_proba(X.to_numpy(dtype=float))[:, 1]
+            return self.estimator.predict_proba(X)[:, 1]
 
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         """Calibrated probability that each pair is one offender's."""
@@ -254,11 +267,18 @@ def _wrong_signs(pipeline, columns: list[str]) -> list[str]:
     return [c for c, b in zip(columns, coef) if (direction(c) * b < 0) or (c == INTERACTION and b > 0)]
 
 
-def _threads(rows: int):
-    """One thread for small inputs, the machine's default for large ones."""
-    from threadpoolctl import threadpool_limits
+_CONTROLLER = []
 
-    return threadpool_limits(limits=1 if rows < SINGLE_THREAD_ROWS else None)
+
+def _threads(rows: int):
+    """One thread for small inputs, the machine's default for large ones. The thread
+    pools are found once per process (finding them reads the process's memory map,
+    about 30 ms: too slow to repeat for every suggestion)."""
+    if not _CONTROLLER:
+        from threadpoolctl import ThreadpoolController
+
+        _CONTROLLER.append(ThreadpoolController())
+    return _CONTROLLER[0].limit(limits=1 if rows < SINGLE_THREAD_ROWS else None)
 
 
 def _weight_arg(est, w) -> dict:

@@ -91,27 +91,28 @@ def explain(model: LinkModel, features: pd.DataFrame, data: LinkageData | None =
     one call.
     """
     columns = [c for c in model.columns if c in features.columns]
-    base = features.reindex(columns=model.columns).reset_index(drop=True)
-    if base.empty:
+    base = features.reindex(columns=model.columns).to_numpy(dtype=float)
+    if not len(base):
         return []
-    reference = {c: model.reference.get(c, np.nan) for c in columns}
-    blocks = [base]
-    for col in columns:
-        variant = base.copy()
-        present = variant[col].notna()
-        variant.loc[present, col] = reference[col]
-        blocks.append(variant)
-    logits = _logit(model.predict(pd.concat(blocks, ignore_index=True)).astype(float)).reshape(len(blocks), len(base))
+    where = {c: model.columns.index(c) for c in columns}
+    reference = np.array([model.reference.get(c, np.nan) for c in columns])
+    variants = np.repeat(base[None, :, :], len(columns) + 1, axis=0)
+    for k, col in enumerate(columns, start=1):
+        values = variants[k, :, where[col]]
+        variants[k, :, where[col]] = np.where(np.isnan(values), values, reference[k - 1])
+    stacked = pd.DataFrame(variants.reshape(-1, base.shape[1]), columns=model.columns)
+    logits = _logit(model.predict(stacked).astype(float)).reshape(len(columns) + 1, len(base))
+    effects = logits[0][None, :] - logits[1:]
     out = []
     for row in range(len(base)):
         pi = None if i is None else int(i[row])
         pj = None if j is None else int(j[row])
         items = {}
-        effects = logits[0, row] - logits[1:, row]
-        for col, effect in sorted(zip(columns, effects), key=lambda ce: -abs(ce[1])):
-            value = base[col].iloc[row]
-            value = None if pd.isna(value) else float(value)
-            effect = 0.0 if value is None else float(effect)
+        for k in np.argsort(-np.abs(effects[:, row]), kind="stable"):
+            col = columns[k]
+            value = base[row, where[col]]
+            value = None if np.isnan(value) else float(value)
+            effect = 0.0 if value is None else float(effects[k, row])
             items[col] = {"value": value, "text": describe(col, np.nan if value is None else value, data, pi, pj),
                           "effect": round(effect, 3), "verdict": verdict(effect)}
         strongest = [v["text"] for c, v in items.items() if v["value"] is not None][:4]

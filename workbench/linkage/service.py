@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from workbench.domain import categories as cats
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadInput, NotFound
 from workbench.jobs import JobControl
 from workbench.linkage import candidates, reasons, suspects
@@ -25,8 +26,13 @@ from workbench.linkage.dataset import LinkageData, build
 from workbench.linkage.evaluate import evaluate as cross_validated
 from workbench.linkage.features import Profiles, feature_columns, pair_features
 from workbench.linkage.model import LinkModel, default_model, score
-from workbench.linkage.series import MAX_SERIES_SIZE, MIN_SERIES_SIZE, describe_series, find_series
-from workbench.linkage.training import prepare, train_group
+from workbench.linkage.series import (
+    MAX_SERIES_SIZE,
+    MIN_SERIES_SIZE,
+    describe_series,
+    find_series,
+)
+from workbench.linkage.training import prepare, too_few_links, train_group
 from workbench.store import Store
 from workbench.store import linkage as db
 from workbench.store.offences import (
@@ -116,8 +122,7 @@ def models_for(store: Store, data: LinkageData) -> tuple[dict[str, LinkModel], d
             models[group] = LinkModel.from_bytes(rec["model"])
             notes[group] = f"{rec['method']} model trained {rec['created_at'][:10]} on {rec['n_linked']} linked pairs"
         else:
-            why = rec["metrics"].get("reason") if rec else \
-                f"no trained model for {group} offences yet: Retrain models (or `workbench link train`)"
+            why = rec["metrics"].get("reason") if rec else f"no trained model for {group} offences yet: Retrain models (or `workbench link train`)"
             models[group] = default_model(group, columns, why)
             notes[group] = f"default model ({why})"
     return models, notes
@@ -229,11 +234,14 @@ def group_linker(store: Store, group: str, *, include_coarse: bool = False) -> G
     data = load_data(store, groups=[group], include_coarse=include_coarse)
     models, notes = models_for(store, data)
     known = candidates.known_linked(data, decided_pairs(store, data))
-    plans = candidates.plan(data, groups=[group], known=known)
+    window, learned = candidates.learn_window(data, group, known.get(group, np.empty((0, 2), np.int64)))
+    # one offence at a time is cheap: its whole window is searched, never narrowed
+    cost = candidates.estimate_pairs(data.x, data.y, data.t_from, data.t_to, window)
+    gplan = candidates.GroupPlan(group, window, learned, cost, expected_recall=candidates.window_recall(
+        data, known.get(group, np.empty((0, 2), np.int64)), window))
     solved = np.flatnonzero(data.solved) if data.solved is not None else np.empty(0, np.int64)
     linker = GroupLinker(group, data, Profiles.of(data), models.get(group) or default_model(
-        group, feature_columns(data), "no offences"), notes.get(group, ""),
-        plans.get(group) or candidates.GroupPlan(group, candidates.DEFAULT_BLOCKING[group], 0, 0.0),
+        group, feature_columns(data), "no offences"), notes.get(group, ""), gplan,
         suspects.known_offenders(data, solved))
     _LINKERS[key] = (db.change_stamp(store), linker)
     return linker
@@ -427,21 +435,29 @@ def train(store: Store, *, groups=None, seed: int = 0, folds: int = 3, include_c
     results, fitted = {}, []
     for n, group in enumerate(present):
         step = control.sub(0.05 + 0.9 * n / len(present), 0.05 + 0.9 * (n + 1) / len(present))
-        gp = prepare(data, group, k=folds, seed=seed, plans=plans, decided=decided, profiles=profiles)
-        model, compared = train_group(gp, k=folds, seed=seed, control=step)
-        fitted.append((group, model, gp))
+        reason = too_few_links(data, group, decided)
+        if reason:
+            model, compared = default_model(group, feature_columns(data), reason), {}
+            solved = data.solved if data.solved is not None else np.zeros(len(data), bool)
+            counts = (int(((data.group == group) & solved).sum()), 0, 0)
+        else:
+            gp = prepare(data, group, k=folds, seed=seed, plans=plans, decided=decided, profiles=profiles)
+            model, compared = train_group(gp, k=folds, seed=seed, control=step)
+            counts = (gp.offences, int(len(gp.pairs)), int(gp.labels.sum()))
+            del gp                  # one group's pairs in memory at a time
+        fitted.append((group, model, counts))
         results[group] = {"method": model.method, "default_model": model.is_default,
-                          "pairs": int(len(gp.pairs)), "linked_pairs": int(gp.labels.sum()),
-                          "solved_offences": gp.offences, "compared": compared,
+                          "pairs": counts[1], "linked_pairs": counts[2],
+                          "solved_offences": counts[0], "compared": compared,
                           "note": model.metrics.get("reason", ""), "blocking": plans[group].as_json()}
     control.check()
     with store.atomic():
-        for group, model, gp in fitted:
+        for group, model, (n_offences, n_pairs, n_linked) in fitted:
             results[group]["model_id"] = db.save_model(
                 store, group, model.method, None if model.is_default else model.to_bytes(),
-                is_default=model.is_default, n_offences=gp.offences, n_pairs=int(len(gp.pairs)),
-                n_linked=int(gp.labels.sum()), metrics=clean(model.metrics), columns=model.columns)
-        store.audit("link.train", "model", None, clean({g: {k: r[k] for k in ("method", "pairs", "linked_pairs")}
+                is_default=model.is_default, n_offences=n_offences, n_pairs=n_pairs,
+                n_linked=n_linked, metrics=clean(model.metrics), columns=model.columns)
+        store.audit(AuditAction.LINK_TRAIN, "model", None, clean({g: {k: r[k] for k in ("method", "pairs", "linked_pairs")}
                                                         for g, r in results.items()}))
     control.report(1.0, "models saved")
     return clean({"models": results, "labels_from_decisions": int(len(decided))})
@@ -484,7 +500,7 @@ def export_cca(store: Store, offence_ids, *, title: str, csv: str | Path | None 
     matrix, shared = cca(store, offence_ids)
     released = release(Content(records=True, build=lambda _: (matrix, shared, title)), policy(store))
     outputs = [Output(Path(p), w) for p, w in ((csv, write_matrix_csv), (image, write_matrix_image)) if p]
-    export(store, released, outputs, action="export.cca", object_type="offences", object_id=None,
+    export(store, released, outputs, action=AuditAction.EXPORT_CCA, object_type="offences", object_id=None,
            detail={"offences": list(matrix.index)}, force=force)
     return {"offences": len(matrix), "features": len(matrix.columns), "csv": str(csv) if csv else None,
             "image": str(image) if image else None, "marking": released.marking}

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadInput
 from workbench.network import communities, measures
 from workbench.network.graph import expand
@@ -83,13 +84,15 @@ def export_chart(store, graph: nx.Graph, fmt: str, out: str | Path, *, destinati
     "destination", "withheld"}`` (counts of the released chart)."""
     if fmt not in FORMATS:
         raise BadInput(f"unknown chart format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if focus is not None and focus[0] in graph:
+        graph = expand(graph, [focus[0]], focus[1])   # what is released around it lies within this part
     released = release(chart_content(graph, title=title, focus=focus),
                        policy(store, destination, accept_conditions=accept_conditions))
     chart = released.body
     if chart.number_of_nodes() == 0:
         raise BadInput(f"nothing on the chart may go to {destination}: what is there is known only from "
                        "reports withheld from it")
-    export(store, released, [Output(Path(out), _writer(fmt))], action="export.chart", object_type="chart",
+    export(store, released, [Output(Path(out), _writer(fmt))], action=AuditAction.EXPORT_CHART, object_type="chart",
            object_id=str(out), detail={"format": fmt, "nodes": chart.number_of_nodes(),
                                        "edges": chart.number_of_edges(),
                                        "focus": list(focus) if focus else None}, why=why, force=force)

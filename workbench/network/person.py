@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadInput, NotFound
 from workbench.intel.search import search_reports
 from workbench.people.page import people_section
@@ -137,7 +138,11 @@ def profile_content(store: Store, key: str) -> Content:
     locations += [Fact(loc, frozenset([r["id"]])) for loc, r in
                   ((loc, next(r for r in reports if r["intel_ref"] == loc["ref"]))
                    for loc in page["locations"] if loc["kind"] == "intel")]
+    management = page["management"]
     facts = {"associates": associates, "locations": locations,
+             # a nominal's management record carries its own marking: above the ceiling it is withheld
+             "management": [Fact(management, recorded=True, marking=management["security_marking"])]
+             if management else [],
              **{kind: [Fact({"value": v}, frozenset(ids)) for (k, v), ids in sorted(by_entity.items()) if k == kind]
                 for kind in ("vehicle", "phone")}}
     return Content(reports=reports, facts=facts, records=True,
@@ -156,7 +161,7 @@ def write_profile(store: Store, key: str, path: str | Path, *, destination: str 
         raise BadInput(f"{path.name}: a subject profile is written as .docx")
     released = release(profile_content(store, key),
                        policy(store, destination, accept_conditions=accept_conditions))
-    export(store, released, [Output(path, save_profile)], action="export.profile", object_type="person",
+    export(store, released, [Output(path, save_profile)], action=AuditAction.EXPORT_PROFILE, object_type="person",
            object_id=key, detail={"person": key}, why=why, force=force)
     return {"out": str(path), "person": key, "marking": released.marking,
             "intelligence_included": len(released.reports), "withheld": [dict(w) for w in released.withheld]}
@@ -186,6 +191,8 @@ def _profile_document(store: Store, page: dict, released: Released):
     doc.add_heading(f"Subject profile: {key}", 0)
     doc.add_paragraph(f"Organisation: {store.setting('organisation', '')}. Prepared for: {released.destination}. "
                       f"Activity from {first} to {last}.")
+
+    _management_section(doc, page, facts.get("management", ()), released.facts_withheld.get("management", 0))
 
     doc.add_heading("Offending", 1)
     _table(doc, ["Reference", "Date", "Category", "Role", "Place", "Series"],
@@ -228,6 +235,28 @@ def _profile_document(store: Store, page: dict, released: Released):
     for gap in intelligence_gaps(shown) or ["None identified from the store."]:
         doc.add_paragraph(gap, style="List Bullet")
     return doc
+
+
+def _management_section(doc, page: dict, managed, withheld: int) -> None:
+    """Management status (as released), missing episodes and how often a victim."""
+    doc.add_heading("Management and risk", 1)
+    if withheld:
+        doc.add_paragraph("The subject's management record is marked above what this profile may carry; "
+                          "it is withheld.")
+    for m in managed:
+        rows = [["Flags", ", ".join(f["meaning"] for f in m["flags"]) or "none"],
+                ["MAPPA", f"level {m['mappa_level']}" if m["mappa_level"] else "not a MAPPA case"],
+                ["Conditions", (m["conditions"] or "none recorded")
+                 + ("; exclusion zone recorded" if m["exclusion_wkt"] else "")],
+                ["Review date", (m["review_date"] or "not set") + (" (overdue)" if m["review_overdue"] else "")]]
+        _table(doc, ["", ""], rows, empty="")
+    if not managed and not withheld:
+        doc.add_paragraph("The subject is not a nominal.")
+    episodes = page["missing_episodes"]
+    doc.add_paragraph(f"Missing {len(episodes)} times, last reported {episodes[-1]['reported_at'][:10]}."
+                      if episodes else "No missing-person episodes are recorded.")
+    if page["victimisation"]:
+        doc.add_paragraph(f"Recorded as the victim of {len(page['victimisation'])} offences (details withheld).")
 
 
 def _table(doc, header: list[str], rows: list[list], *, empty: str) -> None:

@@ -10,7 +10,7 @@
   :data:`CLUSTER_DAYS`), at least one episode in the scan's period;
 - ``nominal_near_offence``: a flagged nominal (RSO, IOM or PPO) living within
   :data:`NEAR_KM` of a new sexual offence whose description (of the offence, or of its
-  series when the force has linked it) they match;
+  series: the analyst's confirmed series, else the force's series reference) they match;
 - ``nominal_breach``: a new offence by a nominal inside their exclusion zone, or during
   their curfew more than :data:`CURFEW_AWAY_M` from home.
 
@@ -31,6 +31,7 @@ from workbench.domain.people import FLAGS, MANAGED
 from workbench.people.description import ATTRIBUTE_LABELS, combined, compare
 from workbench.store.boundaries import AreaLocator
 from workbench.store.db import Store
+from workbench.store.linkage import get_series, series_members, series_of
 from workbench.store.offences import load_features
 from workbench.store.people import (
     load_episodes,
@@ -198,13 +199,15 @@ def _managed(nominals: pd.DataFrame) -> pd.DataFrame:
 
 
 def nominal_near_offence_alerts(offences: pd.DataFrame, features: pd.DataFrame, nominals: pd.DataFrame, *,
-                                near_km: float = NEAR_KM, threshold: float = MATCH_THRESHOLD) -> list[Alert]:
+                                near_km: float = NEAR_KM, threshold: float = MATCH_THRESHOLD,
+                                series: dict[int, tuple[str, list[int]]] | None = None) -> list[Alert]:
     """For each new sexual offence in ``offences`` (id, offence_ref, category,
     committed_from, easting, northing, series_ref), the flagged nominals living within
     ``near_km`` whose description matches the offence's (its series' when it has a
     ``series_ref``: ``features`` then holds the suspect features of the series' offences
     too, rows offence_id, name, value; ``offences`` holds the series' other offences
-    with ``new`` False)."""
+    with ``new`` False). ``series`` maps an offence id to the analyst's confirmed series
+    it is in (name, member ids), which takes precedence over the force's reference."""
     managed = _managed(nominals)
     sexual = offences[offences["category"].map(is_sexual) & offences["new"]]
     if managed.empty or sexual.empty:
@@ -213,9 +216,12 @@ def nominal_near_offence_alerts(offences: pd.DataFrame, features: pd.DataFrame, 
     tree = cKDTree(homes)
     alerts = []
     for row in sexual.itertuples(index=False):
-        linked = [row.id]
-        if isinstance(row.series_ref, str) and row.series_ref:
+        linked, label = [row.id], row.offence_ref
+        if series and row.id in series:
+            label, linked = series[row.id]
+        elif isinstance(row.series_ref, str) and row.series_ref:
             linked = offences.loc[offences["series_ref"] == row.series_ref, "id"].tolist()
+            label = f"series {row.series_ref}"
         description = combined(features[features["offence_id"].isin(linked)])
         when = row.committed_from.date()
         found, places = [], []
@@ -230,9 +236,10 @@ def nominal_near_offence_alerts(offences: pd.DataFrame, features: pd.DataFrame, 
             places.append(homes[j])
         if not found:
             continue
-        found.sort(key=lambda f: (-f["description"]["score"], f["distance_m"]))
+        # registered sex offenders first (the offence is sexual), then best match, then nearest
+        found.sort(key=lambda f: ("rso" not in f["flags"], -f["description"]["score"], f["distance_m"]))
         best = found[0]
-        what = f"series {row.series_ref}" if len(linked) > 1 else row.offence_ref
+        what = label if len(linked) > 1 else row.offence_ref
         summary = (f"{_s(len(found), 'flagged nominal')} matching the description of {what} "
                    f"({_label(row.category).lower()}, {row.committed_from:%d %b %Y}) live within {near_km:g} km: "
                    f"{best['nominal']} ({', '.join(FLAGS[f] for f in best['flags'] if f in MANAGED)}) "
@@ -242,6 +249,7 @@ def nominal_near_offence_alerts(offences: pd.DataFrame, features: pd.DataFrame, 
         ys = [row.northing] + [p[1] for p in places]
         alerts.append(Alert("nominal_near_offence", summary, [int(i) for i in linked], bbox_of(xs, ys),
                             {"offence": row.offence_ref, "series_ref": row.series_ref or None,
+             "series": label if len(linked) > 1 else None,
                              "description": description, "nominals": found}))
     return alerts
 
@@ -351,9 +359,15 @@ def scan_people(store: Store, new: pd.DataFrame, recent_start, last_scan_at: str
         return alerts, notes
     sexual = new.loc[new["category"].map(is_sexual), "id"].tolist()
     if sexual:
-        offences = offences_and_series(store, sexual)
+        confirmed = {}
+        for oid in sexual:
+            sid = series_of(store, oid)
+            if sid is not None:
+                name = (get_series(store, sid) or {}).get("name") or sid
+                confirmed[oid] = (f"linked series {name}", series_members(store, sid))
+        offences = offences_and_series(store, sexual, [i for _, ids in confirmed.values() for i in ids])
         features = load_features(store, offences["id"].tolist(), kind="suspect")
-        alerts += nominal_near_offence_alerts(offences, features, nominals)
+        alerts += nominal_near_offence_alerts(offences, features, nominals, series=confirmed)
     conditioned = nominals.loc[nominals["exclusion_wkt"].notna() | nominals["curfew_from"].notna(), "nominal_ref"]
     if new_ids and len(conditioned):
         alerts += breach_alerts(people_offences(store, conditioned.tolist()), nominals, new_ids)

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbench.domain.audit import AuditAction
 from workbench.release.gate import Released, ReleaseError
 
 #: A cell starting with one of these is read as a formula by spreadsheets.
@@ -125,7 +126,7 @@ def make_folder(folder: str | Path) -> Path:
     return folder
 
 
-def export(store, released: Released, outputs: Sequence[Output], *, action: str, object_type: str,
+def export(store, released: Released, outputs: Sequence[Output], *, action: AuditAction, object_type: str,
            object_id: Any = None, detail: dict | None = None, why: str | None = None,
            force: bool = False) -> list[Path]:
     """Write ``outputs`` of ``released`` and audit them as ``action`` (see the module

@@ -12,6 +12,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from workbench.domain.audit import AuditAction
 from workbench.domain.categories import LABELS
 from workbench.errors import BadInput
 from workbench.release import Content, Output, export, policy, release
@@ -166,10 +167,8 @@ def export_assessment(store: Store, a: Assessment, out_dir: str | Path, *, forma
             return strategic_document(store, a, released.marking, Path(tmp))
 
         released = release(Content(records=True, build=build), policy(store, "internal"))
-        outputs = [Output(out / f"{stem}.{fmt}",
-                          (lambda r, path: render_pdf(r.body, path)) if fmt == "pdf"
-                          else (lambda r, path: render_docx(r.body, path))) for fmt in formats]
-        return export(store, released, outputs, action="export.assessment", object_type="assessment",
+        outputs = [Output(out / f"{stem}.{fmt}", render_pdf if fmt == "pdf" else render_docx) for fmt in formats]
+        return export(store, released, outputs, action=AuditAction.EXPORT_ASSESSMENT, object_type="assessment",
                       object_id=a.id, detail={"reference": a.reference, "status": a.status, "draft": bool(a.draft)},
                       why=why, force=force)
 
@@ -179,7 +178,7 @@ def build_assessment(store: Store, kind: str, date_from: date, date_to: date, ou
                      why: str | None = None, progress=None) -> tuple[Assessment, list[Path]]:
     """Assess ``date_from``..``date_to`` (``kind`` tactical or strategic), store it as a draft
     product and write its files; the product is kept only if its files are written."""
-    from workbench.paths import current_user
+    from workbench.identity import current_user
     from workbench.tasking.assessment import tactical_assessment
     from workbench.tasking.products import CreateAssessment
     from workbench.tasking.strategic import strategic_assessment

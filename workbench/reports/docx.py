@@ -18,14 +18,17 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from workbench.release import Released
 from workbench.reports import document as d
 
 NAVY = RGBColor(0x1F, 0x38, 0x64)
 GREY = RGBColor(0x5A, 0x5A, 0x5A)
 
 
-def render_docx(doc: d.Document, path: str | Path) -> Path:
-    """Write ``doc`` as a Word document at ``path``."""
+def render_docx(released: Released, path: str | Path) -> Path:
+    """Write a released document (its body, a :class:`~workbench.reports.document.Document`
+    marked with the release's marking) as a Word document at ``path``."""
+    doc: d.Document = released.body
     path = Path(path)
     word = WordDocument()
     _page_setup(word, doc)

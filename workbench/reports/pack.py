@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from workbench.domain.audit import AuditAction
 from workbench.domain.categories import LABELS
 from workbench.errors import BadInput
 from workbench.intel.search import decorate
@@ -196,7 +197,7 @@ class _Builder:
             rows = [[r["intel_ref"], str(r["recorded_at"] or "")[:10], r["grade"],
                      r.get("handling_notice") or f"{r['grading']} {r['handling']}", r["text"]] for r in items]
             blocks.append(d.Table(["Reference", "Recorded", "Grade", "Handling", "Intelligence"], rows,
-                                  [1.1, 0.9, 0.8, 1.5, 4], small=True,
+                                  [1.1, 1.1, 0.8, 1.5, 3.8], small=True,
                                   caption=f"Graded intelligence, included only where its handling code permits "
                                           f"{self.released.destination}"))
         else:
@@ -413,25 +414,15 @@ def meeting_document(store: Store, meeting: dict, workdir: Path, options: PackOp
     return doc
 
 
-def write_pdf(released: Released, path: Path) -> None:
-    """Write a released pack (its body, a document) as PDF, marked on every page."""
-    render_pdf(released.body, path)
-
-
-def write_docx(released: Released, path: Path) -> None:
-    """Write a released pack (its body, a document) as Word, marked in every header and footer."""
-    render_docx(released.body, path)
-
-
 def _write(store: Store, released: Released, out_dir: str | Path, stem: str, formats, options: PackOptions,
            object_type: str, object_id, control: JobControl, force: bool) -> list[Path]:
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise BadInput(f"unknown pack format {unknown[0]!r}; use pdf or docx")
     control.report(0.6, "writing " + " and ".join(f.upper() for f in formats))
-    outputs = [Output(path, write_pdf if path.suffix == ".pdf" else write_docx)
+    outputs = [Output(path, render_pdf if path.suffix == ".pdf" else render_docx)
                for path in pack_files(out_dir, stem, formats)]
-    files = export(store, released, outputs, action="export.pack", object_type=object_type, object_id=object_id,
+    files = export(store, released, outputs, action=AuditAction.EXPORT_PACK, object_type=object_type, object_id=object_id,
                    detail={"include_victim_details": options.include_victim_details}, force=force)
     control.report(1.0, "pack written")
     return files

@@ -33,6 +33,7 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
 from reportlab.platypus.tableofcontents import TableOfContents
 
+from workbench.release import Released
 from workbench.reports import document as d
 
 NAVY = colors.HexColor("#1f3864")
@@ -138,8 +139,10 @@ def _numbered_canvas(marking: str, footer: str, draft: str = ""):
     return NumberedCanvas
 
 
-def render_pdf(doc: d.Document, path: str | Path) -> Path:
-    """Write ``doc`` as a PDF at ``path``."""
+def render_pdf(released: Released, path: str | Path) -> Path:
+    """Write a released document (its body, a :class:`~workbench.reports.document.Document`
+    marked with the release's marking) as a PDF at ``path``."""
+    doc: d.Document = released.body
     path = Path(path)
     st = _styles()
     width = A4[0] - 2 * MARGIN

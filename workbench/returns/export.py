@@ -16,8 +16,9 @@ from pathlib import Path
 import pandas as pd
 import shapely
 
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadInput
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.release import Content, Output, Released, export, policy, release
 from workbench.returns.schema import SCHEMA_NAME, SCHEMA_VERSION
 from workbench.store import Store
@@ -125,6 +126,6 @@ def write_return(store: Store, borough: str, period_from: date, period_to: date,
                "period_from": doc["period_from"], "period_to": doc["period_to"],
                "series": len(doc["series"]), "hotspots": len(doc["hotspots"]), "offenders": len(doc["offenders"]),
                "marking": released.marking}
-    export(store, released, [Output(path, write_json)], action="export.return", object_type="return",
+    export(store, released, [Output(path, write_json)], action=AuditAction.EXPORT_RETURN, object_type="return",
            object_id=borough, detail={k: v for k, v in summary.items() if k != "out"}, force=force)
     return summary

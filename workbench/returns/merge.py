@@ -17,8 +17,9 @@ from pathlib import Path
 
 import shapely
 
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadFile, file_errors
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.returns.schema import ITEM_KIND, KINDS, validate
 from workbench.store import Store
 from workbench.store import tasking as db
@@ -28,17 +29,20 @@ SERIES_DISTANCE_M = 1000.0
 
 
 def import_returns(store: Store, paths) -> dict:
-    """Read every file (all are checked before any is stored), store the new ones, and
-    report the cross-border links across everything received so far."""
-    loaded = []
+    """Check every file field by field, store the good new ones (one transaction), and
+    report the cross-border links across everything received so far.
+
+    A malformed file is refused whole and listed under ``rejected`` with its reason; the
+    other files are still imported. When every file is refused, that is the error."""
+    loaded, rejected = [], []
     for path in map(Path, paths):
-        with file_errors(path):
-            raw = path.read_bytes()
         try:
-            doc = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BadFile(f"{path.name} is not a JSON return: {exc}") from None
-        loaded.append((path, hashlib.sha256(raw).hexdigest(), validate(doc, path.name)))
+            loaded.append(_read_return(path))
+        except BadFile as exc:
+            rejected.append({"file": str(path), "reason": str(exc)})
+    if rejected and not loaded:
+        raise BadFile(rejected[0]["reason"] + (f" (and {len(rejected) - 1} more files refused)"
+                                               if len(rejected) > 1 else ""))
     imported, skipped = [], []
     with store.atomic():
         for path, digest, doc in loaded:
@@ -50,11 +54,24 @@ def import_returns(store: Store, paths) -> dict:
             items = [(ITEM_KIND[section], str(item[key]), item)
                      for section, key in KINDS.items() for item in doc.get(section, [])]
             return_id = db.insert_return(store, header, items, current_user())
-            store.audit("returns.import", "return", return_id,
-                        {"file": str(path), "borough": doc["borough"], "items": len(items)}, user=current_user())
+            store.audit(AuditAction.RETURNS_IMPORT, "return", return_id,
+                        {"file": str(path), "borough": doc["borough"], "items": len(items)})
             imported.append({"id": return_id, "file": str(path), "borough": doc["borough"],
                              "period_from": doc["period_from"], "period_to": doc["period_to"], "items": len(items)})
-    return {"imported": imported, "skipped": skipped, **cross_border_links(store)}
+    return {"imported": imported, "skipped": skipped, "rejected": rejected, **cross_border_links(store)}
+
+
+def _read_return(path: Path) -> tuple[Path, str, dict]:
+    """(path, SHA-256, document) of a return that passes the schema, else BadFile."""
+    with file_errors(path):
+        raw = path.read_bytes()
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadFile(f"{path.name} is not a JSON return: {exc}") from None
+    except RecursionError:
+        raise BadFile(f"{path.name} is nested too deeply to be a return") from None
+    return path, hashlib.sha256(raw).hexdigest(), validate(doc, path.name)
 
 
 def cross_border_links(store: Store) -> dict:

@@ -26,8 +26,8 @@ import pandas as pd
 
 from workbench.domain import categories as cats
 from workbench.domain.alerts import Alert, ordered
+from workbench.identity import current_user
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
-from workbench.paths import current_user
 from workbench.people.alerts import scan_people
 from workbench.scan import alerts as make
 from workbench.scan.newhotspots import new_hotspots
@@ -35,7 +35,7 @@ from workbench.scan.newsince import NewOffences, new_offences
 from workbench.scan.reviews import review_alert, reviews_due
 from workbench.scan.searches import commit_update, run_search
 from workbench.scan.trends import TrendReport, detect_unit, emerging_trends, period_end_after
-from workbench.store.boundaries import study_area
+from workbench.store.boundaries import study_area_for
 from workbench.store.db import Store
 from workbench.store.offences import OffenceFilter, date_range, load_frame, query_ids
 from workbench.store.scan import list_searches, load_scan_state, max_offence_id, record_scan
@@ -148,7 +148,7 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
 
     control.report(0.7, "comparing hotspots with the previous period")
     if trends is not None:
-        clip = study_area(store)
+        clip = study_area_for(store, history["borough"]).geometry
         hotspots = new_hotspots(history, trends.period_start, trends.period_end, clip=clip,
                                 coverage=options.get("coverage", 0.03),
                                 method=options.get("hotspot_method", "kde"))

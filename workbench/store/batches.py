@@ -11,7 +11,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from workbench.paths import current_user
+from workbench.domain.audit import AuditAction
+from workbench.identity import current_user
 from workbench.store.db import Store, now_iso
 
 
@@ -55,7 +56,7 @@ def finish_batch(store: Store, batch_id: int, *, rows_read: int, imported: int, 
         (now_iso(), rows_read, imported, duplicates, rejected, batch_id))
     kind, source, file_name = store._conn.execute(
         "SELECT kind, source, file_name FROM batches WHERE id = ?", (batch_id,)).fetchone()
-    store.audit("import", "batch", batch_id, {
+    store.audit(AuditAction.IMPORT, "batch", batch_id, {
         "kind": kind, "source": source, "file": file_name, "rows_read": rows_read,
         "imported": imported, "duplicates": duplicates, "rejected": rejected})
 

@@ -8,12 +8,14 @@ imported before the boundaries get their areas too.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
 
+from workbench.errors import NotFound
 from workbench.jobs import JobControl
 from workbench.store.db import Store
 
@@ -39,14 +41,6 @@ def write_boundaries(store: Store, boundaries: Sequence[Boundary], batch_id: int
             "VALUES (?,?,?,?,?,?,?,?,?,?)",
             (b.level, b.name, b.code, b.parent, shapely.to_wkb(b.geometry), minx, miny, maxx, maxy, batch_id))
     return len(boundaries)
-
-
-def area_known(store: Store, level: str, name: str) -> bool:
-    """Whether a boundary or an offence names the ``level`` (``borough``/``ward``) ``name``."""
-    if level not in ("borough", "ward"):
-        raise ValueError(f"level is borough or ward, not {level!r}")
-    return store._value(f"SELECT 1 FROM boundaries WHERE level = ? AND name = ? UNION "
-                        f"SELECT 1 FROM offences WHERE {level} = ? LIMIT 1", (level, name, name)) is not None
 
 
 def has_boundaries(store: Store) -> bool:
@@ -87,6 +81,131 @@ def study_area(store: Store, boroughs: Sequence[str] | None = None) -> shapely.G
     if not rows:
         return None
     return shapely.union_all([b.geometry for b in rows])
+
+
+#: A borough joins a data-driven study area when it holds at least this share of the
+#: offences (one stray offence over the border must not add a whole borough).
+MIN_BOROUGH_SHARE = 0.01
+
+
+class UnknownArea(NotFound):
+    """A borough or ward name that matches nothing in the store (shown in one line)."""
+
+
+def area_names(store: Store, level: str = "borough") -> list[str]:
+    """Names of the loaded boundaries of ``level``, plus names only offences (imported
+    with their own borough/ward column) or intelligence reports carry, sorted."""
+    column = "borough" if level == "borough" else "ward"
+    sql = (f"SELECT name FROM boundaries WHERE level = ? UNION SELECT DISTINCT {column} FROM offences "
+           f"WHERE {column} IS NOT NULL")
+    if level == "borough":
+        sql += " UNION SELECT DISTINCT borough FROM intel_reports WHERE borough IS NOT NULL"
+    rows = store._conn.execute(sql, (level,)).fetchall()
+    return sorted({r[0] for r in rows if r[0]}, key=str.casefold)
+
+
+def match_area_names(given: Sequence[str] | None, known: Sequence[str], level: str = "borough") -> list[str] | None:
+    """The stored spelling of each name in ``given``, matched case- and
+    space-insensitively; an unknown name raises :class:`UnknownArea` with a "did you
+    mean" suggestion and the names that are loaded. None stays None (no filter).
+
+    >>> match_area_names(["camden", " ISLINGTON "], ["Camden", "Islington"])
+    ['Camden', 'Islington']
+    """
+    if not given:
+        return None
+    by_key = {" ".join(k.split()).casefold(): k for k in known}
+    out = []
+    for name in given:
+        key = " ".join(str(name).split()).casefold()
+        if key in by_key:
+            out.append(by_key[key])
+            continue
+        if not known:
+            raise UnknownArea(f"unknown {level} {name!r}: no {level} boundaries are loaded "
+                              "(import them with `workbench import boundaries`)")
+        close = difflib.get_close_matches(key, list(by_key), n=1, cutoff=0.6)
+        hint = f"did you mean {by_key[close[0]]!r}? " if close else ""
+        shown = ", ".join(known[:40]) + (f" and {len(known) - 40} more" if len(known) > 40 else "")
+        raise UnknownArea(f"unknown {level} {name!r}: {hint}loaded {level}s: {shown}")
+    return list(dict.fromkeys(out))
+
+
+def resolve_areas(store: Store, given: Sequence[str] | None, level: str = "borough") -> list[str] | None:
+    """``--borough``/``--ward`` values as the store spells them (see
+    :func:`match_area_names`); the one resolver every command taking area names uses."""
+    if not given:
+        return None
+    return match_area_names(given, area_names(store, level), level)
+
+
+@dataclass
+class StudyArea:
+    """Where a hotspot analysis ranks cells.
+
+    Attributes
+    ----------
+    geometry : shapely geometry or None
+        The union of the areas (None: no boundaries, so the offences' extent is used).
+    names : list of str
+        The boroughs it is made of.
+    rule : str
+        How it was chosen: ``"given"`` (``--borough``), ``"data"`` (the boroughs holding
+        the offences) or ``"extent"`` (no boundaries loaded).
+    areas : dict of name -> geometry
+        Each borough's polygon (for the "a hotspot covers a whole borough" check).
+    left_out : dict of name -> offences
+        Boroughs holding too few of the offences to be part of the study area.
+    """
+
+    geometry: shapely.Geometry | None
+    names: list[str]
+    rule: str
+    areas: dict
+    left_out: dict = field(default_factory=dict)
+
+    @property
+    def area_km2(self) -> float | None:
+        return None if self.geometry is None else self.geometry.area / 1e6
+
+    def describe(self) -> str:
+        """One line for messages, map subtitles and reports."""
+        if self.geometry is None:
+            return "the extent of the offences (no boundaries loaded)"
+        where = ", ".join(self.names) if len(self.names) <= 4 else f"{len(self.names)} boroughs"
+        why = "" if self.rule == "given" else " (the boroughs holding the offences)"
+        stray = "".join(f"; {n} offence{'s' if n > 1 else ''} in {b} left out" for b, n in sorted(self.left_out.items()))
+        return f"{where}{why}, {self.area_km2:,.1f} km²{stray}"
+
+
+def study_area_for(store: Store, boroughs_of_offences: Sequence[str | None],
+                   boroughs: Sequence[str] | None = None) -> StudyArea:
+    """The study area of an analysis: the named ``boroughs`` when given, else the loaded
+    boroughs that hold the offences (``boroughs_of_offences``: each offence's borough),
+    so offences in two boroughs are ranked against those two, not all of London. A
+    borough holding less than :data:`MIN_BOROUGH_SHARE` of the offences (a stray
+    offence over the border) is left out, and ``left_out`` says so."""
+    left_out: dict[str, int] = {}
+    if boroughs:
+        names, rule = list(boroughs), "given"
+    else:
+        counts: dict[str, int] = {}
+        for b in boroughs_of_offences:
+            if isinstance(b, str) and b:
+                counts[b] = counts.get(b, 0) + 1
+        floor = MIN_BOROUGH_SHARE * sum(counts.values())
+        names = sorted((b for b, n in counts.items() if n >= floor), key=str.casefold)
+        left_out = {b: n for b, n in counts.items() if n < floor}
+        rule = "data"
+    rows = load_boundaries(store, "borough", names) if names else []
+    if not rows:
+        if rule == "given":
+            raise UnknownArea(f"no boundary loaded for {', '.join(names)}: "
+                              "import boroughs with `workbench import boundaries`")
+        return StudyArea(None, [], "extent", {})
+    areas = {b.name: b.geometry for b in rows}
+    return StudyArea(shapely.union_all(list(areas.values())), sorted(areas, key=str.casefold), rule, areas,
+                     left_out)
 
 
 class AreaLocator:

@@ -11,7 +11,6 @@ SAVEPOINT on the autocommit connection, so a batch either lands whole or not at 
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -22,9 +21,13 @@ from typing import Any
 
 import sqlite_utils
 
+from workbench.domain.audit import AuditAction
 from workbench.errors import StoreError
-from workbench.paths import current_user
-from workbench.store import migrations
+from workbench.store import audit as audit_log
+from workbench.store import holder, migrations
+
+#: How long a write waits for another writer to finish before saying who holds the store.
+BUSY_TIMEOUT_S = 10.0
 
 
 class Store:
@@ -48,18 +51,24 @@ class Store:
                 create_private(self.path)
             except OSError as exc:
                 raise StoreError(f"cannot create a store in {self.path.parent}: {exc.strerror}") from None
+        conn = None
         try:
             if readonly:
                 conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
             else:
                 conn = sqlite3.connect(str(self.path), isolation_level=None)
             conn.execute("PRAGMA foreign_keys = ON")
+            migrations.check_version(conn, self.path)      # refuse a foreign file before touching it
             if not readonly:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA cache_size = -65536")
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, StoreError) as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, StoreError):
+                raise
             raise StoreError(f"{self.path} is not a Workbench store ({exc})") from None
         self._conn = conn
         self._db = sqlite_utils.Database(conn)
@@ -72,21 +81,48 @@ class Store:
     # -- transactions -------------------------------------------------------------
     @contextmanager
     def atomic(self) -> Iterator[Store]:
-        """A transaction (outermost) or savepoint (nested): all or nothing."""
-        name = f"wb_sp{self._depth}"
-        self._conn.execute(f"SAVEPOINT {name}")
-        self._depth += 1
+        """A transaction (outermost) or savepoint (nested): all or nothing.
+
+        The outermost one takes the write lock at once (``BEGIN IMMEDIATE``), waiting up to
+        :data:`BUSY_TIMEOUT_S` for another writer, and then records who holds the store
+        (:mod:`workbench.store.holder`); a store still busy after the wait is a
+        :class:`StoreError` that names the writer."""
+        if self._depth:
+            name = f"wb_sp{self._depth}"
+            self._conn.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                self._depth -= 1
+                self._conn.execute(f"ROLLBACK TO {name}")
+                self._conn.execute(f"RELEASE {name}")
+                raise
+            self._depth -= 1
+            self._conn.execute(f"RELEASE {name}")
+            return
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(holder.busy_message(self.path, BUSY_TIMEOUT_S)) from None
+            raise
+        token = holder.claim(self.path)
+        self._depth = 1
         try:
             yield self
         except BaseException:
-            self._depth -= 1
-            self._conn.execute(f"ROLLBACK TO {name}")
-            self._conn.execute(f"RELEASE {name}")
+            self._depth = 0
+            self._conn.execute("ROLLBACK")
+            holder.release(self.path, token)
             raise
-        self._depth -= 1
-        self._conn.execute(f"RELEASE {name}")
+        self._depth = 0
+        try:
+            self._conn.execute("COMMIT")
+        finally:
+            holder.release(self.path, token)
 
-    def _rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+    def _rows(self, sql: str, params: Any = ()) -> list[dict]:
         """The rows of a query as dicts (column name -> value); for the store's modules."""
         return list(self._db.query(sql, params))
 
@@ -100,23 +136,15 @@ class Store:
         self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- audit log ----------------------------------------------------------------
-    def audit(self, action: str, object_type: str, object_id: Any = None,
-              detail: dict[str, Any] | None = None, *, user: str | None = None, why: str | None = None) -> int:
-        """Append one entry to the audit log and return its id.
+    def audit(self, action: AuditAction, object_type: str, object_id: Any = None,
+              detail: dict | None = None, *, why: str | None = None) -> int:
+        """Append one entry to the hash-chained audit log (as the operating-system login)
+        and return its id; see :mod:`workbench.store.audit`.
 
         Inside a caller's :meth:`atomic` the entry lands or not with the rest of the change;
         on its own (e.g. after writing an export) it is its own transaction.
         """
-        payload = dict(detail or {})
-        if why:
-            payload["why"] = why
-        with self.atomic():
-            cur = self._conn.execute(
-                "INSERT INTO audit_log (at, user, action, object_type, object_id, detail) VALUES (?,?,?,?,?,?)",
-                (now_iso(), user or current_user(), action, object_type,
-                 None if object_id is None else str(object_id), json.dumps(payload, default=str)),
-            )
-        return int(cur.lastrowid or 0)
+        return audit_log.append(self, action, object_type, object_id, detail, why=why, at=now_iso())
 
     # -- settings -----------------------------------------------------------------
     def setting(self, key: str, default: str | None = None) -> str | None:
@@ -130,11 +158,11 @@ class Store:
             self._conn.execute(
                 "INSERT INTO settings (key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
-            self.audit("setting.change", "setting", key, {"value": value})
+            self.audit(AuditAction.SETTING_CHANGE, "setting", key, {"value": value})
 
     @property
     def schema_version(self) -> int:
-        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+        return self._conn.execute("PRAGMA user_version").fetchone()[0]
 
     def close(self) -> None:
         self._conn.close()
@@ -142,7 +170,7 @@ class Store:
     def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc) -> None:
         self.close()
 
 

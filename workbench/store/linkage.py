@@ -12,7 +12,7 @@ import json
 import pandas as pd
 
 from workbench.errors import BadInput, NotAllowed
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.store.db import Store, now_iso
 
 

@@ -80,17 +80,17 @@ class OffenceChunk:
             return value
         return [value] * self.n
 
-    @classmethod
-    def from_records(cls, records: Iterable[tuple[dict, Iterable, Iterable]]) -> OffenceChunk:
-        """A chunk from ``(values, features, offenders)`` per offence, where ``values``
-        maps input columns to values (missing = None) and features are ``(kind, name,
-        value)``."""
-        records = list(records)
-        chunk = cls(len(records), {c: [r[0].get(c) for r in records] for c in INPUT_COLUMNS})
-        for row, (_, features, offenders) in enumerate(records):
-            chunk.features.extend((row, kind, name, value) for kind, name, value in features)
-            chunk.offenders.extend((row, key) for key in offenders)
-        return chunk
+    def append(self, values: dict, features=(), offenders=()) -> None:
+        """Add one offence (hand-made data, tests): ``values`` maps input columns to
+        values (missing = None), features are ``(kind, name, value)``."""
+        row = self.n
+        for name in INPUT_COLUMNS:
+            if not isinstance(self.columns[name], list):
+                self.columns[name] = self.values(name)
+            self.columns[name].append(values.get(name))
+        self.n += 1
+        self.features.extend((row, kind, name, value) for kind, name, value in features)
+        self.offenders.extend((row, key) for key in offenders)
 
 
 def _is_shared(value) -> bool:
@@ -213,14 +213,9 @@ class OffenceWriter:
         return self._offender_ids[key]
 
 
-def offence_count(store: Store) -> int:
-    """How many offences the store holds."""
-    return store._conn.execute("SELECT count(*) FROM offences").fetchone()[0]
-
-
 def max_offence_id(store: Store) -> int:
     """The largest offence id (0 for an empty store)."""
-    return store._conn.execute("SELECT coalesce(max(id), 0) FROM offences").fetchone()[0]
+    return store._value("SELECT coalesce(max(id), 0) FROM offences")
 
 
 def ref_keys(sources: Sequence[str], refs: Sequence[str]) -> list[int]:
@@ -239,13 +234,13 @@ def write_offences(store: Store, offences: Iterable[dict], batch_id: int | None 
     use :class:`OffenceChunk` with the ingest pipeline instead, which also fills
     coordinates and areas.
     """
-    records = []
+    chunk = OffenceChunk()
     for offence in offences:
         values = dict(offence)
         values.setdefault("status", "unsolved")
         values.setdefault("area_given", 1 if values.get("borough") or values.get("ward") else 0)
-        records.append((values, values.pop("features", ()), values.pop("offenders", ())))
-    return OffenceWriter(store, batch_id).write(OffenceChunk.from_records(records))
+        chunk.append(values, values.pop("features", ()), values.pop("offenders", ()))
+    return OffenceWriter(store, batch_id).write(chunk)
 
 
 @contextmanager

@@ -217,15 +217,16 @@ def latest_activity(store: Store, refs: Sequence[str]) -> dict[str, dict]:
 
 
 
-def offences_and_series(store: Store, ids: Sequence[int]) -> pd.DataFrame:
-    """The offences ``ids`` and every offence sharing a force series reference with one
-    of them: id, offence_ref, category, committed_from (datetime), easting, northing,
-    series_ref, and ``new`` (True for the given ids)."""
+def offences_and_series(store: Store, ids: Sequence[int], also: Sequence[int] = ()) -> pd.DataFrame:
+    """The offences ``ids`` (and ``also``), and every offence sharing a force series
+    reference with one of ``ids``: id, offence_ref, category, committed_from (datetime),
+    easting, northing, series_ref, and ``new`` (True for ``ids``)."""
     marks = ",".join(str(int(i)) for i in ids) or "NULL"
+    extra = ",".join(str(int(i)) for i in also) or "NULL"
     frame = pd.read_sql_query(
         "SELECT id, offence_ref, category, committed_from, easting, northing, series_ref FROM offences "
-        f"WHERE id IN ({marks}) OR series_ref IN (SELECT series_ref FROM offences WHERE id IN ({marks}) "
-        "AND series_ref IS NOT NULL) ORDER BY committed_from, id", store._conn)
+        f"WHERE id IN ({marks}) OR id IN ({extra}) OR series_ref IN (SELECT series_ref FROM offences "
+        f"WHERE id IN ({marks}) AND series_ref IS NOT NULL) ORDER BY committed_from, id", store._conn)
     frame["committed_from"] = pd.to_datetime(frame["committed_from"], format="ISO8601")
     frame["new"] = frame["id"].isin([int(i) for i in ids])
     return _text_as_objects(frame)

@@ -13,8 +13,9 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadInput, NotFound
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.store.db import Store, now_iso
 
 SEARCH_KINDS = ("offences", "intel")
@@ -112,8 +113,8 @@ def save_search(store: Store, name: str, kind: str, filter: dict, *, owner: str 
         cur = store._conn.execute(
             "INSERT INTO saved_searches (name, kind, filter, owner, subscribed, created_at) VALUES (?,?,?,?,?,?)",
             (name, kind, text, owner, int(subscribed), now_iso()))
-        store.audit("search.save", "saved_search", cur.lastrowid,
-                    {"name": name, "kind": kind, "filter": filter, "subscribed": subscribed}, user=owner)
+        store.audit(AuditAction.SEARCH_SAVE, "saved_search", cur.lastrowid,
+                    {"name": name, "kind": kind, "filter": filter, "subscribed": subscribed})
     return get_search(store, cur.lastrowid)
 
 
@@ -157,7 +158,7 @@ def set_subscribed(store: Store, search: SavedSearch, subscribed: bool) -> Saved
     """Subscribe to (or unsubscribe from) a saved search: scans report subscribed ones."""
     with store.atomic():
         store._conn.execute("UPDATE saved_searches SET subscribed = ? WHERE id = ?", (int(subscribed), search.id))
-        store.audit("search.subscribe" if subscribed else "search.unsubscribe", "saved_search", search.id,
+        store.audit(AuditAction.SEARCH_SUBSCRIBE if subscribed else AuditAction.SEARCH_UNSUBSCRIBE, "saved_search", search.id,
                     {"name": search.name})
     return get_search(store, search.id)
 
@@ -166,7 +167,7 @@ def delete_search(store: Store, search: SavedSearch) -> None:
     """Delete a saved search and what it returned."""
     with store.atomic():
         store._conn.execute("DELETE FROM saved_searches WHERE id = ?", (search.id,))
-        store.audit("search.delete", "saved_search", search.id, {"name": search.name, "filter": search.filter})
+        store.audit(AuditAction.SEARCH_DELETE, "saved_search", search.id, {"name": search.name, "filter": search.filter})
 
 
 def last_hits(store: Store, search_id: int) -> set[str]:

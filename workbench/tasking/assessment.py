@@ -61,8 +61,7 @@ class TacticalPicture:
         out = [{"kind": "sexual", "ref": s["offence"], "title": f"New sexual offence {s['offence']}",
                 "detail": s["summary"]} for s in self.sexual]
         for s in self.series:
-            out.append({"kind": "series", "ref": s["id"], "title": f"{'New series' if s['new'] else 'Series'} "
-                                                                  f"{s['title']}",
+            out.append({"kind": "series", "ref": s["id"], "title": s["title"] + (" (new)" if s["new"] else ""),
                         "detail": f"{s['in_period']} of {s['offences']} offences in the period ({s['categories']}); "
                                   f"priority: {s['priority']}"})
         for h in self.hotspots:
@@ -105,7 +104,7 @@ def tactical_assessment(store: Store, period_from: date, period_to: date, boroug
     end = period_to + timedelta(days=1)
     frame = load_frame(store, OffenceFilter(date_from=period_from.isoformat(), date_to=end.isoformat(),
                                             boroughs=boroughs or None),
-                       columns=("offence_ref", "category", "committed_from", "easting", "northing", "borough"))
+                       columns=("offence_ref", "category", "committed_from", "easting", "northing", "borough", "ward"))
     priorities = strategy_db.list_priorities(store)
     owner = _category_owner(priorities)
 
@@ -280,8 +279,9 @@ def _recommendations(picture: TacticalPicture) -> list[dict]:
     out = []
     for s in picture.series:
         if s["new"] or s["in_period"] >= 2:
-            out.append({"priority": s["priority"], "text": f"Task the investigation of series {s['title']} "
-                                                           f"({s['in_period']} offences in the period)",
+            count = f"{s['in_period']} offence{'s' if s['in_period'] != 1 else ''}"
+            out.append({"priority": s["priority"], "text": f"Task the investigation of {s['title']} "
+                                                           f"({count} in the period)",
                         "patp": f"workbench patp create --from-series {s['id']}"})
     for h in picture.hotspots[:6]:
         out.append({"priority": h["priority"], "text": f"Manage the {h['priority'].lower()} hotspot {h['id']}: "

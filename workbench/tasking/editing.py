@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.commands import Command
+from workbench.domain.audit import AuditAction
 from workbench.events import Changed
-from workbench.paths import current_user
 from workbench.store import Store
 from workbench.store import tasking as db
 from workbench.tasking.patp import Patp
@@ -29,8 +29,8 @@ class CreatePatp(Command):
 
     description = "Create PATP"
 
-    def __init__(self, patp: Patp, why: str | None = None, user: str | None = None):
-        super().__init__(why, user or patp.author)
+    def __init__(self, patp: Patp, why: str | None = None):
+        super().__init__(why)
         self.patp = patp
         self.patp_id: int | None = None
 
@@ -40,15 +40,14 @@ class CreatePatp(Command):
             self.patp.reference = db.next_patp_reference(store, year)
         self.patp_id = db.insert_patp(store, self.patp.to_body(), patp_id=self.patp_id)
         self.patp.id = self.patp_id
-        store.audit("patp.create", "patp", self.patp_id,
+        store.audit(AuditAction.PATP_CREATE, "patp", self.patp_id,
                     {"reference": self.patp.reference, "source": self.patp.source_kind,
-                     "source_ref": self.patp.source_ref}, user=self.user, why=self.why)
+                     "source_ref": self.patp.source_ref}, why=self.why)
         return Changed("tasking", (self.patp_id,), {"created": self.patp.reference})
 
     def revert(self, store: Store) -> Changed:
         db.delete_patp(store, self.patp_id)
-        store.audit("patp.delete", "patp", self.patp_id, {"reference": self.patp.reference},
-                    user=self.user, why="undo of creation")
+        store.audit(AuditAction.PATP_DELETE, "patp", self.patp_id, {"reference": self.patp.reference}, why="undo of creation")
         return Changed("tasking", (self.patp_id,), {"deleted": self.patp.reference})
 
 
@@ -57,8 +56,8 @@ class EditPatp(Command):
 
     description = "Edit PATP"
 
-    def __init__(self, key: str | int, changes: dict[str, Any], why: str | None = None, user: str | None = None):
-        super().__init__(why, user)
+    def __init__(self, key: str | int, changes: dict[str, Any], why: str | None = None):
+        super().__init__(why)
         self.key = key
         self.changes = dict(changes)
         self._old: dict[str, Any] = {}
@@ -71,8 +70,7 @@ class EditPatp(Command):
             self.changes["priority"] = require_priority(store, self.changes["priority"])
         self._old = patp.apply_changes(self.changes)
         save_patp(store, patp)
-        store.audit("patp.edit", "patp", patp.id, {"reference": patp.reference, "fields": sorted(self.changes)},
-                    user=self.user or current_user(), why=self.why)
+        store.audit(AuditAction.PATP_EDIT, "patp", patp.id, {"reference": patp.reference, "fields": sorted(self.changes)}, why=self.why)
         return Changed("tasking", (patp.id,), {"fields": sorted(self.changes)})
 
     def revert(self, store: Store) -> Changed:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from workbench.domain.audit import AuditAction
 from workbench.store import Store
 from workbench.store import strategy as strategy_db
 from workbench.store import tasking as db
@@ -172,13 +173,21 @@ def insight_figure(insight: Insight, *, marking: str | None = None):
 
 def export_insight_chart(store: Store, insight: Insight, out: str | Path, *, force: bool = False) -> Path:
     """Write the chart through the release gate (marked, audited as ``export.insight``)."""
-    from workbench.release import Content, Output, export, png_metadata, policy, release
+    from workbench.release import (
+        Content,
+        Output,
+        Released,
+        export,
+        png_metadata,
+        policy,
+        release,
+    )
 
     title = "Taskings by tactic"
     released = release(Content(records=True, build=lambda r: insight), policy(store, "internal"))
 
-    def write(r, path):
+    def write(r: Released, path: Path) -> None:
         insight_figure(r.body, marking=r.marking).savefig(path, metadata=png_metadata(r, title))
 
-    return export(store, released, [Output(Path(out), write)], action="export.insight", object_type="insight",
+    return export(store, released, [Output(Path(out), write)], action=AuditAction.EXPORT_INSIGHT, object_type="insight",
                   force=force)[0]

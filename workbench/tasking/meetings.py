@@ -12,9 +12,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from workbench.commands import Command
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadInput, NotFound
 from workbench.events import Changed
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.store import Store
 from workbench.store import strategy as strategy_db
 from workbench.store import tasking as db
@@ -118,8 +119,8 @@ class CreateMeeting(Command):
     description = "Create TTCG meeting"
 
     def __init__(self, held_on: str | None = None, *, borough: str | None = None, chair: str | None = None,
-                 why: str | None = None, user: str | None = None):
-        super().__init__(why, user)
+                 why: str | None = None):
+        super().__init__(why)
         self.held_on = held_on
         self.borough = borough
         self.chair = chair
@@ -130,12 +131,12 @@ class CreateMeeting(Command):
         period_to = held - timedelta(days=1)
         period_from = held - timedelta(days=cycle_days(store))
         agenda = build_agenda(store, held, period_from, period_to, self.borough)
-        user = self.user or current_user()
+        user = current_user()
         self.meeting_id = db.insert_meeting(store, held.isoformat(), period_from.isoformat(),
                                             period_to.isoformat(), borough=self.borough, chair=self.chair,
                                             user=user, agenda=agenda)
-        store.audit("ttcg.create", "ttcg_meeting", self.meeting_id,
-                    {"held_on": held.isoformat(), "agenda_items": len(agenda)}, user=user, why=self.why)
+        store.audit(AuditAction.TTCG_CREATE, "ttcg_meeting", self.meeting_id,
+                    {"held_on": held.isoformat(), "agenda_items": len(agenda)}, why=self.why)
         return Changed("tasking", (self.meeting_id,), {"meeting": self.meeting_id})
 
     def revert(self, store: Store) -> Changed:
@@ -148,8 +149,8 @@ class RefreshAgenda(Command):
 
     description = "Refresh TTCG agenda"
 
-    def __init__(self, meeting_id: int, why: str | None = None, user: str | None = None):
-        super().__init__(why, user)
+    def __init__(self, meeting_id: int, why: str | None = None):
+        super().__init__(why)
         self.meeting_id = meeting_id
         self._old: list | None = None
 
@@ -160,8 +161,7 @@ class RefreshAgenda(Command):
                               date.fromisoformat(meeting["period_from"]),
                               date.fromisoformat(meeting["period_to"]), meeting["borough"])
         db.save_agenda(store, self.meeting_id, agenda)
-        store.audit("ttcg.agenda", "ttcg_meeting", self.meeting_id, {"agenda_items": len(agenda)},
-                    user=self.user or current_user(), why=self.why)
+        store.audit(AuditAction.TTCG_AGENDA, "ttcg_meeting", self.meeting_id, {"agenda_items": len(agenda)}, why=self.why)
         return Changed("tasking", (self.meeting_id,), {"meeting": self.meeting_id})
 
     def revert(self, store: Store) -> Changed:
@@ -179,8 +179,8 @@ class RecordDecision(Command):
     description = "Record TTCG decision"
 
     def __init__(self, meeting_id: int, item: int, decision: str, reasons: str,
-                 why: str | None = None, user: str | None = None):
-        super().__init__(why, user)
+                 why: str | None = None):
+        super().__init__(why)
         self.meeting_id, self.item, self.decision, self.reasons = meeting_id, item, decision, reasons
         self._inner: PatpTransition | None = None
         self._decision_id: int | None = None
@@ -193,18 +193,17 @@ class RecordDecision(Command):
         entry = agenda[self.item - 1]
         if entry["kind"] == "patp":
             self._inner = PatpTransition(entry["patp_id"], "decide", self.reasons, decision=self.decision,
-                                         why=self.why, user=self.user)
+                                         why=self.why)
             return self._inner.apply(store)
         if self.decision not in MEETING_DECISIONS:
             raise BadInput(f"the decision must be one of: {', '.join(MEETING_DECISIONS)}")
         if not (self.reasons or "").strip():
             raise BadInput("a TTCG decision needs its reasons")
-        user = self.user or current_user()
+        user = current_user()
         self._decision_id = db.add_decision(store, self.meeting_id, entry.get("patp_id"), entry["title"],
                                             self.decision, self.reasons, user)
-        store.audit("ttcg.decide", "ttcg_meeting", self.meeting_id,
-                    {"item": entry["title"], "decision": self.decision, "reasons": self.reasons},
-                    user=user, why=self.why)
+        store.audit(AuditAction.TTCG_DECIDE, "ttcg_meeting", self.meeting_id,
+                    {"item": entry["title"], "decision": self.decision, "reasons": self.reasons}, why=self.why)
         return Changed("tasking", (self.meeting_id,), {"meeting": self.meeting_id})
 
     def revert(self, store: Store) -> Changed:
@@ -221,8 +220,8 @@ class AddAction(Command):
 
     def __init__(self, description_text: str, owner: str, due_date: str, *, meeting_id: int | None = None,
                  patp_id: int | None = None, status: str = "open", force: bool = False, today: date | None = None,
-                 why: str | None = None, user: str | None = None):
-        super().__init__(why, user)
+                 why: str | None = None):
+        super().__init__(why)
         if not description_text.strip() or not owner.strip():
             raise BadInput("an action needs a description and an owner")
         try:
@@ -247,9 +246,9 @@ class AddAction(Command):
         self.action_id = db.add_action(store, meeting_id=self.meeting_id, patp_id=self.patp_id,
                                        description=self.text, owner=self.owner, due_date=self.due_date,
                                        status=self.status)
-        store.audit("ttcg.action", "ttcg_action", self.action_id,
+        store.audit(AuditAction.TTCG_ACTION, "ttcg_action", self.action_id,
                     {"description": self.text, "owner": self.owner, "due": self.due_date,
-                     "meeting_id": self.meeting_id, "patp_id": self.patp_id}, user=self.user or current_user(),
+                     "meeting_id": self.meeting_id, "patp_id": self.patp_id},
                     why=self.why)
         return Changed("tasking", (self.action_id,), {"action": self.action_id})
 
@@ -264,9 +263,8 @@ class SetActionStatus(Command):
 
     description = "Update action"
 
-    def __init__(self, action_id: int, status: str, note: str | None = None, why: str | None = None,
-                 user: str | None = None):
-        super().__init__(why, user)
+    def __init__(self, action_id: int, status: str, note: str | None = None, why: str | None = None):
+        super().__init__(why)
         status = status.replace("-", " ")
         if status not in ACTION_STATUSES:
             raise BadInput(f"action status must be one of: {', '.join(s.replace(' ', '-') for s in ACTION_STATUSES)}")
@@ -275,9 +273,8 @@ class SetActionStatus(Command):
 
     def apply(self, store: Store) -> Changed:
         self._old = db.set_action_status(store, self.action_id, self.status, self.note)
-        store.audit("ttcg.action.status", "ttcg_action", self.action_id,
-                    {"from": self._old["status"], "to": self.status, "note": self.note},
-                    user=self.user or current_user(), why=self.why)
+        store.audit(AuditAction.TTCG_ACTION_STATUS, "ttcg_action", self.action_id,
+                    {"from": self._old["status"], "to": self.status, "note": self.note}, why=self.why)
         return Changed("tasking", (self.action_id,), {"action": self.action_id, "status": self.status})
 
     def revert(self, store: Store) -> Changed:

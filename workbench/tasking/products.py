@@ -1,6 +1,7 @@
 """Assessments as products: a tactical or strategic assessment is stored with its
 picture and goes through the same QA workflow as a PATP (draft -> submitted -> returned
-| approved by a Higher Analyst who is not its author), each step undoable and audited.
+| approved by a holder of the higher-analyst role who neither wrote nor submitted it),
+each step undoable and audited.
 
 The products register (:func:`search_products`) finds PATPs and assessments by text,
 author, date and status, like a force's searchable analysis library.
@@ -13,12 +14,14 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
 from workbench.commands import Command
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadInput, NotFound
 from workbench.events import Changed
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.store import Store
 from workbench.store import strategy as db
 from workbench.store.db import now_iso
+from workbench.store.roles import roles_of
 from workbench.tasking.workflow import STATUS_LABELS, check_transition
 
 KINDS = ("tactical", "strategic")
@@ -78,8 +81,8 @@ class CreateAssessment(Command):
 
     description = "Create assessment"
 
-    def __init__(self, assessment: Assessment, why: str | None = None, user: str | None = None):
-        super().__init__(why, user or assessment.author)
+    def __init__(self, assessment: Assessment, why: str | None = None):
+        super().__init__(why)
         if assessment.kind not in KINDS:
             raise BadInput(f"an assessment is {' or '.join(KINDS)}")
         self.assessment = assessment
@@ -89,9 +92,8 @@ class CreateAssessment(Command):
         if not a.reference:
             a.reference = db.next_assessment_reference(store, a.kind, int(a.period_to[:4]))
         a.id = db.insert_assessment(store, a.to_body())
-        store.audit("assessment.create", "assessment", a.id, {"reference": a.reference, "kind": a.kind,
-                                                              "period": [a.period_from, a.period_to]},
-                    user=self.user, why=self.why)
+        store.audit(AuditAction.ASSESSMENT_CREATE, "assessment", a.id, {"reference": a.reference, "kind": a.kind,
+                                                              "period": [a.period_from, a.period_to]}, why=self.why)
         return Changed("tasking", (a.id,), {"created": a.reference})
 
     def revert(self, store: Store) -> Changed:
@@ -102,9 +104,8 @@ class CreateAssessment(Command):
 class AssessmentTransition(Command):
     """Submit, return or approve an assessment under the PATP workflow's rules."""
 
-    def __init__(self, key: str | int, action: str, comment: str | None = None, why: str | None = None,
-                 user: str | None = None):
-        super().__init__(why, user)
+    def __init__(self, key: str | int, action: str, comment: str | None = None, why: str | None = None):
+        super().__init__(why)
         if action not in ASSESSMENT_ACTIONS:
             raise BadInput(f"an assessment can be {', '.join(ASSESSMENT_ACTIONS)}; not {action!r}")
         self.key, self.action, self.comment = key, action, comment
@@ -113,9 +114,11 @@ class AssessmentTransition(Command):
         self._id: int | None = None
 
     def apply(self, store: Store) -> Changed:
-        user = self.user or current_user()
+        user = current_user()
         a = load_assessment(store, self.key)
-        target = check_transition(a, self.action, user=user, comment=self.comment)
+        submitted = [h["user"] for h in a.history if h["action"] == "submit"]
+        target = check_transition(a, self.action, user=user, comment=self.comment,
+                                  roles=frozenset(roles_of(store, user)), submitted_by=(submitted or [None])[-1])
         self._id, self._before = a.id, a.to_body()
         stamp = now_iso()
         if self.action == "approve":
@@ -126,9 +129,8 @@ class AssessmentTransition(Command):
                           "comment": self.comment})
         from_status, a.status = a.status, target
         db.save_assessment(store, a.id, a.to_body())
-        store.audit(f"assessment.{self.action}", "assessment", a.id,
-                    {"reference": a.reference, "from": from_status, "to": target, "comment": self.comment},
-                    user=user, why=self.why)
+        store.audit(AuditAction.step("assessment", self.action), "assessment", a.id,
+                    {"reference": a.reference, "from": from_status, "to": target, "comment": self.comment}, why=self.why)
         return Changed("tasking", (a.id,), {"status": target})
 
     def revert(self, store: Store) -> Changed:

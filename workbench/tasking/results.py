@@ -26,7 +26,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from workbench.domain.audit import AuditAction
 from workbench.errors import NotAllowed
+from workbench.release import Released
 
 #: Default width (metres) of the displacement buffer round the tasked area.
 BUFFER_M = 500.0
@@ -164,7 +166,7 @@ def chart(result: ResultsAnalysis, path: str | Path, *, title: str = "Results an
     return path
 
 
-def write_chart_png(released, path: Path) -> None:
+def write_chart_png(released: Released, path: Path) -> None:
     """Write a released results chart (its body: ``(result, title)``) marked top and bottom."""
     from workbench.release import png_metadata
 
@@ -179,7 +181,7 @@ def export_results_chart(store, patp, result: ResultsAnalysis, out: str | Path, 
 
     title = f"Results of {patp.reference}"
     released = release(Content(records=True, build=lambda _: (result, title)), policy(store))
-    return export(store, released, [Output(Path(out), write_chart_png)], action="export.results_chart",
+    return export(store, released, [Output(Path(out), write_chart_png)], action=AuditAction.EXPORT_RESULTS_CHART,
                   object_type="patp", object_id=patp.id, force=force)[0]
 
 

@@ -1,6 +1,8 @@
 """The store-wide settings an analyst may change (DOMAIN.md's *configurable* facts): the
 borough, the force name, the security marking of products, the accreditation level of
-this installation, the TTCG cycle and weekday, and the role that quality-assures.
+this installation, the TTCG cycle and weekday. Who quality-assures is not a setting: it is
+whoever holds the ``higher-analyst`` role (:func:`role_holders`, granted with
+``workbench roles grant``).
 
 Every value is checked before it is stored; :class:`SetSetting` is an undoable,
 audited command used by ``workbench settings set`` and the Settings dialog alike.
@@ -12,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from workbench.commands import Command
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadInput, NotAllowed
 from workbench.events import Changed
-from workbench.paths import current_user
 from workbench.store import Store
 from workbench.store.strategy import all_settings, write_setting
 
@@ -83,8 +85,6 @@ SETTINGS = {s.key: s for s in (
     Setting("ttcg_cycle_days", "TTCG cycle", "weekly or fortnightly (stored as 7 or 14 days)", _cycle, "14"),
     Setting("ttcg_weekday", "TTCG weekday", "the day the TTCG meets; the first meeting is on the next one",
             _weekday, "Thursday"),
-    Setting("qa_role", "QA role", "the role whose holders quality-assure PATPs and assessments "
-            "(granted with `workbench roles grant`)", _text, "higher-analyst"),
 )}
 
 
@@ -111,8 +111,8 @@ class SetSetting(Command):
 
     description = "Change setting"
 
-    def __init__(self, key: str, value: str, why: str | None = None, user: str | None = None):
-        super().__init__(why, user)
+    def __init__(self, key: str, value: str, why: str | None = None):
+        super().__init__(why)
         self.key, self.value = key, value
         self.old: str | None = None
         self.description = f"Change {SETTINGS[key].label.lower()}" if key in SETTINGS else "Change setting"
@@ -121,10 +121,20 @@ class SetSetting(Command):
         self.value = checked_value(store, self.key, self.value)
         self.old = all_settings(store).get(self.key)
         write_setting(store, self.key, self.value)
-        store.audit("setting.change", "setting", self.key, {"from": self.old, "to": self.value},
-                    user=self.user or current_user(), why=self.why)
+        store.audit(AuditAction.SETTING_CHANGE, "setting", self.key, {"from": self.old, "to": self.value}, why=self.why)
         return Changed("setting", (self.key,), {"key": self.key, "value": self.value})
 
     def revert(self, store: Store) -> Changed:
         write_setting(store, self.key, self.old)
         return Changed("setting", (self.key,), {"key": self.key, "value": self.old})
+
+
+def role_holders(store: Store) -> dict[str, list[str]]:
+    """Who holds each role in this store (``higher-analyst`` holders quality-assure PATPs
+    and assessments), from the one roles mechanism (:mod:`workbench.store.roles`)."""
+    from workbench.store.roles import holders
+
+    out: dict[str, list[str]] = {}
+    for row in holders(store):
+        out.setdefault(row["role"], []).append(row["user"])
+    return out

@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from datetime import date
 
 from workbench.commands import Command
+from workbench.domain.audit import AuditAction
 from workbench.domain.categories import expand
 from workbench.errors import BadInput, NotAllowed, NotFound
 from workbench.events import Changed
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.store import Store
 from workbench.store import strategy as db
 
@@ -60,9 +61,8 @@ class AddPriority(Command):
 
     description = "Add priority"
 
-    def __init__(self, name: str, categories: Iterable[str], owner: str, why: str | None = None,
-                 user: str | None = None):
-        super().__init__(why, user)
+    def __init__(self, name: str, categories: Iterable[str], owner: str, why: str | None = None):
+        super().__init__(why)
         self.name = " ".join(name.split())
         self.categories = expand(list(categories)) or []
         self.owner = owner.strip()
@@ -75,11 +75,11 @@ class AddPriority(Command):
     def apply(self, store: Store) -> Changed:
         if db.find_priority(store, self.name) is not None:
             raise BadInput(f"there is already a priority called {self.name!r} (retired ones keep their name)")
-        user = self.user or current_user()
+        user = current_user()
         self.priority_id = db.insert_priority(store, self.name, self.categories, self.owner, user,
                                               priority_id=self.priority_id)
-        store.audit("priority.add", "priority", self.priority_id,
-                    {"name": self.name, "categories": self.categories, "owner": self.owner}, user=user, why=self.why)
+        store.audit(AuditAction.PRIORITY_ADD, "priority", self.priority_id,
+                    {"name": self.name, "categories": self.categories, "owner": self.owner}, why=self.why)
         return Changed("strategy", (self.priority_id,), {"priority": self.name})
 
     def revert(self, store: Store) -> Changed:
@@ -92,8 +92,8 @@ class RetirePriority(Command):
 
     description = "Retire priority"
 
-    def __init__(self, key: str | int, on: date | None = None, why: str | None = None, user: str | None = None):
-        super().__init__(why, user)
+    def __init__(self, key: str | int, on: date | None = None, why: str | None = None):
+        super().__init__(why)
         self.key, self.on = key, on
         self.priority: dict | None = None
 
@@ -105,8 +105,7 @@ class RetirePriority(Command):
             raise NotAllowed(f"{self.priority['name']!r} was already retired on {self.priority['retired_at']}")
         retired = (self.on or date.today()).isoformat()
         db.set_priority_retired(store, self.priority["id"], retired)
-        store.audit("priority.retire", "priority", self.priority["id"], {"name": self.priority["name"]},
-                    user=self.user or current_user(), why=self.why)
+        store.audit(AuditAction.PRIORITY_RETIRE, "priority", self.priority["id"], {"name": self.priority["name"]}, why=self.why)
         return Changed("strategy", (self.priority["id"],), {"retired": retired})
 
     def revert(self, store: Store) -> Changed:
@@ -119,9 +118,8 @@ class AddRequirement(Command):
 
     description = "Add intelligence requirement"
 
-    def __init__(self, priority: str | int, text: str, search_name: str | None = None, why: str | None = None,
-                 user: str | None = None):
-        super().__init__(why, user)
+    def __init__(self, priority: str | int, text: str, search_name: str | None = None, why: str | None = None):
+        super().__init__(why)
         self.priority, self.text, self.search_name = priority, " ".join(text.split()), search_name
         if not self.text:
             raise BadInput("an intelligence requirement needs its text")
@@ -133,11 +131,11 @@ class AddRequirement(Command):
             from workbench.store.scan import require_search
 
             require_search(store, self.search_name)
-        user = self.user or current_user()
+        user = current_user()
         priority_id = db.find_priority(store, name)["id"]
         self.requirement_id = db.insert_requirement(store, priority_id, self.text, self.search_name, user)
-        store.audit("requirement.add", "intel_requirement", self.requirement_id,
-                    {"priority": name, "text": self.text, "search": self.search_name}, user=user, why=self.why)
+        store.audit(AuditAction.REQUIREMENT_ADD, "intel_requirement", self.requirement_id,
+                    {"priority": name, "text": self.text, "search": self.search_name}, why=self.why)
         return Changed("strategy", (self.requirement_id,), {"requirement": self.requirement_id})
 
     def revert(self, store: Store) -> Changed:

@@ -10,12 +10,15 @@ PATP (and any decision or agenda entry it made) back exactly as it was.
 from __future__ import annotations
 
 from workbench.commands import Command
+from workbench.domain.audit import AuditAction
+from workbench.domain.roles import Role
 from workbench.errors import NotAllowed, NotFound
 from workbench.events import Changed
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.store import Store
 from workbench.store import tasking as db
 from workbench.store.db import now_iso
+from workbench.store.roles import roles_of
 from workbench.tasking.editing import load_patp, save_patp
 from workbench.tasking.patp import DECISIONS, Patp
 from workbench.tasking.strategy import require_priority
@@ -51,8 +54,13 @@ def allowed_actions(status: str) -> list[str]:
 
 
 def check_transition(patp: Patp, action: str, *, user: str, comment: str | None = None,
-                     decision: str | None = None, meeting_id: int | None = None) -> str:
-    """The status ``action`` leads to, or :class:`WorkflowError` saying why it may not."""
+                     decision: str | None = None, meeting_id: int | None = None,
+                     roles: frozenset[Role] | None = None, submitted_by: str | None = None) -> str:
+    """The status ``action`` leads to, or :class:`WorkflowError` saying why it may not.
+
+    ``submitted_by`` (who last submitted it) may not approve it either. ``roles`` are the
+    roles ``user`` holds in the store: a PATP's approver needs ``higher-analyst`` (the
+    PATP workflow always passes them; None leaves roles unchecked)."""
     if action not in TRANSITIONS:
         raise WorkflowError(f"unknown action {action!r}; one of: {', '.join(TRANSITIONS)}")
     sources, target = TRANSITIONS[action]
@@ -68,9 +76,15 @@ def check_transition(patp: Patp, action: str, *, user: str, comment: str | None 
             raise WorkflowError(f"cannot submit {patp.reference}: fill in {', '.join(missing)}")
     if action == "return" and not (comment or "").strip():
         raise WorkflowError("returning a PATP needs comments saying what to change")
-    if action == "approve" and user == patp.author:
-        raise WorkflowError(f"{user} wrote {patp.reference}; a different (Higher) Analyst must "
-                            "quality-assure and approve it")
+    if action == "approve":
+        if user in (patp.author, submitted_by):
+            done = "wrote" if user == patp.author else "submitted"
+            raise WorkflowError(f"{user} {done} {patp.reference}; a different (Higher) Analyst must "
+                                "quality-assure and approve it")
+        if roles is not None and Role.HIGHER_ANALYST not in roles:
+            raise WorkflowError(f"{user} may not approve {patp.reference}: approving needs the "
+                                f"higher-analyst role (an admin grants it: workbench roles grant "
+                                f"{user} higher-analyst)")
     if action == "schedule" and meeting_id is None:
         raise WorkflowError("scheduling a PATP needs the TTCG meeting to put it on (--meeting ID)")
     if action == "decide":
@@ -82,13 +96,19 @@ def check_transition(patp: Patp, action: str, *, user: str, comment: str | None 
     return target
 
 
+def _submitter(store: Store, patp: Patp) -> str | None:
+    """Who last submitted the PATP for QA (None if it never was)."""
+    submitted = [t["user"] for t in db.transitions(store, patp.id) if t["action"] == "submit"]
+    return submitted[-1] if submitted else None
+
+
 class PatpTransition(Command):
     """Move a PATP one step along its workflow (undoable, audited both ways)."""
 
     def __init__(self, key: str | int, action: str, comment: str | None = None, *,
                  decision: str | None = None, meeting_id: int | None = None,
-                 why: str | None = None, user: str | None = None):
-        super().__init__(why, user)
+                 why: str | None = None):
+        super().__init__(why)
         self.key = key
         self.action = action
         self.comment = comment
@@ -100,11 +120,12 @@ class PatpTransition(Command):
         self._made: dict[str, int] = {}
 
     def apply(self, store: Store) -> Changed:
-        user = self.user or current_user()
+        user = current_user()
         patp = load_patp(store, self.key)
         meeting_id = self.meeting_id if self.action == "schedule" else patp.meeting_id
         target = check_transition(patp, self.action, user=user, comment=self.comment,
-                                  decision=self.decision, meeting_id=meeting_id)
+                                  decision=self.decision, meeting_id=meeting_id,
+                                  roles=frozenset(roles_of(store, user)), submitted_by=_submitter(store, patp))
         if self.action == "submit":
             try:
                 require_priority(store, patp.priority)
@@ -129,9 +150,9 @@ class PatpTransition(Command):
         save_patp(store, patp)
         self._made["transition"] = db.add_transition(store, patp.id, self.action, from_status, target,
                                                      user, self.comment)
-        store.audit(f"patp.{self.action}", "patp", patp.id,
+        store.audit(AuditAction.step("patp", self.action), "patp", patp.id,
                     {"reference": patp.reference, "from": from_status, "to": target,
-                     "comment": self.comment, "meeting_id": patp.meeting_id}, user=user, why=self.why)
+                     "comment": self.comment, "meeting_id": patp.meeting_id}, why=self.why)
         return Changed("tasking", (patp.id,), {"status": target})
 
     def _schedule(self, store: Store, patp: Patp, meeting_id: int) -> None:
@@ -153,6 +174,6 @@ class PatpTransition(Command):
             db.delete_decision(store, self._made["decision"])
         if "agenda" in self._made:
             db.save_agenda(store, self._made["agenda"], self._agenda_before)
-        store.audit(f"patp.{self.action}.undo", "patp", self._id,
-                    {"restored_status": self._before["status"]}, user=self.user or current_user(), why=self.why)
+        store.audit(AuditAction.step("patp", self.action, undo=True), "patp", self._id,
+                    {"restored_status": self._before["status"]}, why=self.why)
         return Changed("tasking", (self._id,), {"status": self._before["status"]})

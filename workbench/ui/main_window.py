@@ -14,7 +14,9 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBo
 from workbench import __version__
 from workbench.app.session import Session
 from workbench.events import Changed
+from workbench.identity import current_user
 from workbench.store.offences import stats
+from workbench.store.roles import roles_of
 from workbench.ui.help_browser import HelpBrowser
 from workbench.ui.views import ViewEntry, view_entries
 
@@ -79,6 +81,9 @@ class MainWindow(QMainWindow):
 
         self.counts = QLabel()
         self.statusBar().addPermanentWidget(self.counts)
+        self.identity = QLabel()
+        self.identity.setObjectName("actingAs")
+        self.statusBar().addPermanentWidget(self.identity)
         self._menus()
         session.changed.connect(self._on_changed)
         self.refresh_status()
@@ -197,3 +202,8 @@ class MainWindow(QMainWindow):
         boroughs = len([b for b in s["by_borough"] if b != "(none)"])
         self.counts.setText(f"{s['offences']:,} offences · {span} · {boroughs} boroughs · "
                             f"{s['boundaries'].get('ward', 0)} wards · {s['rejects']:,} rejected rows")
+        user = current_user()
+        held = sorted(r.value for r in roles_of(self.session.store, user))
+        self.identity.setText(f"  Acting as <b>{user}</b> ({', '.join(held) or 'no role in this store'})")
+        self.identity.setToolTip("Workbench records your operating-system login in the audit log; "
+                                 "an admin grants roles with `workbench roles grant`.")

@@ -66,6 +66,13 @@ def check_version(conn: sqlite3.Connection, path: Path) -> int:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path} is not a Workbench store ({exc})") from None
+    if version == 0:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        if tables:
+            shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+            raise StoreError(f"{path} is an SQLite database of another program (tables {shown}), not a "
+                             f"Workbench store; it was left unchanged")
     newest = latest_version()
     if version > newest:
         raise StoreError(

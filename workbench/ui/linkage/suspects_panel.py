@@ -55,8 +55,9 @@ class SuspectsPanel(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(split, 1)
 
-    def show_offence(self, store, offence_id: int) -> None:
-        """Rank known offenders for one offence (fast: the crime group is cached)."""
+    def show_offence(self, store, offence_id: int, context: str = "") -> None:
+        """Rank known offenders for one offence (fast: the crime group is cached);
+        ``context`` says why this offence (e.g. "the latest offence of C1")."""
         self.table.setRowCount(0)
         self.reasons.clear()
         try:
@@ -67,7 +68,8 @@ class SuspectsPanel(QWidget):
             return
         r = self.result
         self.heading.setText(
-            f"<b>Known offenders for {escape(r['offence'])}</b>: {r['offenders_considered']:,} offenders with "
+            f"<b>Known offenders for {escape(r['offence'])}</b>{' (' + escape(context) + ')' if context else ''}: "
+            f"{r['offenders_considered']:,} offenders with "
             f"solved {escape(r['group'])} offences considered; each scored by their best-matching offence "
             f"within a year.{' Default model: ' + escape(r['model']) if r['default_model'] else ''}"
             + ("<br><b>Nominals near by who fit</b>: " + ", ".join(

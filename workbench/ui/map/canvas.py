@@ -2,8 +2,12 @@
 a legend, scale bar, north arrow and security marking drawn over the map (so an exported
 PNG carries them).
 
-Layers (bottom to top): density surface image, Gi* cells image, ward and borough
-boundaries, hotspot polygons, near-repeat risk zones, offences, the selection tool.
+Layers (bottom to top): the street map (water, buildings, roads, rail), density surface
+image, Gi* cells image, ward and borough boundaries, hotspot polygons, offences,
+near-repeat risk zones (translucent, so they never hide under clusters), street names
+(large scales only), the selection tool. The security marking is drawn at the top and
+the data's attribution (basemap first) at the bottom, so an exported PNG carries both
+(the release gate adds marked bands above and below).
 """
 
 from __future__ import annotations
@@ -26,20 +30,19 @@ from PySide6.QtGui import (
     QPixmap,
     QPolygonF,
 )
-from PySide6.QtWidgets import (
-    QGraphicsPathItem,
-    QGraphicsPixmapItem,
-    QGraphicsScene,
-    QGraphicsSimpleTextItem,
-    QGraphicsView,
-)
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsPixmapItem, QGraphicsScene, QGraphicsSimpleTextItem, QGraphicsView
 
 from workbench.ui.map import style
+from workbench.ui.map.basemap import BasemapLayer
 from workbench.ui.map.geometry import grid_transform, image_of, path_of, polygon_of
 from workbench.ui.map.points import PointLayer
 
 ZOOM_STEP = 1.25
 SIMPLIFY_METRES = (0.0, 5.0, 20.0, 60.0)
+#: Room at the bottom of the map for the attribution line.
+BOTTOM_BAND = 4
+#: The boundaries' and police.uk data's licence, on every map.
+LICENCE = "Contains public sector information licensed under the Open Government Licence v3.0"
 NICE_LENGTHS = (10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10000, 20000, 25000, 50000)
 
 
@@ -89,12 +92,14 @@ class MapCanvas(QGraphicsView):
         self.setMinimumSize(320, 240)
         self.marking = ""
         self.title = ""
+        self.attribution = ""
         self.legend = Legend()
         self.mode = "pan"
         self._drag_start: QPointF | None = None
         self._vertices: list[QPointF] = []
 
         scene = self.scene()
+        self.basemap = BasemapLayer(scene)
         self.surface_item = QGraphicsPixmapItem()
         self.surface_item.setZValue(1)
         self.surface_item.setTransformationMode(Qt.FastTransformation)
@@ -113,7 +118,7 @@ class MapCanvas(QGraphicsView):
         self.risk_item = QGraphicsPathItem()
         self.risk_item.setPen(_cosmetic(style.RISK_ZONE, 1.8, Qt.DashLine))
         self.risk_item.setBrush(QBrush(QColor(142, 68, 173, 45)))
-        self.risk_item.setZValue(6)
+        self.risk_item.setZValue(11)       # above the offences: a zone is never hidden under a cluster
         self.points = PointLayer(self)
         self.tool_item = QGraphicsPathItem()
         self.tool_item.setPen(_cosmetic("#1f6fd1", 1.6, Qt.DashLine))
@@ -184,6 +189,22 @@ class MapCanvas(QGraphicsView):
         item.setPixmap(QPixmap.fromImage(image_of(rgba)))
         item.setTransform(grid_transform(grid))
 
+    def set_basemap(self, features, attribution: str = "") -> None:
+        """The street map (:class:`workbench.store.basemap.Feature` objects) and its
+        attribution line."""
+        self.basemap.set_features(features)
+        self.attribution = attribution
+        self.place_labels()
+
+    def place_labels(self) -> None:
+        """Re-place the street names for the current view (after a zoom or pan)."""
+        view = self.mapToScene(self.viewport().rect()).boundingRect()
+        self.basemap.place_labels(view, self.metres_per_pixel())
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self.place_labels()
+
     def set_hotspots(self, geometries) -> None:
         self.hotspots_item.setPath(path_of(geometries))
 
@@ -212,6 +233,7 @@ class MapCanvas(QGraphicsView):
         rect = QRectF(cx - w / 2, -cy - h / 2, w, h)
         self.fitInView(rect.adjusted(-w * margin, -h * margin, w * margin, h * margin), Qt.KeepAspectRatio)
         self._pick_outlines()
+        self.place_labels()
         self.viewport().update()
         self.zoomed.emit()
 
@@ -238,6 +260,7 @@ class MapCanvas(QGraphicsView):
             factor = ZOOM_STEP ** steps
             self.scale(factor, factor)
             self._pick_outlines()
+            self.place_labels()
             self.zoomed.emit()
 
     # -- tools --------------------------------------------------------------------
@@ -323,6 +346,7 @@ class MapCanvas(QGraphicsView):
         view = self.viewport().rect()
         if self.marking:
             self._marking(painter, view)
+        self._attribution(painter, view)
         self._north_arrow(painter, view)
         legend_box = self._legend(painter, view)
         self._scale_bar(painter, view, legend_box)
@@ -334,6 +358,8 @@ class MapCanvas(QGraphicsView):
         painter.drawRoundedRect(box, 4, 4)
 
     def _marking(self, painter: QPainter, view) -> None:
+        """The security marking centred at the top, with the title (an exported PNG also
+        gets the release gate's bands top and bottom)."""
         font = QFont(self.font())
         font.setPixelSize(12)
         font.setBold(True)
@@ -346,6 +372,20 @@ class MapCanvas(QGraphicsView):
         painter.setBrush(QColor(31, 59, 90, 230))
         painter.drawRoundedRect(box, 3, 3)
         painter.setPen(QColor("white"))
+        painter.drawText(box, Qt.AlignCenter, text)
+
+    def _attribution(self, painter: QPainter, view) -> None:
+        """The licence lines of the data shown (basemap first), bottom right."""
+        text = " · ".join(t for t in (self.attribution, LICENCE) if t)
+        font = QFont(self.font())
+        font.setPixelSize(9)
+        painter.setFont(font)
+        width = painter.fontMetrics().horizontalAdvance(text) + 10
+        box = QRectF(view.width() - width - 4, view.height() - BOTTOM_BAND - 15, width, 13)
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(QColor(255, 255, 255, 200))
+        painter.drawRect(box)
+        painter.setPen(QColor("#555"))
         painter.drawText(box, Qt.AlignCenter, text)
 
     def _north_arrow(self, painter: QPainter, view) -> None:
@@ -367,7 +407,7 @@ class MapCanvas(QGraphicsView):
         target = 120 * mpp
         length = max((n for n in NICE_LENGTHS if n <= target), default=NICE_LENGTHS[0])
         px = length / mpp
-        x0, y0 = view.width() - px - 24, view.height() - 26
+        x0, y0 = view.width() - px - 24, view.height() - 26 - BOTTOM_BAND - 14
         if legend_box is not None and legend_box.right() + 12 > x0 - 10:
             y0 = legend_box.top() - 22          # a narrow map: stack the scale bar above the legend
         self._panel(painter, QRectF(x0 - 10, y0 - 20, px + 20, 32))
@@ -403,7 +443,7 @@ class MapCanvas(QGraphicsView):
         title_width = QFontMetricsF(bold).horizontalAdvance(legend.title) - 20
         width = max([metrics.horizontalAdvance(r[2]) for r in rows] + [title_width, 150]) + 40
         height = 28 + line * len(rows) + (44 if legend.ramp else 0)
-        box = QRectF(10, view.height() - height - 10, width, height)
+        box = QRectF(10, view.height() - height - 10 - BOTTOM_BAND, width, height)
         self._panel(painter, box)
         painter.setFont(bold)
         painter.setPen(QColor("#222"))

@@ -28,6 +28,21 @@ def path_of(geometries) -> QPainterPath:
     return path
 
 
+def lines_path(geometries) -> QPainterPath:
+    """One painter path holding every line (and polygon outline) of ``geometries``
+    (roads, rail, rivers)."""
+    path = QPainterPath()
+    for geom in geometries:
+        if geom is None or geom.is_empty:
+            continue
+        for part in getattr(geom, "geoms", [geom]):
+            if part.geom_type == "LineString":
+                path.addPolygon(_ring(np.asarray(part.coords)))
+            elif part.geom_type == "Polygon":
+                path.addPolygon(_ring(np.asarray(part.exterior.coords)))
+    return path
+
+
 def polygon_of(scene_polygon: QPolygonF) -> shapely.Polygon:
     """A polygon drawn on the scene as a BNG shapely polygon."""
     coords = [(p.x(), -p.y()) for p in scene_polygon]

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from PySide6.QtWidgets import QWidget
 
 MAP_TITLE = "Map"
+
+
+@dataclass
+class MapFocus:
+    """What "Show on map" asked for: these offences (the map filters to them, with the
+    filter bar showing their category and period) and what to draw on top of them."""
+
+    ids: list[int]
+    title: str
+    bbox: tuple | None = None
+    risk_zones: list = field(default_factory=list)
+    hotspots: list = field(default_factory=list)
 
 
 def find_view(widget: QWidget, title: str) -> QWidget | None:
@@ -23,9 +37,12 @@ def show_view(widget: QWidget, title: str) -> QWidget | None:
     return view
 
 
-def show_on_map(widget: QWidget, ids, bbox=None) -> QWidget | None:
-    """Open the Map at these offences (zoomed to ``bbox`` or to the offences)."""
+def show_on_map(widget: QWidget, ids, bbox=None, *, title: str = "", risk_zones=(), hotspots=()) -> QWidget | None:
+    """Open the Map filtered to these offences (their category and period in the filter
+    bar, zoomed to ``bbox`` or to them), with ``risk_zones`` and ``hotspots``
+    (shapely polygons) drawn on top and a "Back to all offences" banner."""
     view = show_view(widget, MAP_TITLE)
-    if view is not None and hasattr(view, "focus_offences"):
-        view.focus_offences(list(ids), bbox)
+    if view is not None and hasattr(view, "show_subset"):
+        view.show_subset(MapFocus([int(i) for i in ids], title, None if bbox is None else tuple(bbox),
+                                  list(risk_zones), list(hotspots)))
     return view

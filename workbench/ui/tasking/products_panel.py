@@ -144,8 +144,7 @@ class ProductsPanel(QWidget):
             return None
         return self.rows[rows[0].row()]
 
-    def transition(self, action: str, row: int | None = None, comment: str | None = None,
-                   user: str | None = None) -> bool:
+    def transition(self, action: str, row: int | None = None, comment: str | None = None) -> bool:
         """Submit, approve or return the selected assessment (undoable with Edit > Undo)."""
         product = self.rows[row] if row is not None else self._selected()
         if product is None:
@@ -158,7 +157,7 @@ class ProductsPanel(QWidget):
             if not ok:
                 return False
         try:
-            self.session.run(AssessmentTransition(product["reference"], action, comment, user=user))
+            self.session.run(AssessmentTransition(product["reference"], action, comment))
         except UserError as exc:
             self.message.setText(_sentence(str(exc)))
             return False

@@ -27,7 +27,14 @@ from workbench.app.session import Session
 from workbench.errors import UserError
 from workbench.events import Changed
 from workbench.store import strategy as db
-from workbench.tasking.settings import CLASSIFICATIONS, SETTINGS, WEEKDAYS, SetSetting, current_settings
+from workbench.tasking.settings import (
+    CLASSIFICATIONS,
+    SETTINGS,
+    WEEKDAYS,
+    SetSetting,
+    current_settings,
+    role_holders,
+)
 from workbench.tasking.strategy import AddPriority, AddRequirement, RetirePriority
 from workbench.ui.tasking.meetings_panel import _fill, _sentence, plain_table
 
@@ -88,8 +95,12 @@ class SettingsDialog(QDialog):
                 widget.setCurrentText(value)
             else:
                 widget.setText(value)
-        self.qa_note.setText(f"PATPs and assessments are quality-assured by holders of the role "
-                             f"<b>{values['qa_role']}</b>, never by their author.")
+        roles = role_holders(self.session.store)
+        qa = ", ".join(roles.get("higher-analyst", [])) or "nobody yet"
+        self.qa_note.setText(f"<b>QA roles.</b> PATPs and assessments are approved by holders of the "
+                             f"<b>higher-analyst</b> role, never by their author: {qa}. Admins "
+                             f"({', '.join(roles.get('admin', [])) or 'none'}) grant roles with "
+                             f"<code>workbench roles grant USER ROLE</code>.")
         self._fill_priorities()
 
     def values(self) -> dict[str, str]:

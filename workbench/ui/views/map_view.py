@@ -11,51 +11,61 @@ GeoPackage for QGIS/ArcGIS.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDateEdit,
     QFileDialog,
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from workbench.app.session import Selection, Session
-from workbench.app.state import MapState
 from workbench.domain import categories as cats
 from workbench.events import Changed
-from workbench.geo.defaults import COVERAGE
 from workbench.geo.gpkg import frame_of_points
-from workbench.geo.hotspots import surface
+from workbench.geo.hotspots import hotspot_cells, located
 from workbench.geo.map_export import export_geopackage, export_map_image
-from workbench.store.boundaries import boundaries_frame, load_boundaries, study_area
+from workbench.geo.nearrepeat import event_days
+from workbench.geo.streets import find_streets
+from workbench.jobs import JobControl
+from workbench.store.basemap import attributions, load_features, named_features
+from workbench.store.boundaries import area_names, boundaries_frame, load_boundaries, study_area_for
 from workbench.store.offences import OffenceFilter, date_range, load_frame
-from workbench.ui.binding import bind
+from workbench.tasking.sources import problem_from_hotspot
 from workbench.ui.jobs import run_job
 from workbench.ui.map import style
 from workbench.ui.map.canvas import Legend, MapCanvas, scale_denominator
-from workbench.ui.map.navigate import show_on_map
+from workbench.ui.map.navigate import MapFocus, show_on_map
+from workbench.ui.map.tool_icons import tool_icon
 from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
+from workbench.ui.tasking.new_patp import open_new_patp
 from workbench.ui.views.offences_view import register_offence_action
 
 TITLE = "Map"
 ORDER = 20
 LEGEND_CATEGORIES = 12
-POINT_COLUMNS = ("offence_ref", "category", "committed_from", "easting", "northing", "borough", "ward")
+COVERAGE = 0.03
+POINT_COLUMNS = ("offence_ref", "category", "committed_from", "committed_to", "easting", "northing", "borough",
+                 "ward")
+ALL_BOROUGHS = "Boroughs with offences"
 
 
 @dataclass
@@ -68,27 +78,28 @@ class MapHotspots:
     polygons: object
     coverage: float
     warnings: list[str] = field(default_factory=list)
+    settings: str = ""
+    study: str = ""
 
     def layers(self) -> dict:
         """GeoPackage layers: the surface cells and the hotspot polygons."""
         return {f"{self.method}_cells": self.surface.cells(), "hotspots": self.polygons}
 
 
-def _date_edit(name: str) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setObjectName(name)
+def _date_edit(date: QDate) -> QDateEdit:
+    edit = QDateEdit(date)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd/MM/yyyy")
     return edit
 
 
-def _store_dates(store) -> tuple[date, date]:
+def _store_dates(store) -> tuple[QDate, QDate]:
     # The end of the latest window: a police.uk month runs to its last day, not its first.
     lo, hi = date_range(store, to_end=True)
     if not lo:
-        today = date.today()
-        return today - timedelta(days=91), today
-    return date.fromisoformat(lo[:10]), date.fromisoformat(hi[:10])
+        today = QDate.currentDate()
+        return today.addMonths(-3), today
+    return QDate.fromString(lo[:10], "yyyy-MM-dd"), QDate.fromString(hi[:10], "yyyy-MM-dd")
 
 
 class MapView(QWidget):
@@ -101,7 +112,8 @@ class MapView(QWidget):
         self.frame = pd.DataFrame()
         self.analysis = None
         self.colours: dict[str, QColor] = {}
-        self._pending_focus: tuple[list[int], tuple | None] | None = None
+        self._gi_drawn = np.zeros((0, 0), np.int8)
+        self.focus: MapFocus | None = None
         self._zoomed_to_data = False
         self.jobs: list = []
 
@@ -110,30 +122,37 @@ class MapView(QWidget):
         self.canvas.selected.connect(self._on_map_selection)
         self.canvas.zoomed.connect(self._update_status)
 
-        date_from, date_to = _store_dates(session.store)
-        self.state = MapState(date_from=date_from, date_to=date_to)
         self.category = QComboBox()
-        self.category.setObjectName("category")
         self.category.addItem("All categories", None)
         for coarse in cats.COARSE:
             self.category.addItem(cats.LABELS[coarse] + " (all)", coarse)
         for fine in cats.FINE:
             self.category.addItem(cats.LABELS[fine], fine)
-        self.date_from, self.date_to = _date_edit("date_from"), _date_edit("date_to")
-        self.show_button = apply = QPushButton("Show")
+        self.borough = QComboBox()
+        self.borough.setToolTip("The borough to map and to find hotspots in; by default the boroughs that "
+                                "hold the offences shown are the study area")
+        self._fill_boroughs()
+        lo, hi = _store_dates(session.store)
+        self.date_from, self.date_to = _date_edit(lo), _date_edit(hi)
+        apply = QPushButton("Show")
         apply.setDefault(True)
         apply.clicked.connect(self.reload)
 
         self.method = QComboBox()
-        self.method.setObjectName("method")
-        self.method.addItem("KDE surface", "kde")
+        self.method.addItem("KDE (learned settings)", "auto")
         self.method.addItem("Getis-Ord Gi*", "gi")
         self.hotspot_button = QPushButton("Find hotspots")
         self.hotspot_button.clicked.connect(self.compute_hotspots)
+        self.patp_button = QPushButton("New PATP from a hotspot…")
+        self.patp_button.setToolTip("Draft a PATP from the offences inside one of the hotspots found, in the "
+                                    "Tasking view (find hotspots first)")
+        self.patp_button.setEnabled(False)
+        self.patp_button.clicked.connect(lambda: self.new_patp_from_hotspot())
 
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 6, 8, 0)
-        for label, widget in (("Category", self.category), ("From", self.date_from), ("To", self.date_to)):
+        for label, widget in (("Category", self.category), ("Borough", self.borough), ("From", self.date_from),
+                              ("To", self.date_to)):
             bar.addWidget(QLabel(label))
             bar.addWidget(widget)
         bar.addWidget(apply)
@@ -142,6 +161,7 @@ class MapView(QWidget):
         bar.addWidget(QLabel("Hotspots"))
         bar.addWidget(self.method)
         bar.addWidget(self.hotspot_button)
+        bar.addWidget(self.patp_button)
         bar.addStretch(1)
         export_png = QPushButton("Export PNG…")
         export_png.clicked.connect(lambda: self.export_png())
@@ -153,17 +173,20 @@ class MapView(QWidget):
         tools = QHBoxLayout()
         tools.setContentsMargins(8, 2, 8, 2)
         self.tool_group = QButtonGroup(self)
-        for mode, text, tip in (("pan", "✋ Pan", "Drag to pan; wheel to zoom"),
-                                ("rect", "▭ Rectangle", "Drag a rectangle to select offences"),
-                                ("polygon", "⬠ Polygon", "Click the corners, double-click to finish (Esc cancels)")):
+        self.tool_buttons: dict[str, QToolButton] = {}
+        for mode, text, tip in (("pan", "Pan", "Drag to pan; wheel to zoom"),
+                                ("rect", "Rectangle", "Drag a rectangle to select offences"),
+                                ("polygon", "Polygon", "Click the corners, double-click to finish (Esc cancels)")):
             button = QToolButton()
             button.setText(text)
+            button.setIcon(tool_icon(mode))
             button.setToolTip(tip)
             button.setCheckable(True)
             button.setChecked(mode == "pan")
-            button.setToolButtonStyle(Qt.ToolButtonTextOnly)
+            button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
             button.clicked.connect(lambda _=False, m=mode: self.canvas.set_mode(m))
             self.tool_group.addButton(button)
+            self.tool_buttons[mode] = button
             tools.addWidget(button)
         whole = QToolButton()
         whole.setText("Zoom to all")
@@ -172,7 +195,8 @@ class MapView(QWidget):
         tools.addSpacing(14)
         tools.addWidget(QLabel("Show:"))
         self.layer_boxes: dict[str, QCheckBox] = {}
-        for key, text in (("boundaries", "Boundaries"), ("offences", "Offences"), ("surface", "Density"),
+        for key, text in (("streets", "Streets"), ("boundaries", "Boundaries"), ("offences", "Offences"),
+                          ("surface", "Density"),
                           ("gi", "Gi* cells"), ("hotspots", "Hotspot areas"), ("risk", "Risk zones")):
             box = QCheckBox(text)
             box.setChecked(True)
@@ -182,19 +206,46 @@ class MapView(QWidget):
         tools.addStretch(1)
         self.status = QLabel()
         self.status.setStyleSheet("color:#445")
-        tools.addWidget(self.status)
+        # Long hotspot settings and warnings wrap here (the tooltip has them whole) rather
+        # than widening the window past the screen.
+        self.status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.status.setWordWrap(True)
+        self.status.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        tools.addWidget(self.status, 4)
+
+        self.street = QLineEdit()
+        self.street.setPlaceholderText("Go to street…")
+        self.street.setClearButtonEnabled(True)
+        self.street.setToolTip("Type a street name (e.g. Holloway Road) and press Enter; works offline")
+        self.street.setMaximumWidth(220)
+        self.street.returnPressed.connect(lambda: self.go_to_street(self.street.text()))
+        tools.insertWidget(tools.count() - 2, self.street)
+
+        self.banner = QFrame()
+        self.banner.setObjectName("mapFocusBanner")
+        self.banner.setStyleSheet("#mapFocusBanner{background:#fff4d6;border-bottom:1px solid #e0c56e}")
+        self.banner_text = QLabel()
+        self.banner_text.setWordWrap(True)
+        self.back_button = QPushButton("Back to all offences")
+        self.back_button.clicked.connect(self.back_to_all)
+        banner = QHBoxLayout(self.banner)
+        banner.setContentsMargins(10, 4, 10, 4)
+        banner.addWidget(self.banner_text, 1)
+        banner.addWidget(self.back_button)
+        self.banner.hide()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(bar)
         layout.addLayout(tools)
+        layout.addWidget(self.banner)
         layout.addWidget(self.canvas, 1)
 
-        self.binding = bind(self, self.state)
         session.selection_changed.connect(self._on_selection)
         session.changed.connect(self._on_changed)
         self.load_boundaries()
+        self.load_basemap()
         self.reload()
 
     @staticmethod
@@ -205,13 +256,97 @@ class MapView(QWidget):
         return line
 
     # -- data ---------------------------------------------------------------------
+    def _fill_boroughs(self) -> None:
+        chosen = self.borough.currentData()
+        self.borough.blockSignals(True)
+        self.borough.clear()
+        self.borough.addItem(ALL_BOROUGHS, None)
+        for name in area_names(self.session.store, "borough"):
+            self.borough.addItem(name, name)
+        index = self.borough.findData(chosen)
+        self.borough.setCurrentIndex(max(0, index))
+        self.borough.blockSignals(False)
+
     def current_filter(self) -> OffenceFilter:
-        return self.state.offence_filter()
+        if self.focus is not None:
+            return OffenceFilter(ids=self.focus.ids)
+        category = self.category.currentData()
+        borough = self.borough.currentData()
+        end = self.date_to.date().addDays(1)
+        return OffenceFilter(categories=[category] if category else None,
+                             boroughs=[borough] if borough else None,
+                             date_from=self.date_from.date().toString("yyyy-MM-dd"),
+                             date_to=end.toString("yyyy-MM-dd"))
 
     def load_boundaries(self) -> None:
         store = self.session.store
         self.canvas.set_boundaries(load_boundaries(store, "borough"), load_boundaries(store, "ward"))
         self.canvas.zoom_to_all()
+
+    def load_basemap(self) -> None:
+        """The street map and street names (an imported basemap and/or the labels built
+        from police.uk locations), with their attribution."""
+        store = self.session.store
+        self.canvas.set_basemap(load_features(store), " · ".join(attributions(store)))
+        names = sorted({f.name for f in named_features(store) if f.name}, key=str.casefold)
+        completer = QCompleter(names, self.street)
+        completer.setCaseSensitivity(Qt.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchContains)
+        completer.activated.connect(self.go_to_street)
+        self.street.setCompleter(completer)
+
+    def go_to_street(self, text: str) -> list:
+        """Zoom to the street called ``text`` (the busiest place of that name; the status
+        bar names the others); returns the streets found."""
+        found = find_streets(text, named_features(self.session.store), limit=5) if text.strip() else []
+        if not found:
+            self.status.setText(f"No street matches {text!r}" if text.strip() else "")
+            return []
+        best = found[0]
+        minx, miny, maxx, maxy = best.bounds
+        cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+        half = max(maxx - minx, maxy - miny, 1000.0) / 2
+        self.canvas.zoom_to((cx - half, cy - half, cx + half, cy + half), margin=0.15)
+        elsewhere = sum(s.name == best.name for s in found[1:])
+        self.status.setText(f"{best.name}" + (f" (the busiest of {elsewhere + 1} places of that name)"
+                                              if elsewhere else ""))
+        return found
+
+    def show_subset(self, focus: MapFocus) -> None:
+        """Filter the map to ``focus``'s offences: the filter bar shows their category
+        and period, a banner says what is shown with "Back to all offences", and risk
+        zones or hotspots are drawn on top."""
+        self.focus = focus
+        info = load_frame(self.session.store, OffenceFilter(ids=focus.ids), ("category", "committed_from",
+                                                                              "committed_to"))
+        for widget in (self.category, self.borough, self.date_from, self.date_to):
+            widget.blockSignals(True)
+        if len(info):
+            self.category.setCurrentIndex(max(0, self.category.findData(_common_category(info["category"]))))
+            end = info["committed_to"].fillna(info["committed_from"]).max()
+            self.date_from.setDate(QDate.fromString(f"{info['committed_from'].min():%Y-%m-%d}", "yyyy-MM-dd"))
+            self.date_to.setDate(QDate.fromString(f"{end:%Y-%m-%d}", "yyyy-MM-dd"))
+        self.borough.setCurrentIndex(0)
+        for widget in (self.category, self.borough, self.date_from, self.date_to):
+            widget.blockSignals(False)
+        span = f"{self.date_from.date().toString('dd/MM/yyyy')} to {self.date_to.date().toString('dd/MM/yyyy')}"
+        self.banner_text.setText(f"<b>{focus.title or 'Selected offences'}</b>: {len(focus.ids):,} offences "
+                                 f"({self.category.currentText().lower()}, {span}) and nothing else."
+                                 + (" Risk zones on top." if focus.risk_zones else ""))
+        self.banner.show()
+        self.reload()
+
+    def back_to_all(self) -> None:
+        """Leave a "Show on map" view: every offence of the store's whole period again."""
+        self.focus = None
+        self.banner.hide()
+        self.category.setCurrentIndex(0)
+        self.borough.setCurrentIndex(0)
+        lo, hi = _store_dates(self.session.store)
+        self.date_from.setDate(lo)
+        self.date_to.setDate(hi)
+        self._zoomed_to_data = False
+        self.reload()
 
     def reload(self) -> None:
         """Load the offences matching the filter bar on a worker thread."""
@@ -242,11 +377,18 @@ class MapView(QWidget):
         self.analysis = None
         self.canvas.set_surface(None)
         self.canvas.set_gi(None)
-        self.canvas.set_hotspots([])
+        self.canvas.set_hotspots(self.focus.hotspots if self.focus else [])
+        self.canvas.set_risk_zones(self.focus.risk_zones if self.focus else [])
+        if self.focus is not None:
+            self.session.select("offence", self.focus.ids, origin="map")
+            bbox = self.focus.bbox
+            if bbox is None and len(frame):
+                bbox = (frame["easting"].min(), frame["northing"].min(), frame["easting"].max(),
+                        frame["northing"].max())
+            if bbox is not None:
+                self.canvas.zoom_to(tuple(float(v) for v in bbox), margin=0.3)
         self._highlight(self.session.selection)
         self._update_legend()
-        if self._pending_focus is not None:
-            self.focus_offences(*self._pending_focus)
         self._update_status()
 
     def compute_hotspots(self) -> None:
@@ -254,16 +396,13 @@ class MapView(QWidget):
         if self.frame.empty:
             QMessageBox.information(self, "Hotspots", "There are no offences on the map to analyse.")
             return
-        method = self.state.method
+        method = self.method.currentData()
         frame = self.frame
+        borough = self.borough.currentData()
 
         def work(store, progress, cancelled):
-            progress(0.1, "computing the density surface" if method == "kde" else "computing Gi*")
-            located = frame[np.isfinite(frame["easting"]) & np.isfinite(frame["northing"])]
-            result = surface(located["easting"].to_numpy(), located["northing"].to_numpy(), method=method,
-                             clip=study_area(store))
-            progress(0.7, "drawing hotspot areas")
-            return MapHotspots(method, result, result.hotspot_polygons(COVERAGE), COVERAGE, list(result.warnings))
+            return map_hotspots(store, frame, method, [borough] if borough else None,
+                                JobControl(progress, cancelled))
 
         self._track(run_job(self, "Finding hotspots", work, session=self.session, on_done=self.show_hotspots))
 
@@ -271,24 +410,51 @@ class MapView(QWidget):
         """Draw a :class:`MapHotspots`."""
         self.analysis = analysis
         grid = analysis.surface.grid
-        if analysis.method == "kde":
+        if analysis.method != "gi":
             rgba, top = style.density_rgba(analysis.surface.density)
             self.canvas.set_surface(rgba, grid)
             self.canvas.set_gi(None)
             self._ramp = ("Density (offences per km²)", top)
         else:
-            self.canvas.set_gi(style.classes_rgba(analysis.surface.classes), grid)
+            self._gi_drawn = np.where(analysis.surface.mask, analysis.surface.classes, 0)
+            self.canvas.set_gi(style.classes_rgba(self._gi_drawn), grid)
             self.canvas.set_surface(None)
             self._ramp = None
         self.canvas.set_hotspots(list(analysis.polygons.geometry))
+        self.patp_button.setEnabled(len(analysis.polygons) > 0)
         self._update_legend()
-        if analysis.warnings:
-            self.status.setText(" · ".join(analysis.warnings))
+        self.status.setText(" · ".join([f"Study area: {analysis.study}", analysis.settings, *analysis.warnings]))
+        self.status.setToolTip(self.status.text())
 
-    def set_risk_zones(self, geometries) -> None:
-        """Near-repeat risk zones to draw (from the Near repeat panel)."""
-        self.canvas.set_risk_zones(list(geometries))
-        self._update_legend()
+    def hotspot_labels(self) -> list[str]:
+        """The hotspots found, as offered when choosing one for a PATP (offences shown inside, area)."""
+        import shapely
+
+        x, y = self.frame["easting"].to_numpy(float), self.frame["northing"].to_numpy(float)
+        return [f"Hotspot {n}: {int(shapely.contains_xy(polygon, x, y).sum())} offences shown, "
+                f"{polygon.area / 1e4:.0f} ha"
+                for n, polygon in enumerate(self.analysis.polygons.geometry, 1)]
+
+    def new_patp_from_hotspot(self, index: int | None = None) -> None:
+        """Draft a PATP from one hotspot (asked for unless ``index`` is given): the offences of the
+        map's category inside it in the map's period, as ``workbench patp create --from-hotspot``."""
+        if self.analysis is None or not len(self.analysis.polygons):
+            return
+        if index is None:
+            labels = self.hotspot_labels()
+            choice, ok = QInputDialog.getItem(self, "New PATP", "Hotspot:", labels, 0, False)
+            if not ok:
+                return
+            index = labels.index(choice)
+        polygon = self.analysis.polygons.geometry.iloc[index]
+        category = self.category.currentData()
+        first = self.date_from.date().toString("yyyy-MM-dd")
+        last = self.date_to.date().addDays(1).toString("yyyy-MM-dd")
+        centre = polygon.centroid
+        open_new_patp(self, lambda store: problem_from_hotspot(
+            store, polygon, date_from=first, date_to=last, categories=[category] if category else None,
+            title=f"Hotspot at {centre.x:.0f},{centre.y:.0f}", ref=f"{centre.x:.0f},{centre.y:.0f}"),
+            f"hotspot {index + 1}")
 
     # -- selection ----------------------------------------------------------------
     def _on_map_selection(self, ids) -> None:
@@ -302,23 +468,11 @@ class MapView(QWidget):
             self.canvas.points.select_ids(selection.ids)
         self._update_status()
 
-    def focus_offences(self, ids: list[int], bbox=None) -> None:
-        """Ring these offences and zoom to them (or to ``bbox``)."""
-        if self.frame.empty and not self.canvas.points.count:
-            self._pending_focus = (ids, bbox)
-            return
-        self._pending_focus = None
-        self.session.select("offence", ids, origin="map")
-        if bbox is None:
-            rows = self.frame[self.frame["id"].isin(ids)]
-            if rows.empty:
-                return
-            bbox = (rows["easting"].min(), rows["northing"].min(), rows["easting"].max(), rows["northing"].max())
-        self.canvas.zoom_to(tuple(float(v) for v in bbox), margin=0.3)
-
     # -- layers, legend, status ---------------------------------------------------
     def _layers_changed(self) -> None:
         shown = {k: b.isChecked() for k, b in self.layer_boxes.items()}
+        self.canvas.basemap.setVisible(shown["streets"])
+        self.canvas.place_labels()
         for item in (self.canvas.boroughs_item, self.canvas.wards_item, *self.canvas.labels):
             item.setVisible(shown["boundaries"])
         self.canvas.points.setVisible(shown["offences"])
@@ -336,12 +490,12 @@ class MapView(QWidget):
             legend.categories = [(self.colours[c], f"{cats.LABELS.get(c, c)} ({n:,})")
                                  for c, n in counts.head(LEGEND_CATEGORIES).items()]
             if len(counts) > LEGEND_CATEGORIES:
-                legend.categories.append((QColor("#999"), f"{len(counts) - LEGEND_CATEGORIES} more categories"))
+                legend.categories.append((QColor(style.MORE_CATEGORIES), f"{len(counts) - LEGEND_CATEGORIES} more categories"))
         if self.analysis is not None:
-            if self.analysis.method == "kde" and shown["surface"]:
+            if self.analysis.method != "gi" and shown["surface"]:
                 legend.ramp = getattr(self, "_ramp", None)
             if self.analysis.method == "gi" and shown["gi"]:
-                legend.classes = [(QColor(style.GI_COLOURS[k]), style.GI_LABELS[k]) for k in (3, 2, 1, -1, -2, -3)]
+                legend.classes = style.gi_legend(self._gi_drawn)
             if shown["hotspots"] and len(self.analysis.polygons):
                 legend.lines.append((QColor(style.HOTSPOT_PEN),
                                      f"Hotspot areas (top {self.analysis.coverage:.0%} of the area)"))
@@ -369,9 +523,14 @@ class MapView(QWidget):
     def _on_changed(self, changed: Changed) -> None:
         if changed.kind == "boundaries":
             self.load_boundaries()
+        if changed.kind in ("basemap", "offences"):
+            self.load_basemap()
         if changed.kind in ("offences", "boundaries"):
-            self.state.date_from, self.state.date_to = _store_dates(self.session.store)
-            self.binding.show()
+            self._fill_boroughs()
+        if changed.kind in ("offences", "boundaries"):
+            lo, hi = _store_dates(self.session.store)
+            self.date_from.setDate(lo)
+            self.date_to.setDate(hi)
             self.reload()
 
     # -- export -------------------------------------------------------------------
@@ -429,6 +588,25 @@ class MapView(QWidget):
         return job
 
 
+def map_hotspots(store, frame: pd.DataFrame, method: str, boroughs, control: JobControl) -> MapHotspots:
+    """Hotspots of the offences on the map (the CLI's rule: the study area is the chosen
+    borough, else the boroughs holding the offences; KDE settings learned)."""
+    from workbench.geo.cells import dissolve_cells
+    from workbench.geo.hotspots import shape_warnings
+
+    data = located(frame)
+    study = study_area_for(store, data["borough"], boroughs)
+    x, y = data["easting"].to_numpy(float), data["northing"].to_numpy(float)
+    found = hotspot_cells(x, y, event_days(data), method=method, clip=study.geometry, coverage=COVERAGE,
+                          control=control.sub(0.0, 0.8))
+    control.report(0.8, "drawing hotspot areas")
+    polygons = dissolve_cells(found.surface.grid, found.selected, found.surface.score)
+    in_hot = found.surface.grid.sample(found.selected, x, y, outside=False).astype(bool)
+    settings = found.settings.describe() if found.settings else "Gi* on the rule-of-thumb cell and distance band"
+    return MapHotspots(found.method, found.surface, polygons, COVERAGE,
+                       found.warnings + shape_warnings(in_hot, polygons, study.areas), settings, study.describe())
+
+
 def marked_png(image: QImage, marking: str) -> bytes:
     """``image`` with a band above and below carrying ``marking``, as PNG bytes (the
     marking also in the PNG's text chunks)."""
@@ -459,9 +637,18 @@ def create_view(session: Session, parent=None) -> MapView:
     return MapView(session, parent)
 
 
+def _common_category(categories: pd.Series) -> str | None:
+    """The one category (or crime group) all these offences share, else None (all)."""
+    present = set(categories.dropna())
+    if len(present) == 1:
+        return present.pop()
+    groups = [g for g in cats.COARSE if present <= set(cats.expand([g]))]
+    return groups[0] if groups else None
+
+
 def show_offences_on_map(session: Session, ids, parent: QWidget) -> None:
-    """The Offences table's "Show on map": open the Map at the chosen offences."""
-    show_on_map(parent, ids)
+    """The Offences table's "Show on map": the Map filtered to the chosen offences."""
+    show_on_map(parent, ids, title="Offences chosen in the table")
 
 
 register_offence_action("Show on map", show_offences_on_map)

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from workbench.app.session import Session
 from workbench.app.state import NearRepeatState
 from workbench.domain import categories as cats
-from workbench.geo.nearrepeat import KnoxResult, event_days, knox, risk_window, risk_zones
+from workbench.geo.nearrepeat import MIN_OBSERVED, KnoxResult, event_days, knox, risk_window, risk_zones
 from workbench.store.boundaries import load_boundaries
 from workbench.store.offences import date_range, extent, load_frame
 from workbench.ui.binding import bind
@@ -52,6 +52,7 @@ ORDER = 25
 #: is never coloured as a near-repeat.
 BANDS = ((0.001, "#a50f15", "p ≤ 0.001"), (0.01, "#de2d26", "p ≤ 0.01"), (0.05, "#fc9272", "p ≤ 0.05"))
 LOW = "#c6dbef"
+FEW = "#eceef1"
 
 
 @dataclass
@@ -191,6 +192,7 @@ class NearRepeatView(QWidget):
         swatch = "<span style='background:{};'>&nbsp;&nbsp;&nbsp;&nbsp;</span> {}"
         parts = [swatch.format(colour, f"more pairs than expected, {label}") for _p, colour, label in BANDS]
         parts.append(swatch.format(LOW, "fewer pairs than expected, p ≤ 0.05"))
+        parts.append(swatch.format(FEW, f"grey text: fewer than {MIN_OBSERVED} pairs observed, too few to quote"))
         return ("<small>Each cell: Knox ratio (observed / expected pairs), then observed and expected counts and "
                 "the permutation p-value.<br>" + " &nbsp; ".join(parts) + "</small>")
 
@@ -233,13 +235,19 @@ class NearRepeatView(QWidget):
                 ratio_text = f"{ratio:.2f}" if np.isfinite(ratio) else "–"
                 item = QTableWidgetItem(f"{ratio_text}\n{obs:,} / {exp:,.1f}\np = {p:.3f}")
                 item.setTextAlignment(Qt.AlignCenter)
-                colour = cell_colour(p, ratio)
-                if colour is not None:
+                few = obs < MIN_OBSERVED
+                colour = None if few else cell_colour(p, ratio)
+                if few:
+                    item.setBackground(QBrush(QColor(FEW)))
+                    item.setForeground(QBrush(QColor("#8a8f98")))
+                elif colour is not None:
                     item.setBackground(QBrush(colour))
                     if colour.lightness() < 140:
                         item.setForeground(QBrush(QColor("white")))
                 item.setToolTip(f"{r.distance_bands[i]}, {r.time_bands[j]}: {obs:,} pairs observed, "
-                                f"{exp:,.2f} expected, Knox ratio {ratio_text}, p = {p:.4f}")
+                                f"{exp:,.2f} expected, Knox ratio {ratio_text}, p = {p:.4f}"
+                                + (f"\nFewer than {MIN_OBSERVED} pairs observed: too few to quote; not used "
+                                   "for the risk window" if few else ""))
                 self.table.setItem(i, j, item)
         window = risk_window(r)
         text = (f"{r.n_events:,} offences, {r.permutations:,} permutations ({r.metric} distance, seed {r.seed}). ")
@@ -254,10 +262,10 @@ class NearRepeatView(QWidget):
         run = self.run_result
         if run is None or not len(run.zones):
             return None
-        view = show_on_map(self, [int(i) for i in run.zones["offence"]], tuple(run.zones.total_bounds))
-        if view is not None:
-            view.set_risk_zones(list(run.zones.geometry))
-        return view
+        window = risk_window(run.result)
+        title = f"Near-repeat risk zones: {window.summary()}" if window else "Near-repeat risk zones"
+        return show_on_map(self, [int(i) for i in run.zones["offence"]], tuple(run.zones.total_bounds),
+                           title=title, risk_zones=list(run.zones.geometry))
 
     def _draw_map(self, run: NearRepeatRun) -> None:
         events = run.events

@@ -43,7 +43,7 @@ from workbench.domain import categories as cats
 from workbench.domain.alerts import KIND_TITLES, KINDS, Alert
 from workbench.errors import UserError
 from workbench.events import Changed
-from workbench.paths import current_user
+from workbench.identity import current_user
 from workbench.scan.scanner import run_scan
 from workbench.scan.searches import offence_filter
 from workbench.store.scan import delete_search, list_searches, load_scan_state, save_search, set_subscribed
@@ -413,16 +413,17 @@ class ScanView(QWidget):
         alert = self.current_alert(item)
         if alert is None:
             return None
-        view = show_on_map(self, alert.offence_ids, alert.bbox)
+        zones, hotspots = [], []
+        if alert.kind == "near_repeat" and alert.detail.get("zones"):
+            radius = max(float(alert.detail.get("radius_m", 0)), 10.0)
+            points = shapely.points([(z["easting"], z["northing"]) for z in alert.detail["zones"]])
+            zones = list(shapely.buffer(points, radius))
+        if alert.kind == "hotspot" and alert.detail.get("wkt"):
+            hotspots = [shapely.from_wkt(alert.detail["wkt"])]
+        view = show_on_map(self, alert.offence_ids, alert.bbox, title=alert.summary, risk_zones=zones,
+                           hotspots=hotspots)
         if view is None:
             self.session.select("offence", alert.offence_ids, origin="scan")
-        elif alert.kind == "near_repeat":
-            zones = alert.detail.get("zones", [])
-            radius = max(float(alert.detail.get("radius_m", 0)), 10.0)
-            view.set_risk_zones(shapely.buffer(shapely.points([(z["easting"], z["northing"]) for z in zones]), radius)
-                                if zones else [])
-        elif alert.kind == "hotspot" and alert.detail.get("wkt"):
-            view.canvas.set_hotspots([shapely.from_wkt(alert.detail["wkt"])])
         return alert
 
     # -- saved searches -----------------------------------------------------------

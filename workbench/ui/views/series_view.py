@@ -55,6 +55,7 @@ from workbench.ui.linkage.link_chart import LinkChart
 from workbench.ui.linkage.reasons_html import reasons_html
 from workbench.ui.linkage.suspects_panel import SuspectsPanel
 from workbench.ui.linkage.timeline import Timeline
+from workbench.ui.map.navigate import show_on_map
 from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 
 TITLE = "Series"
@@ -129,8 +130,11 @@ class SeriesView(QWidget):
         self.add_offences.clicked.connect(self._add_selected)
         self.merge = QPushButton("Merge with…")
         self.merge.clicked.connect(self._merge)
+        self.to_map = QPushButton("Show on map")
+        self.to_map.setToolTip("The Map filtered to this series' offences")
+        self.to_map.clicked.connect(self.show_series_on_map)
         left_buttons = QHBoxLayout()
-        for b in (self.confirm_series, self.rename, self.add_offences, self.merge):
+        for b in (self.confirm_series, self.rename, self.add_offences, self.merge, self.to_map):
             left_buttons.addWidget(b)
         left_buttons.addStretch(1)
         self.summary = QLabel("Choose a crime group and press Find series.")
@@ -275,6 +279,14 @@ class SeriesView(QWidget):
         self.session.select("offence", self.current["offence_ids"], origin="series")
         self.show_current()
 
+    def show_series_on_map(self):
+        """The Map filtered to the current series' offences."""
+        s = self.current
+        if s is None:
+            return None
+        name = s.get("name") or f"Series {s['id']}"
+        return show_on_map(self, s["offence_ids"], title=f"{name} ({s['kind']})")
+
     def show_current(self) -> None:
         """Draw the chart, CCA matrix and timeline of the current series."""
         s = self.current
@@ -310,7 +322,7 @@ class SeriesView(QWidget):
         self.cca.show_matrix(matrix, shared)
         self.timeline.show_offences([(str(data.refs[p]), _when(data.t_from[p]), _when(data.t_to[p]),
                                       str(data.category[p])) for p in self.graph["positions"]])
-        self.suspects.show_offence(store, s["offence_ids"][-1])
+        self.suspects.show_offence(store, s["offence_ids"][-1], f"the latest offence of {s['id']}")
         self._update_buttons()
 
     def _edge_chosen(self, i: int, j: int) -> None:
@@ -330,7 +342,7 @@ class SeriesView(QWidget):
         self.reasons.setHtml(f"<p><b>{data.refs[position]}</b> ({data.category[position]})</p>"
                              "<p style='color:#555'>Remove it from this confirmed series, or split it off into "
                              "a new one. The Suspects tab now ranks known offenders for it.</p>")
-        self.suspects.show_offence(self.session.store, int(data.ids[position]))
+        self.suspects.show_offence(self.session.store, int(data.ids[position]), "chosen in the link chart")
         self._update_buttons()
 
     def _confirmed_id(self) -> int | None:
@@ -445,6 +457,7 @@ class SeriesView(QWidget):
         confirmed = has and self.current["kind"] == "confirmed"
         self.add_offences.setEnabled(confirmed and bool(set(self.elsewhere) - set(self.current["offence_ids"])))
         self.merge.setEnabled(confirmed)
+        self.to_map.setEnabled(has)
         self.remove_offence.setEnabled(confirmed and self.node is not None and self.current["size"] > 1)
         self.split_off.setEnabled(confirmed and self.node is not None and self.current["size"] > 1)
         self.confirm_link.setEnabled(self.edge is not None)

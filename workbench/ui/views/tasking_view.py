@@ -17,6 +17,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QCompleter,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -45,12 +46,15 @@ from workbench.tasking.editing import CreatePatp, EditPatp, load_patp
 from workbench.tasking.patp import DECISIONS, EDITABLE, NIM_LEVELS, PROBLEM_TYPES, TACTIC_HEADINGS, Patp
 from workbench.tasking.prefill import build_patp
 from workbench.tasking.results import analyse_patp, chart
-from workbench.tasking.sources import list_series, problem_from_series
+from workbench.tasking.sources import list_series, problem_from_offences, problem_from_series, series_label
+from workbench.tasking.strategy import priority_names
 from workbench.tasking.workflow import STATUS_LABELS, PatpTransition, allowed_actions
 from workbench.ui.jobs import run_job
 from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 from workbench.ui.tasking.meetings_panel import MeetingsPanel, plain_table
+from workbench.ui.tasking.new_patp import open_new_patp
 from workbench.ui.tasking.products_panel import ProductsPanel
+from workbench.ui.views.offences_view import register_offence_action
 
 TITLE = "Tasking"
 ORDER = 60
@@ -239,6 +243,10 @@ class TaskingView(QWidget):
         for heading, edit in self.tactics.items():
             edit.setPlainText("\n".join(patp.tactics.get(heading, [])) if patp else "")
             _set_read_only(edit, patp is None or "tactics" not in editable)
+        names = priority_names(self.session.store)       # a PATP's priority is one of the control strategy's
+        self.edits["priority"].setCompleter(QCompleter(names, self.edits["priority"]))
+        self.edits["priority"].setToolTip("One of the control strategy's priorities: " + "; ".join(names)
+                                          if names else "Add priorities under File > Settings > Control strategy")
         self.nim.setCurrentIndex(max(0, self.nim.findData(patp.nim_level if patp else 1)))
         self.ptype.setCurrentText(patp.problem_type if patp else PROBLEM_TYPES[0])
         self.nim.setEnabled(bool(patp) and "nim_level" in editable)
@@ -251,7 +259,8 @@ class TaskingView(QWidget):
         self.results_button.setEnabled(patp is not None and patp.status == "accepted")
         self.results.clear()
         if patp is None:
-            self.heading.setText("Select a PATP, or create one from a series")
+            self.heading.setText("Select a PATP, or create one: from a series here, from offences (right-click in "
+                                 "Offences), a person (People) or a hotspot (Map)")
             self.missing.clear()
             self.evidence.clear()
             self.history.clear()
@@ -338,28 +347,45 @@ class TaskingView(QWidget):
     def _ask_meeting(self) -> int | None:
         meetings = db.list_meetings(self.session.store)
         if not meetings:
-            self._say("No TTCG meeting yet: create one first (workbench meeting create).", error=True)
+            self._say("No TTCG meeting yet: create one first with \"New meeting (next on the cycle)\" on the "
+                      "TTCG meetings tab.", error=True)
             return None
         labels = [f"{m['held_on']}  {m['borough'] or 'all boroughs'} (meeting {m['id']})" for m in meetings]
         choice, ok = QInputDialog.getItem(self, "TTCG meeting", "Put on the agenda of:", labels, 0, False)
         return meetings[labels.index(choice)]["id"] if ok else None
 
     def new_from_series(self, series_id: str | None = None) -> None:
-        store = self.session.store
+        """Draft a PATP from a series, chosen by name (with its reference and size) unless given."""
         if series_id is None:
-            ids = [str(p.source_ref) for p in list_series(store)]
-            if not ids:
+            series = list_series(self.session.store)
+            if not series:
                 self._say("No series yet: confirm one in the Series view or import offences with series "
                           "references.", error=True)
                 return
-            series_id, ok = QInputDialog.getItem(self, "New PATP", "Series:", ids, 0, False)
+            labels = [series_label(p) for p in series]
+            choice, ok = QInputDialog.getItem(self, "New PATP", "Series:", labels, 0, False)
             if not ok:
                 return
-        patp = build_patp(store, problem_from_series(store, series_id))
+            series_id = str(series[labels.index(choice)].source_ref)
+        self.create_patp(lambda store, ref=series_id: problem_from_series(store, ref), f"series {series_id}")
+
+    def create_patp(self, make_problem, what: str) -> None:
+        """Draft a PATP from ``make_problem(store)`` off the UI thread (the analysis behind it can
+        take a while), store it and show it; ``what`` names its source in the message."""
+        def work(store, progress, cancelled):
+            progress(0.1, f"analysing {what}")
+            return build_patp(store, make_problem(store))
+
+        self.job = run_job(self, "Drafting PATP", work, session=self.session,
+                           on_done=lambda patp: self._created(patp, what),
+                           on_error=lambda message: self._say(message, error=True))
+
+    def _created(self, patp: Patp, what: str) -> None:
         self.session.run(CreatePatp(patp))
         self.patp = patp
+        self.filter.setCurrentIndex(0)               # show it whatever the list was filtered to
         self.refresh()
-        self._say(f"Created {patp.reference}, pre-filled from series {series_id}: check every section.")
+        self._say(f"Created {patp.reference}, pre-filled from {what}: check every section.")
 
     # -- export -------------------------------------------------------------------
     def _choose_export(self) -> None:
@@ -477,6 +503,16 @@ def _evidence_html(patp: Patp) -> str:
     parts.append(f"<p>Graded intelligence: {len(patp.graded_intelligence)} report(s) its handling codes allow.</p>")
     parts.extend(f"<p style='color:#5a5a5a'><i>Not included: {escape(n)}.</i></p>" for n in sa.get("notes", []))
     return "".join(parts)
+
+
+def new_patp_from_offences(session: Session, ids, parent: QWidget) -> None:
+    """The Offences table's "New PATP from these offences…"."""
+    chosen = [int(i) for i in ids]
+    open_new_patp(parent, lambda store: problem_from_offences(store, chosen),
+                  f"{len(chosen)} chosen offence{'s' if len(chosen) != 1 else ''}")
+
+
+register_offence_action("New PATP from these offences…", new_patp_from_offences)
 
 
 def create_view(session: Session, parent=None) -> QWidget:
