@@ -399,6 +399,11 @@ def count(store: Store, flt: OffenceFilter | None = None) -> int:
     return int(store._value(f"SELECT count(*) FROM offences WHERE {where}", params))
 
 
+def offence_count(store: Store) -> int:
+    """How many offences the store holds."""
+    return int(store._value("SELECT count(*) FROM offences"))
+
+
 def find_by_ref(store: Store, ref: str) -> int | None:
     """The id of the offence with reference ``ref`` (any source), or None."""
     return store._value("SELECT id FROM offences WHERE offence_ref = ? ORDER BY id LIMIT 1", (ref,))
