@@ -47,4 +47,4 @@ def error_message(exc: BaseException) -> str:
 def _from_sqlite(exc: BaseException) -> bool:
     """An error raised by SQLite itself (recognised by its module: only the store
     imports sqlite3)."""
-    return type(exc).__module__ == "sqlite3"
+    return type(exc).__module__.startswith(("sqlite3", "sqlcipher3"))

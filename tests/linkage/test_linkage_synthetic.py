@@ -110,3 +110,31 @@ def test_a_group_without_enough_known_links_gets_the_default_model_without_scori
         trained = service.train(store, groups=["other"])
     other = trained["models"]["other"]
     assert other["default_model"] is True and other["pairs"] == 0 and "needed to train" in other["note"]
+
+
+def test_a_model_saved_by_an_older_workbench_falls_back_to_the_default_model_with_a_note(synthetic_db, tmp_path):
+    """A saved model whose format or features differ from today's cannot score today's
+    pairs: its group uses the default model and says to retrain, instead of failing."""
+    import pickle
+    import shutil
+
+    from workbench.linkage.model import LinkModel
+    from workbench.store import linkage as db
+
+    copy = tmp_path / "copy.sqlite"
+    shutil.copy(synthetic_db, copy)
+    with open_store(copy) as store:
+        service.train(store, groups=["burglary"])
+        saved = db.active_models(store)["burglary"]
+        model = LinkModel.from_bytes(saved["model"])
+        assert model is not None
+        old = pickle.loads(saved["model"])
+        del old.__dict__["format"]                        # as pickled by the previous version
+        assert LinkModel.from_bytes(pickle.dumps(old)) is None
+        assert LinkModel.from_bytes(b"not a pickle") is None
+        data = service.load_data(store, groups=["burglary"])
+        with store.atomic():
+            db.save_model(store, "burglary", "logistic", pickle.dumps(old), is_default=False, n_offences=1,
+                          n_pairs=1, n_linked=1, metrics={}, columns=model.columns)
+        models, notes = service.models_for(store, data)
+    assert models["burglary"].is_default and "older Workbench" in notes["burglary"]

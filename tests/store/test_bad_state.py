@@ -84,3 +84,18 @@ def test_huge_radius_and_bbox_are_refused_before_any_work(tmp_path, capsys):
     assert fail(capsys, "--db", db, "search", "save", "wide", "--kind", "offences", "--bbox", "0,0,1e300,5") == (
         "--bbox corner 1e+300,5 is outside the British National Grid "
         "(eastings 0 to 700,000, northings 0 to 1,300,000 metres)")
+
+
+def test_a_read_only_store_reads_and_refuses_writes_in_one_line(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "s.sqlite"
+    with open_store(path) as store:
+        store.audit(AuditAction.IMPORT, "batch", 1)
+    # Tests run as root, whom file modes do not stop: the check itself is os.access.
+    real_access = store_db.os.access
+    monkeypatch.setattr(store_db.os, "access",
+                        lambda p, mode: False if (str(p) == str(path) and mode == store_db.os.W_OK) else real_access(p, mode))
+    assert main(["--db", str(path), "audit", "verify", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["entries"] == 1
+    assert fail(capsys, "--db", str(path), "roles", "grant", "h.analyst", "analyst") == (
+        f"{path} is read-only for you (file permission): this command changes the store, so it was not "
+        f"run; reading commands work. Ask the store's owner for write access")

@@ -42,7 +42,7 @@ def register(subparsers, parent) -> None:
     s = group.add_parser("save", parents=[parent], help="save a search (subscribed by default)",
                          description="Save a named search of offences or intelligence reports. Every scan "
                                      "reports what is new in the searches you subscribe to.")
-    s.add_argument("name")
+    s.add_argument("name", help="the saved search's name")
     s.add_argument("--kind", choices=["offences", "intel"], default="offences",
                    help="search offences (default) or intelligence reports")
     s.add_argument("--category", action="append", metavar="C", help="offence category (repeatable)")
@@ -68,19 +68,19 @@ def register(subparsers, parent) -> None:
     s = group.add_parser("run", parents=[parent], help="run a saved search now",
                          description="Run a saved search: its matches and which are new since the last scan "
                                      "(running it does not mark them as seen; a scan does).")
-    s.add_argument("name")
+    s.add_argument("name", help="the saved search's name")
     s.add_argument("--limit", type=int, default=1000, help="list at most this many matching ids (default 1000)")
     s.set_defaults(handler=_run, text=_run_text)
 
     s = group.add_parser("delete", parents=[parent], help="delete a saved search",
                          description="Delete one of your saved searches.")
-    s.add_argument("name")
+    s.add_argument("name", help="the saved search's name")
     s.set_defaults(handler=_delete)
 
     s = group.add_parser("subscribe", parents=[parent], help="subscribe to a saved search (or --off)",
                          description="Subscribe to one of your saved searches so every scan reports its new "
                                      "matches; --off unsubscribes.")
-    s.add_argument("name")
+    s.add_argument("name", help="the saved search's name")
     s.add_argument("--off", action="store_true", help="unsubscribe")
     s.set_defaults(handler=_subscribe)
 

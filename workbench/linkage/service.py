@@ -118,11 +118,18 @@ def models_for(store: Store, data: LinkageData) -> tuple[dict[str, LinkModel], d
     columns = feature_columns(data)
     for group in sorted(set(data.group.tolist())):
         rec = stored.get(group)
-        if rec and not rec["is_default"] and rec["model"]:
-            models[group] = LinkModel.from_bytes(rec["model"])
+        saved = LinkModel.from_bytes(rec["model"]) if rec and not rec["is_default"] and rec["model"] else None
+        if saved is not None and list(saved.columns) == list(columns):
+            models[group] = saved
             notes[group] = f"{rec['method']} model trained {rec['created_at'][:10]} on {rec['n_linked']} linked pairs"
         else:
-            why = rec["metrics"].get("reason") if rec else f"no trained model for {group} offences yet: Retrain models (or `workbench link train`)"
+            if rec and not rec["is_default"] and rec["model"]:
+                why = (f"the {group} model saved on {rec['created_at'][:10]} was trained by an older Workbench "
+                       "on other features: Retrain models (or `workbench link train`)")
+            elif rec:
+                why = rec["metrics"].get("reason")
+            else:
+                why = f"no trained model for {group} offences yet: Retrain models (or `workbench link train`)"
             models[group] = default_model(group, columns, why)
             notes[group] = f"default model ({why})"
     return models, notes

@@ -24,7 +24,7 @@ import sqlite_utils
 from workbench.domain.audit import AuditAction
 from workbench.errors import StoreError
 from workbench.store import audit as audit_log
-from workbench.store import holder, migrations
+from workbench.store import encryption, holder, migrations
 
 #: How long a write waits for another writer to finish before saying who holds the store.
 BUSY_TIMEOUT_S = 10.0
@@ -42,8 +42,12 @@ class Store:
     belong to the store package: other code calls its functions.
     """
 
-    def __init__(self, path: str | Path, *, readonly: bool = False):
+    def __init__(self, path: str | Path, *, readonly: bool = False, key: str | None = None):
         self.path = Path(path)
+        #: True when the file's permissions do not let this user write it: the store opens
+        #: for reading and every write is refused with one line saying so.
+        self.read_only = self.path.exists() and not os.access(self.path, os.W_OK)
+        readonly = readonly or self.read_only
         if readonly and not self.path.exists():
             raise StoreError(f"no store at {self.path}")
         if not readonly:
@@ -52,8 +56,13 @@ class Store:
             except OSError as exc:
                 raise StoreError(f"cannot create a store in {self.path.parent}: {exc.strerror}") from None
         conn = None
+        if key is None and encryption.is_encrypted(self.path):
+            raise StoreError(f"{self.path} is not a Workbench store, or is an encrypted one: open an "
+                             f"encrypted store with --key-file FILE, or type its passphrase when asked")
         try:
-            if readonly:
+            if key is not None:
+                conn = encryption.connect(self.path, key, readonly=readonly)
+            elif readonly:
                 conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
             else:
                 conn = sqlite3.connect(str(self.path), isolation_level=None)
@@ -64,7 +73,7 @@ class Store:
                 conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA cache_size = -65536")
-        except (sqlite3.DatabaseError, StoreError) as exc:
+        except (*encryption.database_errors(), StoreError) as exc:
             if conn is not None:
                 conn.close()
             if isinstance(exc, StoreError):
@@ -87,6 +96,8 @@ class Store:
         :data:`BUSY_TIMEOUT_S` for another writer, and then records who holds the store
         (:mod:`workbench.store.holder`); a store still busy after the wait is a
         :class:`StoreError` that names the writer."""
+        if self.read_only:
+            raise StoreError(read_only_message(self.path))
         if self._depth:
             name = f"wb_sp{self._depth}"
             self._conn.execute(f"SAVEPOINT {name}")
@@ -103,7 +114,7 @@ class Store:
             return
         try:
             self._conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
+        except encryption.database_errors() as exc:
             if "locked" in str(exc) or "busy" in str(exc):
                 raise StoreError(holder.busy_message(self.path, BUSY_TIMEOUT_S)) from None
             raise
@@ -193,9 +204,16 @@ def create_private(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def open_store(path: str | Path, *, readonly: bool = False) -> Store:
-    """Open (creating and upgrading as needed) the store at ``path``."""
-    return Store(path, readonly=readonly)
+def read_only_message(path: Path) -> str:
+    """The one line for a write to a store the user may only read."""
+    return (f"{path} is read-only for you (file permission): this command changes the store, so it "
+            f"was not run; reading commands work. Ask the store's owner for write access")
+
+
+def open_store(path: str | Path, *, readonly: bool = False, key: str | None = None) -> Store:
+    """Open (creating and upgrading as needed) the store at ``path``; ``key`` unlocks an
+    encrypted store (:mod:`workbench.store.encryption`)."""
+    return Store(path, readonly=readonly, key=key)
 
 
 def now_iso() -> str:

@@ -64,7 +64,9 @@ def check_version(conn: sqlite3.Connection, path: Path) -> int:
     """The store's schema version; refuses a store newer than this Workbench."""
     try:
         version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    except sqlite3.DatabaseError as exc:
+    except Exception as exc:      # sqlite3's or sqlcipher3's DatabaseError (unrelated classes)
+        if not type(exc).__module__.startswith(("sqlite3", "sqlcipher3")):
+            raise
         raise StoreError(f"{path} is not a Workbench store ({exc})") from None
     if version == 0:
         tables = [r[0] for r in conn.execute(
