@@ -31,3 +31,26 @@ def test_the_command_reference_is_current():
 
     assert reference_file().read_text(encoding="utf-8") == reference_markdown(), (
         "resources/help/commands.md is stale: run `python -m workbench.cli.reference`")
+
+
+def test_every_command_and_argument_says_what_it_is():
+    """No blank line in the reference: each command has a description (or its help) and
+    each of its arguments a help text."""
+    import argparse
+
+    from workbench.cli.reference import _COMMON
+
+    blank = []
+    for path, sub in command_paths():
+        for action in sub._actions:
+            if isinstance(action, argparse._SubParsersAction) or set(action.option_strings) & _COMMON:
+                continue
+            if not action.help:
+                blank.append(f"workbench {' '.join(path)}: {'/'.join(action.option_strings) or action.dest}")
+    assert blank == [], "add help= to these arguments"
+    from workbench.cli.reference import reference_markdown
+
+    text = reference_markdown()
+    assert "|  |" not in text and "%%" not in text
+    sections = text.split("\n## ")[1:]
+    assert all(section.split("\n")[2].strip() != "```" for section in sections), "a command without a description"

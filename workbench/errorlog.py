@@ -25,6 +25,10 @@ def log_unexpected_error(exc: BaseException | None = None) -> Path:
     return path
 
 
+#: SQLite's words for a file whose pages are damaged (or that is not a database at all).
+DAMAGED = ("malformed", "file is not a database", "disk i/o error")
+
+
 def error_message(exc: BaseException) -> str:
     """The one line to show the analyst for ``exc``.
 
@@ -33,4 +37,14 @@ def error_message(exc: BaseException) -> str:
     """
     if isinstance(exc, UserError):
         return " ".join((str(exc) or exc.__class__.__name__).split())
+    if _from_sqlite(exc) and any(word in str(exc).lower() for word in DAMAGED):
+        log_unexpected_error(exc)
+        return (f"the store file is damaged ({exc}); nothing more was read or changed. Restore it from "
+                f"your backup (details logged to {user_data_dir() / 'workbench-errors.log'})")
     return f"internal error ({exc.__class__.__name__}), logged to {log_unexpected_error(exc)}"
+
+
+def _from_sqlite(exc: BaseException) -> bool:
+    """An error raised by SQLite itself (recognised by its module: only the store
+    imports sqlite3)."""
+    return type(exc).__module__.startswith(("sqlite3", "sqlcipher3"))

@@ -92,3 +92,49 @@ def test_empty_store_gives_clear_answers(empty_db, capsys):
     assert run(capsys, "--db", db, "link", "train", "--json")["models"] == {}
     assert main(["--db", db, "link", "evaluate", "--json"]) == 1
     assert json.loads(capsys.readouterr().out) == {"error": "no solved offences with offender ids to evaluate on"}
+
+
+def test_a_group_without_enough_known_links_gets_the_default_model_without_scoring_its_pairs(synthetic_db, tmp_path):
+    """The synthetic 'other' offences have no offender linked twice: training must not
+    score their (millions of) candidate pairs only to fall back to the default model."""
+    import shutil
+
+    from workbench.linkage.training import too_few_links
+
+    copy = tmp_path / "copy.sqlite"
+    shutil.copy(synthetic_db, copy)
+    with open_store(copy) as store:
+        data = service.load_data(store, groups=["other", "burglary"])
+        assert too_few_links(data, "other") is not None and "needed to train" in too_few_links(data, "other")
+        assert too_few_links(data, "burglary") is None
+        trained = service.train(store, groups=["other"])
+    other = trained["models"]["other"]
+    assert other["default_model"] is True and other["pairs"] == 0 and "needed to train" in other["note"]
+
+
+def test_a_model_saved_by_an_older_workbench_falls_back_to_the_default_model_with_a_note(synthetic_db, tmp_path):
+    """A saved model whose format or features differ from today's cannot score today's
+    pairs: its group uses the default model and says to retrain, instead of failing."""
+    import pickle
+    import shutil
+
+    from workbench.linkage.model import LinkModel
+    from workbench.store import linkage as db
+
+    copy = tmp_path / "copy.sqlite"
+    shutil.copy(synthetic_db, copy)
+    with open_store(copy) as store:
+        service.train(store, groups=["burglary"])
+        saved = db.active_models(store)["burglary"]
+        model = LinkModel.from_bytes(saved["model"])
+        assert model is not None
+        old = pickle.loads(saved["model"])
+        del old.__dict__["format"]                        # as pickled by the previous version
+        assert LinkModel.from_bytes(pickle.dumps(old)) is None
+        assert LinkModel.from_bytes(b"not a pickle") is None
+        data = service.load_data(store, groups=["burglary"])
+        with store.atomic():
+            db.save_model(store, "burglary", "logistic", pickle.dumps(old), is_default=False, n_offences=1,
+                          n_pairs=1, n_linked=1, metrics={}, columns=model.columns)
+        models, notes = service.models_for(store, data)
+    assert models["burglary"].is_default and "older Workbench" in notes["burglary"]

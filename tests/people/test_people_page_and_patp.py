@@ -99,3 +99,25 @@ def test_a_pack_releases_nominals_through_the_gate(store):
     blocks = _nominals(section, released, "PATP/1")
     assert [r[0] for r in blocks[0].rows] == [n["nominal"] for n in released.facts["nominals"]]
     assert any("1 nominal(s) withheld" in getattr(b, "text", "") for b in blocks)
+
+
+def test_subject_profile_carries_management_status_through_the_gate(store, tmp_path):
+    from docx import Document
+
+    from workbench.network.person import write_profile
+
+    seed(store)
+
+    def text(path):
+        doc = Document(str(path))
+        return "\n".join([p.text for p in doc.paragraphs]
+                         + [c.text for t in doc.tables for row in t.rows for c in row.cells])
+
+    write_profile(store, "N1", tmp_path / "n1.docx")
+    shown = text(tmp_path / "n1.docx")
+    assert "Management and risk" in shown and "level 2" in shown and "curfew 22:00-06:00" in shown
+    assert "2020-01-01 (overdue)" in shown and "Missing 1 times" in shown
+    result = write_profile(store, "N2", tmp_path / "n2.docx")          # N2 is marked SECRET
+    shown = text(tmp_path / "n2.docx")
+    assert "it is withheld" in shown and "Registered sex offender" not in shown
+    assert result["marking"] == "OFFICIAL-SENSITIVE"

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from handmade import SERIES_REF, make_borough
 from workbench.cli import main
 from workbench.returns.schema import SCHEMA_VERSION
@@ -57,20 +59,48 @@ def test_two_boroughs_sharing_an_offender_are_linked(tmp_path, capsys):
         assert len(db.received_items(store, "offender")) == 3
 
 
-def test_bad_and_newer_files_are_refused_before_anything_is_stored(tmp_path, capsys):
+def test_a_bad_or_newer_file_is_refused_whole_and_the_others_still_import(tmp_path, capsys):
     summary, good = export(tmp_path, capsys, "Northam", 530000.0, "O-17", "NA", SERIES_REF)
     newer = tmp_path / "newer.json"
     newer.write_text(json.dumps({**json.loads(good.read_text()), "schema_version": SCHEMA_VERSION + 1}))
     central = tmp_path / "central.db"
-    code, out = run_import(capsys, central, good, newer)
-    assert code == 1 and "update Workbench" in out["error"]
-    with open_store(central) as store:
-        assert db.list_returns(store) == []
+    code, out = run_import(capsys, central, newer, good)
+    assert code == 0 and [r["file"] for r in out["imported"]] == [str(good)]
+    assert out["rejected"] == [{"file": str(newer), "reason": "newer.json is schema version 2; this Workbench "
+                                "reads up to 1: update Workbench to import it"}]
     (tmp_path / "x.json").write_text("{}")
     assert run_import(capsys, central, tmp_path / "x.json")[1]["error"].startswith("x.json is not a Workbench return")
+
+
+@pytest.mark.parametrize("change, reason", [
+    (lambda d: d.update(period_to="2025-02-30"), "period_to: '2025-02-30' is not an ISO date"),
+    (lambda d: d["series"][0].update(offences="eight"), "series[0].offences: 'eight' does not fit: 'eight' is not of type 'integer'"),
+    (lambda d: d["series"][0].update(easting=1e300), "series[0].easting: 1e+300 does not fit: 1e+300 is greater than the maximum of 700000.0"),
+    (lambda d: d["series"][0].update(area_wkt="POLYGON((530000 180000, oops"), "series[0].area_wkt: 'POLYGON((530000 180000, oops' is not valid WKT"),
+    (lambda d: d["offenders"][0].update(series="NA-S1"), "offenders[0].series: 'NA-S1' does not fit: 'NA-S1' is not of type 'array'"),
+])
+def test_every_field_is_checked_before_anything_is_stored(tmp_path, capsys, change, reason):
+    _, good = export(tmp_path, capsys, "Northam", 530000.0, "O-17", "NA", SERIES_REF)
+    doc = json.loads(good.read_text())
+    change(doc)
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc))
+    central = tmp_path / "central.db"
+    code, out = run_import(capsys, central, bad)
+    assert code == 1 and out["error"] == f"bad.json: {reason}"
+    assert main(["returns", "list", "--db", str(central), "--json"]) == 0      # the store still lists
+    assert json.loads(capsys.readouterr().out)["returns"] == []
+
+
+def test_deeply_nested_json_is_refused_cleanly(tmp_path, capsys):
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    code, out = run_import(capsys, tmp_path / "central.db", deep)
+    assert code == 1 and out["error"] == "deep.json is nested too deeply to be a return"
 
 
 def test_export_of_an_unknown_borough_is_one_clear_line(tmp_path, capsys, empty_db):
     code = main(["returns", "export", "--borough", "Nowhere", "--from", "2025-01", "--to", "2025-03",
                  "--out", str(tmp_path / "r.json"), "--db", empty_db, "--json"])
-    assert code == 1 and "no offences in Nowhere" in json.loads(capsys.readouterr().out)["error"]
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert code == 1 and "unknown borough 'Nowhere'" in error and "\n" not in error

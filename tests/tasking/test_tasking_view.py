@@ -34,7 +34,8 @@ def test_tasking_view_workflow_and_export(qtbot, session, tmp_path, act_as):
     qtbot.addWidget(view)
     view.resize(1300, 800)
     view.show()
-    view.new_from_series(SERIES_REF)
+    view.new_from_series(SERIES_REF)                         # drafted off the UI thread
+    qtbot.waitUntil(lambda: view.patp is not None, timeout=60000)
     assert view.table.rowCount() == 1 and view.patp.status == "draft"
     assert view.edits["problem_summary"].toPlainText().startswith("8 offences")
     assert "owner" in view.missing.text()                    # validation shown before submission

@@ -167,3 +167,33 @@ def test_streets_are_drawn_under_the_offences_named_at_large_scales_and_found(vi
     assert abs(centre.x() - (X0 + 500)) < 5 and abs(-centre.y() - (Y0 + 420)) < 5
     view.layer_boxes["streets"].setChecked(False)
     assert view.canvas.basemap.visible_labels() == [] and not view.canvas.basemap.isVisible()
+
+
+def test_gi_legend_lists_only_the_classes_on_the_map(view, qtbot):
+    from map_store import write_offences
+    cluster = [{"ref": f"C/{k}", "category": "burglary-residential", "committed_from": "2025-03-10T12:00",
+                "easting": X0 + 120 + (k % 6) * 10, "northing": Y0 + 130 + (k // 6) * 10} for k in range(60)]
+    write_offences(view.session.store, cluster, source="cluster")
+    view.reload()
+    qtbot.waitUntil(lambda: view.canvas.points.count == 160, timeout=10000)
+    view.method.setCurrentIndex(view.method.findData("gi"))
+    view.compute_hotspots()
+    qtbot.waitUntil(lambda: view.analysis is not None, timeout=20000)
+    surface = view.analysis.surface
+    drawn = set(np.unique(surface.classes[surface.mask]).tolist()) - {0}
+    assert drawn and len(drawn) < 6, drawn
+    from workbench.ui.map.style import GI_LABELS
+    assert [label for _c, label in view.canvas.legend.classes] == [GI_LABELS[k] for k in sorted(drawn, reverse=True)]
+
+
+def test_map_tools_have_drawn_icons_and_plain_text(view):
+    for button in view.tool_buttons.values():
+        assert not button.icon().isNull() and not button.icon().pixmap(16, 16).toImage().isNull()
+        assert button.text().isascii() and button.text()
+    assert view.tool_buttons["pan"].text() == "Pan"
+
+
+def test_long_hotspot_settings_in_the_status_do_not_widen_the_window(view):
+    before = view.minimumSizeHint().width()
+    view.status.setText("Study area: West, East · KDE, 25 m cells (learned by temporal cross-validation) " * 6)
+    assert view.minimumSizeHint().width() <= before

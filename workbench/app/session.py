@@ -28,9 +28,10 @@ class Selection:
 
 
 class Session:
-    def __init__(self, db_path: str | Path):
+    def __init__(self, db_path: str | Path, *, key: str | None = None):
         self.db_path = Path(db_path)
-        self.store: Store = open_store(self.db_path)
+        self._key = key                     # unlocks an encrypted store (kept for worker connections)
+        self.store: Store = open_store(self.db_path, key=key)
         self.changed = Event()              # Changed
         self.selection_changed = Event()    # Selection
         self.selection = Selection("offence", ())
@@ -40,7 +41,7 @@ class Session:
 
     def open_worker_store(self) -> Store:
         """A new connection for a worker thread (close it when done)."""
-        return open_store(self.db_path)
+        return open_store(self.db_path, key=self._key)
 
     def select(self, kind: str, ids, origin: str = "") -> None:
         """Share a selection with every view."""

@@ -53,6 +53,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "returns": ("tasking", "returns to and from the central intelligence bureau"),
     "audit": ("audit", "the tamper-evident audit log: verify and list"),
     "roles": ("roles", "users' roles in this store: grant, revoke, list"),
+    "store": ("encryption", "the store file itself: encrypt it at rest"),
     "demo": ("app", "open the app on the bundled demo store"),
     "gui": ("app", "open the app"),
 }
@@ -75,6 +76,8 @@ def _top_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="PATH", help="the store file to use (import and generate create it); "
                         "default: your user store")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    parser.add_argument("--key-file", metavar="FILE", help="the passphrase of an encrypted store, on the "
+                        "first line of FILE (without it you are asked for the passphrase)")
     return parser
 
 
@@ -107,7 +110,7 @@ def _command_word(argv: list[str]) -> str | None:
     """The first word of ``argv`` that is not a global option (or its value)."""
     words = iter(argv)
     for word in words:
-        if word == "--db":
+        if word in ("--db", "--key-file"):
             next(words, None)
         elif not word.startswith("-"):
             return word

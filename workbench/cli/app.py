@@ -50,8 +50,9 @@ def _demo(args, ctx: Context) -> dict:
 
 def _gui(args, ctx: Context) -> dict:
     path = ctx.db_path if getattr(args, "db", None) else default_store_path()
-    open_store(path).close()          # create/upgrade, with a clear error if it can't
-    _open_window(path)
+    key = ctx.key()
+    open_store(path, key=key).close()          # create/upgrade, with a clear error if it can't
+    _open_window(path, key)
     return {"store": str(path)}
 
 
@@ -65,11 +66,11 @@ def _check_display() -> None:
                        f"to build and inspect the store without a window")
 
 
-def _open_window(path) -> None:
+def _open_window(path, key: str | None = None) -> None:
     _check_display()
     from workbench.ui.app import run_gui
 
-    run_gui(path)
+    run_gui(path, key)
 
 
 def _demo_text(result: dict) -> str:

@@ -46,14 +46,14 @@ def register(subparsers, parent) -> None:
         p = group.add_parser(action, parents=[parent], help=f"{action} an assessment (QA workflow step)",
                              description=f"Workflow step '{action}', under the same rules as a PATP's (a different "
                                          "analyst approves; returning needs comments). Audited.")
-        p.add_argument("assessment", metavar="REF")
+        p.add_argument("assessment", metavar="REF", help="the assessment's reference (TA/... or SA/...) or id")
         p.add_argument("--comment", help="comments (required to return)")
         p.add_argument("--why", help="reason, for the audit log")
         p.set_defaults(handler=_transition, action=action)
     p = group.add_parser("export", parents=[parent], help="write an assessment again (after QA)",
                          description="Write the stored assessment as PDF and .docx (DRAFT on every page until it "
                                      "is approved), through the release gate. Audited.")
-    p.add_argument("assessment", metavar="REF")
+    p.add_argument("assessment", metavar="REF", help="the assessment's reference (TA/... or SA/...) or id")
     _out_options(p)
     p.set_defaults(handler=_export)
 
@@ -61,7 +61,7 @@ def register(subparsers, parent) -> None:
     p = group.add_parser("search", parents=[parent], help="find PATPs and assessments",
                          description="Products whose text contains every word of TEXT (any case), optionally by "
                                      "author, date (created) and status, newest first.")
-    p.add_argument("text", nargs="?", default="", metavar="TEXT")
+    p.add_argument("text", nargs="?", default="", metavar="TEXT", help='words to find in titles and contents (all products when empty)')
     p.add_argument("--author", help="author (part of the name)")
     p.add_argument("--from", dest="date_from", metavar="D", help="created on or after D")
     p.add_argument("--to", dest="date_to", metavar="D", help="created on or before D")
@@ -71,8 +71,8 @@ def register(subparsers, parent) -> None:
 
 
 def _period_options(p) -> None:
-    p.add_argument("--from", dest="date_from", required=True, metavar="D")
-    p.add_argument("--to", dest="date_to", required=True, metavar="D")
+    p.add_argument("--from", dest="date_from", required=True, metavar="D", help='first day of the period (date or month)')
+    p.add_argument("--to", dest="date_to", required=True, metavar="D", help='last day of the period (date or month)')
     _out_options(p)
     p.add_argument("--why", help="reason, for the audit log")
 

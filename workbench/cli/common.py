@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import os
 import sys
@@ -15,6 +16,7 @@ from workbench.errors import BadInput, NotFound
 from workbench.ingest.timeparse import period_bounds
 from workbench.paths import default_store_path
 from workbench.store import Store, open_store
+from workbench.store.encryption import is_encrypted, read_key_file
 
 
 def parent_parser() -> argparse.ArgumentParser:
@@ -24,6 +26,9 @@ def parent_parser() -> argparse.ArgumentParser:
                         help="print one JSON object on stdout (messages go to stderr)")
     parent.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
                         help="the store file to use (import and generate create it)")
+    parent.add_argument("--key-file", metavar="FILE", default=argparse.SUPPRESS,
+                        help="the passphrase of an encrypted store, on the first line of FILE "
+                             "(without it you are asked for the passphrase)")
     return parent
 
 
@@ -48,6 +53,7 @@ class Context:
     json: bool
     creates_store: bool = False
     db_url: str | None = None
+    key_file: str | None = None
     _store: Store | None = field(default=None, repr=False)
 
     @classmethod
@@ -56,7 +62,8 @@ class Context:
         ``generate``) set ``creates_store``; every other command reads an existing store."""
         db = getattr(args, "db", None)
         return cls(Path(db) if db else default_store_path(), bool(getattr(args, "json", False)),
-                   bool(getattr(args, "creates_store", False)), db if db and "://" in db else None)
+                   bool(getattr(args, "creates_store", False)), db if db and "://" in db else None,
+                   getattr(args, "key_file", None))
 
     def store(self) -> Store:
         """The store, opened (and upgraded) on first use; created only by commands that
@@ -68,8 +75,17 @@ class Context:
             if not self.creates_store and not self.db_path.exists():
                 raise NotFound(f"there is no store at {self.db_path}: import data into it first "
                                f"(workbench --db {self.db_path} import ...), or check the path")
-            self._store = open_store(self.db_path)
+            self._store = open_store(self.db_path, key=self.key())
         return self._store
+
+    def key(self) -> str | None:
+        """The passphrase of an encrypted store: from ``--key-file``, else asked for when
+        the store is encrypted and someone is at the terminal (never from the command line)."""
+        if self.key_file:
+            return read_key_file(self.key_file)
+        if is_encrypted(self.db_path) and sys.stdin.isatty():
+            return getpass.getpass(f"Passphrase for {self.db_path.name}: ")
+        return None
 
     def progress(self, fraction: float, message: str) -> None:
         """Progress on stderr, only when a person is watching a terminal."""

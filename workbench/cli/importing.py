@@ -23,7 +23,7 @@ def register(subparsers, parent) -> None:
                          description="Import force crime records in the canonical offence CSV format "
                                      "(see the user guide). Good rows are imported; every bad row is listed "
                                      "with file, line, column and reason and kept in the store.")
-    p.add_argument("files", nargs="+", metavar="FILE.csv")
+    p.add_argument("files", nargs="+", metavar="FILE.csv", help='the file(s) to import, each one transaction')
     p.add_argument("--source", help="the system the records come from (default: force); the same "
                                     "reference from the same source is the same offence")
     p.set_defaults(handler=_offences, text=_import_text)
@@ -32,7 +32,7 @@ def register(subparsers, parent) -> None:
                          description="Import graded intelligence reports in the canonical intelligence CSV "
                                      "format (3x5x2 or 5x5x5; see the user guide). Every grade is checked against its "
                                      "own system; bad rows are listed with file, line, column and reason.")
-    p.add_argument("files", nargs="+", metavar="FILE.csv")
+    p.add_argument("files", nargs="+", metavar="FILE.csv", help='the file(s) to import, each one transaction')
     p.add_argument("--source", help="the intelligence system the reports come from (default: force); the "
                                     "same reference from the same source is the same report")
     p.set_defaults(handler=_intel, text=_import_text)
@@ -40,7 +40,7 @@ def register(subparsers, parent) -> None:
     p = group.add_parser("police-uk", parents=[parent], help="import police.uk street-level crime files",
                          description="Import police.uk street-level crime CSVs (.csv, .csv.gz or the "
                                      ".zip archive police.uk downloads come in).")
-    p.add_argument("files", nargs="+", metavar="FILE.csv")
+    p.add_argument("files", nargs="+", metavar="FILE.csv", help='the file(s) to import, each one transaction')
     p.set_defaults(handler=_police_uk, text=_import_text)
 
     p = group.add_parser("nominals", parents=[parent], help="import nominals (people under management or wanted)",
@@ -48,7 +48,7 @@ def register(subparsers, parent) -> None:
                                      "cases, people on bail or licence and wanted people, with description, home, "
                                      "conditions (curfew, exclusion zone) and review date (format in the user "
                                      "guide). Bad rows are listed with file, line, column and reason and kept.")
-    p.add_argument("files", nargs="+", metavar="FILE.csv")
+    p.add_argument("files", nargs="+", metavar="FILE.csv", help='the file(s) to import, each one transaction')
     p.set_defaults(handler=lambda args, ctx: import_nominals(ctx.store(), args.files, progress=ctx.progress).as_json(),
                    text=_import_text)
 
@@ -56,7 +56,7 @@ def register(subparsers, parent) -> None:
                          description="Import missing-person episodes: who, when reported and found, where last "
                                      "seen and found, risk grade, home type and flags (format in the user guide). "
                                      "Bad rows are listed with file, line, column and reason and kept.")
-    p.add_argument("files", nargs="+", metavar="FILE.csv")
+    p.add_argument("files", nargs="+", metavar="FILE.csv", help='the file(s) to import, each one transaction')
     p.set_defaults(handler=lambda args, ctx: import_missing(ctx.store(), args.files, progress=ctx.progress).as_json(),
                    text=_import_text)
 
@@ -66,13 +66,13 @@ def register(subparsers, parent) -> None:
                                      "(a borough's or ward's name as its boundary is named). A code imported again "
                                      "replaces its earlier figure. Bad rows are listed with file, line, column and "
                                      "reason and kept.")
-    p.add_argument("files", nargs="+", metavar="FILE.csv")
+    p.add_argument("files", nargs="+", metavar="FILE.csv", help='the file(s) to import, each one transaction')
     p.set_defaults(handler=_population, text=_import_text)
 
     p = group.add_parser("boundaries", parents=[parent], help="import borough or ward boundaries",
                          description="Import borough or ward polygons from a GeoPackage, GeoJSON or "
                                      "shapefile and assign every offence its borough and ward.")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help='a GeoPackage, GeoJSON or shapefile')
     p.add_argument("--layer", help="the layer of a multi-layer GeoPackage")
     p.add_argument("--level", choices=["borough", "ward"],
                    help="what the polygons are (default: ward if the layer name says so, else borough)")
@@ -87,7 +87,7 @@ def register(subparsers, parent) -> None:
                                      "them under the offences, labels streets at large scales and finds streets "
                                      "by name; exported maps carry the attribution. Importing the same file "
                                      "name again replaces it.")
-    p.add_argument("file", metavar="FILE.gpkg")
+    p.add_argument("file", metavar="FILE.gpkg", help='a GeoPackage of vector layers the force holds under its own licence')
     p.add_argument("--layer", action="append", metavar="NAME[=KIND]",
                    help="a layer to import (repeatable), with its kind (road, building, water, rail) unless "
                         "its name says it; default: every layer whose name says its kind")

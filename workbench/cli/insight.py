@@ -18,8 +18,8 @@ def register(subparsers, parent) -> None:
                                      "by tactic and by problem type, per 1,000 residents where a population table "
                                      "is imported. Taskings whose after period has not elapsed are listed but not "
                                      "counted in the totals.")
-    p.add_argument("--from", dest="date_from", required=True, metavar="D")
-    p.add_argument("--to", dest="date_to", required=True, metavar="D")
+    p.add_argument("--from", dest="date_from", required=True, metavar="D", help='taskings decided from this day (date or month)')
+    p.add_argument("--to", dest="date_to", required=True, metavar="D", help='taskings decided up to this day (date or month)')
     p.add_argument("--chart", metavar="FILE.png", help="also write the by-tactic chart (marked, audited)")
     p.add_argument("--force", action="store_true", help="replace an existing chart file")
     p.set_defaults(handler=_taskings, text=_taskings_text)

@@ -76,8 +76,8 @@ def register(subparsers, parent) -> None:
     p = group.add_parser("profile", parents=[parent], help="write a subject profile (.docx)",
                          description="Write a Word subject profile carrying the security marking; intelligence "
                                      "text only where its handling code permits the destination. Audited.")
-    p.add_argument("person", metavar="ID")
-    p.add_argument("--out", required=True, metavar="FILE.docx")
+    p.add_argument("person", metavar="ID", help="the person's id (offender, intelligence subject or nominal reference)")
+    p.add_argument("--out", required=True, metavar="FILE.docx", help='the Word file to write')
     p.add_argument("--destination", default="internal", choices=list(DESTINATIONS),
                    help="who receives the profile (default internal)")
     p.add_argument("--accept-conditions", action="store_true", help="accept 3x5x2 C conditions")
@@ -93,14 +93,14 @@ def _register_network(subparsers, parent) -> None:
     p = group.add_parser("expand", parents=[parent], help="the chart within N links of an entity",
                          description="Entities and links within N steps of ENTITY (person id, VRM, phone, "
                                      "postcode, offence or intelligence reference, or kind:value).")
-    p.add_argument("entity", metavar="ENTITY")
+    p.add_argument("entity", metavar="ENTITY", help='a person id, VRM, phone, postcode, offence or intelligence reference')
     p.add_argument("--steps", type=int, default=1, metavar="N", help="number of links to follow (default 1)")
     p.set_defaults(handler=_expand, text=_chart_text)
 
     p = group.add_parser("path", parents=[parent], help="shortest paths between two entities",
                          description="How A is connected to B: every shortest path, step by step.")
-    p.add_argument("a", metavar="A")
-    p.add_argument("b", metavar="B")
+    p.add_argument("a", metavar="A", help='the first entity')
+    p.add_argument("b", metavar="B", help='the second entity')
     p.set_defaults(handler=_path, text=_path_text)
 
     p = group.add_parser("measures", parents=[parent], help="degree, betweenness, closeness, eigenvector",
@@ -121,8 +121,8 @@ def _register_network(subparsers, parent) -> None:
                                      "i2 Analyst's Notebook ANX, GraphML or a PNG picture, released for "
                                      "--destination and carrying its security marking. Audited.")
     _scope_options(p)
-    p.add_argument("--format", required=True, choices=list(CHART_FORMATS))
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--format", required=True, choices=list(CHART_FORMATS), help='i2 ANX, GraphML or a PNG picture')
+    p.add_argument("--out", required=True, metavar="FILE", help='the file to write')
     p.add_argument("--destination", default="internal", choices=list(DESTINATIONS),
                    help="who receives the chart (default internal); only what its reports' handling codes "
                         "permit there is drawn")

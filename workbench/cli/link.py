@@ -76,8 +76,8 @@ def register(subparsers, parent) -> None:
                              if name == "confirm" else "record that two offences are not linked (never suggested again)",
                              description=f"Record the analyst's decision that REF1 and REF2 are {'' if name == 'confirm' else 'not '}"
                                          "the work of one offender, with why; audited and used when retraining.")
-        p.add_argument("ref1", metavar="REF1")
-        p.add_argument("ref2", metavar="REF2")
+        p.add_argument("ref1", metavar="REF1", help='one offence reference')
+        p.add_argument("ref2", metavar="REF2", help='the other offence reference')
         p.add_argument("--why", required=True, help="the reason, for the audit log")
         p.set_defaults(handler=_decide, decision=verb)
 
@@ -117,38 +117,38 @@ def _register_series(subparsers, parent) -> None:
     p.set_defaults(handler=_series_list)
     p = group.add_parser("show", parents=[parent], help="one confirmed series",
                          description="A confirmed series: name, notes, offences.")
-    p.add_argument("series_id", metavar="ID")
+    p.add_argument("series_id", metavar="ID", help='the series id (see `series list`)')
     p.set_defaults(handler=_series_show)
     p = group.add_parser("create", parents=[parent], help="create a series from offences",
                          description="Create a confirmed series of the given offences.")
-    p.add_argument("refs", nargs="+", metavar="REF")
-    p.add_argument("--name", required=True)
-    p.add_argument("--notes", default="")
+    p.add_argument("refs", nargs="+", metavar="REF", help='offence references')
+    p.add_argument("--name", required=True, help="the series' name, shown in lists, PATPs and returns")
+    p.add_argument("--notes", default="", help="the analyst's notes on the series")
     why(p)
     p.set_defaults(handler=_series_create)
     for name, helptext in (("add", "add offences to a series"), ("remove", "remove offences from a series")):
         p = group.add_parser(name, parents=[parent], help=helptext, description=helptext.capitalize() + ".")
-        p.add_argument("series_id", metavar="ID")
-        p.add_argument("refs", nargs="+", metavar="REF")
+        p.add_argument("series_id", metavar="ID", help='the series id (see `series list`)')
+        p.add_argument("refs", nargs="+", metavar="REF", help='offence references')
         why(p)
         p.set_defaults(handler=_series_members, action=name)
     p = group.add_parser("merge", parents=[parent], help="merge series into the first",
                          description="Move every offence of the other series into the first and delete them.")
-    p.add_argument("series_ids", nargs="+", metavar="ID")
+    p.add_argument("series_ids", nargs="+", metavar="ID", help='series ids; the others merge into the first')
     why(p)
     p.set_defaults(handler=_series_merge)
     p = group.add_parser("split", parents=[parent], help="split offences off into a new series",
                          description="Move the given offences of a series into a new series.")
-    p.add_argument("series_id", metavar="ID")
-    p.add_argument("refs", nargs="+", metavar="REF")
+    p.add_argument("series_id", metavar="ID", help='the series id (see `series list`)')
+    p.add_argument("refs", nargs="+", metavar="REF", help='offence references')
     p.add_argument("--name", required=True, help="name of the new series")
     why(p)
     p.set_defaults(handler=_series_split)
     p = group.add_parser("name", parents=[parent], help="name or annotate a series",
                          description="Change a series' name and/or notes.")
-    p.add_argument("series_id", metavar="ID")
-    p.add_argument("--name")
-    p.add_argument("--notes")
+    p.add_argument("series_id", metavar="ID", help='the series id (see `series list`)')
+    p.add_argument("--name", help='a new name')
+    p.add_argument("--notes", help='new notes')
     why(p)
     p.set_defaults(handler=_series_name)
 

@@ -83,13 +83,15 @@ def reference_markdown() -> str:
     from workbench.cli import build_parser, command_paths
 
     parser = build_parser()
-    summaries = {}
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            summaries.update({c.dest: _help_of(parser, c) for c in action._choices_actions})
+    paths = command_paths(parser)
+    summaries = {(): ""}
+    for path, sub in [((), parser)] + paths:
+        for action in sub._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                summaries.update({path + (c.dest,): _help_of(sub, c) for c in action._choices_actions})
     lines = [PREAMBLE]
-    for path, sub in command_paths(parser):
-        lines += _section(path, sub, summaries.get(path[0], "") if len(path) == 1 else "")
+    for path, sub in paths:
+        lines += _section(path, sub, summaries.get(path, ""))
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -25,7 +25,7 @@ def register(subparsers, parent) -> None:
     p = group.add_parser("revoke", parents=[parent], help="take a role from a login name (admins only)",
                          description="Take ROLE from USER in this store; only an admin may, it is audited, "
                                      "and the store's last admin cannot be revoked.")
-    p.add_argument("user", metavar="USER")
+    p.add_argument("user", metavar="USER", help='the login name')
     p.add_argument("role", choices=choices, metavar="ROLE", help=" | ".join(choices))
     p.set_defaults(handler=_revoke)
 

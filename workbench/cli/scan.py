@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from workbench.domain.grid import check_bbox
 from workbench.cli.common import Context, add_group, period
 from workbench.scan.scanner import run_scan
 from workbench.scan.searches import offence_filter, run_search
@@ -42,7 +43,7 @@ def register(subparsers, parent) -> None:
     s = group.add_parser("save", parents=[parent], help="save a search (subscribed by default)",
                          description="Save a named search of offences or intelligence reports. Every scan "
                                      "reports what is new in the searches you subscribe to.")
-    s.add_argument("name")
+    s.add_argument("name", help="the saved search's name")
     s.add_argument("--kind", choices=["offences", "intel"], default="offences",
                    help="search offences (default) or intelligence reports")
     s.add_argument("--category", action="append", metavar="C", help="offence category (repeatable)")
@@ -68,19 +69,19 @@ def register(subparsers, parent) -> None:
     s = group.add_parser("run", parents=[parent], help="run a saved search now",
                          description="Run a saved search: its matches and which are new since the last scan "
                                      "(running it does not mark them as seen; a scan does).")
-    s.add_argument("name")
+    s.add_argument("name", help="the saved search's name")
     s.add_argument("--limit", type=int, default=1000, help="list at most this many matching ids (default 1000)")
     s.set_defaults(handler=_run, text=_run_text)
 
     s = group.add_parser("delete", parents=[parent], help="delete a saved search",
                          description="Delete one of your saved searches.")
-    s.add_argument("name")
+    s.add_argument("name", help="the saved search's name")
     s.set_defaults(handler=_delete)
 
     s = group.add_parser("subscribe", parents=[parent], help="subscribe to a saved search (or --off)",
                          description="Subscribe to one of your saved searches so every scan reports its new "
                                      "matches; --off unsubscribes.")
-    s.add_argument("name")
+    s.add_argument("name", help="the saved search's name")
     s.add_argument("--off", action="store_true", help="unsubscribe")
     s.set_defaults(handler=_subscribe)
 
@@ -127,13 +128,10 @@ def _filter_from_args(args) -> dict:
 def _bbox(text: str | None) -> list[float] | None:
     if not text:
         return None
-    try:
-        values = [float(v) for v in text.split(",")]
-    except ValueError:
-        values = []
-    if len(values) != 4 or values[0] >= values[2] or values[1] >= values[3]:
-        raise BadInput(f"--bbox {text!r} must be MINX,MINY,MAXX,MAXY in metres with MINX < MAXX and MINY < MAXY")
-    return values
+    parts = text.split(",")
+    if len(parts) != 4:
+        raise BadInput(f"--bbox {text!r} must be MINX,MINY,MAXX,MAXY in metres")
+    return list(check_bbox(parts))
 
 
 def _save(args, ctx: Context) -> dict:

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from workbench.cli.common import Context, add_group
 from workbench.store import strategy as db
-from workbench.tasking.settings import SETTINGS, SetSetting, current_settings, role_holders
+from workbench.tasking.settings import (
+    SETTINGS,
+    SetSetting,
+    current_settings,
+    role_holders,
+)
 from workbench.tasking.strategy import AddPriority, AddRequirement, RetirePriority
 
 ORDER = 75
@@ -21,8 +26,8 @@ def register(subparsers, parent) -> None:
     p = group.add_parser("set", parents=[parent], help="change one setting (checked, audited)",
                          description="Change one setting. Keys: " + ", ".join(SETTINGS) + ". The marking may not "
                                      "be above the accreditation level.")
-    p.add_argument("key", choices=list(SETTINGS), metavar="KEY")
-    p.add_argument("value", metavar="VALUE")
+    p.add_argument("key", choices=list(SETTINGS), metavar="KEY", help='the setting (see `settings show`)')
+    p.add_argument("value", metavar="VALUE", help='its new value')
     p.add_argument("--why", help="reason, for the audit log")
     p.set_defaults(handler=_set)
 
@@ -36,7 +41,7 @@ def register(subparsers, parent) -> None:
     p = group.add_parser("add", parents=[parent], help="add a priority",
                          description="Add a priority, e.g. `workbench priorities add \"Residential burglary\" "
                                      "--category burglary-residential --owner \"DI Khan\"`.")
-    p.add_argument("name")
+    p.add_argument("name", help="the priority's name, e.g. 'Residential burglary'")
     p.add_argument("--category", action="append", required=True, metavar="C", help="crime category (repeatable)")
     p.add_argument("--owner", required=True, help="who owns the priority")
     p.add_argument("--why", help="reason, for the audit log")
@@ -44,14 +49,14 @@ def register(subparsers, parent) -> None:
     p = group.add_parser("retire", parents=[parent], help="retire a priority",
                          description="Retire a priority (by name or id): new PATPs can no longer use it; "
                                      "existing PATPs keep it.")
-    p.add_argument("priority", metavar="NAME_OR_ID")
+    p.add_argument("priority", metavar="NAME_OR_ID", help="the priority's name or id")
     p.add_argument("--why", help="reason, for the audit log")
     p.set_defaults(handler=_retire)
     p = group.add_parser("requirement", parents=[parent], help="add an intelligence requirement to a priority",
                          description="Add an intelligence requirement under a priority, optionally answered by "
                                      "one of your saved searches (--search NAME).")
-    p.add_argument("priority", metavar="NAME_OR_ID")
-    p.add_argument("text", metavar="TEXT")
+    p.add_argument("priority", metavar="NAME_OR_ID", help="the priority's name or id")
+    p.add_argument("text", metavar="TEXT", help='the intelligence requirement')
     p.add_argument("--search", metavar="NAME", help="the saved search that answers it")
     p.add_argument("--why", help="reason, for the audit log")
     p.set_defaults(handler=_requirement)

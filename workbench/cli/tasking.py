@@ -23,7 +23,9 @@ from workbench.tasking.meetings import (AddAction, CreateMeeting, RecordDecision
 from workbench.tasking.patp import DECISIONS, EDITABLE, Problem
 from workbench.tasking.prefill import build_patp
 from workbench.tasking.results import analyse_patp, export_results_chart
-from workbench.tasking.sources import offences_area, problem_from_hotspot, problem_from_person, problem_from_series
+from workbench.domain.grid import check_point, check_radius
+from workbench.tasking.sources import (problem_from_hotspot, problem_from_offences, problem_from_person,
+                                       problem_from_series)
 from workbench.tasking.workflow import STATUS_LABELS, TRANSITIONS, PatpTransition
 
 ORDER = 80
@@ -112,7 +114,7 @@ def _register_patp(subparsers, parent) -> None:
                                      "tactics='{\"Prevent\": [\"Cocooning\"]}'. Editable fields: "
                                      + ", ".join(EDITABLE) + ".")
     p.add_argument("patp", metavar="PATP_ID", help="PATP id or reference")
-    p.add_argument("--set", dest="changes", action="append", required=True, metavar="FIELD=VALUE")
+    p.add_argument("--set", dest="changes", action="append", required=True, metavar="FIELD=VALUE", help='a field and its new value (repeatable); tactics as JSON')
     p.add_argument("--why", help="reason, for the audit log")
     p.set_defaults(handler=_edit)
 
@@ -127,7 +129,7 @@ def _register_patp(subparsers, parent) -> None:
         if action == "schedule":
             p.add_argument("--meeting", type=int, required=True, metavar="ID", help="the TTCG meeting")
         if action == "decide":
-            p.add_argument("--decision", required=True, choices=DECISIONS)
+            p.add_argument("--decision", required=True, choices=DECISIONS, help="the TTCG's decision")
         p.set_defaults(handler=_transition, action=action)
 
 
@@ -144,25 +146,25 @@ def _register_meeting(subparsers, parent) -> None:
     p.set_defaults(handler=_meeting_create)
 
     p = group.add_parser("agenda", parents=[parent], help="a meeting's agenda (--refresh rebuilds it)")
-    p.add_argument("meeting", type=int, metavar="ID")
+    p.add_argument("meeting", type=int, metavar="ID", help="the meeting's id (see `meeting list`)")
     p.add_argument("--refresh", action="store_true", help="rebuild the agenda from the current picture")
     p.set_defaults(handler=_meeting_agenda)
 
     p = group.add_parser("decide", parents=[parent], help="record the decision on an agenda item",
                          description="Decide agenda item ITEM (numbered from 1): PATPs go through the PATP "
                                      "workflow, other items into the decision log.")
-    p.add_argument("meeting", type=int, metavar="ID")
-    p.add_argument("item", type=int, metavar="ITEM")
+    p.add_argument("meeting", type=int, metavar="ID", help="the meeting's id (see `meeting list`)")
+    p.add_argument("item", type=int, metavar="ITEM", help="the agenda item's number, from 1")
     p.add_argument("--decision", required=True, help="accepted, rejected or deferred (or noted for other items)")
     p.add_argument("--comment", required=True, help="the reasons")
     p.add_argument("--why", help="reason, for the audit log")
     p.set_defaults(handler=_meeting_decide)
 
     p = group.add_parser("action", parents=[parent], help="an action with owner and due date")
-    p.add_argument("meeting", type=int, metavar="ID")
-    p.add_argument("description", metavar="TEXT")
-    p.add_argument("--owner", required=True)
-    p.add_argument("--due", required=True, metavar="D")
+    p.add_argument("meeting", type=int, metavar="ID", help="the meeting's id (see `meeting list`)")
+    p.add_argument("description", metavar="TEXT", help='what is to be done')
+    p.add_argument("--owner", required=True, help='who owns the action')
+    p.add_argument("--due", required=True, metavar="D", help='when it is due (not before today unless --force)')
     p.add_argument("--patp", metavar="PATP_ID", help="the PATP the action belongs to")
     p.add_argument("--force", action="store_true", help="accept a due date before today (a past action)")
     p.add_argument("--why", help="reason, for the audit log")
@@ -171,8 +173,8 @@ def _register_meeting(subparsers, parent) -> None:
     p = group.add_parser("action-status", parents=[parent], help="open, progress, close or cancel an action",
                          description="Change an action's status (open, in-progress, done or cancelled) with an "
                                      "optional note; the review item of the next agenda counts it. Audited.")
-    p.add_argument("action", type=int, metavar="ACTION_ID")
-    p.add_argument("--status", required=True, choices=["open", "in-progress", "done", "cancelled"])
+    p.add_argument("action", type=int, metavar="ACTION_ID", help="the action's id (see `meeting agenda`)")
+    p.add_argument("--status", required=True, choices=["open", "in-progress", "done", "cancelled"], help="the action's new status")
     p.add_argument("--note", metavar="TEXT", help="what was done, or why it was cancelled")
     p.add_argument("--why", help="reason, for the audit log")
     p.set_defaults(handler=_meeting_action_status)
@@ -189,9 +191,9 @@ def _register_returns(subparsers, parent) -> None:
                                      "period as a versioned JSON return (schema in the user guide). No victim "
                                      "details. Audited.")
     p.add_argument("--borough", required=True, help="the borough (as its boundary is named)")
-    p.add_argument("--from", dest="date_from", required=True, metavar="D")
-    p.add_argument("--to", dest="date_to", required=True, metavar="D")
-    p.add_argument("--out", required=True, metavar="FILE.json")
+    p.add_argument("--from", dest="date_from", required=True, metavar="D", help="first day of the return's period (date or month)")
+    p.add_argument("--to", dest="date_to", required=True, metavar="D", help="last day of the return's period (date or month)")
+    p.add_argument("--out", required=True, metavar="FILE.json", help='the return file to write')
     add_force(p)
     p.set_defaults(handler=_returns_export)
 
@@ -199,7 +201,7 @@ def _register_returns(subparsers, parent) -> None:
                          description="Check and store returns from several boroughs (a file already imported "
                                      "is skipped), then list offenders and series that appear in more than "
                                      "one borough.")
-    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("files", nargs="+", metavar="FILE", help='return files from the boroughs')
     p.set_defaults(handler=_returns_import, creates_store=True)
 
     p = group.add_parser("list", parents=[parent], help="returns received, with the cross-border links")
@@ -220,16 +222,15 @@ def _problem(args, store) -> Problem:
             if oid is None:
                 raise NotFound(f"no offence {ref!r}")
             ids.append(oid)
-        ids = tuple(sorted(set(ids)))
-        return Problem(f"Offences {', '.join(args.from_offences[:3])}" + ("..." if len(args.from_offences) > 3 else ""),
-                       ids, offences_area(store, ids), source_kind="offences")
+        return problem_from_offences(store, ids)
     if not (args.date_from and args.date_to):
         raise BadInput("a hotspot PATP needs its period: --from D --to D")
     try:
         x, y = (float(v) for v in args.from_hotspot.split(","))
     except ValueError:
         raise BadInput(f"--from-hotspot takes X,Y in British National Grid metres, not {args.from_hotspot!r}") from None
-    return problem_from_hotspot(store, shapely.Point(x, y).buffer(args.radius),
+    check_point(x, y, "--from-hotspot")
+    return problem_from_hotspot(store, shapely.Point(x, y).buffer(check_radius(args.radius)),
                                 date_from=period(args.date_from), date_to=period(args.date_to, end=True),
                                 categories=args.category, ref=f"{x:.0f},{y:.0f}")
 

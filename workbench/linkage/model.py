@@ -126,6 +126,11 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
+#: Raised with each change to what a saved model holds or how it reads features; a saved
+#: model of another format is not used (its group falls back to the default model).
+MODEL_FORMAT = 2
+
+
 @dataclass
 class LinkModel:
     """A fitted model for one crime group. ``predict`` takes a pair feature frame."""
@@ -138,6 +143,7 @@ class LinkModel:
     metrics: dict = field(default_factory=dict)
     reference: dict = field(default_factory=dict)   # a typical candidate pair, for reasons
     interaction: bool = True                        # the distance x time term is an input
+    format: int = MODEL_FORMAT                      # see MODEL_FORMAT
 
     @property
     def is_default(self) -> bool:
@@ -159,8 +165,16 @@ class LinkModel:
         return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
 
     @staticmethod
-    def from_bytes(blob: bytes) -> "LinkModel":
-        return pickle.loads(blob)
+    def from_bytes(blob: bytes) -> "LinkModel | None":
+        """The saved model, or None when it was saved by a Workbench whose models read
+        features differently (it cannot score today's features; retrain)."""
+        try:
+            model = pickle.loads(blob)
+        except Exception:            # a class that no longer exists or changed shape
+            return None
+        if not isinstance(model, LinkModel) or model.__dict__.get("format") != MODEL_FORMAT:
+            return None
+        return model
 
 
 class DefaultModel:

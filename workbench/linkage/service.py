@@ -31,7 +31,7 @@ from workbench.linkage.series import (
     describe_series,
     find_series,
 )
-from workbench.linkage.training import prepare, train_group
+from workbench.linkage.training import prepare, too_few_links, train_group
 from workbench.store import Store
 from workbench.store import linkage as db
 from workbench.domain.audit import AuditAction
@@ -111,11 +111,18 @@ def models_for(store: Store, data: LinkageData) -> tuple[dict[str, LinkModel], d
     columns = feature_columns(data)
     for group in sorted(set(data.group.tolist())):
         rec = stored.get(group)
-        if rec and not rec["is_default"] and rec["model"]:
-            models[group] = LinkModel.from_bytes(rec["model"])
+        saved = LinkModel.from_bytes(rec["model"]) if rec and not rec["is_default"] and rec["model"] else None
+        if saved is not None and list(saved.columns) == list(columns):
+            models[group] = saved
             notes[group] = f"{rec['method']} model trained {rec['created_at'][:10]} on {rec['n_linked']} linked pairs"
         else:
-            why = rec["metrics"].get("reason") if rec else f"no trained model for {group} offences yet: Retrain models (or `workbench link train`)"
+            if rec and not rec["is_default"] and rec["model"]:
+                why = (f"the {group} model saved on {rec['created_at'][:10]} was trained by an older Workbench "
+                       "on other features: Retrain models (or `workbench link train`)")
+            elif rec:
+                why = rec["metrics"].get("reason")
+            else:
+                why = f"no trained model for {group} offences yet: Retrain models (or `workbench link train`)"
             models[group] = default_model(group, columns, why)
             notes[group] = f"default model ({why})"
     return models, notes
@@ -428,20 +435,28 @@ def train(store: Store, *, groups=None, seed: int = 0, folds: int = 3, include_c
     results, fitted = {}, []
     for n, group in enumerate(present):
         step = control.sub(0.05 + 0.9 * n / len(present), 0.05 + 0.9 * (n + 1) / len(present))
-        gp = prepare(data, group, k=folds, seed=seed, plans=plans, decided=decided, profiles=profiles)
-        model, compared = train_group(gp, k=folds, seed=seed, control=step)
-        fitted.append((group, model, gp))
+        reason = too_few_links(data, group, decided)
+        if reason:
+            model, compared = default_model(group, feature_columns(data), reason), {}
+            solved = data.solved if data.solved is not None else np.zeros(len(data), bool)
+            counts = (int(((data.group == group) & solved).sum()), 0, 0)
+        else:
+            gp = prepare(data, group, k=folds, seed=seed, plans=plans, decided=decided, profiles=profiles)
+            model, compared = train_group(gp, k=folds, seed=seed, control=step)
+            counts = (gp.offences, int(len(gp.pairs)), int(gp.labels.sum()))
+            del gp                  # one group's pairs in memory at a time
+        fitted.append((group, model, counts))
         results[group] = {"method": model.method, "default_model": model.is_default,
-                          "pairs": int(len(gp.pairs)), "linked_pairs": int(gp.labels.sum()),
-                          "solved_offences": gp.offences, "compared": compared,
+                          "pairs": counts[1], "linked_pairs": counts[2],
+                          "solved_offences": counts[0], "compared": compared,
                           "note": model.metrics.get("reason", ""), "blocking": plans[group].as_json()}
     control.check()
     with store.atomic():
-        for group, model, gp in fitted:
+        for group, model, (n_offences, n_pairs, n_linked) in fitted:
             results[group]["model_id"] = db.save_model(
                 store, group, model.method, None if model.is_default else model.to_bytes(),
-                is_default=model.is_default, n_offences=gp.offences, n_pairs=int(len(gp.pairs)),
-                n_linked=int(gp.labels.sum()), metrics=clean(model.metrics), columns=model.columns)
+                is_default=model.is_default, n_offences=n_offences, n_pairs=n_pairs,
+                n_linked=n_linked, metrics=clean(model.metrics), columns=model.columns)
         store.audit(AuditAction.LINK_TRAIN, "model", None, clean({g: {k: r[k] for k in ("method", "pairs", "linked_pairs")}
                                                         for g, r in results.items()}))
     control.report(1.0, "models saved")

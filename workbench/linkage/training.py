@@ -83,6 +83,27 @@ def assign_folds(components: np.ndarray, k: int, seed: int) -> np.ndarray:
     return comp_fold[inverse]
 
 
+def too_few_links(data: LinkageData, group: str, decided: pd.DataFrame | None = None) -> str | None:
+    """Why ``group`` cannot train whatever its search window (None when it may): the
+    pairs training could label are at most its solved offences' linked pairs plus the
+    analyst's confirmed links, so when even those are too few, scoring every candidate
+    pair of the group (millions for a large group of unrelated offences) is skipped."""
+    solved = data.solved if data.solved is not None else np.zeros(len(data), bool)
+    in_group = data.group == group
+    universe = linked_pairs(data, np.flatnonzero(in_group & solved))
+    first, _ = offender_codes(data)
+    confirmed = 0
+    if decided is not None and len(decided):
+        mine = in_group[decided["i"].to_numpy()] & in_group[decided["j"].to_numpy()]
+        confirmed = int(decided.loc[mine, "linked"].astype(bool).sum())
+    offenders = len(np.unique(first[universe[:, 0]])) if len(universe) else 0
+    if len(universe) + confirmed >= MIN_LINKED_PAIRS and offenders + confirmed >= MIN_OFFENDERS:
+        return None
+    return (f"only {len(universe) + confirmed} linked pairs from {offenders} offenders among "
+            f"{int((in_group & solved).sum())} solved {group} offences (at least {MIN_LINKED_PAIRS} pairs "
+            f"from {MIN_OFFENDERS} offenders are needed to train)")
+
+
 def prepare(data: LinkageData, group: str, *, k: int = 5, seed: int = 0,
             plans: dict[str, GroupPlan] | None = None, decided: pd.DataFrame | None = None,
             profiles: Profiles | None = None) -> GroupPairs:

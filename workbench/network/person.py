@@ -138,7 +138,11 @@ def profile_content(store: Store, key: str) -> Content:
     locations += [Fact(loc, frozenset([r["id"]])) for loc, r in
                   ((loc, next(r for r in reports if r["intel_ref"] == loc["ref"]))
                    for loc in page["locations"] if loc["kind"] == "intel")]
+    management = page["management"]
     facts = {"associates": associates, "locations": locations,
+             # a nominal's management record carries its own marking: above the ceiling it is withheld
+             "management": [Fact(management, recorded=True, marking=management["security_marking"])]
+             if management else [],
              **{kind: [Fact({"value": v}, frozenset(ids)) for (k, v), ids in sorted(by_entity.items()) if k == kind]
                 for kind in ("vehicle", "phone")}}
     return Content(reports=reports, facts=facts, records=True,
@@ -188,6 +192,8 @@ def _profile_document(store: Store, page: dict, released: Released):
     doc.add_paragraph(f"Organisation: {store.setting('organisation', '')}. Prepared for: {released.destination}. "
                       f"Activity from {first} to {last}.")
 
+    _management_section(doc, page, facts.get("management", ()), released.facts_withheld.get("management", 0))
+
     doc.add_heading("Offending", 1)
     _table(doc, ["Reference", "Date", "Category", "Role", "Place", "Series"],
            [[o["offence_ref"], (o["committed_from"] or "")[:10], o["category"], o["role"],
@@ -229,6 +235,28 @@ def _profile_document(store: Store, page: dict, released: Released):
     for gap in intelligence_gaps(shown) or ["None identified from the store."]:
         doc.add_paragraph(gap, style="List Bullet")
     return doc
+
+
+def _management_section(doc, page: dict, managed, withheld: int) -> None:
+    """Management status (as released), missing episodes and how often a victim."""
+    doc.add_heading("Management and risk", 1)
+    if withheld:
+        doc.add_paragraph("The subject's management record is marked above what this profile may carry; "
+                          "it is withheld.")
+    for m in managed:
+        rows = [["Flags", ", ".join(f["meaning"] for f in m["flags"]) or "none"],
+                ["MAPPA", f"level {m['mappa_level']}" if m["mappa_level"] else "not a MAPPA case"],
+                ["Conditions", (m["conditions"] or "none recorded")
+                 + ("; exclusion zone recorded" if m["exclusion_wkt"] else "")],
+                ["Review date", (m["review_date"] or "not set") + (" (overdue)" if m["review_overdue"] else "")]]
+        _table(doc, ["", ""], rows, empty="")
+    if not managed and not withheld:
+        doc.add_paragraph("The subject is not a nominal.")
+    episodes = page["missing_episodes"]
+    doc.add_paragraph(f"Missing {len(episodes)} times, last reported {episodes[-1]['reported_at'][:10]}."
+                      if episodes else "No missing-person episodes are recorded.")
+    if page["victimisation"]:
+        doc.add_paragraph(f"Recorded as the victim of {len(page['victimisation'])} offences (details withheld).")
 
 
 def _table(doc, header: list[str], rows: list[list], *, empty: str) -> None:

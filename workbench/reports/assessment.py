@@ -12,6 +12,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from workbench.domain.audit import AuditAction
 from workbench.domain.categories import LABELS
 from workbench.errors import BadInput
 from workbench.release import Content, Output, export, policy, release
@@ -23,7 +24,6 @@ from workbench.store import Store
 from workbench.tasking.assessment import OTHER, TacticalPicture
 from workbench.tasking.products import Assessment
 from workbench.tasking.workflow import STATUS_LABELS
-from workbench.domain.audit import AuditAction
 
 FORMATS = ("pdf", "docx")
 

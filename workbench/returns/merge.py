@@ -29,17 +29,20 @@ SERIES_DISTANCE_M = 1000.0
 
 
 def import_returns(store: Store, paths) -> dict:
-    """Read every file (all are checked before any is stored), store the new ones, and
-    report the cross-border links across everything received so far."""
-    loaded = []
+    """Check every file field by field, store the good new ones (one transaction), and
+    report the cross-border links across everything received so far.
+
+    A malformed file is refused whole and listed under ``rejected`` with its reason; the
+    other files are still imported. When every file is refused, that is the error."""
+    loaded, rejected = [], []
     for path in map(Path, paths):
-        with file_errors(path):
-            raw = path.read_bytes()
         try:
-            doc = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise BadFile(f"{path.name} is not a JSON return: {exc}") from None
-        loaded.append((path, hashlib.sha256(raw).hexdigest(), validate(doc, path.name)))
+            loaded.append(_read_return(path))
+        except BadFile as exc:
+            rejected.append({"file": str(path), "reason": str(exc)})
+    if rejected and not loaded:
+        raise BadFile(rejected[0]["reason"] + (f" (and {len(rejected) - 1} more files refused)"
+                                               if len(rejected) > 1 else ""))
     imported, skipped = [], []
     with store.atomic():
         for path, digest, doc in loaded:
@@ -55,7 +58,20 @@ def import_returns(store: Store, paths) -> dict:
                         {"file": str(path), "borough": doc["borough"], "items": len(items)})
             imported.append({"id": return_id, "file": str(path), "borough": doc["borough"],
                              "period_from": doc["period_from"], "period_to": doc["period_to"], "items": len(items)})
-    return {"imported": imported, "skipped": skipped, **cross_border_links(store)}
+    return {"imported": imported, "skipped": skipped, "rejected": rejected, **cross_border_links(store)}
+
+
+def _read_return(path: Path) -> tuple[Path, str, dict]:
+    """(path, SHA-256, document) of a return that passes the schema, else BadFile."""
+    with file_errors(path):
+        raw = path.read_bytes()
+    try:
+        doc = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadFile(f"{path.name} is not a JSON return: {exc}") from None
+    except RecursionError:
+        raise BadFile(f"{path.name} is nested too deeply to be a return") from None
+    return path, hashlib.sha256(raw).hexdigest(), validate(doc, path.name)
 
 
 def cross_border_links(store: Store) -> dict:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 
+from workbench.domain.grid import check_bbox
 from workbench.store.db import Store
 from workbench.store.offences import OffenceFilter, query_ids
 from workbench.store.scan import SavedSearch, last_hits, record_hits
@@ -40,7 +41,7 @@ def offence_filter(spec: dict) -> OffenceFilter:
                          f"expected: {', '.join(OFFENCE_FILTER_KEYS)}")
     values = dict(spec)
     if values.get("bbox") is not None:
-        values["bbox"] = tuple(float(v) for v in values["bbox"])
+        values["bbox"] = check_bbox(values["bbox"], "the search's bbox")
     flt = OffenceFilter(**values)
     flt.where()  # validates categories now, not at the next scan
     return flt

@@ -23,7 +23,11 @@ import sqlite_utils
 from workbench.errors import StoreError
 from workbench.domain.audit import AuditAction
 from workbench.store import audit as audit_log
-from workbench.store import migrations
+from workbench.store import encryption, holder, migrations
+
+
+#: How long a write waits for another writer to finish before saying who holds the store.
+BUSY_TIMEOUT_S = 10.0
 
 
 class Store:
@@ -38,8 +42,12 @@ class Store:
     belong to the store package: other code calls its functions.
     """
 
-    def __init__(self, path: str | Path, *, readonly: bool = False):
+    def __init__(self, path: str | Path, *, readonly: bool = False, key: str | None = None):
         self.path = Path(path)
+        #: True when the file's permissions do not let this user write it: the store opens
+        #: for reading and every write is refused with one line saying so.
+        self.read_only = self.path.exists() and not os.access(self.path, os.W_OK)
+        readonly = readonly or self.read_only
         if readonly and not self.path.exists():
             raise StoreError(f"no store at {self.path}")
         if not readonly:
@@ -47,18 +55,29 @@ class Store:
                 create_private(self.path)
             except OSError as exc:
                 raise StoreError(f"cannot create a store in {self.path.parent}: {exc.strerror}") from None
+        conn = None
+        if key is None and encryption.is_encrypted(self.path):
+            raise StoreError(f"{self.path} is not a Workbench store, or is an encrypted one: open an "
+                             f"encrypted store with --key-file FILE, or type its passphrase when asked")
         try:
-            if readonly:
+            if key is not None:
+                conn = encryption.connect(self.path, key, readonly=readonly)
+            elif readonly:
                 conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
             else:
                 conn = sqlite3.connect(str(self.path), isolation_level=None)
             conn.execute("PRAGMA foreign_keys = ON")
+            migrations.check_version(conn, self.path)      # refuse a foreign file before touching it
             if not readonly:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA busy_timeout = 10000")
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("PRAGMA cache_size = -65536")
-        except sqlite3.DatabaseError as exc:
+        except (*encryption.database_errors(), StoreError) as exc:
+            if conn is not None:
+                conn.close()
+            if isinstance(exc, StoreError):
+                raise
             raise StoreError(f"{self.path} is not a Workbench store ({exc})") from None
         self._conn = conn
         self._db = sqlite_utils.Database(conn)
@@ -71,19 +90,48 @@ class Store:
     # -- transactions -------------------------------------------------------------
     @contextmanager
     def atomic(self) -> Iterator["Store"]:
-        """A transaction (outermost) or savepoint (nested): all or nothing."""
-        name = f"wb_sp{self._depth}"
-        self._conn.execute(f"SAVEPOINT {name}")
-        self._depth += 1
+        """A transaction (outermost) or savepoint (nested): all or nothing.
+
+        The outermost one takes the write lock at once (``BEGIN IMMEDIATE``), waiting up to
+        :data:`BUSY_TIMEOUT_S` for another writer, and then records who holds the store
+        (:mod:`workbench.store.holder`); a store still busy after the wait is a
+        :class:`StoreError` that names the writer."""
+        if self.read_only:
+            raise StoreError(read_only_message(self.path))
+        if self._depth:
+            name = f"wb_sp{self._depth}"
+            self._conn.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                self._depth -= 1
+                self._conn.execute(f"ROLLBACK TO {name}")
+                self._conn.execute(f"RELEASE {name}")
+                raise
+            self._depth -= 1
+            self._conn.execute(f"RELEASE {name}")
+            return
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except encryption.database_errors() as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise StoreError(holder.busy_message(self.path, BUSY_TIMEOUT_S)) from None
+            raise
+        token = holder.claim(self.path)
+        self._depth = 1
         try:
             yield self
         except BaseException:
-            self._depth -= 1
-            self._conn.execute(f"ROLLBACK TO {name}")
-            self._conn.execute(f"RELEASE {name}")
+            self._depth = 0
+            self._conn.execute("ROLLBACK")
+            holder.release(self.path, token)
             raise
-        self._depth -= 1
-        self._conn.execute(f"RELEASE {name}")
+        self._depth = 0
+        try:
+            self._conn.execute("COMMIT")
+        finally:
+            holder.release(self.path, token)
 
     def _rows(self, sql: str, params: Any = ()) -> list[dict]:
         """The rows of a query as dicts (column name -> value); for the store's modules."""
@@ -156,9 +204,16 @@ def create_private(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def open_store(path: str | Path, *, readonly: bool = False) -> Store:
-    """Open (creating and upgrading as needed) the store at ``path``."""
-    return Store(path, readonly=readonly)
+def read_only_message(path: Path) -> str:
+    """The one line for a write to a store the user may only read."""
+    return (f"{path} is read-only for you (file permission): this command changes the store, so it "
+            f"was not run; reading commands work. Ask the store's owner for write access")
+
+
+def open_store(path: str | Path, *, readonly: bool = False, key: str | None = None) -> Store:
+    """Open (creating and upgrading as needed) the store at ``path``; ``key`` unlocks an
+    encrypted store (:mod:`workbench.store.encryption`)."""
+    return Store(path, readonly=readonly, key=key)
 
 
 def now_iso() -> str:

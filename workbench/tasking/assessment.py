@@ -84,7 +84,7 @@ class TacticalPicture:
                 "recommendations": self.recommendations, "trend_period": self.trend_period, "notes": self.notes}
 
     @classmethod
-    def from_json(cls, data: dict) -> "TacticalPicture":
+    def from_json(cls, data: dict) -> TacticalPicture:
         return cls(date.fromisoformat(data["period_from"]), date.fromisoformat(data["period_to"]),
                    data.get("boroughs", []), data.get("trends", []), data.get("series", []),
                    data.get("hotspots", []), data.get("offenders", []), data.get("sexual_offences", []),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from workbench.domain.audit import AuditAction
 from workbench.store import Store
 from workbench.store import strategy as strategy_db
 from workbench.store import tasking as db
@@ -25,7 +26,6 @@ from workbench.store.offences import OffenceFilter, load_frame
 from workbench.tasking.editing import load_patp
 from workbench.tasking.patp import TACTIC_HEADINGS
 from workbench.tasking.results import analyse_patp, tasking_start
-from workbench.domain.audit import AuditAction
 
 
 @dataclass
@@ -173,7 +173,15 @@ def insight_figure(insight: Insight, *, marking: str | None = None):
 
 def export_insight_chart(store: Store, insight: Insight, out: str | Path, *, force: bool = False) -> Path:
     """Write the chart through the release gate (marked, audited as ``export.insight``)."""
-    from workbench.release import Content, Output, Released, export, png_metadata, policy, release
+    from workbench.release import (
+        Content,
+        Output,
+        Released,
+        export,
+        png_metadata,
+        policy,
+        release,
+    )
 
     title = "Taskings by tactic"
     released = release(Content(records=True, build=lambda r: insight), policy(store, "internal"))

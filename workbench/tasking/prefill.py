@@ -11,12 +11,11 @@ than filled with anything invented.
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date, timedelta
 
 import pandas as pd
 
-from workbench.domain.categories import LABELS, SEXUAL
+from workbench.domain.categories import GROUPS, LABELS, SEXUAL
 from workbench.identity import current_user
 from workbench.people.patp import nominals_of_interest
 from workbench.store import Store
@@ -25,6 +24,7 @@ from workbench.tasking import evidence
 from workbench.tasking.patp import Patp, Problem
 from workbench.tasking.strategy import best_priority
 from workbench.tasking.tactics import suggest_tactics
+from workbench.tasking.timing import peak, peak_text
 
 #: Weeks compared for the short-term trend ("last 4 weeks against the 4 before").
 TREND_WEEKS = 4
@@ -46,26 +46,21 @@ def summarise(frame: pd.DataFrame) -> dict:
     else:
         direction = "stable"
     monthly = when.dt.strftime("%Y-%m").value_counts().sort_index()
+    timing = peak(when, frame["committed_to"] if "committed_to" in frame else when)
     return {
         "offences": int(len(frame)),
         "counts": {k: int(v) for k, v in frame["category"].value_counts().items()},
         "date_from": when.min().date().isoformat(),
         "date_to": when.max().date().isoformat(),
         "monthly": {k: int(v) for k, v in monthly.items()},
-        "peak_day": when.dt.day_name().mode().iloc[0],
-        "peak_hours": _peak_hours(when),
+        "peak_day": timing["day"],
+        "peak_hours": timing["hours"],
+        "timing": timing,
         "solved": int((frame["status"] == "solved").sum()),
         "boroughs": {k: int(v) for k, v in frame["borough"].dropna().value_counts().items()},
         "wards": {k: int(v) for k, v in frame["ward"].dropna().value_counts().head(5).items()},
         "trend": {"direction": direction, "weeks": TREND_WEEKS, "recent": recent, "before": before},
     }
-
-
-def _peak_hours(when: pd.Series) -> str:
-    """The busiest four-hour block of the day, e.g. ``18:00-22:00``."""
-    hours = Counter(when.dt.hour)
-    start = max(range(24), key=lambda h: (sum(hours.get((h + k) % 24, 0) for k in range(4)), hours.get(h, 0)))
-    return f"{start:02d}:00-{(start + 4) % 24:02d}:00"
 
 
 def summary_text(problem: Problem, stats: dict, offenders: list[str]) -> str:
@@ -81,7 +76,7 @@ def summary_text(problem: Problem, stats: dict, offenders: list[str]) -> str:
         f"{_day(stats['date_to'])} in {where}{wards}.",
         f"The trend is {trend['direction']}: {trend['recent']} offences in the last {trend['weeks']} weeks "
         f"against {trend['before']} in the {trend['weeks']} weeks before.",
-        f"Offences peak on {stats['peak_day']}s between {stats['peak_hours']}.",
+        peak_text(stats["timing"]),
         f"{stats['solved']} of {stats['offences']} are solved"
         + (f"; known offenders: {', '.join(offenders[:5])}." if offenders else "; no offender is known."),
     ]
@@ -99,7 +94,7 @@ def build_patp(store: Store, problem: Problem, *, author: str | None = None, tod
     graded as suspected false is left out unless ``include_doubtful``."""
     today = today or date.today()
     frame = load_frame(store, OffenceFilter(ids=problem.offence_ids),
-                       columns=("offence_ref", "category", "committed_from", "easting", "northing",
+                       columns=("offence_ref", "category", "committed_from", "committed_to", "easting", "northing",
                                 "borough", "ward", "status", "location_type"))
     stats = summarise(frame)
     links = load_offender_links(store, problem.offence_ids)
@@ -147,11 +142,23 @@ def build_patp(store: Store, problem: Problem, *, author: str | None = None, tod
     )
 
 
+#: A problem whose offences all fall in one crime group is named by the group.
+_GROUP_WORDS = {"sexual": "sexual offences", "burglary": "burglary", "robbery": "robbery",
+                "vehicle": "vehicle crime"}
+
+
 def _crime_words(categories: list[str]) -> str:
-    """The offences of a problem in words: ``burglary residential offences`` or ``offences``."""
-    if not categories:
+    """The offences of a problem in words for its objectives: the crime group when they share
+    one (``sexual offences``), else their labels (``shoplifting and bicycle theft``), with
+    "offences" said once (never "sexual offences offences")."""
+    for group, members in GROUPS.items():
+        if categories and all(c in members for c in categories):
+            return _GROUP_WORDS[group]
+    labels = [LABELS.get(c, c).lower() for c in categories[:2]]
+    if not labels:
         return "offences"
-    return f"{LABELS.get(categories[0], categories[0]).lower()} offences"
+    words = " and ".join(labels) + (" and other offences" if len(categories) > 2 else "")
+    return words if words.endswith(("offences", "crime", "behaviour")) else f"{words} offences"
 
 
 def _threat_harm_risk(categories: list[str], stats: dict, series_risk: dict | None = None) -> str:

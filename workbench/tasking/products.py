@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import date
 
 from workbench.commands import Command
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadInput, NotFound
 from workbench.events import Changed
 from workbench.identity import current_user
@@ -22,7 +23,6 @@ from workbench.store import strategy as db
 from workbench.store.db import now_iso
 from workbench.store.roles import roles_of
 from workbench.tasking.workflow import STATUS_LABELS, check_transition
-from workbench.domain.audit import AuditAction
 
 KINDS = ("tactical", "strategic")
 #: The workflow steps of an assessment (a PATP's, without the TTCG steps).
@@ -55,7 +55,7 @@ class Assessment:
         return body
 
     @classmethod
-    def from_body(cls, body: dict) -> "Assessment":
+    def from_body(cls, body: dict) -> Assessment:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in body.items() if k in known})
 

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from workbench.commands import Command
-from workbench.events import Changed
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadInput, NotAllowed
+from workbench.events import Changed
 from workbench.store import Store
 from workbench.store.strategy import all_settings, write_setting
-from workbench.domain.audit import AuditAction
 
 #: Government Security Classifications, lowest first; OFFICIAL-SENSITIVE is a marking within OFFICIAL.
 CLASSIFICATIONS = ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")

@@ -55,6 +55,25 @@ def problem_from_series(store: Store, series_id: str) -> Problem:
     raise NotFound(f"no series {series_id!r} (see `workbench link series` or the offences' series references)")
 
 
+def problem_from_offences(store: Store, offence_ids) -> Problem:
+    """The problem of offences the analyst chose (by store id), titled by their first references."""
+    ids = tuple(sorted({int(i) for i in offence_ids}))
+    if not ids:
+        raise BadInput("choose at least one offence")
+    refs = [str(r[0]) for r in fetch_rows(store, list(ids), ("offence_ref",)).values()]
+    title = f"Offences {', '.join(refs[:3])}" + ("..." if len(refs) > 3 else "")
+    return Problem(title, ids, offences_area(store, ids), source_kind="offences")
+
+
+def series_label(problem: Problem) -> str:
+    """How a series is offered in a picker: its name with its reference and size
+    (``Acacia Avenue burglaries (S3, 8 offences)``; force series carry only their reference)."""
+    size = f"{len(problem.offence_ids)} offence{'s' if len(problem.offence_ids) != 1 else ''}"
+    if problem.title in (f"Series {problem.source_ref}", f"Series {str(problem.source_ref).lstrip('S')}"):
+        return f"Series {problem.source_ref} ({size})"
+    return f"{problem.title} ({problem.source_ref}, {size})"
+
+
 def problem_from_person(store: Store, person: str) -> Problem:
     """The problem of one offender: the offences they are linked to."""
     links = load_offender_links(store)

@@ -13,13 +13,13 @@ from collections.abc import Iterable
 from datetime import date
 
 from workbench.commands import Command
-from workbench.events import Changed
+from workbench.domain.audit import AuditAction
 from workbench.domain.categories import expand
 from workbench.errors import BadInput, NotAllowed, NotFound
+from workbench.events import Changed
 from workbench.identity import current_user
 from workbench.store import Store
 from workbench.store import strategy as db
-from workbench.domain.audit import AuditAction
 
 
 def priority_names(store: Store) -> list[str]:

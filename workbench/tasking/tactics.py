@@ -69,9 +69,11 @@ def suggest_tactics(problem_type: str, categories: list[str], stats: dict, offen
     tactics = {h: list(base.get(h, [])) for h in ("Prevent", "Intelligence", "Enforcement")}
     for heading, extra in _BY_PROBLEM.get(problem_type, {}).items():
         tactics[heading].extend(extra)
-    if stats.get("offences"):
+    if stats.get("peak_day"):
         tactics["Enforcement"].append(
             f"Patrol plan focused on {stats['peak_day']}s, {stats['peak_hours']}")
+    elif stats.get("offences"):
+        tactics["Enforcement"].append("Patrol plan: too few offences to time it yet; review as offences are added")
     if offenders:
         tactics["Intelligence"].append(f"Research and intelligence development on {', '.join(offenders[:3])}")
     tactics["Reassurance"] = [

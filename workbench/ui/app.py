@@ -25,8 +25,9 @@ def _show_unexpected_error(kind, value, tb) -> None:
     QMessageBox.warning(None, "Workbench", error_message(value.with_traceback(tb)))
 
 
-def run_gui(db_path: str | Path) -> int:
-    """Open the main window on the store at ``db_path`` and run until it closes."""
+def run_gui(db_path: str | Path, key: str | None = None) -> int:
+    """Open the main window on the store at ``db_path`` (``key`` unlocks an encrypted
+    one) and run until it closes."""
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -47,7 +48,7 @@ def run_gui(db_path: str | Path) -> int:
     from workbench.ui.gc_guard import MainThreadGarbageCollector
 
     collector = MainThreadGarbageCollector(app)  # noqa: F841 (lives as the app's child)
-    session = Session(db_path)
+    session = Session(db_path, key=key)
     window = MainWindow(session)
     window.showMaximized()
     try:

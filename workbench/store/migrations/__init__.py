@@ -64,8 +64,17 @@ def check_version(conn: sqlite3.Connection, path: Path) -> int:
     """The store's schema version; refuses a store newer than this Workbench."""
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
+    except Exception as exc:      # sqlite3's or sqlcipher3's DatabaseError (unrelated classes)
+        if not type(exc).__module__.startswith(("sqlite3", "sqlcipher3")):
+            raise
         raise StoreError(f"{path} is not a Workbench store ({exc})") from None
+    if version == 0:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        if tables:
+            shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+            raise StoreError(f"{path} is an SQLite database of another program (tables {shown}), not a "
+                             f"Workbench store; it was left unchanged")
     newest = latest_version()
     if version > newest:
         raise StoreError(

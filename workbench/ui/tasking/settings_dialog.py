@@ -8,15 +8,33 @@ weekly or fortnightly) is shown in the dialog without closing it.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QInputDialog, QLabel,
-                               QLineEdit, QPushButton, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workbench.events import Changed
 from workbench.app.session import Session
 from workbench.errors import UserError
+from workbench.events import Changed
 from workbench.store import strategy as db
-from workbench.tasking.settings import (CLASSIFICATIONS, SETTINGS, WEEKDAYS, SetSetting, current_settings,
-                                        role_holders)
+from workbench.tasking.settings import (
+    CLASSIFICATIONS,
+    SETTINGS,
+    WEEKDAYS,
+    SetSetting,
+    current_settings,
+    role_holders,
+)
 from workbench.tasking.strategy import AddPriority, AddRequirement, RetirePriority
 from workbench.ui.tasking.meetings_panel import _fill, _sentence, plain_table
 

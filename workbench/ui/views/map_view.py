@@ -18,8 +18,8 @@ import pandas as pd
 from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QCompleter, QDateEdit, QFileDialog, QFrame,
-                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QToolButton, QVBoxLayout,
-                               QWidget)
+                               QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QSizePolicy,
+                               QToolButton, QVBoxLayout, QWidget)
 
 from workbench.events import Changed
 from workbench.app.session import Selection, Session
@@ -33,11 +33,14 @@ from workbench.jobs import JobControl
 from workbench.store.basemap import attributions, load_features, named_features
 from workbench.store.boundaries import area_names, boundaries_frame, load_boundaries, study_area_for
 from workbench.store.offences import OffenceFilter, date_range, load_frame
+from workbench.tasking.sources import problem_from_hotspot
 from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 from workbench.ui.jobs import run_job
 from workbench.ui.map import style
 from workbench.ui.map.canvas import Legend, MapCanvas, scale_denominator
 from workbench.ui.map.navigate import MapFocus, show_on_map
+from workbench.ui.map.tool_icons import tool_icon
+from workbench.ui.tasking.new_patp import open_new_patp
 from workbench.ui.views.offences_view import register_offence_action
 
 TITLE = "Map"
@@ -93,6 +96,7 @@ class MapView(QWidget):
         self.frame = pd.DataFrame()
         self.analysis = None
         self.colours: dict[str, QColor] = {}
+        self._gi_drawn = np.zeros((0, 0), np.int8)
         self.focus: MapFocus | None = None
         self._zoomed_to_data = False
         self.jobs: list = []
@@ -123,6 +127,11 @@ class MapView(QWidget):
         self.method.addItem("Getis-Ord Gi*", "gi")
         self.hotspot_button = QPushButton("Find hotspots")
         self.hotspot_button.clicked.connect(self.compute_hotspots)
+        self.patp_button = QPushButton("New PATP from a hotspot…")
+        self.patp_button.setToolTip("Draft a PATP from the offences inside one of the hotspots found, in the "
+                                    "Tasking view (find hotspots first)")
+        self.patp_button.setEnabled(False)
+        self.patp_button.clicked.connect(lambda: self.new_patp_from_hotspot())
 
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 6, 8, 0)
@@ -136,6 +145,7 @@ class MapView(QWidget):
         bar.addWidget(QLabel("Hotspots"))
         bar.addWidget(self.method)
         bar.addWidget(self.hotspot_button)
+        bar.addWidget(self.patp_button)
         bar.addStretch(1)
         export_png = QPushButton("Export PNG…")
         export_png.clicked.connect(lambda: self.export_png())
@@ -147,17 +157,20 @@ class MapView(QWidget):
         tools = QHBoxLayout()
         tools.setContentsMargins(8, 2, 8, 2)
         self.tool_group = QButtonGroup(self)
-        for mode, text, tip in (("pan", "✋ Pan", "Drag to pan; wheel to zoom"),
-                                ("rect", "▭ Rectangle", "Drag a rectangle to select offences"),
-                                ("polygon", "⬠ Polygon", "Click the corners, double-click to finish (Esc cancels)")):
+        self.tool_buttons: dict[str, QToolButton] = {}
+        for mode, text, tip in (("pan", "Pan", "Drag to pan; wheel to zoom"),
+                                ("rect", "Rectangle", "Drag a rectangle to select offences"),
+                                ("polygon", "Polygon", "Click the corners, double-click to finish (Esc cancels)")):
             button = QToolButton()
             button.setText(text)
+            button.setIcon(tool_icon(mode))
             button.setToolTip(tip)
             button.setCheckable(True)
             button.setChecked(mode == "pan")
-            button.setToolButtonStyle(Qt.ToolButtonTextOnly)
+            button.setToolButtonStyle(Qt.ToolButtonTextBesideIcon)
             button.clicked.connect(lambda _=False, m=mode: self.canvas.set_mode(m))
             self.tool_group.addButton(button)
+            self.tool_buttons[mode] = button
             tools.addWidget(button)
         whole = QToolButton()
         whole.setText("Zoom to all")
@@ -177,7 +190,12 @@ class MapView(QWidget):
         tools.addStretch(1)
         self.status = QLabel()
         self.status.setStyleSheet("color:#445")
-        tools.addWidget(self.status)
+        # Long hotspot settings and warnings wrap here (the tooltip has them whole) rather
+        # than widening the window past the screen.
+        self.status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.status.setWordWrap(True)
+        self.status.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        tools.addWidget(self.status, 4)
 
         self.street = QLineEdit()
         self.street.setPlaceholderText("Go to street…")
@@ -382,12 +400,45 @@ class MapView(QWidget):
             self.canvas.set_gi(None)
             self._ramp = ("Density (offences per km²)", top)
         else:
-            self.canvas.set_gi(style.classes_rgba(analysis.surface.classes), grid)
+            self._gi_drawn = np.where(analysis.surface.mask, analysis.surface.classes, 0)
+            self.canvas.set_gi(style.classes_rgba(self._gi_drawn), grid)
             self.canvas.set_surface(None)
             self._ramp = None
         self.canvas.set_hotspots(list(analysis.polygons.geometry))
+        self.patp_button.setEnabled(len(analysis.polygons) > 0)
         self._update_legend()
         self.status.setText(" · ".join([f"Study area: {analysis.study}", analysis.settings, *analysis.warnings]))
+        self.status.setToolTip(self.status.text())
+
+    def hotspot_labels(self) -> list[str]:
+        """The hotspots found, as offered when choosing one for a PATP (offences shown inside, area)."""
+        import shapely
+
+        x, y = self.frame["easting"].to_numpy(float), self.frame["northing"].to_numpy(float)
+        return [f"Hotspot {n}: {int(shapely.contains_xy(polygon, x, y).sum())} offences shown, "
+                f"{polygon.area / 1e4:.0f} ha"
+                for n, polygon in enumerate(self.analysis.polygons.geometry, 1)]
+
+    def new_patp_from_hotspot(self, index: int | None = None) -> None:
+        """Draft a PATP from one hotspot (asked for unless ``index`` is given): the offences of the
+        map's category inside it in the map's period, as ``workbench patp create --from-hotspot``."""
+        if self.analysis is None or not len(self.analysis.polygons):
+            return
+        if index is None:
+            labels = self.hotspot_labels()
+            choice, ok = QInputDialog.getItem(self, "New PATP", "Hotspot:", labels, 0, False)
+            if not ok:
+                return
+            index = labels.index(choice)
+        polygon = self.analysis.polygons.geometry.iloc[index]
+        category = self.category.currentData()
+        first = self.date_from.date().toString("yyyy-MM-dd")
+        last = self.date_to.date().addDays(1).toString("yyyy-MM-dd")
+        centre = polygon.centroid
+        open_new_patp(self, lambda store: problem_from_hotspot(
+            store, polygon, date_from=first, date_to=last, categories=[category] if category else None,
+            title=f"Hotspot at {centre.x:.0f},{centre.y:.0f}", ref=f"{centre.x:.0f},{centre.y:.0f}"),
+            f"hotspot {index + 1}")
 
     # -- selection ----------------------------------------------------------------
     def _on_map_selection(self, ids) -> None:
@@ -423,12 +474,12 @@ class MapView(QWidget):
             legend.categories = [(self.colours[c], f"{cats.LABELS.get(c, c)} ({n:,})")
                                  for c, n in counts.head(LEGEND_CATEGORIES).items()]
             if len(counts) > LEGEND_CATEGORIES:
-                legend.categories.append((QColor("#999"), f"{len(counts) - LEGEND_CATEGORIES} more categories"))
+                legend.categories.append((QColor(style.MORE_CATEGORIES), f"{len(counts) - LEGEND_CATEGORIES} more categories"))
         if self.analysis is not None:
             if self.analysis.method != "gi" and shown["surface"]:
                 legend.ramp = getattr(self, "_ramp", None)
             if self.analysis.method == "gi" and shown["gi"]:
-                legend.classes = [(QColor(style.GI_COLOURS[k]), style.GI_LABELS[k]) for k in (3, 2, 1, -1, -2, -3)]
+                legend.classes = style.gi_legend(self._gi_drawn)
             if shown["hotspots"] and len(self.analysis.polygons):
                 legend.lines.append((QColor(style.HOTSPOT_PEN),
                                      f"Hotspot areas (top {self.analysis.coverage:.0%} of the area)"))

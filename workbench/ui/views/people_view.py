@@ -38,8 +38,10 @@ from workbench.errors import NotFound
 from workbench.network.person import person_page
 from workbench.people.overview import nominals_by_flag, repeat_missing, repeat_victims
 from workbench.store.boundaries import load_boundaries
+from workbench.tasking.sources import problem_from_person
 from workbench.ui.jobs import run_job
 from workbench.ui.map.navigate import show_on_map
+from workbench.ui.tasking.new_patp import open_new_patp
 from workbench.ui.people.charts import RISK_COLOURS, EpisodeMap, EpisodeTimeline
 
 TITLE = "People"
@@ -147,11 +149,17 @@ class PeopleView(QWidget):
         self.page = QTextBrowser()
         self.show_offences = QPushButton("Show their offences on the map")
         self.show_offences.clicked.connect(self._show_nominal_offences)
+        self.new_patp = QPushButton("New PATP for this person")
+        self.new_patp.setToolTip("Draft a PATP from the offences this person is linked to, in the Tasking view")
+        self.new_patp.clicked.connect(self._new_patp)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.page, 1)
-        rl.addWidget(self.show_offences)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.show_offences)
+        buttons.addWidget(self.new_patp)
+        rl.addLayout(buttons)
         split = QSplitter(Qt.Horizontal)
         split.addWidget(self.nominals)
         split.addWidget(right)
@@ -257,6 +265,11 @@ class PeopleView(QWidget):
         if self.current_page and self.current_page["offences"]:
             who = (self.current_page.get("management") or {}).get("name") or self.current_page["person"]
             show_on_map(self, [o["id"] for o in self.current_page["offences"]], title=f"Offences of {who}")
+
+    def _new_patp(self) -> None:
+        if self.current_page:
+            person = self.current_page["person"]
+            open_new_patp(self, lambda store: problem_from_person(store, person), f"person {person}")
 
     def _victim_selected(self) -> None:
         chosen = self._row(self.victims, "victims")

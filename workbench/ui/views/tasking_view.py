@@ -32,11 +32,13 @@ from workbench.tasking.patp import DECISIONS, EDITABLE, NIM_LEVELS, PROBLEM_TYPE
 from workbench.tasking.prefill import build_patp
 from workbench.tasking.strategy import priority_names
 from workbench.tasking.results import analyse_patp, chart
-from workbench.tasking.sources import list_series, problem_from_series
+from workbench.tasking.sources import list_series, problem_from_offences, problem_from_series, series_label
 from workbench.tasking.workflow import STATUS_LABELS, PatpTransition, allowed_actions
 from workbench.ui.jobs import run_job
 from workbench.ui.tasking.meetings_panel import MeetingsPanel, plain_table
+from workbench.ui.tasking.new_patp import open_new_patp
 from workbench.ui.tasking.products_panel import ProductsPanel
+from workbench.ui.views.offences_view import register_offence_action
 
 TITLE = "Tasking"
 ORDER = 60
@@ -241,7 +243,8 @@ class TaskingView(QWidget):
         self.results_button.setEnabled(patp is not None and patp.status == "accepted")
         self.results.clear()
         if patp is None:
-            self.heading.setText("Select a PATP, or create one from a series")
+            self.heading.setText("Select a PATP, or create one: from a series here, from offences (right-click in "
+                                 "Offences), a person (People) or a hotspot (Map)")
             self.missing.clear()
             self.evidence.clear()
             self.history.clear()
@@ -328,28 +331,45 @@ class TaskingView(QWidget):
     def _ask_meeting(self) -> int | None:
         meetings = db.list_meetings(self.session.store)
         if not meetings:
-            self._say("No TTCG meeting yet: create one first (workbench meeting create).", error=True)
+            self._say("No TTCG meeting yet: create one first with \"New meeting (next on the cycle)\" on the "
+                      "TTCG meetings tab.", error=True)
             return None
         labels = [f"{m['held_on']}  {m['borough'] or 'all boroughs'} (meeting {m['id']})" for m in meetings]
         choice, ok = QInputDialog.getItem(self, "TTCG meeting", "Put on the agenda of:", labels, 0, False)
         return meetings[labels.index(choice)]["id"] if ok else None
 
     def new_from_series(self, series_id: str | None = None) -> None:
-        store = self.session.store
+        """Draft a PATP from a series, chosen by name (with its reference and size) unless given."""
         if series_id is None:
-            ids = [str(p.source_ref) for p in list_series(store)]
-            if not ids:
+            series = list_series(self.session.store)
+            if not series:
                 self._say("No series yet: confirm one in the Series view or import offences with series "
                           "references.", error=True)
                 return
-            series_id, ok = QInputDialog.getItem(self, "New PATP", "Series:", ids, 0, False)
+            labels = [series_label(p) for p in series]
+            choice, ok = QInputDialog.getItem(self, "New PATP", "Series:", labels, 0, False)
             if not ok:
                 return
-        patp = build_patp(store, problem_from_series(store, series_id))
+            series_id = str(series[labels.index(choice)].source_ref)
+        self.create_patp(lambda store, ref=series_id: problem_from_series(store, ref), f"series {series_id}")
+
+    def create_patp(self, make_problem, what: str) -> None:
+        """Draft a PATP from ``make_problem(store)`` off the UI thread (the analysis behind it can
+        take a while), store it and show it; ``what`` names its source in the message."""
+        def work(store, progress, cancelled):
+            progress(0.1, f"analysing {what}")
+            return build_patp(store, make_problem(store))
+
+        self.job = run_job(self, "Drafting PATP", work, session=self.session,
+                           on_done=lambda patp: self._created(patp, what),
+                           on_error=lambda message: self._say(message, error=True))
+
+    def _created(self, patp: Patp, what: str) -> None:
         self.session.run(CreatePatp(patp))
         self.patp = patp
+        self.filter.setCurrentIndex(0)               # show it whatever the list was filtered to
         self.refresh()
-        self._say(f"Created {patp.reference}, pre-filled from series {series_id}: check every section.")
+        self._say(f"Created {patp.reference}, pre-filled from {what}: check every section.")
 
     # -- export -------------------------------------------------------------------
     def _choose_export(self) -> None:
@@ -467,6 +487,16 @@ def _evidence_html(patp: Patp) -> str:
     parts.append(f"<p>Graded intelligence: {len(patp.graded_intelligence)} report(s) its handling codes allow.</p>")
     parts.extend(f"<p style='color:#5a5a5a'><i>Not included: {escape(n)}.</i></p>" for n in sa.get("notes", []))
     return "".join(parts)
+
+
+def new_patp_from_offences(session: Session, ids, parent: QWidget) -> None:
+    """The Offences table's "New PATP from these offences…"."""
+    chosen = [int(i) for i in ids]
+    open_new_patp(parent, lambda store: problem_from_offences(store, chosen),
+                  f"{len(chosen)} chosen offence{'s' if len(chosen) != 1 else ''}")
+
+
+register_offence_action("New PATP from these offences…", new_patp_from_offences)
 
 
 def create_view(session: Session, parent=None) -> QWidget:
