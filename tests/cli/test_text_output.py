@@ -44,6 +44,10 @@ def _commands(capsys, db, tmp) -> list[list[str]]:
         ["patp", "list"], ["meeting", "list"],
         ["returns", "export", "--borough", "Camden", "--from", month, "--to", month, "--out", str(tmp / "r.json")],
         ["returns", "import", str(tmp / "r.json")], ["returns", "list"],
+        ["settings", "show"], ["priorities", "list"], ["assessment", "list"], ["products", "search"],
+        ["insight", "taskings", "--from", month, "--to", month],
+        ["people", "nominals"], ["people", "victims"], ["people", "missing"],
+        ["roles", "list"], ["audit", "show"], ["audit", "verify"],
     ]
 
 

@@ -61,9 +61,12 @@ def test_a_damaged_page_gives_one_clear_message(tmp_path, capsys):
             for n in range(3000):
                 store.audit(AuditAction.EXPORT_INTEL, "intel_export", f"/exports/{n:05d}.csv", {"reports": n})
         store.checkpoint()
+    conn = sqlite3.connect(path)                                 # a leaf page of the audit log, mid-file
+    page, leaves = conn.execute("PRAGMA page_size").fetchone()[0], [n for (n,) in conn.execute(
+        "SELECT pageno FROM dbstat WHERE name = 'audit_log' AND pagetype = 'leaf' ORDER BY pageno")]
+    conn.close()
     data = bytearray(path.read_bytes())
-    page = 4096
-    middle = (len(data) // page // 2) * page
+    middle = (leaves[len(leaves) // 2] - 1) * page
     data[middle:middle + page] = bytes([0xA5]) * page
     path.write_bytes(data)
     message = fail(capsys, "--db", str(path), "audit", "verify")

@@ -34,6 +34,19 @@ def test_version_1_store_upgrades_and_keeps_its_data(tmp_path):
     assert store.schema_version == migrations.latest_version() > 1
     assert store._conn.execute("SELECT offence_ref FROM offences").fetchall() == [("B1",)]
     assert store.setting("security_marking") == "OFFICIAL-SENSITIVE"   # added by migration 2
+    indexes = {n for (n,) in store._conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'offences'")}
+    assert "offences_ref" in indexes and "offences_ref_key" not in indexes  # dropped by migration 13
+    assert store._conn.execute("PRAGMA page_size").fetchone()[0] == 4096  # an existing file keeps its pages
+
+
+def test_new_stores_have_16_kb_pages_and_an_existing_one_keeps_its_own(tmp_path):
+    assert open_store(tmp_path / "new.sqlite")._conn.execute("PRAGMA page_size").fetchone()[0] == 16384
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA page_size = 8192")
+    conn.execute("VACUUM")
+    conn.close()
+    assert open_store(path)._conn.execute("PRAGMA page_size").fetchone()[0] == 8192
 
 
 def test_store_from_a_newer_workbench_is_refused_untouched(tmp_path):

@@ -103,7 +103,8 @@ class OffenceWriter:
     Re-imports are idempotent: an offence whose (source, offence_ref) is already stored,
     or repeated within the import, is counted as a duplicate and not written again.
     When the store held offences before, each chunk asks it once, through the
-    ``ref_key`` index, which of its keys are stored, and compares the real (source,
+    ``offence_ref`` index (the one that finds an offence by reference for intelligence
+    and people), which of its references are stored, and compares the real (source,
     reference) pairs. Into an empty store (a first bulk load, whose indexes are all
     rebuilt at the end) the offences written so far are remembered as 128-bit keys: the
     ``ref_key`` and a second, independent 64-bit hash of the reference, so two different
@@ -120,23 +121,24 @@ class OffenceWriter:
         self._written: set[int] = set()
         self._offender_ids: dict[str, int] = {}
 
-    def _stored_pairs(self, keys: set[int]) -> set[tuple[str, str]]:
-        """(source, offence_ref) of stored offences with one of these keys."""
-        if not keys:
+    def _stored_pairs(self, refs: list[str]) -> set[tuple[str, str]]:
+        """(source, offence_ref) of stored offences with one of these references."""
+        if not refs:
             return set()
         return set(self.store._conn.execute(
-            "SELECT source, offence_ref FROM offences WHERE ref_key IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(keys)),)))
+            "SELECT source, offence_ref FROM offences WHERE offence_ref IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(set(refs))),)))
 
     def _new_rows(self, chunk: OffenceChunk, keys: list[int]) -> np.ndarray | None:
         """Positions of the chunk's offences not stored yet (first of any repeats);
         None when that is all of them."""
         if self._store_had_offences:
-            stored = self._stored_pairs(set(keys))
+            refs = chunk.values("offence_ref")
+            stored = self._stored_pairs(refs)
             if not stored and len(set(keys)) == len(keys):
                 return None
             keep = []
-            for i, pair in enumerate(zip(chunk.values("source"), chunk.values("offence_ref"))):
+            for i, pair in enumerate(zip(chunk.values("source"), refs)):
                 if pair not in stored:
                     stored.add(pair)
                     keep.append(i)
@@ -219,8 +221,9 @@ def max_offence_id(store: Store) -> int:
 
 
 def ref_keys(sources: Sequence[str], refs: Sequence[str]) -> list[int]:
-    """The 64-bit keys (signed BLAKE2b-64 of ``source NUL reference``) that the
-    de-duplication indexes, for many pairs at once (digests joined, read by numpy)."""
+    """The 64-bit keys (signed BLAKE2b-64 of ``source NUL reference``) stored as
+    ``ref_key`` and used to recognise repeats within a first bulk load, for many pairs
+    at once (digests joined, read by numpy)."""
     blake2b = hashlib.blake2b
     digests = b"".join(blake2b(f"{s}\x00{r}".encode(), digest_size=8).digest() for s, r in zip(sources, refs))
     return np.frombuffer(digests, dtype=">i8").astype(np.int64).tolist()
@@ -250,10 +253,10 @@ def deferred_indexes(store: Store):
     Building an index once over sorted data is much faster than updating it row by row
     (random references and grid cells would be inserted all over each index), which
     matters when an import is large compared with the store. Runs inside the caller's
-    transaction, so a rollback restores the indexes too. The ``ref_key`` index stays
-    when the store already holds offences: de-duplication against them needs it.
+    transaction, so a rollback restores the indexes too. The ``offence_ref`` index
+    stays when the store already holds offences: de-duplication against them needs it.
     """
-    keep = "offences_ref_key" if max_offence_id(store) else ""
+    keep = "offences_ref" if max_offence_id(store) else ""
     saved = store._conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'offences' AND sql IS NOT NULL "
         "AND name != ?", (keep,)).fetchall()
