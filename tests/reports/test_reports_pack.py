@@ -69,6 +69,12 @@ def test_patp_pack_pdf_and_docx(store, accepted, tmp_path):
     assert "OFFICIAL-SENSITIVE" in section.footer.paragraphs[0].text
     assert not section.different_first_page_header_footer
     assert len(word.inline_shapes) >= 3           # map, trend, results chart
+    import zipfile
+
+    with zipfile.ZipFile(next(f for f in files if f.suffix == ".docx")) as z:   # a real, self-updating TOC
+        assert 'TOC \\o "1-3" \\h \\z \\u' in z.read("word/document.xml").decode()
+        assert 'w:updateFields w:val="true"' in z.read("word/settings.xml").decode()
+    assert "Offences by week" in everything.replace("\n", " ")
     assert "Acacia Avenue" not in "\n".join(c.text for t in word.tables for r in t.rows for c in r.cells)
     audit = sql(store, "SELECT detail FROM audit_log WHERE action = 'export.pack'").fetchall()
     assert len(audit) == 1 and json.loads(audit[0][0])["include_victim_details"] is False

@@ -2,8 +2,9 @@
 
 The security marking is in the header and footer of the (single) section, so Word
 prints it on every page; the footer also carries "Page n of N" as PAGE/NUMPAGES
-fields. The contents list is written out (section titles) so it reads correctly
-without updating fields.
+fields. The contents page is a real Word TOC field over headings 1-3 (with page numbers
+and links), marked dirty so Word updates it when the document is opened; until then it
+shows the section titles.
 """
 
 from __future__ import annotations
@@ -33,11 +34,7 @@ def render_docx(released: Released, path: str | Path) -> Path:
     word = WordDocument()
     _page_setup(word, doc)
     _cover(word, doc)
-    word.add_heading("Contents", level=1)
-    for heading in doc.contents():
-        para = word.add_paragraph(heading.text, style="List Number" if heading.level == 1 else "List Bullet 2")
-        para.paragraph_format.space_after = Pt(0)
-    word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _contents(word, doc)
     width = word.sections[0].page_width - word.sections[0].left_margin - word.sections[0].right_margin
     for block in doc.blocks:
         _block(word, block, width)
@@ -101,6 +98,40 @@ def _field(paragraph, code: str) -> None:
             el = OxmlElement("w:t")
             el.text = text
         run._r.append(el)
+
+
+#: The contents field: headings 1-3, as hyperlinks, without tab leaders in web view, keeping
+#: outline levels (Word's own "Insert table of contents").
+TOC_FIELD = 'TOC \\o "1-3" \\h \\z \\u'
+
+
+def _contents(word, doc: d.Document) -> None:
+    """The contents page: a TOC field Word fills in on opening (``w:dirty`` plus
+    ``w:updateFields`` in the settings), showing the section titles until it does."""
+    word.add_paragraph("Contents", style="TOC Heading" if "TOC Heading" in word.styles else "Heading 1")
+    paragraph = word.add_paragraph()
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    begin.set(qn("w:dirty"), "true")
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = f" {TOC_FIELD} "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    for el in (begin, instr, separate):
+        run._r.append(el)
+    for n, heading in enumerate(doc.contents()):
+        shown = paragraph.add_run(heading.text if heading.level == 1 else f"    {heading.text}")
+        if n < len(doc.contents()) - 1:
+            shown.add_break()
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    paragraph.add_run()._r.append(end)
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    word.settings.element.append(update)
+    word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
 
 def _cover(word, doc: d.Document) -> None:

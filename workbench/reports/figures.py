@@ -1,6 +1,6 @@
 """Figures for tasking products (PNG, matplotlib without a display): the problem map
 (tasked area, displacement buffer, offences by category over the ward boundaries, scale
-bar and north arrow) and the monthly trend chart.
+bar and north arrow), the weekly trend chart over a period and the monthly trend chart.
 """
 
 from __future__ import annotations
@@ -104,6 +104,43 @@ def trend_chart(path: str | Path, monthly: dict[str, int], *, title: str = "Offe
                       rotation=45 if len(months) > 8 else 0)
     ax.tick_params(axis="y", labelsize=7)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))    # counts are whole offences
+    ax.set_ylabel("Offences", fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_title(title, fontsize=9, color="#1f3864")
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path)
+    return path
+
+
+#: Beyond this many weeks a weekly chart is unreadable; the monthly chart is used instead.
+MAX_WEEKS = 78
+
+
+def weekly_counts(when, first, last):
+    """Offences per week (weeks starting Monday) from the week of ``first`` to the week of
+    ``last`` (dates), weeks without offences as 0: a ``pandas.Series`` indexed by week start."""
+    import pandas as pd
+
+    start = pd.Timestamp(first).normalize() - pd.Timedelta(days=pd.Timestamp(first).day_of_week)
+    weeks = pd.date_range(start, pd.Timestamp(last).normalize(), freq="7D")
+    days = pd.to_datetime(pd.Series(when)).dt.normalize()
+    index = ((days - start).dt.days // 7).astype(int)
+    counts = index[(index >= 0) & (index < len(weeks))].value_counts()
+    return pd.Series([int(counts.get(i, 0)) for i in range(len(weeks))], index=weeks)
+
+
+def weekly_chart(path: str | Path, counts, *, title: str = "Offences by week") -> Path:
+    """A bar chart with one bar per week of ``counts`` (from :func:`weekly_counts`)."""
+    fig = Figure(figsize=(7.0, 2.6), dpi=150)
+    ax = fig.add_subplot(1, 1, 1)
+    ax.bar(range(len(counts)), counts.to_numpy(), color="#1f4e79", width=0.8)
+    step = max(1, len(counts) // 12)                      # at most a dozen week labels
+    ticks = list(range(0, len(counts), step))
+    ax.set_xticks(ticks, [f"{counts.index[i]:%d %b}" for i in ticks], fontsize=7, rotation=45 if len(ticks) > 6 else 0)
+    ax.set_xlabel("Week beginning", fontsize=8)
+    ax.tick_params(axis="y", labelsize=7)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("Offences", fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(title, fontsize=9, color="#1f3864")

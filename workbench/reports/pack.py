@@ -20,12 +20,13 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from workbench.domain.categories import LABELS
 from workbench.jobs import JobControl
 from workbench.reports import document as d
 from workbench.reports.docx import render_docx
-from workbench.reports.figures import problem_map, trend_chart
+from workbench.reports.figures import MAX_WEEKS, problem_map, trend_chart, weekly_chart, weekly_counts
 from workbench.reports.pdf import render_pdf
 from workbench.release import Content, Fact, Output, Released, export, policy, release
 from workbench.store import Store
@@ -122,9 +123,7 @@ class _Builder:
             path = problem_map(self.figure_path("map"), points, patp.area, self._wards, title=patp.title)
             doc.add(d.Figure(path, f"Map: offences of {patp.reference} with the tasked area and a 500 m buffer",
                              0.92))
-            monthly = sa.get("summary", {}).get("monthly", {})
-            if monthly:
-                doc.add(d.Figure(trend_chart(self.figure_path("trend"), monthly), "Offences by month", 0.92))
+            doc.add(self._trend(patp, frame))
             doc.add(self._offence_table(frame))
         else:
             doc.add(d.Paragraph("No offences are attached to this PATP.", "note"))
@@ -134,6 +133,22 @@ class _Builder:
         doc.add(*(_notes(sa, "near-repeat") or self._near_repeat(sa.get("near_repeat"))))
         doc.add(d.Heading("Nominals of interest", level + 1))
         doc.add(*_nominals(sa.get("nominals_of_interest"), self.released, patp.reference))
+
+    def _trend(self, patp: Patp, frame) -> d.Figure:
+        """Offences by week from the first offence's week to the PATP's date (quiet weeks show
+        as 0), or to the last offence when the PATP was drafted long after; by month when the
+        offences alone span more than :data:`MAX_WEEKS` weeks."""
+        when = frame["committed_from"]
+        counts = weekly_counts(when, when.min(), max(when.max(), pd.Timestamp(patp.date or when.max())))
+        until = "the PATP's date"
+        if len(counts) > MAX_WEEKS:
+            counts, until = weekly_counts(when, when.min(), when.max()), "the last offence"
+        if len(counts) > MAX_WEEKS:
+            monthly = when.dt.strftime("%Y-%m").value_counts().to_dict()
+            return d.Figure(trend_chart(self.figure_path("trend"), monthly), "Offences by month", 0.92)
+        return d.Figure(weekly_chart(self.figure_path("trend"), counts),
+                        f"Offences by week, {len(counts)} week{'s' if len(counts) != 1 else ''} from "
+                        f"{counts.index[0]:%d %B %Y} to {until}", 0.92)
 
     def _offence_table(self, frame) -> d.Table:
         victims = self.options.include_victim_details

@@ -7,6 +7,7 @@ contents page lists the sections with their page numbers (reportlab's
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -15,14 +16,23 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as pdfcanvas
-from reportlab.platypus import (BaseDocTemplate, Frame, Image, KeepTogether, ListFlowable, ListItem,
-                                PageTemplate, Spacer)
-from reportlab.platypus import CondPageBreak
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    ListFlowable,
+    ListItem,
+    PageTemplate,
+    Spacer,
+    TableStyle,
+)
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Table as RLTable
-from reportlab.platypus import TableStyle
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from workbench.release import Released
@@ -147,8 +157,8 @@ def render_pdf(released: Released, path: str | Path) -> Path:
     toc.levelStyles = [st["toc1"], st["toc2"]]
     toc.dotsMinLevel = 0
     story += [RLParagraph("Contents", st["h1"]), toc, RLPageBreak()]
-    for block in doc.blocks:
-        story.extend(_flowables(block, st, width))
+    for block, after in zip(doc.blocks, [*doc.blocks[1:], None]):
+        story.extend(_flowables(block, st, width, after))
     template.multiBuild(story, canvasmaker=_numbered_canvas(doc.marking, f"{doc.title}: {doc.subtitle}",
                                                                   doc.draft))
     return path
@@ -178,15 +188,54 @@ def _key_values(pairs, st, width: float) -> RLTable:
 
 
 def _text(value) -> str:
-    return escape(str(value if value not in (None, "") else "-")).replace("\n", "<br/>")
+    return escape(_unbroken(str(value if value not in (None, "") else "-"))).replace("\n", "<br/>")
 
 
-def _flowables(block, st, width: float) -> list:
+#: A date followed by its time ("24/02/2026 22:25", "2026-02-24 22:25") is kept on one line.
+_DATE_TIME = re.compile(r"(\d{2}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})")
+#: Space reportlab leaves round each cell's text (LEFTPADDING + RIGHTPADDING), and a margin.
+_CELL_PADDING = 13.0
+
+
+def _unbroken(text: str) -> str:
+    """``text`` with the space inside a date-and-time made non-breaking."""
+    return _DATE_TIME.sub("\\1\u00a0\\2", text)
+
+
+def _longest_word(text: str, style: ParagraphStyle) -> float:
+    """The width of the longest run of ``text`` that must not break (a reference, a date)."""
+    words = re.split(r"[ \n\t]+", _unbroken(text))
+    return max((stringWidth(w, style.fontName, style.fontSize) for w in words if w), default=0.0)
+
+
+def fit_columns(widths: list[float], cells: list[list[str]], styles: list[ParagraphStyle], width: float) -> list[float]:
+    """Column widths (points) from relative ``widths`` that give every column room for its
+    longest unbreakable word (so "IR2026-00162/8" or a date never splits mid-string), taking
+    the room from the columns with slack; a column never claims more than 45% of the table."""
+    total = sum(widths)
+    cols = [width * w / total for w in widths]
+    need = [min(width * 0.45, max(_longest_word(str(row[i]), style) for row, style in zip(cells, styles))
+                + _CELL_PADDING) for i in range(len(cols))]
+    short = sum(max(0.0, n - c) for n, c in zip(need, cols))
+    slack = sum(max(0.0, c - n) for n, c in zip(need, cols))
+    if short <= 0 or slack <= 0:
+        return cols
+    take = min(1.0, short / slack)
+    return [n if n > c else c - (c - n) * take for n, c in zip(need, cols)]
+
+
+def _flowables(block, st, width: float, after=None) -> list:
+    """The reportlab flowables of one block; ``after`` is the block that follows it (a heading
+    keeps room for the start of its content, so it is never left alone at a page's foot)."""
     if isinstance(block, d.Heading):
         para = RLParagraph(escape(block.text), st[f"h{min(block.level, 3)}"])
         if block.level <= 2:
             para._toc_level = block.level - 1
-        return [CondPageBreak(HEADING_ROOM), para]      # no heading alone at the foot of a page
+        room = HEADING_ROOM
+        if isinstance(after, d.Figure):        # room for the figure shrunk; it then fills the page
+            room = max(room, 1.2 * cm + _FigureFlowable(after, st, width).least_height(width))
+            para.keepWithNext = 0              # (kept together it could not shrink)
+        return [CondPageBreak(room), para]
     if isinstance(block, d.Paragraph):
         return [RLParagraph(_text(block.text), st[block.style])]
     if isinstance(block, d.Bullets):
@@ -197,20 +246,55 @@ def _flowables(block, st, width: float) -> list:
     if isinstance(block, d.Table):
         return _table(block, st, width)
     if isinstance(block, d.Figure):
-        img = Image(str(block.path))
-        scale = (width * block.width) / img.imageWidth
-        img.drawWidth, img.drawHeight = img.imageWidth * scale, img.imageHeight * scale
-        return [KeepTogether([img, RLParagraph(escape(block.caption), st["caption"])])]
+        return [_FigureFlowable(block, st, width)]
     if isinstance(block, d.PageBreak):
         return [RLPageBreak()]
     raise TypeError(f"cannot render {type(block).__name__}")
 
 
+#: A figure shrinks to as little as this share of its size to fill the room left on a page
+#: rather than move to the next page and leave the room blank.
+MIN_FIGURE_SCALE = 0.6
+
+
+class _FigureFlowable(Flowable):
+    """A figure with its caption below, kept together; it shrinks (to
+    :data:`MIN_FIGURE_SCALE` at least) to fit the room left on the page."""
+
+    def __init__(self, block: d.Figure, st, width: float):
+        super().__init__()
+        self.image = ImageReader(str(block.path))
+        pixels_w, pixels_h = self.image.getSize()
+        self.full_w = width * block.width
+        self.full_h = self.full_w * pixels_h / pixels_w
+        self.caption = RLParagraph(escape(block.caption), st["caption"])
+        self.scale = 1.0
+
+    def _caption_height(self, avail_width: float) -> float:
+        _, height = self.caption.wrap(avail_width, 10_000)
+        return height + self.caption.style.spaceBefore + self.caption.style.spaceAfter
+
+    def least_height(self, avail_width: float) -> float:
+        return self.full_h * MIN_FIGURE_SCALE + self._caption_height(avail_width)
+
+    def wrap(self, avail_width, avail_height):
+        caption = self._caption_height(avail_width)
+        room = (avail_height - caption) / self.full_h
+        self.scale = 1.0 if room >= 1.0 or room < MIN_FIGURE_SCALE else room
+        self.width, self.height = avail_width, self.full_h * self.scale + caption
+        return self.width, self.height
+
+    def draw(self):
+        w, h = self.full_w * self.scale, self.full_h * self.scale
+        self.canv.drawImage(self.image, (self.width - w) / 2, self.height - h, w, h)
+        _, cap_h = self.caption.wrap(self.width, 10_000)
+        self.caption.drawOn(self.canv, 0, self.height - h - self.caption.style.spaceBefore - cap_h)
+
+
 def _table(block: d.Table, st, width: float) -> list:
-    widths = block.widths or [1.0] * len(block.header)
-    total = sum(widths)
-    cols = [width * w / total for w in widths]
     cell = st["small"] if block.small else st["cell"]
+    cols = fit_columns(block.widths or [1.0] * len(block.header), [block.header, *block.rows],
+                       [st["cellhead"]] + [cell] * len(block.rows), width)
     data = [[RLParagraph(escape(str(h)), st["cellhead"]) for h in block.header]]
     data += [[RLParagraph(_text(v), cell) for v in row] for row in block.rows]
     table = RLTable(data, colWidths=cols, repeatRows=1)

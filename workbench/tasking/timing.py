@@ -63,5 +63,5 @@ def peak_text(timing: dict) -> str:
         return (f"Too few offences ({n}) to call a peak day or time: at least {timing['min_offences']} "
                 "are needed.")
     return (f"Weighting each of the {n} offences over its recorded time window (aoristic), offences peak on "
-            f"{timing['day']}s ({timing['day_share']:.0%} of the weight) and between {timing['hours']} "
+            f"{timing['day']}s ({timing['day_share']:.0%} of the weight) and in the hours {timing['hours']} "
             f"({timing['hours_share']:.0%}).")
