@@ -6,9 +6,9 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from workbench.app.session import Session  # noqa: E402
-from workbench.linkage import service  # noqa: E402
-from workbench.store import linkage as db  # noqa: E402
+from workbench.app.session import Session
+from workbench.linkage import service
+from workbench.store import linkage as db
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def test_series_view_shows_chart_and_reasons(qtbot, session, monkeypatch, tmp_pa
     assert view.table.rowCount() >= 1 and view.current is not None
     assert selected and selected[-1].origin == "series" and len(selected[-1].ids) >= 2
     assert view.chart.nodes and view.chart.edges
-    (i, j), edge = next(iter(view.chart.edges.items()))
+    (i, j), _edge = next(iter(view.chart.edges.items()))
     view.chart._clicked((i, j))
     assert "probability of one offender" in view.reasons.toHtml()
     assert view.cca.rowCount() == view.current["size"]

@@ -39,7 +39,7 @@ def place_labels(symbols: list[tuple[QPointF, float, QSizeF]]) -> list[str]:
     placed: list[QRectF] = []
     sides = []
     for k, (centre, radius, size) in enumerate(symbols):
-        def clashes(side: str) -> int:
+        def clashes(side: str, centre=centre, radius=radius, size=size, k=k) -> int:
             rect = QRectF(centre + label_offset(side, radius, size), size)
             return (sum(rect.intersects(other) for other in placed)
                     + sum(rect.intersects(shape) for n, shape in enumerate(shapes) if n != k))

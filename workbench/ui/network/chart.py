@@ -14,13 +14,22 @@ about clicks through ``on_select(node_ids)``.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import networkx as nx
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
-from PySide6.QtWidgets import (QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem, QGraphicsScene,
-                               QGraphicsSimpleTextItem, QGraphicsView, QGridLayout, QLabel, QWidget)
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QGridLayout,
+    QLabel,
+    QWidget,
+)
 
 from workbench.network.graph import KIND_LABELS
 from workbench.network.style import KIND_STYLE, style
@@ -85,7 +94,7 @@ def shape_path(shape: str, size: float) -> QPainterPath:
 class _Link(QGraphicsLineItem):
     """A link between two entities, with its relation written at the middle."""
 
-    def __init__(self, a: "_Entity", b: "_Entity", label: str, show_label: bool):
+    def __init__(self, a: _Entity, b: _Entity, label: str, show_label: bool):
         super().__init__()
         self.a, self.b = a, b
         self.setPen(QPen(QColor("#9a9a9a"), 1.2))
@@ -111,7 +120,7 @@ class _Link(QGraphicsLineItem):
 class _Entity(QGraphicsPathItem):
     """One draggable entity; moving it drags its links along."""
 
-    def __init__(self, node: str, data: dict, size: float, chart: "NetworkChart"):
+    def __init__(self, node: str, data: dict, size: float, chart: NetworkChart):
         colour, shape = style(data.get("kind"))
         super().__init__(shape_path(shape, size))
         self.node, self.chart, self.links = node, chart, []
@@ -240,7 +249,7 @@ class NetworkChart(QGraphicsView):
                     if link.text is not None:
                         self.scene().removeItem(link.text)
             self.scene().removeItem(item)
-        self.links = [l for l in self.links if l.scene() is not None]
+        self.links = [link for link in self.links if link.scene() is not None]
 
     def wheelEvent(self, event) -> None:
         factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15

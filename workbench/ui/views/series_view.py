@@ -14,25 +14,50 @@ from datetime import datetime
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QHBoxLayout,
-                               QHeaderView, QInputDialog, QLabel, QMessageBox, QPushButton, QSpinBox, QSplitter,
-                               QTableWidget, QTableWidgetItem, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workbench.events import Changed
 from workbench.app.session import Session
+from workbench.events import Changed
 from workbench.linkage import reasons, service
-from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
-from workbench.linkage.decisions import (AddToSeries, CreateSeries, DecideLink, MergeSeries, NameSeries,
-                                         RemoveFromSeries, SplitSeries)
+from workbench.linkage.decisions import (
+    AddToSeries,
+    CreateSeries,
+    DecideLink,
+    MergeSeries,
+    NameSeries,
+    RemoveFromSeries,
+    SplitSeries,
+)
 from workbench.linkage.series import MIN_SERIES_SIZE
 from workbench.store import linkage as db
-from workbench.ui.map.navigate import show_on_map
 from workbench.ui.jobs import run_job
 from workbench.ui.linkage.cca_table import CcaTable
 from workbench.ui.linkage.link_chart import LinkChart
 from workbench.ui.linkage.reasons_html import reasons_html
 from workbench.ui.linkage.suspects_panel import SuspectsPanel
 from workbench.ui.linkage.timeline import Timeline
+from workbench.ui.map.navigate import show_on_map
+from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 
 TITLE = "Series"
 ORDER = 30
@@ -372,7 +397,7 @@ class SeriesView(QWidget):
         data = self.graph["data"]
         a, b = (int(data.ids[p]) for p in self.edge)
         verb = "Confirm" if decision == "confirmed" else "Reject"
-        why, ok = QInputDialog.getText(self, f"{verb} link", f"Why? (kept in the audit log)")
+        why, ok = QInputDialog.getText(self, f"{verb} link", "Why? (kept in the audit log)")
         if not ok:
             return
         self.session.run(DecideLink(a, b, decision, why=why or None))
