@@ -23,8 +23,7 @@ def acting_as(name: str):
 def grant(store_or_path, name: str, role: str = "higher-analyst") -> None:
     """Give ``name`` a role, as ``test.analyst`` (who created the store, so its admin)."""
     from workbench.domain.roles import Role
-    from workbench.store import Store, open_store
-    from workbench.store import roles
+    from workbench.store import Store, open_store, roles
 
     with acting_as("test.analyst"):
         if isinstance(store_or_path, Store):

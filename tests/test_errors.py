@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from workbench.cli.common import Context, run_handler
+from workbench.domain.grading import GradingError
 from workbench.errorlog import error_message
 from workbench.errors import BadFile, BadInput, Cancelled, NotFound, StoreError, UserError, file_errors
 from workbench.ingest.errors import ImportFailed
 from workbench.ingest.timeparse import BadDate
-from workbench.domain.grading import GradingError
 from workbench.tasking.workflow import WorkflowError
 
 
@@ -60,7 +60,7 @@ def test_error_message_logs_only_bugs(tmp_path):
     assert error_message(BadInput("--top  must be\n at least 1")) == "--top must be at least 1"
     assert not log.exists()
     try:
-        1 / 0
+        _ = 1 / 0
     except ZeroDivisionError as exc:
         assert error_message(exc) == f"internal error (ZeroDivisionError), logged to {log}"
     assert "ZeroDivisionError" in log.read_text()
@@ -68,9 +68,8 @@ def test_error_message_logs_only_bugs(tmp_path):
 
 def test_file_errors_name_the_file(tmp_path):
     target = tmp_path / "missing" / "x.csv"
-    with pytest.raises(BadFile, match="missing/x.csv: No such file or directory"):
-        with file_errors(target):
-            target.read_text()
+    with pytest.raises(BadFile, match="missing/x.csv: No such file or directory"), file_errors(target):
+        target.read_text()
 
 
 def test_missing_input_file_is_a_one_line_user_error(tmp_path, capsys):

@@ -1,6 +1,7 @@
 """The core never imports Qt: everything outside workbench/ui must import with PySide6
 blocked, so analysis, storage and ingest run from the CLI and tests without a display."""
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -74,3 +75,13 @@ def test_only_the_store_runs_sql():
                  for p in PACKAGE.rglob("*.py") if "store" not in p.relative_to(PACKAGE).parts[:1]
                  for n, line in enumerate(p.read_text().splitlines(), 1) if pattern.search(line)]
     assert offenders == []
+
+
+def test_ruff_finds_nothing():
+    """The lint rules in pyproject.toml (``ruff check``; CI also runs mypy)."""
+    ruff = shutil.which("ruff")
+    if ruff is None:
+        pytest.skip("ruff is not installed (pip install -e '.[test]')")
+    result = subprocess.run([ruff, "check", "workbench", "tests", "--output-format", "concise"],
+                            capture_output=True, text=True, cwd=PACKAGE.parent)
+    assert result.returncode == 0, result.stdout[-3000:]

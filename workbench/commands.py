@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
+from workbench.domain.audit import AuditAction
 from workbench.events import Changed
 from workbench.store import Store
-from workbench.domain.audit import AuditAction
 
 
 class Command(ABC):

@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -15,8 +16,8 @@ class Changed:
     """What a write or an action changed."""
 
     kind: str
-    ids: tuple = ()
-    detail: dict = field(default_factory=dict, compare=False, hash=False)
+    ids: tuple[Any, ...] = ()
+    detail: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 class Event:

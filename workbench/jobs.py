@@ -8,7 +8,7 @@ prints progress to stderr, tests pass nothing.
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from collections.abc import Callable
 
 from workbench.errors import Cancelled
 
@@ -22,7 +22,7 @@ CancelledFn = Callable[[], bool]
 class JobControl:
     """Wraps optional progress/cancel callbacks so work code calls them unconditionally."""
 
-    def __init__(self, progress: Optional[ProgressFn] = None, cancelled: Optional[CancelledFn] = None):
+    def __init__(self, progress: ProgressFn | None = None, cancelled: CancelledFn | None = None):
         self._progress = progress
         self._cancelled = cancelled
 
@@ -38,7 +38,7 @@ class JobControl:
         if self._cancelled is not None and self._cancelled():
             raise Cancelled()
 
-    def sub(self, start: float, end: float) -> "JobControl":
+    def sub(self, start: float, end: float) -> JobControl:
         """A control for one stage of the work, mapping its 0..1 onto ``start..end``."""
         def scaled(fraction: float, message: str) -> None:
             if self._progress is not None:

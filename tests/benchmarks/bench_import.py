@@ -17,7 +17,6 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "police-uk" / "met-2017-all"

@@ -13,12 +13,12 @@ import numpy as np
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QPointF  # noqa: E402
-from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtCore import QPointF
+from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
+from PySide6.QtWidgets import QApplication
 
-from workbench.ui.map.canvas import MapCanvas  # noqa: E402
-from workbench.ui.map.style import PALETTE  # noqa: E402
+from workbench.ui.map.canvas import MapCanvas
+from workbench.ui.map.style import PALETTE
 
 N = 1_000_000
 

@@ -4,8 +4,6 @@ import json
 import subprocess
 import sys
 
-import pytest
-
 from workbench.cli import command_paths, main
 
 SPEC_EXAMPLE = """offence_ref,category,committed_from,committed_to,easting,northing,status,offender_ids,mo_entry,mo_search

@@ -49,7 +49,7 @@ def test_the_command_table_lists_what_each_module_registers():
     registered = {}
     for module in cli.command_modules():
         parser = cli._parser_with([module])
-        for path, sub in cli.command_paths(parser):
+        for path, _sub in cli.command_paths(parser):
             if len(path) == 1:
                 registered[path[0]] = module.__name__.rsplit(".", 1)[1]
     table = {name: module for name, (module, _) in cli.COMMANDS.items()}

@@ -4,8 +4,7 @@ every pair on several bands, exact band labels, and the risk window."""
 import numpy as np
 import pytest
 
-from workbench.geo.nearrepeat import (KnoxResult, distance_labels, knox, risk_window, risk_zones,
-                                      time_labels)
+from workbench.geo.nearrepeat import KnoxResult, distance_labels, knox, risk_window, risk_zones, time_labels
 
 
 def seeded_events(n=300, planted=4, seed=7):

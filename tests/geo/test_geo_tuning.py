@@ -6,8 +6,8 @@ import pytest
 import shapely
 
 from workbench.geo.accuracy import evaluate_cells
-from workbench.geo.grid import Grid
 from workbench.geo.cells import hotspot_shape
+from workbench.geo.grid import Grid
 from workbench.geo.prospective import age_weights
 from workbench.geo.tuning import folds, learn, time_blocks
 

@@ -10,6 +10,7 @@ from datetime import date
 import geopandas as gpd
 import pytest
 from shapely.geometry import Point, Polygon
+from sqlpeek import sql
 
 from workbench.cli import main
 from workbench.ingest import ImportFailed
@@ -19,7 +20,6 @@ from workbench.ingest.police_uk import import_police_uk
 from workbench.intel.importer import import_intel
 from workbench.store.intel import mentions, offence_refs
 from workbench.store.offences import find_by_ref, offence_detail
-from sqlpeek import sql
 
 OFFENCE_HEADER = "offence_ref,category,committed_from,committed_to,reported_at,easting,northing,offender_ids\n"
 NEXT_YEAR = date.today().year + 1

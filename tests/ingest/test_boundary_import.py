@@ -4,12 +4,12 @@ offences (also those imported earlier) their borough and ward."""
 import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon
+from sqlpeek import sql
 
 from workbench.ingest import ImportFailed
 from workbench.ingest.boundaries import import_boundaries
 from workbench.ingest.offences_csv import import_offences
 from workbench.paths import data_path
-from sqlpeek import sql
 
 
 def squares(tmp_path):
@@ -38,7 +38,7 @@ def test_offences_imported_before_and_after_boundaries_get_areas(store, tmp_path
     result = import_boundaries(store, bpath, level="borough")
     assert result.imported == 2
     import_boundaries(store, wpath, level="ward")
-    areas = dict((r, (b, w)) for r, b, w in sql(store, "SELECT offence_ref, borough, ward FROM offences"))
+    areas = {r: (b, w) for r, b, w in sql(store, "SELECT offence_ref, borough, ward FROM offences")}
     assert areas == {"A": ("West", "W1"), "B": ("East", "E1"), "C": (None, None), "D": ("Given", None)}
 
     later = tmp_path / "later.csv"

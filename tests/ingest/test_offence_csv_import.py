@@ -3,13 +3,13 @@
 import json
 
 import pytest
+from sqlpeek import sql
 
 from workbench.ingest import ImportFailed
 from workbench.ingest.offences_csv import import_offences
 from workbench.jobs import Cancelled
 from workbench.store.batches import list_rejects
 from workbench.store.offences import find_by_ref, offence_detail
-from sqlpeek import sql
 
 SPEC_EXAMPLE = """offence_ref,category,committed_from,committed_to,easting,northing,status,offender_ids,mo_entry,mo_search
 B/1001,burglary-residential,2025-03-01T18:00,2025-03-01T23:30,531200,181450,solved,O17,rear window;forced,untidy

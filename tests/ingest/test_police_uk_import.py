@@ -5,10 +5,10 @@ import gzip
 import zipfile
 
 import pytest
+from sqlpeek import sql
 
 from workbench.ingest import ImportFailed
 from workbench.ingest.police_uk import import_police_uk
-from sqlpeek import sql
 
 HEADER = "Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,Last outcome category,Context"
 ROWS = [
@@ -34,7 +34,7 @@ def test_rows_are_mapped_and_bad_ones_rejected_with_reasons(store, tmp_path):
     assert reasons[5] == ("Longitude", "no location (police.uk could not map this crime)")
     assert reasons[6][0] == "Crime type" and "Piracy" in reasons[6][1]
     assert reasons[7][0] == "Month"
-    rows = sql(store, 
+    rows = sql(store,
         "SELECT category, committed_from, committed_to, borough FROM offences ORDER BY id").fetchall()
     assert rows[0] == ("burglary", "2017-02-01T00:00:00", "2017-02-28T23:59:59", None)
     assert [r[0] for r in rows[1:]] == ["anti-social-behaviour", "anti-social-behaviour"]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sqlpeek import sql
-
 import json
+
+from sqlpeek import sql
 
 from workbench.intel.importer import import_intel
 from workbench.intel.search import search_reports

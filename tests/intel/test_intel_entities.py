@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.intel.entities import (find_entities, find_phones, find_postcodes, find_vehicles,
-                                      normalise_phone, normalise_vrm)
+from workbench.intel.entities import (
+    find_entities,
+    find_phones,
+    find_postcodes,
+    find_vehicles,
+    normalise_phone,
+    normalise_vrm,
+)
 
 
 def values(mentions, kind=None):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
+from sqlpeek import sql
+
 from workbench.cli import main
 from workbench.intel.importer import import_intel
 from workbench.store.intel import mentions
-from sqlpeek import sql
 
 HEADER = "intel_ref,recorded_at,grading,source_eval,intel_eval,handling,handling_conditions,subjects,vehicles,phones,text\n"
 
@@ -47,8 +48,8 @@ def write(tmp_path, rows, name="intel.csv"):
 def test_good_rows_of_both_systems_are_imported_with_their_grades(store, tmp_path):
     result = import_intel(store, write(tmp_path, GOOD))
     assert (result.imported, result.rejected) == (4, 0)
-    rows = dict((r[0], r[1:]) for r in sql(store, 
-        "SELECT intel_ref, grading, source_eval, intel_eval, handling, handling_conditions FROM intel_reports"))
+    rows = {r[0]: r[1:] for r in sql(store,
+        "SELECT intel_ref, grading, source_eval, intel_eval, handling, handling_conditions FROM intel_reports")}
     assert rows["I/1"] == ("3x5x2", "1", "A", "P", None)
     assert rows["I/2"] == ("3x5x2", "2", "C", "C", "Not for disclosure to the subject")
     assert rows["I/3"] == ("5x5x5", "B", "2", "4", None)

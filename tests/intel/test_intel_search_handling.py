@@ -6,12 +6,12 @@ import csv
 import json
 
 import pytest
+from sqlpeek import sql
 
 from workbench.intel.handling import export_reports
-from workbench.release import Content, decide, policy, release
 from workbench.intel.importer import import_intel
 from workbench.intel.search import fts_query, search_reports
-from sqlpeek import sql
+from workbench.release import Content, decide, policy, release
 
 HEADER = "intel_ref,recorded_at,grading,source_eval,intel_eval,handling,handling_conditions,subjects,vehicles,security_marking,text\n"
 ROWS = [

@@ -3,12 +3,13 @@ its columns name are also found in its text, and each subject's page lists them.
 
 from __future__ import annotations
 
+from sqlpeek import sql
+
 from workbench.intel.entities import normalise_phone, normalise_vrm
 from workbench.intel.search import search_reports
 from workbench.network.person import person_page
 from workbench.store.intel import mentions
 from workbench.synth import generate, write_to_store
-from sqlpeek import sql
 
 
 def test_synthetic_intelligence_imports_and_is_recognised(store):

@@ -5,9 +5,9 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from workbench.app.session import Session  # noqa: E402
-from workbench.intel.importer import import_intel  # noqa: E402
-from workbench.store import open_store  # noqa: E402
+from workbench.app.session import Session
+from workbench.intel.importer import import_intel
+from workbench.store import open_store
 
 INTEL = """intel_ref,recorded_at,grading,source_eval,intel_eval,handling,handling_conditions,subjects,text
 I/1,2025-03-01,3x5x2,1,A,P,,O17,O17 drives AB12 CDE and uses 07700 900123 near SW1A 1AA

@@ -1,12 +1,12 @@
 """Analyst decisions: stored with who/when/why, audited, undoable, respected by suggest."""
 
 import pytest
+from sqlpeek import sql
 
 from workbench.app.history import CommandStack
 from workbench.linkage import decisions as cmd
 from workbench.linkage import service
 from workbench.store import linkage as db
-from sqlpeek import sql
 
 
 def ids(store, *refs):

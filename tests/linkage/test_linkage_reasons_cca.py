@@ -2,7 +2,6 @@
 
 import numpy as np
 import pytest
-
 from sqlpeek import sql
 
 from workbench.linkage import reasons, service

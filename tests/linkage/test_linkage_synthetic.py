@@ -4,12 +4,12 @@ and the ``link`` commands must print the contract's JSON keys."""
 import json
 
 import pytest
+from sqlpeek import sql
 
 from workbench.cli import main
 from workbench.linkage import service
 from workbench.store import open_store
 from workbench.synth import generate, write_to_store
-from sqlpeek import sql
 
 CONTRACT_KEYS = {"pairs", "linked_pairs", "auc", "tpr_at_5pct_fpr", "top10_hit_rate", "average_precision"}
 

@@ -6,9 +6,9 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from workbench.app.session import Session  # noqa: E402
-from workbench.linkage import service  # noqa: E402
-from workbench.store import linkage as db  # noqa: E402
+from workbench.app.session import Session
+from workbench.linkage import service
+from workbench.store import linkage as db
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def test_series_view_shows_chart_and_reasons(qtbot, session, monkeypatch, tmp_pa
     assert view.table.rowCount() >= 1 and view.current is not None
     assert selected and selected[-1].origin == "series" and len(selected[-1].ids) >= 2
     assert view.chart.nodes and view.chart.edges
-    (i, j), edge = next(iter(view.chart.edges.items()))
+    (i, j), _edge = next(iter(view.chart.edges.items()))
     view.chart._clicked((i, j))
     assert "probability of one offender" in view.reasons.toHtml()
     assert view.cca.rowCount() == view.current["size"]
@@ -113,3 +113,24 @@ def test_offences_view_suspects_tab(qtbot, session):
     view.select_row(row)
     qtbot.waitUntil(lambda: view.suspects.result is not None, timeout=10000)
     assert view.suspects.table.item(0, 0).text() == "O1"
+
+
+def test_series_common_mo_is_never_cut_off_without_a_way_to_read_it(qtbot, session):
+    from workbench.ui.views import series_view
+
+    view = series_view.create_view(session)
+    qtbot.addWidget(view)
+    view.resize(900, 600)
+    view.min_score.setValue(0.3)
+    view.find_series()
+    qtbot.waitUntil(lambda: view.result is not None, timeout=20000)
+    assert view.table.horizontalHeaderItem(6).toolTip()
+    for row, s in enumerate(view.result["series"]):
+        mo = series_view.common_mo(s)
+        assert view.table.item(row, 6).text() == mo
+        assert view.table.item(row, 6).toolTip().replace("\n", "; ") == mo or (not mo and view.table.item(row, 6).toolTip())
+    with_mo = next((r for r, s in enumerate(view.result["series"]) if s["common_mo"]), None)
+    assert with_mo is not None
+    view.table.selectRow(with_mo)
+    shown = view.reasons.toPlainText()
+    assert "Common MO: " + series_view.common_mo(view.result["series"][with_mo]) in shown

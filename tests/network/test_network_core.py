@@ -8,12 +8,12 @@ import xml.etree.ElementTree as ET
 import networkx as nx
 import pytest
 from handmade_network import load
+from sqlpeek import sql
 
 from workbench.network import communities, measures, paths
 from workbench.network.chart_export import export_chart
 from workbench.network.graph import build_graph, expand, resolve, timeline
 from workbench.network.person import person_page, write_profile
-from sqlpeek import sql
 
 
 def handmade_graph() -> nx.Graph:
@@ -90,7 +90,7 @@ def test_anx_export_parses_with_every_entity_and_link(store, tmp_path):
     assert set(entities) == set(g.nodes)
     assert entities["person:P1"].find("Icon/IconStyle").get("Type") == "Person"
     assert entities["vehicle:AB12CDE"].find("Icon/IconStyle").get("Type") == "Vehicle"
-    links = {frozenset((l.get("End1Id"), l.get("End2Id"))) for l in root.iter("Link")}
+    links = {frozenset((link.get("End1Id"), link.get("End2Id"))) for link in root.iter("Link")}
     assert links == {frozenset(e) for e in g.edges}
     labels = {item.get("Label") for item in root.iter("ChartItem") if item.find("Link") is not None}
     assert {"offender", "subject", "mentions", "relates to"} <= labels

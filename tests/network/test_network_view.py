@@ -57,7 +57,7 @@ def test_network_view_draws_expands_and_shares(qtbot, session):
     assert item.pos() in (link.line().p1(), link.line().p2())
 
     view.chart.hide_nodes(["person:P2"])
-    assert "person:P2" not in view.chart.entities and all(l.scene() for l in view.chart.links)
+    assert "person:P2" not in view.chart.entities and all(link.scene() for link in view.chart.links)
 
     session.select("person", ["P1"], origin="offences")
     assert view.chart.selected() == ["person:P1"]

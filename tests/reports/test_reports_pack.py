@@ -5,16 +5,16 @@ import json
 import pytest
 from acting import grant
 from docx import Document as WordDocument
-from pypdf import PdfReader
-
 from handmade import SERIES_REF, make_borough
+from pypdf import PdfReader
+from sqlpeek import sql
+
 from workbench.reports.pack import PackOptions, export_meeting_pack, export_patp_pack
-from workbench.tasking.editing import CreatePatp, EditPatp
+from workbench.tasking.editing import CreatePatp
 from workbench.tasking.meetings import AddAction, CreateMeeting
 from workbench.tasking.prefill import build_patp
 from workbench.tasking.sources import problem_from_series
 from workbench.tasking.workflow import PatpTransition
-from sqlpeek import sql
 
 
 @pytest.fixture
@@ -91,7 +91,7 @@ def test_victim_details_only_when_asked_and_marking_setting(store, accepted, tmp
 
 
 def test_meeting_pack(store, accepted, tmp_path):
-    pid, mid = accepted
+    _pid, mid = accepted
     files = export_meeting_pack(store, mid, tmp_path, formats=("pdf", "docx"))
     reader = PdfReader(str(files[0]))
     assert all("OFFICIAL-SENSITIVE" in p.extract_text() for p in reader.pages)

@@ -3,8 +3,8 @@
 import json
 
 import pytest
-
 from handmade import SERIES_REF, make_borough
+
 from workbench.cli import main
 from workbench.returns.schema import SCHEMA_VERSION
 from workbench.store import open_store

@@ -6,12 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from sqlpeek import sql
 
 from workbench.ingest.offence_import import complete_chunk
 from workbench.store.batches import start_batch
 from workbench.store.boundaries import AreaLocator
 from workbench.store.offences import OffenceChunk, OffenceWriter
-from sqlpeek import sql
 
 
 def add_offences(store, rows, source: str = "test") -> list[int]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from workbench.scan.trends import (ALL_AREAS, benjamini_hochberg, detect_unit, emerging_trends,
-                                   exceedance_p)
+from workbench.scan.trends import ALL_AREAS, benjamini_hochberg, detect_unit, emerging_trends, exceedance_p
 
 
 def frame_of(rows):

@@ -9,8 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from sqlpeek import sql
+
 from workbench.cli import main
 from workbench.domain.audit import AuditAction
 from workbench.store import audit as audit_log

@@ -4,9 +4,8 @@ import sqlite3
 
 import pytest
 
-from workbench.store import StoreError, open_store
 from workbench.domain.audit import AuditAction
-from workbench.store import migrations
+from workbench.store import StoreError, migrations, open_store
 
 
 def test_new_store_is_at_latest_version_with_wal_and_foreign_keys(tmp_path):
@@ -68,12 +67,11 @@ def test_a_file_that_is_not_a_store_gets_a_clear_error(tmp_path):
 
 
 def test_atomic_rolls_back_everything_on_error(store):
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError), store.atomic():
+        store.audit(AuditAction.IMPORT, "thing", 1)
         with store.atomic():
-            store.audit(AuditAction.IMPORT, "thing", 1)
-            with store.atomic():
-                store.audit(AuditAction.UNDO, "thing", 2)
-            raise RuntimeError("boom")
+            store.audit(AuditAction.UNDO, "thing", 2)
+        raise RuntimeError("boom")
     assert store._conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-
-from workbench.store.boundaries import Boundary, assign_areas, write_boundaries
-from workbench.domain.categories import SEXUAL
-from workbench.store.offences import write_offences
 from sqlpeek import sql
+
+from workbench.domain.categories import SEXUAL
+from workbench.store.boundaries import Boundary, assign_areas, write_boundaries
+from workbench.store.offences import write_offences
 from workbench.tasking.strategy import AddPriority
 
 SERIES_REF = "S-NORTH-1"

@@ -5,11 +5,11 @@ import json
 from datetime import date
 from pathlib import Path
 
-from pypdf import PdfReader
-
 from acting import grant
 from handmade import SERIES_REF, make_borough
+from pypdf import PdfReader
 from sqlpeek import sql
+
 from workbench.cli import main
 from workbench.store import open_store
 from workbench.store.offences import write_offences

@@ -2,14 +2,15 @@
 through the command line, on a hand-made borough with hand-worked expected values."""
 
 import json
-from acting import acting_as, grant
 from datetime import date
 
+from acting import acting_as, grant
 from handmade import SERIES_REF, make_borough
+from sqlpeek import sql
+
 from workbench.cli import main
 from workbench.store import open_store
 from workbench.tasking.meetings import SetActionStatus, next_meeting_date
-from sqlpeek import sql
 
 
 def cli(capsys, db, *argv):

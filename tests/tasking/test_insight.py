@@ -4,8 +4,8 @@ borough whose counts are worked out by hand."""
 import json
 
 import shapely
-
 from acting import acting_as, grant
+
 from workbench.cli import main
 from workbench.store import open_store
 from workbench.store.boundaries import Boundary, assign_areas, write_boundaries
@@ -39,12 +39,11 @@ def make_store(db):
     records += [burglary(f"B{2 + i}", f"2025-04-{2 + i:02d}", b[0], b[1] + 10 * i) for i in range(3)]
     records += [burglary(f"F{i}", f"2025-02-{1 + i:02d}", far[0] + i, far[1]) for i in range(10)]
     records += [burglary(f"G{i}", f"2025-04-{1 + i:02d}", far[0] - i, far[1]) for i in range(10)]
-    with open_store(db) as store:
-        with store.atomic():
-            write_boundaries(store, [Boundary("borough", "Testborough", None, None,
-                                              shapely.box(X0, Y0, X0 + 4000, Y0 + 4000))], None)
-            write_offences(store, records)
-            assign_areas(store)
+    with open_store(db) as store, store.atomic():
+        write_boundaries(store, [Boundary("borough", "Testborough", None, None,
+                                          shapely.box(X0, Y0, X0 + 4000, Y0 + 4000))], None)
+        write_offences(store, records)
+        assign_areas(store)
 
 
 def tasking(capsys, db, refs, meeting, tactics=None):

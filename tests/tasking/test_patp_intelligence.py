@@ -5,6 +5,7 @@ graded as suspected false are left out unless asked for."""
 import json
 
 from handmade import SERIES_REF, make_borough
+
 from workbench.cli import main
 from workbench.intel.importer import import_intel
 from workbench.store import open_store
@@ -35,7 +36,7 @@ def test_intelligence_ranked_by_relevance(tmp_path, capsys):
     with open_store(db) as store:
         make_borough(store)
         assert import_intel(store, csv).imported == 7
-    code, made = cli(capsys, db, "patp", "create", "--from-series", SERIES_REF)
+    _code, made = cli(capsys, db, "patp", "create", "--from-series", SERIES_REF)
     intel = cli(capsys, db, "patp", "show", made["reference"])[1]["graded_intelligence"]
     # R1: 2 of the series' offences (3 each) and the suspect (2) = 8; R3: the suspect and a
     # vehicle (2 + 1); R4: that vehicle (1); R2 and R6: in the area, same place, newer first.
@@ -45,6 +46,6 @@ def test_intelligence_ranked_by_relevance(tmp_path, capsys):
     assert intel[0]["why"].startswith("names offences TB/S02, TB/S05; names suspect O-17")
     assert "mentions AB12CDE" in intel[2]["why"]
     assert intel[3]["distance_m"] == intel[4]["distance_m"] < 300
-    code, made = cli(capsys, db, "patp", "create", "--from-series", SERIES_REF, "--include-doubtful")
+    _code, made = cli(capsys, db, "patp", "create", "--from-series", SERIES_REF, "--include-doubtful")
     intel = cli(capsys, db, "patp", "show", made["reference"])[1]["graded_intelligence"]
     assert [i["ref"] for i in intel] == ["R1", "R3", "R5", "R4", "R2", "R6"]

@@ -6,9 +6,10 @@ import pytest
 pytest.importorskip("PySide6")
 
 from acting import acting_as, grant
-from handmade import make_borough  # noqa: E402
-from workbench.app.session import Session  # noqa: E402
-from workbench.store import open_store  # noqa: E402
+from handmade import make_borough
+
+from workbench.app.session import Session
+from workbench.store import open_store
 
 
 @pytest.fixture

@@ -6,14 +6,13 @@ import json
 
 import pytest
 from acting import acting_as, grant
-
 from handmade import make_borough
 from sqlpeek import sql
+
 from workbench.cli import main
 from workbench.domain.roles import Role
 from workbench.errors import NotAllowed
-from workbench.store import open_store
-from workbench.store import roles
+from workbench.store import open_store, roles
 from workbench.tasking.editing import CreatePatp
 from workbench.tasking.patp import Patp
 from workbench.tasking.workflow import PatpTransition, WorkflowError
@@ -69,9 +68,8 @@ def test_an_old_store_makes_the_first_person_to_open_it_admin(tmp_path):
     conn = sqlite3.connect(path, isolation_level=None)
     migrations.upgrade(conn, path, upto=11)
     conn.close()
-    with acting_as("biu.lead"):
-        with open_store(path) as store:
-            assert roles.roles_of(store) == {Role.ADMIN}
+    with acting_as("biu.lead"), open_store(path) as store:
+        assert roles.roles_of(store) == {Role.ADMIN}
 
 
 def submitted_patp(store) -> str:

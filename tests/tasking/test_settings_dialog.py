@@ -5,9 +5,10 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from handmade import make_borough  # noqa: E402
-from workbench.app.session import Session  # noqa: E402
-from workbench.store import open_store  # noqa: E402
+from handmade import make_borough
+
+from workbench.app.session import Session
+from workbench.store import open_store
 
 
 @pytest.fixture

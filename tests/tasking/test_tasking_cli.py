@@ -1,10 +1,11 @@
 """The tasking commands: JSON keys, the workflow through the CLI, packs and refusals."""
 
 import json
-from acting import grant
 from pathlib import Path
 
+from acting import grant
 from handmade import SERIES_REF, make_borough
+
 from workbench.cli import main
 from workbench.store import open_store
 
@@ -40,7 +41,7 @@ def test_patp_workflow_meeting_results_and_pack(tmp_path, capsys, act_as):
     assert cli(capsys, db, "patp", "schedule", ref, "--meeting", mid)[1]["status"] == "scheduled"
     code, agenda = cli(capsys, db, "meeting", "agenda", mid)
     item = next(i for i, a in enumerate(agenda["agenda"], 1) if a.get("ref") == ref or a.get("patp_id") == made["id"])
-    code, decided = cli(capsys, db, "meeting", "decide", mid, str(item), "--decision", "accepted",
+    code, _decided = cli(capsys, db, "meeting", "decide", mid, str(item), "--decision", "accepted",
                         "--comment", "Series still active")
     assert code == 0
     assert cli(capsys, db, "patp", "show", ref)[1]["decision"]["decision"] == "accepted"

@@ -3,8 +3,8 @@
 from datetime import date
 
 import pytest
-
 from handmade import SERIES_REF, make_borough
+
 from workbench.tasking.editing import CreatePatp, load_patp
 from workbench.tasking.prefill import build_patp
 from workbench.tasking.sources import problem_from_person, problem_from_series

@@ -1,19 +1,20 @@
 """The Tasking view: lists PATPs, refuses submission with fields missing, runs the QA and
 TTCG steps, and exports the pack in the background."""
 
-from acting import grant
 from datetime import date
 from pathlib import Path
 
 import pytest
+from acting import grant
 
 pytest.importorskip("PySide6")
 
-from handmade import SERIES_REF, make_borough  # noqa: E402
-from workbench.app.session import Session  # noqa: E402
-from workbench.store import open_store  # noqa: E402
-from workbench.store import tasking as db  # noqa: E402
-from workbench.tasking.meetings import CreateMeeting  # noqa: E402
+from handmade import SERIES_REF, make_borough
+
+from workbench.app.session import Session
+from workbench.store import open_store
+from workbench.store import tasking as db
+from workbench.tasking.meetings import CreateMeeting
 
 
 @pytest.fixture

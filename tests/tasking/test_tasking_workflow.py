@@ -3,15 +3,15 @@
 import json
 
 import pytest
-
 from acting import grant
 from handmade import add_control_strategy
+from sqlpeek import sql
+
 from workbench.store import tasking as db
 from workbench.tasking.editing import CreatePatp, EditPatp, load_patp
 from workbench.tasking.meetings import CreateMeeting
 from workbench.tasking.patp import Patp
 from workbench.tasking.workflow import PatpTransition, WorkflowError
-from sqlpeek import sql
 
 AUTHOR, QA = "a.analyst", "h.analyst"
 
@@ -77,11 +77,11 @@ def test_full_workflow_records_every_transition(store):
     assert all(h["at"] for h in history)
     decisions = db.load_meeting(store, mid)["decisions"]
     assert [(d["patp_id"], d["decision"]) for d in decisions] == [(pid, "accepted")]
-    audited = [r[0] for r in sql(store, 
+    audited = [r[0] for r in sql(store,
         "SELECT action FROM audit_log WHERE object_type = 'patp' ORDER BY id")]
     assert audited == ["patp.create", "patp.submit", "patp.return", "patp.submit", "patp.approve",
                        "patp.schedule", "patp.decide"]
-    detail = json.loads(sql(store, 
+    detail = json.loads(sql(store,
         "SELECT detail FROM audit_log WHERE action = 'patp.return'").fetchone()[0])
     assert detail["comment"] == "add the near-repeat table" and detail["from"] == "submitted"
 

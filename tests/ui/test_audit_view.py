@@ -6,9 +6,9 @@ import sqlite3
 import pytest
 from PySide6.QtCore import Qt
 
-from workbench.events import Changed
 from workbench.app.session import Session
 from workbench.domain.audit import AuditAction
+from workbench.events import Changed
 
 
 @pytest.fixture

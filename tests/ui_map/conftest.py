@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 import shapely
+from map_store import X0, Y0, write_offences
 
 from workbench.app.session import Session
 from workbench.store.boundaries import Boundary, assign_areas, write_boundaries
-
-from map_store import X0, Y0, write_offences
 
 
 @pytest.fixture

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from map_store import X0, Y0
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPolygonF
+from sqlpeek import sql
 
 from workbench.ui.views import map_view
-
-from map_store import X0, Y0
-from sqlpeek import sql
 
 
 @pytest.fixture

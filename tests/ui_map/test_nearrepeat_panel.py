@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import inspect
+from datetime import date
+
 import numpy as np
+from map_store import X0, Y0, write_offences
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QColor
 
+from workbench.app.state import NearRepeatState
+from workbench.geo.defaults import DISTANCE_BAND, METRIC, TIME_BANDS
+from workbench.geo.nearrepeat import knox
 from workbench.ui.views import nearrepeat_view
-
-from map_store import X0, Y0, write_offences
 
 
 def test_panel_runs_knox_and_colours_significant_cells(qtbot, map_session):
@@ -27,7 +33,8 @@ def test_panel_runs_knox_and_colours_significant_cells(qtbot, map_session):
     view.category.setCurrentIndex(view.category.findData("burglary-residential"))
     view.date_from.setDate(view.date_from.date().addYears(-3))
     view.permutations.setValue(99)
-    job = view.run()
+    qtbot.mouseClick(view.run_button, Qt.LeftButton)
+    job = view.job
     qtbot.waitUntil(lambda: not job.running, timeout=30000)
     result = view.run_result.result
     assert view.table.rowCount() == len(result.distance_bands) == 7
@@ -41,6 +48,34 @@ def test_panel_runs_knox_and_colours_significant_cells(qtbot, map_session):
     assert result.observed[0, 3] < 5 and few.background().color() == QColor(nearrepeat_view.FEW)
     assert "too few to quote" in few.toolTip()
     assert "Repeat risk raised" in view.summary.text()
+
+
+def test_the_form_shows_and_edits_the_state(qtbot, map_session):
+    view = nearrepeat_view.create_view(map_session)
+    qtbot.addWidget(view)
+    assert view.state == NearRepeatState(date_from=view.state.date_from, date_to=view.state.date_to)
+    assert (view.distance_band.value(), view.time_bands.value(), view.metric_box.currentData()) == \
+        (DISTANCE_BAND, TIME_BANDS, METRIC)
+    view.permutations.setValue(99)
+    view.metric_box.setCurrentIndex(view.metric_box.findData("manhattan"))
+    view.date_to.setDate(QDate(2025, 3, 31))
+    assert (view.state.permutations, view.state.metric, view.state.date_to) == (99, "manhattan", date(2025, 3, 31))
+    assert view.state.offence_filter().date_to == "2025-04-01"
+    view.state.time_bands = 3
+    view.binding.show()
+    assert view.time_bands.value() == 3
+
+
+def test_one_source_of_knox_defaults():
+    """The analysis function, the command line and the panel's state share their defaults."""
+    from workbench.cli import build_parser
+
+    args = build_parser().parse_args(["nearrepeat", "--distance-band", "100", "--time-band", "7"])
+    knox_defaults = {name: p.default for name, p in inspect.signature(knox).parameters.items()}
+    state = NearRepeatState()
+    for name in ("distance_bands", "time_bands", "permutations", "metric"):
+        assert getattr(args, name) == knox_defaults[name] == getattr(state, name), name
+    assert (state.distance_band, state.time_band) == (knox_defaults["distance_band"], knox_defaults["time_band"])
 
 
 def test_cell_colour_bands():
@@ -65,7 +100,8 @@ def test_risk_zones_go_to_the_map_tab(qtbot, map_session):
     panel.category.setCurrentIndex(panel.category.findData("burglary-residential"))
     panel.date_from.setDate(panel.date_from.date().addYears(-3))
     panel.permutations.setValue(99)
-    job = panel.run()
+    qtbot.mouseClick(panel.run_button, Qt.LeftButton)
+    job = panel.job
     qtbot.waitUntil(lambda: not job.running, timeout=30000)
     assert len(panel.run_result.zones) > 0 and panel.to_map.isEnabled()
     map_tab = panel.show_on_main_map()

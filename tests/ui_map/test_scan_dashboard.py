@@ -3,12 +3,11 @@ alerts by kind, selects an alert's offences, manages saved searches."""
 
 from __future__ import annotations
 
+from map_store import X0, Y0, write_offences
 from PySide6.QtCore import Qt
 
 from workbench.store.scan import list_searches, save_search
 from workbench.ui.views import scan_view
-
-from map_store import X0, Y0, write_offences
 
 
 def run(view, qtbot):

@@ -41,7 +41,7 @@ def build_demo_store(path: Path, *, progress: ProgressFn | None = None,
 
     control = JobControl(progress, cancelled)
     sources = demo_sources()
-    for name, source in sources.items():
+    for source in sources.values():
         if not source.exists():
             raise FileNotFoundError(f"the bundled demo file {source} is missing; reinstall Workbench")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,7 @@ The CLI runs commands directly (``cmd.do(store)``); the window runs them through
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from workbench.commands import Command
 from workbench.events import Changed, Event

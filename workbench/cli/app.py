@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from workbench.app.demo import ensure_demo_store
-from workbench.errors import NotAvailable
 from workbench.cli.common import Context
+from workbench.errors import NotAvailable
 from workbench.paths import default_store_path
 from workbench.store import open_store
 from workbench.store.offences import stats

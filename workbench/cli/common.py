@@ -7,9 +7,10 @@ import getpass
 import json
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from workbench.errorlog import error_message
 from workbench.errors import BadInput, NotFound
@@ -57,7 +58,7 @@ class Context:
     _store: Store | None = field(default=None, repr=False)
 
     @classmethod
-    def from_args(cls, args: argparse.Namespace) -> "Context":
+    def from_args(cls, args: argparse.Namespace) -> Context:
         """The context of a parsed command line. Commands that bring data in (``import``,
         ``generate``) set ``creates_store``; every other command reads an existing store."""
         db = getattr(args, "db", None)

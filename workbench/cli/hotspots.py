@@ -8,9 +8,9 @@ import argparse
 
 import pandas as pd
 
-from workbench.errors import NotFound
 from workbench.cli.common import Context, add_force, period
 from workbench.domain.categories import expand
+from workbench.errors import NotFound
 from workbench.store import Store
 from workbench.store.boundaries import StudyArea, boundaries_frame, study_area_for
 from workbench.store.offences import OffenceFilter, load_frame

@@ -74,10 +74,11 @@ def register(subparsers, parent) -> None:
     for name, verb in (("confirm", "confirmed"), ("reject", "rejected")):
         p = group.add_parser(name, parents=[parent], help=f"record that two offences are {verb} as linked"
                              if name == "confirm" else "record that two offences are not linked (never suggested again)",
-                             description=f"Record the analyst's decision that REF1 and REF2 are {'' if name == 'confirm' else 'not '}"
-                                         "the work of one offender, with why; audited and used when retraining.")
-        p.add_argument("ref1", metavar="REF1", help='one offence reference')
-        p.add_argument("ref2", metavar="REF2", help='the other offence reference')
+                             description="Record the analyst's decision that REF1 and REF2 are "
+                                         f"{'' if name == 'confirm' else 'not '}the work of one offender, "
+                                         "with why; audited and used when retraining.")
+        p.add_argument("ref1", metavar="REF1", help="one offence reference")
+        p.add_argument("ref2", metavar="REF2", help="the other offence reference")
         p.add_argument("--why", required=True, help="the reason, for the audit log")
         p.set_defaults(handler=_decide, decision=verb)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workbench.cli.common import Context
 from workbench.cli.hotspots import add_filter_options, load_offences
+from workbench.geo.defaults import ALPHA, DISTANCE_BANDS, METRIC, PERMUTATIONS, TIME_BANDS
 from workbench.geo.nearrepeat import MIN_OBSERVED
 
 ORDER = 55
@@ -20,14 +21,18 @@ def register(subparsers, parent) -> None:
                     "ratios and p-values per cell, and the near-repeat risk window.")
     add_filter_options(p)
     p.add_argument("--distance-band", type=float, required=True, metavar="M", help="width of a distance band in metres")
-    p.add_argument("--distance-bands", type=int, default=5, metavar="K", help="number of distance bands (default 5)")
+    p.add_argument("--distance-bands", type=int, default=DISTANCE_BANDS, metavar="K",
+                   help=f"number of distance bands (default {DISTANCE_BANDS})")
     p.add_argument("--time-band", type=float, required=True, metavar="DAYS", help="width of a time band in days")
-    p.add_argument("--time-bands", type=int, default=5, metavar="K", help="number of time bands (default 5)")
-    p.add_argument("--permutations", type=int, default=999, metavar="N", help="date permutations (default 999)")
+    p.add_argument("--time-bands", type=int, default=TIME_BANDS, metavar="K",
+                   help=f"number of time bands (default {TIME_BANDS})")
+    p.add_argument("--permutations", type=int, default=PERMUTATIONS, metavar="N",
+                   help=f"date permutations (default {PERMUTATIONS})")
     p.add_argument("--seed", type=int, help="random seed, for a reproducible table")
-    p.add_argument("--metric", choices=METRICS, default="euclidean",
-                   help="euclidean (straight line, default) or manhattan (along a street grid)")
-    p.add_argument("--alpha", type=float, default=0.05, help="significance level of the risk window (default 0.05)")
+    p.add_argument("--metric", choices=METRICS, default=METRIC,
+                   help=f"euclidean (straight line) or manhattan (along a street grid) (default {METRIC})")
+    p.add_argument("--alpha", type=float, default=ALPHA,
+                   help=f"significance level of the risk window (default {ALPHA})")
     p.add_argument("--min-observed", type=int, default=MIN_OBSERVED, metavar="N",
                    help=f"cells with fewer observed pairs are never quoted or used for the risk window "
                         f"(default {MIN_OBSERVED})")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from workbench.domain.grid import check_bbox
 from workbench.cli.common import Context, add_group, period
+from workbench.domain.grid import check_bbox
+from workbench.errors import BadInput
 from workbench.scan.scanner import run_scan
 from workbench.scan.searches import offence_filter, run_search
-from workbench.store.scan import (delete_search, list_searches, require_search, save_search,
-                                  set_subscribed)
-from workbench.errors import BadInput
+from workbench.store.scan import delete_search, list_searches, require_search, save_search, set_subscribed
 
 ORDER = 60
 

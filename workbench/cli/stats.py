@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from workbench.cli.common import Context
 from workbench.store.offences import stats
 
 ORDER = 20

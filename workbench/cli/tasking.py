@@ -9,23 +9,29 @@ from pathlib import Path
 
 import shapely
 
-from workbench.errors import BadInput, NotFound
 from workbench.cli.common import Context, add_force, add_group, period
 from workbench.domain.grading import DESTINATIONS
+from workbench.domain.grid import check_point, check_radius
+from workbench.errors import BadInput, NotFound
 from workbench.reports.pack import PackOptions, export_meeting_pack, export_patp_pack
 from workbench.returns.export import write_return
 from workbench.returns.merge import cross_border_links, import_returns
 from workbench.store import tasking as db
 from workbench.store.offences import find_by_ref
 from workbench.tasking.editing import CreatePatp, EditPatp, load_patp
-from workbench.tasking.meetings import (AddAction, CreateMeeting, RecordDecision, RefreshAgenda, SetActionStatus,
-                                       live_agenda, require_meeting)
+from workbench.tasking.meetings import (
+    AddAction,
+    CreateMeeting,
+    RecordDecision,
+    RefreshAgenda,
+    SetActionStatus,
+    live_agenda,
+    require_meeting,
+)
 from workbench.tasking.patp import DECISIONS, EDITABLE, Problem
 from workbench.tasking.prefill import build_patp
 from workbench.tasking.results import analyse_patp, export_results_chart
-from workbench.domain.grid import check_point, check_radius
-from workbench.tasking.sources import (problem_from_hotspot, problem_from_offences, problem_from_person,
-                                       problem_from_series)
+from workbench.tasking.sources import problem_from_hotspot, problem_from_offences, problem_from_person, problem_from_series
 from workbench.tasking.workflow import STATUS_LABELS, TRANSITIONS, PatpTransition
 
 ORDER = 80

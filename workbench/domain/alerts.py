@@ -9,8 +9,10 @@ depending on each other.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 #: Alert kinds, most urgent first (the dashboard groups alerts in this order).
 KINDS = ("sexual_offence", "nominal_near_offence", "nominal_breach", "missing_person", "repeat_victim", "trend",
@@ -39,16 +41,16 @@ class Alert:
     summary: str
     offence_ids: list[int] = field(default_factory=list)
     bbox: tuple[float, float, float, float] | None = None
-    detail: dict = field(default_factory=dict)
+    detail: dict[str, Any] = field(default_factory=dict)
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         out = {"kind": self.kind, "summary": self.summary, "offence_ids": self.offence_ids,
                "count": len(self.offence_ids), "bbox": list(self.bbox) if self.bbox else None}
         out.update(self.detail)
         return out
 
     @classmethod
-    def from_json(cls, data: dict) -> "Alert":
+    def from_json(cls, data: dict[str, Any]) -> Alert:
         """Rebuild an alert from :meth:`as_json` (the dashboard shows the last stored scan)."""
         detail = {k: v for k, v in data.items() if k not in ("kind", "summary", "offence_ids", "count", "bbox")}
         bbox = tuple(data["bbox"]) if data.get("bbox") else None
@@ -61,7 +63,7 @@ def ordered(alerts: list[Alert]) -> list[Alert]:
     return sorted(alerts, key=lambda a: rank.get(a.kind, len(KINDS)))
 
 
-def bbox_of(x, y, pad: float = 150.0) -> tuple[float, float, float, float] | None:
+def bbox_of(x: ArrayLike, y: ArrayLike, pad: float = 150.0) -> tuple[float, float, float, float] | None:
     """Bounding box of points (padded so a single point gets a viewable area)."""
     x = np.asarray(x, float)
     y = np.asarray(y, float)

@@ -87,7 +87,7 @@ class AuditAction(StrEnum):
     REQUIREMENT_ADD = "requirement.add"
 
     @classmethod
-    def step(cls, subject: str, action: str, *, undo: bool = False) -> "AuditAction":
+    def step(cls, subject: str, action: str, *, undo: bool = False) -> AuditAction:
         """The entry for a workflow step of a ``patp`` or an ``assessment`` (``submit``,
         ``approve``...) or its undo; a step with no member raises ValueError."""
         return cls(f"{subject}.{action}" + (".undo" if undo else ""))

@@ -8,7 +8,8 @@ A coarse category *contains* its fine ones, so a filter on ``burglary`` matches
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
+
 from workbench.errors import BadInput
 
 SEXUAL = ("rape", "sexual-assault", "exposure", "other-sexual")

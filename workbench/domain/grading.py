@@ -30,6 +30,7 @@ then travel with the text.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from workbench.errors import BadInput
@@ -127,12 +128,7 @@ class Grade:
             text += f" (conditions: {self.conditions})"
         return text
 
-    def permitted(self) -> tuple[str, ...]:
-        """Destinations the handling code permits without further conditions."""
-        return permitted_destinations(self.system, self.handling)
-
-
-def _choices(values) -> str:
+def _choices(values: Iterable[str]) -> str:
     items = list(values)
     return ", ".join(items[:-1]) + f" or {items[-1]}"
 

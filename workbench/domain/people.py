@@ -8,6 +8,7 @@ can be compared with a witness's description.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 #: Flags a nominal may carry, with what they mean to an analyst.
@@ -40,7 +41,7 @@ def normalise_flag(text: str) -> str | None:
     return key if key in FLAGS else None
 
 
-def mappa_level(flags) -> int | None:
+def mappa_level(flags: Iterable[str]) -> int | None:
     """The highest MAPPA level among ``flags`` (None if the nominal is not under MAPPA)."""
     levels = [int(f[-1]) for f in flags if f.startswith("mappa-")]
     return max(levels) if levels else None

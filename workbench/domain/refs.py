@@ -17,7 +17,7 @@ from functools import cache
 
 
 @cache
-def invisible_pattern() -> re.Pattern:
+def invisible_pattern() -> re.Pattern[str]:
     """Format (Cf) and control (Cc) characters and the line/paragraph separators, as a
     regular expression class (built on first use: it scans every code point)."""
     ranges: list[list[int]] = []

@@ -12,8 +12,8 @@ import numpy as np
 import shapely
 from scipy import ndimage
 
-from workbench.geo.grid import Grid
 from workbench.errors import BadInput
+from workbench.geo.grid import Grid
 
 CRS = "EPSG:27700"
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from workbench.errors import BadInput
 from workbench.geo.accuracy import Evaluation, evaluate_cells
 from workbench.geo.hotspots import HotspotCells, hotspot_cells, located
 from workbench.geo.nearrepeat import event_days
-from workbench.errors import BadInput
 from workbench.jobs import JobControl
 
 

@@ -27,9 +27,9 @@ import numpy as np
 from scipy.signal import fftconvolve
 from scipy.stats import false_discovery_control, norm
 
+from workbench.errors import BadInput
 from workbench.geo.cells import cells_frame, dissolve_cells, top_share
 from workbench.geo.grid import Grid, auto_bandwidth, study_grid
-from workbench.errors import BadInput
 
 CONFIDENCE = {0.90: 1, 0.95: 2, 0.99: 3}
 
@@ -94,10 +94,6 @@ class GiStarResult:
     def hot(self, confidence: float = 0.95) -> np.ndarray:
         """Cells that are hot spots at ``confidence`` (0.90, 0.95 or 0.99) or more."""
         return self.classes >= _level(confidence)
-
-    def cold(self, confidence: float = 0.95) -> np.ndarray:
-        """Cells that are cold spots at ``confidence`` or more."""
-        return self.classes <= -_level(confidence)
 
     def hotspot_mask(self, coverage: float = 0.03, confidence: float = 0.95) -> np.ndarray:
         """Hot-spot cells at ``confidence``, the highest z-scores first, up to

@@ -4,7 +4,6 @@ British National Grid (EPSG:27700), with lists flattened to text and dates as da
 
 from __future__ import annotations
 
-
 import geopandas as gpd
 import pandas as pd
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
+
 from workbench.errors import BadInput
 
 NICE_STEPS = (1.0, 2.0, 2.5, 5.0)
@@ -98,7 +99,7 @@ class Grid:
     ncols: int
 
     @classmethod
-    def covering(cls, bounds: tuple[float, float, float, float], cell: float, *, pad: float = 0.0) -> "Grid":
+    def covering(cls, bounds: tuple[float, float, float, float], cell: float, *, pad: float = 0.0) -> Grid:
         """The smallest grid of ``cell`` covering ``bounds`` (plus ``pad`` metres all
         round), with its origin on a multiple of ``cell``."""
         if cell <= 0:
@@ -198,7 +199,7 @@ class Grid:
         maxy = self.top - np.asarray(rows) * self.cell
         return shapely.box(minx, maxy - self.cell, minx + self.cell, maxy)
 
-    def padded(self, cells: int) -> "Grid":
+    def padded(self, cells: int) -> Grid:
         """This grid with ``cells`` extra cells on every side."""
         return Grid(self.x0 - cells * self.cell, self.y0 - cells * self.cell, self.cell,
                     self.nrows + 2 * cells, self.ncols + 2 * cells)

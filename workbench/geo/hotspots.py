@@ -21,13 +21,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from workbench.errors import BadInput
 from workbench.geo.cells import dissolve_cells, hotspot_shape
 from workbench.geo.gistar import GiStarResult, gi_star
 from workbench.geo.kde import KdeResult
 from workbench.geo.nearrepeat import event_days
 from workbench.geo.repeats import repeat_locations
 from workbench.geo.tuning import KDE_METHODS, Settings, fit, learn
-from workbench.errors import BadInput
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
 
 #: ``auto``: cross-validation picks plain or prospective KDE.

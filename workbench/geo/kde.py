@@ -35,9 +35,9 @@ import geopandas as gpd
 import numpy as np
 from scipy.signal import fftconvolve
 
+from workbench.errors import BadInput
 from workbench.geo.cells import cells_frame, dissolve_cells, top_share
 from workbench.geo.grid import Grid, auto_bandwidth, study_grid
-from workbench.errors import BadInput
 
 KERNELS = ("quartic", "gaussian")
 GAUSSIAN_CUT = 4.0
@@ -151,11 +151,6 @@ class KdeResult:
         """Study-area cells with a density above zero as square polygons."""
         values = np.nan_to_num(self.density)
         return cells_frame(self.grid, {"density": values}, self.mask & (values > 0))
-
-    def value_at(self, easting, northing) -> np.ndarray:
-        """Density at the given points (NaN outside the grid or study area)."""
-        return self.grid.sample(self.density, easting, northing)
-
 
 def kde(easting, northing, *, grid: Grid | None = None, cell: float | None = None,
         bandwidth: float | None = None, kernel: str = "quartic", clip=None,

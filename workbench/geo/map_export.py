@@ -14,9 +14,9 @@ from pathlib import Path
 
 import geopandas as gpd
 
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadInput
 from workbench.release import Content, Output, Released, export, png_metadata, policy, release
-from workbench.domain.audit import AuditAction
 
 MARKING_COLUMN = "security_marking"
 

@@ -39,8 +39,9 @@ import shapely
 from scipy import ndimage
 from scipy.spatial import cKDTree
 
-from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.errors import BadInput
+from workbench.geo.defaults import ALPHA, DISTANCE_BAND, DISTANCE_BANDS, METRIC, PERMUTATIONS, TIME_BAND, TIME_BANDS
+from workbench.jobs import CancelledFn, JobControl, ProgressFn
 
 METRICS = {"euclidean": 2.0, "manhattan": 1.0}
 CHUNK = 16
@@ -125,7 +126,7 @@ class KnoxResult:
         but never quoted)."""
         return self.observed >= min_observed
 
-    def elevated(self, alpha: float = 0.05, min_observed: int = MIN_OBSERVED) -> np.ndarray:
+    def elevated(self, alpha: float = ALPHA, min_observed: int = MIN_OBSERVED) -> np.ndarray:
         """Cells with more pairs than expected at significance ``alpha``, counting only
         cells with at least ``min_observed`` observed pairs."""
         with np.errstate(invalid="ignore"):
@@ -204,9 +205,9 @@ def _times(days) -> np.ndarray:
     return t
 
 
-def knox(easting, northing, days, *, distance_band: float, distance_bands: int, time_band: float,
-         time_bands: int, permutations: int = 999, seed: int | None = None,
-         metric: str = "euclidean", workers: int | None = None,
+def knox(easting, northing, days, *, distance_band: float = DISTANCE_BAND, distance_bands: int = DISTANCE_BANDS,
+         time_band: float = TIME_BAND, time_bands: int = TIME_BANDS, permutations: int = PERMUTATIONS,
+         seed: int | None = None, metric: str = METRIC, workers: int | None = None,
          progress: ProgressFn | None = None, cancelled: CancelledFn | None = None) -> KnoxResult:
     """The Knox near-repeat table of events at (easting, northing) on ``days``.
 
@@ -326,7 +327,7 @@ class RiskWindow:
                 f"(up to {self.knox_ratio:.1f} times the expected rate)")
 
 
-def risk_window(result: KnoxResult, alpha: float = 0.05, min_observed: int = MIN_OBSERVED) -> RiskWindow | None:
+def risk_window(result: KnoxResult, alpha: float = ALPHA, min_observed: int = MIN_OBSERVED) -> RiskWindow | None:
     """The near-repeat window of a Knox table, or None if there is none.
 
     A cell is *elevated* when it holds significantly more pairs than expected (at
@@ -352,7 +353,7 @@ def risk_window(result: KnoxResult, alpha: float = 0.05, min_observed: int = MIN
         cells=[(result.distance_bands[r], result.time_bands[c]) for r, c in zip(rows, cols)])
 
 
-def risk_zones(result: KnoxResult, easting, northing, dates, *, ids=None, alpha: float = 0.05,
+def risk_zones(result: KnoxResult, easting, northing, dates, *, ids=None, alpha: float = ALPHA,
                min_radius: float = 10.0) -> gpd.GeoDataFrame:
     """Near-repeat risk zones around new offences: for each, the area (a circle, or a
     diamond for Manhattan distance, of the window's radius, at least ``min_radius`` so

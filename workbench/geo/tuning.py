@@ -35,12 +35,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from workbench.errors import BadInput
 from workbench.geo.accuracy import evaluate_cells
 from workbench.geo.cells import hotspot_shape
 from workbench.geo.grid import Grid, auto_bandwidth, auto_cell, study_grid
 from workbench.geo.kde import KdeResult, kde
 from workbench.geo.prospective import age_weights
-from workbench.errors import BadInput
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
 
 CELLS = (25.0, 50.0, 100.0, 200.0)

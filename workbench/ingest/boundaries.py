@@ -110,7 +110,7 @@ def import_boundaries(store: Store, path: str | Path, *, layer: str | None = Non
     if parent_col == name_col:
         parent_col = None
     if frame.crs is None:
-        minx, miny, maxx, maxy = frame.total_bounds
+        _minx, _miny, maxx, maxy = frame.total_bounds
         frame = frame.set_crs("EPSG:4326" if maxx <= 180 and maxy <= 90 else "EPSG:27700")
     frame = frame.to_crs("EPSG:27700")
     check_polygons_in_britain(frame, path)

@@ -15,7 +15,7 @@ import hashlib
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -194,7 +194,7 @@ def _read_and_parse(members_: Sequence[Member], parser: RowParser | ColumnParser
                 out.put(_Parsed(member, records, rejects, len(chunk) + len(chunk.ragged), reader.bytes_read, False))
             out.put(_Parsed(member, None, [], 0, reader.bytes_read, True))
         out.put(None)
-    except BaseException as exc:  # noqa: BLE001 - handed to the writing thread, which raises it
+    except BaseException as exc:
         out.put(exc)
 
 
@@ -258,9 +258,7 @@ def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser | Co
     finally:
         stop.set()
         while reader.is_alive():        # unblock a producer waiting on a full queue
-            try:
+            with suppress(queue.Empty):
                 parsed.get(timeout=0.1)
-            except queue.Empty:
-                pass
     return ImportResult(batch, sink.imported, sink.duplicates, rejected, rows_read,
                         [m.label for m in all_members], kept)

@@ -81,7 +81,7 @@ class CanonicalParser:
         self.label = label
         self.header = header
         lowered = {normalise_header(h) for h in header}
-        if POLICE_UK_COLUMNS <= lowered and "offence_ref" not in lowered:
+        if lowered >= POLICE_UK_COLUMNS and "offence_ref" not in lowered:
             raise ImportFailed(f"{label}: this looks like a police.uk file: use `import police-uk` "
                                "(workbench import police-uk FILE)")
         names = checked_header(label, header, REQUIRED, "a canonical offence CSV")

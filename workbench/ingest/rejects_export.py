@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from workbench.domain.audit import AuditAction
 from workbench.domain.grading import MARKINGS, normalise_marking
 from workbench.release import Content, Fact, Output, Released, export, policy, release, write_csv
-from workbench.domain.audit import AuditAction
 
 FIXED = ("file", "line", "column", "reason")
 

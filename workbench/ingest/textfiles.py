@@ -71,7 +71,8 @@ def regular_file(path: str | Path) -> Path:
         raise ImportFailed(f"{path}: cannot be read ({exc.strerror or exc})") from None
     if not stat.S_ISREG(mode):
         kind = "a folder" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode) else \
-            "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "a special file"
+            "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else \
+            "a socket" if stat.S_ISSOCK(mode) else "a special file"
         raise ImportFailed(f"{path}: is {kind}, not a regular file; give a file to import")
     return path
 
@@ -98,7 +99,7 @@ def _file_opener(path: Path):
     def open_member() -> tuple[io.BufferedIOBase, CountingReader]:
         with open(path, "rb") as probe:
             magic = probe.read(2)
-        counter = CountingReader(open(path, "rb"))
+        counter = CountingReader(open(path, "rb"))  # noqa: SIM115 (returned; the reader closes it)
         buffered = io.BufferedReader(counter, buffer_size=1 << 20)
         return (gzip.GzipFile(fileobj=buffered) if magic == b"\x1f\x8b" else buffered), counter
     return open_member
@@ -107,7 +108,7 @@ def _file_opener(path: Path):
 def _zip_opener(path: Path, name: str):
     def open_member() -> tuple[io.BufferedIOBase, CountingReader]:
         # The counter sits after decompression here, so the member's size is file_size.
-        counter = CountingReader(zipfile.ZipFile(path).open(name))
+        counter = CountingReader(zipfile.ZipFile(path).open(name))  # noqa: SIM115 (as above)
         return io.BufferedReader(counter, 1 << 20), counter
     return open_member
 

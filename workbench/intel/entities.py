@@ -28,7 +28,7 @@ never also read as part of a postcode).
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from workbench.domain.refs import normalise_ref
 from workbench.store.intel import Mention

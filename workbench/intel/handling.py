@@ -13,6 +13,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadInput
 from workbench.release import (
     Content,
@@ -24,7 +25,6 @@ from workbench.release import (
     write_csv,
 )
 from workbench.store import Store
-from workbench.domain.audit import AuditAction
 
 EXPORT_COLUMNS = ("intel_ref", "recorded_at", "grading", "grade", "security_marking", "handling_notice",
                   "location_desc", "borough", "text")

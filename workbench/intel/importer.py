@@ -24,21 +24,21 @@ Decisions the spec leaves to us (documented in the user guide):
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
-from workbench.errors import BadInput
-from workbench.domain.refs import normalise_ref
 from workbench.domain.grading import DEFAULT_MARKING, GradingError, normalise_marking, validate
-from workbench.release.marking import above, accreditation
+from workbench.domain.refs import normalise_ref
+from workbench.errors import BadInput
 from workbench.ingest.coords import in_bng_bounds, in_wgs_bounds, to_bng, to_wgs84
 from workbench.ingest.offence_import import ImportResult, raw_row, run_import
 from workbench.ingest.textfiles import checked_header
 from workbench.ingest.timeparse import BadDate, london_now, not_after, parse_when
 from workbench.intel.entities import NORMALISERS, find_entities, people_index
 from workbench.jobs import CancelledFn, ProgressFn
+from workbench.release.marking import above, accreditation
 from workbench.store import Store
 from workbench.store.batches import Reject
 from workbench.store.boundaries import AreaLocator
@@ -251,5 +251,5 @@ def import_intel(store: Store, paths: str | Path | Sequence[str | Path], *, sour
         people.update(m.value for r in records for m in r.mentions if m.kind == "person")
         recognise(records, people_index(people))
 
-    return run_import(store, paths, IntelParser(source, accreditation(store)), source, progress=progress, cancelled=cancelled,
-                      writer=IntelWriter, complete=complete, bulk_offences=False)
+    return run_import(store, paths, IntelParser(source, accreditation(store)), source, progress=progress,
+                      cancelled=cancelled, writer=IntelWriter, complete=complete, bulk_offences=False)

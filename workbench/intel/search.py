@@ -12,14 +12,14 @@ Entity values are indexed normalised, so ``AB12CDE`` finds a report that wrote
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from workbench.domain.grading import INTELLIGENCE, SOURCE, SYSTEMS, Grade, badge_colour
+from workbench.errors import BadInput
 from workbench.ingest.timeparse import period_bounds
 from workbench.intel.entities import NORMALISERS, find_phones, find_postcodes, is_vrm
 from workbench.store import Store
 from workbench.store.intel import ENTITY_KINDS, IntelFilter, fetch_reports, query_report_ids, snippets
-from workbench.errors import BadInput
 
 _TERM = re.compile(r'"([^"]*)"|(\S+)')
 _WORD = re.compile(r"\w+(?:\*)?")

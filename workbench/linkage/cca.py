@@ -78,7 +78,7 @@ def shared_cells(matrix: pd.DataFrame, data: LinkageData | None = None, position
         if col.startswith("mo "):
             domain = col[3:].replace(" ", "_")
             behaviours = set(common.get(domain, ()))
-            out[col] = values.map(lambda v: bool(behaviours & set(v.split("; "))) if v else False)
+            out[col] = values.map(lambda v, b=behaviours: bool(b & set(v.split("; "))) if v else False)
             continue
         counts = values[values != ""].value_counts()
         if len(counts) and counts.iloc[0] >= 2:

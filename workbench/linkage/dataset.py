@@ -80,7 +80,7 @@ class LinkageData:
         words = self.mo[domain][i]
         return {vocab[b] for b in range(len(vocab)) if words[b // 64] >> np.uint64(b % 64) & np.uint64(1)}
 
-    def subset(self, positions: np.ndarray) -> "LinkageData":
+    def subset(self, positions: np.ndarray) -> LinkageData:
         """The same data restricted to ``positions`` (vocabularies kept)."""
         p = np.asarray(positions)
         return LinkageData(
@@ -186,11 +186,12 @@ def from_canonical(frame: pd.DataFrame) -> LinkageData:
         "offence_ref": frame["offence_ref"],
         "category": frame["category"].astype(str).str.strip().str.lower().str.replace(r"[\s_]+", "-", regex=True),
         "committed_from": frame["committed_from"],
-        "committed_to": frame["committed_to"].where(frame["committed_to"].notna() & (frame["committed_to"].astype(str) != ""),
-                                                    frame["committed_from"]) if "committed_to" in frame else frame["committed_from"],
+        "committed_to": frame["committed_to"].where(
+            frame["committed_to"].notna() & (frame["committed_to"].astype(str) != ""), frame["committed_from"])
+        if "committed_to" in frame else frame["committed_from"],
         "easting": frame["easting"], "northing": frame["northing"],
-        "location_type": frame["location_type"] if "location_type" in frame else None,
-        "status": frame["status"] if "status" in frame else "unsolved",
+        "location_type": frame.get("location_type", None),
+        "status": frame.get("status", "unsolved"),
     })
     rows = []
     for col in frame.columns:

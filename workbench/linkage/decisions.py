@@ -12,12 +12,12 @@ from __future__ import annotations
 from abc import ABCMeta, abstractmethod
 
 from workbench.commands import Command
+from workbench.domain.audit import AuditAction
+from workbench.errors import BadInput, NotFound
 from workbench.events import Changed
 from workbench.store import Store
 from workbench.store import linkage as db
 from workbench.store.offences import offence_refs
-from workbench.errors import BadInput, NotFound
-from workbench.domain.audit import AuditAction
 
 
 class DecideLink(Command):

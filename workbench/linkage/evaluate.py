@@ -99,7 +99,8 @@ def evaluate(data: LinkageData, *, groups=None, k: int = 5, seed: int = 0,
             oof = cross_validate(gp, method, k, seed, step.sub(m / len(methods), (m + 1) / len(methods)))
             arrays = _evaluation_pairs(gp, oof)
             results[method] = (summarise(*arrays), arrays)
-        best = max(results, key=lambda m: (np.nan_to_num(results[m][0]["auc"]), np.nan_to_num(results[m][0]["average_precision"])))
+        best = max(results, key=lambda m: (np.nan_to_num(results[m][0]["auc"]),
+                                           np.nan_to_num(results[m][0]["average_precision"])))
         entry = dict(results[best][0])
         entry["method"] = best
         entry["model"] = best if gp.trainable else "default"

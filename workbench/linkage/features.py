@@ -68,7 +68,7 @@ class Profiles:
     rarity_tables: np.ndarray      # (len(mo_domains), 8, 256) rarity weight of each byte of a mask
 
     @classmethod
-    def of(cls, data: LinkageData) -> "Profiles":
+    def of(cls, data: LinkageData) -> Profiles:
         hour = tw.hour_profile(data.t_from, data.t_to)
         weekday = tw.weekday_profile(data.t_from, data.t_to)
         domains = [d for d in sorted(data.mo) if data.mo[d].shape[1] == 1]

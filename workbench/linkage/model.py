@@ -33,9 +33,9 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from workbench.errors import BadInput
 from workbench.linkage.dataset import LinkageData
 from workbench.linkage.features import Profiles, iter_chunks, pair_features
-from workbench.errors import BadInput
 
 METHODS = ("logistic", "boosting")
 #: Below this many rows one thread is faster: OpenMP start-up dominates small fits.
@@ -165,7 +165,7 @@ class LinkModel:
         return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
 
     @staticmethod
-    def from_bytes(blob: bytes) -> "LinkModel | None":
+    def from_bytes(blob: bytes) -> LinkModel | None:
         """The saved model, or None when it was saved by a Workbench whose models read
         features differently (it cannot score today's features; retrain)."""
         try:

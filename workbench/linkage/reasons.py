@@ -69,7 +69,7 @@ def describe(column: str, value: float, data: LinkageData | None = None, i: int 
     if missing:
         return f"{kind} {label}: not recorded for both"
     attr = next((a for a in (data.attributes if data is not None else []) if a.column == column), None)
-    if attr is not None and attr.numeric or (attr is None and value not in (0, 1)):
+    if (attr is not None and attr.numeric) or (attr is None and value not in (0, 1)):
         unit = " cm" if label.endswith("cm") else (" years" if label == "age" else "")
         label = label.removesuffix(" cm")
         return f"{kind} {label}s {value:g}{unit} apart" if value else f"same {kind} {label}"

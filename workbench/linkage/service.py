@@ -9,13 +9,14 @@ the commands in :mod:`workbench.linkage.decisions`.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from workbench.domain import categories as cats
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadInput, NotFound
 from workbench.jobs import JobControl
 from workbench.linkage import candidates, reasons, suspects
@@ -34,9 +35,15 @@ from workbench.linkage.series import (
 from workbench.linkage.training import prepare, too_few_links, train_group
 from workbench.store import Store
 from workbench.store import linkage as db
-from workbench.domain.audit import AuditAction
-from workbench.store.offences import (OffenceFilter, count, find_offence, load_features, load_frame,
-                                      load_offender_links, offence_category)
+from workbench.store.offences import (
+    OffenceFilter,
+    count,
+    find_offence,
+    load_features,
+    load_frame,
+    load_offender_links,
+    offence_category,
+)
 
 LINK_COLUMNS = ("id", "offence_ref", "category", "committed_from", "committed_to", "easting", "northing",
                 "location_type", "status")

@@ -144,7 +144,8 @@ def prepare(data: LinkageData, group: str, *, k: int = 5, seed: int = 0,
     components = offender_components(data)
     fold_of = np.full(n, -1, dtype=np.int64)
     fold_of[positions] = assign_folds(components[positions], k, seed)
-    fold = np.where(fold_of[pairs[:, 0]] == fold_of[pairs[:, 1]], fold_of[pairs[:, 0]], -1) if len(pairs) else np.zeros(0, np.int64)
+    fold = (np.where(fold_of[pairs[:, 0]] == fold_of[pairs[:, 1]], fold_of[pairs[:, 0]], -1) if len(pairs)
+            else np.zeros(0, np.int64))
     universe = linked_pairs(data, np.flatnonzero(in_group & solved))
     missed = universe[~np.isin(pair_keys(universe, n), pair_keys(pairs, n))] if len(universe) else universe
     missed_fold = np.where(fold_of[missed[:, 0]] == fold_of[missed[:, 1]], fold_of[missed[:, 0]], -1)

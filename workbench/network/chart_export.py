@@ -14,11 +14,11 @@ from pathlib import Path
 
 import networkx as nx
 
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadInput
 from workbench.network import communities, measures
 from workbench.network.graph import expand
 from workbench.release import Content, Fact, Output, Released, export, policy, release
-from workbench.domain.audit import AuditAction
 
 FORMATS = ("anx", "graphml", "png")
 PROVENANCE = ("sources", "recorded")

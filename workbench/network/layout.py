@@ -14,7 +14,7 @@ out the same way, all in ``[-scale, scale]``:
 from __future__ import annotations
 
 import math
-from typing import Iterable
+from collections.abc import Iterable
 
 import networkx as nx
 

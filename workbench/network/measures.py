@@ -33,7 +33,7 @@ def eigenvector_by_component(graph: nx.Graph) -> dict[str, float]:
     for component in nx.connected_components(graph):
         nodes = list(component)
         if len(nodes) < 2:
-            scores.update({n: 0.0 for n in nodes})
+            scores.update(dict.fromkeys(nodes, 0.0))
         elif len(nodes) <= DENSE_LIMIT:
             adjacency = nx.to_numpy_array(graph, nodelist=nodes, weight=None)
             vector = np.abs(np.linalg.eigh(adjacency)[1][:, -1])

@@ -3,7 +3,7 @@ vehicle? The answer lists every step with the relation that links it."""
 
 from __future__ import annotations
 
-from itertools import islice
+from itertools import islice, pairwise
 
 import networkx as nx
 
@@ -29,10 +29,4 @@ def shortest_paths(graph: nx.Graph, source: str, target: str, *, limit: int = 10
 def describe(graph: nx.Graph, path: list[str]) -> list[dict]:
     """Each step of ``path`` as ``{"from", "to", "relation"}`` with the nodes' labels."""
     return [{"from": graph.nodes[a].get("label", a), "to": graph.nodes[b].get("label", b),
-             "relation": graph.edges[a, b].get("label", "")} for a, b in zip(path, path[1:])]
-
-
-def path_subgraph(graph: nx.Graph, paths: list[list[str]]) -> nx.Graph:
-    """The chart made of the given paths only (to draw or export)."""
-    nodes = {n for p in paths for n in p}
-    return graph.subgraph(nodes).copy()
+             "relation": graph.edges[a, b].get("label", "")} for a, b in pairwise(path)]

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from workbench.domain.audit import AuditAction
 from workbench.errors import BadInput, NotFound
 from workbench.intel.search import search_reports
 from workbench.people.page import people_section
 from workbench.release import Content, Fact, Output, Released, export, policy, release
 from workbench.store import Store
-from workbench.domain.audit import AuditAction
 from workbench.store.intel import (
     co_mentions,
     co_offenders,
@@ -106,8 +106,8 @@ def intelligence_gaps(page: dict) -> list[str]:
         gaps.append("No phone number is linked to the subject.")
     if not page["intelligence"]:
         gaps.append("No intelligence mentions the subject.")
-    elif not any(r["grading"] == "3x5x2" and r["source_eval"] == "1" or
-                 r["grading"] == "5x5x5" and r["source_eval"] in ("A", "B") for r in page["intelligence"]):
+    elif not any((r["grading"] == "3x5x2" and r["source_eval"] == "1") or
+                 (r["grading"] == "5x5x5" and r["source_eval"] in ("A", "B")) for r in page["intelligence"]):
         gaps.append("No intelligence on the subject comes from a reliable source.")
     if not page["locations"]:
         gaps.append("No location is known for the subject.")

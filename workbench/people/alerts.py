@@ -243,7 +243,8 @@ def nominal_near_offence_alerts(offences: pd.DataFrame, features: pd.DataFrame, 
         summary = (f"{_s(len(found), 'flagged nominal')} matching the description of {what} "
                    f"({_label(row.category).lower()}, {row.committed_from:%d %b %Y}) live within {near_km:g} km: "
                    f"{best['nominal']} ({', '.join(FLAGS[f] for f in best['flags'] if f in MANAGED)}) "
-                   f"{best['distance_m']} m away, matching {', '.join(ATTRIBUTE_LABELS[a] for a in best['description']['matched'])}")
+                   f"{best['distance_m']} m away, matching "
+                   f"{', '.join(ATTRIBUTE_LABELS[a] for a in best['description']['matched'])}")
         xs = [row.easting] + [p[0] for p in places]
         ys = [row.northing] + [p[1] for p in places]
         alerts.append(Alert("nominal_near_offence", summary, [int(i) for i in linked], bbox_of(xs, ys),
@@ -300,7 +301,8 @@ def breach_alerts(people_offences: pd.DataFrame, nominals: pd.DataFrame, new_ids
                                     f"({nominal['curfew_from']}-{nominal['curfew_to']}): "
                                     f"{_label(row.category).lower()} {row.offence_ref} on {when}, {where}",
                                     [int(row.id)], bbox_of([row.easting], [row.northing]),
-                                    base | {"condition": "curfew", "curfew": f"{nominal['curfew_from']}-{nominal['curfew_to']}",
+                                    base | {"condition": "curfew",
+                                            "curfew": f"{nominal['curfew_from']}-{nominal['curfew_to']}",
                                             "distance_from_home_m": round(away) if away is not None else None}))
     return alerts
 

@@ -119,7 +119,7 @@ def rank_nominals(offences: pd.DataFrame, features: pd.DataFrame, nominals: pd.D
     if flags:
         pool = pool[pool["flags"].map(lambda f: any(x in flags for x in f))]
     xy = offences[["easting", "northing"]].to_numpy(float)
-    by_person = {k: v for k, v in linked.groupby("person")} if len(linked) else {}
+    by_person = dict(iter(linked.groupby("person"))) if len(linked) else {}
     empty = linked.iloc[0:0]
     rows = []
     for nominal in pool.to_dict("records"):

@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from workbench.release.gate import Released, ReleaseError
 from workbench.domain.audit import AuditAction
+from workbench.release.gate import Released, ReleaseError
 
 #: A cell starting with one of these is read as a formula by spreadsheets.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -184,6 +184,16 @@ class Released:
         "reports",
         "withheld",
     )
+    # The slots' types, for the type checker (set once by __init__).
+    accept_conditions: Any
+    body: Any
+    destination: str
+    facts: Mapping[str, tuple[Mapping[str, Any], ...]]
+    facts_withheld: Mapping[str, int]
+    marking: str
+    records: bool
+    reports: tuple[Mapping[str, Any], ...]
+    withheld: tuple[Mapping[str, Any], ...]
 
     def __init__(self, key: object, **parts: Any):
         if key is not _GATE:

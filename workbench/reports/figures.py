@@ -10,13 +10,12 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-from matplotlib.figure import Figure  # noqa: E402  (backend chosen first)
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+import numpy as np
+import shapely
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-import numpy as np  # noqa: E402
-import shapely  # noqa: E402
-
-from workbench.domain.categories import LABELS  # noqa: E402
+from workbench.domain.categories import LABELS
 
 PALETTE = ["#1f4e79", "#c0392b", "#e67e22", "#27ae60", "#8e44ad", "#16a085", "#7f8c8d", "#d4ac0d"]
 

@@ -22,18 +22,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from workbench.domain.audit import AuditAction
 from workbench.domain.categories import LABELS
+from workbench.errors import BadInput
+from workbench.intel.search import decorate
 from workbench.jobs import JobControl
+from workbench.release import Content, Fact, Output, Released, export, policy, release
 from workbench.reports import document as d
 from workbench.reports.docx import render_docx
 from workbench.reports.figures import MAX_WEEKS, problem_map, trend_chart, weekly_chart, weekly_counts
 from workbench.reports.pdf import render_pdf
-from workbench.release import Content, Fact, Output, Released, export, policy, release
 from workbench.store import Store
-from workbench.store.intel import fetch_reports, find_report
-from workbench.intel.search import decorate
 from workbench.store import tasking as db
 from workbench.store.boundaries import load_boundaries
+from workbench.store.intel import fetch_reports, find_report
 from workbench.store.offences import OffenceFilter, load_features, load_frame
 from workbench.store.people import load_nominals
 from workbench.tasking.editing import load_patp
@@ -41,8 +43,6 @@ from workbench.tasking.meetings import overdue_actions, require_meeting
 from workbench.tasking.patp import NIM_LEVELS, TACTIC_HEADINGS, Patp
 from workbench.tasking.results import analyse_patp, chart
 from workbench.tasking.workflow import STATUS_LABELS
-from workbench.errors import BadInput
-from workbench.domain.audit import AuditAction
 
 FORMATS = ("pdf", "docx")
 #: CCA columns are split into tables of this many features so they fit the page.

@@ -16,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 import shapely
 
+from workbench.domain.audit import AuditAction
+from workbench.errors import BadInput
 from workbench.identity import current_user
 from workbench.release import Content, Output, Released, export, policy, release
 from workbench.returns.schema import SCHEMA_NAME, SCHEMA_VERSION
@@ -23,8 +25,6 @@ from workbench.store import Store
 from workbench.store.db import now_iso
 from workbench.store.offences import OffenceFilter, load_frame, load_offender_links
 from workbench.tasking import sources
-from workbench.errors import BadInput
-from workbench.domain.audit import AuditAction
 
 MIN_OFFENDER_OFFENCES = 2
 #: Buffer (metres) round a series' offences to make the area sent with it.

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import shapely
 
+from workbench.domain.audit import AuditAction
+from workbench.errors import BadFile, file_errors
 from workbench.identity import current_user
 from workbench.returns.schema import ITEM_KIND, KINDS, validate
 from workbench.store import Store
 from workbench.store import tasking as db
-from workbench.errors import BadFile, file_errors
-from workbench.domain.audit import AuditAction
 
 SERIES_GAP_DAYS = 14
 SERIES_DISTANCE_M = 1000.0

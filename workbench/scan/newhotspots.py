@@ -18,10 +18,10 @@ import pandas as pd
 import shapely
 from scipy import stats
 
-from workbench.geo.grid import auto_bandwidth, study_grid
-from workbench.geo.gistar import gi_star
-from workbench.geo.kde import kde
 from workbench.errors import BadInput
+from workbench.geo.gistar import gi_star
+from workbench.geo.grid import auto_bandwidth, study_grid
+from workbench.geo.kde import kde
 
 METHODS = ("kde", "gi")
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from workbench.store.offences import OffenceFilter, load_after_id, load_frame
 from workbench.store.db import Store
+from workbench.store.offences import OffenceFilter, load_after_id, load_frame
 from workbench.store.scan import ScanState
 
 COLUMNS = ("committed_from", "committed_to", "category", "easting", "northing", "borough", "ward", "offence_ref",

@@ -26,15 +26,15 @@ import pandas as pd
 
 from workbench.domain import categories as cats
 from workbench.domain.alerts import Alert, ordered
-from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.identity import current_user
+from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.people.alerts import scan_people
 from workbench.scan import alerts as make
 from workbench.scan.newhotspots import new_hotspots
 from workbench.scan.newsince import NewOffences, new_offences
-from workbench.scan.searches import commit_update, run_search
 from workbench.scan.reviews import review_alert, reviews_due
-from workbench.scan.trends import (TrendReport, detect_unit, emerging_trends, period_end_after)
+from workbench.scan.searches import commit_update, run_search
+from workbench.scan.trends import TrendReport, detect_unit, emerging_trends, period_end_after
 from workbench.store.boundaries import study_area_for
 from workbench.store.db import Store
 from workbench.store.offences import OffenceFilter, date_range, load_frame, query_ids

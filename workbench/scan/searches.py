@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 from workbench.domain.grid import check_bbox
+from workbench.errors import BadInput
 from workbench.store.db import Store
 from workbench.store.offences import OffenceFilter, query_ids
 from workbench.store.scan import SavedSearch, last_hits, record_hits
-from workbench.errors import BadInput
 
 OFFENCE_FILTER_KEYS = tuple(f.name for f in fields(OffenceFilter) if f.name != "ids")
 

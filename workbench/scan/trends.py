@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from scipy import stats
+
 from workbench.errors import BadInput
 
 UNITS_PER_YEAR = {"week": 52, "month": 12}

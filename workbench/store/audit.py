@@ -20,7 +20,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from workbench.domain.audit import AuditAction
 from workbench.identity import current_user
@@ -40,7 +41,7 @@ def entry_hash(row: tuple, prev_hash: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def append(store: "Store", action: AuditAction, object_type: str, object_id: Any = None,
+def append(store: Store, action: AuditAction, object_type: str, object_id: Any = None,
            detail: dict | None = None, *, why: str | None = None, at: str) -> int:
     """Add one entry at the end of the chain (as the operating-system login) and return its id."""
     if not isinstance(action, AuditAction):
@@ -76,7 +77,7 @@ def chain_existing(conn: sqlite3.Connection) -> int:
     return len(rows)
 
 
-def verify(store: "Store", progress: Callable[[float, str], None] | None = None) -> dict:
+def verify(store: Store, progress: Callable[[float, str], None] | None = None) -> dict:
     """Check the whole chain: ``{"entries": n, "ok": bool, "first_bad": id or None}``.
 
     ``first_bad`` is the first entry whose hash or link to the entry before it does not
@@ -100,13 +101,13 @@ def verify(store: "Store", progress: Callable[[float, str], None] | None = None)
     return {"entries": seen, "ok": first_bad is None, "first_bad": first_bad}
 
 
-def head(store: "Store") -> dict:
+def head(store: Store) -> dict:
     """The newest entry's id and hash: note it outside the store to anchor the chain."""
     row = store._conn.execute("SELECT last_id, hash FROM audit_head").fetchone()
     return {"last_id": row[0], "hash": row[1]} if row else {"last_id": 0, "hash": ""}
 
 
-def entries(store: "Store", *, since: str | None = None, action: AuditAction | None = None,
+def entries(store: Store, *, since: str | None = None, action: AuditAction | None = None,
             limit: int | None = None) -> list[dict]:
     """Entries (newest first), from ``since`` (an ISO date/time, UTC) and of one ``action``."""
     where, params = [], []
@@ -129,7 +130,7 @@ def entries(store: "Store", *, since: str | None = None, action: AuditAction | N
     return found
 
 
-def count(store: "Store") -> int:
+def count(store: Store) -> int:
     """How many entries the log holds."""
     return store._conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]
 

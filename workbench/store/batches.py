@@ -8,12 +8,12 @@ analyst can fix and re-import them.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
+from workbench.domain.audit import AuditAction
 from workbench.identity import current_user
 from workbench.store.db import Store, now_iso
-from workbench.domain.audit import AuditAction
 
 
 @dataclass

@@ -13,18 +13,18 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import sqlite_utils
 
-from workbench.errors import StoreError
 from workbench.domain.audit import AuditAction
+from workbench.errors import StoreError
 from workbench.store import audit as audit_log
 from workbench.store import encryption, holder, migrations
-
 
 #: How long a write waits for another writer to finish before saying who holds the store.
 BUSY_TIMEOUT_S = 10.0
@@ -95,7 +95,7 @@ class Store:
 
     # -- transactions -------------------------------------------------------------
     @contextmanager
-    def atomic(self) -> Iterator["Store"]:
+    def atomic(self) -> Iterator[Store]:
         """A transaction (outermost) or savepoint (nested): all or nothing.
 
         The outermost one takes the write lock at once (``BEGIN IMMEDIATE``), waiting up to
@@ -184,7 +184,7 @@ class Store:
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -9,6 +9,7 @@ died is reported as such.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -29,10 +30,8 @@ def claim(store_path: Path) -> str:
     token = uuid.uuid4().hex
     record = {"user": current_user(), "host": socket.gethostname(), "pid": os.getpid(),
               "since": datetime.now(timezone.utc).strftime("%H:%M:%S UTC"), "token": token}
-    try:
+    with contextlib.suppress(OSError):
         holder_path(store_path).write_text(json.dumps(record), encoding="utf-8")
-    except OSError:
-        pass
     return token
 
 

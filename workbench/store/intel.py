@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 import pandas as pd
 
@@ -298,27 +298,6 @@ def known_people(store: Store) -> set[str]:
     keys = {r[0] for r in store._conn.execute("SELECT offender_key FROM offenders")}
     keys.update(r[0] for r in store._conn.execute("SELECT value FROM intel_entities WHERE kind = 'person'"))
     return keys
-
-
-def entity_kinds(store: Store, value: str) -> list[str]:
-    """The kinds under which ``value`` is stored as an intelligence entity."""
-    return [r[0] for r in store._conn.execute("SELECT kind FROM intel_entities WHERE value = ? ORDER BY kind", (value,))]
-
-
-def intel_stats(store: Store) -> dict:
-    """Counts for status bars and ``workbench intel stats``."""
-    conn = store._conn
-    total, dmin, dmax = conn.execute(
-        "SELECT count(*), min(recorded_at), max(recorded_at) FROM intel_reports").fetchone()
-    return {
-        "reports": total,
-        "by_grading": dict(conn.execute("SELECT grading, count(*) FROM intel_reports GROUP BY grading")),
-        "by_handling": dict(conn.execute(
-            "SELECT grading || ' ' || handling, count(*) FROM intel_reports GROUP BY grading, handling")),
-        "entities": dict(conn.execute("SELECT kind, count(*) FROM intel_entities GROUP BY kind")),
-        "date_min": dmin[:10] if dmin else None,
-        "date_max": dmax[:10] if dmax else None,
-    }
 
 
 # -- link chart and person page sources ----------------------------------------------

@@ -11,9 +11,9 @@ import json
 
 import pandas as pd
 
+from workbench.errors import BadInput, NotAllowed
 from workbench.identity import current_user
 from workbench.store.db import Store, now_iso
-from workbench.errors import BadInput, NotAllowed
 
 
 def ordered(a: int, b: int) -> tuple[int, int]:

@@ -402,6 +402,11 @@ def count(store: Store, flt: OffenceFilter | None = None) -> int:
     return int(store._value(f"SELECT count(*) FROM offences WHERE {where}", params))
 
 
+def offence_count(store: Store) -> int:
+    """How many offences the store holds."""
+    return int(store._value("SELECT count(*) FROM offences"))
+
+
 def find_by_ref(store: Store, ref: str) -> int | None:
     """The id of the offence with reference ``ref`` (any source), or None."""
     return store._value("SELECT id FROM offences WHERE offence_ref = ? ORDER BY id LIMIT 1", (ref,))
@@ -428,11 +433,6 @@ def offence_refs(store: Store, ids: Iterable[int]) -> list[str]:
 def offence_category(store: Store, offence_id: int) -> str | None:
     """The category of one offence (None if there is no such offence)."""
     return store._value("SELECT category FROM offences WHERE id = ?", (int(offence_id),))
-
-
-def offence_count(store: Store) -> int:
-    """How many offences the store holds."""
-    return store._value("SELECT count(*) FROM offences")
 
 
 def date_range(store: Store, *, to_end: bool = False) -> tuple[str | None, str | None]:

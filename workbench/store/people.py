@@ -89,8 +89,9 @@ def write_nominals(store: Store, records: Iterable[dict]) -> int:
     """Store hand-made nominals (tests): dicts of :data:`NOMINAL_COLUMNS` plus ``flags``."""
     with store.atomic():
         writer = NominalWriter(store, None)
-        writer.write([{c: r.get(c) for c in NOMINAL_COLUMNS} | {"flags": r.get("flags", []),
-                                                                "security_marking": r.get("security_marking") or "OFFICIAL-SENSITIVE"}
+        writer.write([{c: r.get(c) for c in NOMINAL_COLUMNS}
+                      | {"flags": r.get("flags", []),
+                         "security_marking": r.get("security_marking") or "OFFICIAL-SENSITIVE"}
                       for r in records])
     return writer.imported
 

@@ -10,13 +10,13 @@ audited.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
+from workbench.domain.audit import AuditAction
+from workbench.errors import BadInput, NotFound
 from workbench.identity import current_user
 from workbench.store.db import Store, now_iso
-from workbench.errors import BadInput, NotFound
-from workbench.domain.audit import AuditAction
 
 SEARCH_KINDS = ("offences", "intel")
 

@@ -10,10 +10,11 @@ beside it are kept in step here and nowhere else.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from workbench.store.db import Store, now_iso
 from workbench.errors import NotFound
+from workbench.store.db import Store, now_iso
 
 #: Columns of ``patps`` mirrored from the body for lists and queues.
 PATP_COLUMNS = ("reference", "status", "title", "borough", "author", "meeting_id")
@@ -228,11 +229,6 @@ def list_actions(store: Store, *, meeting_id: int | None = None, patp_id: int | 
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     return store._rows("SELECT a.*, p.reference AS patp_reference FROM ttcg_actions a "
                         f"LEFT JOIN patps p ON p.id = a.patp_id{where} ORDER BY a.due_date, a.id", params)
-
-
-def decisions_for_patp(store: Store, patp_id: int) -> list[dict]:
-    """Every TTCG decision taken on a PATP, oldest first."""
-    return store._rows("SELECT * FROM ttcg_decisions WHERE patp_id = ? ORDER BY id", (patp_id,))
 
 
 # -- returns from other boroughs --------------------------------------------------

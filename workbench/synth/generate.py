@@ -16,15 +16,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from workbench.errors import BadInput, file_errors
 from workbench.synth import intel as intel_reports
 from workbench.synth import people as people_records
 from workbench.synth.offences import plan
 from workbench.synth.places import Area, Hotspots
 from workbench.synth.profiles import CATEGORIES, NAMES
 from workbench.synth.timing import reported, stamps, windows
-from workbench.synth.vocab import (BUILDS, ETHNICITY_CODES, LOCATION_DESCS, STREET_KINDS, STREET_STEMS,
-                                   SUSPECT_COLUMNS, VICTIM_COLUMNS, mo_columns)
-from workbench.errors import BadInput, file_errors
+from workbench.synth.vocab import (
+    BUILDS,
+    ETHNICITY_CODES,
+    LOCATION_DESCS,
+    STREET_KINDS,
+    STREET_STEMS,
+    SUSPECT_COLUMNS,
+    VICTIM_COLUMNS,
+    mo_columns,
+)
 
 BASE_COLUMNS = ["offence_ref", "category", "committed_from", "committed_to", "reported_at", "easting",
                 "northing", "location_desc", "location_type", "status", "offender_ids", "series_ref", "victim_ref"]

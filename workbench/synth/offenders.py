@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workbench.synth.vocab import (AGE_BAND_EDGES, AGE_BANDS, BUILD_WEIGHTS, BUILDS,
-                                   ETHNICITY_CODES, ETHNICITY_WEIGHTS)
+from workbench.synth.vocab import AGE_BAND_EDGES, AGE_BANDS, BUILD_WEIGHTS, BUILDS, ETHNICITY_CODES, ETHNICITY_WEIGHTS
 
 #: (share male, mean age, sd age, minimum age) of offenders per crime group.
 OFFENDER_AGES = {
@@ -40,7 +39,7 @@ class People:
     ethnicity: np.ndarray   # index into ETHNICITY_CODES
 
     @classmethod
-    def draw(cls, group: str, n: int, rng: np.random.Generator) -> "People":
+    def draw(cls, group: str, n: int, rng: np.random.Generator) -> People:
         share_male, mean, sd, lowest = OFFENDER_AGES.get(group, OFFENDER_AGES["other"])
         male = rng.random(n) < share_male
         age = np.maximum(lowest, np.round(rng.normal(mean, sd, n))).astype(int)
@@ -49,12 +48,12 @@ class People:
         ethnicity = rng.choice(len(ETHNICITY_CODES), n, p=np.array(ETHNICITY_WEIGHTS) / sum(ETHNICITY_WEIGHTS))
         return cls(male, age, height, build, ethnicity)
 
-    def take(self, index: np.ndarray) -> "People":
+    def take(self, index: np.ndarray) -> People:
         return People(self.male[index], self.age[index], self.height[index], self.build[index],
                       self.ethnicity[index])
 
     @staticmethod
-    def concat(parts: list["People"]) -> "People":
+    def concat(parts: list[People]) -> People:
         return People(*(np.concatenate([getattr(p, f) for p in parts])
                         for f in ("male", "age", "height", "build", "ethnicity")))
 

@@ -204,8 +204,8 @@ def _victim_refs(offences: pd.DataFrame, end: date, seed: int, rng) -> tuple[np.
         return refs, {}
     anchor = anchors[-1]
     since = (end - timedelta(days=150)).isoformat()
-    window = [i for i in eligible if since <= when[i] < last_days and not offences["category"].iat[i] in
-              ("rape", "sexual-assault", "exposure", "other-sexual")]
+    sexual = ("rape", "sexual-assault", "exposure", "other-sexual")
+    window = [i for i in eligible if since <= when[i] < last_days and offences["category"].iat[i] not in sexual]
     ax, ay = float(offences["easting"].iat[anchor]), float(offences["northing"].iat[anchor])
     nearest = sorted(window, key=lambda i: np.hypot(float(offences["easting"].iat[i]) - ax,
                                                     float(offences["northing"].iat[i]) - ay))[:3]

@@ -14,8 +14,8 @@ from functools import lru_cache
 import numpy as np
 import shapely
 
-from workbench.paths import data_path
 from workbench.errors import BadInput
+from workbench.paths import data_path
 
 GPKG = ("boundaries", "london.gpkg")
 
@@ -72,7 +72,7 @@ class Area:
     borough_geoms: tuple            # one geometry per name in ``boroughs``
 
     @classmethod
-    def load(cls, boroughs, rng: np.random.Generator) -> "Area":
+    def load(cls, boroughs, rng: np.random.Generator) -> Area:
         names = resolve_boroughs(boroughs)
         b_names, b_geoms, w_geoms, w_boroughs = _layers()
         chosen = tuple(b_geoms[b_names.index(n)] for n in names)
@@ -197,7 +197,7 @@ class Hotspots:
     KINDS = ("town centre", "transport hub", "night-time economy")
 
     @classmethod
-    def plant(cls, area: Area, rng: np.random.Generator, per_km2: float = 0.3) -> "Hotspots":
+    def plant(cls, area: Area, rng: np.random.Generator, per_km2: float = 0.3) -> Hotspots:
         """About one hotspot per 3 km2 (at least 3), inside the area."""
         n = max(3, int(round(area.area_km2 * per_km2)))
         x, y = area.residential(n, rng)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from workbench.commands import Command
+from workbench.domain.audit import AuditAction
 from workbench.events import Changed
 from workbench.store import Store
 from workbench.store import tasking as db
 from workbench.tasking.patp import Patp
 from workbench.tasking.strategy import require_priority
-from workbench.domain.audit import AuditAction
 
 
 def load_patp(store: Store, key: str | int) -> Patp:

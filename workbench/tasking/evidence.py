@@ -8,16 +8,16 @@ PATP body; :func:`collect` records an unavailable source as a note instead.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 import shapely
 
+from workbench.errors import NotAvailable
 from workbench.release import Content, policy, release
 from workbench.store import Store
 from workbench.store.offences import OffenceFilter, load_frame
-from workbench.errors import NotAvailable
 
 
 def collect(notes: list[str], fetch: Callable, *args):

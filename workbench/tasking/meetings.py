@@ -12,6 +12,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from workbench.commands import Command
+from workbench.domain.audit import AuditAction
+from workbench.errors import BadInput, NotFound
 from workbench.events import Changed
 from workbench.identity import current_user
 from workbench.store import Store
@@ -19,8 +21,6 @@ from workbench.store import strategy as strategy_db
 from workbench.store import tasking as db
 from workbench.tasking import assessment
 from workbench.tasking.workflow import PatpTransition
-from workbench.errors import BadInput, NotFound
-from workbench.domain.audit import AuditAction
 
 ACTION_STATUSES = ("open", "in progress", "done", "cancelled")
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 import shapely
+
 from workbench.errors import BadInput, NotAllowed
 
 PROBLEM_TYPES = ("series", "hotspot", "offender", "vulnerable location or victim")
@@ -134,7 +135,7 @@ class Patp:
         return body
 
     @classmethod
-    def from_body(cls, body: dict) -> "Patp":
+    def from_body(cls, body: dict) -> Patp:
         """A PATP from its stored document (unknown keys from newer versions are ignored)."""
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in body.items() if k in known})

@@ -3,10 +3,10 @@
 :func:`build_patp` takes a neutral :class:`~workbench.tasking.patp.Problem` (offence ids,
 optional area) and fills the problem summary (counts, dates, trend), the map (the area
 and offences), the comparative case analysis, the near-repeat table, the nominals of
-interest (:mod:`workbench.people.patp`), the relevant graded intelligence (only what its handling code lets the borough share) and suggested
-tactics under Prevent / Intelligence / Enforcement / Reassurance. An evidence source
-this installation does not provide is named in ``supporting_analysis["notes"]`` rather
-than filled with anything invented.
+interest (:mod:`workbench.people.patp`), the relevant graded intelligence (only what its
+handling code lets the borough share) and suggested tactics under Prevent / Intelligence /
+Enforcement / Reassurance. An evidence source this installation does not provide is named
+in ``supporting_analysis["notes"]`` rather than filled with anything invented.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def summarise(frame: pd.DataFrame) -> dict:
     else:
         direction = "stable"
     monthly = when.dt.strftime("%Y-%m").value_counts().sort_index()
-    timing = peak(when, frame["committed_to"] if "committed_to" in frame else when)
+    timing = peak(when, frame.get("committed_to", when))
     return {
         "offences": int(len(frame)),
         "counts": {k: int(v) for k, v in frame["category"].value_counts().items()},

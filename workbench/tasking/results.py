@@ -25,9 +25,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import shapely
+
+from workbench.domain.audit import AuditAction
 from workbench.errors import NotAllowed
 from workbench.release import Released
-from workbench.domain.audit import AuditAction
 
 #: Default width (metres) of the displacement buffer round the tasked area.
 BUFFER_M = 500.0

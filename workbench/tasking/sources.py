@@ -14,11 +14,11 @@ import numpy as np
 import shapely
 
 from workbench.domain.categories import LABELS
+from workbench.errors import BadInput, NotFound
 from workbench.store import Store
 from workbench.store.linkage import list_series as list_linkage_series
 from workbench.store.offences import OffenceFilter, fetch_rows, force_series, load_offender_links, query_ids
 from workbench.tasking.patp import Problem
-from workbench.errors import BadInput, NotFound
 
 #: Buffer (metres) round the offences of a series or person to make its tasked area.
 AREA_BUFFER_M = 200.0

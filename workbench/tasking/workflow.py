@@ -10,18 +10,18 @@ PATP (and any decision or agenda entry it made) back exactly as it was.
 from __future__ import annotations
 
 from workbench.commands import Command
-from workbench.events import Changed
+from workbench.domain.audit import AuditAction
+from workbench.domain.roles import Role
 from workbench.errors import NotAllowed, NotFound
+from workbench.events import Changed
 from workbench.identity import current_user
 from workbench.store import Store
 from workbench.store import tasking as db
-from workbench.store.roles import roles_of
 from workbench.store.db import now_iso
+from workbench.store.roles import roles_of
 from workbench.tasking.editing import load_patp, save_patp
 from workbench.tasking.patp import DECISIONS, Patp
 from workbench.tasking.strategy import require_priority
-from workbench.domain.audit import AuditAction
-from workbench.domain.roles import Role
 
 STATUS_LABELS = {
     "draft": "draft",

@@ -9,19 +9,32 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
-                               QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workbench.events import Changed
 from workbench.app.session import Session
+from workbench.events import Changed
 from workbench.ingest.boundaries import import_boundaries
 from workbench.ingest.missing_csv import import_missing
 from workbench.ingest.nominals_csv import import_nominals
 from workbench.ingest.offences_csv import import_offences
 from workbench.ingest.police_uk import import_police_uk
-from workbench.intel.importer import import_intel
 from workbench.ingest.rejects_export import export_rejects
+from workbench.intel.importer import import_intel
 from workbench.ui.jobs import run_job
 from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from workbench import __version__
-from workbench.events import Changed
 from workbench.app.session import Session
+from workbench.events import Changed
+from workbench.identity import current_user
 from workbench.store.offences import stats
+from workbench.store.roles import roles_of
 from workbench.ui.help_browser import HelpBrowser
 from workbench.ui.views import ViewEntry, view_entries
-from workbench.identity import current_user
-from workbench.store.roles import roles_of
 
 ABOUT = f"""<h3>Workbench {__version__}</h3>
 <p>Offline intelligence analysis for Borough Intelligence Units: scanning, linked-offence
@@ -31,7 +31,7 @@ boundaries; contains OS data &copy; Crown copyright and database right).</p>"""
 class Views(dict):
     """The window's views by title, each built the first time it is asked for."""
 
-    def __init__(self, window: "MainWindow"):
+    def __init__(self, window: MainWindow):
         super().__init__()
         self._window = window
 

@@ -63,7 +63,7 @@ def latest_version() -> int:
 def check_version(conn: sqlite3.Connection, path: Path) -> int:
     """The store's schema version; refuses a store newer than this Workbench."""
     try:
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
     except Exception as exc:      # sqlite3's or sqlcipher3's DatabaseError (unrelated classes)
         if not type(exc).__module__.startswith(("sqlite3", "sqlcipher3")):
             raise

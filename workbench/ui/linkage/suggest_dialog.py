@@ -6,16 +6,29 @@ Hooked to the offences table's context menu through :func:`open_suggest_dialog`.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QInputDialog,
-                               QLabel, QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.app.session import Session
 from workbench.linkage import service
 from workbench.linkage.decisions import DecideLink
+from workbench.store.offences import offence_refs
 from workbench.ui.jobs import run_job
 from workbench.ui.linkage.reasons_html import reasons_html
-from workbench.store.offences import offence_refs
 
 
 class SuggestDialog(QDialog):

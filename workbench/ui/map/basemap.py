@@ -49,7 +49,7 @@ class StreetLabels:
     y: np.ndarray
 
     @classmethod
-    def of(cls, features) -> "StreetLabels":
+    def of(cls, features) -> StreetLabels:
         """Labels for police.uk street labels (their point) and named roads (their
         middle, weighted by length), heaviest first, one per name and place."""
         rows = []

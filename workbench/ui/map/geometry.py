@@ -8,11 +8,6 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QImage, QPainterPath, QPolygonF, QTransform
 
 
-def to_scene(x: float, y: float) -> QPointF:
-    """A BNG point as a scene point (y flipped so north is up)."""
-    return QPointF(float(x), -float(y))
-
-
 def _ring(coords: np.ndarray) -> QPolygonF:
     return QPolygonF([QPointF(float(x), -float(y)) for x, y in coords])
 

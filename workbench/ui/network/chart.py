@@ -14,28 +14,31 @@ about clicks through ``on_select(node_ids)``.
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
 import networkx as nx
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
-from PySide6.QtWidgets import (QApplication, QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem, QGraphicsScene,
-                               QGraphicsSimpleTextItem, QGraphicsView, QGridLayout, QLabel, QWidget)
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsLineItem,
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QGridLayout,
+    QLabel,
+    QWidget,
+)
 
 from workbench.network.graph import KIND_LABELS
 from workbench.network.style import KIND_STYLE, style
+from workbench.ui.label_placement import chart_font, label_offset, place_labels
 
 SIZE = 22.0
 EDGE_LABEL_LIMIT = 80           # above this many links, link labels wait for zoom or selection
 LABEL_ZOOM = 1.6                # ...and show from this zoom on
 SELECTED = QColor("#e07b00")
-
-
-def chart_font(points: float) -> QFont:
-    """The application's own (sans-serif) font at ``points``, never a serif fallback."""
-    font = QFont(QApplication.font())
-    font.setPointSizeF(points)
-    return font
 
 
 def icon_path(kind: str | None, size: float) -> QPainterPath:
@@ -91,7 +94,7 @@ def shape_path(shape: str, size: float) -> QPainterPath:
 class _Link(QGraphicsLineItem):
     """A link between two entities, with its relation written at the middle."""
 
-    def __init__(self, a: "_Entity", b: "_Entity", label: str, show_label: bool):
+    def __init__(self, a: _Entity, b: _Entity, label: str, show_label: bool):
         super().__init__()
         self.a, self.b = a, b
         self.setPen(QPen(QColor("#9a9a9a"), 1.2))
@@ -117,7 +120,7 @@ class _Link(QGraphicsLineItem):
 class _Entity(QGraphicsPathItem):
     """One draggable entity; moving it drags its links along."""
 
-    def __init__(self, node: str, data: dict, size: float, chart: "NetworkChart"):
+    def __init__(self, node: str, data: dict, size: float, chart: NetworkChart):
         colour, shape = style(data.get("kind"))
         super().__init__(shape_path(shape, size))
         self.node, self.chart, self.links = node, chart, []
@@ -139,10 +142,7 @@ class _Entity(QGraphicsPathItem):
 
     def place_label(self, side: str) -> None:
         """Put the label below, above, right or left of the entity."""
-        box, r = self.label.boundingRect(), self.size / 2
-        x, y = {"below": (-box.width() / 2, r + 2), "above": (-box.width() / 2, -r - 2 - box.height()),
-                "right": (r + 3, -box.height() / 2), "left": (-r - 3 - box.width(), -box.height() / 2)}[side]
-        self.label.setPos(x, y)
+        self.label.setPos(label_offset(side, self.size / 2, self.label.boundingRect().size()))
 
     def label_rect(self) -> QRectF:
         return self.label.sceneBoundingRect()
@@ -204,19 +204,10 @@ class NetworkChart(QGraphicsView):
     def avoid_label_overlaps(self) -> None:
         """Place each entity's label on the first side (below, above, right, left) where it
         overlaps no label placed before it and no other entity; busiest entities first."""
-        placed: list[QRectF] = []
-        shapes = [e.sceneBoundingRect() for e in self.entities.values()]
-        for entity in sorted(self.entities.values(), key=lambda e: -len(e.links)):
-            own = entity.sceneBoundingRect()
-            for side in ("below", "above", "right", "left"):
-                entity.place_label(side)
-                rect = entity.label_rect()
-                if not any(rect.intersects(other) for other in placed) and not any(
-                        rect.intersects(s) for s in shapes if s != own):
-                    break
-            else:
-                entity.place_label("below")
-            placed.append(entity.label_rect())
+        entities = sorted(self.entities.values(), key=lambda e: -len(e.links))
+        sides = place_labels([(e.scenePos(), e.size / 2, e.label.boundingRect().size()) for e in entities])
+        for entity, side in zip(entities, sides):
+            entity.place_label(side)
         self._update_link_labels()
 
     def _update_link_labels(self) -> None:
@@ -258,7 +249,7 @@ class NetworkChart(QGraphicsView):
                     if link.text is not None:
                         self.scene().removeItem(link.text)
             self.scene().removeItem(item)
-        self.links = [l for l in self.links if l.scene() is not None]
+        self.links = [link for link in self.links if link.scene() is not None]
 
     def wheelEvent(self, event) -> None:
         factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15

@@ -5,21 +5,39 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QHBoxLayout, QInputDialog, QLabel,
-                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workbench.events import Changed
 from workbench.app.session import Session
 from workbench.errors import UserError
+from workbench.events import Changed
 from workbench.reports.pack import export_meeting_pack, meeting_pack_stem, pack_files
-from workbench.ui.overwrite import ask_replace
 from workbench.store import tasking as db
-from workbench.tasking.meetings import (ACTION_STATUSES, MEETING_DECISIONS, AddAction, CreateMeeting, RecordDecision,
-                                       SetActionStatus, live_agenda, overdue_actions)
+from workbench.tasking.meetings import (
+    ACTION_STATUSES,
+    MEETING_DECISIONS,
+    AddAction,
+    CreateMeeting,
+    RecordDecision,
+    SetActionStatus,
+    live_agenda,
+    overdue_actions,
+)
 from workbench.tasking.patp import DECISIONS
 from workbench.ui.jobs import run_job
+from workbench.ui.overwrite import ask_replace
 
 OVERDUE = QColor("#fde9c8")
 

@@ -17,13 +17,29 @@ import numpy as np
 import pandas as pd
 from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QCompleter, QDateEdit, QFileDialog, QFrame,
-                               QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox, QPushButton, QSizePolicy,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workbench.events import Changed
 from workbench.app.session import Selection, Session
 from workbench.domain import categories as cats
+from workbench.events import Changed
 from workbench.geo.gpkg import frame_of_points
 from workbench.geo.hotspots import hotspot_cells, located
 from workbench.geo.map_export import export_geopackage, export_map_image
@@ -34,12 +50,12 @@ from workbench.store.basemap import attributions, load_features, named_features
 from workbench.store.boundaries import area_names, boundaries_frame, load_boundaries, study_area_for
 from workbench.store.offences import OffenceFilter, date_range, load_frame
 from workbench.tasking.sources import problem_from_hotspot
-from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 from workbench.ui.jobs import run_job
 from workbench.ui.map import style
 from workbench.ui.map.canvas import Legend, MapCanvas, scale_denominator
 from workbench.ui.map.navigate import MapFocus, show_on_map
 from workbench.ui.map.tool_icons import tool_icon
+from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 from workbench.ui.tasking.new_patp import open_new_patp
 from workbench.ui.views.offences_view import register_offence_action
 

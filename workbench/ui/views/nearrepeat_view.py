@@ -9,20 +9,37 @@ events take seconds with :func:`workbench.geo.nearrepeat.knox`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QFormLayout, QGroupBox, QHBoxLayout,
-                               QHeaderView, QLabel, QPushButton, QSpinBox, QSplitter, QTableWidget,
-                               QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from workbench.app.session import Session
+from workbench.app.state import NearRepeatState
 from workbench.domain import categories as cats
 from workbench.geo.nearrepeat import MIN_OBSERVED, KnoxResult, event_days, knox, risk_window, risk_zones
 from workbench.store.boundaries import load_boundaries
-from workbench.store.offences import OffenceFilter, date_range, extent, load_frame
+from workbench.store.offences import date_range, extent, load_frame
+from workbench.ui.binding import bind
 from workbench.ui.jobs import run_job
 from workbench.ui.map import style
 from workbench.ui.map.canvas import Legend, MapCanvas
@@ -58,13 +75,22 @@ def cell_colour(p: float, ratio: float) -> QColor | None:
     return QColor(LOW) if p <= 0.05 and ratio < 1 else None
 
 
-def _spin(low: int, high: int, value: int, suffix: str = "") -> QSpinBox:
+def _spin(name: str, low: int, high: int, suffix: str = "") -> QSpinBox:
     box = QSpinBox()
+    box.setObjectName(name)
     box.setRange(low, high)
-    box.setValue(value)
     box.setSuffix(suffix)
     box.setGroupSeparatorShown(True)
     return box
+
+
+def _data_dates(store) -> tuple[date | None, date | None]:
+    """The last year of the store's offences (None, None for an empty store)."""
+    lo, hi = date_range(store)
+    if not hi:
+        return None, None
+    end = date.fromisoformat(hi[:10])
+    return max(date.fromisoformat(lo[:10]), end - timedelta(days=365)), end
 
 
 class NearRepeatView(QWidget):
@@ -76,26 +102,28 @@ class NearRepeatView(QWidget):
         self.run_result: NearRepeatRun | None = None
         self.job = None
         self.setObjectName("nearRepeatView")
+        date_from, date_to = _data_dates(session.store)
+        self.state = NearRepeatState(date_from=date_from, date_to=date_to or date.today())
 
         self.category = QComboBox()
+        self.category.setObjectName("category")
         for value in ("burglary", "burglary-residential", "burglary-business", "theft-from-vehicle",
                       "theft-of-vehicle", "vehicle-crime", "robbery", "criminal-damage"):
             self.category.addItem(cats.LABELS[value] + (" (all)" if value in cats.COARSE else ""), value)
-        lo, hi = date_range(session.store)
-        end = QDate.fromString(hi[:10], "yyyy-MM-dd") if hi else QDate.currentDate()
-        start = max(QDate.fromString(lo[:10], "yyyy-MM-dd"), end.addYears(-1)) if lo else end.addYears(-1)
-        self.date_from = QDateEdit(start)
-        self.date_to = QDateEdit(end)
-        for edit in (self.date_from, self.date_to):
+        self.date_from = QDateEdit()
+        self.date_to = QDateEdit()
+        for edit, name in ((self.date_from, "date_from"), (self.date_to, "date_to")):
+            edit.setObjectName(name)
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("dd/MM/yyyy")
-        self.distance_band = _spin(1, 100_000, 100, " m")
-        self.distance_bands = _spin(1, 50, 5)
-        self.time_band = _spin(1, 365, 7, " days")
-        self.time_bands = _spin(1, 52, 5)
-        self.permutations = _spin(9, 99_999, 999)
-        self.seed = _spin(0, 2 ** 31 - 1, 1)
+        self.distance_band = _spin("distance_band", 1, 100_000, " m")
+        self.distance_bands = _spin("distance_bands", 1, 50)
+        self.time_band = _spin("time_band", 1, 365, " days")
+        self.time_bands = _spin("time_bands", 1, 52)
+        self.permutations = _spin("permutations", 9, 99_999)
+        self.seed = _spin("seed", 0, 2 ** 31 - 1)
         self.metric_box = QComboBox()
+        self.metric_box.setObjectName("metric")
         self.metric_box.addItem("Euclidean (straight line)", "euclidean")
         self.metric_box.addItem("Manhattan (street grid)", "manhattan")
         self.run_button = QPushButton("Run Knox test")
@@ -111,6 +139,7 @@ class NearRepeatView(QWidget):
                               ("Seed", self.seed)):
             form.addRow(label, widget)
         form.addRow(self.run_button)
+        self.binding = bind(form_box, self.state)
 
         self.summary = QLabel("Choose the offences and bands, then run the test.")
         self.summary.setWordWrap(True)
@@ -168,18 +197,10 @@ class NearRepeatView(QWidget):
                 "the permutation p-value.<br>" + " &nbsp; ".join(parts) + "</small>")
 
     # -- running --------------------------------------------------------------------
-    def parameters(self) -> dict:
-        return {"distance_band": float(self.distance_band.value()), "distance_bands": self.distance_bands.value(),
-                "time_band": float(self.time_band.value()), "time_bands": self.time_bands.value(),
-                "permutations": self.permutations.value(), "seed": self.seed.value(),
-                "metric": self.metric_box.currentData()}
-
     def run(self):
-        """Run the Knox test on a worker thread (returns the job)."""
-        flt = OffenceFilter(categories=[self.category.currentData()],
-                            date_from=self.date_from.date().toString("yyyy-MM-dd"),
-                            date_to=self.date_to.date().addDays(1).toString("yyyy-MM-dd"))
-        params = self.parameters()
+        """Run the Knox test of :attr:`state` on a worker thread (returns the job)."""
+        flt = self.state.offence_filter()
+        params = self.state.knox_arguments()
 
         def work(store, progress, cancelled):
             events = load_frame(store, flt, ("offence_ref", "category", "committed_from", "committed_to",

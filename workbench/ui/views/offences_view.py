@@ -9,13 +9,27 @@ from __future__ import annotations
 
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QHBoxLayout, QHeaderView,
-                               QLabel, QLineEdit, QMenu, QPushButton, QSplitter, QTableView, QTabWidget,
-                               QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workbench.events import Changed
 from workbench.app.session import Selection, Session
 from workbench.domain import categories as cats
+from workbench.events import Changed
 from workbench.store.offences import OffenceFilter, offence_boroughs, offence_detail
 from workbench.ui.detail import offence_html
 from workbench.ui.linkage.suggest_dialog import open_suggest_dialog
@@ -47,7 +61,7 @@ class OffencesView(QWidget):
 
         self.category = QComboBox()
         self.category.addItem("All categories", None)
-        for coarse, members in cats.COARSE.items():
+        for coarse in cats.COARSE:
             self.category.addItem(cats.LABELS[coarse] + " (all)", coarse)
         for fine in cats.FINE:
             self.category.addItem(cats.LABELS[fine], fine)

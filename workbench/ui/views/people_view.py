@@ -41,8 +41,8 @@ from workbench.store.boundaries import load_boundaries
 from workbench.tasking.sources import problem_from_person
 from workbench.ui.jobs import run_job
 from workbench.ui.map.navigate import show_on_map
-from workbench.ui.tasking.new_patp import open_new_patp
 from workbench.ui.people.charts import RISK_COLOURS, EpisodeMap, EpisodeTimeline
+from workbench.ui.tasking.new_patp import open_new_patp
 
 TITLE = "People"
 ORDER = 45
@@ -95,15 +95,17 @@ def nominal_html(page: dict) -> str:
                                                m["height_cm"] and f"{m['height_cm']:.0f} cm", m["build"],
                                                m["ethnicity_code"]) if v)
         home = m["home"] or {}
+        home_area = ", ".join(p for p in (home.get("ward"), home.get("borough")) if p)
+        mappa = f"level {m['mappa_level']}" if m["mappa_level"] else "not a MAPPA case"
         parts.append("<table cellspacing=3>"
                      f"<tr><td><b>Flags</b></td><td>{flags}</td></tr>"
-                     f"<tr><td><b>MAPPA</b></td><td>{'level ' + str(m['mappa_level']) if m['mappa_level'] else 'not a MAPPA case'}</td></tr>"
+                     f"<tr><td><b>MAPPA</b></td><td>{mappa}</td></tr>"
                      f"<tr><td><b>Review</b></td><td>{review}</td></tr>"
                      f"<tr><td><b>Conditions</b></td><td>{html.escape(m['conditions'] or 'none recorded')}"
                      f"{' (exclusion zone recorded)' if m['exclusion_wkt'] else ''}</td></tr>"
                      f"<tr><td><b>Known for</b></td><td>{html.escape(', '.join(m['offending']) or 'not recorded')}</td></tr>"
                      f"<tr><td><b>Description</b></td><td>{html.escape(described or 'not recorded')}</td></tr>"
-                     f"<tr><td><b>Home</b></td><td>{html.escape(', '.join(p for p in (home.get('ward'), home.get('borough')) if p) or 'not recorded')}</td></tr>"
+                     f"<tr><td><b>Home</b></td><td>{html.escape(home_area or 'not recorded')}</td></tr>"
                      "</table>")
     c = page["counts"]
     parts.append(f"<p>{c['offences']} offences, {c['intelligence']} intelligence reports, {c['associates']} associates"

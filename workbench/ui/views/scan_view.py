@@ -13,23 +13,43 @@ from html import escape
 import shapely
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox,
-                               QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
-                               QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QTextBrowser, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workbench.events import Changed
 from workbench.app.session import Session
-from workbench.errors import UserError
 from workbench.domain import categories as cats
-from workbench.identity import current_user
 from workbench.domain.alerts import KIND_TITLES, KINDS, Alert
+from workbench.errors import UserError
+from workbench.events import Changed
+from workbench.identity import current_user
 from workbench.scan.scanner import run_scan
 from workbench.scan.searches import offence_filter
 from workbench.store.scan import delete_search, list_searches, load_scan_state, save_search, set_subscribed
 from workbench.ui.jobs import run_job
-from workbench.ui.people.alert_html import people_alert_html
 from workbench.ui.map.navigate import show_on_map, show_view
+from workbench.ui.people.alert_html import people_alert_html
 
 TITLE = "Scan"
 ORDER = 0

@@ -8,30 +8,56 @@ Finding series scores every candidate pair, so it runs in the background with pr
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QHBoxLayout,
-                               QHeaderView, QInputDialog, QLabel, QMessageBox, QPushButton, QSpinBox, QSplitter,
-                               QTableWidget, QTableWidgetItem, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workbench.events import Changed
 from workbench.app.session import Session
+from workbench.events import Changed
 from workbench.linkage import reasons, service
-from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
-from workbench.linkage.decisions import (AddToSeries, CreateSeries, DecideLink, MergeSeries, NameSeries,
-                                         RemoveFromSeries, SplitSeries)
+from workbench.linkage.decisions import (
+    AddToSeries,
+    CreateSeries,
+    DecideLink,
+    MergeSeries,
+    NameSeries,
+    RemoveFromSeries,
+    SplitSeries,
+)
 from workbench.linkage.series import MIN_SERIES_SIZE
 from workbench.store import linkage as db
-from workbench.ui.map.navigate import show_on_map
 from workbench.ui.jobs import run_job
 from workbench.ui.linkage.cca_table import CcaTable
 from workbench.ui.linkage.link_chart import LinkChart
 from workbench.ui.linkage.reasons_html import reasons_html
 from workbench.ui.linkage.suspects_panel import SuspectsPanel
 from workbench.ui.linkage.timeline import Timeline
+from workbench.ui.map.navigate import show_on_map
+from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 
 TITLE = "Series"
 ORDER = 30
@@ -95,6 +121,8 @@ class SeriesView(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.Stretch)
+        self.table.horizontalHeaderItem(6).setToolTip("MO details every offence of the series shares (the whole "
+                                                      "list is in each cell's tooltip and beside the chart)")
         self.table.itemSelectionChanged.connect(self._series_chosen)
         self.confirm_series = QPushButton("Confirm as series…")
         self.confirm_series.clicked.connect(self._confirm_series)
@@ -221,12 +249,12 @@ class SeriesView(QWidget):
             row = self.table.rowCount()
             self.table.insertRow(row)
             label = f"{s['id']} {s['name']}".strip() if s["kind"] == "confirmed" else f"{s['id']} (candidate)"
-            mo = "; ".join(f"{d.replace('_', ' ')}: {', '.join(v)}" for d, v in s["common_mo"].items())
+            mo = common_mo(s)
             cells = [label, str(s["size"]), f"{s['score']:.2f}", s["first"][:10], s["last"][:10], s["risk"], mo]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col == 6:
-                    item.setToolTip(mo.replace("; ", "\n"))
+                    item.setToolTip(mo.replace("; ", "\n") or "no MO detail shared by all the offences")
                 if col == 5:
                     item.setBackground(QBrush(QColor(RISK_COLOURS[s["risk"]])))
                     item.setToolTip("; ".join(s["risk_reasons"]) or "no escalation or shortening intervals")
@@ -290,6 +318,7 @@ class SeriesView(QWidget):
         self.edge, self.node = None, None
         self.reasons.setHtml(f"<p><b>{s['id']}</b>: {s['size']} offences, {s['first'][:10]} to {s['last'][:10]}, "
                              f"within {s['radius_m']:,} m of the centre.</p>"
+                             + (f"<p>Common MO: {html.escape(common_mo(s))}.</p>" if s["common_mo"] else "")
                              + (f"<p>Risk <b>{s['risk']}</b>: {'; '.join(s['risk_reasons'])}</p>" if s["risk_reasons"] else "")
                              + "<p style='color:#555'>Click a link in the chart to see why it scored as it did.</p>")
         matrix, shared = service.cca(store, s["offence_ids"])
@@ -368,7 +397,7 @@ class SeriesView(QWidget):
         data = self.graph["data"]
         a, b = (int(data.ids[p]) for p in self.edge)
         verb = "Confirm" if decision == "confirmed" else "Reject"
-        why, ok = QInputDialog.getText(self, f"{verb} link", f"Why? (kept in the audit log)")
+        why, ok = QInputDialog.getText(self, f"{verb} link", "Why? (kept in the audit log)")
         if not ok:
             return
         self.session.run(DecideLink(a, b, decision, why=why or None))
@@ -465,3 +494,8 @@ def _when(days: float) -> datetime:
 
 def create_view(session: Session, parent=None) -> QWidget:
     return SeriesView(session, parent)
+
+
+def common_mo(series: dict) -> str:
+    """A series' shared MO as one line: "entry: rear door; method: forced"."""
+    return "; ".join(f"{d.replace('_', ' ')}: {', '.join(v)}" for d, v in series["common_mo"].items())

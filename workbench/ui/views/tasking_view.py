@@ -15,26 +15,42 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QCompleter, QFileDialog, QFormLayout, QHBoxLayout,
-                               QInputDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSplitter,
-                               QTabWidget, QTableWidgetItem, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
-from workbench.events import Changed
 from workbench.app.session import Session
 from workbench.errors import UserError
+from workbench.events import Changed
 from workbench.reports.pack import export_patp_pack, pack_files, patp_pack_stem
 from workbench.returns.export import write_return
-from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
-from workbench.store.boundaries import load_boundaries
 from workbench.store import tasking as db
+from workbench.store.boundaries import load_boundaries
 from workbench.tasking.editing import CreatePatp, EditPatp, load_patp
 from workbench.tasking.patp import DECISIONS, EDITABLE, NIM_LEVELS, PROBLEM_TYPES, TACTIC_HEADINGS, Patp
 from workbench.tasking.prefill import build_patp
-from workbench.tasking.strategy import priority_names
 from workbench.tasking.results import analyse_patp, chart
 from workbench.tasking.sources import problem_from_offences, problem_from_series, series_choices
+from workbench.tasking.strategy import priority_names
 from workbench.tasking.workflow import STATUS_LABELS, PatpTransition, allowed_actions
 from workbench.ui.jobs import run_job
+from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 from workbench.ui.tasking.meetings_panel import MeetingsPanel, plain_table
 from workbench.ui.tasking.new_patp import open_new_patp
 from workbench.ui.tasking.products_panel import ProductsPanel

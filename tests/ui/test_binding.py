@@ -1,0 +1,55 @@
+"""One binder ties a form's widgets to a state dataclass by object name, both ways."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, QLineEdit, QVBoxLayout, QWidget
+
+from workbench.ui.binding import bind
+
+
+@dataclass
+class Settings:
+    share: float = 0.03
+    method: str = "gi"
+    since: date = date(2025, 1, 31)
+    marked: bool = True
+    title: str = "Camden"
+    unbound: int = 7
+
+
+def _form() -> QWidget:
+    form = QWidget()
+    layout = QVBoxLayout(form)
+    share = QDoubleSpinBox(objectName="share")
+    share.setDecimals(3)
+    method = QComboBox(objectName="method")
+    method.addItem("KDE", "kde")
+    method.addItem("Gi*", "gi")
+    for widget in (share, method, QDateEdit(objectName="since"), QCheckBox(objectName="marked"),
+                   QLineEdit(objectName="title")):
+        layout.addWidget(widget)
+    return form
+
+
+def test_the_widgets_show_the_state_and_write_back(qtbot):
+    form = _form()
+    qtbot.addWidget(form)
+    state = Settings()
+    binding = bind(form, state)
+    assert set(binding.widgets) == {"share", "method", "since", "marked", "title"}
+    assert form.findChild(QComboBox, "method").currentData() == "gi"
+    assert form.findChild(QDateEdit, "since").date() == QDate(2025, 1, 31)
+    assert form.findChild(QDoubleSpinBox, "share").value() == 0.03
+    form.findChild(QComboBox, "method").setCurrentIndex(0)
+    form.findChild(QDateEdit, "since").setDate(QDate(2024, 12, 1))
+    form.findChild(QCheckBox, "marked").setChecked(False)
+    form.findChild(QLineEdit, "title").setText("Islington")
+    form.findChild(QDoubleSpinBox, "share").setValue(0.05)
+    assert state == Settings(share=0.05, method="kde", since=date(2024, 12, 1), marked=False, title="Islington")
+    state.method = "gi"
+    binding.show()
+    assert form.findChild(QComboBox, "method").currentData() == "gi"

@@ -1,0 +1,55 @@
+"""View state: the parameters of a view that runs an analysis, without Qt.
+
+A state is a dataclass whose field defaults come from the analysis module (one source of
+defaults for the analysis function, the command line and the window). A view binds its
+form to a state by widget object names (:func:`workbench.ui.binding.bind`), so the
+widgets and the state always agree; the view runs the analysis from the state, and tests
+can set a state and check what runs without touching a widget.
+
+>>> state = NearRepeatState(category="robbery", date_from=date(2025, 1, 1), date_to=date(2025, 3, 31))
+>>> state.offence_filter().date_to            # the whole last day is included
+'2025-04-01'
+>>> state.knox_arguments()["time_bands"] == TIME_BANDS
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from workbench.geo.defaults import DISTANCE_BAND, DISTANCE_BANDS, METRIC, PERMUTATIONS, TIME_BAND, TIME_BANDS
+from workbench.store.offences import OffenceFilter
+
+
+def _filter(categories: list[str] | None, date_from: date | None, date_to: date | None) -> OffenceFilter:
+    """Offences of ``categories`` (None: all) committed from ``date_from`` to ``date_to`` inclusive."""
+    return OffenceFilter(categories=categories,
+                         date_from=date_from.isoformat() if date_from else None,
+                         date_to=(date_to + timedelta(days=1)).isoformat() if date_to else None)
+
+
+@dataclass
+class NearRepeatState:
+    """The Knox near-repeat test: which offences, and the table's bands."""
+
+    category: str = "burglary"
+    date_from: date | None = None
+    date_to: date | None = None
+    distance_band: float = DISTANCE_BAND
+    distance_bands: int = DISTANCE_BANDS
+    time_band: float = TIME_BAND
+    time_bands: int = TIME_BANDS
+    permutations: int = PERMUTATIONS
+    seed: int = 1
+    metric: str = METRIC
+
+    def offence_filter(self) -> OffenceFilter:
+        return _filter([self.category], self.date_from, self.date_to)
+
+    def knox_arguments(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`workbench.geo.nearrepeat.knox`."""
+        return {"distance_band": float(self.distance_band), "distance_bands": int(self.distance_bands),
+                "time_band": float(self.time_band), "time_bands": int(self.time_bands),
+                "permutations": int(self.permutations), "seed": int(self.seed), "metric": self.metric}

@@ -1,0 +1,76 @@
+"""Binding a form's widgets to a view state by object name (glue's pattern).
+
+:func:`bind` finds, for each field of a state dataclass (:mod:`workbench.app.state`), the
+child widget whose ``objectName`` is the field's name, shows the state's value in it and
+writes every change the analyst makes back to the state. So a view builds its widgets,
+names them, and reads its parameters from the state; defaults live in one place.
+
+Supported widgets: ``QSpinBox``/``QDoubleSpinBox`` (numbers), ``QComboBox`` (the item
+*data* is the value), ``QDateEdit`` (a ``datetime.date``), ``QCheckBox`` (a bool) and
+``QLineEdit`` (text).
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDateEdit, QDoubleSpinBox, QLineEdit, QSpinBox, QWidget
+
+
+class Binding:
+    """The link between a form and a state; :meth:`show` pushes the state to the widgets."""
+
+    def __init__(self, form: QWidget, state: Any):
+        self.state = state
+        self.widgets: dict[str, QWidget] = {}
+        for f in fields(state):
+            widget = form.findChild(QWidget, f.name)
+            if widget is not None:
+                self.widgets[f.name] = widget
+                _connect(widget, lambda value, name=f.name: setattr(self.state, name, value))
+        self.show()
+
+    def show(self) -> None:
+        """Show every bound field's current value (after the state changed in code)."""
+        for name, widget in self.widgets.items():
+            _set(widget, getattr(self.state, name))
+
+
+def bind(form: QWidget, state: Any) -> Binding:
+    """Bind the widgets of ``form`` named like the fields of ``state`` (see the module docstring)."""
+    return Binding(form, state)
+
+
+def _set(widget: QWidget, value: Any) -> None:
+    if isinstance(widget, (QSpinBox, QDoubleSpinBox)):
+        widget.setValue(value)
+    elif isinstance(widget, QComboBox):
+        index = widget.findData(value)
+        widget.setCurrentIndex(max(index, 0))
+    elif isinstance(widget, QDateEdit):
+        if value is not None:
+            widget.setDate(QDate(value.year, value.month, value.day))
+    elif isinstance(widget, QCheckBox):
+        widget.setChecked(bool(value))
+    elif isinstance(widget, QLineEdit):
+        widget.setText("" if value is None else str(value))
+    else:
+        raise TypeError(f"cannot bind a {type(widget).__name__} ({widget.objectName()})")
+
+
+def _connect(widget: QWidget, write) -> None:
+    if isinstance(widget, (QSpinBox, QDoubleSpinBox)):
+        widget.valueChanged.connect(write)
+    elif isinstance(widget, QComboBox):
+        widget.currentIndexChanged.connect(lambda _i: write(widget.currentData()))
+    elif isinstance(widget, QDateEdit):
+        widget.dateChanged.connect(lambda d: write(date(d.year(), d.month(), d.day())))
+    elif isinstance(widget, QCheckBox):
+        widget.toggled.connect(write)
+    elif isinstance(widget, QLineEdit):
+        widget.textChanged.connect(write)
+    else:
+        raise TypeError(f"cannot bind a {type(widget).__name__} ({widget.objectName()})")
