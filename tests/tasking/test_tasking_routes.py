@@ -5,15 +5,6 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-<<<<<<< HEAD
-from handmade import SERIES_REF, make_borough  # noqa: E402
-from workbench.app.session import Session  # noqa: E402
-from workbench.network.person import person_page  # noqa: E402
-from workbench.store import open_store  # noqa: E402
-from workbench.store.offences import find_by_ref  # noqa: E402
-from workbench.tasking.patp import Problem  # noqa: E402
-from workbench.tasking.sources import series_choices, series_label  # noqa: E402
-=======
 from handmade import SERIES_REF, make_borough
 
 from workbench.app.session import Session
@@ -21,8 +12,7 @@ from workbench.network.person import person_page
 from workbench.store import open_store
 from workbench.store.offences import find_by_ref
 from workbench.tasking.patp import Problem
-from workbench.tasking.sources import series_label
->>>>>>> main
+from workbench.tasking.sources import series_choices, series_label
 
 
 @pytest.fixture
