@@ -14,8 +14,7 @@ from collections.abc import Callable
 import networkx as nx
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
-<<<<<<< HEAD
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsLineItem,
@@ -23,11 +22,6 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
     QGraphicsView,
 )
-=======
-from PySide6.QtGui import QBrush, QColor, QPainter, QPen
-from PySide6.QtWidgets import (QGraphicsEllipseItem, QGraphicsLineItem, QGraphicsScene, QGraphicsSimpleTextItem,
-                               QGraphicsView)
->>>>>>> main
 
 from workbench.ui.label_placement import chart_font, label_offset, place_labels
 

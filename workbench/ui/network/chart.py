@@ -18,10 +18,8 @@ from collections.abc import Callable
 
 import networkx as nx
 from PySide6.QtCore import QPointF, QRectF, Qt
-<<<<<<< HEAD
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import (
-    QApplication,
     QGraphicsItem,
     QGraphicsLineItem,
     QGraphicsPathItem,
@@ -32,11 +30,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QWidget,
 )
-=======
-from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
-from PySide6.QtWidgets import (QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem, QGraphicsScene,
-                               QGraphicsSimpleTextItem, QGraphicsView, QGridLayout, QLabel, QWidget)
->>>>>>> main
 
 from workbench.network.graph import KIND_LABELS
 from workbench.network.style import KIND_STYLE, style
