@@ -32,10 +32,6 @@ def label_offset(side: str, radius: float, size: QSizeF) -> QPointF:
             "above-left": QPointF(-corner - GAP - w, -corner - GAP - h)}[side]
 
 
-def _clashes(rect: QRectF, placed: list[QRectF], others: list[QRectF]) -> int:
-    return sum(rect.intersects(other) for other in placed) + sum(rect.intersects(shape) for shape in others)
-
-
 def place_labels(symbols: list[tuple[QPointF, float, QSizeF]]) -> list[str]:
     """The side of each label, for symbols given as (centre, radius, label size) in
     priority order (the first keeps its favourite side)."""
@@ -43,10 +39,11 @@ def place_labels(symbols: list[tuple[QPointF, float, QSizeF]]) -> list[str]:
     placed: list[QRectF] = []
     sides = []
     for k, (centre, radius, size) in enumerate(symbols):
-        others = shapes[:k] + shapes[k + 1:]
-        rects = {side: QRectF(centre + label_offset(side, radius, size), size) for side in SIDES}
-        counts = {side: _clashes(rect, placed, others) for side, rect in rects.items()}
-        chosen = next((side for side in SIDES if counts[side] == 0), None) or min(SIDES, key=counts.__getitem__)
-        placed.append(rects[chosen])
+        def clashes(side: str, centre=centre, radius=radius, size=size, k=k) -> int:
+            rect = QRectF(centre + label_offset(side, radius, size), size)
+            return (sum(rect.intersects(other) for other in placed)
+                    + sum(rect.intersects(shape) for n, shape in enumerate(shapes) if n != k))
+        chosen = next((side for side in SIDES if clashes(side) == 0), None) or min(SIDES, key=clashes)
+        placed.append(QRectF(centre + label_offset(chosen, radius, size), size))
         sides.append(chosen)
     return sides
