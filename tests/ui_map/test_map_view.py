@@ -196,3 +196,7 @@ def test_long_hotspot_settings_in_the_status_do_not_widen_the_window(view):
     before = view.minimumSizeHint().width()
     view.status.setText("Study area: West, East · KDE, 25 m cells (learned by temporal cross-validation) " * 6)
     assert view.minimumSizeHint().width() <= before
+
+
+def test_the_map_fits_a_1366_pixel_laptop_screen(view):
+    assert view.minimumSizeHint().width() <= 1366

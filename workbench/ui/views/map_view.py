@@ -132,6 +132,9 @@ class MapView(QWidget):
         self.borough.setToolTip("The borough to map and to find hotspots in; by default the boroughs that "
                                 "hold the offences shown are the study area")
         self._fill_boroughs()
+        for combo in (self.category, self.borough):      # long names show in full in the list
+            combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(16)
         lo, hi = _store_dates(session.store)
         self.date_from, self.date_to = _date_edit(lo), _date_edit(hi)
         apply = QPushButton("Show")
@@ -163,12 +166,6 @@ class MapView(QWidget):
         bar.addWidget(self.hotspot_button)
         bar.addWidget(self.patp_button)
         bar.addStretch(1)
-        export_png = QPushButton("Export PNG…")
-        export_png.clicked.connect(lambda: self.export_png())
-        export_gpkg = QPushButton("Export GeoPackage…")
-        export_gpkg.clicked.connect(lambda: self.export_gpkg())
-        bar.addWidget(export_png)
-        bar.addWidget(export_gpkg)
 
         tools = QHBoxLayout()
         tools.setContentsMargins(8, 2, 8, 2)
@@ -220,6 +217,13 @@ class MapView(QWidget):
         self.street.setMaximumWidth(220)
         self.street.returnPressed.connect(lambda: self.go_to_street(self.street.text()))
         tools.insertWidget(tools.count() - 2, self.street)
+        # The exports sit on this row so the filter bar fits a 1366-pixel laptop screen.
+        export_png = QPushButton("Export PNG…")
+        export_png.clicked.connect(lambda: self.export_png())
+        export_gpkg = QPushButton("Export GeoPackage…")
+        export_gpkg.clicked.connect(lambda: self.export_gpkg())
+        tools.addWidget(export_png)
+        tools.addWidget(export_gpkg)
 
         self.banner = QFrame()
         self.banner.setObjectName("mapFocusBanner")

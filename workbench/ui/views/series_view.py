@@ -319,7 +319,8 @@ class SeriesView(QWidget):
         self.reasons.setHtml(f"<p><b>{s['id']}</b>: {s['size']} offences, {s['first'][:10]} to {s['last'][:10]}, "
                              f"within {s['radius_m']:,} m of the centre.</p>"
                              + (f"<p>Common MO: {html.escape(common_mo(s))}.</p>" if s["common_mo"] else "")
-                             + (f"<p>Risk <b>{s['risk']}</b>: {'; '.join(s['risk_reasons'])}</p>" if s["risk_reasons"] else "")
+                             + (f"<p>Risk <b>{s['risk']}</b>: {'; '.join(s['risk_reasons'])}</p>"
+                                if s["risk_reasons"] else "")
                              + "<p style='color:#555'>Click a link in the chart to see why it scored as it did.</p>")
         matrix, shared = service.cca(store, s["offence_ids"])
         self.cca.show_matrix(matrix, shared)
