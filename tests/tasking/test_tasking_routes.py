@@ -12,7 +12,7 @@ from workbench.network.person import person_page
 from workbench.store import open_store
 from workbench.store.offences import find_by_ref
 from workbench.tasking.patp import Problem
-from workbench.tasking.sources import series_label
+from workbench.tasking.sources import series_choices, series_label
 
 
 @pytest.fixture
@@ -76,8 +76,15 @@ def test_map_hotspot_offers_new_patp(qtbot, window):
 def test_series_are_offered_by_name_and_no_meeting_points_to_the_button(qtbot, window):
     named = Problem("Acacia Avenue burglaries", (1, 2, 3), source_kind="series", source_ref="S3", local=True)
     force = Problem(f"Series {SERIES_REF}", tuple(range(8)), source_kind="series", source_ref=SERIES_REF)
-    assert series_label(named) == "Acacia Avenue burglaries (S3, 3 offences)"
-    assert series_label(force) == f"Series {SERIES_REF} (8 offences)"
+    assert series_label(named) == "Acacia Avenue burglaries (S3): 3 offences"
+    assert series_label(force) == f"Series {SERIES_REF}: 8 offences"
+    rows = {1: ("burglary-residential", "North", "2025-01-06T19:00"), 2: ("burglary-residential", "North",
+            "2025-03-02T19:00"), 3: ("theft-from-vehicle", None, "2025-02-01T10:00")}
+    assert series_label(named, rows) == ("Acacia Avenue burglaries (S3): 3 offences, burglary residential in North, "
+                                         "Jan-Mar 2025")
+    choices = series_choices(window.session.store)             # the handmade force series, described
+    assert choices == [(f"Series {SERIES_REF}: 8 offences, burglary residential in Testborough North, Jan-Mar 2025",
+                        SERIES_REF)]
     tasking = window.views["Tasking"]
     assert tasking._ask_meeting() is None
     assert "New meeting (next on the cycle)" in tasking.message.text()

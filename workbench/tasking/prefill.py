@@ -74,13 +74,17 @@ def summary_text(problem: Problem, stats: dict, offenders: list[str]) -> str:
     lines = [
         f"{stats['offences']} offences ({counts}) between {_day(stats['date_from'])} and "
         f"{_day(stats['date_to'])} in {where}{wards}.",
-        f"The trend is {trend['direction']}: {trend['recent']} offences in the last {trend['weeks']} weeks "
+        f"The trend is {trend['direction']}: {_offences(trend['recent'])} in the last {trend['weeks']} weeks "
         f"against {trend['before']} in the {trend['weeks']} weeks before.",
         peak_text(stats["timing"]),
         f"{stats['solved']} of {stats['offences']} are solved"
         + (f"; known offenders: {', '.join(offenders[:5])}." if offenders else "; no offender is known."),
     ]
     return " ".join(lines)
+
+
+def _offences(n: int) -> str:
+    return f"{n} offence{'s' if n != 1 else ''}"
 
 
 def _day(iso: str) -> str:
@@ -168,7 +172,7 @@ def _threat_harm_risk(categories: list[str], stats: dict, series_risk: dict | No
                          for c in categories) else "medium"
     threat = {"rising": "increasing", "falling": "reducing", "stable": "continuing"}.get(
         stats["trend"]["direction"], "unknown")
-    return (f"Threat: {threat} ({stats['trend']['recent']} offences in the last {stats['trend']['weeks']} weeks). "
+    return (f"Threat: {threat} ({_offences(stats['trend']['recent'])} in the last {stats['trend']['weeks']} weeks). "
             f"Harm: {harm}. Risk: further offences in and near the tasked area are likely while the "
             "offending continues unchecked." + _series_risk_text(series_risk))
 

@@ -7,6 +7,7 @@ and scan: see the feature contract in pyproject.toml).
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date, timedelta
 
 import numpy as np
@@ -65,13 +66,40 @@ def problem_from_offences(store: Store, offence_ids) -> Problem:
     return Problem(title, ids, offences_area(store, ids), source_kind="offences")
 
 
-def series_label(problem: Problem) -> str:
-    """How a series is offered in a picker: its name with its reference and size
-    (``Acacia Avenue burglaries (S3, 8 offences)``; force series carry only their reference)."""
-    size = f"{len(problem.offence_ids)} offence{'s' if len(problem.offence_ids) != 1 else ''}"
-    if problem.title in (f"Series {problem.source_ref}", f"Series {str(problem.source_ref).lstrip('S')}"):
-        return f"Series {problem.source_ref} ({size})"
-    return f"{problem.title} ({problem.source_ref}, {size})"
+def series_label(problem: Problem, offences: dict[int, tuple] | None = None) -> str:
+    """How a series is offered in a picker: its name (a force series has only its reference)
+    with its reference, size and, given its offences' ``(category, ward, committed_from)``,
+    what and where it is and when: ``Acacia Avenue burglaries (S3): 8 offences, burglary
+    residential in Mildmay, Jan-Mar 2025``."""
+    ref = str(problem.source_ref)
+    named = problem.title not in (f"Series {ref}", f"Series {ref.lstrip('S')}")
+    n = len(problem.offence_ids)
+    label = f"{problem.title} ({ref})" if named else f"Series {ref}"
+    label += f": {n} offence{'s' if n != 1 else ''}"
+    rows = [offences[i] for i in problem.offence_ids if offences and i in offences]
+    if rows:
+        category = Counter(r[0] for r in rows).most_common(1)[0][0]
+        wards = Counter(r[1] for r in rows if r[1]).most_common(1)
+        days = sorted(str(r[2])[:10] for r in rows if r[2])
+        label += f", {LABELS.get(category, category).lower()}" + (f" in {wards[0][0]}" if wards else "")
+        if days:
+            first, last = (date.fromisoformat(x) for x in (days[0], days[-1]))
+            label += f", {first:%b %Y}" if (first.year, first.month) == (last.year, last.month) else (
+                f", {first:%b}-{last:%b %Y}" if first.year == last.year else f", {first:%b %Y}-{last:%b %Y}")
+    return label
+
+
+def series_choices(store: Store) -> list[tuple[str, str]]:
+    """Every series as ``(label, reference)`` for a picker (:func:`series_label`), the most
+    recently active first."""
+    series = list_series(store)
+    ids = sorted({i for p in series for i in p.offence_ids})
+    offences = fetch_rows(store, ids, ("category", "ward", "committed_from"))
+
+    def last(problem: Problem) -> str:
+        return max((str(offences[i][2]) for i in problem.offence_ids if i in offences), default="")
+
+    return [(series_label(p, offences), str(p.source_ref)) for p in sorted(series, key=last, reverse=True)]
 
 
 def problem_from_person(store: Store, person: str) -> Problem:

@@ -46,7 +46,7 @@ from workbench.tasking.editing import CreatePatp, EditPatp, load_patp
 from workbench.tasking.patp import DECISIONS, EDITABLE, NIM_LEVELS, PROBLEM_TYPES, TACTIC_HEADINGS, Patp
 from workbench.tasking.prefill import build_patp
 from workbench.tasking.results import analyse_patp, chart
-from workbench.tasking.sources import list_series, problem_from_offences, problem_from_series, series_label
+from workbench.tasking.sources import problem_from_offences, problem_from_series, series_choices
 from workbench.tasking.strategy import priority_names
 from workbench.tasking.workflow import STATUS_LABELS, PatpTransition, allowed_actions
 from workbench.ui.jobs import run_job
@@ -357,16 +357,16 @@ class TaskingView(QWidget):
     def new_from_series(self, series_id: str | None = None) -> None:
         """Draft a PATP from a series, chosen by name (with its reference and size) unless given."""
         if series_id is None:
-            series = list_series(self.session.store)
-            if not series:
+            choices = series_choices(self.session.store)
+            if not choices:
                 self._say("No series yet: confirm one in the Series view or import offences with series "
                           "references.", error=True)
                 return
-            labels = [series_label(p) for p in series]
-            choice, ok = QInputDialog.getItem(self, "New PATP", "Series:", labels, 0, False)
+            labels = [label for label, _ in choices]
+            choice, ok = QInputDialog.getItem(self, "New PATP", "Series (most recent first):", labels, 0, False)
             if not ok:
                 return
-            series_id = str(series[labels.index(choice)].source_ref)
+            series_id = choices[labels.index(choice)][1]
         self.create_patp(lambda store, ref=series_id: problem_from_series(store, ref), f"series {series_id}")
 
     def create_patp(self, make_problem, what: str) -> None:
