@@ -23,7 +23,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from workbench.release import Released
 from workbench.reports import document as d
-from workbench.reports.pdf import unbroken, fit_columns
+from workbench.reports.pdf import fit_columns, unbroken
 
 NAVY = RGBColor(0x1F, 0x38, 0x64)
 GREY = RGBColor(0x5A, 0x5A, 0x5A)
