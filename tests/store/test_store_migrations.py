@@ -35,6 +35,7 @@ def test_version_1_store_upgrades_and_keeps_its_data(tmp_path):
     assert store.setting("security_marking") == "OFFICIAL-SENSITIVE"   # added by migration 2
     indexes = {n for (n,) in store._conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'offences'")}
     assert "offences_ref" in indexes and "offences_ref_key" not in indexes  # dropped by migration 13
+    assert "offences_batch" not in indexes                                  # dropped by migration 14
     assert store._conn.execute("PRAGMA page_size").fetchone()[0] == 4096  # an existing file keeps its pages
 
 
