@@ -202,14 +202,13 @@ class MapView(QWidget):
             self.layer_boxes[key] = box
             tools.addWidget(box)
         tools.addStretch(1)
+        # The status line runs under the map, the whole width: long hotspot settings and
+        # warnings wrap there (the tooltip has them whole) rather than widening the window.
         self.status = QLabel()
         self.status.setStyleSheet("color:#445")
-        # Long hotspot settings and warnings wrap here (the tooltip has them whole) rather
-        # than widening the window past the screen.
         self.status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.status.setWordWrap(True)
-        self.status.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        tools.addWidget(self.status, 4)
+        self.status.setContentsMargins(8, 0, 8, 2)
 
         self.street = QLineEdit()
         self.street.setPlaceholderText("Go to street…")
@@ -217,7 +216,7 @@ class MapView(QWidget):
         self.street.setToolTip("Type a street name (e.g. Holloway Road) and press Enter; works offline")
         self.street.setMaximumWidth(220)
         self.street.returnPressed.connect(lambda: self.go_to_street(self.street.text()))
-        tools.insertWidget(tools.count() - 2, self.street)
+        tools.addWidget(self.street)
         # The exports sit on this row so the filter bar fits a 1366-pixel laptop screen.
         export_png = QPushButton("Export PNG…")
         export_png.clicked.connect(lambda: self.export_png())
@@ -246,6 +245,7 @@ class MapView(QWidget):
         layout.addLayout(tools)
         layout.addWidget(self.banner)
         layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.status)
 
         session.selection_changed.connect(self._on_selection)
         session.changed.connect(self._on_changed)
