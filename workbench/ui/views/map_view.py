@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import shapely
 from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import (
@@ -432,8 +433,6 @@ class MapView(QWidget):
 
     def hotspot_labels(self) -> list[str]:
         """The hotspots found, as offered when choosing one for a PATP (offences shown inside, area)."""
-        import shapely
-
         x, y = self.frame["easting"].to_numpy(float), self.frame["northing"].to_numpy(float)
         return [f"Hotspot {n}: {int(shapely.contains_xy(polygon, x, y).sum())} offences shown, "
                 f"{polygon.area / 1e4:.0f} ha"
@@ -455,10 +454,14 @@ class MapView(QWidget):
         first = self.date_from.date().toString("yyyy-MM-dd")
         last = self.date_to.date().addDays(1).toString("yyyy-MM-dd")
         centre = polygon.centroid
+        inside = self.frame[shapely.contains_xy(polygon, self.frame["easting"].to_numpy(float),
+                                                self.frame["northing"].to_numpy(float))]
+        what = cats.LABELS.get(category, category) if category else "Offending"
+        wards = inside["ward"].dropna().mode() if "ward" in inside else []
+        title = f"{what} hotspot" + (f" in {wards.iloc[0]}" if len(wards) else f" at {centre.x:.0f},{centre.y:.0f}")
         open_new_patp(self, lambda store: problem_from_hotspot(
             store, polygon, date_from=first, date_to=last, categories=[category] if category else None,
-            title=f"Hotspot at {centre.x:.0f},{centre.y:.0f}", ref=f"{centre.x:.0f},{centre.y:.0f}"),
-            f"hotspot {index + 1}")
+            title=title, ref=f"{centre.x:.0f},{centre.y:.0f}"), f"hotspot {index + 1}")
 
     # -- selection ----------------------------------------------------------------
     def _on_map_selection(self, ids) -> None:
