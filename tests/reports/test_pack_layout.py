@@ -62,3 +62,24 @@ def test_heading_is_never_left_alone_above_a_blank(tmp_path):
     heading = next(i for i, t in enumerate(pages) if "Supporting analysis" in t and "Contents" not in t)
     assert "Figure under the heading" in pages[heading]
     assert "Opening" in pages[heading]                         # on the text's page, not pushed on
+
+
+def test_word_tables_never_break_a_reference(tmp_path):
+    import zipfile
+
+    from workbench.reports.docx import render_docx
+
+    doc = d.Document("T", "S", "OFFICIAL", "Force")
+    doc.add(d.Heading("Graded intelligence"),
+            d.Table(["Reference", "Recorded", "Intelligence"],
+                    [["IR2026-001437", "24/02/2026 22:25", "Subject O2026-00004 was seen. " * 6]], [0.5, 0.5, 4]))
+    out = render_docx(SimpleNamespace(body=doc), tmp_path / "t.docx")
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert "IR2026</w:t><w:noBreakHyphen/><w:t xml:space=\"preserve\">001437" in xml
+    assert "24/02/2026\u00a022:25" in xml
+    from docx import Document as WordDocument
+
+    table = WordDocument(str(out)).tables[0]
+    assert table.rows[1].cells[0].text.replace("\u2011", "-") in ("IR2026-001437", "IR2026001437")
+    width = table.rows[0].cells[0].width.pt
+    assert width >= stringWidth("IR2026-001437", "Helvetica", 8.5) + 12

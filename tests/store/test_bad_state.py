@@ -28,8 +28,11 @@ def test_a_busy_store_waits_then_says_who_holds_it(tmp_path, monkeypatch, capsys
         holder.audit(AuditAction.IMPORT, "batch", 1)          # holds the write lock
         with open_store(path) as other, pytest.raises(StoreError) as busy:
             other.set_setting("security_marking", "OFFICIAL")
-        message = fail(capsys, "--db", str(path), "roles", "grant", "h.analyst", "analyst")
+        assert main(["--db", str(path), "roles", "grant", "h.analyst", "analyst", "--json"]) == 1
+        out = capsys.readouterr()
+        message = json.loads(out.out)["error"]
     holder.close()
+    assert out.err.strip().splitlines()[-1] == f"workbench: error: {message}"     # after who it waited for
     assert str(busy.value).startswith("the store s.sqlite is busy: waited 0.3 s for test.analyst (process ")
     assert str(busy.value).endswith("; try again when it has finished")
     assert message == str(busy.value) and "database is locked" not in message
@@ -102,3 +105,24 @@ def test_a_read_only_store_reads_and_refuses_writes_in_one_line(tmp_path, capsys
     assert fail(capsys, "--db", str(path), "roles", "grant", "h.analyst", "analyst") == (
         f"{path} is read-only for you (file permission): this command changes the store, so it was not "
         f"run; reading commands work. Ask the store's owner for write access")
+
+
+def test_a_waiting_write_says_who_it_waits_for_while_it_waits(tmp_path, monkeypatch, capsys):
+    path = tmp_path / "s.sqlite"
+    holder = open_store(path)
+    monkeypatch.setattr(store_db, "BUSY_TIMEOUT_S", 0.8)
+    told = []
+    with holder.atomic():
+        holder.audit(AuditAction.IMPORT, "batch", 1)
+        with open_store(path) as other:
+            other.on_wait = lambda fraction, message: told.append((fraction, message))
+            with pytest.raises(StoreError):
+                other.set_setting("security_marking", "OFFICIAL")
+        code = main(["--db", str(path), "roles", "grant", "h.analyst", "analyst"])
+        err = capsys.readouterr().err.splitlines()
+    holder.close()
+    assert len(told) >= 2 and all(0.0 <= f <= 1.0 for f, _ in told)
+    assert [f for f, _ in told] == sorted(f for f, _ in told)           # the wait moves on
+    assert told[0][1].startswith("waiting for the store s.sqlite: test.analyst (process ")
+    assert code == 1 and err[0].startswith("waiting for the store s.sqlite: test.analyst")
+    assert err[-1].startswith("workbench: error: the store s.sqlite is busy")

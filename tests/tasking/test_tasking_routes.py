@@ -70,6 +70,7 @@ def test_map_hotspot_offers_new_patp(qtbot, window):
     patp = _drafted(qtbot, window)
     polygon = map_tab.analysis.polygons.geometry.iloc[0]
     assert patp.source_kind == "hotspot" and patp.area.equals(polygon)
+    assert patp.title.startswith("Offending hotspot in Testborough")     # named by its main ward
     assert patp.offence_ids
 
 

@@ -56,6 +56,7 @@ class Context:
     db_url: str | None = None
     key_file: str | None = None
     _store: Store | None = field(default=None, repr=False)
+    _told_waiting: bool = field(default=False, repr=False)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Context:
@@ -77,7 +78,15 @@ class Context:
                 raise NotFound(f"there is no store at {self.db_path}: import data into it first "
                                f"(workbench --db {self.db_path} import ...), or check the path")
             self._store = open_store(self.db_path, key=self.key())
+            self._store.on_wait = self._waiting
         return self._store
+
+    def _waiting(self, fraction: float, message: str) -> None:
+        """A write waits for another writer: say who, once, then show the wait."""
+        if not self._told_waiting:
+            self.message(message)
+            self._told_waiting = True
+        self.progress(fraction, "waiting for the store")
 
     def key(self) -> str | None:
         """The passphrase of an encrypted store: from ``--key-file``, else asked for when

@@ -9,7 +9,9 @@ shows the section titles.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from types import SimpleNamespace
 
 from docx import Document as WordDocument
 from docx.enum.section import WD_SECTION
@@ -21,6 +23,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from workbench.release import Released
 from workbench.reports import document as d
+from workbench.reports.pdf import fit_columns, unbroken
 
 NAVY = RGBColor(0x1F, 0x38, 0x64)
 GREY = RGBColor(0x5A, 0x5A, 0x5A)
@@ -212,6 +215,29 @@ def _block(word, block, width) -> None:
         raise TypeError(f"cannot render {type(block).__name__}")
 
 
+#: A hyphen inside a word that has a digit (``IR2026-001437``, ``2026-10-05``) is non-breaking.
+_WORD_HYPHEN = re.compile(r"(?<=[0-9A-Za-z/])-(?=[0-9A-Za-z/])")
+
+
+def _unbroken_text(paragraph, text: str, size) -> None:
+    """Write ``text`` into ``paragraph`` so Word never breaks a reference or a date: hyphens
+    inside words with digits become Word's non-breaking hyphen and a date keeps its time."""
+    run = paragraph.add_run()
+    run.font.size = size
+    for line_no, line in enumerate(unbroken(text).split("\n")):
+        if line_no:
+            run._r.append(OxmlElement("w:br"))
+        for word_no, word in enumerate(line.split(" ")):
+            pieces = _WORD_HYPHEN.split(word) if any(ch.isdigit() for ch in word) else [word]
+            for piece_no, piece in enumerate(pieces):
+                if piece_no:
+                    run._r.append(OxmlElement("w:noBreakHyphen"))
+                t = OxmlElement("w:t")
+                t.set(qn("xml:space"), "preserve")
+                t.text = (" " if word_no and not piece_no else "") + piece
+                run._r.append(t)
+
+
 def _table(word, block: d.Table) -> None:
     table = word.add_table(rows=1, cols=len(block.header))
     table.style = "Table Grid"
@@ -225,14 +251,13 @@ def _table(word, block: d.Table) -> None:
     for index, row in enumerate(block.rows):
         cells = table.add_row().cells
         for cell, value in zip(cells, row):
-            cell.text = _plain(value)
-            for run in cell.paragraphs[0].runs:
-                run.font.size = size
+            _unbroken_text(cell.paragraphs[0], _plain(value), size)
             if index in block.highlight:
                 _shade(cell, "FDE9C8")
-    if block.widths:
-        total = sum(block.widths)
-        _widths(table, [w / total for w in block.widths])
+    font = SimpleNamespace(fontName="Helvetica", fontSize=size.pt)     # Arial's metrics
+    cols = fit_columns(block.widths or [1.0] * len(block.header), [block.header, *block.rows],
+                       [font] * (len(block.rows) + 1), Cm(17.0).pt)
+    _widths(table, [c / Cm(17.0).pt for c in cols])
     if block.caption:
         word.add_paragraph(block.caption, style="Caption")
     else:

@@ -188,7 +188,7 @@ def _key_values(pairs, st, width: float) -> RLTable:
 
 
 def _text(value) -> str:
-    return escape(_unbroken(str(value if value not in (None, "") else "-"))).replace("\n", "<br/>")
+    return escape(unbroken(str(value if value not in (None, "") else "-"))).replace("\n", "<br/>")
 
 
 #: A date followed by its time ("24/02/2026 22:25", "2026-02-24 22:25") is kept on one line.
@@ -197,14 +197,14 @@ _DATE_TIME = re.compile(r"(\d{2}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2}) (\d{2}:\d{2})")
 _CELL_PADDING = 13.0
 
 
-def _unbroken(text: str) -> str:
+def unbroken(text: str) -> str:
     """``text`` with the space inside a date-and-time made non-breaking."""
     return _DATE_TIME.sub("\\1\u00a0\\2", text)
 
 
 def _longest_word(text: str, style: ParagraphStyle) -> float:
     """The width of the longest run of ``text`` that must not break (a reference, a date)."""
-    words = re.split(r"[ \n\t]+", _unbroken(text))
+    words = re.split(r"[ \n\t]+", unbroken(text))
     return max((stringWidth(w, style.fontName, style.fontSize) for w in words if w), default=0.0)
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -28,6 +29,8 @@ from workbench.store import encryption, holder, migrations
 
 #: How long a write waits for another writer to finish before saying who holds the store.
 BUSY_TIMEOUT_S = 10.0
+#: How often a waiting write tries again (and tells :attr:`Store.on_wait`).
+WAIT_STEP_S = 0.25
 #: Page size of new stores: an offence row is some 400 bytes, and 16 KB pages hold about
 #: forty of them, so a bulk import writes and balances fewer B-tree pages than with
 #: SQLite's 4 KB default. Existing stores keep theirs (changing it means a VACUUM).
@@ -88,6 +91,9 @@ class Store:
         self._conn = conn
         self._db = sqlite_utils.Database(conn)
         self._depth = 0
+        #: Told ``(share of the wait used, "waiting for ... : who is writing")`` while a
+        #: write waits for another writer (the CLI prints it, the app's jobs show it).
+        self.on_wait: Callable[[float, str], None] | None = None
         if readonly:
             migrations.check_version(conn, self.path)
         else:
@@ -118,12 +124,7 @@ class Store:
             self._depth -= 1
             self._conn.execute(f"RELEASE {name}")
             return
-        try:
-            self._conn.execute("BEGIN IMMEDIATE")
-        except encryption.database_errors() as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise StoreError(holder.busy_message(self.path, BUSY_TIMEOUT_S)) from None
-            raise
+        self._begin()
         token = holder.claim(self.path)
         self._depth = 1
         try:
@@ -138,6 +139,28 @@ class Store:
             self._conn.execute("COMMIT")
         finally:
             holder.release(self.path, token)
+
+    def _begin(self) -> None:
+        """``BEGIN IMMEDIATE``, tried again every :data:`WAIT_STEP_S` while another writer
+        holds the store, telling :attr:`on_wait` who it is and how much of the wait has
+        passed, until :data:`BUSY_TIMEOUT_S`; then a :class:`StoreError` naming the writer."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        self._conn.execute(f"PRAGMA busy_timeout = {int(WAIT_STEP_S * 1000)}")
+        try:
+            while True:
+                try:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                    return
+                except encryption.database_errors() as exc:
+                    if "locked" not in str(exc) and "busy" not in str(exc):
+                        raise
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise StoreError(holder.busy_message(self.path, BUSY_TIMEOUT_S)) from None
+                if self.on_wait is not None:
+                    self.on_wait(1.0 - left / BUSY_TIMEOUT_S, holder.waiting_message(self.path))
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
 
     def _rows(self, sql: str, params: Any = ()) -> list[dict]:
         """The rows of a query as dicts (column name -> value); for the store's modules."""

@@ -45,6 +45,16 @@ def release(store_path: Path, token: str) -> None:
         pass
 
 
+def waiting_message(store_path: Path) -> str:
+    """What a write waiting for the store is waiting for, in words."""
+    try:
+        record = json.loads(holder_path(store_path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"waiting for the store {store_path.name}: another program is writing to it"
+    return (f"waiting for the store {store_path.name}: {record.get('user')} (process {record.get('pid')} on "
+            f"{record.get('host')}) has been writing to it since {record.get('since')}")
+
+
 def busy_message(store_path: Path, waited_s: float) -> str:
     """One line: the store is busy, who holds it (when known) and what to do."""
     start = f"the store {store_path.name} is busy: waited {waited_s:g} s for "

@@ -47,7 +47,12 @@ class _Runnable(QRunnable):
         store = None
         try:
             store = self.session.open_worker_store() if self.session is not None else None
-            result = self.work(store, lambda f, m: self._emit("progress", f, m), self.stop.is_set)
+            def progress(fraction: float, message: str) -> None:
+                self._emit("progress", fraction, message)
+
+            if store is not None:
+                store.on_wait = progress          # "waiting for the store: who is writing"
+            result = self.work(store, progress, self.stop.is_set)
         except Cancelled as exc:
             self._emit("failed", str(exc), True)
         except Exception as exc:  # a UserError's message, or "internal error, logged to ..."

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import shapely
 from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QRect, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
 from PySide6.QtWidgets import (
@@ -201,14 +202,13 @@ class MapView(QWidget):
             self.layer_boxes[key] = box
             tools.addWidget(box)
         tools.addStretch(1)
+        # The status line runs under the map, the whole width: long hotspot settings and
+        # warnings wrap there (the tooltip has them whole) rather than widening the window.
         self.status = QLabel()
         self.status.setStyleSheet("color:#445")
-        # Long hotspot settings and warnings wrap here (the tooltip has them whole) rather
-        # than widening the window past the screen.
         self.status.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.status.setWordWrap(True)
-        self.status.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        tools.addWidget(self.status, 4)
+        self.status.setContentsMargins(8, 0, 8, 2)
 
         self.street = QLineEdit()
         self.street.setPlaceholderText("Go to street…")
@@ -216,7 +216,7 @@ class MapView(QWidget):
         self.street.setToolTip("Type a street name (e.g. Holloway Road) and press Enter; works offline")
         self.street.setMaximumWidth(220)
         self.street.returnPressed.connect(lambda: self.go_to_street(self.street.text()))
-        tools.insertWidget(tools.count() - 2, self.street)
+        tools.addWidget(self.street)
         # The exports sit on this row so the filter bar fits a 1366-pixel laptop screen.
         export_png = QPushButton("Export PNG…")
         export_png.clicked.connect(lambda: self.export_png())
@@ -245,6 +245,7 @@ class MapView(QWidget):
         layout.addLayout(tools)
         layout.addWidget(self.banner)
         layout.addWidget(self.canvas, 1)
+        layout.addWidget(self.status)
 
         session.selection_changed.connect(self._on_selection)
         session.changed.connect(self._on_changed)
@@ -432,8 +433,6 @@ class MapView(QWidget):
 
     def hotspot_labels(self) -> list[str]:
         """The hotspots found, as offered when choosing one for a PATP (offences shown inside, area)."""
-        import shapely
-
         x, y = self.frame["easting"].to_numpy(float), self.frame["northing"].to_numpy(float)
         return [f"Hotspot {n}: {int(shapely.contains_xy(polygon, x, y).sum())} offences shown, "
                 f"{polygon.area / 1e4:.0f} ha"
@@ -455,10 +454,14 @@ class MapView(QWidget):
         first = self.date_from.date().toString("yyyy-MM-dd")
         last = self.date_to.date().addDays(1).toString("yyyy-MM-dd")
         centre = polygon.centroid
+        inside = self.frame[shapely.contains_xy(polygon, self.frame["easting"].to_numpy(float),
+                                                self.frame["northing"].to_numpy(float))]
+        what = cats.LABELS.get(category, category) if category else "Offending"
+        wards = inside["ward"].dropna().mode() if "ward" in inside else []
+        title = f"{what} hotspot" + (f" in {wards.iloc[0]}" if len(wards) else f" at {centre.x:.0f},{centre.y:.0f}")
         open_new_patp(self, lambda store: problem_from_hotspot(
             store, polygon, date_from=first, date_to=last, categories=[category] if category else None,
-            title=f"Hotspot at {centre.x:.0f},{centre.y:.0f}", ref=f"{centre.x:.0f},{centre.y:.0f}"),
-            f"hotspot {index + 1}")
+            title=title, ref=f"{centre.x:.0f},{centre.y:.0f}"), f"hotspot {index + 1}")
 
     # -- selection ----------------------------------------------------------------
     def _on_map_selection(self, ids) -> None:
