@@ -1,8 +1,8 @@
 """Each people alert on hand-made data: one case where it must fire, one where it must not."""
 
 import pandas as pd
+from people_handmade import X0, Y0, episode, load, nominal, offence
 
-from tests.people.people_handmade import X0, Y0, episode, load, nominal, offence
 from workbench.people.alerts import in_curfew, scan_people
 from workbench.scan.scanner import run_scan
 from workbench.store.offences import load_frame

@@ -3,7 +3,8 @@ nominals of interest respect the release rules like intelligence does."""
 
 import json
 
-from tests.people.people_handmade import X0, episode, load, nominal, offence
+from people_handmade import X0, episode, load, nominal, offence
+
 from workbench.cli import main
 from workbench.network.person import person_page
 from workbench.people.patp import nominals_of_interest

@@ -3,8 +3,8 @@
 import json
 
 import pytest
+from people_handmade import X0, load, nominal, offence
 
-from tests.people.people_handmade import X0, load, nominal, offence
 from workbench.cli import main
 from workbench.errors import BadInput, NotFound
 from workbench.people.suspects import suspects_for

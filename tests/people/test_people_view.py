@@ -5,7 +5,8 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from tests.people.people_handmade import X0, Y0, episode, load, nominal, offence
+from people_handmade import X0, Y0, episode, load, nominal, offence
+
 from workbench.app.session import Session
 from workbench.store import open_store
 
@@ -67,7 +68,8 @@ def test_choosing_a_flag_filters_the_nominals(qtbot, session):
 
 
 def test_the_suspects_panel_names_nominals(qtbot, tmp_path):
-    from tests.people.people_handmade import X0 as x0
+    from people_handmade import X0 as x0
+
     from workbench.store.offences import find_by_ref
     from workbench.ui.linkage.suspects_panel import SuspectsPanel
 

@@ -47,7 +47,9 @@ class _Runnable(QRunnable):
         store = None
         try:
             store = self.session.open_worker_store() if self.session is not None else None
-            progress = lambda f, m: self._emit("progress", f, m)  # noqa: E731
+            def progress(fraction: float, message: str) -> None:
+                self._emit("progress", fraction, message)
+
             if store is not None:
                 store.on_wait = progress          # "waiting for the store: who is writing"
             result = self.work(store, progress, self.stop.is_set)
