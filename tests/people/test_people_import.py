@@ -159,3 +159,14 @@ def test_cli_import_nominals_prints_the_contract_keys(tmp_path, capsys):
     assert (out["imported"], out["rejected"]) == (1, 1) and isinstance(out["batch"], int)
     assert main(["--db", str(tmp_path / "s.sqlite"), "import", "missing", str(path), "--json"]) == 1
     assert "not a missing-person episodes CSV" in json.loads(capsys.readouterr().out)["error"]
+
+
+def test_a_nominal_marked_above_the_accreditation_is_refused_and_nothing_of_it_is_kept(store, tmp_path):
+    secret = nominal(nominal_ref="N7", surname="Zebedee-Marker", security_marking="SECRET")
+    result = import_nominals(store, write(tmp_path, NOMINAL_HEADER, nominal(nominal_ref="N8"), secret))
+    assert result.imported == 1 and result.rejected == 1
+    reject = list_rejects(store)[0]
+    assert reject["line"] == 3 and reject["column"] == "security_marking"
+    assert "above the store's accreditation level OFFICIAL-SENSITIVE" in reject["reason"]
+    assert "Zebedee-Marker" not in str(reject)
+    assert set(load_nominals(store)["nominal_ref"]) == {"N8"}

@@ -43,6 +43,7 @@ from workbench.ingest.rowparser import (
     split,
 )
 from workbench.jobs import CancelledFn, ProgressFn
+from workbench.release.marking import accreditation
 from workbench.store import Store
 from workbench.store.boundaries import AreaLocator
 from workbench.store.people import NominalWriter
@@ -95,8 +96,9 @@ class NominalParser(KeyedRowParser):
     REQUIRED = ("nominal_ref",)
     KNOWN = frozenset(COLUMNS)
 
-    def __init__(self, today: date | None = None):
+    def __init__(self, today: date | None = None, accreditation: str | None = None):
         self.today = today or date.today()
+        self.accreditation = accreditation
 
     def record(self, get: Getter) -> dict:
         born = day(get, "date_of_birth")
@@ -149,5 +151,5 @@ def import_nominals(store: Store, paths: str | Path | Sequence[str | Path], *,
                     progress: ProgressFn | None = None, cancelled: CancelledFn | None = None) -> ImportResult:
     """Import nominals CSV file(s) as one batch in one transaction (see the module text)."""
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
-    return run_import(store, paths, NominalParser(), "force", progress=progress, cancelled=cancelled,
+    return run_import(store, paths, NominalParser(accreditation=accreditation(store)), "force", progress=progress, cancelled=cancelled,
                       writer=NominalWriter, complete=locate_homes, bulk_offences=False)

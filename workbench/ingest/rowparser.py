@@ -20,6 +20,7 @@ from workbench.ingest.coords import in_bng_bounds
 from workbench.ingest.offence_import import raw_row
 from workbench.ingest.textfiles import checked_header
 from workbench.ingest.timeparse import BadDate, parse_when
+from workbench.release.marking import above
 from workbench.store.batches import Reject
 
 Getter = Callable[[str], str]
@@ -112,6 +113,21 @@ def split(text: str) -> list[str]:
     return [part.strip() for part in text.split(";") if part.strip()]
 
 
+def above_accreditation(index: dict[str, int], row: list[str], key: str, level: str | None) -> tuple[str, dict] | None:
+    """``(reason, raw)`` when ``row`` is marked (column ``security_marking``) above the
+    store's accreditation ``level``, else None. ``raw`` keeps only the row's reference and
+    marking, so nothing of a refused row is stored, not even among the rejects."""
+    def cell(name: str) -> str:
+        i = index.get(name)
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    marking = normalise_marking(cell("security_marking"))
+    if level is None or marking is None or not above(marking, level):
+        return None
+    return (f"security_marking {marking} is above the store's accreditation level {level}: the row was not "
+            "imported", {key: cell(key), "security_marking": cell("security_marking")})
+
+
 class KeyedRowParser(ABC):
     """Row parser for a CSV of records with a unique reference column ``key``.
 
@@ -126,6 +142,8 @@ class KeyedRowParser(ABC):
     zip_suffix = None
     REQUIRED: tuple[str, ...] = ()
     KNOWN: frozenset[str] = frozenset()
+    #: The store's accreditation level: rows marked above it are refused (None: no marking column).
+    accreditation: str | None = None
 
     def start_member(self, label: str, header: list[str]) -> None:
         self.label, self.header = label, header
@@ -146,6 +164,9 @@ class KeyedRowParser(ABC):
         def reject(column: str | None, reason: str) -> Reject:
             return Reject(self.label, line, column, reason, raw_row(self.header, row))
 
+        refused = above_accreditation(self.index, row, self.key, self.accreditation)
+        if refused is not None:
+            return Reject(self.label, line, "security_marking", refused[0], refused[1])
         if len(row) != len(self.header):
             return reject(None, f"row has {len(row)} fields but the header has {len(self.header)}")
 

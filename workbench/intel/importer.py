@@ -34,11 +34,12 @@ from workbench.domain.refs import normalise_ref
 from workbench.errors import BadInput
 from workbench.ingest.coords import in_bng_bounds, in_wgs_bounds, to_bng, to_wgs84
 from workbench.ingest.offence_import import ImportResult, raw_row, run_import
+from workbench.ingest.rowparser import above_accreditation
 from workbench.ingest.textfiles import checked_header
 from workbench.ingest.timeparse import BadDate, london_now, not_after, parse_when
 from workbench.intel.entities import NORMALISERS, find_entities, people_index
 from workbench.jobs import CancelledFn, ProgressFn
-from workbench.release.marking import above, accreditation
+from workbench.release.marking import accreditation
 from workbench.store import Store
 from workbench.store.batches import Reject
 from workbench.store.boundaries import AreaLocator
@@ -83,19 +84,6 @@ class IntelParser:
             (rejects if isinstance(outcome, Reject) else records).append(outcome)
         return records, rejects
 
-    def above_accreditation(self, row: list[str]) -> tuple[str, dict] | None:
-        """``(reason, raw)`` when ``row`` is marked above the accreditation level (raw: only
-        its reference and marking), else None."""
-        def cell(name: str) -> str:
-            i = self.index.get(name)
-            return row[i].strip() if i is not None and i < len(row) else ""
-
-        marking = normalise_marking(cell("security_marking"))
-        if marking is None or not above(marking, self.accreditation):
-            return None
-        return (f"security_marking {marking} is above the store's accreditation level {self.accreditation}: "
-                "the row was not imported", {"intel_ref": cell("intel_ref"), "security_marking": cell("security_marking")})
-
     def parse(self, line: int, row: list[str]) -> IntelRecord | Reject:
         """One row as a record (entities from columns only) or a reject with its reason."""
         header = self.header
@@ -103,7 +91,7 @@ class IntelParser:
         def reject(column: str | None, reason: str) -> Reject:
             return Reject(self.label, line, column, reason, raw_row(header, row))
 
-        refused = self.above_accreditation(row)
+        refused = above_accreditation(self.index, row, "intel_ref", self.accreditation)
         if refused is not None:
             return Reject(self.label, line, "security_marking", refused[0], refused[1])
         if len(row) != len(header):
