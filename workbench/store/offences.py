@@ -97,6 +97,16 @@ def _is_shared(value) -> bool:
     return not isinstance(value, (list, np.ndarray))
 
 
+def _sql_literal(value) -> str | None:
+    """``value`` as an SQL literal (text quoted, quotes doubled; whole numbers), or None
+    when it must be bound instead (other types, text with a NUL)."""
+    if isinstance(value, str) and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return str(int(value))
+    return None
+
+
 class OffenceWriter:
     """Appends offence chunks to a store inside the caller's transaction.
 
@@ -187,13 +197,17 @@ class OffenceWriter:
             "cell": np.floor(east / CELL_SIZE).astype(np.int64) * 10000 + np.floor(north / CELL_SIZE).astype(np.int64),
             "batch_id": self.batch_id,
             **{name: column(name) for name in INPUT_COLUMNS}}
-        # Columns with no value for any row are left to their default (NULL, 'unsolved', 0).
+        # Columns with no value for any row are left to their default (NULL, 'unsolved', 0);
+        # a value shared by every row is written into the statement once, not bound per row.
         names = [name for name, value in values.items() if value is not None]
+        literals = {name: _sql_literal(values[name]) for name in names if _is_shared(values[name])}
+        bound = [name for name in names if literals.get(name) is None]
         rows = zip(*(repeat(values[name], m) if _is_shared(values[name]) else
                      (values[name].tolist() if isinstance(values[name], np.ndarray) else values[name])
-                     for name in names))
+                     for name in bound))
         conn = self.store._conn
-        conn.executemany(f"INSERT INTO offences ({', '.join(names)}) VALUES ({','.join('?' * len(names))})", rows)
+        conn.executemany(f"INSERT INTO offences ({', '.join(names)}) "
+                         f"VALUES ({','.join(literals.get(name) or '?' for name in names)})", rows)
         if chunk.features or chunk.offenders:
             new_id = np.full(n, -1, dtype=np.int64)
             new_id[slice(None) if keep is None else keep] = ids
