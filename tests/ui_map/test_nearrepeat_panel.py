@@ -107,6 +107,6 @@ def test_risk_zones_go_to_the_map_tab(qtbot, map_session):
     map_tab = panel.show_on_main_map()
     assert window.tabs.currentWidget() is map_tab
     zone_offences = sorted(int(i) for i in panel.run_result.zones["offence"])
-    qtbot.waitUntil(lambda: sorted(map_tab.canvas.points.ids.tolist()) == zone_offences, timeout=10000)
+    qtbot.waitUntil(lambda: sorted(map_tab.canvas.points.ids.tolist()) == zone_offences, timeout=30000)
     assert not map_tab.canvas.risk_item.path().isEmpty()
     assert "Near-repeat risk zones" in map_tab.banner_text.text()
