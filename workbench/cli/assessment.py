@@ -66,7 +66,7 @@ def register(subparsers, parent) -> None:
     p.add_argument("--from", dest="date_from", metavar="D", help="created on or after D")
     p.add_argument("--to", dest="date_to", metavar="D", help="created on or before D")
     p.add_argument("--status", help="e.g. draft, submitted, approved, accepted")
-    p.add_argument("--kind", choices=["patp", "tactical", "strategic"], help="only this kind of product")
+    p.add_argument("--kind", choices=["patp", "tactical", "strategic", "subject"], help="only this kind of product")
     p.set_defaults(handler=_search)
 
 

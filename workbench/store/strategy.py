@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
+from workbench.domain.audit import AuditAction
 from workbench.store.db import Store, now_iso
 from workbench.store.tasking import _dump
 
@@ -156,12 +157,17 @@ def latest_approved_assessment(store: Store, kind: str, on_or_before: str) -> di
 # -- products register ------------------------------------------------------------
 
 def product_rows(store: Store) -> list[dict]:
-    """Every PATP and assessment as ``{kind, id, reference, title, author, date, status, text}``,
-    where ``text`` is the whole stored document (for searching)."""
+    """Every PATP, assessment and issued subject profile as ``{kind, id, reference, title,
+    author, date, status, text}``, where ``text`` is the whole stored document (for
+    searching). A subject profile is registered by its audited export (the audit entry
+    names the person, the destination, the file and what was withheld)."""
     rows = store._rows("SELECT 'patp' AS kind, id, reference, title, author, substr(created_at, 1, 10) AS date, "
                         "status, body AS text FROM patps "
                         "UNION ALL SELECT kind || ' assessment', id, reference, title, author, "
-                        "substr(created_at, 1, 10), status, body FROM assessments ORDER BY date DESC, reference")
+                        "substr(created_at, 1, 10), status, body FROM assessments "
+                        "UNION ALL SELECT 'subject profile', id, object_id, 'Subject profile of ' || object_id, user, "
+                        "substr(at, 1, 10), 'issued', detail FROM audit_log WHERE action = ? "
+                        "ORDER BY date DESC, reference", [AuditAction.EXPORT_PROFILE.value])
     return rows
 
 

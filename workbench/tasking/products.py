@@ -140,9 +140,10 @@ class AssessmentTransition(Command):
 
 def search_products(store: Store, text: str = "", *, author: str | None = None, date_from: str | None = None,
                     date_to: str | None = None, status: str | None = None, kind: str | None = None) -> list[dict]:
-    """PATPs and assessments whose stored document contains every word of ``text`` (any
-    case), by ``author``, dated ``date_from``..``date_to`` (inclusive ISO dates), in
-    ``status`` and of ``kind`` (``patp``, ``tactical assessment``, ``strategic assessment``);
+    """PATPs, assessments and issued subject profiles whose stored document contains every
+    word of ``text`` (any case), by ``author``, dated ``date_from``..``date_to`` (inclusive
+    ISO dates), in ``status`` and of ``kind`` (``patp``, ``tactical assessment``,
+    ``strategic assessment``, ``subject profile``);
     newest first, each with the words' first context as ``snippet``."""
     words = [w.lower() for w in text.split()]
     for bound in (date_from, date_to):
