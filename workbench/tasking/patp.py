@@ -10,7 +10,7 @@ stay editable (``Patp.apply_changes``) until the PATP is submitted for QA.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any
+from typing import Any, cast
 
 import shapely
 
@@ -84,8 +84,26 @@ class Problem:
         self.offence_ids = tuple(int(i) for i in self.offence_ids)
 
 
+class StoredDocument:
+    """A product kept as one JSON document (a PATP, an assessment): its fields but the
+    store's own ``id``, ``created_at`` and ``updated_at``."""
+
+    def to_body(self) -> dict:
+        """The JSON document stored for this product."""
+        body = asdict(cast(Any, self))       # every subclass is a dataclass
+        for key in ("id", "created_at", "updated_at"):
+            body.pop(key)
+        return body
+
+    @classmethod
+    def from_body(cls, body: dict):
+        """The product from its stored document (unknown keys from newer versions are ignored)."""
+        known = {f.name for f in fields(cast(Any, cls))}
+        return cls(**{k: v for k, v in body.items() if k in known})
+
+
 @dataclass
-class Patp:
+class Patp(StoredDocument):
     """Every field of a PATP (DOMAIN.md), as stored in ``patps.body``.
 
     ``supporting_analysis`` holds the pre-filled evidence: ``offence_ids``, ``area_wkt``,
@@ -126,19 +144,6 @@ class Patp:
     created_at: str | None = None
     updated_at: str | None = None
 
-    # -- persistence --------------------------------------------------------------
-    def to_body(self) -> dict:
-        """The JSON document stored for this PATP."""
-        body = asdict(self)
-        for key in ("id", "created_at", "updated_at"):
-            body.pop(key)
-        return body
-
-    @classmethod
-    def from_body(cls, body: dict) -> Patp:
-        """A PATP from its stored document (unknown keys from newer versions are ignored)."""
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in body.items() if k in known})
 
     # -- content ------------------------------------------------------------------
     @property

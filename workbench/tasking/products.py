@@ -10,7 +10,7 @@ author, date and status, like a force's searchable analysis library.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 
 from workbench.commands import Command
@@ -22,6 +22,7 @@ from workbench.store import Store
 from workbench.store import strategy as db
 from workbench.store.db import now_iso
 from workbench.store.roles import roles_of
+from workbench.tasking.patp import StoredDocument
 from workbench.tasking.workflow import STATUS_LABELS, check_transition
 
 KINDS = ("tactical", "strategic")
@@ -30,7 +31,7 @@ ASSESSMENT_ACTIONS = ("submit", "return", "approve")
 
 
 @dataclass
-class Assessment:
+class Assessment(StoredDocument):
     """A stored assessment: what it covers, its picture (the analysis as JSON) and its QA."""
 
     reference: str
@@ -47,17 +48,6 @@ class Assessment:
     id: int | None = None
     created_at: str | None = None
     updated_at: str | None = None
-
-    def to_body(self) -> dict:
-        body = asdict(self)
-        for key in ("id", "created_at", "updated_at"):
-            body.pop(key)
-        return body
-
-    @classmethod
-    def from_body(cls, body: dict) -> Assessment:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in body.items() if k in known})
 
     def missing_for_submission(self) -> list[str]:
         """An assessment is complete when it has its picture (made when it is created)."""
