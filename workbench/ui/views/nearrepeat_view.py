@@ -8,7 +8,7 @@ events take seconds with :func:`workbench.geo.nearrepeat.knox`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -38,7 +38,7 @@ from workbench.app.state import NearRepeatState
 from workbench.domain import categories as cats
 from workbench.geo.nearrepeat import MIN_OBSERVED, KnoxResult, event_days, knox, risk_window, risk_zones
 from workbench.store.boundaries import load_boundaries
-from workbench.store.offences import date_range, extent, load_frame
+from workbench.store.offences import date_range, extent, load_frame, query_ids
 from workbench.ui.binding import bind
 from workbench.ui.jobs import run_job
 from workbench.ui.map import style
@@ -208,7 +208,10 @@ class NearRepeatView(QWidget):
             events = events[np.isfinite(events["easting"]) & np.isfinite(events["northing"])]
             result = knox(events["easting"], events["northing"], event_days(events), progress=progress,
                           cancelled=cancelled, **params)
-            return NearRepeatRun(result, events, _latest_zones(result, events))
+            # Risk zones surround only records precise enough to act on (not police.uk
+            # snap points or month-only dates), as the scan's near-repeat alerts do.
+            precise = set(query_ids(store, replace(flt, linkable=True), order_by="id").tolist())
+            return NearRepeatRun(result, events, _latest_zones(result, events[events["id"].isin(precise)]))
 
         self.run_button.setEnabled(False)
         self.job = run_job(self, "Near-repeat test", work, session=self.session,
