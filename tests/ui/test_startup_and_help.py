@@ -27,7 +27,7 @@ def test_views_are_found_without_importing_them():
     assert {"Series", "Intelligence", "Network", "Tasking"} <= set(titles)
 
 
-def test_window_opens_with_placeholders_and_builds_a_view_when_asked(window, qtbot):
+def test_window_opens_with_stand_ins_and_builds_a_view_when_asked(window, qtbot):
     assert dict.keys(window.views) == set()
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == list(window.entries)
     offences = window.views["Offences"]

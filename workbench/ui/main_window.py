@@ -1,7 +1,7 @@
 """The main window: one tab per view, menus, a security-marking banner and a status bar
 with the store's counts.
 
-The window opens before any view is built: each tab holds a placeholder until it is first
+The window opens before any view is built: each tab holds a stand-in until it is first
 shown (or asked for through :attr:`MainWindow.views`), and the view modules are imported
 one at a time while the analyst looks at the first view, so start-up stays short."""
 
@@ -42,7 +42,7 @@ class Views(dict):
         return self[title] if title in self._window.entries else default
 
 
-def _placeholder(title: str) -> QWidget:
+def _stand_in(title: str) -> QWidget:
     widget = QWidget()
     label = QLabel(f"Opening {title}…", widget)
     label.setAlignment(Qt.AlignCenter)
@@ -66,7 +66,7 @@ class MainWindow(QMainWindow):
         self.entries: dict[str, ViewEntry] = {entry.title: entry for entry in view_entries()}
         self.views = Views(self)
         for title in self.entries:
-            self.tabs.addTab(_placeholder(title), title)
+            self.tabs.addTab(_stand_in(title), title)
         self.tabs.currentChanged.connect(lambda _index: self._build_current())
         self._to_preload = list(self.entries.values())
         QTimer.singleShot(100, self._build_current)  # after the window has painted
@@ -123,7 +123,7 @@ class MainWindow(QMainWindow):
         self._update_undo()
 
     def build_view(self, title: str) -> QWidget:
-        """Build the view called ``title`` in place of its tab's placeholder."""
+        """Build the view called ``title`` in place of its tab's stand-in."""
         if title in dict.keys(self.views):
             return dict.__getitem__(self.views, title)
         entry = self.entries[title]
@@ -131,13 +131,13 @@ class MainWindow(QMainWindow):
         dict.__setitem__(self.views, title, view)
         index = list(self.entries).index(title)
         current = self.tabs.currentIndex()
-        placeholder = self.tabs.widget(index)
+        stand_in = self.tabs.widget(index)
         self.tabs.blockSignals(True)
         self.tabs.removeTab(index)
         self.tabs.insertTab(index, view, title)
         self.tabs.setCurrentIndex(current)
         self.tabs.blockSignals(False)
-        placeholder.deleteLater()
+        stand_in.deleteLater()
         return view
 
     def _build_current(self) -> None:
