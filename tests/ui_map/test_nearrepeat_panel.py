@@ -86,14 +86,16 @@ def test_cell_colour_bands():
     assert nearrepeat_view.cell_colour(float("nan"), float("nan")) is None
 
 
-def test_risk_zones_go_to_the_map_tab(qtbot, map_session):
+def _run_on_repeat_pairs(qtbot, map_session, source: str):
+    """Add 40 pairs of burglaries a day and 20 m apart (from ``source``), then run the
+    Near repeat panel of a main window on burglary; returns ``(window, panel)``."""
     from workbench.ui.main_window import MainWindow
 
     rows = [{"ref": f"R/{k}{s}", "category": "burglary-residential",
              "committed_from": f"2025-0{1 + k // 10}-{1 + (k % 10) * 2 + d:02d}",
              "easting": X0 - 3000 + k * 150 + (20 if s == "b" else 0), "northing": Y0 - 2000 + (k % 7) * 400}
             for k in range(40) for s, d in (("a", 0), ("b", 1))]
-    write_offences(map_session.store, rows, source="zones")
+    write_offences(map_session.store, rows, source=source)
     window = MainWindow(map_session)
     qtbot.addWidget(window)
     panel = window.views["Near repeat"]
@@ -103,6 +105,11 @@ def test_risk_zones_go_to_the_map_tab(qtbot, map_session):
     qtbot.mouseClick(panel.run_button, Qt.LeftButton)
     job = panel.job
     qtbot.waitUntil(lambda: not job.running, timeout=30000)
+    return window, panel
+
+
+def test_risk_zones_go_to_the_map_tab(qtbot, map_session):
+    window, panel = _run_on_repeat_pairs(qtbot, map_session, "zones")
     assert len(panel.run_result.zones) > 0 and panel.to_map.isEnabled()
     map_tab = panel.show_on_main_map()
     assert window.tabs.currentWidget() is map_tab
@@ -117,21 +124,7 @@ def test_risk_zones_leave_out_police_uk_records(qtbot, map_session):
     table, but risk zones surround only precise records (the fixture's offences, ids 1 to
     100), as the scan's near-repeat alerts do."""
     from workbench.store.offences import SNAPPED_SOURCES
-    from workbench.ui.main_window import MainWindow
 
-    rows = [{"ref": f"R/{k}{s}", "category": "burglary-residential",
-             "committed_from": f"2025-0{1 + k // 10}-{1 + (k % 10) * 2 + d:02d}",
-             "easting": X0 - 3000 + k * 150 + (20 if s == "b" else 0), "northing": Y0 - 2000 + (k % 7) * 400}
-            for k in range(40) for s, d in (("a", 0), ("b", 1))]
-    write_offences(map_session.store, rows, source=sorted(SNAPPED_SOURCES)[0])
-    window = MainWindow(map_session)
-    qtbot.addWidget(window)
-    panel = window.views["Near repeat"]
-    panel.category.setCurrentIndex(panel.category.findData("burglary-residential"))
-    panel.date_from.setDate(panel.date_from.date().addYears(-3))
-    panel.permutations.setValue(99)
-    qtbot.mouseClick(panel.run_button, Qt.LeftButton)
-    job = panel.job
-    qtbot.waitUntil(lambda: not job.running, timeout=30000)
+    _, panel = _run_on_repeat_pairs(qtbot, map_session, sorted(SNAPPED_SOURCES)[0])
     assert panel.run_result.result.observed.sum() > 0 and len(panel.run_result.zones) > 0
     assert max(int(i) for i in panel.run_result.zones["offence"]) <= 100

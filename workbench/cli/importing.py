@@ -9,6 +9,7 @@ from workbench.ingest.missing_csv import import_missing
 from workbench.ingest.nominals_csv import import_nominals
 from workbench.ingest.offences_csv import import_offences
 from workbench.ingest.police_uk import import_police_uk
+from workbench.ingest.population_csv import import_population
 from workbench.intel.importer import import_intel
 from workbench.store.batches import list_batches, list_rejects
 
@@ -43,31 +44,22 @@ def register(subparsers, parent) -> None:
     p.add_argument("files", nargs="+", metavar="FILE.csv", help='the file(s) to import, each one transaction')
     p.set_defaults(handler=_police_uk, text=_import_text)
 
-    p = group.add_parser("nominals", parents=[parent], help="import nominals (people under management or wanted)",
-                         description="Import nominals: registered sex offenders, IOM and PPO nominals, MAPPA "
-                                     "cases, people on bail or licence and wanted people, with description, home, "
-                                     "conditions (curfew, exclusion zone) and review date (format in the user "
-                                     "guide). Bad rows are listed with file, line, column and reason and kept.")
-    p.add_argument("files", nargs="+", metavar="FILE.csv", help='the file(s) to import, each one transaction')
-    p.set_defaults(handler=lambda args, ctx: import_nominals(ctx.store(), args.files, progress=ctx.progress).as_json(),
-                   text=_import_text)
-
-    p = group.add_parser("missing", parents=[parent], help="import missing-person episodes",
-                         description="Import missing-person episodes: who, when reported and found, where last "
-                                     "seen and found, risk grade, home type and flags (format in the user guide). "
-                                     "Bad rows are listed with file, line, column and reason and kept.")
-    p.add_argument("files", nargs="+", metavar="FILE.csv", help='the file(s) to import, each one transaction')
-    p.set_defaults(handler=lambda args, ctx: import_missing(ctx.store(), args.files, progress=ctx.progress).as_json(),
-                   text=_import_text)
-
-    p = group.add_parser("population", parents=[parent], help="import residents per area (for rates)",
-                         description="Import residents per area for rates per 1,000 residents in `workbench "
-                                     "insight taskings`: a CSV with area_code, residents and optionally area_name "
-                                     "(a borough's or ward's name as its boundary is named). A code imported again "
-                                     "replaces its earlier figure. Bad rows are listed with file, line, column and "
-                                     "reason and kept.")
-    p.add_argument("files", nargs="+", metavar="FILE.csv", help='the file(s) to import, each one transaction')
-    p.set_defaults(handler=_population, text=_import_text)
+    _file_importer(group, parent, "nominals", import_nominals,
+                   help="import nominals (people under management or wanted)",
+                   description="Import nominals: registered sex offenders, IOM and PPO nominals, MAPPA "
+                               "cases, people on bail or licence and wanted people, with description, home, "
+                               "conditions (curfew, exclusion zone) and review date (format in the user "
+                               "guide). Bad rows are listed with file, line, column and reason and kept.")
+    _file_importer(group, parent, "missing", import_missing, help="import missing-person episodes",
+                   description="Import missing-person episodes: who, when reported and found, where last "
+                               "seen and found, risk grade, home type and flags (format in the user guide). "
+                               "Bad rows are listed with file, line, column and reason and kept.")
+    _file_importer(group, parent, "population", import_population, help="import residents per area (for rates)",
+                   description="Import residents per area for rates per 1,000 residents in `workbench "
+                               "insight taskings`: a CSV with area_code, residents and optionally area_name "
+                               "(a borough's or ward's name as its boundary is named). A code imported again "
+                               "replaces its earlier figure. Bad rows are listed with file, line, column and "
+                               "reason and kept.")
 
     p = group.add_parser("boundaries", parents=[parent], help="import borough or ward boundaries",
                          description="Import borough or ward polygons from a GeoPackage, GeoJSON or "
@@ -170,7 +162,9 @@ def _history_text(result: dict) -> str:
     return "\n".join(lines)
 
 
-def _population(args, ctx: Context) -> dict:
-    from workbench.ingest.population_csv import import_population
-
-    return import_population(ctx.store(), args.files, progress=ctx.progress).as_json()
+def _file_importer(group, parent, name: str, importer, **texts) -> None:
+    """An ``import NAME FILE.csv ...`` command running ``importer(store, files, progress=...)``."""
+    p = group.add_parser(name, parents=[parent], **texts)
+    p.add_argument("files", nargs="+", metavar="FILE.csv", help="the file(s) to import, each one transaction")
+    p.set_defaults(handler=lambda args, ctx: importer(ctx.store(), args.files, progress=ctx.progress).as_json(),
+                   text=_import_text)

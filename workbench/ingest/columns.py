@@ -33,7 +33,7 @@ def numbers(column) -> np.ndarray:
     try:
         return pc.cast(pc.if_else(pc.equal(column, ""), _NULL_TEXT, column), pa.float64()).to_numpy(
             zero_copy_only=False)
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):    # some cell is not a number
+    except pa.ArrowException:    # some cell is not a number (or not castable): the slower exact path
         return pd.to_numeric(pd.Series(column.to_pylist(), dtype=object), errors="coerce").to_numpy(float)
 
 
