@@ -135,9 +135,11 @@ class OffenceWriter:
         """(source, offence_ref) of stored offences with one of these references."""
         if not refs:
             return set()
-        return set(self.store._conn.execute(
-            "SELECT source, offence_ref FROM offences WHERE offence_ref IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(set(refs))),)))
+        values = ("json_array_elements_text(CAST(? AS json))" if self.store.engine == "postgresql"
+                  else "json_each(?)")
+        return {tuple(r) for r in self.store._conn.execute(
+            f"SELECT source, offence_ref FROM offences WHERE offence_ref IN (SELECT value FROM {values})",
+            (json.dumps(list(set(refs))),))}
 
     def _new_rows(self, chunk: OffenceChunk, keys: list[int]) -> np.ndarray | None:
         """Positions of the chunk's offences not stored yet (first of any repeats);
@@ -271,9 +273,11 @@ def deferred_indexes(store: Store):
     stays when the store already holds offences: de-duplication against them needs it.
     """
     keep = "offences_ref" if max_offence_id(store) else ""
-    saved = store._conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'offences' AND sql IS NOT NULL "
-        "AND name != ?", (keep,)).fetchall()
+    indexes = ("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = "
+               "'offences' AND indexname NOT IN ('offences_pkey', ?)" if store.engine == "postgresql" else
+               "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'offences' AND sql IS NOT NULL "
+               "AND name != ?")
+    saved = store._conn.execute(indexes, (keep,)).fetchall()
     for name, _ in saved:
         store._conn.execute(f'DROP INDEX "{name}"')
     yield
@@ -332,7 +336,7 @@ class OffenceFilter:
             params += [f"%{self.text}%"] * 2
         if self.linkable is not None:
             clauses.append(LINKABLE_SQL if self.linkable else f"NOT {LINKABLE_SQL}")
-        return (" AND ".join(clauses) or "1"), params
+        return (" AND ".join(clauses) or "TRUE"), params
 
 
 def query_ids(store: Store, flt: OffenceFilter | None = None, order_by: str = "committed_from DESC, id DESC") -> np.ndarray:
@@ -359,8 +363,7 @@ def load_frame(store: Store, flt: OffenceFilter | None = None,
     """Offences matching ``flt`` as a DataFrame; date columns parsed to datetime64."""
     where, params = (flt or OffenceFilter()).where()
     cols = list(dict.fromkeys(("id",) + tuple(columns)))
-    frame = pd.read_sql_query(f"SELECT {', '.join(cols)} FROM offences WHERE {where} ORDER BY id",
-                              store._conn, params=params)
+    frame = store._frame(f"SELECT {', '.join(cols)} FROM offences WHERE {where} ORDER BY id", params)
     for col in ("committed_from", "committed_to", "reported_at"):
         if col in frame:
             frame[col] = pd.to_datetime(frame[col], format="ISO8601")
@@ -379,7 +382,7 @@ def load_features(store: Store, offence_ids: Iterable[int] | None = None, kind: 
         clauses.append(f"offence_id IN ({ids})")
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
-    return pd.read_sql_query(sql, store._conn, params=params)
+    return store._frame(sql, params)
 
 
 def load_offender_links(store: Store, offence_ids: Iterable[int] | None = None) -> pd.DataFrame:
@@ -389,15 +392,15 @@ def load_offender_links(store: Store, offence_ids: Iterable[int] | None = None) 
     if offence_ids is not None:
         ids = ",".join(str(int(i)) for i in offence_ids) or "NULL"
         sql += f" WHERE oo.offence_id IN ({ids})"
-    return pd.read_sql_query(sql, store._conn)
+    return store._frame(sql)
 
 
 def offence_detail(store: Store, offence_id: int) -> dict | None:
     """Everything stored about one offence, for detail panes and reports."""
-    detail = next(iter(store._db["offences"].rows_where("id = ?", (offence_id,), select=", ".join(OFFENCE_COLUMNS))),
-                  None)
-    if detail is None:
+    rows = store._rows(f"SELECT {', '.join(OFFENCE_COLUMNS)} FROM offences WHERE id = ?", (int(offence_id),))
+    if not rows:
         return None
+    detail = rows[0]
     detail["extra"] = json.loads(detail["extra"]) if detail["extra"] else {}
     feats: dict[str, dict[str, list[str]]] = {"mo": {}, "victim": {}, "suspect": {}}
     for kind, name, value in store._conn.execute(
@@ -486,8 +489,7 @@ def load_after_id(store: Store, last_id: int, columns: Sequence[str]) -> pd.Data
     """Offences whose id is above ``last_id``, by id (the table is append-only by id), with
     ``id`` and ``columns``; the date columns parsed."""
     cols = ", ".join(("id", *columns))
-    frame = pd.read_sql_query(f"SELECT {cols} FROM offences WHERE id > ? ORDER BY id", store._conn,
-                              params=(int(last_id),))
+    frame = store._frame(f"SELECT {cols} FROM offences WHERE id > ? ORDER BY id", (int(last_id),))
     for col in ("committed_from", "committed_to"):
         if col in frame:
             frame[col] = pd.to_datetime(frame[col], format="ISO8601")
