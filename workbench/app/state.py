@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from workbench.geo.defaults import DISTANCE_BAND, DISTANCE_BANDS, METRIC, PERMUTATIONS, TIME_BAND, TIME_BANDS
+from workbench.linkage.series import MAX_SERIES_SIZE, MIN_SCORE, MIN_SERIES_SIZE
 from workbench.store.offences import OffenceFilter
 
 
@@ -53,3 +54,22 @@ class NearRepeatState:
         return {"distance_band": float(self.distance_band), "distance_bands": int(self.distance_bands),
                 "time_band": float(self.time_band), "time_bands": int(self.time_bands),
                 "permutations": int(self.permutations), "seed": int(self.seed), "metric": self.metric}
+
+
+@dataclass
+class SeriesState:
+    """Finding series (``workbench link series``): which offences, and how strongly linked
+    and how large a series must be. The window opens on burglary (the command line's
+    default, every crime group, takes longest on a whole force's data)."""
+
+    category: str | None = "burglary"
+    min_score: float = MIN_SCORE
+    min_size: int = MIN_SERIES_SIZE
+    max_size: int = MAX_SERIES_SIZE
+    include_coarse: bool = False
+
+    def series_arguments(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`workbench.linkage.service.series`."""
+        return {"categories": [self.category] if self.category else None, "min_score": float(self.min_score),
+                "min_size": int(self.min_size), "max_size": int(self.max_size),
+                "include_coarse": bool(self.include_coarse)}
