@@ -15,7 +15,7 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -30,6 +30,7 @@ from workbench.geo.defaults import (
     TIME_BANDS,
 )
 from workbench.linkage.series import MAX_SERIES_SIZE, MIN_SCORE, MIN_SERIES_SIZE
+from workbench.scan import defaults as scan
 from workbench.store.offences import OffenceFilter
 
 
@@ -109,3 +110,33 @@ class MapState:
     def hotspot_arguments(self) -> dict[str, Any]:
         """Keyword arguments of :func:`workbench.geo.hotspots.hotspot_cells`."""
         return {"method": self.method, "coverage": float(self.coverage)}
+
+
+def _week_ago() -> date:
+    return date.today() - timedelta(days=7)
+
+
+@dataclass
+class ScanState:
+    """A scan (``workbench scan``): what is new since the analyst's last scan, or (with
+    ``use_since``) the offences committed since ``since``; how trends, the near-repeat test
+    and the hotspot comparison run, and whether coarse records count as repeats."""
+
+    use_since: bool = False
+    since: date = field(default_factory=_week_ago)
+    alpha: float = scan.TREND_ALPHA
+    min_count: int = scan.MIN_COUNT
+    permutations: int = scan.PERMUTATIONS
+    seed: int = scan.SEED
+    hotspot_method: str = scan.HOTSPOT_METHOD
+    include_coarse: bool = False
+
+    def since_bound(self) -> str | None:
+        """The ``since`` argument of :func:`workbench.scan.scanner.run_scan`."""
+        return f"{self.since.isoformat()}T00:00:00" if self.use_since else None
+
+    def scan_options(self) -> dict[str, Any]:
+        """The keyword options of :func:`workbench.scan.scanner.run_scan`."""
+        return {"alpha": float(self.alpha), "min_count": int(self.min_count), "permutations": int(self.permutations),
+                "seed": int(self.seed), "hotspot_method": self.hotspot_method,
+                "include_coarse": bool(self.include_coarse)}
