@@ -19,13 +19,25 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from workbench.geo.defaults import DISTANCE_BAND, DISTANCE_BANDS, METRIC, PERMUTATIONS, TIME_BAND, TIME_BANDS
+from workbench.geo.defaults import (
+    COVERAGE,
+    DISTANCE_BAND,
+    DISTANCE_BANDS,
+    HOTSPOT_METHOD,
+    METRIC,
+    PERMUTATIONS,
+    TIME_BAND,
+    TIME_BANDS,
+)
+from workbench.linkage.series import MAX_SERIES_SIZE, MIN_SCORE, MIN_SERIES_SIZE
 from workbench.store.offences import OffenceFilter
 
 
-def _filter(categories: list[str] | None, date_from: date | None, date_to: date | None) -> OffenceFilter:
-    """Offences of ``categories`` (None: all) committed from ``date_from`` to ``date_to`` inclusive."""
-    return OffenceFilter(categories=categories,
+def _filter(category: str | None, date_from: date | None, date_to: date | None,
+            borough: str | None = None) -> OffenceFilter:
+    """Offences of ``category`` (a category or crime group; None: all) in ``borough`` (None:
+    anywhere) committed from ``date_from`` to ``date_to`` inclusive."""
+    return OffenceFilter(categories=[category] if category else None, boroughs=[borough] if borough else None,
                          date_from=date_from.isoformat() if date_from else None,
                          date_to=(date_to + timedelta(days=1)).isoformat() if date_to else None)
 
@@ -46,10 +58,54 @@ class NearRepeatState:
     metric: str = METRIC
 
     def offence_filter(self) -> OffenceFilter:
-        return _filter([self.category], self.date_from, self.date_to)
+        return _filter(self.category, self.date_from, self.date_to)
 
     def knox_arguments(self) -> dict[str, Any]:
         """Keyword arguments of :func:`workbench.geo.nearrepeat.knox`."""
         return {"distance_band": float(self.distance_band), "distance_bands": int(self.distance_bands),
                 "time_band": float(self.time_band), "time_bands": int(self.time_bands),
                 "permutations": int(self.permutations), "seed": int(self.seed), "metric": self.metric}
+
+
+@dataclass
+class SeriesState:
+    """Finding series (``workbench link series``): which offences, and how strongly linked
+    and how large a series must be. The window opens on burglary (the command line's
+    default, every crime group, takes longest on a whole force's data)."""
+
+    category: str | None = "burglary"
+    min_score: float = MIN_SCORE
+    min_size: int = MIN_SERIES_SIZE
+    max_size: int = MAX_SERIES_SIZE
+    include_coarse: bool = False
+
+    def series_arguments(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`workbench.linkage.service.series`."""
+        return {"categories": [self.category] if self.category else None, "min_score": float(self.min_score),
+                "min_size": int(self.min_size), "max_size": int(self.max_size),
+                "include_coarse": bool(self.include_coarse)}
+
+
+@dataclass
+class MapState:
+    """The Map's filter bar and hotspot settings (``workbench hotspots``): which offences
+    (the view opens on the store's whole period), and how hotspots are found in them.
+    The borough is also the hotspots' study area (None: the boroughs holding the offences)."""
+
+    category: str | None = None
+    borough: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    method: str = HOTSPOT_METHOD
+    coverage: float = COVERAGE
+
+    def offence_filter(self) -> OffenceFilter:
+        return _filter(self.category, self.date_from, self.date_to, self.borough)
+
+    def boroughs(self) -> list[str] | None:
+        """The study area's boroughs as :func:`workbench.store.boundaries.study_area_for` takes them."""
+        return [self.borough] if self.borough else None
+
+    def hotspot_arguments(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`workbench.geo.hotspots.hotspot_cells`."""
+        return {"method": self.method, "coverage": float(self.coverage)}

@@ -27,9 +27,11 @@ class Binding:
         self.state = state
         self.widgets: dict[str, QWidget] = {}
         for f in fields(state):
-            widget = form.findChild(QWidget, f.name)
-            if widget is not None:
-                self.widgets[f.name] = widget
+            found = form.findChildren(QWidget, f.name)
+            if len(found) > 1:
+                raise TypeError(f"{len(found)} widgets are named {f.name!r}: a field binds to one widget")
+            if found:
+                widget = self.widgets[f.name] = found[0]
                 _connect(widget, lambda value, name=f.name: setattr(self.state, name, value))
         self.show()
 
@@ -37,6 +39,14 @@ class Binding:
         """Show every bound field's current value (after the state changed in code)."""
         for name, widget in self.widgets.items():
             _set(widget, getattr(self.state, name))
+
+    def update(self, **values: Any) -> None:
+        """Set some fields of the state and show them (a view changing its own form)."""
+        for name, value in values.items():
+            if not hasattr(self.state, name):
+                raise AttributeError(f"{type(self.state).__name__} has no field {name!r}")
+            setattr(self.state, name, value)
+        self.show()
 
 
 def bind(form: QWidget, state: Any) -> Binding:
