@@ -15,7 +15,7 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -88,20 +88,30 @@ class SeriesState:
 
 
 @dataclass
-class MapState:
-    """The Map's filter bar and hotspot settings (``workbench hotspots``): which offences
-    (the view opens on the store's whole period), and how hotspots are found in them.
-    The borough is also the hotspots' study area (None: the boroughs holding the offences)."""
+class OffencesState:
+    """A filter bar of offences (the Offences table; ``search save --kind offences``): one
+    category or crime group, one borough, a period (None: open-ended) and text in the
+    reference or location; everything by default."""
 
     category: str | None = None
     borough: str | None = None
     date_from: date | None = None
     date_to: date | None = None
-    method: str = HOTSPOT_METHOD
-    coverage: float = COVERAGE
+    text: str = ""
 
     def offence_filter(self) -> OffenceFilter:
-        return _filter(self.category, self.date_from, self.date_to, self.borough)
+        return replace(_filter(self.category, self.date_from, self.date_to, self.borough),
+                       text=self.text.strip() or None)
+
+
+@dataclass
+class MapState(OffencesState):
+    """The Map's filter bar and hotspot settings (``workbench hotspots``): which offences
+    (the view opens on the store's whole period), and how hotspots are found in them.
+    The borough is also the hotspots' study area (None: the boroughs holding the offences)."""
+
+    method: str = HOTSPOT_METHOD
+    coverage: float = COVERAGE
 
     def boroughs(self) -> list[str] | None:
         """The study area's boroughs as :func:`workbench.store.boundaries.study_area_for` takes them."""
