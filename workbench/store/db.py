@@ -263,6 +263,21 @@ class Store:
                                    f"RETURNING id", tuple(row.values())).fetchall()
         return int(found[0][0])
 
+    @property
+    def _json_values(self) -> str:
+        """A table of the values of one JSON-array parameter, for ``IN (SELECT value FROM ...)``:
+        one parameter however many values (SQLite limits a statement's parameters)."""
+        return "json_array_elements_text(CAST(? AS json))" if self.engine == "postgresql" else "json_each(?)"
+
+    def _indexes(self, table: str) -> list[tuple[str, str]]:
+        """The secondary indexes of ``table``: (name, the SQL that makes it again)."""
+        if self.engine == "postgresql":
+            sql = ("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ? "
+                   "AND indexdef NOT LIKE '%UNIQUE%' AND indexname NOT LIKE '%pkey'")
+        else:
+            sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
+        return [(name, text) for name, text in self._conn.execute(sql, (table,))]
+
     def _value(self, sql: str, params: Any = ()) -> Any:
         """The first column of a query's first row (None when there is no row)."""
         row = self._conn.execute(sql, params).fetchone()

@@ -6,7 +6,6 @@ pandas DataFrames for the analysis packages and id lists for lazy table models.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
@@ -110,15 +109,13 @@ def _sql_literal(value) -> str | None:
 class OffenceWriter:
     """Appends offence chunks to a store inside the caller's transaction.
 
-    Re-imports are idempotent: an offence whose (source, offence_ref) is already stored,
-    or repeated within the import, is counted as a duplicate and not written again.
-    When the store held offences before, each chunk asks it once, through the
-    ``offence_ref`` index (the one that finds an offence by reference for intelligence
-    and people), which of its references are stored, and compares the real (source,
-    reference) pairs. Into an empty store (a first bulk load, whose indexes are all
-    rebuilt at the end) the offences written so far are remembered as 128-bit keys: the
-    ``ref_key`` and a second, independent 64-bit hash of the reference, so two different
-    references would have to collide in both to be taken for one.
+    Re-imports are exact and idempotent: an offence whose (source, offence_ref) is already
+    stored, or repeated within the import, is counted as a duplicate and not kept. Each
+    chunk asks the store once, through the ``offence_ref`` index (the one that finds an
+    offence by reference for intelligence and people), which of its references are stored
+    (earlier chunks of this import included) and compares the real (source, reference)
+    pairs. A bulk load (:meth:`bulk_load`) writes without any index and finds the repeats
+    once at the end instead, in one pass over the rebuilt reference index.
     """
 
     def __init__(self, store: Store, batch_id: int | None):
@@ -127,49 +124,35 @@ class OffenceWriter:
         self.imported = 0
         self.duplicates = 0
         self._next_id = max_offence_id(store) + 1
-        self._store_had_offences = self._next_id > 1
-        self._written: set[int] = set()
+        self._bulk = False
         self._offender_ids: dict[str, int] = {}
 
     def _stored_pairs(self, refs: list[str]) -> set[tuple[str, str]]:
         """(source, offence_ref) of stored offences with one of these references."""
         if not refs:
             return set()
-        values = ("json_array_elements_text(CAST(? AS json))" if self.store.engine == "postgresql"
-                  else "json_each(?)")
-        return {tuple(r) for r in self.store._conn.execute(
-            f"SELECT source, offence_ref FROM offences WHERE offence_ref IN (SELECT value FROM {values})",
+        return {tuple(row) for row in self.store._conn.execute(
+            f"SELECT source, offence_ref FROM offences WHERE offence_ref IN (SELECT value FROM {self.store._json_values})",
             (json.dumps(list(set(refs))),))}
 
-    def _new_rows(self, chunk: OffenceChunk, keys: list[int]) -> np.ndarray | None:
+    def _new_rows(self, chunk: OffenceChunk) -> np.ndarray | None:
         """Positions of the chunk's offences not stored yet (first of any repeats);
         None when that is all of them."""
-        if self._store_had_offences:
-            refs = chunk.values("offence_ref")
-            stored = self._stored_pairs(refs)
-            if not stored and len(set(keys)) == len(keys):
-                return None
-            keep = []
-            for i, pair in enumerate(zip(chunk.values("source"), refs)):
-                if pair not in stored:
-                    stored.add(pair)
-                    keep.append(i)
-            return np.asarray(keep, dtype=np.int64)
-        mask = (1 << 64) - 1
-        wide = [(key << 64) | (hash(ref) & mask) for key, ref in zip(keys, chunk.values("offence_ref"))]
-        written = self._written
-        if written.isdisjoint(wide) and len(set(wide)) == len(wide):
-            written.update(wide)
+        refs = chunk.values("offence_ref")
+        pairs = list(zip(chunk.values("source"), refs))
+        stored = self._stored_pairs(refs)
+        if not stored and len(set(pairs)) == len(pairs):
             return None
         keep = []
-        for i, key in enumerate(wide):
-            if key not in written:
-                written.add(key)
+        for i, pair in enumerate(pairs):
+            if pair not in stored:
+                stored.add(pair)
                 keep.append(i)
         return np.asarray(keep, dtype=np.int64)
 
     def write(self, chunk: OffenceChunk) -> int:
-        """Store the chunk's new offences; return how many were new.
+        """Store the chunk's new offences; return how many were new (in a bulk load, how
+        many were written: the repeats are taken out at its end).
 
         The chunk must be complete: both coordinate systems filled (see
         ``workbench.ingest.offence_import.complete_chunk``).
@@ -177,8 +160,7 @@ class OffenceWriter:
         n = len(chunk)
         if n == 0:
             return 0
-        keys = ref_keys(chunk.values("source"), chunk.values("offence_ref"))
-        keep = self._new_rows(chunk, keys)
+        keep = None if self._bulk else self._new_rows(chunk)
         m = n if keep is None else len(keep)
         self.duplicates += n - m
         if m == 0:
@@ -195,7 +177,7 @@ class OffenceWriter:
         ids = np.arange(self._next_id, self._next_id + m, dtype=np.int64)
         self._next_id += m
         values: dict[str, Any] = {
-            "id": ids, "ref_key": np.asarray(keys, dtype=np.int64) if keep is None else np.asarray(keys)[keep],
+            "id": ids,
             "cell": np.floor(east / CELL_SIZE).astype(np.int64) * 10000 + np.floor(north / CELL_SIZE).astype(np.int64),
             "batch_id": self.batch_id,
             **{name: column(name) for name in INPUT_COLUMNS}}
@@ -230,19 +212,65 @@ class OffenceWriter:
                 "SELECT id FROM offenders WHERE offender_key = ?", (key,)).fetchone()[0]
         return self._offender_ids[key]
 
+    @contextmanager
+    def bulk_load(self):
+        """Write the chunks of the ``with`` body as a bulk load, then take out the repeats.
+
+        The offences table's indexes are dropped and each is built once at the end,
+        which is much faster than updating it row by row (random references and grid
+        cells would be inserted all over each index) when the import is large compared
+        with the store; every row is written, and the repeats (offences stored before or
+        earlier in this load) are then found in one pass over the rebuilt reference
+        index and deleted with their features and offender links. Runs inside the
+        caller's transaction, so a rollback restores the indexes too.
+        """
+        conn = self.store._conn
+        saved = self.store._indexes("offences")
+        for name, _ in saved:
+            conn.execute(f'DROP INDEX "{name}"')
+        first_id, last_offender = self._next_id, self.store._value("SELECT coalesce(max(id), 0) FROM offenders")
+        self._bulk = True
+        try:
+            yield self
+        finally:
+            self._bulk = False
+        for _, sql in saved:
+            conn.execute(sql)
+        repeats = _repeated_ids(self.store, first_id)
+        if repeats:
+            conn.execute(f"DELETE FROM offences WHERE id IN (SELECT CAST(value AS INTEGER) FROM {self.store._json_values})",
+                         (json.dumps(repeats),))
+            conn.execute("DELETE FROM offenders WHERE id > ? AND id NOT IN (SELECT offender_id FROM offence_offenders)",
+                         (last_offender,))
+            self._offender_ids.clear()
+            self.imported -= len(repeats)
+            self.duplicates += len(repeats)
+
+
+def _repeated_ids(store: Store, first_id: int) -> list[int]:
+    """Ids from ``first_id`` on of offences whose (source, reference) an offence with a
+    smaller id already has: references stored more than once are listed from the
+    reference index alone, then only their offences are compared."""
+    conn = store._conn
+    refs = [ref for (ref,) in conn.execute("SELECT offence_ref FROM offences GROUP BY offence_ref HAVING count(*) > 1")]
+    if not refs:
+        return []
+    seen: set[tuple[str, str]] = set()
+    repeats = []
+    for oid, source, ref in sorted(conn.execute(
+            f"SELECT id, source, offence_ref FROM offences WHERE offence_ref IN (SELECT value FROM {store._json_values})",
+            (json.dumps(refs),))):
+        if (source, ref) in seen:
+            if oid >= first_id:
+                repeats.append(oid)
+        else:
+            seen.add((source, ref))
+    return repeats
+
 
 def max_offence_id(store: Store) -> int:
     """The largest offence id (0 for an empty store)."""
     return store._value("SELECT coalesce(max(id), 0) FROM offences")
-
-
-def ref_keys(sources: Sequence[str], refs: Sequence[str]) -> list[int]:
-    """The 64-bit keys (signed BLAKE2b-64 of ``source NUL reference``) stored as
-    ``ref_key`` and used to recognise repeats within a first bulk load, for many pairs
-    at once (digests joined, read by numpy)."""
-    blake2b = hashlib.blake2b
-    digests = b"".join(blake2b(f"{s}\x00{r}".encode(), digest_size=8).digest() for s, r in zip(sources, refs))
-    return np.frombuffer(digests, dtype=">i8").astype(np.int64).tolist()
 
 
 def write_offences(store: Store, offences: Iterable[dict], batch_id: int | None = None) -> int:
@@ -260,29 +288,6 @@ def write_offences(store: Store, offences: Iterable[dict], batch_id: int | None 
         values.setdefault("area_given", 1 if values.get("borough") or values.get("ward") else 0)
         chunk.append(values, values.pop("features", ()), values.pop("offenders", ()))
     return OffenceWriter(store, batch_id).write(chunk)
-
-
-@contextmanager
-def deferred_indexes(store: Store):
-    """Drop the offences table's secondary indexes for a bulk load and rebuild them after.
-
-    Building an index once over sorted data is much faster than updating it row by row
-    (random references and grid cells would be inserted all over each index), which
-    matters when an import is large compared with the store. Runs inside the caller's
-    transaction, so a rollback restores the indexes too. The ``offence_ref`` index
-    stays when the store already holds offences: de-duplication against them needs it.
-    """
-    keep = "offences_ref" if max_offence_id(store) else ""
-    indexes = ("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = "
-               "'offences' AND indexname NOT IN ('offences_pkey', ?)" if store.engine == "postgresql" else
-               "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'offences' AND sql IS NOT NULL "
-               "AND name != ?")
-    saved = store._conn.execute(indexes, (keep,)).fetchall()
-    for name, _ in saved:
-        store._conn.execute(f'DROP INDEX "{name}"')
-    yield
-    for _, sql in saved:
-        store._conn.execute(sql)
 
 
 # -- reading ----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Schema 15: what a store shared by a team needs.
+"""Schema 16: what a store shared by a team needs.
 
 - ``version`` on link decisions and PATPs: a change names the version its author saw,
   and a change made meanwhile by someone else is a conflict, not a silent overwrite

@@ -1,0 +1,122 @@
+"""A bulk load (an import larger than the store) writes without indexes and takes the
+repeats out at the end: the result must be exactly what an ordinary import gives."""
+
+import pytest
+from sqlpeek import sql
+
+import workbench.ingest.offence_import as loop
+from workbench.ingest.offences_csv import import_offences
+from workbench.jobs import Cancelled
+from workbench.store import open_store
+from workbench.store.offences import find_by_ref, offence_detail
+
+HEADER = "offence_ref,category,committed_from,easting,northing,offender_ids,mo_entry\n"
+STORED = HEADER + "B/1,burglary,2025-01-01,531200,181450,O1,front door\n"
+FILE = HEADER + ("B/1,burglary,2025-01-02,531200,181450,O1,rear window\n"       # stored already
+                 "B/2,robbery,2025-01-03,531300,181450,O2,street\n"
+                 "B/3,burglary,2025-01-04,531400,181450,,side gate\n")
+LATER = HEADER + ("B/2,robbery,2025-01-05,531500,181450,O9,park\n"              # repeat, in another file
+                  "B/4,burglary,2025-01-06,531600,181450,,roof\n")
+
+
+def write(tmp_path, text, name="offences.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def files(tmp_path):
+    """The two files of one import (a canonical file may not repeat a reference itself)."""
+    return [write(tmp_path, FILE), write(tmp_path, LATER, "later.csv")]
+
+
+def indexes(store):
+    return sorted(sql(store, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'offences' "
+                             "AND sql IS NOT NULL").fetchall())
+
+
+@pytest.fixture
+def bulk(monkeypatch):
+    """Every import runs as a bulk load, in chunks of two rows."""
+    monkeypatch.setattr(loop, "BULK_BYTES", 0)
+    monkeypatch.setattr(loop, "CHUNK_ROWS", 2)
+
+
+def test_ordinary_and_bulk_imports_keep_the_same_offences(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(loop, "CHUNK_ROWS", 2)
+    import_offences(store, write(tmp_path, STORED))
+    ordinary = import_offences(store, files(tmp_path))
+    expected = sql(store, "SELECT id, offence_ref, committed_from FROM offences ORDER BY id").fetchall()
+    assert (ordinary.imported, ordinary.duplicates) == (3, 2)
+
+    other = open_store(tmp_path / "other.sqlite")
+    monkeypatch.setattr(loop, "BULK_BYTES", 0)
+    import_offences(other, write(tmp_path, STORED))
+    bulk = import_offences(other, files(tmp_path))
+    assert (bulk.imported, bulk.duplicates) == (3, 2)
+    kept = sql(other, "SELECT offence_ref, committed_from FROM offences ORDER BY id").fetchall()
+    assert kept == [(ref, when) for _, ref, when in expected]
+
+
+def test_bulk_load_keeps_the_first_of_each_repeat_with_its_own_features_and_offenders(store, tmp_path, bulk):
+    import_offences(store, write(tmp_path, STORED))
+    before = indexes(store)
+    result = import_offences(store, files(tmp_path))
+    assert (result.imported, result.duplicates, result.rejected) == (3, 2, 0)
+    assert sql(store, "SELECT imported, duplicates FROM batches WHERE id = ?", (result.batch,)).fetchone() == (3, 2)
+    assert sql(store, "SELECT offence_ref FROM offences ORDER BY id").fetchall() == [
+        ("B/1",), ("B/2",), ("B/3",), ("B/4",)]
+    first = offence_detail(store, find_by_ref(store, "B/1"))
+    assert first["committed_from"].startswith("2025-01-01") and first["mo"] == {"entry": ["front door"]}
+    second = offence_detail(store, find_by_ref(store, "B/2"))
+    assert second["committed_from"].startswith("2025-01-03") and second["mo"] == {"entry": ["street"]}
+    assert second["offenders"] == ["O2"]
+    # The repeats' features, offender links and the offender only a repeat named are gone.
+    assert sql(store, "SELECT count(*) FROM offence_features").fetchone()[0] == 4
+    assert sql(store, "SELECT count(*) FROM offence_offenders").fetchone()[0] == 2
+    assert sql(store, "SELECT offender_key FROM offenders ORDER BY 1").fetchall() == [("O1",), ("O2",)]
+    assert indexes(store) == before                                       # every index rebuilt
+    assert "offences_ref" in str(sql(store, "EXPLAIN QUERY PLAN SELECT id FROM offences WHERE offence_ref = 'B/2'")
+                                 .fetchall())
+
+    again = import_offences(store, files(tmp_path))
+    assert (again.imported, again.duplicates) == (0, 5)
+    assert sql(store, "SELECT count(*) FROM offences").fetchone()[0] == 4
+
+
+def test_bulk_load_tells_sources_apart(store, tmp_path, bulk):
+    import_offences(store, files(tmp_path), source="force-a")
+    other = import_offences(store, files(tmp_path), source="force-b")
+    assert (other.imported, other.duplicates) == (4, 1)
+    assert sql(store, "SELECT source, count(*) FROM offences GROUP BY source").fetchall() == [
+        ("force-a", 4), ("force-b", 4)]
+
+
+def test_cancelled_bulk_load_leaves_the_store_and_its_indexes_as_they_were(store, tmp_path, bulk):
+    import_offences(store, write(tmp_path, STORED))
+    before = indexes(store)
+    calls = []
+
+    def cancelled():
+        calls.append(1)
+        return len(calls) > 2
+
+    with pytest.raises(Cancelled):
+        import_offences(store, files(tmp_path), cancelled=cancelled)
+    assert sql(store, "SELECT count(*) FROM offences").fetchone()[0] == 1
+    assert indexes(store) == before
+
+
+def test_real_police_uk_month_gives_the_same_offences_in_bulk(store, tmp_path, shared_data, monkeypatch):
+    from workbench.ingest.police_uk import import_police_uk
+
+    path = shared_data("police-uk", "met-2017-all", "2017-01-metropolitan-street.csv.gz")
+    ordinary = import_police_uk(store, path)
+    monkeypatch.setattr(loop, "BULK_BYTES", 0)
+    bulk_store = open_store(tmp_path / "bulk.sqlite")
+    bulk = import_police_uk(bulk_store, path)
+    assert ordinary.duplicates > 0                      # police.uk repeats Crime IDs within a month
+    assert (bulk.imported, bulk.duplicates, bulk.rejected) == (ordinary.imported, ordinary.duplicates,
+                                                               ordinary.rejected)
+    query = "SELECT offence_ref, committed_from, easting, northing, extra FROM offences ORDER BY id"
+    assert sql(bulk_store, query).fetchall() == sql(store, query).fetchall()
