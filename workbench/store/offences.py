@@ -238,7 +238,7 @@ class OffenceWriter:
             conn.execute(sql)
         repeats = _repeated_ids(self.store, first_id)
         if repeats:
-            conn.execute(f"DELETE FROM offences WHERE id IN (SELECT CAST(value AS INTEGER) FROM {self.store._json_values})",
+            conn.execute(f"DELETE FROM offences WHERE id IN (SELECT CAST(value AS BIGINT) FROM {self.store._json_values})",
                          (json.dumps(repeats),))
             conn.execute("DELETE FROM offenders WHERE id > ? AND id NOT IN (SELECT offender_id FROM offence_offenders)",
                          (last_offender,))
