@@ -30,6 +30,8 @@ from workbench.geo.defaults import (
     TIME_BANDS,
 )
 from workbench.linkage.series import MAX_SERIES_SIZE, MIN_SCORE, MIN_SERIES_SIZE
+from workbench.network.graph import STEPS
+from workbench.network.layout import LAYOUT
 from workbench.scan import defaults as scan
 from workbench.store.offences import OffenceFilter
 
@@ -150,3 +152,28 @@ class ScanState:
         return {"alpha": float(self.alpha), "min_count": int(self.min_count), "permutations": int(self.permutations),
                 "seed": int(self.seed), "hotspot_method": self.hotspot_method,
                 "include_coarse": bool(self.include_coarse)}
+
+
+@dataclass
+class IntelState:
+    """An intelligence search (``workbench intel search``): text, a grading system (None:
+    any) and, when a person is chosen in another view, the reports mentioning them."""
+
+    query: str = ""
+    grading: str | None = None
+    person: str | None = None
+
+    def search_arguments(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`workbench.intel.search.search_reports`."""
+        return {"text": self.query.strip() or None, "grading": self.grading,
+                "entity": f"person:{self.person}" if self.person else None}
+
+
+@dataclass
+class NetworkState:
+    """The link chart (``workbench network expand``): the entity typed, how many links to
+    follow from it and how the chart is laid out."""
+
+    entity: str = ""
+    steps: int = STEPS
+    layout: str = LAYOUT
