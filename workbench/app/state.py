@@ -32,6 +32,7 @@ from workbench.geo.defaults import (
 from workbench.linkage.series import MAX_SERIES_SIZE, MIN_SCORE, MIN_SERIES_SIZE
 from workbench.network.graph import STEPS
 from workbench.network.layout import LAYOUT
+from workbench.people import defaults as people
 from workbench.scan import defaults as scan
 from workbench.store.offences import OffenceFilter
 
@@ -177,3 +178,19 @@ class NetworkState:
     entity: str = ""
     steps: int = STEPS
     layout: str = LAYOUT
+
+
+@dataclass
+class PeopleState:
+    """The people picture (``workbench people nominals|victims|missing``): nominals with a
+    flag (None: all), and what makes a repeat victim and a repeat missing person."""
+
+    flag: str | None = None
+    victim_offences: int = people.REPEAT_VICTIM_OFFENCES
+    victim_days: int = people.REPEAT_VICTIM_DAYS
+    missing_episodes: int = people.REPEAT_MISSING_EPISODES
+    missing_days: int = people.REPEAT_MISSING_DAYS
+
+    def flags(self) -> list[str] | None:
+        """The ``flags`` of :func:`workbench.people.overview.nominals_by_flag`."""
+        return [self.flag] if self.flag else None
