@@ -44,7 +44,7 @@ def test_the_view_lists_entries_and_verifies_the_chain(qtbot, session, tmp_path)
     assert "intact" in view.verdict.text()
     view.grab().save(str(tmp_path / "audit_ok.png"))
 
-    conn = sqlite3.connect(session.db_path)
+    conn = sqlite3.connect(session.location)
     conn.executescript("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET user = 'x' WHERE id = 2;")
     conn.close()
     assert verify_by_clicking(qtbot, view)["first_bad"] == 2
