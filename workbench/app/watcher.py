@@ -60,7 +60,7 @@ def kinds_of(entry: dict) -> tuple[str, ...]:
     """The kinds of data (``Changed.kind``) one audit entry says were changed."""
     action = entry["action"]
     if action == "import":
-        return (IMPORTS.get((entry["detail"] or {}).get("kind"), ("store", ""))[0],)
+        return (IMPORTS.get(str((entry["detail"] or {}).get("kind")), ("store", ""))[0],)
     return KINDS.get(action) or KINDS.get(group(action), ())
 
 
@@ -68,7 +68,7 @@ def phrase(entry: dict) -> str:
     """What one entry's author did, in a few words ("imported 1,204 offences")."""
     action, detail = entry["action"], entry["detail"] if isinstance(entry["detail"], dict) else {}
     if action == "import":
-        what = IMPORTS.get(detail.get("kind"), ("", "records"))[1]
+        what = IMPORTS.get(str(detail.get("kind")), ("", "records"))[1]
         return f"imported {int(detail.get('imported') or 0):,} {what}"
     if action.endswith(".undo"):
         return "undid a workflow step"
