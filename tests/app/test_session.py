@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from workbench import identity
 from workbench.app.session import Session
-from workbench.identity import use_database_login as real_use_database_login   # before act_as replaces it
+from workbench.identity import use_database_login as real_use_database_login  # before act_as replaces it
 
 
 def test_a_worker_connection_closing_keeps_the_windows_login(pg_server, monkeypatch):
