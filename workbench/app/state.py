@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from workbench.domain.audit import AuditAction
 from workbench.geo.defaults import (
     COVERAGE,
     DISTANCE_BAND,
@@ -219,3 +220,14 @@ class ProductsState:
     def search_arguments(self) -> dict[str, Any]:
         """Keyword arguments of :func:`workbench.tasking.products.search_products`."""
         return {"text": self.text, "author": self.author.strip() or None, "status": self.status}
+
+
+@dataclass
+class AuditState:
+    """The audit log shown (``workbench audit show --action``): one action (None: all)."""
+
+    action: str | None = None
+
+    def audit_action(self) -> AuditAction | None:
+        """The ``action`` of :func:`workbench.store.audit.entries`."""
+        return AuditAction(self.action) if self.action else None
