@@ -70,9 +70,10 @@ class Store:
             if key is not None:
                 conn = encryption.connect(self.path, key, readonly=readonly)
             elif readonly:
-                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
+                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None,
+                                       timeout=holder.OPEN_WAIT_S)
             else:
-                conn = sqlite3.connect(str(self.path), isolation_level=None)
+                conn = sqlite3.connect(str(self.path), isolation_level=None, timeout=holder.OPEN_WAIT_S)
             conn.execute("PRAGMA foreign_keys = ON")
             migrations.check_version(conn, self.path)      # refuse a foreign file before touching it
             if not readonly:
@@ -87,6 +88,8 @@ class Store:
                 conn.close()
             if isinstance(exc, StoreError):
                 raise
+            if holder.is_busy(exc):
+                raise StoreError(holder.busy_message(self.path, holder.OPEN_WAIT_S)) from None
             raise StoreError(f"{self.path} is not a Workbench store ({exc})") from None
         self._conn = conn
         self._db = sqlite_utils.Database(conn)

@@ -18,6 +18,7 @@ from pathlib import Path
 from types import ModuleType
 
 from workbench.errors import StoreError
+from workbench.store import holder
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ def check_version(conn: sqlite3.Connection, path: Path) -> int:
     except Exception as exc:      # sqlite3's or sqlcipher3's DatabaseError (unrelated classes)
         if not type(exc).__module__.startswith(("sqlite3", "sqlcipher3")):
             raise
+        if holder.is_busy(exc):
+            raise StoreError(holder.busy_message(path, holder.OPEN_WAIT_S)) from None
         raise StoreError(f"{path} is not a Workbench store ({exc})") from None
     if version == 0:
         tables = [r[0] for r in conn.execute(
