@@ -1,19 +1,32 @@
-"""Who is acting: the operating-system login, and nothing a user can type.
+"""Who is acting: the operating-system login (or, on a team store, the database login),
+and nothing a user can type.
 
 Every audit entry, batch, decision and approval records :func:`current_user`. There is
 deliberately no option or environment variable to act as someone else: the audit log is
-evidence, and a name typed on a command line is not. Tests choose an identity by
-replacing :func:`_os_login` (the ``act_as`` fixture in ``tests/conftest.py``).
+evidence, and a name typed on a command line is not. On a PostgreSQL team store the
+server has checked who logged in, so that login is who acts while the store is open
+(:func:`use_database_login`). Tests choose an identity by replacing :func:`_os_login`
+and :func:`use_database_login` (the ``act_as`` fixture in ``tests/conftest.py``).
 """
 
 from __future__ import annotations
 
 import getpass
 
+_database_login: str | None = None
+
 
 def current_user() -> str:
-    """The login name of the person running Workbench."""
-    return _os_login()
+    """The login name of the person running Workbench: the team store's database login
+    while one is open, else the operating-system login."""
+    return _database_login or _os_login()
+
+
+def use_database_login(name: str | None) -> None:
+    """Act as the database login ``name`` (a team store was opened), or as the
+    operating-system login again (``None``: it was closed)."""
+    global _database_login
+    _database_login = name
 
 
 def _os_login() -> str:

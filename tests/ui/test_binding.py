@@ -75,3 +75,26 @@ def test_two_widgets_of_one_name_are_refused(qtbot):
     form.layout().addWidget(QLineEdit(objectName="title"))
     with pytest.raises(TypeError, match="2 widgets are named 'title'"):
         bind(form, Settings())
+
+
+def test_a_date_edit_with_a_special_value_text_is_none_at_its_minimum(qtbot):
+    @dataclass
+    class Period:
+        since: date | None = None
+
+    form = QWidget()
+    qtbot.addWidget(form)
+    edit = QDateEdit(objectName="since")
+    edit.setMinimumDate(QDate(1900, 1, 1))
+    edit.setSpecialValueText("any")
+    QVBoxLayout(form).addWidget(edit)
+    edit.setDate(QDate(2025, 5, 1))
+    state = Period()
+    binding = bind(form, state)
+    assert edit.date() == QDate(1900, 1, 1) and edit.text() == "any"
+    edit.setDate(QDate(2025, 3, 2))
+    assert state.since == date(2025, 3, 2)
+    edit.setDate(edit.minimumDate())
+    assert state.since is None
+    binding.update(since=date(2024, 1, 31))
+    assert edit.date() == QDate(2024, 1, 31)

@@ -28,10 +28,12 @@ class Selection:
 
 
 class Session:
-    def __init__(self, db_path: str | Path, *, key: str | None = None):
-        self.db_path = Path(db_path)
+    def __init__(self, location: str | Path, *, key: str | None = None, password: str | None = None):
+        #: The store file, or a team store's ``postgresql://`` address.
+        self.location = str(location)
         self._key = key                     # unlocks an encrypted store (kept for worker connections)
-        self.store: Store = open_store(self.db_path, key=key)
+        self._password = password           # a team store login's typed password (same)
+        self.store: Store = open_store(self.location, key=key, password=password)
         self.changed = Event()              # Changed
         self.selection_changed = Event()    # Selection
         self.selection = Selection("offence", ())
@@ -41,7 +43,7 @@ class Session:
 
     def open_worker_store(self) -> Store:
         """A new connection for a worker thread (close it when done)."""
-        return open_store(self.db_path, key=self._key)
+        return open_store(self.location, key=self._key, password=self._password)
 
     def select(self, kind: str, ids, origin: str = "") -> None:
         """Share a selection with every view."""

@@ -232,7 +232,7 @@ _LINKERS: dict[tuple, tuple[tuple, GroupLinker]] = {}
 def group_linker(store: Store, group: str, *, include_coarse: bool = False) -> GroupLinker:
     """The cached :class:`GroupLinker` of ``group``; rebuilt when the store has changed
     since (an import, a decision, a retrained model: see ``store.linkage.change_stamp``)."""
-    key = (str(store.path), group, include_coarse)
+    key = (store.location, group, include_coarse)
     stamp = db.change_stamp(store)
     if any(other[0] != key[0] for other in _LINKERS):
         _LINKERS.clear()

@@ -52,8 +52,9 @@ def append(store: Store, action: AuditAction, object_type: str, object_id: Any =
     with store.atomic():
         # Writing the head first takes the write lock before anything is read, so two
         # processes appending at once queue up instead of forking the chain.
+        greatest = "greatest" if store.engine == "postgresql" else "max"
         entry_id, prev_hash = store._conn.execute(
-            "UPDATE audit_head SET last_id = max(last_id, (SELECT coalesce(max(id), 0) FROM audit_log)) + 1 "
+            f"UPDATE audit_head SET last_id = {greatest}(last_id, (SELECT coalesce(max(id), 0) FROM audit_log)) + 1 "
             "RETURNING last_id, hash").fetchall()[0]
         row = (entry_id, at, current_user(), action.value, object_type,
                None if object_id is None else str(object_id), json.dumps(payload, default=str))

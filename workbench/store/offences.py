@@ -132,9 +132,9 @@ class OffenceWriter:
         """(source, offence_ref) of stored offences with one of these references."""
         if not refs:
             return set()
-        return set(self.store._conn.execute(
-            "SELECT source, offence_ref FROM offences WHERE offence_ref IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(set(refs))),)))
+        return {tuple(row) for row in self.store._conn.execute(
+            f"SELECT source, offence_ref FROM offences WHERE offence_ref IN (SELECT value FROM {self.store._json_values})",
+            (json.dumps(list(set(refs))),))}
 
     def _new_rows(self, chunk: OffenceChunk) -> np.ndarray | None:
         """Positions of the chunk's offences not stored yet (first of any repeats);
@@ -226,8 +226,7 @@ class OffenceWriter:
         caller's transaction, so a rollback restores the indexes too.
         """
         conn = self.store._conn
-        saved = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'offences' "
-                             "AND sql IS NOT NULL").fetchall()
+        saved = self.store._indexes("offences")
         for name, _ in saved:
             conn.execute(f'DROP INDEX "{name}"')
         first_id, last_offender = self._next_id, self.store._value("SELECT coalesce(max(id), 0) FROM offenders")
@@ -240,7 +239,8 @@ class OffenceWriter:
             conn.execute(sql)
         repeats = _repeated_ids(self.store, first_id)
         if repeats:
-            conn.execute("DELETE FROM offences WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(repeats),))
+            conn.execute(f"DELETE FROM offences WHERE id IN (SELECT CAST(value AS BIGINT) FROM {self.store._json_values})",
+                         (json.dumps(repeats),))
             conn.execute("DELETE FROM offenders WHERE id > ? AND id NOT IN (SELECT offender_id FROM offence_offenders)",
                          (last_offender,))
             self._offender_ids.clear()
@@ -261,8 +261,12 @@ def bulk_journal(store: Store):
     ``synchronous = FULL`` meanwhile gives the journal the durability WAL mode had.
     While the load runs, other programs wait for the store instead of reading it.
     When another connection has the store open (the app's own, another process) the
-    mode cannot change and stays WAL. WAL mode comes back when the load ends.
+    mode cannot change and stays WAL. WAL mode comes back when the load ends. A
+    PostgreSQL store has no such choice and is left as it is.
     """
+    if store.engine != "sqlite":
+        yield
+        return
     conn = store._conn
     errors = database_errors()
     conn.execute("PRAGMA busy_timeout = 0")
@@ -294,7 +298,7 @@ def _repeated_ids(store: Store, first_id: int) -> list[int]:
     seen: set[tuple[str, str]] = set()
     repeats = []
     for oid, source, ref in sorted(conn.execute(
-            "SELECT id, source, offence_ref FROM offences WHERE offence_ref IN (SELECT value FROM json_each(?))",
+            f"SELECT id, source, offence_ref FROM offences WHERE offence_ref IN (SELECT value FROM {store._json_values})",
             (json.dumps(refs),))):
         if (source, ref) in seen:
             if oid >= first_id:
@@ -377,7 +381,7 @@ class OffenceFilter:
             params += [f"%{self.text}%"] * 2
         if self.linkable is not None:
             clauses.append(LINKABLE_SQL if self.linkable else f"NOT {LINKABLE_SQL}")
-        return (" AND ".join(clauses) or "1"), params
+        return (" AND ".join(clauses) or "TRUE"), params
 
 
 def query_ids(store: Store, flt: OffenceFilter | None = None, order_by: str = "committed_from DESC, id DESC") -> np.ndarray:
@@ -404,8 +408,7 @@ def load_frame(store: Store, flt: OffenceFilter | None = None,
     """Offences matching ``flt`` as a DataFrame; date columns parsed to datetime64."""
     where, params = (flt or OffenceFilter()).where()
     cols = list(dict.fromkeys(("id",) + tuple(columns)))
-    frame = pd.read_sql_query(f"SELECT {', '.join(cols)} FROM offences WHERE {where} ORDER BY id",
-                              store._conn, params=params)
+    frame = store._frame(f"SELECT {', '.join(cols)} FROM offences WHERE {where} ORDER BY id", params)
     for col in ("committed_from", "committed_to", "reported_at"):
         if col in frame:
             frame[col] = pd.to_datetime(frame[col], format="ISO8601")
@@ -424,7 +427,7 @@ def load_features(store: Store, offence_ids: Iterable[int] | None = None, kind: 
         clauses.append(f"offence_id IN ({ids})")
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
-    return pd.read_sql_query(sql, store._conn, params=params)
+    return store._frame(sql, params)
 
 
 def load_offender_links(store: Store, offence_ids: Iterable[int] | None = None) -> pd.DataFrame:
@@ -434,15 +437,15 @@ def load_offender_links(store: Store, offence_ids: Iterable[int] | None = None) 
     if offence_ids is not None:
         ids = ",".join(str(int(i)) for i in offence_ids) or "NULL"
         sql += f" WHERE oo.offence_id IN ({ids})"
-    return pd.read_sql_query(sql, store._conn)
+    return store._frame(sql)
 
 
 def offence_detail(store: Store, offence_id: int) -> dict | None:
     """Everything stored about one offence, for detail panes and reports."""
-    detail = next(iter(store._db["offences"].rows_where("id = ?", (offence_id,), select=", ".join(OFFENCE_COLUMNS))),
-                  None)
-    if detail is None:
+    rows = store._rows(f"SELECT {', '.join(OFFENCE_COLUMNS)} FROM offences WHERE id = ?", (int(offence_id),))
+    if not rows:
         return None
+    detail = rows[0]
     detail["extra"] = json.loads(detail["extra"]) if detail["extra"] else {}
     feats: dict[str, dict[str, list[str]]] = {"mo": {}, "victim": {}, "suspect": {}}
     for kind, name, value in store._conn.execute(
@@ -531,8 +534,7 @@ def load_after_id(store: Store, last_id: int, columns: Sequence[str]) -> pd.Data
     """Offences whose id is above ``last_id``, by id (the table is append-only by id), with
     ``id`` and ``columns``; the date columns parsed."""
     cols = ", ".join(("id", *columns))
-    frame = pd.read_sql_query(f"SELECT {cols} FROM offences WHERE id > ? ORDER BY id", store._conn,
-                              params=(int(last_id),))
+    frame = store._frame(f"SELECT {cols} FROM offences WHERE id > ? ORDER BY id", (int(last_id),))
     for col in ("committed_from", "committed_to"):
         if col in frame:
             frame[col] = pd.to_datetime(frame[col], format="ISO8601")

@@ -6,7 +6,8 @@ writes every change the analyst makes back to the state. So a view builds its wi
 names them, and reads its parameters from the state; defaults live in one place.
 
 Supported widgets: ``QSpinBox``/``QDoubleSpinBox`` (numbers), ``QComboBox`` (the item
-*data* is the value), ``QDateEdit`` (a ``datetime.date``), ``QCheckBox`` (a bool) and
+*data* is the value), ``QDateEdit`` (a ``datetime.date``; one with a special value text,
+such as "any", shows ``None`` as its minimum date), ``QCheckBox`` (a bool) and
 ``QLineEdit`` (text).
 """
 
@@ -63,6 +64,8 @@ def _set(widget: QWidget, value: Any) -> None:
     elif isinstance(widget, QDateEdit):
         if value is not None:
             widget.setDate(QDate(value.year, value.month, value.day))
+        elif widget.specialValueText():
+            widget.setDate(widget.minimumDate())
     elif isinstance(widget, QCheckBox):
         widget.setChecked(bool(value))
     elif isinstance(widget, QLineEdit):
@@ -77,10 +80,17 @@ def _connect(widget: QWidget, write) -> None:
     elif isinstance(widget, QComboBox):
         widget.currentIndexChanged.connect(lambda _i: write(widget.currentData()))
     elif isinstance(widget, QDateEdit):
-        widget.dateChanged.connect(lambda d: write(date(d.year(), d.month(), d.day())))
+        widget.dateChanged.connect(lambda d: write(_date(widget, d)))
     elif isinstance(widget, QCheckBox):
         widget.toggled.connect(write)
     elif isinstance(widget, QLineEdit):
         widget.textChanged.connect(write)
     else:
         raise TypeError(f"cannot bind a {type(widget).__name__} ({widget.objectName()})")
+
+
+def _date(widget: QDateEdit, day: QDate) -> date | None:
+    """The date shown, or None where the edit shows its special value ("any")."""
+    if widget.specialValueText() and day == widget.minimumDate():
+        return None
+    return date(day.year(), day.month(), day.day())

@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
     def __init__(self, session: Session):
         super().__init__()
         self.session = session
-        self.setWindowTitle(f"Workbench — {session.db_path.name}")
+        self.setWindowTitle(f"Workbench — {session.store.name}")
         self.resize(1400, 860)
 
         self.banner = QLabel()
