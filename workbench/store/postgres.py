@@ -150,6 +150,9 @@ class PgCursor:
     def fetchone(self):
         return self._cur.fetchone() if self._cur.description else None
 
+    def fetchmany(self, size: int) -> list:
+        return self._cur.fetchmany(size) if self._cur.description else []
+
     def fetchall(self) -> list:
         return self._cur.fetchall() if self._cur.description else []
 
@@ -236,10 +239,10 @@ def schema_sql(statements: list[str]) -> list[str]:
         if match and "IDENTITY PRIMARY KEY" not in sql:
             sql = re.sub(r"\)\s*$", ",\n    rowid BIGINT GENERATED ALWAYS AS IDENTITY\n)", sql.rstrip())
         out.append(_RESERVED.sub(r'"\1"', sql))
-    return _creation_order(out)
+    return creation_order(out)
 
 
-def _creation_order(statements: list[str]) -> list[str]:
+def creation_order(statements: list[str]) -> list[str]:
     """Statements with each CREATE TABLE moved after the CREATE TABLEs it references."""
     tables = {m.group(1): s for s in statements if (m := _CREATE.match(s))}
     done: list[str] = []
