@@ -99,9 +99,10 @@ class Store:
             if key is not None:
                 conn = encryption.connect(file, key, readonly=readonly)
             elif readonly:
-                conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True, isolation_level=None)
+                conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True, isolation_level=None,
+                                       timeout=holder.OPEN_WAIT_S)
             else:
-                conn = sqlite3.connect(str(file), isolation_level=None)
+                conn = sqlite3.connect(str(file), isolation_level=None, timeout=holder.OPEN_WAIT_S)
             conn.execute("PRAGMA foreign_keys = ON")
             migrations.check_version(conn, file)      # refuse a foreign file before touching it
             if not readonly:
@@ -116,6 +117,8 @@ class Store:
                 conn.close()
             if isinstance(exc, StoreError):
                 raise
+            if holder.is_busy(exc):
+                raise StoreError(holder.busy_message(file, holder.OPEN_WAIT_S)) from None
             raise StoreError(f"{file} is not a Workbench store ({exc})") from None
         self._conn: Any = conn
         self._db: sqlite_utils.Database | None = sqlite_utils.Database(conn)

@@ -23,7 +23,7 @@ from types import ModuleType
 from typing import Any
 
 from workbench.errors import StoreError
-from workbench.store import postgres
+from workbench.store import holder, postgres
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,8 @@ def check_version(conn: Any, path: Path | str) -> int:
     except Exception as exc:      # sqlite3's or sqlcipher3's DatabaseError (unrelated classes)
         if not type(exc).__module__.startswith(("sqlite3", "sqlcipher3")):
             raise
+        if holder.is_busy(exc):
+            raise StoreError(holder.busy_message(Path(path), holder.OPEN_WAIT_S)) from None
         raise StoreError(f"{path} is not a Workbench store ({exc})") from None
     if version == 0:
         if _is_postgres(conn):
