@@ -1,9 +1,9 @@
 """A store in a bad state gets one clear line: busy (and who holds it), a foreign SQLite
-file or PostgreSQL database (refused, left unchanged), a damaged file; areas too large are
-refused up front. The tests that take a file (tmp_path) are about SQLite files."""
+file (refused, left unchanged), a damaged file; areas too large are refused up front. The
+tests that take a file (tmp_path) are about SQLite files; tests/store/test_team_store.py
+has a team store's busy and foreign-database messages."""
 
 import json
-import re
 import sqlite3
 
 import pytest
@@ -57,51 +57,6 @@ def test_a_foreign_sqlite_file_is_refused_and_left_unchanged(tmp_path, capsys):
     assert str(refused.value) == message
     assert fail(capsys, "--db", str(path), "roles", "grant", "x", "analyst") == message
     assert path.read_bytes() == before and not (tmp_path / "crm.sqlite-wal").exists()
-
-
-@pytest.fixture
-def team_store(pg_server):
-    """A new PostgreSQL database for the tests of what only a team store does."""
-    yield pg_server.new_database()
-    pg_server.drop_all()
-
-
-def test_a_busy_team_store_waits_then_says_who_is_writing(team_store, monkeypatch, capsys):
-    holder = open_store(team_store)
-    monkeypatch.setattr(store_db, "BUSY_TIMEOUT_S", 0.6)
-    told = []
-    with holder.atomic():
-        holder.audit(AuditAction.IMPORT, "batch", 1)          # holds the write lock
-        with open_store(team_store) as other, pytest.raises(StoreError) as busy:
-            other.on_wait = lambda fraction, message: told.append((fraction, message))
-            other.set_setting("security_marking", "OFFICIAL")
-        assert main(["--db", team_store, "roles", "grant", "h.analyst", "analyst", "--json"]) == 1
-        message = json.loads(capsys.readouterr().out)["error"]
-    holder.close()
-    name = team_store.rsplit("/", 1)[1]
-    assert re.fullmatch(rf"the store {name} on 127\.0\.0\.1 is busy: waited 0\.6 s for postgres \(from "
-                        r"[\d.:]+, writing since \d\d:\d\d:\d\d UTC\), who is writing to it; try again when "
-                        r"they have finished", str(busy.value)), busy.value
-    assert message == str(busy.value)
-    assert told and told[0][1].startswith(f"waiting for the store {name} on 127.0.0.1: postgres (from ")
-    with open_store(team_store) as store:
-        store.set_setting("security_marking", "OFFICIAL")       # free again
-        assert store.setting("security_marking") == "OFFICIAL"
-
-
-def test_a_database_of_another_program_is_refused_and_left_unchanged(team_store, capsys):
-    import psycopg
-
-    with psycopg.connect(team_store, autocommit=True) as conn:
-        conn.execute("CREATE TABLE customers (id bigint PRIMARY KEY, name text)")
-    with pytest.raises(StoreError) as refused:
-        open_store(team_store)
-    assert str(refused.value) == (f"{team_store} is a PostgreSQL database of another program (tables customers), "
-                                  f"not a Workbench store; it was left unchanged")
-    with psycopg.connect(team_store, autocommit=True) as conn:
-        assert conn.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-                            "AND table_type = 'BASE TABLE' "
-                            "AND table_name != 'spatial_ref_sys'").fetchall() == [("customers",)]
 
 
 def test_a_damaged_page_gives_one_clear_message(tmp_path, capsys):
