@@ -9,6 +9,7 @@ from then on, so what opens behind it is a real store.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
@@ -97,7 +98,5 @@ def _pipe(source: socket.socket, target: socket.socket) -> None:
         pass
     finally:
         for sock in (source, target):
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass

@@ -108,7 +108,7 @@ class MainWindow(QMainWindow):
         self.identity.setObjectName("actingAs")
         self.statusBar().addPermanentWidget(self.identity)
         self.store_label = QLabel(f"  {'Team store' if session.store.engine == 'postgresql' else 'Store'}: "
-                                  f"<b>{escape(store_title(session.store))}</b>")
+                                  f"<b>{escape(session.store.name)}</b>")
         self.store_label.setToolTip(session.store.location)
         self.statusBar().addPermanentWidget(self.store_label)
         self._menus()

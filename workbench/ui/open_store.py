@@ -11,6 +11,7 @@ Any problem is one line in the dialog, which stays open to correct it.
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -77,8 +78,9 @@ class OpenStoreDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(explanation)
         layout.addLayout(grid)
-        layout.addWidget(QLabel("Recently opened:" if self.recent.count() else "No stores opened yet."))
-        layout.addWidget(self.recent)
+        if self.recent.count():
+            layout.addWidget(QLabel("Recently opened:"))
+            layout.addWidget(self.recent)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self.job: Job | None = None
@@ -130,8 +132,10 @@ class OpenStoreDialog(QDialog):
         def work(_store, _progress, cancelled):
             try:
                 try_open(location, password, cancelled)
-            except PasswordNeeded as exc:
-                return str(exc)
+            except PasswordNeeded:
+                return ("the password was not accepted: type it again" if password else
+                        f"{display_name(location)} needs the password of {urlsplit(location).username or 'your login'}: "
+                        f"type it here (it is not kept), or put it in your PostgreSQL password file (~/.pgpass)")
             return None
 
         self.job = run_job(self, "Opening the store", work, on_done=lambda reason: self._opened(location, password, reason),
