@@ -99,9 +99,10 @@ class Store:
             if key is not None:
                 conn = encryption.connect(file, key, readonly=readonly)
             elif readonly:
-                conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True, isolation_level=None)
+                conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True, isolation_level=None,
+                                       timeout=holder.OPEN_WAIT_S)
             else:
-                conn = sqlite3.connect(str(file), isolation_level=None)
+                conn = sqlite3.connect(str(file), isolation_level=None, timeout=holder.OPEN_WAIT_S)
             conn.execute("PRAGMA foreign_keys = ON")
             migrations.check_version(conn, file)      # refuse a foreign file before touching it
             if not readonly:
@@ -116,6 +117,8 @@ class Store:
                 conn.close()
             if isinstance(exc, StoreError):
                 raise
+            if holder.is_busy(exc):
+                raise StoreError(holder.busy_message(file, holder.OPEN_WAIT_S)) from None
             raise StoreError(f"{file} is not a Workbench store ({exc})") from None
         self._conn: Any = conn
         self._db: sqlite_utils.Database | None = sqlite_utils.Database(conn)
@@ -145,9 +148,9 @@ class Store:
                 raise NotFound(f"there is no Workbench store in the database {self.name}: import data "
                                f"into it first (workbench --db {url} import ...), or check the address")
             if readonly:
-                migrations.check_version(self._conn, self.location)
+                migrations.check_version(self._conn, self.name)
             else:
-                migrations.upgrade(self._conn, self.location)
+                migrations.upgrade(self._conn, self.name)
         except BaseException:
             self.close()
             raise
@@ -182,11 +185,15 @@ class Store:
         self._depth = 1
         try:
             yield self
-        except BaseException:
+        except BaseException as exc:
             self._depth = 0
             self._conn.execute("ROLLBACK")
             if self.path:
                 holder.release(self.path, token)
+            if postgres.is_permission_error(exc):
+                raise StoreError(f"your login {identity.current_user()} may read the team store {self.name} but "
+                                 f"not change it, so nothing was changed: ask its database administrator for "
+                                 f"the workbench_analyst role") from None
             raise
         self._depth = 0
         try:
