@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from workbench import identity
 from workbench.domain.audit import AuditAction
 from workbench.errors import NotFound, StoreError
-from workbench.store import audit, db, open_store
+from workbench.store import audit, db, open_store, roles
 
 #: The real function (the ``act_as`` fixture keeps the database login from taking over).
 USE_DATABASE_LOGIN = identity.use_database_login
@@ -84,3 +86,49 @@ def test_a_database_of_another_program_is_left_alone(pg_server):
     with pytest.raises(StoreError, match="of another program .tables customers"):
         open_store(location)
     pg_server.drop_all()
+
+
+def guide_setup_sql() -> str:
+    """The SQL the Team store chapter tells a database administrator to run."""
+    text = (Path(__file__).resolve().parents[2] / "resources" / "help" / "team-store.md").read_text(encoding="utf-8")
+    return re.search(r"```sql\n(.*?)```", text, re.S).group(1)
+
+
+def test_the_guides_server_setup_works(pg_server, monkeypatch):
+    """Owner, analyst and reader logins set up exactly as the guide says (names made
+    unique for this run): the owner makes the schema and is the store's first admin, an
+    analyst works and is who the audit log names, a reader reads and may not write, and
+    an analyst never upgrades the schema."""
+    monkeypatch.setattr(identity, "use_database_login", USE_DATABASE_LOGIN)
+    tag = uuid.uuid4().hex[:8]
+    names = {"workbench_owner": f"wbowner_{tag}", "workbench_analyst": f"wbanalyst_{tag}",
+             "workbench_reader": f"wbreader_{tag}", "jsmith": f"jsmith_{tag}", "gis_viewer": f"gis_{tag}",
+             "camden": f"camden_{tag}"}
+    sql = re.sub(r"\b(" + "|".join(names) + r")\b", lambda m: names[m.group(1)], guide_setup_sql())
+    before, after = sql.split(f"\\c {names['camden']}")
+    address = pg_server.address(names["camden"]).replace("postgres@", "{}@", 1)
+    admin = psycopg.connect(pg_server.url, autocommit=True)
+    try:
+        for statement in filter(str.strip, re.sub(r"--.*", "", before).split(";")):
+            admin.execute(statement)
+        with psycopg.connect(pg_server.address(names["camden"]), autocommit=True) as conn:
+            for statement in filter(str.strip, re.sub(r"--.*", "", after).split(";")):
+                conn.execute(statement)
+        with open_store(address.format(names["workbench_owner"])) as store:
+            assert roles.holders(store)[0]["user"] == names["workbench_owner"]
+        with open_store(address.format(names["jsmith"])) as store:
+            store.set_setting("borough", "Camden")
+            assert audit.entries(store, limit=1)[0]["user"] == names["jsmith"]
+        with open_store(address.format(names["gis_viewer"])) as store:
+            assert store.setting("borough") == "Camden"
+            with pytest.raises(StoreError, match=f"your login {names['gis_viewer']} may read .* but not change it"):
+                store.set_setting("borough", "Islington")
+        with psycopg.connect(address.format(names["workbench_owner"]), autocommit=True) as conn:
+            conn.execute("UPDATE workbench_schema SET version = version - 1")
+        with pytest.raises(StoreError, match="needs its schema upgraded .* by its owner"):
+            open_store(address.format(names["jsmith"]))
+    finally:
+        admin.execute(f"DROP DATABASE IF EXISTS {names['camden']} WITH (FORCE)")
+        for role in ("jsmith", "gis_viewer", "workbench_analyst", "workbench_reader", "workbench_owner"):
+            admin.execute(f"DROP ROLE IF EXISTS {names[role]}")
+        admin.close()

@@ -148,9 +148,9 @@ class Store:
                 raise NotFound(f"there is no Workbench store in the database {self.name}: import data "
                                f"into it first (workbench --db {url} import ...), or check the address")
             if readonly:
-                migrations.check_version(self._conn, self.location)
+                migrations.check_version(self._conn, self.name)
             else:
-                migrations.upgrade(self._conn, self.location)
+                migrations.upgrade(self._conn, self.name)
         except BaseException:
             self.close()
             raise
@@ -185,11 +185,15 @@ class Store:
         self._depth = 1
         try:
             yield self
-        except BaseException:
+        except BaseException as exc:
             self._depth = 0
             self._conn.execute("ROLLBACK")
             if self.path:
                 holder.release(self.path, token)
+            if postgres.is_permission_error(exc):
+                raise StoreError(f"your login {identity.current_user()} may read the team store {self.name} but "
+                                 f"not change it, so nothing was changed: ask its database administrator for "
+                                 f"the workbench_analyst role") from None
             raise
         self._depth = 0
         try:
@@ -333,7 +337,7 @@ class Store:
     def close(self) -> None:
         self._conn.close()
         if self.login is not None:
-            identity.use_database_login(None)
+            identity.forget_database_login(self.login)
             self.login = None
 
     def __enter__(self) -> Store:

@@ -89,6 +89,11 @@ def needs_password(exc: BaseException) -> bool:
     return "password" in text and ("no password supplied" in text or "authentication failed" in text)
 
 
+def is_permission_error(exc: BaseException) -> bool:
+    """True for the server's "permission denied" (SQLSTATE 42501)."""
+    return getattr(exc, "sqlstate", None) == "42501"
+
+
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 

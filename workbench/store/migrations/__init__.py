@@ -146,8 +146,12 @@ def upgrade(conn: Any, path: Path | str, *, upto: int | None = None) -> list[int
             migration.run(conn)
             _set_version(conn, migration.version)
             conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             conn.execute("ROLLBACK")
+            if postgres.is_permission_error(exc):
+                raise StoreError(f"the team store {path} needs its schema upgraded to version {latest_version()} "
+                                 f"by its owner, and your login may not change tables: ask the database "
+                                 f"administrator to open it once with this version of Workbench") from None
             raise
         applied.append(migration.version)
     return applied
