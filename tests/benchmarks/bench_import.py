@@ -1,10 +1,15 @@
-"""Benchmark: import 1,000,000 police.uk-format rows, ours vs pandas.read_csv + to_sql.
+"""Benchmark: import 1,000,000 police.uk-format rows, ours (into a SQLite store and, given a
+server, a PostgreSQL team store) vs pandas.read_csv + to_sql.
 
 The input is made by repeating the real Metropolitan Police files in
 ../shared/data/police-uk/met-2017-all with new Crime IDs. Each route runs in its own
-process so its peak memory (max RSS) is its own. Run:
+process so its peak memory (max RSS) is its own. With ``--pg URL`` (or
+``WORKBENCH_TEST_PG``), a login that may create databases, our import also runs into a
+new database on that server (dropped afterwards); the server's own CPU time (its
+backend process, read from /proc, so the server must run on this machine) is shown
+beside ours. Run:
 
-    python tests/benchmarks/bench_import.py [--rows 1000000] [--boundaries]
+    python tests/benchmarks/bench_import.py [--rows 1000000] [--boundaries] [--pg URL]
 """
 
 from __future__ import annotations
@@ -14,16 +19,20 @@ import csv
 import gzip
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "police-uk" / "met-2017-all"
 BOUNDARIES = Path(__file__).resolve().parents[2] / "data" / "boundaries" / "london.gpkg"
 
 OURS = """
-import json, resource, sys, time
+import json, os, resource, sys, time
 from workbench.store import open_store
 from workbench.ingest.boundaries import import_boundaries
 from workbench.ingest.police_uk import import_police_uk
@@ -31,12 +40,26 @@ store = open_store(sys.argv[2])
 if len(sys.argv) > 3:
     for layer in ("boroughs", "wards"):
         import_boundaries(store, sys.argv[3], layer=layer)
+
+def server_cpu():
+    # CPU seconds of the team store's server process for this connection (0 for a file).
+    if store.engine != "postgresql":
+        return 0.0
+    import psycopg
+    with psycopg.connect(sys.argv[2], autocommit=True) as peek:
+        pid = peek.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND application_name = 'workbench'").fetchone()[0]
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+server_start = server_cpu()
 start, cpu_start = time.perf_counter(), time.process_time()
 result = import_police_uk(store, sys.argv[1])
 elapsed = time.perf_counter() - start
+cpu = time.process_time() - cpu_start
 usage = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": elapsed, "rows": result.imported + result.rejected + result.duplicates,
-                  "imported": result.imported, "cpu": time.process_time() - cpu_start,
+                  "imported": result.imported, "cpu": cpu, "server_cpu": server_cpu() - server_start,
                   "peak_mb": usage.ru_maxrss / 1024}))
 """
 
@@ -80,10 +103,35 @@ def make_input(path: Path, rows: int) -> None:
                             return
 
 
-def run(code: str, csv_path: Path, db_path: Path, *extra: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", code, str(csv_path), str(db_path), *extra],
+def run(code: str, csv_path: Path, db: Path | str, *extra: str) -> dict:
+    out = subprocess.run([sys.executable, "-c", code, str(csv_path), str(db), *extra],
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@contextmanager
+def new_database(server: str):
+    """The address of a new database on ``server`` (dropped at the end)."""
+    import psycopg
+
+    name = f"wb_bench_import_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+        try:
+            yield urlunsplit(urlsplit(server)._replace(path="/" + name))
+        finally:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def server_settings(server: str) -> str:
+    """The server's version and the settings that matter for a write benchmark."""
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        version = conn.execute("SHOW server_version").fetchone()[0]
+        settings = ", ".join(f"{name}={conn.execute(f'SHOW {name}').fetchone()[0]}"
+                             for name in ("fsync", "synchronous_commit", "shared_buffers", "max_wal_size"))
+    return f"PostgreSQL {version} ({settings})"
 
 
 def main() -> None:
@@ -91,6 +139,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--boundaries", action="store_true",
                         help="also time our import with the bundled London boroughs and wards loaded")
+    parser.add_argument("--pg", default=os.environ.get("WORKBENCH_TEST_PG"), metavar="URL",
+                        help="also import into a new database on this PostgreSQL server (a login that may "
+                             "create databases; default: WORKBENCH_TEST_PG)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -98,16 +149,29 @@ def main() -> None:
         print(f"making {args.rows:,} rows from {SHARED} ...", flush=True)
         make_input(csv_path, args.rows)
         print(f"input: {csv_path.stat().st_size / 1e6:.0f} MB", flush=True)
-        results = {"workbench import police-uk": run(OURS, csv_path, tmp / "ours.sqlite"),
-                   "pandas read_csv + to_sql": run(PANDAS, csv_path, tmp / "pandas.sqlite")}
+        results = {"workbench import, SQLite": run(OURS, csv_path, tmp / "ours.sqlite")}
+        if args.pg:
+            with new_database(args.pg) as url:
+                results["workbench import, PostgreSQL"] = run(OURS, csv_path, url)
+        results["pandas read_csv + to_sql"] = run(PANDAS, csv_path, tmp / "pandas.sqlite")
         if args.boundaries:
-            results["... with London boundaries"] = run(OURS, csv_path, tmp / "areas.sqlite", str(BOUNDARIES))
-    print(f"\n{'route':<28} {'rows':>10} {'seconds':>9} {'CPU s':>7} {'rows/s':>10} {'peak MB':>9}")
+            results["... SQLite, London areas"] = run(OURS, csv_path, tmp / "areas.sqlite", str(BOUNDARIES))
+            if args.pg:
+                with new_database(args.pg) as url:
+                    results["... PostgreSQL, London areas"] = run(OURS, csv_path, url, str(BOUNDARIES))
+    print(f"\n{'route':<30} {'rows':>10} {'seconds':>9} {'CPU s':>7} {'server CPU s':>13} {'rows/s':>10} "
+          f"{'peak MB':>9}")
     for name, r in results.items():
-        print(f"{name:<28} {r['rows']:>10,} {r['seconds']:>9.1f} {r['cpu']:>7.1f} {r['rows'] / r['seconds']:>10,.0f} "
-              f"{r['peak_mb']:>9.0f}")
-    print("\nCPU s is the process's CPU time (all its threads) during the timed part: on a machine "
-          "shared with other work it shows the work done, where seconds also show the waiting.")
+        print(f"{name:<30} {r['rows']:>10,} {r['seconds']:>9.1f} {r['cpu']:>7.1f} {r.get('server_cpu', 0):>13.1f} "
+              f"{r['rows'] / r['seconds']:>10,.0f} {r['peak_mb']:>9.0f}")
+    print("\nCPU s is the importing process's CPU time (all its threads) during the timed part: on a "
+          "machine shared with other work it shows the work done, where seconds also show the waiting. "
+          "Server CPU s is the PostgreSQL server's backend process for the import (SQLite has none: "
+          "its work is in CPU s).")
+    if args.pg:
+        print(f"\nServer: {server_settings(args.pg)}. A server with fsync=off does not wait for the disk "
+              "(a throwaway development cluster); a production server with fsync=on also waits for the "
+              "disk at each commit and checkpoint.")
     print("\nOurs also validates every row, converts WGS84 to British National Grid, assigns "
           "borough/ward when boundaries are loaded, de-duplicates and keeps rejects; the pandas "
           "route only copies text.")
