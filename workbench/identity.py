@@ -14,6 +14,9 @@ from __future__ import annotations
 import getpass
 
 _database_login: str | None = None
+#: The logins of the team-store connections open in this process (a worker thread's
+#: connection closing must not end the window's), newest last.
+_open_logins: list[str] = []
 
 
 def current_user() -> str:
@@ -23,10 +26,23 @@ def current_user() -> str:
 
 
 def use_database_login(name: str | None) -> None:
-    """Act as the database login ``name`` (a team store was opened), or as the
-    operating-system login again (``None``: it was closed)."""
+    """Act as the database login ``name`` (a team store connection was opened), or as
+    the operating-system login again (``None``: forget every team-store login)."""
     global _database_login
-    _database_login = name
+    if name is None:
+        _open_logins.clear()
+    else:
+        _open_logins.append(name)
+    _database_login = _open_logins[-1] if _open_logins else None
+
+
+def forget_database_login(name: str) -> None:
+    """A team store connection logged in as ``name`` was closed: the login of the newest
+    connection still open acts, or the operating-system login once none is."""
+    global _database_login
+    if name in _open_logins:
+        del _open_logins[len(_open_logins) - 1 - _open_logins[::-1].index(name)]
+    _database_login = _open_logins[-1] if _open_logins else None
 
 
 def _os_login() -> str:
