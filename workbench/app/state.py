@@ -225,6 +225,23 @@ class SavedSearchState:
         return {k: v for k, v in {"text": text, "borough": borough}.items() if v}
 
 
+#: The Tasking view's PATP queues: the statuses each lists (as ``workbench patp list --status``).
+PATP_QUEUES = {"qa": ("submitted",), "awaiting-ttcg": ("approved", "scheduled"), "drafts": ("draft", "returned"),
+               "decided": ("accepted", "rejected", "deferred")}
+
+
+@dataclass
+class PatpListState:
+    """The PATPs listed (``workbench patp list --status``): one queue of :data:`PATP_QUEUES`
+    (None: every PATP)."""
+
+    queue: str | None = None
+
+    def statuses(self) -> list[str] | None:
+        """The ``statuses`` of :func:`workbench.store.tasking.list_patps`."""
+        return list(PATP_QUEUES[self.queue]) if self.queue else None
+
+
 def _year_ago() -> str:
     return (date.today() - timedelta(days=365)).isoformat()
 
