@@ -1,10 +1,11 @@
-"""View state: the parameters of a view that runs an analysis, without Qt.
+"""View state: the parameters of each view (an analysis, a search or a filter), without Qt.
 
 A state is a dataclass whose field defaults come from the analysis module (one source of
 defaults for the analysis function, the command line and the window). A view binds its
 form to a state by widget object names (:func:`workbench.ui.binding.bind`), so the
 widgets and the state always agree; the view runs the analysis from the state, and tests
-can set a state and check what runs without touching a widget.
+can set a state and check what runs without touching a widget. The developers' chapter of
+the guide (``resources/help/developing.md``, "View state") lists the states and the rules.
 
 >>> state = NearRepeatState(category="robbery", date_from=date(2025, 1, 1), date_to=date(2025, 3, 31))
 >>> state.offence_filter().date_to            # the whole last day is included
