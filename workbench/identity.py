@@ -14,6 +14,9 @@ from __future__ import annotations
 import getpass
 
 _database_login: str | None = None
+#: The logins of the team-store connections open in this process (a worker thread's
+#: connection closing must not end the window's), newest last.
+_open_logins: list[str] = []
 
 
 def current_user() -> str:
@@ -23,10 +26,15 @@ def current_user() -> str:
 
 
 def use_database_login(name: str | None) -> None:
-    """Act as the database login ``name`` (a team store was opened), or as the
-    operating-system login again (``None``: it was closed)."""
+    """Act as the database login ``name`` (a team store connection was opened), or
+    forget one (``None``: a connection was closed); the operating-system login acts
+    again once the last team-store connection has closed."""
     global _database_login
-    _database_login = name
+    if name is not None:
+        _open_logins.append(name)
+    elif _open_logins:
+        _open_logins.pop()
+    _database_login = _open_logins[-1] if _open_logins else None
 
 
 def _os_login() -> str:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
+from workbench.domain.audit import AuditAction
 from workbench.geo.defaults import (
     COVERAGE,
     DISTANCE_BAND,
@@ -194,3 +195,39 @@ class PeopleState:
     def flags(self) -> list[str] | None:
         """The ``flags`` of :func:`workbench.people.overview.nominals_by_flag`."""
         return [self.flag] if self.flag else None
+
+
+def _year_ago() -> str:
+    return (date.today() - timedelta(days=365)).isoformat()
+
+
+def _today() -> str:
+    return date.today().isoformat()
+
+
+@dataclass
+class ProductsState:
+    """The products register's search (``workbench products search``: words, author part
+    and status, everything by default) and the period of the performance and insight
+    measure (``workbench insight taskings --from --to``; the last year in the window)."""
+
+    text: str = ""
+    author: str = ""
+    status: str | None = None
+    insight_from: str = field(default_factory=_year_ago)
+    insight_to: str = field(default_factory=_today)
+
+    def search_arguments(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`workbench.tasking.products.search_products`."""
+        return {"text": self.text, "author": self.author.strip() or None, "status": self.status}
+
+
+@dataclass
+class AuditState:
+    """The audit log shown (``workbench audit show --action``): one action (None: all)."""
+
+    action: str | None = None
+
+    def audit_action(self) -> AuditAction | None:
+        """The ``action`` of :func:`workbench.store.audit.entries`."""
+        return AuditAction(self.action) if self.action else None

@@ -110,13 +110,17 @@ class Context:
             self._told_waiting = True
         self.progress(fraction, "waiting for the store")
 
-    def key(self) -> str | None:
-        """The passphrase of an encrypted store: from ``--key-file``, else asked for when
-        the store is encrypted and someone is at the terminal (never from the command line)."""
+    def key(self, path: Path | None = None) -> str | None:
+        """The passphrase of an encrypted store (``--db``'s, or the file ``path``): from
+        ``--key-file``, else asked for when the store is encrypted and someone is at the
+        terminal (never from the command line)."""
+        if path is None and self.db_url:
+            return None
+        path = path or self.db_path
         if self.key_file:
             return read_key_file(self.key_file)
-        if not self.db_url and is_encrypted(self.db_path) and sys.stdin.isatty():
-            return getpass.getpass(f"Passphrase for {self.db_path.name}: ")
+        if is_encrypted(path) and sys.stdin.isatty():
+            return getpass.getpass(f"Passphrase for {path.name}: ")
         return None
 
     def progress(self, fraction: float, message: str) -> None:

@@ -15,7 +15,7 @@ import hashlib
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack, suppress
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -33,6 +33,7 @@ from workbench.store.boundaries import AreaLocator, has_boundaries
 from workbench.store.offences import (
     OffenceChunk,
     OffenceWriter,
+    bulk_journal,
     offence_count,
 )
 
@@ -230,12 +231,11 @@ def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser | Co
     reader = threading.Thread(target=_read_and_parse, args=(all_members, parser, complete, locator, parsed, stop),
                               name="workbench-import-reader", daemon=True)
     try:
-        with store.atomic():
+        bulk = bulk_offences and tracker.total > BULK_BYTES and tracker.total / BYTES_PER_ROW > offence_count(store)
+        with bulk_journal(store) if bulk else nullcontext(), store.atomic():
             batch = start_batch(store, parser.kind, source, ", ".join(p.name for p in paths), combined_hash)
             sink = writer(store, batch)
-            with ExitStack() as bulk:
-                if bulk_offences and tracker.total > BULK_BYTES and tracker.total / BYTES_PER_ROW > offence_count(store):
-                    bulk.enter_context(sink.bulk_load())
+            with sink.bulk_load() if bulk else nullcontext():
                 reader.start()
                 while (item := parsed.get()) is not None:
                     if isinstance(item, BaseException):

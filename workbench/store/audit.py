@@ -109,9 +109,14 @@ def head(store: Store) -> dict:
 
 
 def entries(store: Store, *, since: str | None = None, action: AuditAction | None = None,
-            limit: int | None = None) -> list[dict]:
-    """Entries (newest first), from ``since`` (an ISO date/time, UTC) and of one ``action``."""
-    where, params = [], []
+            limit: int | None = None, after: int | None = None) -> list[dict]:
+    """Entries (newest first), from ``since`` (an ISO date/time, UTC), of one ``action``
+    and newer than the entry with id ``after``."""
+    where: list[str] = []
+    params: list[Any] = []
+    if after is not None:
+        where.append("id > ?")
+        params.append(int(after))
     if since:
         where.append("at >= ?")
         params.append(since)

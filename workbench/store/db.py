@@ -66,10 +66,15 @@ class Store:
         #: Told ``(share of the wait used, "waiting for ... : who is writing")`` while a
         #: write waits for another writer (the CLI prints it, the app's jobs show it).
         self.on_wait: Callable[[float, str], None] | None = None
+        #: Told the id of every audit entry this connection writes (the app's session
+        #: collects them, so it can tell its own changes from other people's).
+        self.on_audit: Callable[[int], None] | None = None
         if postgres.is_url(path):
             self._open_postgres(str(path), readonly=readonly, key=key, password=password, must_exist=must_exist)
             return
         self.engine = "sqlite"
+        #: The database login on a team store (who acts), None on SQLite.
+        self.login: str | None = None
         file = Path(path)
         self.path: Path | None = file
         self.location = str(file)
@@ -94,9 +99,10 @@ class Store:
             if key is not None:
                 conn = encryption.connect(file, key, readonly=readonly)
             elif readonly:
-                conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True, isolation_level=None)
+                conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True, isolation_level=None,
+                                       timeout=holder.OPEN_WAIT_S)
             else:
-                conn = sqlite3.connect(str(file), isolation_level=None)
+                conn = sqlite3.connect(str(file), isolation_level=None, timeout=holder.OPEN_WAIT_S)
             conn.execute("PRAGMA foreign_keys = ON")
             migrations.check_version(conn, file)      # refuse a foreign file before touching it
             if not readonly:
@@ -111,6 +117,8 @@ class Store:
                 conn.close()
             if isinstance(exc, StoreError):
                 raise
+            if holder.is_busy(exc):
+                raise StoreError(holder.busy_message(file, holder.OPEN_WAIT_S)) from None
             raise StoreError(f"{file} is not a Workbench store ({exc})") from None
         self._conn: Any = conn
         self._db: sqlite_utils.Database | None = sqlite_utils.Database(conn)
@@ -132,18 +140,19 @@ class Store:
         self.read_only = readonly
         self._conn = postgres.PgConnection(postgres.connect(url, password))
         self._db = None
+        self.login = None
         try:
-            login = self._value("SELECT session_user")
-            identity.use_database_login(login)
+            self.login = self._value("SELECT session_user")
+            identity.use_database_login(self.login)
             if must_exist and migrations.stored_version(self._conn) == 0:
                 raise NotFound(f"there is no Workbench store in the database {self.name}: import data "
                                f"into it first (workbench --db {url} import ...), or check the address")
             if readonly:
-                migrations.check_version(self._conn, self.location)
+                migrations.check_version(self._conn, self.name)
             else:
-                migrations.upgrade(self._conn, self.location)
+                migrations.upgrade(self._conn, self.name)
         except BaseException:
-            self._conn.close()
+            self.close()
             raise
 
     # -- transactions -------------------------------------------------------------
@@ -176,11 +185,15 @@ class Store:
         self._depth = 1
         try:
             yield self
-        except BaseException:
+        except BaseException as exc:
             self._depth = 0
             self._conn.execute("ROLLBACK")
             if self.path:
                 holder.release(self.path, token)
+            if postgres.is_permission_error(exc):
+                raise StoreError(f"your login {identity.current_user()} may read the team store {self.name} but "
+                                 f"not change it, so nothing was changed: ask its database administrator for "
+                                 f"the workbench_analyst role") from None
             raise
         self._depth = 0
         try:
@@ -298,7 +311,10 @@ class Store:
         Inside a caller's :meth:`atomic` the entry lands or not with the rest of the change;
         on its own (e.g. after writing an export) it is its own transaction.
         """
-        return audit_log.append(self, action, object_type, object_id, detail, why=why, at=now_iso())
+        entry_id = audit_log.append(self, action, object_type, object_id, detail, why=why, at=now_iso())
+        if self.on_audit is not None:
+            self.on_audit(entry_id)
+        return entry_id
 
     # -- settings -----------------------------------------------------------------
     def setting(self, key: str, default: str | None = None) -> str | None:
@@ -320,8 +336,9 @@ class Store:
 
     def close(self) -> None:
         self._conn.close()
-        if self.engine == "postgresql":
+        if self.login is not None:
             identity.use_database_login(None)
+            self.login = None
 
     def __enter__(self) -> Store:
         return self

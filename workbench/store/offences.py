@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
@@ -18,7 +18,8 @@ import pandas as pd
 
 from workbench.domain import categories as cats
 from workbench.errors import NotFound
-from workbench.store.db import Store
+from workbench.store.db import BUSY_TIMEOUT_S, Store
+from workbench.store.encryption import database_errors
 
 CELL_SIZE = 1000.0
 
@@ -245,6 +246,45 @@ class OffenceWriter:
             self._offender_ids.clear()
             self.imported -= len(repeats)
             self.duplicates += len(repeats)
+
+
+@contextmanager
+def bulk_journal(store: Store):
+    """Around the transaction of a bulk load: SQLite's rollback journal instead of its
+    write-ahead log, when no other connection has the store open.
+
+    In WAL mode every page is written twice, to the log and then into the file; with the
+    rollback journal the pages a load appends to the file are written once, and only the
+    few existing pages it changes are first copied to the journal. The batch stays all
+    or nothing: if the process dies, the next open rolls the file back from the journal
+    (SQLite's "hot journal"), exactly as a crash in WAL mode leaves the log uncommitted.
+    ``synchronous = FULL`` meanwhile gives the journal the durability WAL mode had.
+    While the load runs, other programs wait for the store instead of reading it.
+    When another connection has the store open (the app's own, another process) the
+    mode cannot change and stays WAL. WAL mode comes back when the load ends. A
+    PostgreSQL store has no such choice and is left as it is.
+    """
+    if store.engine != "sqlite":
+        yield
+        return
+    conn = store._conn
+    errors = database_errors()
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        switched = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+    except errors:
+        switched = False                  # another connection holds the store open
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    if switched:
+        conn.execute("PRAGMA synchronous = FULL")
+    try:
+        yield
+    finally:
+        if switched:
+            with suppress(*errors):       # if a reader holds it now, the next open switches back
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
 
 
 def _repeated_ids(store: Store, first_id: int) -> list[int]:

@@ -89,6 +89,11 @@ def needs_password(exc: BaseException) -> bool:
     return "password" in text and ("no password supplied" in text or "authentication failed" in text)
 
 
+def is_permission_error(exc: BaseException) -> bool:
+    """True for the server's "permission denied" (SQLSTATE 42501)."""
+    return getattr(exc, "sqlstate", None) == "42501"
+
+
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
@@ -149,6 +154,9 @@ class PgCursor:
 
     def fetchone(self):
         return self._cur.fetchone() if self._cur.description else None
+
+    def fetchmany(self, size: int) -> list:
+        return self._cur.fetchmany(size) if self._cur.description else []
 
     def fetchall(self) -> list:
         return self._cur.fetchall() if self._cur.description else []
@@ -236,10 +244,10 @@ def schema_sql(statements: list[str]) -> list[str]:
         if match and "IDENTITY PRIMARY KEY" not in sql:
             sql = re.sub(r"\)\s*$", ",\n    rowid BIGINT GENERATED ALWAYS AS IDENTITY\n)", sql.rstrip())
         out.append(_RESERVED.sub(r'"\1"', sql))
-    return _creation_order(out)
+    return creation_order(out)
 
 
-def _creation_order(statements: list[str]) -> list[str]:
+def creation_order(statements: list[str]) -> list[str]:
     """Statements with each CREATE TABLE moved after the CREATE TABLEs it references."""
     tables = {m.group(1): s for s in statements if (m := _CREATE.match(s))}
     done: list[str] = []

@@ -7,12 +7,16 @@ one at a time while the analyst looks at the first view, so start-up stays short
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from workbench import __version__
 from workbench.app.session import Session
+from workbench.app.watcher import StoreWatcher
+from workbench.errors import UserError
 from workbench.events import Changed
 from workbench.identity import current_user
 from workbench.store.offences import stats
@@ -26,6 +30,17 @@ analysis, hotspots, intelligence and tasking under the National Intelligence Mod
 <p>Bundled data contains public sector information licensed under the Open Government
 Licence v3.0 (data.police.uk; Office for National Statistics and Greater London Authority
 boundaries; contains OS data &copy; Crown copyright and database right).</p>"""
+
+
+#: How often the window looks for other people's changes to the store (one tiny query).
+POLL_MS = 5000
+#: How long the status bar says what someone else changed.
+NOTE_MS = 15000
+
+
+def store_title(store) -> str:
+    """The store's name for the title bar, with the login on a team store."""
+    return f"{store.name} (signed in as {store.login})" if store.login else store.name
 
 
 class Views(dict):
@@ -54,7 +69,7 @@ class MainWindow(QMainWindow):
     def __init__(self, session: Session):
         super().__init__()
         self.session = session
-        self.setWindowTitle(f"Workbench — {session.store.name}")
+        self.setWindowTitle(f"Workbench — {store_title(session.store)}")
         self.resize(1400, 860)
 
         self.banner = QLabel()
@@ -84,9 +99,16 @@ class MainWindow(QMainWindow):
         self.identity = QLabel()
         self.identity.setObjectName("actingAs")
         self.statusBar().addPermanentWidget(self.identity)
+        self.store_label = QLabel(f"  {'Team store' if session.store.engine == 'postgresql' else 'Store'}: "
+                                  f"<b>{escape(store_title(session.store))}</b>")
+        self.store_label.setToolTip(session.store.location)
+        self.statusBar().addPermanentWidget(self.store_label)
         self._menus()
         session.changed.connect(self._on_changed)
         self.refresh_status()
+        self.watcher = StoreWatcher(session)
+        self.watch_timer = QTimer(self, interval=POLL_MS, timeout=self.look_for_changes)
+        self.watch_timer.start()
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -176,6 +198,20 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
+    def look_for_changes(self) -> None:
+        """Refresh the views when someone else changed the store (the timer calls this)."""
+        try:
+            note = self.watcher.poll()
+        except UserError as exc:
+            self.statusBar().showMessage(str(exc), POLL_MS)
+            return
+        if note:
+            self.statusBar().showMessage(f"{note} — views updated", NOTE_MS)
+
+    def closeEvent(self, event) -> None:
+        self.watch_timer.stop()
+        super().closeEvent(event)
+
     def _undo(self) -> None:
         self.session.commands.undo()
 
@@ -191,7 +227,7 @@ class MainWindow(QMainWindow):
 
     def _on_changed(self, changed: Changed) -> None:
         self._update_undo()
-        if changed.kind in ("offences", "boundaries", "store", "setting"):
+        if changed.kind in ("offences", "boundaries", "store", "setting", "roles"):
             self.refresh_status()
 
     def refresh_status(self) -> None:

@@ -23,7 +23,7 @@ from types import ModuleType
 from typing import Any
 
 from workbench.errors import StoreError
-from workbench.store import postgres
+from workbench.store import holder, postgres
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,8 @@ def check_version(conn: Any, path: Path | str) -> int:
     except Exception as exc:      # sqlite3's or sqlcipher3's DatabaseError (unrelated classes)
         if not type(exc).__module__.startswith(("sqlite3", "sqlcipher3")):
             raise
+        if holder.is_busy(exc):
+            raise StoreError(holder.busy_message(Path(path), holder.OPEN_WAIT_S)) from None
         raise StoreError(f"{path} is not a Workbench store ({exc})") from None
     if version == 0:
         if _is_postgres(conn):
@@ -144,8 +146,12 @@ def upgrade(conn: Any, path: Path | str, *, upto: int | None = None) -> list[int
             migration.run(conn)
             _set_version(conn, migration.version)
             conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             conn.execute("ROLLBACK")
+            if postgres.is_permission_error(exc):
+                raise StoreError(f"the team store {path} needs its schema upgraded to version {latest_version()} "
+                                 f"by its owner, and your login may not change tables: ask the database "
+                                 f"administrator to open it once with this version of Workbench") from None
             raise
         applied.append(migration.version)
     return applied
