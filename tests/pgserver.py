@@ -9,9 +9,9 @@ ends.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-import uuid
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
