@@ -26,14 +26,22 @@ def current_user() -> str:
 
 
 def use_database_login(name: str | None) -> None:
-    """Act as the database login ``name`` (a team store connection was opened), or
-    forget one (``None``: a connection was closed); the operating-system login acts
-    again once the last team-store connection has closed."""
+    """Act as the database login ``name`` (a team store connection was opened), or as
+    the operating-system login again (``None``: forget every team-store login)."""
     global _database_login
-    if name is not None:
+    if name is None:
+        _open_logins.clear()
+    else:
         _open_logins.append(name)
-    elif _open_logins:
-        _open_logins.pop()
+    _database_login = _open_logins[-1] if _open_logins else None
+
+
+def forget_database_login(name: str) -> None:
+    """A team store connection logged in as ``name`` was closed: the login of the newest
+    connection still open acts, or the operating-system login once none is."""
+    global _database_login
+    if name in _open_logins:
+        del _open_logins[len(_open_logins) - 1 - _open_logins[::-1].index(name)]
     _database_login = _open_logins[-1] if _open_logins else None
 
 

@@ -71,26 +71,35 @@ def test_ordinary_and_bulk_imports_keep_the_same_offences(store, tmp_path, monke
     assert kept == [(ref, when) for _, ref, when in expected]
 
 
-def test_bulk_load_keeps_the_first_of_each_repeat_with_its_own_features_and_offenders(store, tmp_path, bulk):
-    import_offences(store, write(tmp_path, STORED))
+def test_first_bulk_load_keeps_the_first_of_each_repeat_with_its_own_features_and_offenders(store, tmp_path, bulk):
     before = indexes(store)
     result = import_offences(store, files(tmp_path))
-    assert (result.imported, result.duplicates, result.rejected) == (3, 2, 0)
-    assert sql(store, "SELECT imported, duplicates FROM batches WHERE id = ?", (result.batch,)).fetchone() == (3, 2)
+    assert (result.imported, result.duplicates, result.rejected) == (4, 1, 0)
+    assert sql(store, "SELECT imported, duplicates FROM batches WHERE id = ?", (result.batch,)).fetchone() == (4, 1)
     assert sql(store, "SELECT offence_ref FROM offences ORDER BY id").fetchall() == [
         ("B/1",), ("B/2",), ("B/3",), ("B/4",)]
-    first = offence_detail(store, find_by_ref(store, "B/1"))
-    assert first["committed_from"].startswith("2025-01-01") and first["mo"] == {"entry": ["front door"]}
     second = offence_detail(store, find_by_ref(store, "B/2"))
     assert second["committed_from"].startswith("2025-01-03") and second["mo"] == {"entry": ["street"]}
     assert second["offenders"] == ["O2"]
-    # The repeats' features, offender links and the offender only a repeat named are gone.
+    # The repeat's features, offender link and the offender only the repeat named are gone.
     assert sql(store, "SELECT count(*) FROM offence_features").fetchone()[0] == 4
     assert sql(store, "SELECT count(*) FROM offence_offenders").fetchone()[0] == 2
     assert sql(store, "SELECT offender_key FROM offenders ORDER BY 1").fetchall() == [("O1",), ("O2",)]
     assert indexes(store) == before                                       # every index rebuilt
     assert "offences_ref" in str(sql(store, "EXPLAIN QUERY PLAN SELECT id FROM offences WHERE offence_ref = 'B/2'")
                                  .fetchall())
+
+
+def test_bulk_load_into_a_store_with_offences_checks_each_chunk_against_it(store, tmp_path, bulk):
+    import_offences(store, write(tmp_path, STORED, "stored.csv"))
+    before = indexes(store)
+    result = import_offences(store, files(tmp_path))
+    assert (result.imported, result.duplicates) == (3, 2)
+    first = offence_detail(store, find_by_ref(store, "B/1"))
+    assert first["committed_from"].startswith("2025-01-01") and first["mo"] == {"entry": ["front door"]}
+    assert offence_detail(store, find_by_ref(store, "B/2"))["offenders"] == ["O2"]
+    assert sql(store, "SELECT offender_key FROM offenders ORDER BY 1").fetchall() == [("O1",), ("O2",)]
+    assert indexes(store) == before
 
     again = import_offences(store, files(tmp_path))
     assert (again.imported, again.duplicates) == (0, 5)

@@ -337,7 +337,7 @@ class Store:
     def close(self) -> None:
         self._conn.close()
         if self.login is not None:
-            identity.use_database_login(None)
+            identity.forget_database_login(self.login)
             self.login = None
 
     def __enter__(self) -> Store:

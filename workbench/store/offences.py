@@ -115,8 +115,9 @@ class OffenceWriter:
     chunk asks the store once, through the ``offence_ref`` index (the one that finds an
     offence by reference for intelligence and people), which of its references are stored
     (earlier chunks of this import included) and compares the real (source, reference)
-    pairs. A bulk load (:meth:`bulk_load`) writes without any index and finds the repeats
-    once at the end instead, in one pass over the rebuilt reference index.
+    pairs. A first bulk load into an empty store (:meth:`bulk_load`) writes without any
+    index and finds its repeats once at the end instead, in one pass over the rebuilt
+    reference index.
     """
 
     def __init__(self, store: Store, batch_id: int | None):
@@ -125,7 +126,7 @@ class OffenceWriter:
         self.imported = 0
         self.duplicates = 0
         self._next_id = max_offence_id(store) + 1
-        self._bulk = False
+        self._repeats_later = False
         self._offender_ids: dict[str, int] = {}
 
     def _stored_pairs(self, refs: list[str]) -> set[tuple[str, str]]:
@@ -161,7 +162,7 @@ class OffenceWriter:
         n = len(chunk)
         if n == 0:
             return 0
-        keep = None if self._bulk else self._new_rows(chunk)
+        keep = None if self._repeats_later else self._new_rows(chunk)
         m = n if keep is None else len(keep)
         self.duplicates += n - m
         if m == 0:
@@ -215,29 +216,32 @@ class OffenceWriter:
 
     @contextmanager
     def bulk_load(self):
-        """Write the chunks of the ``with`` body as a bulk load, then take out the repeats.
+        """Write the chunks of the ``with`` body as a bulk load.
 
         The offences table's indexes are dropped and each is built once at the end,
         which is much faster than updating it row by row (random references and grid
         cells would be inserted all over each index) when the import is large compared
-        with the store; every row is written, and the repeats (offences stored before or
-        earlier in this load) are then found in one pass over the rebuilt reference
-        index and deleted with their features and offender links. Runs inside the
-        caller's transaction, so a rollback restores the indexes too.
+        with the store. Into an empty store every row is written, and the repeats are
+        then found in one pass over the rebuilt reference index and deleted with their
+        features and offender links; into a store that holds offences the reference
+        index stays, so each chunk is checked against the store as it is written (a
+        re-import then writes nothing). Runs inside the caller's transaction, so a
+        rollback restores the indexes too.
         """
         conn = self.store._conn
-        saved = self.store._indexes("offences")
+        empty = self._next_id == 1
+        saved = [(name, sql) for name, sql in self.store._indexes("offences") if empty or name != "offences_ref"]
         for name, _ in saved:
             conn.execute(f'DROP INDEX "{name}"')
-        first_id, last_offender = self._next_id, self.store._value("SELECT coalesce(max(id), 0) FROM offenders")
-        self._bulk = True
+        last_offender = self.store._value("SELECT coalesce(max(id), 0) FROM offenders")
+        self._repeats_later = empty
         try:
             yield self
         finally:
-            self._bulk = False
+            self._repeats_later = False
         for _, sql in saved:
             conn.execute(sql)
-        repeats = _repeated_ids(self.store, first_id)
+        repeats = _repeated_ids(self.store) if empty else []
         if repeats:
             conn.execute(f"DELETE FROM offences WHERE id IN (SELECT CAST(value AS BIGINT) FROM {self.store._json_values})",
                          (json.dumps(repeats),))
@@ -287,10 +291,10 @@ def bulk_journal(store: Store):
             conn.execute("PRAGMA synchronous = NORMAL")
 
 
-def _repeated_ids(store: Store, first_id: int) -> list[int]:
-    """Ids from ``first_id`` on of offences whose (source, reference) an offence with a
-    smaller id already has: references stored more than once are listed from the
-    reference index alone, then only their offences are compared."""
+def _repeated_ids(store: Store) -> list[int]:
+    """Ids of offences whose (source, reference) an offence with a smaller id already has:
+    references stored more than once are listed from the reference index alone, then
+    only their offences are compared."""
     conn = store._conn
     refs = [ref for (ref,) in conn.execute("SELECT offence_ref FROM offences GROUP BY offence_ref HAVING count(*) > 1")]
     if not refs:
@@ -301,8 +305,7 @@ def _repeated_ids(store: Store, first_id: int) -> list[int]:
             f"SELECT id, source, offence_ref FROM offences WHERE offence_ref IN (SELECT value FROM {store._json_values})",
             (json.dumps(refs),))):
         if (source, ref) in seen:
-            if oid >= first_id:
-                repeats.append(oid)
+            repeats.append(oid)
         else:
             seen.add((source, ref))
     return repeats

@@ -8,6 +8,7 @@ one at a time while the analyst looks at the first view, so start-up stays short
 from __future__ import annotations
 
 from html import escape
+from typing import ClassVar
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -66,9 +67,16 @@ def _stand_in(title: str) -> QWidget:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session):
+    """The window on one session's store. With ``owns_session`` closing the window
+    closes the session (the windows the app opens; tests close theirs themselves)."""
+
+    #: The windows File > Open Store… opened, kept alive until they close.
+    opened: ClassVar[list[MainWindow]] = []
+
+    def __init__(self, session: Session, *, owns_session: bool = False):
         super().__init__()
         self.session = session
+        self.owns_session = owns_session
         self.setWindowTitle(f"Workbench — {store_title(session.store)}")
         self.resize(1400, 860)
 
@@ -100,7 +108,7 @@ class MainWindow(QMainWindow):
         self.identity.setObjectName("actingAs")
         self.statusBar().addPermanentWidget(self.identity)
         self.store_label = QLabel(f"  {'Team store' if session.store.engine == 'postgresql' else 'Store'}: "
-                                  f"<b>{escape(store_title(session.store))}</b>")
+                                  f"<b>{escape(session.store.name)}</b>")
         self.store_label.setToolTip(session.store.location)
         self.statusBar().addPermanentWidget(self.store_label)
         self._menus()
@@ -112,6 +120,10 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        open_action = file_menu.addAction("&Open Store…")
+        open_action.setShortcut(QKeySequence.Open)
+        open_action.triggered.connect(lambda: self.open_store())
+        file_menu.addSeparator()
         for label, kind in (("Import force offences…", "offences"), ("Import police.uk crime…", "police-uk"),
                             ("Import intelligence…", "intel"), ("Import nominals…", "nominals"),
                             ("Import missing-person episodes…", "missing"), ("Import boundaries…", "boundaries")):
@@ -208,8 +220,36 @@ class MainWindow(QMainWindow):
         if note:
             self.statusBar().showMessage(f"{note} — views updated", NOTE_MS)
 
+    def open_store(self):
+        """File > Open Store…: the chosen store opens in a new window in place of this one."""
+        from workbench.ui.open_store import OpenStoreDialog
+
+        dialog = OpenStoreDialog(self)
+        dialog.accepted.connect(lambda: self.switch_to(*dialog.take_choice()))
+        dialog.show()
+        return dialog
+
+    def switch_to(self, location: str, password: str | None = None) -> MainWindow | None:
+        """Open the store at ``location`` in a new window and close this one (one store
+        open at a time: its login is who acts)."""
+        try:
+            session = Session(location, password=password)
+        except UserError as exc:
+            QMessageBox.warning(self, "Workbench", str(exc))
+            return None
+        window = MainWindow(session, owns_session=True)
+        MainWindow.opened.append(window)
+        window.setGeometry(self.geometry())
+        window.showMaximized() if self.isMaximized() else window.show()
+        self.close()
+        return window
+
     def closeEvent(self, event) -> None:
         self.watch_timer.stop()
+        if self in MainWindow.opened:
+            MainWindow.opened.remove(self)
+        if self.owns_session:
+            self.session.close()
         super().closeEvent(event)
 
     def _undo(self) -> None:
