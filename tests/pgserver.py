@@ -38,10 +38,14 @@ class PgServer:
         parts = urlsplit(self.url)
         return urlunsplit(parts._replace(path="/" + database))
 
-    def new_database(self) -> str:
-        """The address of a new, empty database (PostGIS installed)."""
+    def new_database(self, template: str = TEMPLATE) -> str:
+        """The address of a new, empty database (PostGIS installed), or of a copy of the
+        test database ``template`` (whose connections are closed first)."""
         name = f"wbtest_{uuid.uuid4().hex[:12]}"
-        self._admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        if template != TEMPLATE:
+            self._admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                "WHERE datname = %s AND pid <> pg_backend_pid()", (template,))
+        self._admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
         self.made.append(name)
         return self.address(name)
 

@@ -18,12 +18,13 @@ from workbench.tasking.meetings import CreateMeeting
 
 
 @pytest.fixture
-def session(tmp_path):
-    store = open_store(tmp_path / "s.sqlite")
+def session(new_store):
+    db = new_store("s")
+    store = open_store(db)
     make_borough(store)
     CreateMeeting("2025-03-20", borough="Testborough", chair="Supt Jones").do(store)
     store.close()
-    s = Session(tmp_path / "s.sqlite")
+    s = Session(db)
     yield s
     s.close()
 
