@@ -4,7 +4,10 @@ with quotes and NULs, numbers and missing values must land exactly as bound valu
 import numpy as np
 
 from workbench.store import open_store
-from workbench.store.offences import OffenceChunk, OffenceWriter
+from workbench.store.offences import OffenceChunk, OffenceWriter, select_list
+
+READ = ("source", "offence_ref", "category", "committed_to", "location_desc", "area_given", "status", "extra",
+        "batch_id")
 
 
 def test_shared_values_land_exactly_like_bound_ones(tmp_path):
@@ -19,7 +22,6 @@ def test_shared_values_land_exactly_like_bound_ones(tmp_path):
         writer = OffenceWriter(store, None)
         assert writer.write(OffenceChunk(2, columns)) == 2
         assert writer.write(OffenceChunk(2, columns)) == 0       # a re-import adds nothing
-    rows = store._conn.execute("SELECT source, offence_ref, category, committed_to, location_desc, area_given, "
-                               "status, extra, batch_id FROM offences ORDER BY id").fetchall()
+    rows = store._conn.execute(f"SELECT {select_list(READ)} FROM offences ORDER BY id").fetchall()
     assert rows == [("O'Brien's force", "A1", "burglary", "2025-01-03T00:00:00", "a\x00b", 0, "solved", None, None),
                     ("O'Brien's force", "A2", "burglary", "2025-01-03T00:00:00", "a\x00b", 0, "solved", None, None)]
