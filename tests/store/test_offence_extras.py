@@ -1,4 +1,4 @@
-"""Extra attributes are stored once per distinct text (schema 17) and every reader of
+"""Extra attributes are stored once per distinct text (schema 18) and every reader of
 ``extra`` still sees each offence's own, exactly as written."""
 
 import json
@@ -73,14 +73,14 @@ def test_a_writer_that_has_seen_too_many_texts_starts_again_and_stays_right(stor
     assert texts(load_frame(store, columns=("extra",))) == [CAMDEN, CAMDEN, ISLINGTON, CAMDEN]
 
 
-def test_a_store_from_before_schema_17_keeps_its_extras(tmp_path):
+def test_a_store_from_before_schema_18_keeps_its_extras(tmp_path):
     import sqlite3
 
     from workbench.store import migrations, open_store
 
     path = tmp_path / "old.sqlite"
     conn = sqlite3.connect(path, isolation_level=None)
-    migrations.upgrade(conn, path, upto=16)
+    migrations.upgrade(conn, path, upto=17)
     conn.executemany("INSERT INTO offences (source, offence_ref, category, committed_from, committed_to, easting, "
                      "northing, longitude, latitude, cell, extra) VALUES "
                      "('police.uk', ?, 'burglary', '2017-01-01', '2017-01-31', 1, 2, 3, 4, 0, ?)",

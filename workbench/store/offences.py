@@ -35,7 +35,7 @@ LINKABLE_SQL = (f"(source NOT IN ({', '.join(repr(s) for s in SNAPPED_SOURCES)})
                 f"AND julianday(committed_to) - julianday(committed_from) < {COARSE_TIME_DAYS})")
 
 #: How a query reads the ``extra`` column: the text is stored once per distinct value
-#: (``offence_extras``, schema 17) and the offence holds its ``extra_id``.
+#: (``offence_extras``, schema 18) and the offence holds its ``extra_id``.
 EXTRA_SQL = "(SELECT extra FROM offence_extras WHERE id = offences.extra_id) AS extra"
 #: Distinct extra-attribute texts a writer remembers with their ids (beyond this it
 #: starts again, so a file whose every row has its own extras cannot fill the memory).

@@ -1,4 +1,4 @@
-"""Schema 17: offences' extra attributes stored once per distinct value.
+"""Schema 18: offences' extra attributes stored once per distinct value.
 
 A police.uk row brings five columns Workbench keeps as extra attributes (LSOA code and
 name, last outcome, context, the force it falls within): a JSON object of some 150
