@@ -24,13 +24,17 @@ def _private_home(tmp_path_factory, monkeypatch):
 def act_as(monkeypatch):
     """Who the test is acting as: ``test.analyst`` unless it calls ``act_as("name")``.
 
-    Workbench records the operating-system login (``workbench.identity``); tests replace
-    that one function instead of logging in as someone else."""
+    Workbench records the operating-system login, or a team store's database login
+    (``workbench.identity``); tests replace the first and keep the second from taking
+    over, instead of logging in as someone else."""
     from workbench import identity
 
     def switch(name: str) -> str:
         monkeypatch.setattr(identity, "_os_login", lambda: name)
+        monkeypatch.setattr(identity, "_database_login", None)
         return name
+
+    monkeypatch.setattr(identity, "use_database_login", lambda name: None)
 
     switch("test.analyst")
     return switch
@@ -50,24 +54,65 @@ def _collect_garbage_on_the_main_thread(request):
     gc.enable()
 
 
+@pytest.fixture(scope="session")
+def pg_server():
+    """The PostgreSQL test server (see tests/pgserver.py), or skip saying why."""
+    from pgserver import server_or_skip
+
+    return server_or_skip()
+
+
 @pytest.fixture
-def store(tmp_path):
+def engine():
+    """The store engine of this test: SQLite, except in the folders whose conftest runs
+    their tests on both engines (``engine_checked``)."""
+    return "sqlite"
+
+
+@pytest.fixture
+def engine_checked(request):
+    """For a folder's ``engine`` fixture with ``params=["sqlite", "postgresql"]``: gives
+    the engine back, with the PostgreSQL server checked (skip, or fail under CI=true)."""
+    def check(name: str) -> str:
+        if name == "postgresql":
+            request.getfixturevalue("pg_server")
+        return name
+
+    return check
+
+
+@pytest.fixture
+def new_store(engine, tmp_path, request):
+    """``new_store("name")``: the location of a new store on this test's engine (a file
+    in the test's folder, or a new PostgreSQL database), as ``--db`` takes it."""
+    def make(name: str = "store") -> str:
+        if engine == "postgresql":
+            return request.getfixturevalue("pg_server").new_database()
+        return str(tmp_path / f"{name}.sqlite")
+
+    yield make
+    if engine == "postgresql":
+        request.getfixturevalue("pg_server").drop_all()
+
+
+@pytest.fixture
+def store(new_store):
     """A fresh, empty store."""
     from workbench.store import open_store
 
-    s = open_store(tmp_path / "store.sqlite")
+    s = open_store(new_store("store"))
     yield s
     s.close()
 
 
 @pytest.fixture
-def empty_db(tmp_path):
-    """The path of a new, empty store (reading commands refuse a store that does not exist)."""
+def empty_db(new_store):
+    """The location of a new, empty store (reading commands refuse a store that does not exist)."""
     from workbench.store import open_store
 
-    path = tmp_path / "empty.sqlite"
-    open_store(path).close()
-    return str(path)
+    location = new_store("empty")
+    open_store(location).close()
+    return location
 
 
 @pytest.fixture

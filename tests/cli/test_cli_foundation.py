@@ -102,9 +102,16 @@ def test_importing_creates_the_store(tmp_path, capsys):
 
 def test_a_server_address_is_never_taken_as_a_file_name(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    code, out, _ = run_json(capsys, "--db", "postgresql://analyst@bureau/store", "import", "history", "--json")
-    assert code == 1 and "looks like a server address" in out["error"]
+    code, out, _ = run_json(capsys, "--db", "postgresql://analyst@bureau.invalid/store", "import", "history", "--json")
+    assert code == 1 and out["error"].startswith("cannot open the team store store on bureau.invalid")
+    code, out, _ = run_json(capsys, "--db", "mysql://analyst@bureau.invalid/store", "import", "history", "--json")
+    assert code == 1 and "starts postgresql://" in out["error"]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_server_address_never_carries_a_password(capsys):
+    code, out, _ = run_json(capsys, "--db", "postgresql://analyst:secret@bureau.invalid/store", "stats", "--json")
+    assert code == 1 and "must not contain a password" in out["error"] and "secret" not in out["error"]
 
 
 def test_a_crime_group_name_expands_to_its_categories(empty_db, capsys):

@@ -5,7 +5,10 @@ import pytest
 
 pytest.importorskip("PySide6")
 
+from PySide6.QtCore import Qt
+
 from workbench.app.session import Session
+from workbench.app.state import IntelState
 from workbench.intel.importer import import_intel
 from workbench.store import open_store
 
@@ -52,19 +55,29 @@ def test_intel_view_lists_searches_and_highlights(qtbot, session):
 
     view.reports = None
     view.search.setText("red van")
-    view.refresh()
+    qtbot.mouseClick(view.search_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: view.reports is not None, timeout=10000)
-    assert [r["intel_ref"] for r in view.reports] == ["I/2"]
+    assert [r["intel_ref"] for r in view.reports] == ["I/2"] and view.state.query == "red van"
 
     view.reports = None
     view.search.setText("")
     session.select("person", ["P9"], origin="network")
     qtbot.waitUntil(lambda: view.reports is not None, timeout=10000)
     assert [r["intel_ref"] for r in view.reports] == ["I/3"] and view.clear_person.isVisibleTo(view)
+    assert view.state == IntelState(person="P9")
+
+    view.reports = None
+    qtbot.mouseClick(view.clear_person, Qt.LeftButton)
+    qtbot.waitUntil(lambda: view.reports is not None, timeout=10000)
+    assert len(view.reports) == 3 and view.state.person is None and not view.clear_person.isVisibleTo(view)
+
+    view.reports = None
+    view.grading.setCurrentIndex(view.grading.findData("5x5x5"))       # a new grading searches at once
+    qtbot.waitUntil(lambda: view.reports is not None, timeout=10000)
+    assert [r["intel_ref"] for r in view.reports] == ["I/2"] and view.state.grading == "5x5x5"
 
 
 def test_a_new_search_shows_its_first_report_and_highlights_matches(qtbot, session):
-    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
     from workbench.ui.views import intel_view
@@ -85,3 +98,13 @@ def test_a_new_search_shows_its_first_report_and_highlights_matches(qtbot, sessi
     assert "[" not in cell.text() and "van" in cell.text()
     assert '<span style="background-color:#ffe066; color:#000; font-weight:bold">van</span>' in cell.data(intel_view.SNIPPET_HTML)
     view.grab().save("/tmp/intel_search.png")
+
+
+def test_one_source_of_intelligence_search_defaults():
+    """``intel search`` with no options and the view's state search for everything."""
+    from workbench.cli import build_parser
+
+    args = build_parser().parse_args(["intel", "search"])
+    arguments = IntelState().search_arguments()
+    assert (args.query, args.grading, args.entity) == (arguments["text"], arguments["grading"], arguments["entity"])
+    assert arguments == {"text": None, "grading": None, "entity": None}

@@ -1,13 +1,18 @@
 """The Series view opens, finds series in the background, draws a link chart, shows an
 edge's reasons, and confirming a link from there is undoable; the suggest dialog lists
-ranked candidates."""
+ranked candidates. The tests drive the view as an analyst does: set the form, click the
+buttons and the chart."""
 
 import pytest
 
 pytest.importorskip("PySide6")
 
+from PySide6.QtCore import QPointF, Qt
+
 from workbench.app.session import Session
+from workbench.app.state import SeriesState
 from workbench.linkage import service
+from workbench.linkage.series import find_series
 from workbench.store import linkage as db
 
 
@@ -16,6 +21,30 @@ def session(small_store):
     s = Session(small_store.path)
     yield s
     s.close()
+
+
+def find(qtbot, view, min_score: float = 0.3):
+    """Set the lowest link score in the form, press Find series and wait for the list."""
+    view.min_score.setValue(min_score)
+    view.result = None
+    qtbot.mouseClick(view.find_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: view.result is not None, timeout=20000)
+
+
+def click_chart(qtbot, chart, item, along=(0.5, 0.4, 0.6, 0.3, 0.7)) -> None:
+    """Click ``item`` (an edge or node of the link chart) where no other item covers it:
+    for an edge, at the first point along it that is its own."""
+    if hasattr(item, "line"):
+        line = item.line()
+        points = [line.pointAt(t) for t in along]
+    else:
+        points = [item.rect().center()]
+    for point in points:
+        at = chart.mapFromScene(QPointF(point))
+        if chart.itemAt(at) is item:
+            qtbot.mouseClick(chart.viewport(), Qt.LeftButton, pos=at)
+            return
+    raise AssertionError("the item is covered everywhere")
 
 
 def test_series_view_shows_chart_and_reasons(qtbot, session, monkeypatch, tmp_path):
@@ -27,19 +56,20 @@ def test_series_view_shows_chart_and_reasons(qtbot, session, monkeypatch, tmp_pa
     view.show()
     selected = []
     session.selection_changed.connect(selected.append)
-    view.min_score.setValue(0.3)
-    view.find_series()
-    qtbot.waitUntil(lambda: view.result is not None, timeout=20000)
+    assert not view.confirm_link.isEnabled()
+    find(qtbot, view)
+    assert view.state.min_score == 0.3 and view.result["min_score"] == 0.3
     assert view.table.rowCount() >= 1 and view.current is not None
     assert selected and selected[-1].origin == "series" and len(selected[-1].ids) >= 2
     assert view.chart.nodes and view.chart.edges
-    (i, j), _edge = next(iter(view.chart.edges.items()))
-    view.chart._clicked((i, j))
+    (i, j), edge = next(iter(view.chart.edges.items()))
+    click_chart(qtbot, view.chart, edge)
+    assert view.edge == (i, j) and view.confirm_link.isEnabled()
     assert "probability of one offender" in view.reasons.toHtml()
     assert view.cca.rowCount() == view.current["size"]
     view.grab().save(str(tmp_path / "series.png"))
     monkeypatch.setattr(series_view.QInputDialog, "getText", staticmethod(lambda *a, **k: ("seen on CCTV", True)))
-    view._decide("confirmed")
+    qtbot.mouseClick(view.confirm_link, Qt.LeftButton)
     data = view.graph["data"]
     a, b = int(data.ids[i]), int(data.ids[j])
     assert db.get_decision(session.store, a, b)["why"] == "seen on CCTV"
@@ -63,24 +93,23 @@ def test_confirming_a_candidate_then_removing_an_offence(qtbot, session, monkeyp
 
     view = series_view.create_view(session)
     qtbot.addWidget(view)
-    view.min_score.setValue(0.3)
-    view.find_series()
-    qtbot.waitUntil(lambda: view.result is not None, timeout=20000)
+    view.resize(1200, 700)
+    view.show()
+    find(qtbot, view)
     candidate = view.current
     assert candidate["kind"] == "candidate" and view.confirm_series.isEnabled()
     monkeypatch.setattr(series_view.QInputDialog, "getText", staticmethod(lambda *a, **k: ("Op Sash", True)))
-    view.result = None
-    view._confirm_series()
+    qtbot.mouseClick(view.confirm_series, Qt.LeftButton)     # the new series refreshes the list
     assert db.list_series(session.store)[0]["name"] == "Op Sash"
-    view.find_series()
     qtbot.waitUntil(lambda: view.result is not None and view.result["series"][0]["kind"] == "confirmed", timeout=20000)
     assert view.current["kind"] == "confirmed" and view.rename.isEnabled() and view.merge.isEnabled()
+    assert not view.remove_offence.isEnabled()
     first = next(iter(view.chart.nodes))
-    view.chart._node_clicked(first)
-    assert view.remove_offence.isEnabled()
+    click_chart(qtbot, view.chart, view.chart.nodes[first])
+    assert view.node == first and view.remove_offence.isEnabled()
     sid = int(view.current["id"].lstrip("S"))
     before = len(db.series_members(session.store, sid))
-    view._remove_offence()
+    qtbot.mouseClick(view.remove_offence, Qt.LeftButton)
     assert len(db.series_members(session.store, sid)) == before - 1
     qtbot.waitUntil(lambda: not view.job.running, timeout=20000)      # the list refreshes after a change
     session.commands.undo()
@@ -93,9 +122,7 @@ def test_series_view_suspects_tab_ranks_offenders(qtbot, session):
 
     view = series_view.create_view(session)
     qtbot.addWidget(view)
-    view.min_score.setValue(0.3)
-    view.find_series()
-    qtbot.waitUntil(lambda: view.result is not None, timeout=20000)
+    find(qtbot, view)
     assert view.tabs.tabText(3) == "Suspects"
     panel = view.suspects
     assert panel.result is not None and panel.result["offence"] == view.current["offences"][-1]
@@ -121,9 +148,7 @@ def test_series_common_mo_is_never_cut_off_without_a_way_to_read_it(qtbot, sessi
     view = series_view.create_view(session)
     qtbot.addWidget(view)
     view.resize(900, 600)
-    view.min_score.setValue(0.3)
-    view.find_series()
-    qtbot.waitUntil(lambda: view.result is not None, timeout=20000)
+    find(qtbot, view)
     assert view.table.horizontalHeaderItem(6).toolTip()
     for row, s in enumerate(view.result["series"]):
         mo = series_view.common_mo(s)
@@ -134,3 +159,39 @@ def test_series_common_mo_is_never_cut_off_without_a_way_to_read_it(qtbot, sessi
     view.table.selectRow(with_mo)
     shown = view.reasons.toPlainText()
     assert "Common MO: " + series_view.common_mo(view.result["series"][with_mo]) in shown
+
+
+def test_the_form_is_the_series_state(qtbot, session):
+    """The form shows the state's defaults; the crime group, score, size and the coarse
+    records box write to it, and Find series runs what the state holds."""
+    from workbench.ui.views import series_view
+
+    view = series_view.create_view(session)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.state == SeriesState()
+    assert (view.group.currentData(), view.min_score.value(), view.min_size.value(), view.include_coarse.isChecked()) \
+        == ("burglary", SeriesState.min_score, SeriesState.min_size, False)
+    view.group.setCurrentIndex(view.group.findData(None))
+    view.min_size.setValue(2)
+    qtbot.mouseClick(view.include_coarse, Qt.LeftButton)
+    assert view.state == SeriesState(category=None, min_size=2, include_coarse=True)
+    find(qtbot, view, 0.4)
+    assert (view.result["min_size"], view.result["min_score"]) == (2, 0.4)
+    assert all(s["size"] >= 2 for s in view.result["series"])
+
+
+def test_one_source_of_series_defaults():
+    """``link series`` with no options, the series service and the view's state agree."""
+    import inspect
+
+    from workbench.cli import build_parser
+
+    args = build_parser().parse_args(["link", "series"])
+    service_defaults = {n: p.default for n, p in inspect.signature(service.series).parameters.items()}
+    state = SeriesState()
+    arguments = state.series_arguments()
+    for name in ("min_score", "min_size", "max_size", "include_coarse"):
+        assert getattr(args, name) == service_defaults[name] == arguments[name], name
+    assert inspect.signature(find_series).parameters["min_score"].default == state.min_score
+    assert args.category is None and arguments["categories"] == ["burglary"]   # the view opens on burglary

@@ -6,8 +6,12 @@ import pytest
 pytest.importorskip("PySide6")
 
 from handmade_network import load
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 
 from workbench.app.session import Session
+from workbench.app.state import NetworkState
 from workbench.store import open_store
 
 
@@ -28,10 +32,12 @@ def test_network_view_draws_expands_and_shares(qtbot, session):
     qtbot.addWidget(view)
     view.resize(1300, 750)
     view.show()
+    assert view.state == NetworkState()
     view.steps.setValue(1)
     view.entity.setText("P1")
-    view.expand_entity()
+    qtbot.mouseClick(view.expand_entity_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: view.result is not None, timeout=15000)
+    assert view.state == NetworkState(entity="P1", steps=1) and view.result["steps"] == 1
     assert set(view.chart.entities) == {"person:P1", "offence:1", "intel:1"}
     assert len(view.chart.links) == 3 and view.table.rowCount() == 3
 
@@ -46,7 +52,7 @@ def test_network_view_draws_expands_and_shares(qtbot, session):
     view.chart.select(["offence:1"])
 
     first = view.result
-    view.expand_selected()                     # one more step from the offence
+    qtbot.mouseClick(view.expand_button, Qt.LeftButton)         # one more step from the offence
     qtbot.waitUntil(lambda: view.result is not first, timeout=15000)
     assert "person:P2" in view.chart.entities and "intel:1" in view.chart.entities
 
@@ -65,15 +71,22 @@ def test_network_view_draws_expands_and_shares(qtbot, session):
     view.steps.setValue(2)
     view.entity.setText("AB12 CDE")
     before = view.result
-    view.expand_entity()
+    qtbot.keyClick(view.entity, Qt.Key_Return)
     qtbot.waitUntil(lambda: view.result is not before, timeout=15000)
     view.grab().save("/tmp/network_view.png")
     assert view.table.item(0, 0).text()
 
 
-def test_chart_has_a_legend_icons_readable_labels_and_layouts(qtbot, session):
-    from PySide6.QtWidgets import QApplication
+def wheel_in(chart, steps: int) -> None:
+    """Turn the mouse wheel forward ``steps`` notches over the chart."""
+    centre = QPointF(chart.viewport().rect().center())
+    for _ in range(steps):
+        QApplication.sendEvent(chart.viewport(), QWheelEvent(
+            centre, chart.viewport().mapToGlobal(centre), QPoint(0, 0), QPoint(0, 120), Qt.NoButton,
+            Qt.NoModifier, Qt.NoScrollPhase, False))
 
+
+def test_chart_has_a_legend_icons_readable_labels_and_layouts(qtbot, session):
     from workbench.ui.network.chart import LABEL_ZOOM
     from workbench.ui.views import network_view
 
@@ -86,7 +99,7 @@ def test_chart_has_a_legend_icons_readable_labels_and_layouts(qtbot, session):
     view.show()
     view.steps.setValue(3)
     view.entity.setText("P1")
-    view.expand_entity()
+    qtbot.mouseClick(view.expand_entity_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: view.result is not None, timeout=15000)
     chart = view.chart
     kinds = {view.result["graph"].nodes[n]["kind"] for n in chart.entities}
@@ -99,19 +112,34 @@ def test_chart_has_a_legend_icons_readable_labels_and_layouts(qtbot, session):
 
     first = dict(view.result["positions"])
     view.layout_choice.setCurrentIndex(view.layout_choice.findData("hierarchy"))
-    assert view.result["positions"] != first
+    assert view.state.layout == "hierarchy" and view.result["positions"] != first
     top = max(y for _, y in view.result["positions"].values())
     assert view.result["positions"][view.result["seeds"][0]][1] == top
     qtbot.wait(50)
     view.grab().save("/tmp/network_hierarchy.png")
 
     chart.many_links = True                      # a large chart: link labels wait for zoom or selection
-    chart.scene().clearSelection()
-    chart._update_link_labels()
-    assert not any(link.text.isVisible() for link in chart.links if link.text is not None)
     chart.select([view.result["seeds"][0]])
     assert any(link.text.isVisible() for link in chart.links if link.text is not None)
     chart.scene().clearSelection()
-    chart.scale(LABEL_ZOOM * 2, LABEL_ZOOM * 2)
-    chart._update_link_labels()
+    assert not any(link.text.isVisible() for link in chart.links if link.text is not None)
+    wheel_in(chart, 40)
+    assert chart.transform().m11() >= LABEL_ZOOM
     assert all(link.text.isVisible() for link in chart.links if link.text is not None)
+
+
+def test_one_source_of_network_defaults():
+    """The network commands, the expand function, the layout function and the view's state
+    follow the same number of links and draw the same layout by default."""
+    import inspect
+
+    from workbench.cli import build_parser
+    from workbench.network.graph import expand
+    from workbench.network.layout import positions
+
+    state = NetworkState()
+    parser = build_parser()
+    assert parser.parse_args(["network", "expand", "P1"]).steps == state.steps
+    assert parser.parse_args(["network", "measures"]).steps == state.steps
+    assert inspect.signature(expand).parameters["steps"].default == state.steps
+    assert inspect.signature(positions).parameters["layout"].default == state.layout

@@ -64,7 +64,27 @@ def test_choosing_a_flag_filters_the_nominals(qtbot, session):
     qtbot.waitUntil(lambda: view.nominals.rowCount() == 2, timeout=10000)
     view.flag.setCurrentIndex(view.flag.findData("iom"))
     qtbot.waitUntil(lambda: view.nominals.rowCount() == 1, timeout=10000)
-    assert view.nominals.item(0, 0).text() == "N2"
+    assert view.nominals.item(0, 0).text() == "N2" and view.state.flags() == ["iom"]
+
+
+def test_one_source_of_people_defaults():
+    """The people commands, the overview functions and the People view's state agree."""
+    import inspect
+
+    from workbench.app.state import PeopleState
+    from workbench.cli import build_parser
+    from workbench.people.overview import repeat_missing, repeat_victims
+
+    state = PeopleState()
+    parser = build_parser()
+    victims, missing = parser.parse_args(["people", "victims"]), parser.parse_args(["people", "missing"])
+    assert parser.parse_args(["people", "nominals"]).flag is None and state.flags() is None
+    victim_defaults = inspect.signature(repeat_victims).parameters
+    missing_defaults = inspect.signature(repeat_missing).parameters
+    assert (victims.minimum, victims.days) == (victim_defaults["min_offences"].default, victim_defaults["days"].default) \
+        == (state.victim_offences, state.victim_days)
+    assert (missing.minimum, missing.days) == (missing_defaults["min_episodes"].default, missing_defaults["days"].default) \
+        == (state.missing_episodes, state.missing_days)
 
 
 def test_the_suspects_panel_names_nominals(qtbot, tmp_path):

@@ -36,6 +36,8 @@ def test_version_1_store_upgrades_and_keeps_its_data(tmp_path):
     indexes = {n for (n,) in store._conn.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'offences'")}
     assert "offences_ref" in indexes and "offences_ref_key" not in indexes  # dropped by migration 13
     assert "offences_batch" not in indexes                                  # dropped by migration 14
+    columns = {r[1] for r in store._conn.execute("PRAGMA table_info(offences)")}
+    assert "ref_key" not in columns and "offence_ref" in columns            # dropped by migration 15
     assert store._conn.execute("PRAGMA page_size").fetchone()[0] == 4096  # an existing file keeps its pages
 
 

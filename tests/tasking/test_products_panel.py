@@ -7,8 +7,10 @@ pytest.importorskip("PySide6")
 
 from acting import acting_as, grant
 from handmade import make_borough
+from PySide6.QtCore import Qt
 
 from workbench.app.session import Session
+from workbench.app.state import ProductsState
 from workbench.store import open_store
 
 
@@ -44,14 +46,34 @@ def test_assessment_qa_search_and_insight(qtbot, session, tmp_path):
     session.commands.undo()                                            # undo the approval
     assert panel.table.item(0, 5).text() == "submitted for QA"
     panel.text.setText("S-NORTH-1")
-    panel.search()
-    assert panel.table.rowCount() == 1
+    qtbot.mouseClick(panel.search_button, Qt.LeftButton)
+    assert panel.table.rowCount() == 1 and panel.state.text == "S-NORTH-1"
+    panel.status.setCurrentIndex(panel.status.findData("approved"))
+    qtbot.mouseClick(panel.search_button, Qt.LeftButton)
+    assert panel.table.rowCount() == 0 and panel.state.status == "approved"     # it is submitted again
+    panel.status.setCurrentIndex(0)
     panel.text.setText("no such words")
-    panel.search()
-    assert panel.table.rowCount() == 0
+    qtbot.keyClick(panel.text, Qt.Key_Return)
+    assert panel.table.rowCount() == 0 and panel.state == ProductsState(
+        text="no such words", insight_from=panel.state.insight_from, insight_to=panel.state.insight_to)
     panel.insight_from.setText("2025-01-01")
     panel.insight_to.setText("2025-12-31")
-    panel.measure()
+    qtbot.mouseClick(panel.measure_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: panel.insight is not None, timeout=60000)
+    assert (panel.state.insight_from, panel.state.insight_to) == ("2025-01-01", "2025-12-31")
     assert panel.insight.taskings == [] and panel.by_tactic.rowCount() == 0
     view.grab().save("/tmp/products_panel.png")
+
+
+def test_one_source_of_register_search_defaults():
+    """``products search`` with no options and the panel's state list every product."""
+    import inspect
+
+    from workbench.cli import build_parser
+    from workbench.tasking.products import search_products
+
+    args = build_parser().parse_args(["products", "search"])
+    core = {n: p.default for n, p in inspect.signature(search_products).parameters.items()}
+    arguments = ProductsState().search_arguments()
+    assert (args.text, args.author, args.status) == (core["text"], core["author"], core["status"]) == \
+        (arguments["text"], arguments["author"], arguments["status"])

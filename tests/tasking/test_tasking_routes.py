@@ -5,7 +5,9 @@ import pytest
 
 pytest.importorskip("PySide6")
 
+from acting import grant
 from handmade import SERIES_REF, make_borough
+from PySide6.QtCore import Qt
 
 from workbench.app.session import Session
 from workbench.network.person import person_page
@@ -58,15 +60,20 @@ def test_person_page_offers_new_patp(qtbot, window):
     assert patp.source_kind == "person" and patp.problem_type == "offender" and len(patp.offence_ids) == 3
 
 
-def test_map_hotspot_offers_new_patp(qtbot, window):
+def test_map_hotspot_offers_new_patp(qtbot, window, monkeypatch):
+    from workbench.ui.views import map_view
+
     map_tab = window.views["Map"]
     qtbot.waitUntil(lambda: map_tab.canvas.points.count > 0, timeout=10000)
     assert not map_tab.patp_button.isEnabled()                   # nothing to choose before hotspots
-    map_tab.compute_hotspots()
+    qtbot.mouseClick(map_tab.hotspot_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: map_tab.analysis is not None, timeout=60000)
     assert map_tab.patp_button.isEnabled()
-    assert map_tab.hotspot_labels()[0].startswith("Hotspot 1: ")
-    map_tab.new_patp_from_hotspot(0)
+    offered = []
+    monkeypatch.setattr(map_view.QInputDialog, "getItem", staticmethod(
+        lambda _parent, _title, _label, labels, *_a: (offered.extend(labels), (labels[0], True))[1]))
+    qtbot.mouseClick(map_tab.patp_button, Qt.LeftButton)
+    assert offered[0].startswith("Hotspot 1: ")
     patp = _drafted(qtbot, window)
     polygon = map_tab.analysis.polygons.geometry.iloc[0]
     assert patp.source_kind == "hotspot" and patp.area.equals(polygon)
@@ -86,7 +93,20 @@ def test_series_are_offered_by_name_and_no_meeting_points_to_the_button(qtbot, w
     choices = series_choices(window.session.store)             # the handmade force series, described
     assert choices == [(f"Series {SERIES_REF}: 8 offences, burglary residential in Testborough North, Jan-Mar 2025",
                         SERIES_REF)]
+
+
+def test_scheduling_with_no_meeting_points_to_the_new_meeting_button(qtbot, window, act_as):
+    """Pressing Schedule on an approved PATP before any TTCG meeting exists says where to make one."""
     tasking = window.views["Tasking"]
-    assert tasking._ask_meeting() is None
+    tasking.new_from_series(SERIES_REF)
+    qtbot.waitUntil(lambda: tasking.patp is not None, timeout=60000)
+    tasking.edits["owner"].setText("DI Smith")
+    assert tasking.transition("submit", comment="ready")
+    grant(window.session.store, "h.analyst")
+    act_as("h.analyst")
+    assert tasking.transition("approve", comment="Sound analysis")
+    assert tasking.buttons["schedule"].isEnabled()
+    qtbot.mouseClick(tasking.buttons["schedule"], Qt.LeftButton)
     assert "New meeting (next on the cycle)" in tasking.message.text()
     assert "workbench meeting" not in tasking.message.text()
+    assert tasking.patp.status == "approved"

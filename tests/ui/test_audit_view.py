@@ -39,12 +39,12 @@ def test_the_view_lists_entries_and_verifies_the_chain(qtbot, session, tmp_path)
     assert [view.table.item(0, c).text() for c in (0, 2, 3)] == ["4", "test.analyst", "patp.approve"]
     assert "4 of 4 entries" in view.shown.text()
     view.action.setCurrentIndex(view.action.findData("export.intel"))
-    assert view.table.rowCount() == 3
+    assert view.table.rowCount() == 3 and view.state.audit_action() == AuditAction.EXPORT_INTEL
     assert verify_by_clicking(qtbot, view) == {"entries": 4, "ok": True, "first_bad": None}
     assert "intact" in view.verdict.text()
     view.grab().save(str(tmp_path / "audit_ok.png"))
 
-    conn = sqlite3.connect(session.db_path)
+    conn = sqlite3.connect(session.location)
     conn.executescript("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET user = 'x' WHERE id = 2;")
     conn.close()
     assert verify_by_clicking(qtbot, view)["first_bad"] == 2
@@ -63,3 +63,12 @@ def test_the_main_window_has_an_audit_tab_that_follows_new_entries(qtbot, sessio
     session.store.set_setting("security_marking", "OFFICIAL")
     session.notify(Changed("setting", (), {}))
     assert view.table.item(0, 3).text() == "setting.change"
+
+
+def test_one_source_of_audit_filter_defaults():
+    """``audit show`` with no options and the Audit view's state show every action."""
+    from workbench.app.state import AuditState
+    from workbench.cli import build_parser
+
+    assert build_parser().parse_args(["audit", "show"]).action is None
+    assert AuditState().audit_action() is None

@@ -36,6 +36,44 @@ def test_changing_filter_updates_table_and_status_shows_counts(window, qtbot):
     qtbot.waitUntil(lambda: view.model.rowCount() == 100)
     first = view.model.index(0, 0).data()
     assert first.startswith("R") and int(first[1:]) % 3 == 0 and int(first[1:]) % 2 == 0
+    assert (view.state.category, view.state.borough) == ("robbery-personal", "Islington")
+
+
+def test_the_filter_bar_is_the_offences_state(window, qtbot):
+    """Dates ("any" by default), text and the filter the table lists come from the state."""
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+
+    from workbench.app.state import OffencesState
+
+    view = window.views["Offences"]
+    assert view.state == OffencesState() and view.date_from.text() == "any"
+    view.date_from.setDate(QDate(2025, 3, 10))
+    view.date_to.setDate(QDate(2025, 3, 11))
+    qtbot.waitUntil(lambda: view.model.rowCount() == 44)           # 22 offences a day on days 10 and 11
+    assert (view.state.date_from, view.state.date_to) == (date(2025, 3, 10), date(2025, 3, 11))
+    view.text.setText(" R001 ")
+    qtbot.waitUntil(lambda: view.model.rowCount() < 44)
+    assert view.state.text == " R001 " and view.current_filter().text == "R001"
+    assert all(view.model.index(r, 0).data().startswith("R001") for r in range(view.model.rowCount()))
+    view.date_from.setDate(view.date_from.minimumDate())
+    view.date_to.setDate(view.date_to.minimumDate())
+    view.text.clear()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 600)
+    assert view.state == OffencesState()
+
+
+def test_one_source_of_offence_filter_defaults():
+    """``search save NAME`` (offences) filters on nothing by default, as the Offences table."""
+    from workbench.app.state import OffencesState
+    from workbench.cli import build_parser
+    from workbench.store.offences import OffenceFilter
+
+    args = build_parser().parse_args(["search", "save", "everything"])
+    assert (args.kind, args.category, args.borough, args.date_from, args.date_to, args.search_text) == \
+        ("offences", None, None, None, None, None)
+    assert OffencesState().offence_filter() == OffenceFilter()
 
 
 def test_rows_are_fetched_lazily_and_detail_pane_shows_selection(window):

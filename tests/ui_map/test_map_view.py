@@ -6,10 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from map_store import X0, Y0
-from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPolygonF
 from sqlpeek import sql
 
+from workbench.app.state import MapState
 from workbench.ui.views import map_view
 
 
@@ -60,10 +61,19 @@ def test_selection_made_elsewhere_is_ringed(view, map_session):
 
 
 def test_filter_bar_narrows_the_points(view, qtbot):
+    assert view.state == MapState(date_from=view.state.date_from, date_to=view.state.date_to)
     view.category.setCurrentIndex(view.category.findData("robbery-personal"))
-    view.reload()
+    qtbot.mouseClick(view.show_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: view.canvas.points.count == 50, timeout=10000)
-    assert set(view.frame["category"]) == {"robbery-personal"}
+    assert set(view.frame["category"]) == {"robbery-personal"} and view.state.category == "robbery-personal"
+    view.borough.setCurrentIndex(view.borough.findData("East"))
+    view.date_to.setDate(view.date_from.date())
+    qtbot.mouseClick(view.show_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: view.canvas.points.count < 50, timeout=10000)
+    assert view.state.borough == "East" and view.state.date_to == view.state.date_from
+    assert 0 < len(view.frame) < 50 and set(view.frame["borough"]) == {"East"}
+    assert set(view.frame["committed_from"].dt.date) <= {view.state.date_from}
+    assert view.canvas.title.endswith(f"{view.state.date_from:%d/%m/%Y} to {view.state.date_to:%d/%m/%Y}")
 
 
 def test_dense_points_are_clustered_when_zoomed_out(view):
@@ -77,7 +87,7 @@ def test_dense_points_are_clustered_when_zoomed_out(view):
 def test_hotspots_png_and_geopackage_export(view, qtbot, tmp_path):
     import pyogrio
 
-    view.compute_hotspots()
+    qtbot.mouseClick(view.hotspot_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: view.analysis is not None, timeout=20000)
     assert view.analysis.method in ("kde", "prospective")       # learned by cross-validation
     assert "cross-validation" in view.analysis.settings or "rule of thumb" in view.analysis.settings
@@ -131,6 +141,8 @@ def test_show_on_map_filters_to_the_offences_their_category_and_period(qtbot, ma
     assert view.category.currentData() == "burglary-residential"
     assert view.date_from.date().toString("yyyy-MM-dd") == "2025-03-02"
     assert view.date_to.date().toString("yyyy-MM-dd") == "2025-03-04"
+    assert (view.state.category, str(view.state.date_from), str(view.state.date_to)) == \
+        ("burglary-residential", "2025-03-02", "2025-03-04")
     assert not view.banner.isHidden() and "Near-repeat risk in West" in view.banner_text.text()
     assert "3 offences" in view.banner_text.text()
     assert not view.canvas.risk_item.path().isEmpty()
@@ -138,7 +150,7 @@ def test_show_on_map_filters_to_the_offences_their_category_and_period(qtbot, ma
     assert sorted(view.canvas.points.ids[view.canvas.points.selected].tolist()) == [2, 3, 4]
     view.back_to_all()
     qtbot.waitUntil(lambda: view.canvas.points.count == 100, timeout=10000)
-    assert view.banner.isHidden() and view.category.currentData() is None
+    assert view.banner.isHidden() and view.category.currentData() is None and view.state.category is None
     assert view.canvas.risk_item.path().isEmpty()
 
 
@@ -173,10 +185,11 @@ def test_gi_legend_lists_only_the_classes_on_the_map(view, qtbot):
     cluster = [{"ref": f"C/{k}", "category": "burglary-residential", "committed_from": "2025-03-10T12:00",
                 "easting": X0 + 120 + (k % 6) * 10, "northing": Y0 + 130 + (k // 6) * 10} for k in range(60)]
     write_offences(view.session.store, cluster, source="cluster")
-    view.reload()
+    qtbot.mouseClick(view.show_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: view.canvas.points.count == 160, timeout=10000)
     view.method.setCurrentIndex(view.method.findData("gi"))
-    view.compute_hotspots()
+    assert view.state.method == "gi"
+    qtbot.mouseClick(view.hotspot_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: view.analysis is not None, timeout=20000)
     surface = view.analysis.surface
     drawn = set(np.unique(surface.classes[surface.mask]).tolist()) - {0}
@@ -200,3 +213,20 @@ def test_long_hotspot_settings_in_the_status_do_not_widen_the_window(view):
 
 def test_the_map_fits_a_1366_pixel_laptop_screen(view):
     assert view.minimumSizeHint().width() <= 1366
+
+
+def test_one_source_of_hotspot_defaults():
+    """``workbench hotspots`` with no options, the hotspot function and the Map's state agree."""
+    import inspect
+
+    from workbench.cli import build_parser
+    from workbench.geo.hotspots import hotspot_cells
+
+    args = build_parser().parse_args(["hotspots"])
+    core = {n: p.default for n, p in inspect.signature(hotspot_cells).parameters.items()}
+    state = MapState()
+    for name, value in state.hotspot_arguments().items():
+        assert getattr(args, name) == core[name] == value, name
+    assert (args.category, args.borough, args.date_from, args.date_to) == (None, None, None, None)
+    assert state.offence_filter() == map_view.OffenceFilter()
+    assert state.boroughs() is None

@@ -48,6 +48,9 @@ def test_panel_runs_knox_and_colours_significant_cells(qtbot, map_session):
     assert result.observed[0, 3] < 5 and few.background().color() == QColor(nearrepeat_view.FEW)
     assert "too few to quote" in few.toolTip()
     assert "Repeat risk raised" in view.summary.text()
+    assert view.run_result.state == view.state and view.run_result.state is not view.state   # the settings run
+    assert view.canvas.legend.title == (f"{view.category.currentText()}, {view.state.date_from:%d/%m/%Y} to "
+                                        f"{view.state.date_to:%d/%m/%Y}")
 
 
 def test_the_form_shows_and_edits_the_state(qtbot, map_session):

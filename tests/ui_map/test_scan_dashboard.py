@@ -3,15 +3,20 @@ alerts by kind, selects an alert's offences, manages saved searches."""
 
 from __future__ import annotations
 
-from map_store import X0, Y0, write_offences
-from PySide6.QtCore import Qt
+from datetime import date
 
+from map_store import X0, Y0, write_offences
+from PySide6.QtCore import QDate, Qt
+
+from workbench.app.state import ScanState
 from workbench.store.scan import list_searches, save_search
 from workbench.ui.views import scan_view
 
 
 def run(view, qtbot):
-    job = view.run_scan()
+    """Press Run scan and wait for the scan."""
+    qtbot.mouseClick(view.run_button, Qt.LeftButton)
+    job = view.job
     qtbot.waitUntil(lambda: not job.running, timeout=30000)
     assert job.error is None
 
@@ -83,3 +88,46 @@ def test_a_sexual_offence_alert_counts_its_candidates_apart_and_gives_their_reas
     assert "2 days apart, entry method identical" in scan_view.alert_html(alert)
     alone = Alert("sexual_offence", "Rape M/2", [2], None, {"offence": "M/2"})
     assert scan_view.offence_count_text(alone) == "1"
+
+
+def test_since_a_date_scans_the_offences_committed_since_then(qtbot, map_session):
+    """Ticking Since and choosing a date writes the scan's state; the scan reports the
+    offences committed since that date (not those added since a last scan)."""
+    view = scan_view.create_view(map_session)
+    qtbot.addWidget(view)
+    view.show()
+    assert view.state == ScanState() and not view.since.isEnabled()
+    qtbot.mouseClick(view.use_since, Qt.LeftButton)
+    assert view.state.use_since and view.since.isEnabled()
+    view.since.setDate(QDate(2025, 3, 21))
+    assert view.state.since == date(2025, 3, 21) and view.state.since_bound() == "2025-03-21T00:00:00"
+    run(view, qtbot)
+    # the grid's offence i (0-99) is on day 1 + i % 28 of March: days 21-28 hold 3 x 8 of them
+    assert view.report["basis"] == "since" and view.report["since"].startswith("2025-03-21")
+    assert view.report["new_offences"] == 24 and "24 new offences committed since 2025-03-21" in view.status.text()
+
+
+def test_one_source_of_scan_defaults():
+    """``workbench scan`` with no options, the scan's parts and the Scan view's state agree."""
+    import inspect
+
+    from workbench.cli import build_parser
+    from workbench.scan.alerts import near_repeat_alerts
+    from workbench.scan.newhotspots import new_hotspots
+    from workbench.scan.scanner import period_trends
+    from workbench.scan.trends import emerging_trends
+
+    def defaults(function):
+        return {n: p.default for n, p in inspect.signature(function).parameters.items()}
+
+    args = build_parser().parse_args(["scan"])
+    state = ScanState()
+    options = state.scan_options()
+    assert args.since is None and state.since_bound() is None
+    for name, value in options.items():
+        assert getattr(args, name) == value, name
+    for function in (period_trends, emerging_trends):
+        assert (defaults(function)["alpha"], defaults(function)["min_count"]) == (state.alpha, state.min_count)
+    assert (defaults(near_repeat_alerts)["permutations"], defaults(near_repeat_alerts)["seed"]) == \
+        (state.permutations, state.seed)
+    assert defaults(new_hotspots)["method"] == state.hotspot_method

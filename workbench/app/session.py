@@ -28,10 +28,15 @@ class Selection:
 
 
 class Session:
-    def __init__(self, db_path: str | Path, *, key: str | None = None):
-        self.db_path = Path(db_path)
+    def __init__(self, location: str | Path, *, key: str | None = None, password: str | None = None):
+        #: The store file, or a team store's ``postgresql://`` address.
+        self.location = str(location)
         self._key = key                     # unlocks an encrypted store (kept for worker connections)
-        self.store: Store = open_store(self.db_path, key=key)
+        self._password = password           # a team store login's typed password (same)
+        #: The ids of the audit entries this session's connections wrote: its own changes,
+        #: told apart from other people's by :class:`workbench.app.watcher.StoreWatcher`.
+        self.own_audit_ids: set[int] = set()
+        self.store: Store = self._open()
         self.changed = Event()              # Changed
         self.selection_changed = Event()    # Selection
         self.selection = Selection("offence", ())
@@ -39,9 +44,14 @@ class Session:
         self.commands = CommandStack(lambda: self.store)
         self.commands.changed.connect(self.changed.emit)
 
+    def _open(self) -> Store:
+        store = open_store(self.location, key=self._key, password=self._password)
+        store.on_audit = self.own_audit_ids.add
+        return store
+
     def open_worker_store(self) -> Store:
         """A new connection for a worker thread (close it when done)."""
-        return open_store(self.db_path, key=self._key)
+        return self._open()
 
     def select(self, kind: str, ids, origin: str = "") -> None:
         """Share a selection with every view."""
@@ -57,5 +67,7 @@ class Session:
         self.changed.emit(changed)
 
     def close(self) -> None:
-        self.store.close()
-        self.closed = True
+        """Close the store (once; closing again does nothing)."""
+        if not self.closed:
+            self.store.close()
+            self.closed = True

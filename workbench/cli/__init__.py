@@ -53,7 +53,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "returns": ("tasking", "returns to and from the central intelligence bureau"),
     "audit": ("audit", "the tamper-evident audit log: verify and list"),
     "roles": ("roles", "users' roles in this store: grant, revoke, list"),
-    "store": ("encryption", "the store file itself: encrypt it at rest"),
+    "store": ("store", "the store itself: encrypt a file at rest, copy to or from a team store"),
     "demo": ("app", "open the app on the bundled demo store"),
     "gui": ("app", "open the app"),
 }
@@ -73,8 +73,8 @@ def command_modules() -> list:
 def _top_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbench", description=_DESCRIPTION, epilog=_EPILOG)
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
-    parser.add_argument("--db", metavar="PATH", help="the store file to use (import and generate create it); "
-                        "default: your user store")
+    parser.add_argument("--db", metavar="PATH", help="the store to use: a file (import and generate create it) "
+                        "or a team store's address, postgresql://USER@HOST/DATABASE; default: your user store")
     parser.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parser.add_argument("--key-file", metavar="FILE", help="the passphrase of an encrypted store, on the "
                         "first line of FILE (without it you are asked for the passphrase)")

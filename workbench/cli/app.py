@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from workbench.app.demo import ensure_demo_store
 from workbench.cli.common import Context
 from workbench.errors import NotAvailable
 from workbench.paths import default_store_path
 from workbench.store import open_store
 from workbench.store.offences import stats
+from workbench.store.postgres import PasswordNeeded
 
 ORDER = 90
 
@@ -23,7 +26,9 @@ def register(subparsers, parent) -> None:
     p.set_defaults(handler=_demo, text=_demo_text, help_parser=p)
 
     p = subparsers.add_parser("gui", parents=[parent], help="open the app",
-                              description="Open Workbench on a store (default: your user store).")
+                              description="Open Workbench on a store (default: your user store): a file, or "
+                                          "a team store's address, postgresql://LOGIN@SERVER/DATABASE (the window "
+                                          "asks for the password when ~/.pgpass does not hold it).")
     p.set_defaults(handler=_gui, help_parser=p)
 
 
@@ -49,6 +54,12 @@ def _demo(args, ctx: Context) -> dict:
 
 
 def _gui(args, ctx: Context) -> dict:
+    if ctx.db_url:
+        _check_display()
+        with suppress(PasswordNeeded):          # the window asks for it
+            open_store(ctx.db_url).close()      # set up/upgrade, with a clear error if it can't
+        _open_window(ctx.db_url)
+        return {"store": ctx.db_url}
     path = ctx.db_path if getattr(args, "db", None) else default_store_path()
     key = ctx.key()
     open_store(path, key=key).close()          # create/upgrade, with a clear error if it can't

@@ -18,6 +18,7 @@ from workbench.ingest.timeparse import period_bounds
 from workbench.paths import default_store_path
 from workbench.store import Store, open_store
 from workbench.store.encryption import is_encrypted, read_key_file
+from workbench.store.postgres import PasswordNeeded, display_name, is_url
 
 
 def parent_parser() -> argparse.ArgumentParser:
@@ -26,7 +27,8 @@ def parent_parser() -> argparse.ArgumentParser:
     parent.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help="print one JSON object on stdout (messages go to stderr)")
     parent.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
-                        help="the store file to use (import and generate create it)")
+                        help="the store to use: a file (import and generate create it) or a team store's "
+                             "address, postgresql://USER@HOST/DATABASE (password from ~/.pgpass or asked for)")
     parent.add_argument("--key-file", metavar="FILE", default=argparse.SUPPRESS,
                         help="the passphrase of an encrypted store, on the first line of FILE "
                              "(without it you are asked for the passphrase)")
@@ -67,19 +69,39 @@ class Context:
                    bool(getattr(args, "creates_store", False)), db if db and "://" in db else None,
                    getattr(args, "key_file", None))
 
+    @property
+    def location(self) -> str:
+        """The store file, or the team store's address."""
+        return self.db_url or str(self.db_path)
+
     def store(self) -> Store:
         """The store, opened (and upgraded) on first use; created only by commands that
         bring data in, so a mistyped ``--db`` never leaves an empty store behind."""
         if self._store is None:
             if self.db_url:
-                raise BadInput(f"--db {self.db_url} looks like a server address; this version of "
-                               f"Workbench opens store files only (give a file path)")
-            if not self.creates_store and not self.db_path.exists():
-                raise NotFound(f"there is no store at {self.db_path}: import data into it first "
-                               f"(workbench --db {self.db_path} import ...), or check the path")
-            self._store = open_store(self.db_path, key=self.key())
+                self._store = self._open_team_store()
+            else:
+                if not self.creates_store and not self.db_path.exists():
+                    raise NotFound(f"there is no store at {self.db_path}: import data into it first "
+                                   f"(workbench --db {self.db_path} import ...), or check the path")
+                self._store = open_store(self.db_path, key=self.key())
             self._store.on_wait = self._waiting
         return self._store
+
+    def _open_team_store(self) -> Store:
+        """A PostgreSQL store: the password from the password file, else asked for when
+        someone is at the terminal; a database Workbench has not set up is "no store"
+        for reading commands, as a missing file is."""
+        assert self.db_url is not None
+        if not is_url(self.db_url):
+            raise BadInput(f"--db {self.db_url}: a team store's address starts postgresql://")
+        try:
+            return open_store(self.db_url, must_exist=not self.creates_store)
+        except PasswordNeeded:
+            if not sys.stdin.isatty():
+                raise
+        password = getpass.getpass(f"Password for {display_name(self.db_url)}: ")
+        return open_store(self.db_url, must_exist=not self.creates_store, password=password)
 
     def _waiting(self, fraction: float, message: str) -> None:
         """A write waits for another writer: say who, once, then show the wait."""
@@ -88,13 +110,17 @@ class Context:
             self._told_waiting = True
         self.progress(fraction, "waiting for the store")
 
-    def key(self) -> str | None:
-        """The passphrase of an encrypted store: from ``--key-file``, else asked for when
-        the store is encrypted and someone is at the terminal (never from the command line)."""
+    def key(self, path: Path | None = None) -> str | None:
+        """The passphrase of an encrypted store (``--db``'s, or the file ``path``): from
+        ``--key-file``, else asked for when the store is encrypted and someone is at the
+        terminal (never from the command line)."""
+        if path is None and self.db_url:
+            return None
+        path = path or self.db_path
         if self.key_file:
             return read_key_file(self.key_file)
-        if is_encrypted(self.db_path) and sys.stdin.isatty():
-            return getpass.getpass(f"Passphrase for {self.db_path.name}: ")
+        if is_encrypted(path) and sys.stdin.isatty():
+            return getpass.getpass(f"Passphrase for {path.name}: ")
         return None
 
     def progress(self, fraction: float, message: str) -> None:

@@ -11,6 +11,7 @@ import pandas as pd
 from workbench.cli.common import Context, add_force, period
 from workbench.domain.categories import expand
 from workbench.errors import NotFound
+from workbench.geo.defaults import CONFIDENCE, COVERAGE, HOTSPOT_METHOD, KERNEL
 from workbench.store import Store
 from workbench.store.boundaries import StudyArea, boundaries_frame, study_area_for
 from workbench.store.offences import OffenceFilter, load_frame
@@ -38,18 +39,18 @@ def add_filter_options(parser: argparse.ArgumentParser, *, dates: bool = True) -
 
 def add_surface_options(parser: argparse.ArgumentParser) -> None:
     """How hotspots are found: method, cell, bandwidth, kernel, coverage, minimum area."""
-    parser.add_argument("--method", choices=METHODS, default="auto",
+    parser.add_argument("--method", choices=METHODS, default=HOTSPOT_METHOD,
                         help="auto (default: cross-validation picks kde or prospective), kde (kernel "
                              "density), prospective (KDE weighting recent offences) or gi (Getis-Ord Gi*)")
     parser.add_argument("--cell", type=float, metavar="M",
                         help="cell size in metres (default: learned by cross-validation)")
     parser.add_argument("--bandwidth", type=float, metavar="M",
                         help="KDE bandwidth, or the Gi* distance band, in metres (default: learned)")
-    parser.add_argument("--kernel", choices=KERNELS, default="quartic", help="KDE kernel (default quartic)")
-    parser.add_argument("--coverage", type=float, default=0.03, metavar="SHARE",
-                        help="hotspots cover at most this share of the study area (default 0.03)")
-    parser.add_argument("--confidence", type=float, choices=(0.90, 0.95, 0.99), default=0.95,
-                        help="Gi*: hot spots at this confidence after FDR correction (default 0.95)")
+    parser.add_argument("--kernel", choices=KERNELS, default=KERNEL, help=f"KDE kernel (default {KERNEL})")
+    parser.add_argument("--coverage", type=float, default=COVERAGE, metavar="SHARE",
+                        help=f"hotspots cover at most this share of the study area (default {COVERAGE})")
+    parser.add_argument("--confidence", type=float, choices=(0.90, 0.95, 0.99), default=CONFIDENCE,
+                        help=f"Gi*: hot spots at this confidence after FDR correction (default {CONFIDENCE})")
     parser.add_argument("--min-area", type=float, default=0.0, metavar="HA",
                         help="drop hotspot areas smaller than this many hectares (default 0: keep all)")
     parser.add_argument("--choose-by", choices=OBJECTIVES,

@@ -13,7 +13,7 @@ from workbench.intel.search import decorate, search_reports
 from workbench.network import communities, measures, paths
 from workbench.network.chart_export import FORMATS as CHART_FORMATS
 from workbench.network.chart_export import export_chart
-from workbench.network.graph import build_graph, edge_table, expand, node_table, resolve
+from workbench.network.graph import STEPS, build_graph, edge_table, expand, node_table, resolve
 from workbench.network.person import person_page, write_profile
 from workbench.store.intel import find_report, report_detail
 
@@ -94,7 +94,7 @@ def _register_network(subparsers, parent) -> None:
                          description="Entities and links within N steps of ENTITY (person id, VRM, phone, "
                                      "postcode, offence or intelligence reference, or kind:value).")
     p.add_argument("entity", metavar="ENTITY", help='a person id, VRM, phone, postcode, offence or intelligence reference')
-    p.add_argument("--steps", type=int, default=1, metavar="N", help="number of links to follow (default 1)")
+    p.add_argument("--steps", type=int, default=STEPS, metavar="N", help=f"number of links to follow (default {STEPS})")
     p.set_defaults(handler=_expand, text=_chart_text)
 
     p = group.add_parser("path", parents=[parent], help="shortest paths between two entities",
@@ -134,7 +134,8 @@ def _register_network(subparsers, parent) -> None:
 
 def _scope_options(p) -> None:
     p.add_argument("--entity", metavar="ENTITY", help="only the chart around this entity")
-    p.add_argument("--steps", type=int, default=2, metavar="N", help="links to follow from --entity (default 2)")
+    p.add_argument("--steps", type=int, default=STEPS, metavar="N",
+                   help=f"links to follow from --entity (default {STEPS})")
 
 
 # -- intelligence ---------------------------------------------------------------------

@@ -7,7 +7,7 @@ from workbench.cli.common import Context, add_force, add_group
 from workbench.errors import BadInput, NotFound
 from workbench.linkage import decisions as cmd
 from workbench.linkage import service
-from workbench.linkage.series import MAX_SERIES_SIZE, MIN_SERIES_SIZE
+from workbench.linkage.series import MAX_SERIES_SIZE, MIN_SCORE, MIN_SERIES_SIZE
 from workbench.people.suspects import extend_link_suspects
 from workbench.store import linkage as db
 from workbench.store.offences import offence_refs
@@ -54,7 +54,8 @@ def register(subparsers, parent) -> None:
                                      "(links scored at least --min-score), strongest and most recent first, "
                                      "with time span, geography, common MO and a risk indicator.")
     p.add_argument("--category", action="append", metavar="C", help="only these categories (repeatable)")
-    p.add_argument("--min-score", type=float, default=0.5, metavar="P", help="lowest link score in a series (default 0.5)")
+    p.add_argument("--min-score", type=float, default=MIN_SCORE, metavar="P",
+                   help=f"lowest link score in a series (default {MIN_SCORE})")
     p.add_argument("--max-size", type=int, default=MAX_SERIES_SIZE, metavar="N",
                    help=f"split candidate series larger than this into communities (default {MAX_SERIES_SIZE})")
     p.add_argument("--min-size", type=int, default=MIN_SERIES_SIZE, metavar="N",

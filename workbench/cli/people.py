@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from workbench.cli.common import Context, add_group
 from workbench.domain.people import FLAGS
+from workbench.people.defaults import (
+    REPEAT_MISSING_DAYS,
+    REPEAT_MISSING_EPISODES,
+    REPEAT_VICTIM_DAYS,
+    REPEAT_VICTIM_OFFENCES,
+)
 from workbench.people.description import ATTRIBUTE_LABELS
 
 ORDER = 46
@@ -36,16 +42,21 @@ def register(subparsers, parent) -> None:
     p = group.add_parser("victims", parents=[parent], help="repeat victims (by victim_ref)",
                          description="Victim references with at least --min offences within --days of each "
                                      "other, most offences first.")
-    p.add_argument("--min", type=int, default=3, dest="minimum", metavar="N", help="fewest offences (default 3)")
-    p.add_argument("--days", type=int, default=365, metavar="D", help="within this many days (default 365)")
+    p.add_argument("--min", type=int, default=REPEAT_VICTIM_OFFENCES, dest="minimum", metavar="N",
+                   help=f"fewest offences (default {REPEAT_VICTIM_OFFENCES})")
+    p.add_argument("--days", type=int, default=REPEAT_VICTIM_DAYS, metavar="D",
+                   help=f"within this many days (default {REPEAT_VICTIM_DAYS})")
     p.set_defaults(handler=_victims, text=_victims_text)
 
     p = group.add_parser("missing", parents=[parent], help="repeat missing people with their episodes",
-                         description="People missing at least --min times within --days (default 3 in 90, the "
+                         description=f"People missing at least --min times within --days (default "
+                                     f"{REPEAT_MISSING_EPISODES} in {REPEAT_MISSING_DAYS}, the "
                                      "College of Policing's repeat definition), with every episode: when "
                                      "reported and found, where last seen and found, risk, home type and flags.")
-    p.add_argument("--min", type=int, default=3, dest="minimum", metavar="N", help="fewest episodes (default 3)")
-    p.add_argument("--days", type=int, default=90, metavar="D", help="within this many days (default 90)")
+    p.add_argument("--min", type=int, default=REPEAT_MISSING_EPISODES, dest="minimum", metavar="N",
+                   help=f"fewest episodes (default {REPEAT_MISSING_EPISODES})")
+    p.add_argument("--days", type=int, default=REPEAT_MISSING_DAYS, metavar="D",
+                   help=f"within this many days (default {REPEAT_MISSING_DAYS})")
     p.set_defaults(handler=_missing, text=_missing_text)
 
 

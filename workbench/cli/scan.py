@@ -5,6 +5,7 @@ from __future__ import annotations
 from workbench.cli.common import Context, add_group, period
 from workbench.domain.grid import check_bbox
 from workbench.errors import BadInput
+from workbench.scan.defaults import HOTSPOT_METHOD, MIN_COUNT, PERMUTATIONS, SEED, TREND_ALPHA
 from workbench.scan.scanner import run_scan
 from workbench.scan.searches import offence_filter, run_search
 from workbench.store.scan import delete_search, list_searches, require_search, save_search, set_subscribed
@@ -24,14 +25,14 @@ def register(subparsers, parent) -> None:
                                                 "of those added since your last scan")
     p.add_argument("--preview", action="store_true",
                    help="do not record the scan (the next scan starts where the last recorded one ended)")
-    p.add_argument("--alpha", type=float, default=0.05,
-                   help="false-discovery rate for emerging trends (default 0.05)")
-    p.add_argument("--min-count", type=int, default=5,
-                   help="fewest offences in the recent period for a trend alert (default 5)")
-    p.add_argument("--permutations", type=int, default=99,
-                   help="Monte Carlo permutations of the near-repeat test (default 99)")
-    p.add_argument("--seed", type=int, default=1, help="seed of the near-repeat permutations (default 1)")
-    p.add_argument("--hotspot-method", choices=["kde", "gi"], default="kde",
+    p.add_argument("--alpha", type=float, default=TREND_ALPHA,
+                   help=f"false-discovery rate for emerging trends (default {TREND_ALPHA})")
+    p.add_argument("--min-count", type=int, default=MIN_COUNT,
+                   help=f"fewest offences in the recent period for a trend alert (default {MIN_COUNT})")
+    p.add_argument("--permutations", type=int, default=PERMUTATIONS,
+                   help=f"Monte Carlo permutations of the near-repeat test (default {PERMUTATIONS})")
+    p.add_argument("--seed", type=int, default=SEED, help=f"seed of the near-repeat permutations (default {SEED})")
+    p.add_argument("--hotspot-method", choices=["kde", "gi"], default=HOTSPOT_METHOD,
                    help="compare this period's hotspots with the last by kernel density (default) or Gi*")
     p.add_argument("--include-coarse", action="store_true",
                    help="let police.uk and month-only records count in repeat-location and near-repeat alerts "

@@ -23,6 +23,7 @@ class AuditAction(StrEnum):
     ROLE_GRANT = "role.grant"
     ROLE_REVOKE = "role.revoke"
     STORE_ENCRYPT = "store.encrypt"
+    STORE_COPY = "store.copy"
     UNDO = "undo"
 
     # exports: everything that leaves the screen, written by workbench.release.export

@@ -14,14 +14,15 @@ import pandas as pd
 
 from workbench.errors import BadInput
 from workbench.geo.accuracy import Evaluation, evaluate_cells
+from workbench.geo.defaults import CONFIDENCE, COVERAGE, HOTSPOT_METHOD, KERNEL
 from workbench.geo.hotspots import HotspotCells, hotspot_cells, located
 from workbench.geo.nearrepeat import event_days
 from workbench.jobs import JobControl
 
 
-def evaluate(train: pd.DataFrame, test: pd.DataFrame, *, method: str = "auto", clip=None,
-             cell: float | None = None, bandwidth: float | None = None, kernel: str = "quartic",
-             coverage: float = 0.03, confidence: float = 0.95, min_area_m2: float = 0.0,
+def evaluate(train: pd.DataFrame, test: pd.DataFrame, *, method: str = HOTSPOT_METHOD, clip=None,
+             cell: float | None = None, bandwidth: float | None = None, kernel: str = KERNEL,
+             coverage: float = COVERAGE, confidence: float = CONFIDENCE, min_area_m2: float = 0.0,
              objective: str = "pai", progress=None, cancelled=None) -> tuple[Evaluation, HotspotCells]:
     """Fit hotspots (KDE, prospective KDE or Gi*, capped at ``coverage`` of the study
     area ``clip``) on the ``train`` offences (``easting``, ``northing``, and

@@ -29,9 +29,10 @@ from scipy.stats import false_discovery_control, norm
 
 from workbench.errors import BadInput
 from workbench.geo.cells import cells_frame, dissolve_cells, top_share
+from workbench.geo.defaults import CONFIDENCE, COVERAGE
 from workbench.geo.grid import Grid, auto_bandwidth, study_grid
 
-CONFIDENCE = {0.90: 1, 0.95: 2, 0.99: 3}
+CONFIDENCE_LEVELS = {0.90: 1, 0.95: 2, 0.99: 3}
 
 
 def band_stencil(distance_band: float, cell: float) -> np.ndarray:
@@ -91,16 +92,16 @@ class GiStarResult:
         """The value hotspots are ranked on (the z-score)."""
         return self.z
 
-    def hot(self, confidence: float = 0.95) -> np.ndarray:
+    def hot(self, confidence: float = CONFIDENCE) -> np.ndarray:
         """Cells that are hot spots at ``confidence`` (0.90, 0.95 or 0.99) or more."""
         return self.classes >= _level(confidence)
 
-    def hotspot_mask(self, coverage: float = 0.03, confidence: float = 0.95) -> np.ndarray:
+    def hotspot_mask(self, coverage: float = COVERAGE, confidence: float = CONFIDENCE) -> np.ndarray:
         """Hot-spot cells at ``confidence``, the highest z-scores first, up to
         ``coverage`` of the study area (fewer if fewer cells are significant)."""
         return top_share(self.z, self.mask, coverage, eligible=self.hot(confidence))
 
-    def hotspot_polygons(self, coverage: float = 0.03, confidence: float = 0.95) -> gpd.GeoDataFrame:
+    def hotspot_polygons(self, coverage: float = COVERAGE, confidence: float = CONFIDENCE) -> gpd.GeoDataFrame:
         """:meth:`hotspot_mask` as polygons, largest first; ``max_score`` is the peak z."""
         return dissolve_cells(self.grid, self.hotspot_mask(coverage, confidence), self.z)
 
@@ -112,7 +113,7 @@ class GiStarResult:
 
 
 def _level(confidence: float) -> int:
-    for conf, level in CONFIDENCE.items():
+    for conf, level in CONFIDENCE_LEVELS.items():
         if abs(conf - confidence) < 1e-9:
             return level
     raise BadInput("confidence must be 0.90, 0.95 or 0.99")

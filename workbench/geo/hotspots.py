@@ -23,6 +23,7 @@ import pandas as pd
 
 from workbench.errors import BadInput
 from workbench.geo.cells import dissolve_cells, hotspot_shape
+from workbench.geo.defaults import CONFIDENCE, COVERAGE, HOTSPOT_METHOD, KERNEL
 from workbench.geo.gistar import GiStarResult, gi_star
 from workbench.geo.kde import KdeResult
 from workbench.geo.nearrepeat import event_days
@@ -158,9 +159,9 @@ class HotspotCells:
     warnings: list[str]
 
 
-def hotspot_cells(x: np.ndarray, y: np.ndarray, days: np.ndarray, *, method: str = "auto", clip=None,
-                  cell: float | None = None, bandwidth: float | None = None, kernel: str = "quartic",
-                  coverage: float = 0.03, confidence: float = 0.95, min_area_m2: float = 0.0,
+def hotspot_cells(x: np.ndarray, y: np.ndarray, days: np.ndarray, *, method: str = HOTSPOT_METHOD, clip=None,
+                  cell: float | None = None, bandwidth: float | None = None, kernel: str = KERNEL,
+                  coverage: float = COVERAGE, confidence: float = CONFIDENCE, min_area_m2: float = 0.0,
                   objective: str = "pai", control: JobControl | None = None) -> HotspotCells:
     """The hotspot cells of offences at (``x``, ``y``) on ``days``: KDE settings not
     given are learned (:func:`workbench.geo.tuning.learn`), then the densest ``coverage``
@@ -194,9 +195,9 @@ def located(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[np.isfinite(frame["easting"].to_numpy(float)) & np.isfinite(frame["northing"].to_numpy(float))]
 
 
-def analyse(frame: pd.DataFrame, *, method: str = "auto", clip=None, cell: float | None = None,
-            bandwidth: float | None = None, kernel: str = "quartic", coverage: float = 0.03,
-            confidence: float = 0.95, min_area_m2: float = 0.0, objective: str = "pai",
+def analyse(frame: pd.DataFrame, *, method: str = HOTSPOT_METHOD, clip=None, cell: float | None = None,
+            bandwidth: float | None = None, kernel: str = KERNEL, coverage: float = COVERAGE,
+            confidence: float = CONFIDENCE, min_area_m2: float = 0.0, objective: str = "pai",
             areas: dict | None = None, progress: ProgressFn | None = None,
             cancelled: CancelledFn | None = None) -> HotspotAnalysis:
     """Hotspots of the offences in ``frame`` (columns of

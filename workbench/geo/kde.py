@@ -37,6 +37,7 @@ from scipy.signal import fftconvolve
 
 from workbench.errors import BadInput
 from workbench.geo.cells import cells_frame, dissolve_cells, top_share
+from workbench.geo.defaults import COVERAGE, KERNEL
 from workbench.geo.grid import Grid, auto_bandwidth, study_grid
 
 KERNELS = ("quartic", "gaussian")
@@ -138,11 +139,11 @@ class KdeResult:
         """The value hotspots are ranked on (the density)."""
         return self.density
 
-    def hotspot_mask(self, coverage: float = 0.03) -> np.ndarray:
+    def hotspot_mask(self, coverage: float = COVERAGE) -> np.ndarray:
         """Cells of the densest ``coverage`` share of the study area."""
         return top_share(self.density, self.mask, coverage)
 
-    def hotspot_polygons(self, coverage: float = 0.03) -> gpd.GeoDataFrame:
+    def hotspot_polygons(self, coverage: float = COVERAGE) -> gpd.GeoDataFrame:
         """The densest ``coverage`` (default 3%) of the study area as polygons, largest
         first; ``max_score`` is the peak density (offences per km²) inside each."""
         return dissolve_cells(self.grid, self.hotspot_mask(coverage), self.density)
@@ -153,7 +154,7 @@ class KdeResult:
         return cells_frame(self.grid, {"density": values}, self.mask & (values > 0))
 
 def kde(easting, northing, *, grid: Grid | None = None, cell: float | None = None,
-        bandwidth: float | None = None, kernel: str = "quartic", clip=None,
+        bandwidth: float | None = None, kernel: str = KERNEL, clip=None,
         weights=None, mask: np.ndarray | None = None, warn_blocky: bool = True) -> KdeResult:
     """Kernel density of points (BNG metres) on a grid.
 

@@ -38,6 +38,7 @@ import pandas as pd
 from workbench.errors import BadInput
 from workbench.geo.accuracy import evaluate_cells
 from workbench.geo.cells import hotspot_shape
+from workbench.geo.defaults import COVERAGE, KERNEL
 from workbench.geo.grid import Grid, auto_bandwidth, auto_cell, study_grid
 from workbench.geo.kde import KdeResult, kde
 from workbench.geo.prospective import age_weights
@@ -159,7 +160,7 @@ class _Grids:
         return self._cache[cell]
 
 
-def fit(x, y, days, settings: Settings, *, clip=None, kernel: str = "quartic", at: float | None = None,
+def fit(x, y, days, settings: Settings, *, clip=None, kernel: str = KERNEL, at: float | None = None,
         grid: Grid | None = None, mask: np.ndarray | None = None) -> KdeResult:
     """The KDE surface of the settings (prospective: weighted by age at ``at``, default
     the day after the last offence)."""
@@ -172,8 +173,8 @@ def fit(x, y, days, settings: Settings, *, clip=None, kernel: str = "quartic", a
                warn_blocky=settings.chosen_by != "cross-validation")
 
 
-def learn(x, y, days, *, clip=None, coverage: float = 0.03, methods=KDE_METHODS, cell: float | None = None,
-          bandwidth: float | None = None, kernel: str = "quartic", objective: str = "pai",
+def learn(x, y, days, *, clip=None, coverage: float = COVERAGE, methods=KDE_METHODS, cell: float | None = None,
+          bandwidth: float | None = None, kernel: str = KERNEL, objective: str = "pai",
           min_area_m2: float = 0.0, progress: ProgressFn | None = None,
           cancelled: CancelledFn | None = None) -> Settings:
     """Choose method, cell size and bandwidth for KDE hotspots of the offences at

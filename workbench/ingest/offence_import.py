@@ -15,7 +15,7 @@ import hashlib
 import queue
 import threading
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack, suppress
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -33,7 +33,7 @@ from workbench.store.boundaries import AreaLocator, has_boundaries
 from workbench.store.offences import (
     OffenceChunk,
     OffenceWriter,
-    deferred_indexes,
+    bulk_journal,
     offence_count,
 )
 
@@ -231,28 +231,28 @@ def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser | Co
     reader = threading.Thread(target=_read_and_parse, args=(all_members, parser, complete, locator, parsed, stop),
                               name="workbench-import-reader", daemon=True)
     try:
-        with store.atomic(), ExitStack() as bulk:
+        bulk = bulk_offences and tracker.total > BULK_BYTES and tracker.total / BYTES_PER_ROW > offence_count(store)
+        with bulk_journal(store) if bulk else nullcontext(), store.atomic():
             batch = start_batch(store, parser.kind, source, ", ".join(p.name for p in paths), combined_hash)
             sink = writer(store, batch)
-            if bulk_offences and tracker.total > BULK_BYTES and tracker.total / BYTES_PER_ROW > offence_count(store):
-                bulk.enter_context(deferred_indexes(store))
-            reader.start()
-            while (item := parsed.get()) is not None:
-                if isinstance(item, BaseException):
-                    raise item
-                if item.chunk is not None:
-                    sink.write(item.chunk)
-                item.rejects.sort(key=lambda r: r.line)
-                add_rejects(store, batch, item.rejects)
-                rows_read += item.rows
-                rejected += len(item.rejects)
-                kept.extend(item.rejects[:max(0, REPORTED_REJECTS - len(kept))])
-                if item.last:
-                    tracker.finish(item.member)
-                    control.report(tracker.fraction(item.member, 0), f"{item.member.label}: done")
-                else:
-                    control.report(tracker.fraction(item.member, item.bytes_read),
-                                   f"{item.member.label}: {rows_read:,} rows read")
+            with sink.bulk_load() if bulk else nullcontext():
+                reader.start()
+                while (item := parsed.get()) is not None:
+                    if isinstance(item, BaseException):
+                        raise item
+                    if item.chunk is not None:
+                        sink.write(item.chunk)
+                    item.rejects.sort(key=lambda r: r.line)
+                    add_rejects(store, batch, item.rejects)
+                    rows_read += item.rows
+                    rejected += len(item.rejects)
+                    kept.extend(item.rejects[:max(0, REPORTED_REJECTS - len(kept))])
+                    if item.last:
+                        tracker.finish(item.member)
+                        control.report(tracker.fraction(item.member, 0), f"{item.member.label}: done")
+                    else:
+                        control.report(tracker.fraction(item.member, item.bytes_read),
+                                       f"{item.member.label}: {rows_read:,} rows read")
             finish_batch(store, batch, rows_read=rows_read, imported=sink.imported,
                          duplicates=sink.duplicates, rejected=rejected)
     finally:

@@ -30,6 +30,10 @@ MAX_SERIES_SIZE = 12
 #: one score are a link to check, not yet a series (an analyst can lower it to 2).
 MIN_SERIES_SIZE = 3
 
+#: A series holds offences joined by links scored at least this (the command line, the
+#: Series view and :func:`find_series` share it).
+MIN_SCORE = 0.5
+
 #: Severity of categories for the escalation indicator (higher = more serious).
 CATEGORY_SEVERITY = {
     "exposure": 1, "other-sexual": 1, "sexual-assault": 2, "rape": 3,
@@ -168,7 +172,7 @@ def describe_series(data: LinkageData, positions, graph: nx.Graph | None = None,
     return s
 
 
-def find_series(data: LinkageData, pairs: np.ndarray, scores: np.ndarray, *, min_score: float = 0.5,
+def find_series(data: LinkageData, pairs: np.ndarray, scores: np.ndarray, *, min_score: float = MIN_SCORE,
                 max_size: int = MAX_SERIES_SIZE, seed: int = 0) -> list[Series]:
     """Candidate series, strongest and most recent first."""
     graph = link_graph(pairs, scores, min_score)

@@ -28,6 +28,7 @@ from workbench.linkage.features import Profiles, feature_columns, pair_features
 from workbench.linkage.model import LinkModel, default_model, score
 from workbench.linkage.series import (
     MAX_SERIES_SIZE,
+    MIN_SCORE,
     MIN_SERIES_SIZE,
     describe_series,
     find_series,
@@ -231,7 +232,7 @@ _LINKERS: dict[tuple, tuple[tuple, GroupLinker]] = {}
 def group_linker(store: Store, group: str, *, include_coarse: bool = False) -> GroupLinker:
     """The cached :class:`GroupLinker` of ``group``; rebuilt when the store has changed
     since (an import, a decision, a retrained model: see ``store.linkage.change_stamp``)."""
-    key = (str(store.path), group, include_coarse)
+    key = (store.location, group, include_coarse)
     stamp = db.change_stamp(store)
     if any(other[0] != key[0] for other in _LINKERS):
         _LINKERS.clear()
@@ -358,7 +359,7 @@ def _member_strength(pairs, scores, positions) -> float:
     return float(scores[inside].mean()) if inside.any() else 0.0
 
 
-def series(store: Store, *, categories=None, min_score: float = 0.5, max_size: int = MAX_SERIES_SIZE,
+def series(store: Store, *, categories=None, min_score: float = MIN_SCORE, max_size: int = MAX_SERIES_SIZE,
            min_size: int = MIN_SERIES_SIZE, include_coarse: bool = False, seed: int = 0,
            progress=None, cancelled=None) -> dict:
     """Confirmed series and candidate series (from links scored >= ``min_score``, at

@@ -33,6 +33,9 @@ from workbench.store.intel import (
 )
 
 KINDS = ("person", "vehicle", "phone", "address", "offence", "intel")
+#: Links followed from an entity by default: its associates and theirs (``workbench
+#: network expand|measures|communities|export --steps`` and the Network view).
+STEPS = 2
 KIND_LABELS = {"person": "Person", "vehicle": "Vehicle", "phone": "Phone", "address": "Address",
                "offence": "Offence", "intel": "Intelligence report"}
 
@@ -125,7 +128,7 @@ def _add_entity(graph: nx.Graph, kind: str, value: str, report: int | None) -> N
     _add(graph, node_id(kind, value), report, kind=kind, label=value, date="", detail="")
 
 
-def expand(graph: nx.Graph, seeds: Iterable[str], steps: int = 1) -> nx.Graph:
+def expand(graph: nx.Graph, seeds: Iterable[str], steps: int = STEPS) -> nx.Graph:
     """The sub-chart within ``steps`` links of any seed (a copy, safe to edit).
 
     Raises ValueError naming a seed that is not in the graph.

@@ -19,6 +19,8 @@ from collections.abc import Iterable
 import networkx as nx
 
 LAYOUTS = ("spring", "hierarchy", "grouped")
+#: The layout a chart is first drawn with.
+LAYOUT = "spring"
 KIND_ORDER = ("person", "vehicle", "phone", "address", "offence", "intel")
 
 
@@ -88,7 +90,7 @@ def grouped_positions(graph: nx.Graph, *, scale: float = 1.0) -> dict[str, tuple
     return _normalised(placed, scale)
 
 
-def positions(graph: nx.Graph, layout: str = "spring", seeds: Iterable[str] = (), *,
+def positions(graph: nx.Graph, layout: str = LAYOUT, seeds: Iterable[str] = (), *,
               scale: float = 1.0, seed: int = 0) -> dict[str, tuple[float, float]]:
     """The positions of ``layout`` (one of :data:`LAYOUTS`)."""
     if layout == "hierarchy":

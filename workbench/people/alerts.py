@@ -28,6 +28,12 @@ from scipy.spatial import cKDTree
 from workbench.domain.alerts import Alert, bbox_of
 from workbench.domain.categories import LABELS, is_sexual
 from workbench.domain.people import FLAGS, MANAGED
+from workbench.people.defaults import (
+    REPEAT_MISSING_DAYS,
+    REPEAT_MISSING_EPISODES,
+    REPEAT_VICTIM_DAYS,
+    REPEAT_VICTIM_OFFENCES,
+)
 from workbench.people.description import ATTRIBUTE_LABELS, combined, compare
 from workbench.store.boundaries import AreaLocator
 from workbench.store.db import Store
@@ -41,10 +47,6 @@ from workbench.store.people import (
     victim_offences,
 )
 
-REPEAT_VICTIM_OFFENCES = 3
-REPEAT_VICTIM_DAYS = 365
-REPEAT_MISSING_EPISODES = 3
-REPEAT_MISSING_DAYS = 90
 CLUSTER_RADIUS_M = 250.0
 CLUSTER_EPISODES = 5
 CLUSTER_DAYS = 180

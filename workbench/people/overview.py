@@ -8,6 +8,12 @@ import pandas as pd
 
 from workbench.domain.people import FLAGS, mappa_level
 from workbench.errors import BadInput
+from workbench.people.defaults import (
+    REPEAT_MISSING_DAYS,
+    REPEAT_MISSING_EPISODES,
+    REPEAT_VICTIM_DAYS,
+    REPEAT_VICTIM_OFFENCES,
+)
 from workbench.store.db import Store
 from workbench.store.people import (
     latest_activity,
@@ -57,7 +63,8 @@ def most_within(keys: pd.Series, when: pd.Series, days: int) -> pd.Series:
     return pd.Series(counts, index=keys.iloc[order].to_numpy()).groupby(level=0).max()
 
 
-def repeat_victims(store: Store, *, min_offences: int = 3, days: int = 365) -> list[dict]:
+def repeat_victims(store: Store, *, min_offences: int = REPEAT_VICTIM_OFFENCES,
+                   days: int = REPEAT_VICTIM_DAYS) -> list[dict]:
     """Victim references with ``min_offences`` or more offences within any ``days``,
     most offences first: victim_ref, offences, most_in_window, first, last, categories,
     offence_ids, offence_refs and a timeline (reference, category, date, place, ward)."""
@@ -97,7 +104,8 @@ def episode_records(frame: pd.DataFrame) -> list[dict]:
     return out
 
 
-def repeat_missing(store: Store, *, min_episodes: int = 3, days: int = 90) -> list[dict]:
+def repeat_missing(store: Store, *, min_episodes: int = REPEAT_MISSING_EPISODES,
+                   days: int = REPEAT_MISSING_DAYS) -> list[dict]:
     """People missing ``min_episodes`` or more times within any ``days``, most episodes
     first, each with every episode (a timeline) and their last-seen and found points."""
     if min_episodes < 2:

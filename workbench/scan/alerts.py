@@ -16,6 +16,7 @@ from workbench.domain.categories import GROUPS, LABELS
 from workbench.errors import UserError
 from workbench.geo.nearrepeat import event_days, knox, risk_zones
 from workbench.geo.repeats import repeat_locations
+from workbench.scan.defaults import PERMUTATIONS, SEED
 from workbench.scan.newhotspots import NewHotspot
 from workbench.scan.searches import SearchUpdate
 from workbench.scan.trends import ALL_AREAS, TrendReport, TrendResult
@@ -180,7 +181,7 @@ def repeat_location_alerts(store: Store, history: pd.DataFrame, new: pd.DataFram
 
 
 def near_repeat_alerts(history: pd.DataFrame, new: pd.DataFrame, control, *, unit: str = "week",
-                       permutations: int = 99, seed: int = 1, distance_band: float = 100.0,
+                       permutations: int = PERMUTATIONS, seed: int = SEED, distance_band: float = 100.0,
                        distance_bands: int = 4, time_band: float = 7.0, time_bands: int = 4,
                        min_events: int = 30) -> tuple[list[Alert], list[str]]:
     """Near-repeat risk zones after new burglaries, one alert per borough.

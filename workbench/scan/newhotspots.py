@@ -19,9 +19,11 @@ import shapely
 from scipy import stats
 
 from workbench.errors import BadInput
+from workbench.geo.defaults import COVERAGE
 from workbench.geo.gistar import gi_star
 from workbench.geo.grid import auto_bandwidth, study_grid
 from workbench.geo.kde import kde
+from workbench.scan.defaults import HOTSPOT_METHOD
 
 METHODS = ("kde", "gi")
 
@@ -49,9 +51,9 @@ class NewHotspot:
 
 
 def new_hotspots(frame: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp, *, clip=None,
-                 coverage: float = 0.03, min_offences: int = 20, min_inside: int = 10, alpha: float = 0.01,
+                 coverage: float = COVERAGE, min_offences: int = 20, min_inside: int = 10, alpha: float = 0.01,
                  cell: float | None = None, max_categories: int = 12, top: int = 10,
-                 method: str = "kde") -> list[NewHotspot]:
+                 method: str = HOTSPOT_METHOD) -> list[NewHotspot]:
     """Hotspots of ``[start, end)`` that do not overlap the hotspots of the period before.
 
     ``frame`` needs ``id``, ``category``, ``committed_from``, ``easting``, ``northing``.

@@ -26,10 +26,12 @@ import pandas as pd
 
 from workbench.domain import categories as cats
 from workbench.domain.alerts import Alert, ordered
+from workbench.geo.defaults import COVERAGE
 from workbench.identity import current_user
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.people.alerts import scan_people
 from workbench.scan import alerts as make
+from workbench.scan.defaults import HOTSPOT_METHOD, MIN_COUNT, TREND_ALPHA
 from workbench.scan.newhotspots import new_hotspots
 from workbench.scan.newsince import NewOffences, new_offences
 from workbench.scan.reviews import review_alert, reviews_due
@@ -118,8 +120,8 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
     control.report(0.15, "testing for emerging trends")
     trends = None
     if len(history):
-        trends = period_trends(history, unit, window_start, end, alpha=options.get("alpha", 0.05),
-                               min_count=options.get("min_count", 5))
+        trends = period_trends(history, unit, window_start, end, alpha=options.get("alpha", TREND_ALPHA),
+                               min_count=options.get("min_count", MIN_COUNT))
         alerts += [make.trend_alert(r, trends) for r in trends.emerging]
 
     control.report(0.3, "looking for new sexual offences")
@@ -150,8 +152,8 @@ def run_scan(store: Store, user: str | None = None, since: str | None = None, *,
     if trends is not None:
         clip = study_area_for(store, history["borough"]).geometry
         hotspots = new_hotspots(history, trends.period_start, trends.period_end, clip=clip,
-                                coverage=options.get("coverage", 0.03),
-                                method=options.get("hotspot_method", "kde"))
+                                coverage=options.get("coverage", COVERAGE),
+                                method=options.get("hotspot_method", HOTSPOT_METHOD))
         alerts += [make.hotspot_alert(h, trends) for h in hotspots]
 
     control.report(0.85, "running saved searches")
@@ -210,7 +212,7 @@ def _history(store: Store, until: pd.Timestamp | None = None) -> tuple[pd.DataFr
 
 
 def period_trends(history: pd.DataFrame, unit: str, start: pd.Timestamp, end: pd.Timestamp, *,
-                  alpha: float = 0.05, min_count: int = 5) -> TrendReport:
+                  alpha: float = TREND_ALPHA, min_count: int = MIN_COUNT) -> TrendReport:
     """The scan's emerging-trend test for the recent period ``start`` to ``end`` (exclusive),
     in whole weeks or months of the data's unit. The scan and the tactical assessment both
     call this, so the same period gives the same trends."""

@@ -30,6 +30,7 @@ import pandas as pd
 from scipy import stats
 
 from workbench.errors import BadInput
+from workbench.scan.defaults import MIN_COUNT, TREND_ALPHA
 
 UNITS_PER_YEAR = {"week": 52, "month": 12}
 HALF_WIDTH = {"week": 3, "month": 1}
@@ -197,8 +198,8 @@ def _windows(unit: str, periods: int, years: int, recent_periods: int, coverage:
 
 
 def emerging_trends(frame: pd.DataFrame, *, end: pd.Timestamp | None = None, unit: str = "week",
-                    periods: int = 1, years: int = 3, recent_periods: int = 8, alpha: float = 0.05,
-                    min_count: int = 5, by_area: str | None = "borough",
+                    periods: int = 1, years: int = 3, recent_periods: int = 8, alpha: float = TREND_ALPHA,
+                    min_count: int = MIN_COUNT, by_area: str | None = "borough",
                     history_start: pd.Timestamp | None = None) -> TrendReport:
     """Test every category (store-wide and per area) for a rise in the recent period.
 

@@ -52,8 +52,9 @@ def append(store: Store, action: AuditAction, object_type: str, object_id: Any =
     with store.atomic():
         # Writing the head first takes the write lock before anything is read, so two
         # processes appending at once queue up instead of forking the chain.
+        greatest = "greatest" if store.engine == "postgresql" else "max"
         entry_id, prev_hash = store._conn.execute(
-            "UPDATE audit_head SET last_id = max(last_id, (SELECT coalesce(max(id), 0) FROM audit_log)) + 1 "
+            f"UPDATE audit_head SET last_id = {greatest}(last_id, (SELECT coalesce(max(id), 0) FROM audit_log)) + 1 "
             "RETURNING last_id, hash").fetchall()[0]
         row = (entry_id, at, current_user(), action.value, object_type,
                None if object_id is None else str(object_id), json.dumps(payload, default=str))
@@ -108,9 +109,14 @@ def head(store: Store) -> dict:
 
 
 def entries(store: Store, *, since: str | None = None, action: AuditAction | None = None,
-            limit: int | None = None) -> list[dict]:
-    """Entries (newest first), from ``since`` (an ISO date/time, UTC) and of one ``action``."""
-    where, params = [], []
+            limit: int | None = None, after: int | None = None) -> list[dict]:
+    """Entries (newest first), from ``since`` (an ISO date/time, UTC), of one ``action``
+    and newer than the entry with id ``after``."""
+    where: list[str] = []
+    params: list[Any] = []
+    if after is not None:
+        where.append("id > ?")
+        params.append(int(after))
     if since:
         where.append("at >= ?")
         params.append(since)

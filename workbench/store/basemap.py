@@ -33,7 +33,8 @@ def replace_source(store: Store, source: str, attribution: str, features: Iterab
     transaction); returns how many of each kind were written."""
     conn = store._conn
     conn.execute("DELETE FROM basemap_features WHERE source = ?", (source,))
-    conn.execute("INSERT OR REPLACE INTO basemap_sources (source, attribution, imported_at) VALUES (?,?,?)",
+    conn.execute("INSERT INTO basemap_sources (source, attribution, imported_at) VALUES (?,?,?) ON CONFLICT (source) "
+                 "DO UPDATE SET attribution = excluded.attribution, imported_at = excluded.imported_at",
                  (source, attribution, now_iso()))
     counts: dict[str, int] = {}
     rows = []

@@ -36,10 +36,8 @@ class Reject:
 
 def start_batch(store: Store, kind: str, source: str, file_name: str, file_hash: str) -> int:
     """Create a batch row (inside the caller's transaction) and return its id."""
-    cur = store._conn.execute(
-        "INSERT INTO batches (kind, source, file_name, file_hash, started_at, user) VALUES (?,?,?,?,?,?)",
-        (kind, source, file_name, file_hash, now_iso(), current_user()))
-    return cur.lastrowid
+    return store._insert("batches", {"kind": kind, "source": source, "file_name": file_name,
+                                     "file_hash": file_hash, "started_at": now_iso(), "user": current_user()})
 
 
 def add_rejects(store: Store, batch_id: int, rejects: Sequence[Reject]) -> None:
@@ -63,7 +61,8 @@ def finish_batch(store: Store, batch_id: int, *, rows_read: int, imported: int, 
 
 def list_batches(store: Store) -> list[dict]:
     """Every batch, newest first."""
-    return list(store._db["batches"].rows_where(order_by="id DESC"))
+    return store._rows("SELECT id, kind, source, file_name, file_hash, started_at, finished_at, user, rows_read, "
+                       "imported, duplicates, rejected FROM batches ORDER BY id DESC")
 
 
 def list_rejects(store: Store, batch_id: int | None = None, limit: int | None = None) -> list[dict]:

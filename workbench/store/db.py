@@ -1,12 +1,16 @@
-"""Opening a store: one SQLite file, WAL, foreign keys, migrations applied on open.
+"""Opening a store: one SQLite file (WAL, foreign keys), or a PostgreSQL/PostGIS team
+store given as a ``postgresql://`` address; migrations applied on open.
 
 The store package is the only code that runs SQL: the connection is private
 (``Store._conn``, used by the modules of this package only) and the other packages call
-the functions of ``workbench.store.*``. Reads go through sqlite-utils (``Store._db``;
-``Store._rows`` gives a query's rows as dicts); every write goes through :meth:`Store.atomic`, a
-SAVEPOINT on the autocommit connection, so a batch either lands whole or not at all
-(nested calls nest). sqlite-utils' own write helpers are not used inside
-:meth:`atomic` because they commit on their own.
+the functions of ``workbench.store.*``. Both engines take the same SQL with ``?``
+parameters (:mod:`workbench.store.postgres` translates for PostgreSQL); store modules
+branch on :attr:`Store.engine` only where the engines really differ. Reads go through
+sqlite-utils on SQLite (``Store._db``; ``Store._rows`` gives a query's rows as dicts,
+``Store._frame`` a DataFrame); every write goes through :meth:`Store.atomic`, a
+transaction (or SAVEPOINT, nested) on the autocommit connection, so a batch either lands
+whole or not at all. sqlite-utils' own write helpers are not used inside :meth:`atomic`
+because they commit on their own.
 """
 
 from __future__ import annotations
@@ -22,10 +26,11 @@ from typing import Any
 
 import sqlite_utils
 
+from workbench import identity
 from workbench.domain.audit import AuditAction
-from workbench.errors import StoreError
+from workbench.errors import NotFound, StoreError
 from workbench.store import audit as audit_log
-from workbench.store import encryption, holder, migrations
+from workbench.store import encryption, holder, migrations, postgres
 
 #: How long a write waits for another writer to finish before saying who holds the store.
 BUSY_TIMEOUT_S = 10.0
@@ -42,39 +47,64 @@ class Store:
 
     Attributes
     ----------
-    path : Path
-        The SQLite file.
+    path : Path or None
+        The SQLite file (None for a PostgreSQL store).
+    location : str
+        The file path or the server address, as given (an address never holds a password).
+    name : str
+        A short name for messages (file name, or "database on host").
+    engine : str
+        ``"sqlite"`` or ``"postgresql"``.
 
-    The connection (``_conn``, autocommit) and its sqlite-utils ``Database`` (``_db``)
-    belong to the store package: other code calls its functions.
+    The connection (``_conn``, autocommit) and its sqlite-utils ``Database`` (``_db``,
+    SQLite only) belong to the store package: other code calls its functions.
     """
 
-    def __init__(self, path: str | Path, *, readonly: bool = False, key: str | None = None):
-        self.path = Path(path)
+    def __init__(self, path: str | Path, *, readonly: bool = False, key: str | None = None,
+                 password: str | None = None, must_exist: bool = False):
+        self._depth = 0
+        #: Told ``(share of the wait used, "waiting for ... : who is writing")`` while a
+        #: write waits for another writer (the CLI prints it, the app's jobs show it).
+        self.on_wait: Callable[[float, str], None] | None = None
+        #: Told the id of every audit entry this connection writes (the app's session
+        #: collects them, so it can tell its own changes from other people's).
+        self.on_audit: Callable[[int], None] | None = None
+        if postgres.is_url(path):
+            self._open_postgres(str(path), readonly=readonly, key=key, password=password, must_exist=must_exist)
+            return
+        self.engine = "sqlite"
+        #: The database login on a team store (who acts), None on SQLite.
+        self.login: str | None = None
+        file = Path(path)
+        self.path: Path | None = file
+        self.location = str(file)
+        self.name = file.name
         #: True when the file's permissions do not let this user write it: the store opens
         #: for reading and every write is refused with one line saying so.
-        self.read_only = self.path.exists() and not os.access(self.path, os.W_OK)
+        self.read_only = file.exists() and not os.access(file, os.W_OK)
         readonly = readonly or self.read_only
-        if readonly and not self.path.exists():
-            raise StoreError(f"no store at {self.path}")
+        if (readonly or must_exist) and not file.exists():
+            raise NotFound(f"there is no store at {file}: import data into it first "
+                           f"(workbench --db {file} import ...), or check the path")
         if not readonly:
             try:
-                create_private(self.path)
+                create_private(file)
             except OSError as exc:
-                raise StoreError(f"cannot create a store in {self.path.parent}: {exc.strerror}") from None
+                raise StoreError(f"cannot create a store in {file.parent}: {exc.strerror}") from None
         conn = None
-        if key is None and encryption.is_encrypted(self.path):
-            raise StoreError(f"{self.path} is not a Workbench store, or is an encrypted one: open an "
+        if key is None and encryption.is_encrypted(file):
+            raise StoreError(f"{file} is not a Workbench store, or is an encrypted one: open an "
                              f"encrypted store with --key-file FILE, or type its passphrase when asked")
         try:
             if key is not None:
-                conn = encryption.connect(self.path, key, readonly=readonly)
+                conn = encryption.connect(file, key, readonly=readonly)
             elif readonly:
-                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
+                conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True, isolation_level=None,
+                                       timeout=holder.OPEN_WAIT_S)
             else:
-                conn = sqlite3.connect(str(self.path), isolation_level=None)
+                conn = sqlite3.connect(str(file), isolation_level=None, timeout=holder.OPEN_WAIT_S)
             conn.execute("PRAGMA foreign_keys = ON")
-            migrations.check_version(conn, self.path)      # refuse a foreign file before touching it
+            migrations.check_version(conn, file)      # refuse a foreign file before touching it
             if not readonly:
                 if conn.execute("PRAGMA page_count").fetchone()[0] == 0:
                     conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")     # only a new, empty file takes it
@@ -87,17 +117,43 @@ class Store:
                 conn.close()
             if isinstance(exc, StoreError):
                 raise
-            raise StoreError(f"{self.path} is not a Workbench store ({exc})") from None
-        self._conn = conn
-        self._db = sqlite_utils.Database(conn)
-        self._depth = 0
-        #: Told ``(share of the wait used, "waiting for ... : who is writing")`` while a
-        #: write waits for another writer (the CLI prints it, the app's jobs show it).
-        self.on_wait: Callable[[float, str], None] | None = None
+            if holder.is_busy(exc):
+                raise StoreError(holder.busy_message(file, holder.OPEN_WAIT_S)) from None
+            raise StoreError(f"{file} is not a Workbench store ({exc})") from None
+        self._conn: Any = conn
+        self._db: sqlite_utils.Database | None = sqlite_utils.Database(conn)
         if readonly:
-            migrations.check_version(conn, self.path)
+            migrations.check_version(conn, self.location)
         else:
-            migrations.upgrade(conn, self.path)
+            migrations.upgrade(conn, self.location)
+
+    def _open_postgres(self, url: str, *, readonly: bool, key: str | None, password: str | None,
+                       must_exist: bool) -> None:
+        """Connect to a team store; the login becomes the identity this process acts as."""
+        if key is not None:
+            raise StoreError("a team store on a PostgreSQL server is protected by the server (logins, "
+                             "TLS, disk encryption), not by a passphrase: leave out --key-file")
+        self.engine = "postgresql"
+        self.path = None
+        self.location = postgres.check_url(url)
+        self.name = postgres.display_name(url)
+        self.read_only = readonly
+        self._conn = postgres.PgConnection(postgres.connect(url, password))
+        self._db = None
+        self.login = None
+        try:
+            self.login = self._value("SELECT session_user")
+            identity.use_database_login(self.login)
+            if must_exist and migrations.stored_version(self._conn) == 0:
+                raise NotFound(f"there is no Workbench store in the database {self.name}: import data "
+                               f"into it first (workbench --db {url} import ...), or check the address")
+            if readonly:
+                migrations.check_version(self._conn, self.name)
+            else:
+                migrations.upgrade(self._conn, self.name)
+        except BaseException:
+            self.close()
+            raise
 
     # -- transactions -------------------------------------------------------------
     @contextmanager
@@ -109,7 +165,7 @@ class Store:
         (:mod:`workbench.store.holder`); a store still busy after the wait is a
         :class:`StoreError` that names the writer."""
         if self.read_only:
-            raise StoreError(read_only_message(self.path))
+            raise StoreError(read_only_message(self.location))
         if self._depth:
             name = f"wb_sp{self._depth}"
             self._conn.execute(f"SAVEPOINT {name}")
@@ -125,22 +181,56 @@ class Store:
             self._conn.execute(f"RELEASE {name}")
             return
         self._begin()
-        token = holder.claim(self.path)
+        token = holder.claim(self.path) if self.path else ""
         self._depth = 1
         try:
             yield self
-        except BaseException:
+        except BaseException as exc:
             self._depth = 0
             self._conn.execute("ROLLBACK")
-            holder.release(self.path, token)
+            if self.path:
+                holder.release(self.path, token)
+            if postgres.is_permission_error(exc):
+                raise StoreError(f"your login {identity.current_user()} may read the team store {self.name} but "
+                                 f"not change it, so nothing was changed: ask its database administrator for "
+                                 f"the workbench_analyst role") from None
             raise
         self._depth = 0
         try:
             self._conn.execute("COMMIT")
         finally:
-            holder.release(self.path, token)
+            if self.path:
+                holder.release(self.path, token)
 
     def _begin(self) -> None:
+        if self.engine == "postgresql":
+            self._begin_postgres()
+        else:
+            self._begin_sqlite()
+
+    def _begin_postgres(self) -> None:
+        """``BEGIN`` and the store's write lock (one writer at a time, as on SQLite), tried
+        again every :data:`WAIT_STEP_S` while another writer holds it, telling
+        :attr:`on_wait` who that is, until :data:`BUSY_TIMEOUT_S`; then a
+        :class:`StoreError` naming the writer. Readers are never blocked."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        self._conn.execute("BEGIN")
+        try:
+            while not self._value("SELECT pg_try_advisory_xact_lock(?)", (postgres.WRITE_LOCK_KEY,)):
+                left = deadline - time.monotonic()
+                who = postgres.lock_holder(self._conn)
+                if left <= 0:
+                    raise StoreError(f"the store {self.name} is busy: waited {BUSY_TIMEOUT_S:g} s for {who}, "
+                                     f"who is writing to it; try again when they have finished")
+                if self.on_wait is not None:
+                    self.on_wait(1.0 - left / BUSY_TIMEOUT_S, f"waiting for the store {self.name}: {who} is writing to it")
+                time.sleep(WAIT_STEP_S)
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+
+    def _begin_sqlite(self) -> None:
+        assert self.path is not None
         """``BEGIN IMMEDIATE``, tried again every :data:`WAIT_STEP_S` while another writer
         holds the store, telling :attr:`on_wait` who it is and how much of the wait has
         passed, until :data:`BUSY_TIMEOUT_S`; then a :class:`StoreError` naming the writer."""
@@ -164,7 +254,42 @@ class Store:
 
     def _rows(self, sql: str, params: Any = ()) -> list[dict]:
         """The rows of a query as dicts (column name -> value); for the store's modules."""
+        if self._db is None:
+            return self._conn.rows(sql, params)
         return list(self._db.query(sql, params))
+
+    def _frame(self, sql: str, params: Any = ()):
+        """A query's rows as a pandas DataFrame (as ``pandas.read_sql_query`` gives on SQLite)."""
+        import pandas as pd
+
+        if self.engine == "sqlite":
+            return pd.read_sql_query(sql, self._conn, params=params)
+        cur = self._conn.execute(sql, params)
+        columns = [d[0] for d in cur.description]
+        return pd.DataFrame.from_records(cur.fetchall(), columns=columns, coerce_float=True)
+
+    def _insert(self, table: str, row: dict) -> int:
+        """Insert one row and return its id (an ``id`` of None lets the store choose)."""
+        if row.get("id", 0) is None:
+            row = {k: v for k, v in row.items() if k != "id"}
+        found = self._conn.execute(f"INSERT INTO {table} ({', '.join(row)}) VALUES ({','.join('?' * len(row))}) "
+                                   f"RETURNING id", tuple(row.values())).fetchall()
+        return int(found[0][0])
+
+    @property
+    def _json_values(self) -> str:
+        """A table of the values of one JSON-array parameter, for ``IN (SELECT value FROM ...)``:
+        one parameter however many values (SQLite limits a statement's parameters)."""
+        return "json_array_elements_text(CAST(? AS json))" if self.engine == "postgresql" else "json_each(?)"
+
+    def _indexes(self, table: str) -> list[tuple[str, str]]:
+        """The secondary indexes of ``table``: (name, the SQL that makes it again)."""
+        if self.engine == "postgresql":
+            sql = ("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ? "
+                   "AND indexdef NOT LIKE '%UNIQUE%' AND indexname NOT LIKE '%pkey'")
+        else:
+            sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
+        return [(name, text) for name, text in self._conn.execute(sql, (table,))]
 
     def _value(self, sql: str, params: Any = ()) -> Any:
         """The first column of a query's first row (None when there is no row)."""
@@ -172,8 +297,10 @@ class Store:
         return None if row is None else row[0]
 
     def checkpoint(self) -> None:
-        """Fold the write-ahead log into the database file (before copying the file)."""
-        self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        """Fold the write-ahead log into the database file (before copying the file);
+        nothing to do on a server."""
+        if self.engine == "sqlite":
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # -- audit log ----------------------------------------------------------------
     def audit(self, action: AuditAction, object_type: str, object_id: Any = None,
@@ -184,7 +311,10 @@ class Store:
         Inside a caller's :meth:`atomic` the entry lands or not with the rest of the change;
         on its own (e.g. after writing an export) it is its own transaction.
         """
-        return audit_log.append(self, action, object_type, object_id, detail, why=why, at=now_iso())
+        entry_id = audit_log.append(self, action, object_type, object_id, detail, why=why, at=now_iso())
+        if self.on_audit is not None:
+            self.on_audit(entry_id)
+        return entry_id
 
     # -- settings -----------------------------------------------------------------
     def setting(self, key: str, default: str | None = None) -> str | None:
@@ -202,10 +332,13 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return self._conn.execute("PRAGMA user_version").fetchone()[0]
+        return migrations.stored_version(self._conn)
 
     def close(self) -> None:
         self._conn.close()
+        if self.login is not None:
+            identity.forget_database_login(self.login)
+            self.login = None
 
     def __enter__(self) -> Store:
         return self
@@ -233,16 +366,19 @@ def create_private(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-def read_only_message(path: Path) -> str:
+def read_only_message(path: Path | str) -> str:
     """The one line for a write to a store the user may only read."""
     return (f"{path} is read-only for you (file permission): this command changes the store, so it "
             f"was not run; reading commands work. Ask the store's owner for write access")
 
 
-def open_store(path: str | Path, *, readonly: bool = False, key: str | None = None) -> Store:
-    """Open (creating and upgrading as needed) the store at ``path``; ``key`` unlocks an
-    encrypted store (:mod:`workbench.store.encryption`)."""
-    return Store(path, readonly=readonly, key=key)
+def open_store(path: str | Path, *, readonly: bool = False, key: str | None = None,
+               password: str | None = None, must_exist: bool = False) -> Store:
+    """Open (creating and upgrading as needed) the store at ``path``, a file or a
+    ``postgresql://`` address; ``key`` unlocks an encrypted store file
+    (:mod:`workbench.store.encryption`), ``password`` is a server login's password when
+    the password file has none; ``must_exist`` refuses to create a new store."""
+    return Store(path, readonly=readonly, key=key, password=password, must_exist=must_exist)
 
 
 def now_iso() -> str:

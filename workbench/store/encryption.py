@@ -17,6 +17,7 @@ import sqlite3
 from pathlib import Path
 
 from workbench.errors import StoreError
+from workbench.store import holder
 
 HEADER = b"SQLite format 3\x00"
 
@@ -58,12 +59,14 @@ def connect(path: Path, key: str, *, readonly: bool = False):
     """An open SQLCipher connection to ``path`` (autocommit) unlocked with ``key``."""
     dbapi2 = _sqlcipher()
     target = f"file:{path}?mode=ro" if readonly else str(path)
-    conn = dbapi2.connect(target, uri=readonly, isolation_level=None)
+    conn = dbapi2.connect(target, uri=readonly, isolation_level=None, timeout=holder.OPEN_WAIT_S)
     _unlock(conn, key)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except dbapi2.DatabaseError:
+    except dbapi2.DatabaseError as exc:
         conn.close()
+        if holder.is_busy(exc):
+            raise StoreError(holder.busy_message(path, holder.OPEN_WAIT_S)) from None
         raise StoreError(f"{path} could not be opened with that key (wrong key, or not an encrypted store)") from None
     return conn
 

@@ -55,6 +55,16 @@ def waiting_message(store_path: Path) -> str:
             f"{record.get('host')}) has been writing to it since {record.get('since')}")
 
 
+#: How long opening a store waits for a writer that has it locked (sqlite3's default
+#: ``timeout``): only a bulk load, which writes with the rollback journal, locks readers out.
+OPEN_WAIT_S = 5.0
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True for SQLite's "database is locked" / "busy" errors (another connection writing)."""
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 def busy_message(store_path: Path, waited_s: float) -> str:
     """One line: the store is busy, who holds it (when known) and what to do."""
     start = f"the store {store_path.name} is busy: waited {waited_s:g} s for "

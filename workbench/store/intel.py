@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -171,12 +172,13 @@ class IntelFilter:
     sources: Sequence[str] | None = None
     ids: Sequence[int] | None = None
 
-    def where(self) -> tuple[str, list]:
-        """SQL WHERE clause over ``intel_reports r`` (without the keyword) and parameters."""
+    def where(self, engine: str = "sqlite") -> tuple[str, list]:
+        """SQL WHERE clause over ``intel_reports r`` (without the keyword) and parameters,
+        for the store's ``engine`` (full-text search differs)."""
         clauses, params = [], []
         if self.fts:
-            clauses.append("r.id IN (SELECT rowid FROM intel_fts WHERE intel_fts MATCH ?)")
-            params.append(self.fts)
+            clauses.append(f"r.id IN (SELECT rowid FROM intel_fts WHERE {_matches(engine)})")
+            params.append(_fts_param(self.fts, engine))
         for column, value, op in (("imported_at", self.imported_since, ">="),
                                   ("recorded_at", self.date_from, ">="),
                                   ("recorded_at", self.date_to, "<")):
@@ -189,7 +191,7 @@ class IntelFilter:
                 parts = [f"r.{col} = ?" for col, v in (("grading", system), ("source_eval", source),
                                                        ("intel_eval", intel)) if v]
                 params += [v for v in (system, source, intel) if v]
-                options.append("(" + (" AND ".join(parts) or "1") + ")")
+                options.append("(" + (" AND ".join(parts) or "TRUE") + ")")
             clauses.append("(" + " OR ".join(options) + ")")
         if self.handling:
             clauses.append(f"r.handling IN ({','.join('?' * len(self.handling))})")
@@ -209,18 +211,21 @@ class IntelFilter:
                 params += list(values)
         if self.ids is not None:
             clauses.append(f"r.id IN ({','.join(str(int(i)) for i in self.ids) or 'NULL'})")
-        return (" AND ".join(clauses) or "1"), params
+        return (" AND ".join(clauses) or "TRUE"), params
 
 
 def query_report_ids(store: Store, flt: IntelFilter | None = None, *, ranked: bool = False,
                      limit: int | None = None, offset: int = 0) -> list[int]:
     """Ids of matching reports: best FTS match first when ``ranked``, else newest first."""
     flt = flt or IntelFilter()
-    where, params = flt.where()
+    where, params = flt.where(store.engine)
     if ranked and flt.fts:
+        rank = ("ts_rank(f.tsv, to_tsquery('simple', ?)) DESC" if store.engine == "postgresql"
+                else "bm25(intel_fts)")
         sql = (f"SELECT r.id FROM intel_reports r JOIN intel_fts f ON f.rowid = r.id "
-               f"WHERE intel_fts MATCH ? AND {where} ORDER BY bm25(intel_fts), r.recorded_at DESC")
-        params = [flt.fts] + params
+               f"WHERE {_matches(store.engine, 'f.')} AND {where} ORDER BY {rank}, r.recorded_at DESC")
+        query = _fts_param(flt.fts, store.engine)
+        params = [query] + params + ([query] if store.engine == "postgresql" else [])
     else:
         sql = f"SELECT r.id FROM intel_reports r WHERE {where} ORDER BY r.recorded_at DESC, r.id DESC"
     if limit:
@@ -233,8 +238,8 @@ def fetch_reports(store: Store, ids: Sequence[int]) -> list[dict]:
     found: dict[int, dict] = {}
     for start in range(0, len(ids), 900):
         part = [int(i) for i in ids[start:start + 900]]
-        for rec in store._db["intel_reports"].rows_where(f"id IN ({','.join('?' * len(part))})", part,
-                                                          select=", ".join(REPORT_COLUMNS)):
+        for rec in store._rows(f"SELECT {', '.join(REPORT_COLUMNS)} FROM intel_reports "
+                               f"WHERE id IN ({','.join('?' * len(part))})", part):
             rec["extra"] = json.loads(rec["extra"]) if rec["extra"] else {}
             found[rec["id"]] = rec
     return [found[int(i)] for i in ids if int(i) in found]
@@ -245,10 +250,53 @@ def snippets(store: Store, fts: str, ids: Sequence[int], *, before: str = "[", a
     if not ids:
         return {}
     marks = ",".join(str(int(i)) for i in ids)
+    if store.engine == "postgresql":
+        cur = store._conn.execute(
+            f"SELECT rowid, ts_headline('simple', text, to_tsquery('simple', ?), ?) FROM intel_fts "
+            f"WHERE {_matches(store.engine)} AND rowid IN ({marks})",
+            (_fts_param(fts, "postgresql"), f'StartSel="{before}", StopSel="{after}", MaxWords=16, MinWords=8, '
+             f'FragmentDelimiter="…", MaxFragments=1', _fts_param(fts, "postgresql")))
+        return dict(cur.fetchall())
     cur = store._conn.execute(
         f"SELECT rowid, snippet(intel_fts, 0, ?, ?, '…', 16) FROM intel_fts "
         f"WHERE intel_fts MATCH ? AND rowid IN ({marks})", (before, after, fts))
     return dict(cur.fetchall())
+
+
+def _matches(engine: str, prefix: str = "") -> str:
+    """The condition "this row of ``intel_fts`` matches the query parameter"."""
+    if engine == "postgresql":
+        return f"{prefix}tsv @@ to_tsquery('simple', ?)"
+    return "intel_fts MATCH ?"
+
+
+_FTS_TERM = re.compile(r'"([^"]*)"(\*?)|(OR)')
+
+
+def _fts_param(fts: str, engine: str) -> str:
+    """The search as the engine takes it: the FTS5 query made by
+    :func:`workbench.intel.search.fts_query` on SQLite, the same query as a tsquery on
+    PostgreSQL (AND binds before OR in both; a phrase's words follow one another).
+
+    >>> _fts_param('"red" "high street" OR "ab12"*', "postgresql")
+    "'red' & 'high' <-> 'street' | 'ab12':*"
+    """
+    if engine != "postgresql":
+        return fts
+    out: list[str] = []
+    for phrase, star, bar in _FTS_TERM.findall(fts):
+        if bar:
+            out.append("|")
+            continue
+        words = [f"'{w}'" for w in phrase.split()]
+        if not words:
+            continue
+        if star:
+            words[-1] += ":*"
+        if out and out[-1] != "|":
+            out.append("&")
+        out.append(" <-> ".join(words))
+    return " ".join(out)
 
 
 def mentions(store: Store, report_ids: Iterable[int] | None = None) -> pd.DataFrame:
@@ -257,7 +305,7 @@ def mentions(store: Store, report_ids: Iterable[int] | None = None) -> pd.DataFr
            "JOIN intel_entities e ON e.id = m.entity_id")
     if report_ids is not None:
         sql += f" WHERE m.report_id IN ({','.join(str(int(i)) for i in report_ids) or 'NULL'})"
-    return pd.read_sql_query(sql + " ORDER BY m.report_id, m.start", store._conn)
+    return store._frame(sql + " ORDER BY m.report_id, m.start")
 
 
 def offence_refs(store: Store, report_ids: Iterable[int] | None = None) -> pd.DataFrame:
@@ -266,7 +314,7 @@ def offence_refs(store: Store, report_ids: Iterable[int] | None = None) -> pd.Da
            "ORDER BY o.id LIMIT 1) AS offence_id FROM intel_offence_refs l")
     if report_ids is not None:
         sql += f" WHERE l.report_id IN ({','.join(str(int(i)) for i in report_ids) or 'NULL'})"
-    return pd.read_sql_query(sql, store._conn)
+    return store._frame(sql)
 
 
 def report_detail(store: Store, report_id: int) -> dict | None:
@@ -304,29 +352,30 @@ def known_people(store: Store) -> set[str]:
 
 def offence_person_edges(store: Store) -> pd.DataFrame:
     """(offence_id, offender_key, role) for every offence with a known person."""
-    return pd.read_sql_query(
+    return store._frame(
         "SELECT oo.offence_id, p.offender_key, oo.role FROM offence_offenders oo "
-        "JOIN offenders p ON p.id = oo.offender_id", store._conn)
+        "JOIN offenders p ON p.id = oo.offender_id")
 
 
 def entity_edges(store: Store) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Report-entity links ``(report_id, kind, value, relation)`` (``subject`` when a
     column names the person as the report's subject, else ``mentions``) and report-offence
     links ``(report_id, offence_ref, offence_id)``."""
-    links = pd.read_sql_query(
+    links = store._frame(
         "SELECT m.report_id, e.kind, e.value, "
-        "CASE WHEN max(m.origin = 'subject') THEN 'subject' ELSE 'mentions' END AS relation "
+        "CASE WHEN max(CASE WHEN m.origin = 'subject' THEN 1 ELSE 0 END) = 1 THEN 'subject' ELSE 'mentions' END "
+        "AS relation "
         "FROM intel_mentions m JOIN intel_entities e ON e.id = m.entity_id "
-        "GROUP BY m.report_id, e.kind, e.value", store._conn)
+        "GROUP BY m.report_id, e.kind, e.value")
     return links, offence_refs(store)
 
 
 def offence_nodes(store: Store, ids: Iterable[int]) -> pd.DataFrame:
     """Offences (id, offence_ref, category, committed_from, location_desc, series_ref)."""
     ids = sorted({int(i) for i in ids})
-    frames = [pd.read_sql_query(
+    frames = [store._frame(
         "SELECT id, offence_ref, category, committed_from, location_desc, series_ref FROM offences "
-        f"WHERE id IN ({','.join(map(str, ids[s:s + 900]))})", store._conn) for s in range(0, len(ids), 900)]
+        f"WHERE id IN ({','.join(map(str, ids[s:s + 900]))})") for s in range(0, len(ids), 900)]
     if not frames:
         return pd.DataFrame(columns=["id", "offence_ref", "category", "committed_from", "location_desc", "series_ref"])
     return pd.concat(frames, ignore_index=True)
@@ -335,38 +384,38 @@ def offence_nodes(store: Store, ids: Iterable[int]) -> pd.DataFrame:
 def intel_nodes(store: Store) -> pd.DataFrame:
     """Reports (id, intel_ref, recorded_at, grading, source_eval, intel_eval, handling,
     handling_conditions, security_marking, location_desc)."""
-    return pd.read_sql_query(
+    return store._frame(
         "SELECT id, intel_ref, recorded_at, grading, source_eval, intel_eval, handling, handling_conditions, "
-        "security_marking, location_desc FROM intel_reports", store._conn)
+        "security_marking, location_desc FROM intel_reports")
 
 
 def person_offences(store: Store, key: str) -> pd.DataFrame:
     """The offences a person is linked to, with role, newest first."""
-    return pd.read_sql_query(
+    return store._frame(
         "SELECT o.id, o.offence_ref, o.category, o.committed_from, o.location_desc, o.borough, o.ward, "
         "o.easting, o.northing, o.status, o.series_ref, oo.role FROM offence_offenders oo "
         "JOIN offenders p ON p.id = oo.offender_id JOIN offences o ON o.id = oo.offence_id "
-        "WHERE p.offender_key = ? ORDER BY o.committed_from DESC", store._conn, params=(key,))
+        "WHERE p.offender_key = ? ORDER BY o.committed_from DESC", (key,))
 
 
 def co_offenders(store: Store, key: str) -> pd.DataFrame:
     """Other people on the same offences as ``key``: (person, offences)."""
-    return pd.read_sql_query(
+    return store._frame(
         "SELECT q.offender_key AS person, count(DISTINCT b.offence_id) AS offences "
         "FROM offenders p JOIN offence_offenders a ON a.offender_id = p.id "
         "JOIN offence_offenders b ON b.offence_id = a.offence_id AND b.offender_id != p.id "
         "JOIN offenders q ON q.id = b.offender_id WHERE p.offender_key = ? "
-        "GROUP BY q.offender_key ORDER BY offences DESC, person", store._conn, params=(key,))
+        "GROUP BY q.offender_key ORDER BY offences DESC, person", (key,))
 
 
 def co_mentions(store: Store, report_ids: Sequence[int], key: str) -> pd.DataFrame:
     """Entities mentioned in the given reports other than person ``key``: (kind, value, reports)."""
     ids = ",".join(str(int(i)) for i in report_ids) or "NULL"
-    return pd.read_sql_query(
+    return store._frame(
         "SELECT e.kind, e.value, count(DISTINCT m.report_id) AS reports FROM intel_mentions m "
         f"JOIN intel_entities e ON e.id = m.entity_id WHERE m.report_id IN ({ids}) "
         "AND NOT (e.kind = 'person' AND e.value = ?) GROUP BY e.kind, e.value "
-        "ORDER BY reports DESC, e.kind, e.value", store._conn, params=(key,))
+        "ORDER BY reports DESC, e.kind, e.value", (key,))
 
 
 def person_known(store: Store, key: str) -> bool:

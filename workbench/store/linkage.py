@@ -29,9 +29,9 @@ def ordered(a: int, b: int) -> tuple[int, int]:
 def get_decision(store: Store, a: int, b: int) -> dict | None:
     """The decision on a pair (decision, why, user, at) or None."""
     a, b = ordered(a, b)
-    rows = store._db["link_decisions"].rows_where("offence_a = ? AND offence_b = ?", (a, b),
-                                                   select="decision, why, user, at")
-    return next(iter(rows), None)
+    rows = store._rows("SELECT decision, why, user, at FROM link_decisions WHERE offence_a = ? AND offence_b = ?",
+                       (a, b))
+    return rows[0] if rows else None
 
 
 def put_decision(store: Store, a: int, b: int, decision: str, why: str | None = None,
@@ -62,7 +62,7 @@ def load_decisions(store: Store, decision: str | None = None) -> pd.DataFrame:
     if decision:
         sql += " WHERE d.decision = ?"
         params.append(decision)
-    return pd.read_sql_query(sql + " ORDER BY d.at, d.offence_a, d.offence_b", store._conn, params=params)
+    return store._frame(sql + " ORDER BY d.at, d.offence_a, d.offence_b", params)
 
 
 # -- series -----------------------------------------------------------------------
@@ -70,10 +70,9 @@ def load_decisions(store: Store, decision: str | None = None) -> pd.DataFrame:
 def create_series(store: Store, name: str, notes: str = "", *, series_id: int | None = None,
                   user: str | None = None, created_at: str | None = None) -> int:
     """A new (empty) confirmed series; returns its id (``series_id`` re-creates one)."""
-    cur = store._conn.execute(
-        "INSERT INTO link_series (id, name, notes, created_at, created_by) VALUES (?,?,?,?,?)",
-        (series_id, name, notes or "", created_at or now_iso(), user or current_user()))
-    return int(cur.lastrowid if series_id is None else series_id)
+    return store._insert("link_series", {"id": series_id, "name": name, "notes": notes or "",
+                                         "created_at": created_at or now_iso(),
+                                         "created_by": user or current_user()})
 
 
 def delete_series(store: Store, series_id: int) -> None:
@@ -135,9 +134,9 @@ def list_series(store: Store) -> list[dict]:
 
 def get_series(store: Store, series_id: int) -> dict | None:
     """One confirmed series as in :func:`list_series`, or None."""
-    rows = store._db["link_series"].rows_where("id = ?", (int(series_id),),
-                                               select="id, name, notes, created_at, created_by")
-    series = next(iter(rows), None)
+    rows = store._rows("SELECT id, name, notes, created_at, created_by FROM link_series WHERE id = ?",
+                       (int(series_id),))
+    series = rows[0] if rows else None
     if series is not None:
         series["offence_ids"] = series_members(store, series["id"])
     return series
@@ -167,7 +166,7 @@ def restore_series(store: Store, snapshot: dict) -> None:
 
 def confirmed_member_pairs(store: Store) -> pd.DataFrame:
     """(series_id, offence_id) of every confirmed series member (labels for training)."""
-    return pd.read_sql_query("SELECT series_id, offence_id FROM link_series_members", store._conn)
+    return store._frame("SELECT series_id, offence_id FROM link_series_members")
 
 
 # -- models -----------------------------------------------------------------------
@@ -177,20 +176,18 @@ def save_model(store: Store, group: str, method: str, blob: bytes | None, *, is_
                user: str | None = None) -> int:
     """Store a trained model for a crime group and make it the active one."""
     store._conn.execute("UPDATE link_models SET active = 0 WHERE crime_group = ?", (group,))
-    cur = store._conn.execute(
-        "INSERT INTO link_models (crime_group, method, is_default, created_at, created_by, n_offences, n_pairs, "
-        "n_linked, metrics, columns, model, active) VALUES (?,?,?,?,?,?,?,?,?,?,?,1)",
-        (group, method, int(is_default), now_iso(), user or current_user(), n_offences, n_pairs, n_linked,
-         json.dumps(metrics, default=float), json.dumps(columns), blob))
-    return int(cur.lastrowid)
+    return store._insert("link_models", {
+        "crime_group": group, "method": method, "is_default": int(is_default), "created_at": now_iso(),
+        "created_by": user or current_user(), "n_offences": n_offences, "n_pairs": n_pairs,
+        "n_linked": n_linked, "metrics": json.dumps(metrics, default=float), "columns": json.dumps(columns),
+        "model": blob, "active": 1})
 
 
 def active_models(store: Store) -> dict[str, dict]:
     """The active model record of each crime group (with the pickled ``model`` bytes)."""
     out = {}
-    for rec in store._db["link_models"].rows_where(
-            "active = 1", select="id, crime_group, method, is_default, created_at, created_by, n_offences, "
-                                 "n_pairs, n_linked, metrics, columns, model"):
+    for rec in store._rows("SELECT id, crime_group, method, is_default, created_at, created_by, n_offences, "
+                           "n_pairs, n_linked, metrics, columns, model FROM link_models WHERE active = 1"):
         rec["metrics"] = json.loads(rec["metrics"])
         rec["columns"] = json.loads(rec["columns"])
         rec["is_default"] = bool(rec["is_default"])
@@ -208,6 +205,12 @@ def decisions_for(store: Store, offence_id: int) -> dict[int, str]:
 
 def change_stamp(store: Store) -> tuple:
     """Changes whenever this store's data may have changed (by this connection or any
-    other): cached linkage data and models are rebuilt when it differs. Costs no scan."""
-    version = store._conn.execute("PRAGMA data_version").fetchone()[0]
-    return (str(store.path), int(version), int(store._conn.total_changes))
+    other): cached linkage data and models are rebuilt when it differs. Costs no scan.
+
+    On SQLite that is the file's data version; on a team store, the newest audit entry
+    (every import, decision and training is audited) and this connection's own changes."""
+    if store.engine == "postgresql":
+        version = store._value("SELECT last_id FROM audit_head") or 0
+    else:
+        version = store._value("PRAGMA data_version")
+    return (store.location, int(version), int(store._conn.total_changes))

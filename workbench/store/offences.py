@@ -6,10 +6,9 @@ pandas DataFrames for the analysis packages and id lists for lazy table models.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
@@ -19,7 +18,8 @@ import pandas as pd
 
 from workbench.domain import categories as cats
 from workbench.errors import NotFound
-from workbench.store.db import Store
+from workbench.store.db import BUSY_TIMEOUT_S, Store
+from workbench.store.encryption import database_errors
 
 CELL_SIZE = 1000.0
 
@@ -110,15 +110,14 @@ def _sql_literal(value) -> str | None:
 class OffenceWriter:
     """Appends offence chunks to a store inside the caller's transaction.
 
-    Re-imports are idempotent: an offence whose (source, offence_ref) is already stored,
-    or repeated within the import, is counted as a duplicate and not written again.
-    When the store held offences before, each chunk asks it once, through the
-    ``offence_ref`` index (the one that finds an offence by reference for intelligence
-    and people), which of its references are stored, and compares the real (source,
-    reference) pairs. Into an empty store (a first bulk load, whose indexes are all
-    rebuilt at the end) the offences written so far are remembered as 128-bit keys: the
-    ``ref_key`` and a second, independent 64-bit hash of the reference, so two different
-    references would have to collide in both to be taken for one.
+    Re-imports are exact and idempotent: an offence whose (source, offence_ref) is already
+    stored, or repeated within the import, is counted as a duplicate and not kept. Each
+    chunk asks the store once, through the ``offence_ref`` index (the one that finds an
+    offence by reference for intelligence and people), which of its references are stored
+    (earlier chunks of this import included) and compares the real (source, reference)
+    pairs. A first bulk load into an empty store (:meth:`bulk_load`) writes without any
+    index and finds its repeats once at the end instead, in one pass over the rebuilt
+    reference index.
     """
 
     def __init__(self, store: Store, batch_id: int | None):
@@ -127,47 +126,35 @@ class OffenceWriter:
         self.imported = 0
         self.duplicates = 0
         self._next_id = max_offence_id(store) + 1
-        self._store_had_offences = self._next_id > 1
-        self._written: set[int] = set()
+        self._repeats_later = False
         self._offender_ids: dict[str, int] = {}
 
     def _stored_pairs(self, refs: list[str]) -> set[tuple[str, str]]:
         """(source, offence_ref) of stored offences with one of these references."""
         if not refs:
             return set()
-        return set(self.store._conn.execute(
-            "SELECT source, offence_ref FROM offences WHERE offence_ref IN (SELECT value FROM json_each(?))",
-            (json.dumps(list(set(refs))),)))
+        return {tuple(row) for row in self.store._conn.execute(
+            f"SELECT source, offence_ref FROM offences WHERE offence_ref IN (SELECT value FROM {self.store._json_values})",
+            (json.dumps(list(set(refs))),))}
 
-    def _new_rows(self, chunk: OffenceChunk, keys: list[int]) -> np.ndarray | None:
+    def _new_rows(self, chunk: OffenceChunk) -> np.ndarray | None:
         """Positions of the chunk's offences not stored yet (first of any repeats);
         None when that is all of them."""
-        if self._store_had_offences:
-            refs = chunk.values("offence_ref")
-            stored = self._stored_pairs(refs)
-            if not stored and len(set(keys)) == len(keys):
-                return None
-            keep = []
-            for i, pair in enumerate(zip(chunk.values("source"), refs)):
-                if pair not in stored:
-                    stored.add(pair)
-                    keep.append(i)
-            return np.asarray(keep, dtype=np.int64)
-        mask = (1 << 64) - 1
-        wide = [(key << 64) | (hash(ref) & mask) for key, ref in zip(keys, chunk.values("offence_ref"))]
-        written = self._written
-        if written.isdisjoint(wide) and len(set(wide)) == len(wide):
-            written.update(wide)
+        refs = chunk.values("offence_ref")
+        pairs = list(zip(chunk.values("source"), refs))
+        stored = self._stored_pairs(refs)
+        if not stored and len(set(pairs)) == len(pairs):
             return None
         keep = []
-        for i, key in enumerate(wide):
-            if key not in written:
-                written.add(key)
+        for i, pair in enumerate(pairs):
+            if pair not in stored:
+                stored.add(pair)
                 keep.append(i)
         return np.asarray(keep, dtype=np.int64)
 
     def write(self, chunk: OffenceChunk) -> int:
-        """Store the chunk's new offences; return how many were new.
+        """Store the chunk's new offences; return how many were new (in a bulk load, how
+        many were written: the repeats are taken out at its end).
 
         The chunk must be complete: both coordinate systems filled (see
         ``workbench.ingest.offence_import.complete_chunk``).
@@ -175,8 +162,7 @@ class OffenceWriter:
         n = len(chunk)
         if n == 0:
             return 0
-        keys = ref_keys(chunk.values("source"), chunk.values("offence_ref"))
-        keep = self._new_rows(chunk, keys)
+        keep = None if self._repeats_later else self._new_rows(chunk)
         m = n if keep is None else len(keep)
         self.duplicates += n - m
         if m == 0:
@@ -193,7 +179,7 @@ class OffenceWriter:
         ids = np.arange(self._next_id, self._next_id + m, dtype=np.int64)
         self._next_id += m
         values: dict[str, Any] = {
-            "id": ids, "ref_key": np.asarray(keys, dtype=np.int64) if keep is None else np.asarray(keys)[keep],
+            "id": ids,
             "cell": np.floor(east / CELL_SIZE).astype(np.int64) * 10000 + np.floor(north / CELL_SIZE).astype(np.int64),
             "batch_id": self.batch_id,
             **{name: column(name) for name in INPUT_COLUMNS}}
@@ -228,19 +214,106 @@ class OffenceWriter:
                 "SELECT id FROM offenders WHERE offender_key = ?", (key,)).fetchone()[0]
         return self._offender_ids[key]
 
+    @contextmanager
+    def bulk_load(self):
+        """Write the chunks of the ``with`` body as a bulk load.
+
+        The offences table's indexes are dropped and each is built once at the end,
+        which is much faster than updating it row by row (random references and grid
+        cells would be inserted all over each index) when the import is large compared
+        with the store. Into an empty store every row is written, and the repeats are
+        then found in one pass over the rebuilt reference index and deleted with their
+        features and offender links; into a store that holds offences the reference
+        index stays, so each chunk is checked against the store as it is written (a
+        re-import then writes nothing). Runs inside the caller's transaction, so a
+        rollback restores the indexes too.
+        """
+        conn = self.store._conn
+        empty = self._next_id == 1
+        saved = [(name, sql) for name, sql in self.store._indexes("offences") if empty or name != "offences_ref"]
+        for name, _ in saved:
+            conn.execute(f'DROP INDEX "{name}"')
+        last_offender = self.store._value("SELECT coalesce(max(id), 0) FROM offenders")
+        self._repeats_later = empty
+        try:
+            yield self
+        finally:
+            self._repeats_later = False
+        for _, sql in saved:
+            conn.execute(sql)
+        repeats = _repeated_ids(self.store) if empty else []
+        if repeats:
+            conn.execute(f"DELETE FROM offences WHERE id IN (SELECT CAST(value AS BIGINT) FROM {self.store._json_values})",
+                         (json.dumps(repeats),))
+            conn.execute("DELETE FROM offenders WHERE id > ? AND id NOT IN (SELECT offender_id FROM offence_offenders)",
+                         (last_offender,))
+            self._offender_ids.clear()
+            self.imported -= len(repeats)
+            self.duplicates += len(repeats)
+
+
+@contextmanager
+def bulk_journal(store: Store):
+    """Around the transaction of a bulk load: SQLite's rollback journal instead of its
+    write-ahead log, when no other connection has the store open.
+
+    In WAL mode every page is written twice, to the log and then into the file; with the
+    rollback journal the pages a load appends to the file are written once, and only the
+    few existing pages it changes are first copied to the journal. The batch stays all
+    or nothing: if the process dies, the next open rolls the file back from the journal
+    (SQLite's "hot journal"), exactly as a crash in WAL mode leaves the log uncommitted.
+    ``synchronous = FULL`` meanwhile gives the journal the durability WAL mode had.
+    While the load runs, other programs wait for the store instead of reading it.
+    When another connection has the store open (the app's own, another process) the
+    mode cannot change and stays WAL. WAL mode comes back when the load ends. A
+    PostgreSQL store has no such choice and is left as it is.
+    """
+    if store.engine != "sqlite":
+        yield
+        return
+    conn = store._conn
+    errors = database_errors()
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        switched = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0] == "delete"
+    except errors:
+        switched = False                  # another connection holds the store open
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    if switched:
+        conn.execute("PRAGMA synchronous = FULL")
+    try:
+        yield
+    finally:
+        if switched:
+            with suppress(*errors):       # if a reader holds it now, the next open switches back
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def _repeated_ids(store: Store) -> list[int]:
+    """Ids of offences whose (source, reference) an offence with a smaller id already has:
+    references stored more than once are listed from the reference index alone, then
+    only their offences are compared."""
+    conn = store._conn
+    refs = [ref for (ref,) in conn.execute("SELECT offence_ref FROM offences GROUP BY offence_ref HAVING count(*) > 1")]
+    if not refs:
+        return []
+    seen: set[tuple[str, str]] = set()
+    repeats = []
+    for oid, source, ref in sorted(conn.execute(
+            f"SELECT id, source, offence_ref FROM offences WHERE offence_ref IN (SELECT value FROM {store._json_values})",
+            (json.dumps(refs),))):
+        if (source, ref) in seen:
+            repeats.append(oid)
+        else:
+            seen.add((source, ref))
+    return repeats
+
 
 def max_offence_id(store: Store) -> int:
     """The largest offence id (0 for an empty store)."""
     return store._value("SELECT coalesce(max(id), 0) FROM offences")
-
-
-def ref_keys(sources: Sequence[str], refs: Sequence[str]) -> list[int]:
-    """The 64-bit keys (signed BLAKE2b-64 of ``source NUL reference``) stored as
-    ``ref_key`` and used to recognise repeats within a first bulk load, for many pairs
-    at once (digests joined, read by numpy)."""
-    blake2b = hashlib.blake2b
-    digests = b"".join(blake2b(f"{s}\x00{r}".encode(), digest_size=8).digest() for s, r in zip(sources, refs))
-    return np.frombuffer(digests, dtype=">i8").astype(np.int64).tolist()
 
 
 def write_offences(store: Store, offences: Iterable[dict], batch_id: int | None = None) -> int:
@@ -258,27 +331,6 @@ def write_offences(store: Store, offences: Iterable[dict], batch_id: int | None 
         values.setdefault("area_given", 1 if values.get("borough") or values.get("ward") else 0)
         chunk.append(values, values.pop("features", ()), values.pop("offenders", ()))
     return OffenceWriter(store, batch_id).write(chunk)
-
-
-@contextmanager
-def deferred_indexes(store: Store):
-    """Drop the offences table's secondary indexes for a bulk load and rebuild them after.
-
-    Building an index once over sorted data is much faster than updating it row by row
-    (random references and grid cells would be inserted all over each index), which
-    matters when an import is large compared with the store. Runs inside the caller's
-    transaction, so a rollback restores the indexes too. The ``offence_ref`` index
-    stays when the store already holds offences: de-duplication against them needs it.
-    """
-    keep = "offences_ref" if max_offence_id(store) else ""
-    saved = store._conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'offences' AND sql IS NOT NULL "
-        "AND name != ?", (keep,)).fetchall()
-    for name, _ in saved:
-        store._conn.execute(f'DROP INDEX "{name}"')
-    yield
-    for _, sql in saved:
-        store._conn.execute(sql)
 
 
 # -- reading ----------------------------------------------------------------------
@@ -332,7 +384,7 @@ class OffenceFilter:
             params += [f"%{self.text}%"] * 2
         if self.linkable is not None:
             clauses.append(LINKABLE_SQL if self.linkable else f"NOT {LINKABLE_SQL}")
-        return (" AND ".join(clauses) or "1"), params
+        return (" AND ".join(clauses) or "TRUE"), params
 
 
 def query_ids(store: Store, flt: OffenceFilter | None = None, order_by: str = "committed_from DESC, id DESC") -> np.ndarray:
@@ -359,8 +411,7 @@ def load_frame(store: Store, flt: OffenceFilter | None = None,
     """Offences matching ``flt`` as a DataFrame; date columns parsed to datetime64."""
     where, params = (flt or OffenceFilter()).where()
     cols = list(dict.fromkeys(("id",) + tuple(columns)))
-    frame = pd.read_sql_query(f"SELECT {', '.join(cols)} FROM offences WHERE {where} ORDER BY id",
-                              store._conn, params=params)
+    frame = store._frame(f"SELECT {', '.join(cols)} FROM offences WHERE {where} ORDER BY id", params)
     for col in ("committed_from", "committed_to", "reported_at"):
         if col in frame:
             frame[col] = pd.to_datetime(frame[col], format="ISO8601")
@@ -379,7 +430,7 @@ def load_features(store: Store, offence_ids: Iterable[int] | None = None, kind: 
         clauses.append(f"offence_id IN ({ids})")
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
-    return pd.read_sql_query(sql, store._conn, params=params)
+    return store._frame(sql, params)
 
 
 def load_offender_links(store: Store, offence_ids: Iterable[int] | None = None) -> pd.DataFrame:
@@ -389,15 +440,15 @@ def load_offender_links(store: Store, offence_ids: Iterable[int] | None = None) 
     if offence_ids is not None:
         ids = ",".join(str(int(i)) for i in offence_ids) or "NULL"
         sql += f" WHERE oo.offence_id IN ({ids})"
-    return pd.read_sql_query(sql, store._conn)
+    return store._frame(sql)
 
 
 def offence_detail(store: Store, offence_id: int) -> dict | None:
     """Everything stored about one offence, for detail panes and reports."""
-    detail = next(iter(store._db["offences"].rows_where("id = ?", (offence_id,), select=", ".join(OFFENCE_COLUMNS))),
-                  None)
-    if detail is None:
+    rows = store._rows(f"SELECT {', '.join(OFFENCE_COLUMNS)} FROM offences WHERE id = ?", (int(offence_id),))
+    if not rows:
         return None
+    detail = rows[0]
     detail["extra"] = json.loads(detail["extra"]) if detail["extra"] else {}
     feats: dict[str, dict[str, list[str]]] = {"mo": {}, "victim": {}, "suspect": {}}
     for kind, name, value in store._conn.execute(
@@ -486,8 +537,7 @@ def load_after_id(store: Store, last_id: int, columns: Sequence[str]) -> pd.Data
     """Offences whose id is above ``last_id``, by id (the table is append-only by id), with
     ``id`` and ``columns``; the date columns parsed."""
     cols = ", ".join(("id", *columns))
-    frame = pd.read_sql_query(f"SELECT {cols} FROM offences WHERE id > ? ORDER BY id", store._conn,
-                              params=(int(last_id),))
+    frame = store._frame(f"SELECT {cols} FROM offences WHERE id > ? ORDER BY id", (int(last_id),))
     for col in ("committed_from", "committed_to"):
         if col in frame:
             frame[col] = pd.to_datetime(frame[col], format="ISO8601")

@@ -50,18 +50,17 @@ class _RecordWriter:
     def write(self, records: Sequence[dict]) -> list[int]:
         """Store the records not stored yet; return their new ids."""
         known = _stored(self.store, self.table, self.key, [r[self.key] for r in records])
-        conn, ids = self.store._conn, []
-        names = self.columns + ("extra", "imported_at", "batch_id")
-        sql = f"INSERT INTO {self.table} ({', '.join(names)}) VALUES ({','.join('?' * len(names))})"
+        ids = []
         for rec in records:
             if rec[self.key] in known:
                 self.duplicates += 1
                 continue
             known.add(rec[self.key])
             extra = json.dumps(rec["extra"], ensure_ascii=False) if rec.get("extra") else None
-            cur = conn.execute(sql, [rec.get(c) for c in self.columns] + [extra, self._stamp, self.batch_id])
-            ids.append(cur.lastrowid)
-            self.written(cur.lastrowid, rec)
+            row_id = self.store._insert(self.table, {**{c: rec.get(c) for c in self.columns}, "extra": extra,
+                                                     "imported_at": self._stamp, "batch_id": self.batch_id})
+            ids.append(row_id)
+            self.written(row_id, rec)
         self.imported += len(ids)
         return ids
 
@@ -125,9 +124,8 @@ def load_nominals(store: Store, *, flags: Sequence[str] | None = None, refs: Seq
         clauses.append(f"nominal_ref IN ({','.join('?' * len(refs)) or 'NULL'})")
         params += list(refs)
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    frame = pd.read_sql_query(f"SELECT id, {', '.join(NOMINAL_COLUMNS)} FROM nominals{where} ORDER BY nominal_ref",
-                              store._conn, params=params)
-    flag_rows = pd.read_sql_query("SELECT nominal_id, flag FROM nominal_flags ORDER BY flag", store._conn)
+    frame = store._frame(f"SELECT id, {', '.join(NOMINAL_COLUMNS)} FROM nominals{where} ORDER BY nominal_ref", params)
+    flag_rows = store._frame("SELECT nominal_id, flag FROM nominal_flags ORDER BY flag")
     by_id = flag_rows.groupby("nominal_id")["flag"].apply(list).to_dict()
     frame = _text_as_objects(frame)
     frame["flags"] = [by_id.get(i, []) for i in frame["id"]]
@@ -152,8 +150,8 @@ def load_episodes(store: Store, *, person_refs: Sequence[str] | None = None, sin
         clauses.append("reported_at >= ?")
         params.append(since)
     where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    frame = pd.read_sql_query(f"SELECT id, {', '.join(EPISODE_COLUMNS)}, imported_at FROM missing_episodes{where} "
-                              "ORDER BY reported_at, id", store._conn, params=params)
+    frame = store._frame(f"SELECT id, {', '.join(EPISODE_COLUMNS)}, imported_at FROM missing_episodes{where} "
+                              "ORDER BY reported_at, id", params)
     for col in ("reported_at", "found_at"):
         frame[col] = pd.to_datetime(frame[col], format="ISO8601")
     return _text_as_objects(frame)
@@ -169,10 +167,9 @@ def victim_offences(store: Store, *, victim_refs: Sequence[str] | None = None, s
     if since:
         clauses.append("committed_from >= ?")
         params.append(since)
-    frame = pd.read_sql_query(
+    frame = store._frame(
         "SELECT id, offence_ref, victim_ref, category, committed_from, easting, northing, borough, ward, "
-        f"location_desc FROM offences WHERE {' AND '.join(clauses)} ORDER BY committed_from, id",
-        store._conn, params=params)
+        f"location_desc FROM offences WHERE {' AND '.join(clauses)} ORDER BY committed_from, id", params)
     frame["committed_from"] = pd.to_datetime(frame["committed_from"], format="ISO8601")
     return _text_as_objects(frame)
 
@@ -184,10 +181,10 @@ def people_offences(store: Store, refs: Sequence[str] | None = None) -> pd.DataF
     if refs is not None:
         where = f" WHERE p.offender_key IN ({','.join('?' * len(refs)) or 'NULL'})"
         params = list(refs)
-    frame = pd.read_sql_query(
+    frame = store._frame(
         "SELECT p.offender_key AS person, o.id, o.offence_ref, o.category, o.committed_from, o.committed_to, "
         "o.easting, o.northing, o.status FROM offence_offenders oo JOIN offenders p ON p.id = oo.offender_id "
-        f"JOIN offences o ON o.id = oo.offence_id{where} ORDER BY o.committed_from", store._conn, params=params)
+        f"JOIN offences o ON o.id = oo.offence_id{where} ORDER BY o.committed_from", params)
     for col in ("committed_from", "committed_to"):
         frame[col] = pd.to_datetime(frame[col], format="ISO8601")
     return frame
@@ -223,10 +220,10 @@ def offences_and_series(store: Store, ids: Sequence[int], also: Sequence[int] = 
     easting, northing, series_ref, and ``new`` (True for ``ids``)."""
     marks = ",".join(str(int(i)) for i in ids) or "NULL"
     extra = ",".join(str(int(i)) for i in also) or "NULL"
-    frame = pd.read_sql_query(
+    frame = store._frame(
         "SELECT id, offence_ref, category, committed_from, easting, northing, series_ref FROM offences "
         f"WHERE id IN ({marks}) OR id IN ({extra}) OR series_ref IN (SELECT series_ref FROM offences "
-        f"WHERE id IN ({marks}) AND series_ref IS NOT NULL) ORDER BY committed_from, id", store._conn)
+        f"WHERE id IN ({marks}) AND series_ref IS NOT NULL) ORDER BY committed_from, id")
     frame["committed_from"] = pd.to_datetime(frame["committed_from"], format="ISO8601")
     frame["new"] = frame["id"].isin([int(i) for i in ids])
     return _text_as_objects(frame)

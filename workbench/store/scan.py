@@ -110,12 +110,11 @@ def save_search(store: Store, name: str, kind: str, filter: dict, *, owner: str 
     with store.atomic():
         if existing:
             store._conn.execute("DELETE FROM saved_searches WHERE id = ?", (existing.id,))
-        cur = store._conn.execute(
-            "INSERT INTO saved_searches (name, kind, filter, owner, subscribed, created_at) VALUES (?,?,?,?,?,?)",
-            (name, kind, text, owner, int(subscribed), now_iso()))
-        store.audit(AuditAction.SEARCH_SAVE, "saved_search", cur.lastrowid,
+        search_id = store._insert("saved_searches", {"name": name, "kind": kind, "filter": text, "owner": owner,
+                                                     "subscribed": int(subscribed), "created_at": now_iso()})
+        store.audit(AuditAction.SEARCH_SAVE, "saved_search", search_id,
                     {"name": name, "kind": kind, "filter": filter, "subscribed": subscribed})
-    return get_search(store, cur.lastrowid)
+    return get_search(store, search_id)
 
 
 def get_search(store: Store, search_id: int) -> SavedSearch:

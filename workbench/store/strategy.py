@@ -35,10 +35,8 @@ def write_setting(store: Store, key: str, value: str | None) -> None:
 def insert_priority(store: Store, name: str, categories: list[str], owner: str, user: str,
                     *, priority_id: int | None = None) -> int:
     """Add a priority; return its id."""
-    cur = store._conn.execute(
-        "INSERT INTO priorities (id, name, categories, owner, created_at, created_by) VALUES (?,?,?,?,?,?)",
-        (priority_id, name, _dump(sorted(categories)), owner, now_iso(), user))
-    return cur.lastrowid
+    return store._insert("priorities", {"id": priority_id, "name": name, "categories": _dump(sorted(categories)),
+                                        "owner": owner, "created_at": now_iso(), "created_by": user})
 
 
 def delete_priority(store: Store, priority_id: int) -> None:
@@ -75,10 +73,8 @@ def find_priority(store: Store, key: str | int) -> dict | None:
 
 def insert_requirement(store: Store, priority_id: int, text: str, search_name: str | None, user: str) -> int:
     """Add an intelligence requirement under a priority; return its id."""
-    cur = store._conn.execute(
-        "INSERT INTO intel_requirements (priority_id, text, search_name, created_at, created_by) VALUES (?,?,?,?,?)",
-        (priority_id, text, search_name, now_iso(), user))
-    return cur.lastrowid
+    return store._insert("intel_requirements", {"priority_id": priority_id, "text": text, "search_name": search_name,
+                                                "created_at": now_iso(), "created_by": user})
 
 
 def delete_requirement(store: Store, requirement_id: int) -> None:
@@ -109,11 +105,8 @@ def next_assessment_reference(store: Store, kind: str, year: int) -> str:
 def insert_assessment(store: Store, body: dict) -> int:
     """Store an assessment from its body (which holds the mirrored columns); return its id."""
     stamp = now_iso()
-    cur = store._conn.execute(
-        f"INSERT INTO assessments ({', '.join(ASSESSMENT_COLUMNS)}, created_at, updated_at, body) "
-        f"VALUES ({','.join('?' * (len(ASSESSMENT_COLUMNS) + 3))})",
-        (*(body.get(c) for c in ASSESSMENT_COLUMNS), stamp, stamp, _dump(body)))
-    return cur.lastrowid
+    return store._insert("assessments", {**{c: body.get(c) for c in ASSESSMENT_COLUMNS},
+                                         "created_at": stamp, "updated_at": stamp, "body": _dump(body)})
 
 
 def save_assessment(store: Store, assessment_id: int, body: dict) -> None:

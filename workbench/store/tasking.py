@@ -37,11 +37,8 @@ def insert_patp(store: Store, body: dict, *, patp_id: int | None = None) -> int:
     ``patp_id`` re-creates a PATP under its old id (redo of an undone creation).
     """
     stamp = now_iso()
-    cur = store._conn.execute(
-        "INSERT INTO patps (id, reference, status, title, borough, author, meeting_id, created_at, "
-        "updated_at, body) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (patp_id, *(body.get(c) for c in PATP_COLUMNS), stamp, stamp, _dump(body)))
-    return cur.lastrowid
+    return store._insert("patps", {"id": patp_id, **{c: body.get(c) for c in PATP_COLUMNS},
+                                   "created_at": stamp, "updated_at": stamp, "body": _dump(body)})
 
 
 def save_patp_body(store: Store, patp_id: int, body: dict) -> None:
@@ -98,10 +95,9 @@ def list_patps(store: Store, statuses: Iterable[str] | None = None) -> list[dict
 def add_transition(store: Store, patp_id: int, action: str, from_status: str, to_status: str,
                    user: str, comment: str | None) -> int:
     """Record one workflow transition; return its id."""
-    cur = store._conn.execute(
-        "INSERT INTO patp_transitions (patp_id, action, from_status, to_status, at, user, comment) "
-        "VALUES (?,?,?,?,?,?,?)", (patp_id, action, from_status, to_status, now_iso(), user, comment))
-    return cur.lastrowid
+    return store._insert("patp_transitions", {"patp_id": patp_id, "action": action, "from_status": from_status,
+                                              "to_status": to_status, "at": now_iso(), "user": user,
+                                              "comment": comment})
 
 
 def delete_transition(store: Store, transition_id: int) -> None:
@@ -120,11 +116,9 @@ def transitions(store: Store, patp_id: int) -> list[dict]:
 def insert_meeting(store: Store, held_on: str, period_from: str, period_to: str, *, borough: str | None,
                    chair: str | None, user: str, agenda: list[dict]) -> int:
     """Create a meeting with its agenda; return its id."""
-    cur = store._conn.execute(
-        "INSERT INTO ttcg_meetings (held_on, period_from, period_to, borough, chair, created_at, created_by, "
-        "agenda) VALUES (?,?,?,?,?,?,?,?)",
-        (held_on, period_from, period_to, borough, chair, now_iso(), user, _dump(agenda)))
-    return cur.lastrowid
+    return store._insert("ttcg_meetings", {"held_on": held_on, "period_from": period_from, "period_to": period_to,
+                                           "borough": borough, "chair": chair, "created_at": now_iso(),
+                                           "created_by": user, "agenda": _dump(agenda)})
 
 
 def save_agenda(store: Store, meeting_id: int, agenda: list[dict]) -> None:
@@ -166,10 +160,9 @@ def last_meeting_date(store: Store) -> str | None:
 def add_decision(store: Store, meeting_id: int, patp_id: int | None, subject: str, decision: str,
                  reasons: str, user: str) -> int:
     """Append to a meeting's decision log; return the decision's id."""
-    cur = store._conn.execute(
-        "INSERT INTO ttcg_decisions (meeting_id, patp_id, subject, decision, reasons, at, user) "
-        "VALUES (?,?,?,?,?,?,?)", (meeting_id, patp_id, subject, decision, reasons, now_iso(), user))
-    return cur.lastrowid
+    return store._insert("ttcg_decisions", {"meeting_id": meeting_id, "patp_id": patp_id, "subject": subject,
+                                            "decision": decision, "reasons": reasons, "at": now_iso(),
+                                            "user": user})
 
 
 def delete_decision(store: Store, decision_id: int) -> None:
@@ -180,11 +173,9 @@ def add_action(store: Store, *, meeting_id: int | None, patp_id: int | None, des
                owner: str, due_date: str, status: str = "open") -> int:
     """Record an action (owner, due date, status); return its id."""
     stamp = now_iso()
-    cur = store._conn.execute(
-        "INSERT INTO ttcg_actions (meeting_id, patp_id, description, owner, due_date, status, created_at, "
-        "updated_at) VALUES (?,?,?,?,?,?,?,?)",
-        (meeting_id, patp_id, description, owner, due_date, status, stamp, stamp))
-    return cur.lastrowid
+    return store._insert("ttcg_actions", {"meeting_id": meeting_id, "patp_id": patp_id, "description": description,
+                                          "owner": owner, "due_date": due_date, "status": status,
+                                          "created_at": stamp, "updated_at": stamp})
 
 
 def set_action_status(store: Store, action_id: int, status: str, note: str | None = None) -> dict:
@@ -243,12 +234,9 @@ def find_return(store: Store, borough: str, period_from: str, period_to: str, fi
 
 def insert_return(store: Store, header: dict, items: Iterable[tuple[str, str, dict]], user: str) -> int:
     """Store one received return (header + (kind, key, body) items); return its id."""
-    cur = store._conn.execute(
-        "INSERT INTO returns_received (borough, period_from, period_to, schema_version, generated_at, "
-        "file_name, file_hash, imported_at, user) VALUES (?,?,?,?,?,?,?,?,?)",
-        (header["borough"], header["period_from"], header["period_to"], header["schema_version"],
-         header.get("generated_at"), header["file_name"], header["file_hash"], now_iso(), user))
-    return_id = cur.lastrowid
+    return_id = store._insert("returns_received", {
+        **{k: header.get(k) for k in ("borough", "period_from", "period_to", "schema_version", "generated_at",
+                                      "file_name", "file_hash")}, "imported_at": now_iso(), "user": user})
     store._conn.executemany(
         "INSERT INTO return_items (return_id, kind, item_key, body) VALUES (?,?,?,?)",
         ((return_id, kind, key, _dump(body)) for kind, key, body in items))

@@ -26,12 +26,12 @@ def _show_unexpected_error(kind, value, tb) -> None:
 
 
 def run_gui(db_path: str | Path, key: str | None = None) -> int:
-    """Open the main window on the store at ``db_path`` (``key`` unlocks an encrypted
-    one) and run until it closes."""
+    """Open the main window on the store at ``db_path`` (a file, or a team store's
+    address; ``key`` unlocks an encrypted file) and run until the last window closes.
+    A team store whose password the password file does not hold asks for it first."""
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from workbench.app.session import Session
     from workbench.paths import resource_path
     from workbench.ui.main_window import MainWindow
 
@@ -48,10 +48,29 @@ def run_gui(db_path: str | Path, key: str | None = None) -> int:
     from workbench.ui.gc_guard import MainThreadGarbageCollector
 
     collector = MainThreadGarbageCollector(app)  # noqa: F841 (lives as the app's child)
-    session = Session(db_path, key=key)
-    window = MainWindow(session)
+    session = _first_session(str(db_path), key)
+    if session is None:
+        return 0
+    window = MainWindow(session, owns_session=True)
     window.showMaximized()
     try:
         return app.exec()
     finally:
         session.close()
+
+
+def _first_session(location: str, key: str | None):
+    """The session of the store the app starts on; None when the analyst cancels the
+    password question."""
+    from workbench.app.session import Session
+    from workbench.store.postgres import PasswordNeeded
+    from workbench.ui.open_store import OpenStoreDialog
+
+    try:
+        return Session(location, key=key)
+    except PasswordNeeded as exc:
+        dialog = OpenStoreDialog(None, location, password_reason=str(exc))
+        if dialog.exec() != OpenStoreDialog.Accepted:
+            return None
+        location, password = dialog.take_choice()
+        return Session(location, password=password)

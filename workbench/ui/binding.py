@@ -6,7 +6,8 @@ writes every change the analyst makes back to the state. So a view builds its wi
 names them, and reads its parameters from the state; defaults live in one place.
 
 Supported widgets: ``QSpinBox``/``QDoubleSpinBox`` (numbers), ``QComboBox`` (the item
-*data* is the value), ``QDateEdit`` (a ``datetime.date``), ``QCheckBox`` (a bool) and
+*data* is the value), ``QDateEdit`` (a ``datetime.date``; one with a special value text,
+such as "any", shows ``None`` as its minimum date), ``QCheckBox`` (a bool) and
 ``QLineEdit`` (text).
 """
 
@@ -27,9 +28,11 @@ class Binding:
         self.state = state
         self.widgets: dict[str, QWidget] = {}
         for f in fields(state):
-            widget = form.findChild(QWidget, f.name)
-            if widget is not None:
-                self.widgets[f.name] = widget
+            found = form.findChildren(QWidget, f.name)
+            if len(found) > 1:
+                raise TypeError(f"{len(found)} widgets are named {f.name!r}: a field binds to one widget")
+            if found:
+                widget = self.widgets[f.name] = found[0]
                 _connect(widget, lambda value, name=f.name: setattr(self.state, name, value))
         self.show()
 
@@ -37,6 +40,14 @@ class Binding:
         """Show every bound field's current value (after the state changed in code)."""
         for name, widget in self.widgets.items():
             _set(widget, getattr(self.state, name))
+
+    def update(self, **values: Any) -> None:
+        """Set some fields of the state and show them (a view changing its own form)."""
+        for name, value in values.items():
+            if not hasattr(self.state, name):
+                raise AttributeError(f"{type(self.state).__name__} has no field {name!r}")
+            setattr(self.state, name, value)
+        self.show()
 
 
 def bind(form: QWidget, state: Any) -> Binding:
@@ -53,6 +64,8 @@ def _set(widget: QWidget, value: Any) -> None:
     elif isinstance(widget, QDateEdit):
         if value is not None:
             widget.setDate(QDate(value.year, value.month, value.day))
+        elif widget.specialValueText():
+            widget.setDate(widget.minimumDate())
     elif isinstance(widget, QCheckBox):
         widget.setChecked(bool(value))
     elif isinstance(widget, QLineEdit):
@@ -67,10 +80,17 @@ def _connect(widget: QWidget, write) -> None:
     elif isinstance(widget, QComboBox):
         widget.currentIndexChanged.connect(lambda _i: write(widget.currentData()))
     elif isinstance(widget, QDateEdit):
-        widget.dateChanged.connect(lambda d: write(date(d.year(), d.month(), d.day())))
+        widget.dateChanged.connect(lambda d: write(_date(widget, d)))
     elif isinstance(widget, QCheckBox):
         widget.toggled.connect(write)
     elif isinstance(widget, QLineEdit):
         widget.textChanged.connect(write)
     else:
         raise TypeError(f"cannot bind a {type(widget).__name__} ({widget.objectName()})")
+
+
+def _date(widget: QDateEdit, day: QDate) -> date | None:
+    """The date shown, or None where the edit shows its special value ("any")."""
+    if widget.specialValueText() and day == widget.minimumDate():
+        return None
+    return date(day.year(), day.month(), day.day())

@@ -7,12 +7,17 @@ one at a time while the analyst looks at the first view, so start-up stays short
 
 from __future__ import annotations
 
+from html import escape
+from typing import ClassVar
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 
 from workbench import __version__
 from workbench.app.session import Session
+from workbench.app.watcher import StoreWatcher
+from workbench.errors import UserError
 from workbench.events import Changed
 from workbench.identity import current_user
 from workbench.store.offences import stats
@@ -26,6 +31,17 @@ analysis, hotspots, intelligence and tasking under the National Intelligence Mod
 <p>Bundled data contains public sector information licensed under the Open Government
 Licence v3.0 (data.police.uk; Office for National Statistics and Greater London Authority
 boundaries; contains OS data &copy; Crown copyright and database right).</p>"""
+
+
+#: How often the window looks for other people's changes to the store (one tiny query).
+POLL_MS = 5000
+#: How long the status bar says what someone else changed.
+NOTE_MS = 15000
+
+
+def store_title(store) -> str:
+    """The store's name for the title bar, with the login on a team store."""
+    return f"{store.name} (signed in as {store.login})" if store.login else store.name
 
 
 class Views(dict):
@@ -51,10 +67,17 @@ def _stand_in(title: str) -> QWidget:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, session: Session):
+    """The window on one session's store. With ``owns_session`` closing the window
+    closes the session (the windows the app opens; tests close theirs themselves)."""
+
+    #: The windows File > Open Store… opened, kept alive until they close.
+    opened: ClassVar[list[MainWindow]] = []
+
+    def __init__(self, session: Session, *, owns_session: bool = False):
         super().__init__()
         self.session = session
-        self.setWindowTitle(f"Workbench — {session.db_path.name}")
+        self.owns_session = owns_session
+        self.setWindowTitle(f"Workbench — {store_title(session.store)}")
         self.resize(1400, 860)
 
         self.banner = QLabel()
@@ -84,12 +107,23 @@ class MainWindow(QMainWindow):
         self.identity = QLabel()
         self.identity.setObjectName("actingAs")
         self.statusBar().addPermanentWidget(self.identity)
+        self.store_label = QLabel(f"  {'Team store' if session.store.engine == 'postgresql' else 'Store'}: "
+                                  f"<b>{escape(session.store.name)}</b>")
+        self.store_label.setToolTip(session.store.location)
+        self.statusBar().addPermanentWidget(self.store_label)
         self._menus()
         session.changed.connect(self._on_changed)
         self.refresh_status()
+        self.watcher = StoreWatcher(session)
+        self.watch_timer = QTimer(self, interval=POLL_MS, timeout=self.look_for_changes)
+        self.watch_timer.start()
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        open_action = file_menu.addAction("&Open Store…")
+        open_action.setShortcut(QKeySequence.Open)
+        open_action.triggered.connect(lambda: self.open_store())
+        file_menu.addSeparator()
         for label, kind in (("Import force offences…", "offences"), ("Import police.uk crime…", "police-uk"),
                             ("Import intelligence…", "intel"), ("Import nominals…", "nominals"),
                             ("Import missing-person episodes…", "missing"), ("Import boundaries…", "boundaries")):
@@ -176,6 +210,48 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
+    def look_for_changes(self) -> None:
+        """Refresh the views when someone else changed the store (the timer calls this)."""
+        try:
+            note = self.watcher.poll()
+        except UserError as exc:
+            self.statusBar().showMessage(str(exc), POLL_MS)
+            return
+        if note:
+            self.statusBar().showMessage(f"{note} — views updated", NOTE_MS)
+
+    def open_store(self):
+        """File > Open Store…: the chosen store opens in a new window in place of this one."""
+        from workbench.ui.open_store import OpenStoreDialog
+
+        dialog = OpenStoreDialog(self)
+        dialog.accepted.connect(lambda: self.switch_to(*dialog.take_choice()))
+        dialog.show()
+        return dialog
+
+    def switch_to(self, location: str, password: str | None = None) -> MainWindow | None:
+        """Open the store at ``location`` in a new window and close this one (one store
+        open at a time: its login is who acts)."""
+        try:
+            session = Session(location, password=password)
+        except UserError as exc:
+            QMessageBox.warning(self, "Workbench", str(exc))
+            return None
+        window = MainWindow(session, owns_session=True)
+        MainWindow.opened.append(window)
+        window.setGeometry(self.geometry())
+        window.showMaximized() if self.isMaximized() else window.show()
+        self.close()
+        return window
+
+    def closeEvent(self, event) -> None:
+        self.watch_timer.stop()
+        if self in MainWindow.opened:
+            MainWindow.opened.remove(self)
+        if self.owns_session:
+            self.session.close()
+        super().closeEvent(event)
+
     def _undo(self) -> None:
         self.session.commands.undo()
 
@@ -191,7 +267,7 @@ class MainWindow(QMainWindow):
 
     def _on_changed(self, changed: Changed) -> None:
         self._update_undo()
-        if changed.kind in ("offences", "boundaries", "store", "setting"):
+        if changed.kind in ("offences", "boundaries", "store", "setting", "roles"):
             self.refresh_status()
 
     def refresh_status(self) -> None:

@@ -8,8 +8,9 @@
   in the text (with the character span, for highlighting).
 - ``intel_offence_refs``: the offences a report relates to, by ``offence_ref`` (resolved
   when read, so the offences may be imported before or after the intelligence).
-- ``intel_fts``: an FTS5 index of text, location and the normalised entity values, its
-  rowid the report id (so ``AB12CDE`` finds a report that wrote ``AB12 CDE``).
+- ``intel_fts``: an FTS5 index (a tsvector with a GIN index on PostgreSQL) of text,
+  location and the normalised entity values, its rowid the report id (so ``AB12CDE``
+  finds a report that wrote ``AB12 CDE``).
 """
 
 SQL = """
@@ -63,5 +64,21 @@ CREATE TABLE intel_offence_refs (
     PRIMARY KEY (report_id, offence_ref)
 );
 CREATE INDEX intel_offence_refs_ref ON intel_offence_refs (offence_ref);
+"""
+
+SQLITE = """
 CREATE VIRTUAL TABLE intel_fts USING fts5(text, location_desc, entities, tokenize = 'unicode61 remove_diacritics 2');
+"""
+
+#: The same index on PostgreSQL: a tsvector of the three texts (the 'simple'
+#: configuration: words as written, lower-cased, no stemming, like FTS5's unicode61).
+POSTGRESQL = """
+CREATE TABLE intel_fts (
+    rowid BIGINT PRIMARY KEY,
+    text TEXT NOT NULL,
+    location_desc TEXT NOT NULL DEFAULT '',
+    entities TEXT NOT NULL DEFAULT '',
+    tsv tsvector GENERATED ALWAYS AS (to_tsvector('simple', text || ' ' || location_desc || ' ' || entities)) STORED
+);
+CREATE INDEX intel_fts_tsv ON intel_fts USING GIN (tsv);
 """

@@ -7,6 +7,7 @@ DELETE on the log. See :mod:`workbench.store.audit`.
 """
 
 from workbench.store.audit import chain_existing
+from workbench.store.migrations import engine_of
 
 SQL = """
 ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
@@ -25,7 +26,17 @@ CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head BEGIN SELECT RAI
 """
 
 
+#: The same refusals on PostgreSQL (one function, raising the trigger's message).
+PG_TRIGGERS = """
+CREATE FUNCTION workbench_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '%', TG_ARGV[0]; END $$
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log FOR EACH ROW EXECUTE FUNCTION workbench_append_only('the audit log is append-only: its entries cannot be changed')
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION workbench_append_only('the audit log is append-only: its entries cannot be deleted')
+CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head FOR EACH ROW EXECUTE FUNCTION workbench_append_only('the audit log is append-only: its head cannot be deleted')
+"""
+
+
 def apply(conn) -> None:
     chain_existing(conn)
-    for statement in TRIGGERS.strip().splitlines():
+    triggers = PG_TRIGGERS if engine_of(conn) == "postgresql" else TRIGGERS
+    for statement in triggers.strip().splitlines():
         conn.execute(statement)

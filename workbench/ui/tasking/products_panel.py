@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.session import Session
+from workbench.app.state import ProductsState
 from workbench.errors import UserError
 from workbench.events import Changed
 from workbench.tasking.products import AssessmentTransition, search_products
+from workbench.ui.binding import bind
 from workbench.ui.jobs import run_job
 from workbench.ui.tasking.meetings_panel import _fill, _sentence, plain_table
 
@@ -49,17 +51,20 @@ class ProductsPanel(QWidget):
         self.rows: list[dict] = []
         self.last_files: list[Path] = []
         self.insight = None
+        self.state = ProductsState()
         self.text = QLineEdit()
+        self.text.setObjectName("text")
         self.text.setPlaceholderText("Search products: words in any field (e.g. a series, a street, a tactic)")
-        self.text.returnPressed.connect(self.search)
         self.author = QLineEdit()
+        self.author.setObjectName("author")
         self.author.setPlaceholderText("author")
         self.status = QComboBox()
-        self.status.addItems(STATUSES)
-        go = QPushButton("Search")
-        go.clicked.connect(lambda: self.search())
+        self.status.setObjectName("status")
+        for status in STATUSES:
+            self.status.addItem(status, None if status == STATUSES[0] else status)
+        self.search_button = QPushButton("Search")
         top = QHBoxLayout()
-        for w, stretch in ((self.text, 3), (self.author, 1), (self.status, 0), (go, 0)):
+        for w, stretch in ((self.text, 3), (self.author, 1), (self.status, 0), (self.search_button, 0)):
             top.addWidget(w, stretch)
         self.table = plain_table(["Kind", "Reference", "Title", "Author", "Date", "Status"])
         buttons = QHBoxLayout()
@@ -84,17 +89,17 @@ class ProductsPanel(QWidget):
         lay.addLayout(buttons)
         lay.addWidget(self.message)
 
-        today = date.today()
-        self.insight_from = QLineEdit((today - timedelta(days=365)).isoformat())
-        self.insight_to = QLineEdit(today.isoformat())
-        measure = QPushButton("Measure taskings")
-        measure.clicked.connect(lambda: self.measure())
+        self.insight_from = QLineEdit()
+        self.insight_from.setObjectName("insight_from")
+        self.insight_to = QLineEdit()
+        self.insight_to.setObjectName("insight_to")
+        self.measure_button = QPushButton("Measure taskings")
         bar = QHBoxLayout()
         bar.addWidget(QLabel("<b>Performance and insight</b>: taskings accepted from"))
         bar.addWidget(self.insight_from)
         bar.addWidget(QLabel("to"))
         bar.addWidget(self.insight_to)
-        bar.addWidget(measure)
+        bar.addWidget(self.measure_button)
         bar.addStretch(1)
         self.by_tactic = plain_table(["Tactic", "Taskings", "Measured", "Before", "After", "Change", "Reduced",
                                       "Mean WDQ", "Per 1,000 before", "Per 1,000 after"])
@@ -118,15 +123,18 @@ class ProductsPanel(QWidget):
         split.addWidget(lower)
         outer = QVBoxLayout(self)
         outer.addWidget(split)
+        self.binding = bind(self, self.state)
+        self.text.returnPressed.connect(self.search)
+        self.search_button.clicked.connect(lambda: self.search())
+        self.measure_button.clicked.connect(lambda: self.measure())
         session.changed.connect(self._changed)
         self.search()
 
     # -- register -------------------------------------------------------------------
     def search(self) -> None:
-        status = self.status.currentText()
+        """List the products matching :attr:`state`."""
         try:
-            self.rows = search_products(self.session.store, self.text.text(), author=self.author.text() or None,
-                                        status=None if status == STATUSES[0] else status)
+            self.rows = search_products(self.session.store, **self.state.search_arguments())
         except UserError as exc:
             self.message.setText(_sentence(str(exc)))
             return
@@ -201,7 +209,7 @@ class ProductsPanel(QWidget):
     def measure(self) -> None:
         from workbench.tasking.insight import insight_figure, tasking_insight
 
-        start, end = self.insight_from.text().strip(), self.insight_to.text().strip()
+        start, end = self.state.insight_from.strip(), self.state.insight_to.strip()
         chart_path = Path(tempfile.mkdtemp(prefix="wb-insight-")) / "insight.png"
 
         def work(store, progress, cancelled):

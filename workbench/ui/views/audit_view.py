@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.session import Session
+from workbench.app.state import AuditState
 from workbench.domain.audit import AuditAction
 from workbench.events import Changed
 from workbench.store import audit as audit_log
+from workbench.ui.binding import bind
 from workbench.ui.jobs import run_job
 
 TITLE = "Audit"
@@ -39,11 +41,12 @@ class AuditView(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
+        self.state = AuditState()
         self.action = QComboBox()
+        self.action.setObjectName("action")
         self.action.addItem("All actions", None)
         for action in AuditAction:
             self.action.addItem(action.value, action.value)
-        self.action.currentIndexChanged.connect(self.refresh)
         self.verify_button = QPushButton("Verify chain")
         self.verify_button.setToolTip("Recompute every entry's hash and link: shows the first entry "
                                       "edited, deleted or moved outside Workbench")
@@ -75,6 +78,8 @@ class AuditView(QWidget):
         self.job = None
         self.result: dict | None = None
         self._stale = False
+        self.binding = bind(self, self.state)
+        self.action.currentIndexChanged.connect(self.refresh)      # after the binder: refresh sees the action
         session.changed.connect(self._on_changed)
         self.refresh()
 
@@ -91,11 +96,10 @@ class AuditView(QWidget):
         super().showEvent(event)
 
     def refresh(self, *_args) -> None:
-        """Show the newest entries of the chosen action."""
+        """Show the newest entries of the action of :attr:`state`."""
         self._stale = False
         store = self.session.store
-        chosen = self.action.currentData()
-        found = audit_log.entries(store, action=AuditAction(chosen) if chosen else None, limit=SHOWN)
+        found = audit_log.entries(store, action=self.state.audit_action(), limit=SHOWN)
         total = audit_log.count(store)
         self.table.setRowCount(len(found))
         for row, entry in enumerate(found):

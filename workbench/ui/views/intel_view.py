@@ -11,6 +11,7 @@ view) filters the list to the reports that mention them.
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
@@ -31,10 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.session import Session
+from workbench.app.state import IntelState
 from workbench.domain.grading import Grade
 from workbench.intel.search import search_reports
 from workbench.network.style import style
 from workbench.store.intel import report_detail
+from workbench.ui.binding import bind
 from workbench.ui.html_delegate import HtmlDelegate
 from workbench.ui.jobs import run_job
 
@@ -96,9 +99,9 @@ def _when(stamp: str) -> str:
     return when[:10] if when.endswith("00:00") else when
 
 
-def find(store, query: str, grading: str | None, entity: str | None) -> list[dict]:
-    """Background work: the matching reports (newest or best first)."""
-    return search_reports(store, query or None, grading=grading, entity=entity, limit=LIMIT, marks=MATCH)
+def find(store, state: IntelState) -> list[dict]:
+    """Background work: the reports matching ``state`` (newest or best first)."""
+    return search_reports(store, limit=LIMIT, marks=MATCH, **state.search_arguments())
 
 
 class IntelView(QWidget):
@@ -108,25 +111,24 @@ class IntelView(QWidget):
         self.setObjectName("intelView")
         self.reports: list[dict] | None = None
         self.current: dict | None = None
-        self.person: str | None = None
+        self.state = IntelState()
         self.job = None
 
         self.search = QLineEdit()
+        self.search.setObjectName("query")
         self.search.setPlaceholderText('Search report text: words, "a phrase", prefix*, a OR b, or a VRM/phone')
-        self.search.returnPressed.connect(self.refresh)
         self.grading = QComboBox()
+        self.grading.setObjectName("grading")
         for label, value in GRADING_CHOICES:
             self.grading.addItem(label, value)
-        self.grading.currentIndexChanged.connect(self.refresh)
-        go = QPushButton("Search")
-        go.clicked.connect(self.refresh)
+        self.search_button = QPushButton("Search")
         self.clear_person = QPushButton()
         self.clear_person.setVisible(False)
         self.clear_person.clicked.connect(self._clear_person)
         bar = QHBoxLayout()
         bar.addWidget(self.search, 1)
         bar.addWidget(self.grading)
-        bar.addWidget(go)
+        bar.addWidget(self.search_button)
         bar.addWidget(self.clear_person)
 
         self.table = QTableWidget(0, len(COLUMNS))
@@ -158,17 +160,21 @@ class IntelView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(split, 1)
         layout.addWidget(self.status)
+        self.binding = bind(self, self.state)
+        # connected after the binder, so a search sees the state already changed
+        self.search.returnPressed.connect(self.refresh)
+        self.grading.currentIndexChanged.connect(self.refresh)
+        self.search_button.clicked.connect(self.refresh)
         session.selection_changed.connect(self._shared_selection)
         session.changed.connect(lambda _changed: self.refresh())
         self.refresh()
 
     def refresh(self, *_args) -> None:
-        """Search again with the current text, grading and person filter (in the background)."""
-        query, grading, person = self.search.text().strip(), self.grading.currentData(), self.person
-        entity = f"person:{person}" if person else None
+        """Search again with :attr:`state`: text, grading and person (in the background)."""
+        state = replace(self.state)
         self.status.setText("Searching…")
         self.job = run_job(self, "Searching intelligence",
-                           lambda store, progress, cancelled: find(store, query, grading, entity),
+                           lambda store, progress, cancelled: find(store, state),
                            session=self.session, on_done=self._show, on_error=self.status.setText, modal=False)
 
     def _show(self, reports: list[dict]) -> None:
@@ -192,7 +198,7 @@ class IntelView(QWidget):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.Stretch)
         more = f" (the first {LIMIT}; narrow the search)" if len(reports) == LIMIT else ""
-        who = f" mentioning {self.person}" if self.person else ""
+        who = f" mentioning {self.state.person}" if self.state.person else ""
         self.status.setText(f"{len(reports):,} report(s){who}{more}.")
         if reports:
             self.table.selectRow(0)
@@ -218,13 +224,13 @@ class IntelView(QWidget):
     def _shared_selection(self, selection) -> None:
         if selection.origin == ORIGIN or selection.kind != "person" or not selection.ids:
             return
-        self.person = str(selection.ids[0])
-        self.clear_person.setText(f"Showing {self.person} only: show all")
+        self.state.person = str(selection.ids[0])
+        self.clear_person.setText(f"Showing {self.state.person} only: show all")
         self.clear_person.setVisible(True)
         self.refresh()
 
     def _clear_person(self) -> None:
-        self.person = None
+        self.state.person = None
         self.clear_person.setVisible(False)
         self.refresh()
 

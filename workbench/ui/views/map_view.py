@@ -10,7 +10,8 @@ GeoPackage for QGIS/ArcGIS.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.session import Selection, Session
+from workbench.app.state import MapState
 from workbench.domain import categories as cats
 from workbench.events import Changed
 from workbench.geo.gpkg import frame_of_points
@@ -51,6 +53,7 @@ from workbench.store.basemap import attributions, load_features, named_features
 from workbench.store.boundaries import area_names, boundaries_frame, load_boundaries, study_area_for
 from workbench.store.offences import OffenceFilter, date_range, load_frame
 from workbench.tasking.sources import problem_from_hotspot
+from workbench.ui.binding import bind
 from workbench.ui.jobs import run_job
 from workbench.ui.map import style
 from workbench.ui.map.canvas import Legend, MapCanvas, scale_denominator
@@ -63,7 +66,6 @@ from workbench.ui.views.offences_view import register_offence_action
 TITLE = "Map"
 ORDER = 20
 LEGEND_CATEGORIES = 12
-COVERAGE = 0.03
 POINT_COLUMNS = ("offence_ref", "category", "committed_from", "committed_to", "easting", "northing", "borough",
                  "ward")
 ALL_BOROUGHS = "Boroughs with offences"
@@ -87,20 +89,26 @@ class MapHotspots:
         return {f"{self.method}_cells": self.surface.cells(), "hotspots": self.polygons}
 
 
-def _date_edit(date: QDate) -> QDateEdit:
-    edit = QDateEdit(date)
+def _date_edit(name: str) -> QDateEdit:
+    edit = QDateEdit(objectName=name)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd/MM/yyyy")
     return edit
 
 
-def _store_dates(store) -> tuple[QDate, QDate]:
+def _store_dates(store) -> tuple[date, date]:
+    """The store's whole period (the last three months when it holds no offences)."""
     # The end of the latest window: a police.uk month runs to its last day, not its first.
     lo, hi = date_range(store, to_end=True)
     if not lo:
         today = QDate.currentDate()
-        return today.addMonths(-3), today
-    return QDate.fromString(lo[:10], "yyyy-MM-dd"), QDate.fromString(hi[:10], "yyyy-MM-dd")
+        return today.addMonths(-3).toPython(), today.toPython()
+    return date.fromisoformat(lo[:10]), date.fromisoformat(hi[:10])
+
+
+def _span(state: MapState) -> str:
+    """The period shown, as in titles: ``01/03/2025 to 31/03/2025``."""
+    return f"{state.date_from:%d/%m/%Y} to {state.date_to:%d/%m/%Y}"
 
 
 class MapView(QWidget):
@@ -117,32 +125,32 @@ class MapView(QWidget):
         self.focus: MapFocus | None = None
         self._zoomed_to_data = False
         self.jobs: list = []
+        lo, hi = _store_dates(session.store)
+        self.state = MapState(date_from=lo, date_to=hi)
 
         self.canvas = MapCanvas(self)
         self.canvas.marking = session.store.setting("security_marking", "OFFICIAL-SENSITIVE")
         self.canvas.selected.connect(self._on_map_selection)
         self.canvas.zoomed.connect(self._update_status)
 
-        self.category = QComboBox()
+        self.category = QComboBox(objectName="category")
         self.category.addItem("All categories", None)
         for coarse in cats.COARSE:
             self.category.addItem(cats.LABELS[coarse] + " (all)", coarse)
         for fine in cats.FINE:
             self.category.addItem(cats.LABELS[fine], fine)
-        self.borough = QComboBox()
+        self.borough = QComboBox(objectName="borough")
         self.borough.setToolTip("The borough to map and to find hotspots in; by default the boroughs that "
                                 "hold the offences shown are the study area")
-        self._fill_boroughs()
         for combo in (self.category, self.borough):      # long names show in full in the list
             combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(16)
-        lo, hi = _store_dates(session.store)
-        self.date_from, self.date_to = _date_edit(lo), _date_edit(hi)
-        apply = QPushButton("Show")
-        apply.setDefault(True)
-        apply.clicked.connect(self.reload)
+        self.date_from, self.date_to = _date_edit("date_from"), _date_edit("date_to")
+        self.show_button = QPushButton("Show")
+        self.show_button.setDefault(True)
+        self.show_button.clicked.connect(self.reload)
 
-        self.method = QComboBox()
+        self.method = QComboBox(objectName="method")
         self.method.addItem("KDE (learned settings)", "auto")
         self.method.addItem("Getis-Ord Gi*", "gi")
         self.hotspot_button = QPushButton("Find hotspots")
@@ -159,7 +167,7 @@ class MapView(QWidget):
                               ("To", self.date_to)):
             bar.addWidget(QLabel(label))
             bar.addWidget(widget)
-        bar.addWidget(apply)
+        bar.addWidget(self.show_button)
         bar.addSpacing(18)
         bar.addWidget(self._separator())
         bar.addWidget(QLabel("Hotspots"))
@@ -246,6 +254,8 @@ class MapView(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.canvas, 1)
         layout.addWidget(self.status)
+        self.binding = bind(self, self.state)
+        self._fill_boroughs()
 
         session.selection_changed.connect(self._on_selection)
         session.changed.connect(self._on_changed)
@@ -262,26 +272,20 @@ class MapView(QWidget):
 
     # -- data ---------------------------------------------------------------------
     def _fill_boroughs(self) -> None:
-        chosen = self.borough.currentData()
+        """List the store's boroughs, keeping the chosen one while it is still there."""
         self.borough.blockSignals(True)
         self.borough.clear()
         self.borough.addItem(ALL_BOROUGHS, None)
         for name in area_names(self.session.store, "borough"):
             self.borough.addItem(name, name)
-        index = self.borough.findData(chosen)
-        self.borough.setCurrentIndex(max(0, index))
         self.borough.blockSignals(False)
+        self.binding.update(borough=self.state.borough if self.borough.findData(self.state.borough) > 0 else None)
 
     def current_filter(self) -> OffenceFilter:
+        """The offences shown: a "Show on map" subset, else those of :attr:`state`."""
         if self.focus is not None:
             return OffenceFilter(ids=self.focus.ids)
-        category = self.category.currentData()
-        borough = self.borough.currentData()
-        end = self.date_to.date().addDays(1)
-        return OffenceFilter(categories=[category] if category else None,
-                             boroughs=[borough] if borough else None,
-                             date_from=self.date_from.date().toString("yyyy-MM-dd"),
-                             date_to=end.toString("yyyy-MM-dd"))
+        return self.state.offence_filter()
 
     def load_boundaries(self) -> None:
         store = self.session.store
@@ -324,19 +328,13 @@ class MapView(QWidget):
         self.focus = focus
         info = load_frame(self.session.store, OffenceFilter(ids=focus.ids), ("category", "committed_from",
                                                                               "committed_to"))
-        for widget in (self.category, self.borough, self.date_from, self.date_to):
-            widget.blockSignals(True)
         if len(info):
-            self.category.setCurrentIndex(max(0, self.category.findData(_common_category(info["category"]))))
             end = info["committed_to"].fillna(info["committed_from"]).max()
-            self.date_from.setDate(QDate.fromString(f"{info['committed_from'].min():%Y-%m-%d}", "yyyy-MM-dd"))
-            self.date_to.setDate(QDate.fromString(f"{end:%Y-%m-%d}", "yyyy-MM-dd"))
-        self.borough.setCurrentIndex(0)
-        for widget in (self.category, self.borough, self.date_from, self.date_to):
-            widget.blockSignals(False)
-        span = f"{self.date_from.date().toString('dd/MM/yyyy')} to {self.date_to.date().toString('dd/MM/yyyy')}"
+            self.binding.update(category=_common_category(info["category"]),
+                                date_from=info["committed_from"].min().date(), date_to=end.date())
+        self.binding.update(borough=None)
         self.banner_text.setText(f"<b>{focus.title or 'Selected offences'}</b>: {len(focus.ids):,} offences "
-                                 f"({self.category.currentText().lower()}, {span}) and nothing else."
+                                 f"({self.category.currentText().lower()}, {_span(self.state)}) and nothing else."
                                  + (" Risk zones on top." if focus.risk_zones else ""))
         self.banner.show()
         self.reload()
@@ -345,11 +343,8 @@ class MapView(QWidget):
         """Leave a "Show on map" view: every offence of the store's whole period again."""
         self.focus = None
         self.banner.hide()
-        self.category.setCurrentIndex(0)
-        self.borough.setCurrentIndex(0)
         lo, hi = _store_dates(self.session.store)
-        self.date_from.setDate(lo)
-        self.date_to.setDate(hi)
+        self.binding.update(category=None, borough=None, date_from=lo, date_to=hi)
         self._zoomed_to_data = False
         self.reload()
 
@@ -401,13 +396,10 @@ class MapView(QWidget):
         if self.frame.empty:
             QMessageBox.information(self, "Hotspots", "There are no offences on the map to analyse.")
             return
-        method = self.method.currentData()
-        frame = self.frame
-        borough = self.borough.currentData()
+        frame, state = self.frame, replace(self.state)
 
         def work(store, progress, cancelled):
-            return map_hotspots(store, frame, method, [borough] if borough else None,
-                                JobControl(progress, cancelled))
+            return map_hotspots(store, frame, state, JobControl(progress, cancelled))
 
         self._track(run_job(self, "Finding hotspots", work, session=self.session, on_done=self.show_hotspots))
 
@@ -450,9 +442,7 @@ class MapView(QWidget):
                 return
             index = labels.index(choice)
         polygon = self.analysis.polygons.geometry.iloc[index]
-        category = self.category.currentData()
-        first = self.date_from.date().toString("yyyy-MM-dd")
-        last = self.date_to.date().addDays(1).toString("yyyy-MM-dd")
+        category, flt = self.state.category, self.state.offence_filter()
         centre = polygon.centroid
         inside = self.frame[shapely.contains_xy(polygon, self.frame["easting"].to_numpy(float),
                                                 self.frame["northing"].to_numpy(float))]
@@ -460,7 +450,7 @@ class MapView(QWidget):
         wards = inside["ward"].dropna().mode() if "ward" in inside else []
         title = f"{what} hotspot" + (f" in {wards.iloc[0]}" if len(wards) else f" at {centre.x:.0f},{centre.y:.0f}")
         open_new_patp(self, lambda store: problem_from_hotspot(
-            store, polygon, date_from=first, date_to=last, categories=[category] if category else None,
+            store, polygon, date_from=flt.date_from, date_to=flt.date_to, categories=flt.categories,
             title=title, ref=f"{centre.x:.0f},{centre.y:.0f}"), f"hotspot {index + 1}")
 
     # -- selection ----------------------------------------------------------------
@@ -513,9 +503,7 @@ class MapView(QWidget):
         self.canvas.viewport().update()
 
     def _title(self) -> str:
-        category = self.category.currentText()
-        span = f"{self.date_from.date().toString('dd/MM/yyyy')} to {self.date_to.date().toString('dd/MM/yyyy')}"
-        return f"{category}, {span}"
+        return f"{self.category.currentText()}, {_span(self.state)}"
 
     def _update_status(self) -> None:
         chosen = int(self.canvas.points.selected.sum()) if self.canvas.points.count else 0
@@ -536,8 +524,7 @@ class MapView(QWidget):
             self._fill_boroughs()
         if changed.kind in ("offences", "boundaries"):
             lo, hi = _store_dates(self.session.store)
-            self.date_from.setDate(lo)
-            self.date_to.setDate(hi)
+            self.binding.update(date_from=lo, date_to=hi)
             self.reload()
 
     # -- export -------------------------------------------------------------------
@@ -595,22 +582,23 @@ class MapView(QWidget):
         return job
 
 
-def map_hotspots(store, frame: pd.DataFrame, method: str, boroughs, control: JobControl) -> MapHotspots:
-    """Hotspots of the offences on the map (the CLI's rule: the study area is the chosen
-    borough, else the boroughs holding the offences; KDE settings learned)."""
+def map_hotspots(store, frame: pd.DataFrame, state: MapState, control: JobControl) -> MapHotspots:
+    """Hotspots of the offences on the map by the settings of ``state`` (the CLI's rule: the
+    study area is the chosen borough, else the boroughs holding the offences; KDE settings
+    learned)."""
     from workbench.geo.cells import dissolve_cells
     from workbench.geo.hotspots import shape_warnings
 
     data = located(frame)
-    study = study_area_for(store, data["borough"], boroughs)
+    study = study_area_for(store, data["borough"], state.boroughs())
     x, y = data["easting"].to_numpy(float), data["northing"].to_numpy(float)
-    found = hotspot_cells(x, y, event_days(data), method=method, clip=study.geometry, coverage=COVERAGE,
-                          control=control.sub(0.0, 0.8))
+    found = hotspot_cells(x, y, event_days(data), clip=study.geometry, control=control.sub(0.0, 0.8),
+                          **state.hotspot_arguments())
     control.report(0.8, "drawing hotspot areas")
     polygons = dissolve_cells(found.surface.grid, found.selected, found.surface.score)
     in_hot = found.surface.grid.sample(found.selected, x, y, outside=False).astype(bool)
     settings = found.settings.describe() if found.settings else "Gi* on the rule-of-thumb cell and distance band"
-    return MapHotspots(found.method, found.surface, polygons, COVERAGE,
+    return MapHotspots(found.method, found.surface, polygons, state.coverage,
                        found.warnings + shape_warnings(in_hot, polygons, study.areas), settings, study.describe())
 
 

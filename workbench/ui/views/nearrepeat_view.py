@@ -57,11 +57,13 @@ FEW = "#eceef1"
 
 @dataclass
 class NearRepeatRun:
-    """What the panel shows: the table, the offences tested and the risk zones."""
+    """What the panel shows: the table, the offences tested and the risk zones, and the
+    settings they were found with."""
 
     result: KnoxResult
     events: pd.DataFrame
     zones: object          # GeoDataFrame of risk zones around the latest offences
+    state: NearRepeatState
 
 
 def cell_colour(p: float, ratio: float) -> QColor | None:
@@ -82,6 +84,11 @@ def _spin(name: str, low: int, high: int, suffix: str = "") -> QSpinBox:
     box.setSuffix(suffix)
     box.setGroupSeparatorShown(True)
     return box
+
+
+def _day(day: date | None, open_end: str) -> str:
+    """A period's end as in titles (``01/03/2025``), or ``open_end`` when it has none."""
+    return f"{day:%d/%m/%Y}" if day else open_end
 
 
 def _data_dates(store) -> tuple[date | None, date | None]:
@@ -199,8 +206,8 @@ class NearRepeatView(QWidget):
     # -- running --------------------------------------------------------------------
     def run(self):
         """Run the Knox test of :attr:`state` on a worker thread (returns the job)."""
-        flt = self.state.offence_filter()
-        params = self.state.knox_arguments()
+        state = replace(self.state)
+        flt, params = state.offence_filter(), state.knox_arguments()
 
         def work(store, progress, cancelled):
             events = load_frame(store, flt, ("offence_ref", "category", "committed_from", "committed_to",
@@ -211,7 +218,7 @@ class NearRepeatView(QWidget):
             # Risk zones surround only records precise enough to act on (not police.uk
             # snap points or month-only dates), as the scan's near-repeat alerts do.
             precise = set(query_ids(store, replace(flt, linkable=True), order_by="id").tolist())
-            return NearRepeatRun(result, events, _latest_zones(result, events[events["id"].isin(precise)]))
+            return NearRepeatRun(result, events, _latest_zones(result, events[events["id"].isin(precise)]), state)
 
         self.run_button.setEnabled(False)
         self.job = run_job(self, "Near-repeat test", work, session=self.session,
@@ -275,8 +282,9 @@ class NearRepeatView(QWidget):
         self.canvas.set_points(events["id"].to_numpy(), events["easting"].to_numpy(), events["northing"].to_numpy(),
                                np.zeros(len(events), np.int32), [QColor("#4e79a7")])
         self.canvas.set_risk_zones(list(run.zones.geometry) if len(run.zones) else [])
-        legend = Legend(title=f"{self.category.currentText()}, {self.date_from.date().toString('dd/MM/yyyy')} "
-                              f"to {self.date_to.date().toString('dd/MM/yyyy')}",
+        state = run.state
+        what = self.category.itemText(self.category.findData(state.category))
+        legend = Legend(title=f"{what}, {_day(state.date_from, 'the start')} to {_day(state.date_to, 'the end')}",
                         categories=[(QColor("#4e79a7"), f"Offences tested ({len(events):,})")])
         if len(run.zones):
             legend.lines.append((QColor(style.RISK_ZONE), f"Risk zones (until {run.zones['end'].max():%d %b %Y})"))

@@ -29,9 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.session import Session
+from workbench.app.state import NetworkState
 from workbench.network import measures
 from workbench.network.graph import KIND_LABELS, build_graph, expand, node_id, resolve, split_id, timeline
-from workbench.network.layout import positions
+from workbench.network.layout import LAYOUT, positions
+from workbench.ui.binding import bind
 from workbench.ui.jobs import run_job
 from workbench.ui.network.chart import NetworkChart
 
@@ -46,14 +48,14 @@ LAYOUT_CHOICES = (("Spring layout", "spring"), ("Hierarchy from the start", "hie
 PLURALS = {"person": "people", "address": "addresses", "intel": "intelligence reports"}
 
 
-def build_chart(store, seeds: list[str], steps: int, layout: str = "spring", progress=None, cancelled=None) -> dict:
+def build_chart(store, seeds: list[str], steps: int, layout: str = LAYOUT, progress=None, cancelled=None) -> dict:
     """Background work: the chart within ``steps`` of the seeds, its measures and layout."""
     graph = build_graph(store)
     nodes = [resolve(store, graph, s) for s in seeds]
     chart = expand(graph, nodes, steps)
     table = measures.compute(chart)
     measures.annotate(chart, table)
-    return {"graph": chart, "seeds": nodes, "table": table, "positions": positions(chart, layout, nodes)}
+    return {"graph": chart, "seeds": nodes, "steps": steps, "table": table, "positions": positions(chart, layout, nodes)}
 
 
 class NetworkView(QWidget):
@@ -64,16 +66,16 @@ class NetworkView(QWidget):
         self.result: dict | None = None
         self.job = None
         self._syncing = False
+        self.state = NetworkState()
 
         self.entity = QLineEdit()
+        self.entity.setObjectName("entity")
         self.entity.setPlaceholderText("Person id, VRM, phone, postcode, offence or intelligence reference")
-        self.entity.returnPressed.connect(self.expand_entity)
         self.steps = QSpinBox()
+        self.steps.setObjectName("steps")
         self.steps.setRange(1, 6)
-        self.steps.setValue(2)
         self.steps.setPrefix("Steps: ")
-        go = QPushButton("Expand")
-        go.clicked.connect(self.expand_entity)
+        self.expand_entity_button = QPushButton("Expand")
         self.expand_button = QPushButton("Expand selected")
         self.expand_button.setToolTip("Add everything within the chosen steps of the selected entities")
         self.expand_button.clicked.connect(self.expand_selected)
@@ -82,13 +84,13 @@ class NetworkView(QWidget):
         fit = QPushButton("Fit")
         fit.clicked.connect(lambda: self.chart.fit())
         self.layout_choice = QComboBox()
+        self.layout_choice.setObjectName("layout")
         for label, value in LAYOUT_CHOICES:
             self.layout_choice.addItem(label, value)
-        self.layout_choice.currentIndexChanged.connect(self.relayout)
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Entity:"))
         bar.addWidget(self.entity, 1)
-        for w in (self.steps, go, self.expand_button, hide, self.layout_choice, fit):
+        for w in (self.steps, self.expand_entity_button, self.expand_button, hide, self.layout_choice, fit):
             bar.addWidget(w)
 
         self.chart = NetworkChart(self, on_select=self._chart_selected)
@@ -127,11 +129,17 @@ class NetworkView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(split, 1)
         layout.addWidget(self.status)
+        self.binding = bind(self, self.state)
+        # connected after the binder, so these see the state already changed
+        self.entity.returnPressed.connect(self.expand_entity)
+        self.expand_entity_button.clicked.connect(self.expand_entity)
+        self.layout_choice.currentIndexChanged.connect(self.relayout)
         session.selection_changed.connect(self._shared_selection)
 
     # -- building -------------------------------------------------------------------
     def expand_entity(self) -> None:
-        text = self.entity.text().strip()
+        """Draw the chart around the entity typed (:attr:`state`)."""
+        text = self.state.entity.strip()
         if text:
             self.load([text])
 
@@ -141,8 +149,8 @@ class NetworkView(QWidget):
             self.load(seeds)
 
     def load(self, seeds: list[str]) -> None:
-        """Build the chart around ``seeds`` in the background."""
-        steps, layout = self.steps.value(), self.layout_choice.currentData()
+        """Build the chart around ``seeds`` (as far and laid out as :attr:`state` says) in the background."""
+        steps, layout = self.state.steps, self.state.layout
         self.status.setText("Building the link chart…")
         self.job = run_job(self, "Building the link chart",
                            lambda store, progress, cancelled: build_chart(store, seeds, steps, layout,
@@ -153,8 +161,7 @@ class NetworkView(QWidget):
         """Lay the current chart out again with the chosen layout (same entities)."""
         if self.result is None:
             return
-        self.result["positions"] = positions(self.result["graph"], self.layout_choice.currentData(),
-                                             self.result["seeds"])
+        self.result["positions"] = positions(self.result["graph"], self.state.layout, self.result["seeds"])
         selected = self.chart.selected()
         self.chart.show_graph(self.result["graph"], self.result["positions"])
         self.chart.select(selected)
@@ -170,7 +177,7 @@ class NetworkView(QWidget):
             kinds[d.get("kind")] = kinds.get(d.get("kind"), 0) + 1
         summary = ", ".join(_count(n, k) for k, n in kinds.items())
         self.status.setText(f"{graph.number_of_nodes()} entities, {graph.number_of_edges()} links within "
-                            f"{self.steps.value()} step(s): {summary}. Drag to rearrange; select and "
+                            f"{result['steps']} step(s): {summary}. Drag to rearrange; select and "
                             "press Expand selected to follow links further.")
 
     def _fill_table(self, table) -> None:

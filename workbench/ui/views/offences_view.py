@@ -7,6 +7,8 @@ the table to those offences until the analyst clears them.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QDate, QItemSelectionModel, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
@@ -28,9 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.session import Selection, Session
+from workbench.app.state import OffencesState
 from workbench.domain import categories as cats
 from workbench.events import Changed
 from workbench.store.offences import OffenceFilter, offence_boroughs, offence_detail
+from workbench.ui.binding import bind
 from workbench.ui.detail import offence_html
 from workbench.ui.linkage.suggest_dialog import open_suggest_dialog
 from workbench.ui.linkage.suspects_panel import SuspectsPanel
@@ -42,8 +46,9 @@ NO_DATE = QDate(1900, 1, 1)
 COLUMN_NAMES = [name for name, _ in COLUMNS]
 
 
-def _date_edit() -> QDateEdit:
+def _date_edit(name: str) -> QDateEdit:
     edit = QDateEdit()
+    edit.setObjectName(name)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("dd/MM/yyyy")
     edit.setMinimumDate(NO_DATE)
@@ -58,16 +63,20 @@ class OffencesView(QWidget):
         self.session = session
         self.selected_ids: tuple | None = None
         self.setObjectName("offencesView")
+        self.state = OffencesState()
 
         self.category = QComboBox()
+        self.category.setObjectName("category")
         self.category.addItem("All categories", None)
         for coarse in cats.COARSE:
             self.category.addItem(cats.LABELS[coarse] + " (all)", coarse)
         for fine in cats.FINE:
             self.category.addItem(cats.LABELS[fine], fine)
         self.borough = QComboBox()
-        self.date_from, self.date_to = _date_edit(), _date_edit()
+        self.borough.setObjectName("borough")
+        self.date_from, self.date_to = _date_edit("date_from"), _date_edit("date_to")
         self.text = QLineEdit()
+        self.text.setObjectName("text")
         self.text.setPlaceholderText("Reference or location contains…")
         self.text.setClearButtonEnabled(True)
         self.count = QLabel()
@@ -132,6 +141,7 @@ class OffencesView(QWidget):
         layout.addLayout(bar)
         layout.addLayout(note)
         layout.addWidget(splitter, 1)
+        self.binding = bind(self, self.state)
 
         self._debounce = QTimer(self, singleShot=True, interval=250, timeout=self.apply_filter)
         for combo in (self.category, self.borough):
@@ -146,29 +156,18 @@ class OffencesView(QWidget):
 
     # -- filtering ------------------------------------------------------------------
     def _fill_boroughs(self) -> None:
-        current = self.borough.currentData()
+        """List the boroughs holding offences, keeping the chosen one while it is still there."""
         self.borough.blockSignals(True)
         self.borough.clear()
         self.borough.addItem("All boroughs", None)
         for name in offence_boroughs(self.session.store):
             self.borough.addItem(name, name)
-        index = self.borough.findData(current)
-        self.borough.setCurrentIndex(max(0, index))
         self.borough.blockSignals(False)
+        self.binding.update(borough=self.state.borough if self.borough.findData(self.state.borough) > 0 else None)
 
     def current_filter(self) -> OffenceFilter:
-        category = self.category.currentData()
-        borough = self.borough.currentData()
-        date_from = self.date_from.date()
-        date_to = self.date_to.date()
-        return OffenceFilter(
-            categories=[category] if category else None,
-            boroughs=[borough] if borough else None,
-            date_from=date_from.toString("yyyy-MM-dd") if date_from != NO_DATE else None,
-            date_to=date_to.addDays(1).toString("yyyy-MM-dd") if date_to != NO_DATE else None,
-            text=self.text.text().strip() or None,
-            ids=self.selected_ids,
-        )
+        """The offences listed: those of :attr:`state`, narrowed to a selection shared by another view."""
+        return replace(self.state.offence_filter(), ids=self.selected_ids)
 
     def apply_filter(self) -> None:
         self.model.set_filter(self.current_filter())

@@ -11,6 +11,7 @@ on the map.
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.session import Session
+from workbench.app.state import PeopleState
 from workbench.domain.categories import LABELS
 from workbench.domain.people import FLAGS
 from workbench.errors import NotFound
@@ -39,6 +41,7 @@ from workbench.network.person import person_page
 from workbench.people.overview import nominals_by_flag, repeat_missing, repeat_victims
 from workbench.store.boundaries import load_boundaries
 from workbench.tasking.sources import problem_from_person
+from workbench.ui.binding import bind
 from workbench.ui.jobs import run_job
 from workbench.ui.map.navigate import show_on_map
 from workbench.ui.people.charts import RISK_COLOURS, EpisodeMap, EpisodeTimeline
@@ -74,10 +77,12 @@ def _day(text: str | None) -> str:
     return text.replace("T", " ")[:16] if text else ""
 
 
-def load_people(store, flags: list[str] | None) -> dict:
-    """Everything the view lists (run in the background)."""
-    return {"nominals": nominals_by_flag(store, flags), "victims": repeat_victims(store),
-            "missing": repeat_missing(store), "wards": load_boundaries(store, "ward")}
+def load_people(store, state: PeopleState) -> dict:
+    """Everything the view lists by the settings of ``state`` (run in the background)."""
+    return {"nominals": nominals_by_flag(store, state.flags()),
+            "victims": repeat_victims(store, min_offences=state.victim_offences, days=state.victim_days),
+            "missing": repeat_missing(store, min_episodes=state.missing_episodes, days=state.missing_days),
+            "wards": load_boundaries(store, "ward")}
 
 
 def nominal_html(page: dict) -> str:
@@ -134,12 +139,13 @@ class PeopleView(QWidget):
         self.data: dict = {"nominals": [], "victims": [], "missing": [], "wards": []}
         self.current_page: dict | None = None
         self.job = None
+        self.state = PeopleState()
 
         self.flag = QComboBox()
+        self.flag.setObjectName("flag")
         self.flag.addItem("All nominals", None)
         for flag, meaning in FLAGS.items():
             self.flag.addItem(meaning, flag)
-        self.flag.currentIndexChanged.connect(self.refresh)
         self.status = QLabel()
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Show"))
@@ -206,16 +212,18 @@ class PeopleView(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
         layout.addWidget(self.tabs, 1)
+        self.binding = bind(self, self.state)
+        self.flag.currentIndexChanged.connect(self.refresh)      # after the binder: refresh sees the new flag
         session.changed.connect(lambda changed: self.refresh() if changed.kind in
                                 ("people", "offences", "intel", "store", "boundaries") else None)
         self.refresh()
 
     def refresh(self, *_args) -> None:
-        """Load the lists again (in the background)."""
-        flag = self.flag.currentData()
+        """Load the lists of :attr:`state` again (in the background)."""
+        state = replace(self.state)
         self.status.setText("Loading…")
         self.job = run_job(self, "Loading people", lambda store, progress, cancelled: load_people(
-            store, [flag] if flag else None), session=self.session, on_done=self._show, on_error=self.status.setText,
+            store, state), session=self.session, on_done=self._show, on_error=self.status.setText,
             modal=False)
 
     def _show(self, data: dict) -> None:

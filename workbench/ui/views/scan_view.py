@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from html import escape
 
 import shapely
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.session import Session
+from workbench.app.state import ScanState
 from workbench.domain import categories as cats
 from workbench.domain.alerts import KIND_TITLES, KINDS, Alert
 from workbench.errors import UserError
@@ -47,6 +48,7 @@ from workbench.identity import current_user
 from workbench.scan.scanner import run_scan
 from workbench.scan.searches import offence_filter
 from workbench.store.scan import delete_search, list_searches, load_scan_state, save_search, set_subscribed
+from workbench.ui.binding import bind
 from workbench.ui.jobs import run_job
 from workbench.ui.map.navigate import show_on_map, show_view
 from workbench.ui.people.alert_html import people_alert_html
@@ -202,14 +204,16 @@ class ScanView(QWidget):
         self.report: dict | None = None
         self.job = None
         self.setObjectName("scanView")
+        self.state = ScanState()
 
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.use_since = QCheckBox("Since")
-        self.since = QDateEdit(QDate.currentDate().addDays(-7))
+        self.since = QDateEdit()
+        self.use_since.setObjectName("use_since")
+        self.since.setObjectName("since")
         self.since.setCalendarPopup(True)
         self.since.setDisplayFormat("dd/MM/yyyy")
-        self.since.setEnabled(False)
         self.use_since.toggled.connect(self.since.setEnabled)
         self.run_button = QPushButton("Run scan")
         self.run_button.setDefault(True)
@@ -313,6 +317,8 @@ class ScanView(QWidget):
         layout.addLayout(top)
         layout.addWidget(line)
         layout.addWidget(splitter, 1)
+        self.binding = bind(self, self.state)
+        self.since.setEnabled(self.state.use_since)
 
         session.changed.connect(self._on_changed)
         self.refresh_searches()
@@ -321,12 +327,11 @@ class ScanView(QWidget):
 
     # -- scanning -----------------------------------------------------------------
     def run_scan(self):
-        """Run a scan in the background and show it (returns the job)."""
-        since = self.since.date().toString("yyyy-MM-dd") + "T00:00:00" if self.use_since.isChecked() else None
-        user = self.user
+        """Run a scan of :attr:`state` in the background and show it (returns the job)."""
+        since, options, user = self.state.since_bound(), self.state.scan_options(), self.user
 
         def work(store, progress, cancelled):
-            return run_scan(store, user, since, progress=progress, cancelled=cancelled).as_json()
+            return run_scan(store, user, since, progress=progress, cancelled=cancelled, **options).as_json()
 
         def done(report: dict) -> None:
             self.run_button.setEnabled(True)

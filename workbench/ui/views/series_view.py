@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.session import Session
+from workbench.app.state import SeriesState
 from workbench.events import Changed
 from workbench.linkage import reasons, service
 from workbench.linkage.decisions import (
@@ -48,8 +49,8 @@ from workbench.linkage.decisions import (
     RemoveFromSeries,
     SplitSeries,
 )
-from workbench.linkage.series import MIN_SERIES_SIZE
 from workbench.store import linkage as db
+from workbench.ui.binding import bind
 from workbench.ui.jobs import run_job
 from workbench.ui.linkage.cca_table import CcaTable
 from workbench.ui.linkage.link_chart import LinkChart
@@ -61,12 +62,13 @@ from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 
 TITLE = "Series"
 ORDER = 30
+#: The crime groups offered: (label, category or crime group as ``--category`` takes it).
 GROUP_CHOICES = (
     ("All crime groups", None),
-    ("Sexual offences", ["rape", "sexual-assault", "exposure", "other-sexual"]),
-    ("Burglary", ["burglary"]),
-    ("Robbery", ["robbery"]),
-    ("Vehicle crime", ["vehicle-crime"]),
+    ("Sexual offences", "sexual"),
+    ("Burglary", "burglary"),
+    ("Robbery", "robbery"),
+    ("Vehicle crime", "vehicle-crime"),
 )
 RISK_COLOURS = {"high": "#f4c7c3", "medium": "#fce8b2", "low": "#ffffff"}
 
@@ -81,22 +83,20 @@ class SeriesView(QWidget):
         self.graph: dict | None = None
         self.edge: tuple[int, int] | None = None
         self.job = None
+        self.state = SeriesState()
 
-        self.group = QComboBox()
+        self.group = QComboBox(objectName="category")
         for label, value in GROUP_CHOICES:
             self.group.addItem(label, value)
-        self.group.setCurrentIndex(2)
-        self.min_score = QDoubleSpinBox()
+        self.min_score = QDoubleSpinBox(objectName="min_score")
         self.min_score.setRange(0.05, 0.99)
         self.min_score.setSingleStep(0.05)
-        self.min_score.setValue(0.5)
         self.min_score.setPrefix("links scored ≥ ")
-        self.min_size = QSpinBox()
+        self.min_size = QSpinBox(objectName="min_size")
         self.min_size.setRange(2, 50)
-        self.min_size.setValue(MIN_SERIES_SIZE)
         self.min_size.setPrefix("at least ")
         self.min_size.setSuffix(" offences")
-        self.include_coarse = QCheckBox("Include police.uk / month-only records")
+        self.include_coarse = QCheckBox("Include police.uk / month-only records", objectName="include_coarse")
         self.include_coarse.setToolTip("Left out by default: their place is a snap point or their time only a "
                                        "month, too coarse to link")
         self.find_button = QPushButton("Find series")
@@ -211,19 +211,18 @@ class SeriesView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.model_note)
         layout.addWidget(split, 1)
+        self.binding = bind(self, self.state)
         self._update_buttons()
         session.changed.connect(self._on_changed)
         session.selection_changed.connect(self._on_selection)
 
     # -- finding series ----------------------------------------------------------------
     def find_series(self) -> None:
-        """Score candidate pairs and build series in the background."""
-        categories, min_score, min_size = self.group.currentData(), self.min_score.value(), self.min_size.value()
-        include = self.include_coarse.isChecked()
+        """Score candidate pairs and build series (of :attr:`state`) in the background."""
+        arguments = self.state.series_arguments()
         self.find_button.setEnabled(False)
         self.job = run_job(self, "Finding series", lambda store, progress, cancelled: service.series(
-            store, categories=categories, min_score=min_score, min_size=min_size, include_coarse=include,
-            progress=progress, cancelled=cancelled),
+            store, progress=progress, cancelled=cancelled, **arguments),
             session=self.session, on_done=self.show_series, on_error=self._job_failed, modal=False)
 
     def _job_failed(self, message: str) -> None:

@@ -1,0 +1,128 @@
+"""File > Open Store…: a store file or a team store's address; the password asked for
+only when the server wants one the password file does not hold, never shown or kept;
+a bad location is one line in the dialog; the store opens in place of the current one."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
+
+from workbench.app.session import Session
+from workbench.app.stores import recent_stores
+from workbench.store import open_store
+from workbench.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    open_store(tmp_path / "other.sqlite").close()
+    session = Session(tmp_path / "mine.sqlite")
+    win = MainWindow(session)
+    qtbot.addWidget(win)
+    win.show()
+    yield win
+    session.close()
+    for opened in list(MainWindow.opened):
+        opened.close()
+
+
+def click_open(qtbot, dialog) -> None:
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Open), Qt.LeftButton)
+
+
+def opened_window(qtbot) -> MainWindow:
+    qtbot.waitUntil(lambda: bool(MainWindow.opened), timeout=10000)
+    return MainWindow.opened[-1]
+
+
+def test_a_store_file_opens_in_place_of_the_current_one_and_is_remembered(window, qtbot, tmp_path):
+    dialog = window.open_store()
+    assert not dialog.password.isVisible()                      # no password for a file
+    qtbot.keyClicks(dialog.location, str(tmp_path / "other.sqlite"))
+    click_open(qtbot, dialog)
+    new = opened_window(qtbot)
+    assert new.windowTitle() == "Workbench — other.sqlite"
+    assert "Store: <b>other.sqlite</b>" in new.store_label.text()
+    assert not window.isVisible() and not dialog.isVisible()
+    assert recent_stores() == [str(tmp_path / "other.sqlite")]
+    again = new.open_store()                                    # the last stores used are offered
+    assert [again.recent.item(i).text() for i in range(again.recent.count())] == [str(tmp_path / "other.sqlite")]
+    again.recent.setCurrentRow(0)
+    assert again.location.text() == str(tmp_path / "other.sqlite")
+    again.close()
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("", "give a store file, or a team store's address (postgresql://login@server/database)"),
+    ("nowhere.sqlite", "there is no store at nowhere.sqlite: check the path"),
+    ("mysql://me@server/camden", "mysql://me@server/camden is not a team store's address: it starts postgresql://"),
+    ("postgresql://me:secret@server/camden", "a store address must not contain a password"),
+    ("postgresql://me@server/", "postgresql://me@server/ names no database"),
+])
+def test_a_bad_location_is_one_line_in_the_dialog(window, qtbot, typed, said):
+    dialog = window.open_store()
+    dialog.location.setText(typed)
+    click_open(qtbot, dialog)
+    assert dialog.message.text().startswith(said) and "Traceback" not in dialog.message.text()
+    assert dialog.isVisible() and not MainWindow.opened
+
+
+def test_an_unreachable_server_is_said_without_freezing(window, qtbot):
+    dialog = window.open_store()
+    dialog.location.setText("postgresql://jsmith@127.0.0.1:9/camden")       # nothing listens on port 9
+    click_open(qtbot, dialog)
+    assert dialog.job is not None                                           # connecting in the background
+    qtbot.waitUntil(lambda: not dialog.job.running, timeout=15000)
+    assert dialog.message.text().startswith("cannot open the team store camden on 127.0.0.1: ")
+    assert dialog.isVisible() and not MainWindow.opened and window.isVisible()
+
+
+def test_the_password_is_asked_only_when_the_server_wants_it(window, qtbot, pg_server, tmp_path, monkeypatch):
+    from pgauth import PasswordProxy
+
+    proxy = PasswordProxy(pg_server.url, "s3cret")
+    database = pg_server.new_database()
+    address = proxy.address(database)
+    dialog = window.open_store()
+    dialog.location.setText(database)               # a database no one has made a store in
+    click_open(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.job.running, timeout=10000)
+    assert dialog.message.text().startswith("there is no Workbench store in the database")
+    dialog.close()
+    open_store(database).close()
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+    dialog = window.open_store()
+    dialog.location.setText(address)
+    click_open(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.password.isVisible(), timeout=10000)
+    assert dialog.message.text().endswith(" on 127.0.0.1 needs the password of postgres: type it here (it is not "
+                                          "kept), or put it in your PostgreSQL password file (~/.pgpass)")
+    assert dialog.password.echoMode() == QLineEdit.Password
+    qtbot.keyClicks(dialog.password, "wrong")
+    click_open(qtbot, dialog)
+    qtbot.waitUntil(lambda: dialog.message.text() == "the password was not accepted: type it again", timeout=10000)
+    assert dialog.password.text() == ""             # cleared, asked again
+    qtbot.keyClicks(dialog.password, "s3cret")
+    click_open(qtbot, dialog)
+    new = opened_window(qtbot)
+    assert new.windowTitle().endswith("(signed in as postgres)")
+    assert "Team store: <b>" in new.store_label.text()
+    assert recent_stores() == [address]
+    from workbench.app.stores import RECENT_FILE
+    from workbench.paths import user_data_dir
+    assert "s3cret" not in (user_data_dir() / RECENT_FILE).read_text()   # never kept
+    worker = new.session.open_worker_store()        # background jobs connect with it too
+    worker.close()
+
+    pgpass = tmp_path / "pgpass"                     # with the password in the password file: no question
+    pgpass.write_text(f"127.0.0.1:{proxy.port}:*:postgres:s3cret\n")
+    pgpass.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    asked = proxy.asked
+    dialog = new.open_store()
+    dialog.recent.setCurrentRow(0)
+    click_open(qtbot, dialog)
+    qtbot.waitUntil(lambda: len(MainWindow.opened) == 1 and MainWindow.opened[0] is not new, timeout=10000)
+    assert not dialog.password.isVisible() and proxy.asked > asked
+    proxy.close()

@@ -1,0 +1,96 @@
+"""``workbench store``: the store itself: ``encrypt`` a store file at rest (SQLCipher),
+``copy`` a whole store between a file and a team store (either way)."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+from workbench.cli.common import Context, add_group
+from workbench.domain.audit import AuditAction
+from workbench.errors import BadInput, NotFound
+from workbench.store import encryption, open_store
+from workbench.store.copy import copy_store
+from workbench.store.postgres import is_url
+
+ORDER = 87
+
+
+def register(subparsers, parent) -> None:
+    group = add_group(subparsers, "store", "the store itself: encrypt a file at rest, copy to or from a team store",
+                      parent)
+    p = group.add_parser("encrypt", parents=[parent], help="encrypt the store with a passphrase (SQLCipher)",
+                         description="Rewrite the store encrypted (SQLCipher, AES-256) with a passphrase read "
+                                     "from --key-file FILE (its first line) or typed twice at a prompt; never "
+                                     "given on the command line. From then on every command needs --key-file "
+                                     "or the passphrase, and plain SQLite tools cannot read the file.")
+    p.set_defaults(handler=_encrypt)
+    p = group.add_parser("copy", parents=[parent], help="copy a whole store into a new, empty one (file or server)",
+                         description="Copy every table of a store, ids and audit chain included, into a new, "
+                                     "empty store: a store file onto the team server (postgresql://USER@HOST/DB, "
+                                     "whose database the DBA made) or the team store into a file for an offline "
+                                     "laptop. One transaction on the target; the row counts of every table and "
+                                     "the audit chain are checked before it commits, and the copy is audited in "
+                                     "both stores.")
+    p.add_argument("--from", dest="source", required=True, metavar="STORE",
+                   help="the store to copy: a file (--key-file unlocks it if encrypted) or a postgresql:// address")
+    p.add_argument("--to", dest="target", required=True, metavar="STORE",
+                   help="the new store: a file that does not exist yet, or an empty team store database")
+    p.set_defaults(handler=_copy, text=_copy_text)
+
+
+def _encrypt(args, ctx: Context) -> dict:
+    path = ctx.db_path
+    if not path.exists():
+        raise NotFound(f"there is no store at {path}")
+    if encryption.is_encrypted(path):
+        raise BadInput(f"{path} is already encrypted (or is not a Workbench store)")
+    key = encryption.read_key_file(ctx.key_file) if ctx.key_file else _new_passphrase()
+    open_store(path).close()                      # a Workbench store, upgraded, before it is rewritten
+    encryption.encrypt(path, key)
+    with open_store(path, key=key) as store:
+        store.audit(AuditAction.STORE_ENCRYPT, "store", path.name, {"cipher": "SQLCipher (AES-256)"})
+    return {"store": str(path), "encrypted": True}
+
+
+def _copy(args, ctx: Context) -> dict:
+    if args.source == args.target:
+        raise BadInput("--from and --to name the same store")
+    if not is_url(args.target) and Path(args.target).exists():
+        raise BadInput(f"{args.target} already exists: copy into a new file (or an empty team store database)")
+    if not is_url(args.source) and not Path(args.source).exists():
+        raise NotFound(f"there is no store at {args.source}")
+    key = None if is_url(args.source) else ctx.key(Path(args.source))
+    with open_store(args.source, key=key, must_exist=True) as source:
+        try:
+            with open_store(args.target) as target:
+                return copy_store(source, target, progress=ctx.progress)
+        except BaseException:
+            _remove_new_file(args.target)
+            raise
+
+
+def _remove_new_file(target: str) -> None:
+    """A copy that failed leaves no half-made store file behind (the file was new)."""
+    if not is_url(target):
+        for suffix in ("", "-wal", "-shm"):
+            Path(target + suffix).unlink(missing_ok=True)
+
+
+def _copy_text(result: dict) -> str:
+    lines = [f"Copied {result['rows']:,} rows from {result['from']} to {result['to']}: every table's count "
+             f"matches, and the audit chain ({result['audit_entries']:,} entries) verifies on the copy."]
+    lines += [f"  {table:<24} {n:>10,}" for table, n in result["tables"].items() if n]
+    return "\n".join(lines)
+
+
+def _new_passphrase() -> str:
+    if not sys.stdin.isatty():
+        raise BadInput("no terminal to ask for a passphrase: give --key-file FILE")
+    first = getpass.getpass("New passphrase (at least 8 characters): ")
+    if len(first) < 8:
+        raise BadInput("the passphrase must have at least 8 characters")
+    if getpass.getpass("The same passphrase again: ") != first:
+        raise BadInput("the two passphrases differ; nothing was changed")
+    return first

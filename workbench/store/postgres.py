@@ -1,0 +1,305 @@
+"""The PostgreSQL/PostGIS engine: a team store on a database server.
+
+The store modules write their SQL once, in the dialect SQLite and PostgreSQL share, with
+``?`` parameters; :class:`PgConnection` gives them the same small interface as
+:class:`sqlite3.Connection` (``execute``, ``executemany``, cursors to iterate or fetch)
+and translates what differs mechanically (:func:`translate`): ``?`` to ``%s``, the
+column names ``user`` and ``end`` (reserved words there) quoted, ``INSERT OR IGNORE``
+to ``ON CONFLICT DO NOTHING``, SQLite's case-blind ``LIKE`` to ``ILIKE``. What differs
+more (full-text search, the schema version, locking, geometry) is written per engine
+where it is used, and the numbered migrations' DDL is translated by :func:`schema_sql`.
+
+Connections are autocommit; :meth:`workbench.store.db.Store.atomic` opens transactions
+with ``BEGIN`` and serialises writers with a transaction-level advisory lock, as SQLite's
+``BEGIN IMMEDIATE`` does, so the importers' checks (duplicates, next ids) see a store no
+one else is writing. The password comes from the standard PostgreSQL password file
+(``~/.pgpass`` or ``PGPASSFILE``) or a prompt, never from the command line.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from workbench.errors import BadInput, StoreError
+
+#: The advisory lock every writing transaction holds (one writer at a time, as in SQLite).
+WRITE_LOCK_KEY = 0x57424E43     # "WBNC"
+#: How a store URL starts.
+SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_url(location: str | Any) -> bool:
+    """True for a PostgreSQL store address (``postgresql://user@host/db``)."""
+    return isinstance(location, str) and location.startswith(SCHEMES)
+
+
+def check_url(url: str) -> str:
+    """``url`` as given, refused when it holds a password (which would then sit in the
+    shell's history and the process list): passwords come from the password file or a prompt."""
+    parts = urlsplit(url)
+    if parts.password is not None or re.search(r"[?&]password=", url):
+        raise BadInput("a store address must not contain a password (it would be visible to other "
+                       "users of this computer): put it in your PostgreSQL password file (~/.pgpass) "
+                       "or type it when asked")
+    if not parts.path.strip("/"):
+        raise BadInput(f"{url} names no database: give postgresql://user@host/DATABASE")
+    return url
+
+
+def display_name(url: str) -> str:
+    """A short name for messages: ``database on host``."""
+    parts = urlsplit(url)
+    host = parts.hostname or "localhost"
+    return f"{parts.path.strip('/')} on {host}"
+
+
+class PasswordNeeded(StoreError):
+    """The server wants a password that the password file does not hold."""
+
+
+def connect(url: str, password: str | None = None):
+    """A raw autocommit psycopg connection (numeric read as float, as SQLite gives)."""
+    import psycopg
+    from psycopg.types.numeric import FloatLoader
+
+    options: dict[str, Any] = {"application_name": "workbench", "connect_timeout": 10}
+    if password:
+        options["password"] = password
+    try:
+        conn = psycopg.connect(check_url(url), autocommit=True, **options)
+    except psycopg.OperationalError as exc:
+        if needs_password(exc):
+            raise PasswordNeeded(f"the team store {display_name(url)} needs a password for "
+                                 f"{urlsplit(url).username or 'your login'}: "
+                                 + ("it was not accepted" if password else
+                                    "put it in your PostgreSQL password file (~/.pgpass), or type it when asked")
+                                 ) from None
+        raise StoreError(f"cannot open the team store {display_name(url)}: {_first_line(exc)}") from None
+    conn.adapters.register_loader("numeric", FloatLoader)
+    return conn
+
+
+def needs_password(exc: BaseException) -> bool:
+    """True when a connection failed only for want of a password (so asking may help)."""
+    text = str(exc)
+    return "password" in text and ("no password supplied" in text or "authentication failed" in text)
+
+
+def is_permission_error(exc: BaseException) -> bool:
+    """True for the server's "permission denied" (SQLSTATE 42501)."""
+    return getattr(exc, "sqlstate", None) == "42501"
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def database_errors() -> tuple[type[BaseException], ...]:
+    import psycopg
+    return (psycopg.Error,)
+
+
+# -- SQL translation ------------------------------------------------------------------
+
+_QUOTED = re.compile(r"('(?:[^']|'')*'|\"[^\"]*\")")
+_RESERVED = re.compile(r"(?<![\w\"])(user|end)(?![\w\"(])")
+_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO\b", re.I)
+_RETURNING = re.compile(r"\bRETURNING\b", re.I)
+
+
+@functools.lru_cache(maxsize=4096)
+def translate(sql: str) -> str:
+    """One statement in the shared dialect, written for psycopg.
+
+    >>> translate("SELECT user, at FROM audit_log WHERE action LIKE ? AND detail = '50%?'")
+    'SELECT "user", at FROM audit_log WHERE action ILIKE %s AND detail = \\'50%%?\\''
+    >>> translate("INSERT OR IGNORE INTO roles (user, role) VALUES (?, ?)")
+    'INSERT INTO roles ("user", role) VALUES (%s, %s) ON CONFLICT DO NOTHING'
+    """
+    ignore = bool(_IGNORE.match(sql))
+    if ignore:
+        sql = _IGNORE.sub("INSERT INTO", sql, count=1)
+    parts = _QUOTED.split(sql)
+    for i in range(0, len(parts), 2):       # outside string literals and quoted names
+        code = parts[i].replace("%", "%%").replace("?", "%s")
+        code = _RESERVED.sub(r'"\1"', code)
+        parts[i] = re.sub(r"\bNOT\s+LIKE\b", "NOT ILIKE", re.sub(r"(?<!NOT )\bLIKE\b", "ILIKE", code))
+    for i in range(1, len(parts), 2):       # literals keep their text, escaped for psycopg
+        parts[i] = parts[i].replace("%", "%%")
+    out = "".join(parts)
+    if ignore:
+        match = _RETURNING.search(out)
+        out = (out[:match.start()] + "ON CONFLICT DO NOTHING " + out[match.start():] if match
+               else out.rstrip().rstrip(";") + " ON CONFLICT DO NOTHING")
+    return out
+
+
+class PgCursor:
+    """The part of a DB-API cursor the store uses, over a psycopg cursor."""
+
+    def __init__(self, cursor):
+        self._cur = cursor
+
+    @property
+    def rowcount(self) -> int:
+        return self._cur.rowcount
+
+    @property
+    def description(self):
+        return self._cur.description
+
+    def fetchone(self):
+        return self._cur.fetchone() if self._cur.description else None
+
+    def fetchmany(self, size: int) -> list:
+        return self._cur.fetchmany(size) if self._cur.description else []
+
+    def fetchall(self) -> list:
+        return self._cur.fetchall() if self._cur.description else []
+
+    def __iter__(self) -> Iterator:
+        return iter(self._cur) if self._cur.description else iter(())
+
+
+class PgConnection:
+    """A psycopg connection that takes the store's shared-dialect SQL (see :func:`translate`)."""
+
+    engine = "postgresql"
+
+    def __init__(self, raw):
+        self.raw = raw
+        #: Rows changed by this connection (as ``sqlite3.Connection.total_changes``).
+        self.total_changes = 0
+
+    def execute(self, sql: str, params: Sequence | dict = ()) -> PgCursor:
+        cur = self.raw.cursor()
+        cur.execute(translate(sql), tuple(params) if isinstance(params, (list, tuple)) else params)
+        if cur.rowcount > 0 and not cur.description:
+            self.total_changes += cur.rowcount
+        return PgCursor(cur)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence]) -> PgCursor:
+        cur = self.raw.cursor()
+        batch = [tuple(r) for r in rows]
+        if batch:
+            cur.executemany(translate(sql), batch)
+            self.total_changes += len(batch)
+        return PgCursor(cur)
+
+    def rows(self, sql: str, params: Sequence | dict = ()) -> list[dict]:
+        """A query's rows as dicts."""
+        from psycopg.rows import dict_row
+
+        with self.raw.cursor(row_factory=dict_row) as cur:
+            cur.execute(translate(sql), tuple(params) if isinstance(params, (list, tuple)) else params)
+            return cur.fetchall() if cur.description else []
+
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+        """Bulk-load rows with ``COPY`` (the server's fastest path); returns how many."""
+        names = ", ".join(f'"{c}"' if c in ("user", "end") else c for c in columns)
+        n = 0
+        with self.raw.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                n += 1
+        self.total_changes += n
+        return n
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+# -- schema ---------------------------------------------------------------------------
+
+_TYPES = [
+    (re.compile(r"\bINTEGER PRIMARY KEY\b"), "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+    (re.compile(r"\bINTEGER\b"), "BIGINT"),
+    (re.compile(r"\bREAL\b"), "DOUBLE PRECISION"),
+    (re.compile(r"\bBLOB\b"), "BYTEA"),
+    (re.compile(r"\)\s*WITHOUT ROWID"), ")"),
+    (re.compile(r"\((\w+) COLLATE NOCASE\)"), r"(lower(\1))"),
+]
+_CREATE = re.compile(r"^\s*CREATE TABLE (\w+)", re.I)
+_REFERENCES = re.compile(r"REFERENCES\s+(\w+)", re.I)
+
+
+def schema_sql(statements: list[str]) -> list[str]:
+    """A migration's SQLite DDL as PostgreSQL statements: types (64-bit integers, doubles,
+    bytea, identity ids), quoted reserved names, and tables created after the tables they
+    reference (SQLite allows a reference to a table made later in the same script).
+
+    A table without an ``id`` key gets a ``rowid`` identity column, so ``ORDER BY rowid``
+    (insertion order) means the same on both engines.
+    """
+    out = []
+    for statement in statements:
+        sql = statement
+        for pattern, repl in _TYPES:
+            sql = pattern.sub(repl, sql)
+        match = _CREATE.match(sql)
+        if match and "IDENTITY PRIMARY KEY" not in sql:
+            sql = re.sub(r"\)\s*$", ",\n    rowid BIGINT GENERATED ALWAYS AS IDENTITY\n)", sql.rstrip())
+        out.append(_RESERVED.sub(r'"\1"', sql))
+    return creation_order(out)
+
+
+def creation_order(statements: list[str]) -> list[str]:
+    """Statements with each CREATE TABLE moved after the CREATE TABLEs it references."""
+    tables = {m.group(1): s for s in statements if (m := _CREATE.match(s))}
+    done: list[str] = []
+    placed: set[str] = set()
+
+    def place(name: str, seen: tuple = ()) -> None:
+        if name in placed or name not in tables or name in seen:
+            return
+        for ref in _REFERENCES.findall(tables[name]):
+            if ref != name:
+                place(ref, (*seen, name))
+        placed.add(name)
+        done.append(tables[name])
+
+    for statement in statements:
+        match = _CREATE.match(statement)
+        if match:
+            place(match.group(1))
+        else:
+            done.append(statement)
+    return done
+
+
+def lock_holder(conn: PgConnection) -> str:
+    """Who holds the store's write lock, in words (login, computer and since when)."""
+    row = conn.execute(
+        "SELECT a.usename, coalesce(host(a.client_addr), 'this server'), to_char(a.xact_start AT TIME ZONE 'UTC', "
+        "'HH24:MI:SS') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+        "WHERE l.locktype = 'advisory' AND l.objid = ? AND l.granted LIMIT 1", (WRITE_LOCK_KEY,)).fetchone()
+    if row is None:
+        return "another analyst"
+    return f"{row[0]} (from {row[1]}, writing since {row[2]} UTC)"
+
+
+# -- schema version -------------------------------------------------------------------
+
+def stored_version(conn: PgConnection) -> int:
+    """The store's schema version (0 for a database Workbench has not set up)."""
+    if not conn.execute("SELECT to_regclass('workbench_schema')").fetchone()[0]:
+        return 0
+    row = conn.execute("SELECT version FROM workbench_schema").fetchone()
+    return int(row[0]) if row else 0
+
+
+def set_version(conn: PgConnection, version: int) -> None:
+    conn.execute("CREATE TABLE IF NOT EXISTS workbench_schema (version BIGINT NOT NULL)")
+    conn.execute("DELETE FROM workbench_schema")
+    conn.execute("INSERT INTO workbench_schema (version) VALUES (?)", (int(version),))
+
+
+def foreign_tables(conn: PgConnection) -> list[str]:
+    """Tables in the store's schema that Workbench did not make (a database of another program)."""
+    return [r[0] for r in conn.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+        "AND table_type = 'BASE TABLE' AND table_name NOT IN ('spatial_ref_sys') ORDER BY table_name")]
