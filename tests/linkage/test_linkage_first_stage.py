@@ -28,26 +28,27 @@ def test_cheap_features_of_hand_made_pairs():
         dict(offence_ref="D", committed_from="2025-01-01T10:00", easting=530000, northing=180000),
     ])
     codes = fs.CheapCodes.of(data)
-    f = fs.features(codes, data, np.array([0, 0, 0]), np.array([1, 2, 3]))
+    f = fs.features(codes, codes.rarity(np.arange(len(data))), data, np.array([0, 0, 0]), np.array([1, 2, 3]))
     cols = {c: f[:, k] for k, c in enumerate(fs.COLUMNS)}
     assert np.allclose(cols["log_km"], np.log1p([5.0, 0.0, 0.0]))            # 3-4-5 km triangle
     assert np.allclose(cols["log_days"][:2], np.log1p([2.0, 0.0]), atol=1e-3)  # two days between point times
-    assert np.allclose(cols["mo"][:2], [1.0, 1 / 3])                        # {con, blitz} v {con, surprise}
+    # {con, blitz} v {con, blitz}: all alike; v {con, surprise}: they share only "con", which
+    # every offence recording the approach shows, so it weighs nothing (rarity weighting)
+    assert np.allclose(cols["mo"][:2], [1.0, 0.0])
     assert np.isnan(cols["mo"][2])                                          # D records no MO
     assert np.allclose(cols["suspect"], [0.0, -1.0, 0.0])                   # sex same, build differs; sex differs; none
     assert np.allclose(cols["same_location"][:2], [1.0, 0.0]) and np.isnan(cols["same_location"][2])
 
 
-def _stage(weights, threshold, intercept=0.0):
+def _stage(weights, threshold, codes, intercept=0.0):
     stage = fs.FirstStage(np.array(weights, float), intercept, np.zeros(len(fs.COLUMNS) - fs.SPACE_TIME, np.float32),
-                          learned=True, threshold=threshold)
+                          learned=True, tables=codes.rarity(np.arange(len(codes.mo))), threshold=threshold)
     stage.reach = stage.intercept + stage.bonus() - stage.threshold
     return stage
 
 
 def test_keep_agrees_with_the_score_on_hand_made_pairs():
     # score = 2 * MO - ln(1 + km) - ln(1 + days); keep at -1.5 or more
-    stage = _stage([-1, -1, 0, 2, 0, 0, 0, 0], threshold=-1.5)
     data = _offences([
         dict(offence_ref="A", committed_from="2025-01-01T10:00", easting=530000, northing=180000, mo_approach="con"),
         dict(offence_ref="B", committed_from="2025-01-01T10:00", easting=530000, northing=180000, mo_approach="con"),
@@ -55,11 +56,12 @@ def test_keep_agrees_with_the_score_on_hand_made_pairs():
         dict(offence_ref="D", committed_from="2025-01-01T10:00", easting=536389, northing=180000, mo_approach="con"),
     ])
     codes = fs.CheapCodes.of(data)
+    stage = _stage([-1, -1, 0, 2, 0, 0, 0, 0], threshold=-1.5, codes=codes)
     i, j = np.array([0, 0, 0]), np.array([1, 2, 3])
     km = np.hypot(data.x[i] - data.x[j], data.y[i] - data.y[j]) / 1000.0     # 0, e^2 - 1, e^2 - 1
     kept = stage.keep(codes, i, j, km, np.zeros(3))
     assert kept.tolist() == [0, 2]        # A-B score 2; A-C -2 (dropped); A-D 0
-    assert np.allclose(stage.score(fs.features(codes, data, i, j)), [2.0, -2.0, 0.0], atol=1e-3)
+    assert np.allclose(stage.score(fs.features(codes, stage.tables, data, i, j)), [2.0, -2.0, 0.0], atol=1e-3)
 
 
 def _random_offences(n, seed):
@@ -81,15 +83,15 @@ def test_kept_pairs_are_exactly_the_window_pairs_the_score_keeps():
     """The staircase of boxes and the cascade lose nothing: against every pair, brute force."""
     data = _random_offences(900, seed=3)
     window = Blocking(radius_m=12_000, days=120)
-    stage = _stage([-1.5, -0.7, -0.1, 0.3, 0.1, 0.1, 0.0, 0.1], threshold=-4.0)
     codes = fs.CheapCodes.of(data)
+    stage = _stage([-1.5, -0.7, -0.1, 0.3, 0.1, 0.1, 0.0, 0.1], threshold=-4.0, codes=codes)
     pos = np.arange(len(data))
     got = {tuple(p) for p in fs.kept_pairs(stage, data, pos, window, codes).tolist()}
     i, j = np.triu_indices(len(data), 1)
     dist = np.hypot(data.x[i] - data.x[j], data.y[i] - data.y[j])
     gap = np.abs(data.mid[i] - data.mid[j]) - data.half_width[i] - data.half_width[j]
     inside = (dist <= window.radius_m) & (gap <= window.days)
-    scores = stage.score(fs.features(codes, data, i, j))
+    scores = stage.score(fs.features(codes, stage.tables, data, i, j))
     want = {(a, b) for a, b in zip(i[inside & (scores >= stage.threshold)].tolist(),
                                    j[inside & (scores >= stage.threshold)].tolist())}
     assert got == want and 0 < len(want) < inside.sum()

@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 
 from workbench.jobs import JobControl
-from workbench.linkage.config import DEFAULT_BLOCKING, Blocking
 from workbench.linkage import first_stage
+from workbench.linkage.config import DEFAULT_BLOCKING, Blocking
 from workbench.linkage.dataset import LinkageData
 from workbench.linkage.first_stage import FirstStage
 from workbench.linkage.sweep import box_pairs

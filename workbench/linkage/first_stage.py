@@ -8,8 +8,9 @@ cheap to compare for millions of pairs (:data:`COLUMNS`):
 
 - ``log_km``, ``log_days``: ln(1 + km apart), ln(1 + days between the time windows),
   and their product (far apart in space *and* time is less likely than either alone);
-- ``mo``: Jaccard similarity of all MO behaviours folded into one 64-bit word per offence
-  (one popcount per pair);
+- ``mo``: rarity-weighted MO similarity, as the full model's ``mo_rarity`` (a shared rare
+  behaviour counts more than a shared common one), with the group's MO domains laid side
+  by side in one 64-bit word per offence (16 table look-ups per pair);
 - ``suspect``, ``victim``: (matching - differing) / compared over the categorical
   descriptions both offences recorded (sex, build, age band...), 0 when none;
 - ``same_category``, ``same_location``: 1 or 0.
@@ -35,12 +36,15 @@ the region shrunk to that (again said in ``keeps``).
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 from workbench.linkage.config import Blocking
 from workbench.linkage.dataset import LinkageData
+from workbench.linkage.features import bit_counts, byte_tables, mask_weight, rarity_weights
 from workbench.linkage.sweep import box_pairs
 
 COLUMNS = ("log_km", "log_days", "log_km_x_log_days", "mo", "suspect", "victim", "same_category", "same_location")
@@ -66,10 +70,11 @@ STEPS = 4
 
 @dataclass
 class CheapCodes:
-    """Per-offence codes compared for every pair: folded MO bits, categorical
-    descriptions, category and location type."""
+    """Per-offence codes compared for every pair: MO bits, categorical descriptions,
+    category and location type."""
 
-    mo: np.ndarray                           # (n,) uint64: every MO behaviour, domains folded together
+    mo: np.ndarray                           # (n,) uint64: every MO behaviour in one word (see of)
+    mo_recorded: np.ndarray                  # (n,) uint64: the bits of the MO domains it records
     suspect: tuple[np.ndarray, np.ndarray]   # (value bits, recorded-attribute bits), uint64 each
     victim: tuple[np.ndarray, np.ndarray]
     category: np.ndarray                     # (n,) int codes
@@ -77,33 +82,61 @@ class CheapCodes:
 
     @classmethod
     def of(cls, data: LinkageData) -> CheapCodes:
+        """Codes of every offence. The MO domains a crime group records are laid side by
+        side in one 64-bit word (their behaviours wrap round when there are more than
+        64; pairs are always of one group, so each group has its own layout)."""
         n = len(data)
-        mo = np.zeros(n, dtype=np.uint64)
-        for k, domain in enumerate(sorted(data.mo)):
-            shift = np.uint64((7 * k) % 64)
-            for word in data.mo[domain].T:        # rotate each domain by its own amount
-                mo |= (word << shift) | (word >> (np.uint64(64) - shift)) if shift else word
+        mo, recorded = np.zeros(n, dtype=np.uint64), np.zeros(n, dtype=np.uint64)
+        for group in dict.fromkeys(data.group.tolist()):
+            rows = np.flatnonzero(data.group == group)
+            offset = 0
+            for domain in sorted(data.mo):
+                words = data.mo[domain][rows]
+                if not words.any():
+                    continue
+                size = len(data.mo_vocab[domain])
+                has = words.any(axis=1)
+                for w in range(words.shape[1]):
+                    shift = (offset + 64 * w) % 64
+                    bits = min(64, size - 64 * w)
+                    full = np.uint64(2 ** bits - 1)
+                    mo[rows] |= _rotate(words[:, w], shift)
+                    recorded[rows[has]] |= _rotate(np.array([full]), shift)[0]
+                offset += size
 
         def stack(kind):
             """One bit per value of each categorical attribute (wrapping past 64), and one
             bit per attribute recorded."""
-            values, recorded, bit = np.zeros(n, np.uint64), np.zeros(n, np.uint64), 0
+            values, known, bit = np.zeros(n, np.uint64), np.zeros(n, np.uint64), 0
             for k, a in enumerate([a for a in data.attributes if a.kind == kind and not a.numeric][:64]):
                 has = a.values >= 0
-                recorded[has] |= np.uint64(1) << np.uint64(k)
+                known[has] |= np.uint64(1) << np.uint64(k)
                 values[has] |= np.uint64(1) << ((bit + a.values[has]) % 64).astype(np.uint64)
                 bit += len(a.labels)
-            return values, recorded
+            return values, known
 
         _, category = np.unique(data.category.astype(str), return_inverse=True)
-        return cls(mo, stack("suspect"), stack("victim"), category.astype(np.int32),
+        return cls(mo, recorded, stack("suspect"), stack("victim"), category.astype(np.int32),
                    np.asarray(data.location_type, dtype=np.int32))
 
     def subset(self, positions: np.ndarray) -> CheapCodes:
         """The codes of ``positions`` only (so pair indices are local to them)."""
-        return CheapCodes(self.mo[positions], tuple(v[positions] for v in self.suspect),
+        return CheapCodes(self.mo[positions], self.mo_recorded[positions], tuple(v[positions] for v in self.suspect),
                           tuple(v[positions] for v in self.victim), self.category[positions],
                           self.location[positions])
+
+    def rarity(self, positions: np.ndarray) -> np.ndarray:
+        """Byte tables of the rarity weight of each MO bit among ``positions`` (one crime
+        group): ln((n + 1) / (k + 1)) for a behaviour k of the n offences recording its
+        domain show."""
+        return byte_tables(rarity_weights(bit_counts(self.mo[positions]), bit_counts(self.mo_recorded[positions])))
+
+
+def _rotate(words: np.ndarray, shift: int) -> np.ndarray:
+    if not shift:
+        return words
+    s = np.uint64(shift)
+    return (words << s) | (words >> (np.uint64(64) - s))
 
 
 def _description(codes: tuple[np.ndarray, np.ndarray], i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -114,16 +147,17 @@ def _description(codes: tuple[np.ndarray, np.ndarray], i: np.ndarray, j: np.ndar
     return (2.0 * same - compared) / np.maximum(compared, 1.0)
 
 
-def _mo(codes: CheapCodes, i, j) -> np.ndarray:
+def _mo(codes: CheapCodes, tables: np.ndarray, i, j) -> np.ndarray:
+    """Rarity-weighted MO similarity: the weight of the behaviours both show over that of
+    those either shows, in the domains both record (NaN when none)."""
     a, b = codes.mo[i], codes.mo[j]
-    inter = np.bitwise_count(a & b).astype(np.float32)
-    union = np.bitwise_count(a | b).astype(np.float32)
-    out = inter / np.maximum(union, 1.0)
-    out[(a == 0) | (b == 0)] = np.nan
+    union = mask_weight(tables, (a | b) & codes.mo_recorded[i] & codes.mo_recorded[j])
+    out = mask_weight(tables, a & b) / np.maximum(union, np.float32(1e-6))
+    out[union <= 0] = np.nan
     return out
 
 
-def _location(codes: CheapCodes, i, j) -> np.ndarray:
+def _location(codes: CheapCodes, tables, i, j) -> np.ndarray:
     a, b = codes.location[i], codes.location[j]
     out = (a == b).astype(np.float32)
     out[(a < 0) | (b < 0)] = np.nan
@@ -131,8 +165,12 @@ def _location(codes: CheapCodes, i, j) -> np.ndarray:
 
 
 #: How each agreement column (COLUMNS[SPACE_TIME:]) is computed for pairs (i, j).
-AGREEMENT = (_mo, lambda c, i, j: _description(c.suspect, i, j), lambda c, i, j: _description(c.victim, i, j),
-             lambda c, i, j: (c.category[i] == c.category[j]).astype(np.float32), _location)
+AGREEMENT = (_mo, lambda c, t, i, j: _description(c.suspect, i, j), lambda c, t, i, j: _description(c.victim, i, j),
+             lambda c, t, i, j: (c.category[i] == c.category[j]).astype(np.float32), _location)
+
+
+#: Relative cost of each agreement column: the cascade takes the most weight per cost first.
+AGREEMENT_COST = np.array([4.0, 1.0, 1.0, 0.5, 0.5])
 
 
 def space_time(km: np.ndarray, days: np.ndarray) -> np.ndarray:
@@ -142,11 +180,12 @@ def space_time(km: np.ndarray, days: np.ndarray) -> np.ndarray:
     return np.column_stack([log_km, log_days, log_km * log_days])
 
 
-def features(codes: CheapCodes, data: LinkageData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    """(pairs, len(COLUMNS)) cheap features; NaN where MO or location is not recorded for both."""
+def features(codes: CheapCodes, tables: np.ndarray, data: LinkageData, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """(pairs, len(COLUMNS)) cheap features (``tables``: the group's MO rarity, from
+    :meth:`CheapCodes.rarity`); NaN where MO or location is not recorded for both."""
     km = np.hypot(data.x[i] - data.x[j], data.y[i] - data.y[j]) / 1000.0
     days = np.abs(data.mid[i] - data.mid[j]) - data.half_width[i] - data.half_width[j]
-    return np.column_stack([space_time(km, days)] + [np.asarray(f(codes, i, j), np.float32) for f in AGREEMENT])
+    return np.column_stack([space_time(km, days)] + [np.asarray(f(codes, tables, i, j), np.float32) for f in AGREEMENT])
 
 
 @dataclass
@@ -158,6 +197,7 @@ class FirstStage:
     intercept: float
     fill: np.ndarray             # the value a "not recorded" agreement feature takes
     learned: bool                # weights learned from known linked pairs (else the default model's)
+    tables: np.ndarray           # the group's MO rarity (CheapCodes.rarity)
     threshold: float = -np.inf   # a pair scoring at least this is kept
     reach: float = np.inf        # spread <= reach for any pair that can be kept
     keeps: float | None = None   # share of the known linked pairs inside the window kept
@@ -183,8 +223,8 @@ class FirstStage:
 
     def keep(self, codes: CheapCodes, i: np.ndarray, j: np.ndarray, km: np.ndarray, days: np.ndarray) -> np.ndarray:
         """Positions (into ``i``/``j``) of the pairs kept. A cascade: space and time first,
-        then each agreement feature from the heaviest, dropping at each step the pairs
-        that could not pass even if all the rest agreed."""
+        then each agreement feature, the most weight for its cost first, dropping at each
+        step the pairs that could not pass even if all the rest agreed."""
         a, b, c = (np.float32(-w) for w in self.weights[:SPACE_TIME])
         log_km = np.log1p(np.asarray(km, np.float32))
         log_days = np.log1p(np.asarray(days, np.float32))
@@ -195,11 +235,11 @@ class FirstStage:
         at = np.flatnonzero(partial + np.float32(left) >= self.threshold)
         if len(at) < len(partial):
             partial = partial[at]
-        for k in np.argsort(-self.weights[SPACE_TIME:], kind="stable"):
+        for k in np.argsort(-self.weights[SPACE_TIME:] / AGREEMENT_COST, kind="stable"):
             w = float(self.weights[SPACE_TIME + k])
             if w <= 0 or not len(at):
                 break
-            value = AGREEMENT[k](codes, i[at], j[at])
+            value = AGREEMENT[k](codes, self.tables, i[at], j[at])
             value[np.isnan(value)] = self.fill[k]
             partial += np.float32(w) * value
             left -= w
@@ -287,19 +327,20 @@ def fit(data: LinkageData, positions: np.ndarray, known: np.ndarray, window: Blo
                                                              data.half_width[pick], window.radius_m, window.days)]
     si = np.concatenate([f[0] for f in found]) if found else np.empty(0, np.int64)
     sj = np.concatenate([f[1] for f in found]) if found else np.empty(0, np.int64)
-    sample = features(codes, data, si, sj)
+    tables = codes.rarity(positions)
+    sample = features(codes, tables, data, si, sj)
     agree = sample[:, SPACE_TIME:]
     recorded = (~np.isnan(agree)).sum(axis=0)
     fill = np.nansum(agree, axis=0) / np.maximum(recorded, 1)      # typical value; 0 when never recorded
     inside = known[_in_window(data, known, window)] if len(known) else known.reshape(-1, 2)
-    linked = features(codes, data, inside[:, 0], inside[:, 1])
+    linked = features(codes, tables, data, inside[:, 0], inside[:, 1])
     weights, intercept, learned = DEFAULT_WEIGHTS.astype(float), 0.0, False
     if len(inside) >= MIN_KNOWN and len(sample) >= MIN_KNOWN:
         rows = rng.choice(len(sample), size=min(len(sample), FIT_ROWS), replace=False)
         fitted, b = _fit_weights(linked, sample[rows], fill)
         if fitted[:SPACE_TIME].any():
             weights, intercept, learned = fitted, b, True
-    stage = FirstStage(weights, intercept, fill.astype(np.float32), learned)
+    stage = FirstStage(weights, intercept, fill.astype(np.float32), learned, tables)
     stage.sample = (stage.score(sample), stage.spread(sample[:, :SPACE_TIME]), n * (n - 1) / max(1.0, m * (m - 1.0)))
     stage.linked = (stage.score(linked), stage.spread(linked[:, :SPACE_TIME]))
     if learned:
@@ -317,17 +358,26 @@ def _in_window(data: LinkageData, pairs: np.ndarray, window: Blocking) -> np.nda
 
 
 def kept_pairs(stage: FirstStage, data: LinkageData, positions: np.ndarray, window: Blocking,
-               codes: CheapCodes) -> np.ndarray:
+               codes: CheapCodes, workers: int | None = None) -> np.ndarray:
     """Every pair of ``positions`` inside ``window`` the stage keeps, as an (m, 2) int64
-    array of positions into ``data`` (lower first); looked at chunk by chunk."""
+    array of positions into ``data`` (lower first); looked at chunk by chunk, the boxes
+    of the staircase on ``workers`` threads (default: up to 2; numpy releases the GIL in
+    the heavy parts)."""
     x, y, mid, half = data.x[positions], data.y[positions], data.mid[positions], data.half_width[positions]
     local = codes.subset(positions)
-    out = []
-    for radius, lo, hi in stage.boxes(window):
+
+    def box(bounds: tuple[float, float, float]) -> list[np.ndarray]:
+        radius, lo, hi = bounds
+        out = []
         for i, j, dist2, gap in box_pairs(x, y, mid, half, radius, hi, lo):
             keep = stage.keep(local, i, j, np.sqrt(dist2) / 1000.0, gap)
             if len(keep):
                 out.append(np.column_stack([i[keep], j[keep]]).astype(np.int32))
+        return out
+
+    boxes = stage.boxes(window)
+    with ThreadPoolExecutor(max_workers=max(1, min(len(boxes), workers or min(2, os.cpu_count() or 1)))) as pool:
+        out = [part for parts in pool.map(box, boxes) for part in parts]
     if not out:
         return np.empty((0, 2), dtype=np.int64)
     local_pairs = np.concatenate(out)

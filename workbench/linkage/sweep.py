@@ -41,7 +41,7 @@ def half_width_class(half: np.ndarray) -> np.ndarray:
 
 
 def box_pairs(x, y, mid, half, radius: float, hi: float, lo: float = -1.0,
-              chunk: int = CHUNK) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+              chunk: int = CHUNK) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
     """Chunks ``(i, j, squared distance, gap)`` (int64 positions, ``i != j``, in no set
     order) of every pair at most ``radius`` metres apart whose window gap is in
     ``(lo, hi]``; each pair once.
@@ -55,15 +55,20 @@ def box_pairs(x, y, mid, half, radius: float, hi: float, lo: float = -1.0,
     if len(x) < 2 or radius < 0 or hi < max(lo, 0.0) or hi < 0:
         return
     cls = half_width_class(half)
-    members = [np.flatnonzero(cls == c) for c in range(len(HALF_WIDTH_CLASSES) + 1)]
-    members = [(m, float(half[m].min()), float(half[m].max())) for m in members if len(m)]
+    members: list[tuple[np.ndarray, float, float]] = []
+    for c in range(len(HALF_WIDTH_CLASSES) + 1):
+        m = np.flatnonzero(cls == c)
+        if len(m):
+            members.append((m, float(half[m].min()), float(half[m].max())))
     grid = _Grid(x, y, mid, max(radius, 1.0))
     for a, (ma, amin, amax) in enumerate(members):
         for mb, bmin, bmax in members[a:]:
             same = mb is ma
+            # the smaller class does the looking up (one look-up per offence and cell)
+            pa, pb = (mb, ma) if len(ma) > len(mb) else (ma, mb)
             outer = hi + amax + bmax
             inner = lo + amin + bmin if lo >= 0 else -1.0
-            yield from _join(grid, ma, mb, same, outer, inner, radius, lo, hi, half, chunk)
+            yield from _join(grid, pa, pb, same, outer, inner, radius, lo, hi, half, chunk)
 
 
 class _Grid:
