@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -38,12 +40,27 @@ class PgServer:
         parts = urlsplit(self.url)
         return urlunsplit(parts._replace(path="/" + database))
 
-    def new_database(self) -> str:
-        """The address of a new, empty database (PostGIS installed)."""
+    def new_database(self, template: str = TEMPLATE) -> str:
+        """The address of a new, empty database (PostGIS installed), or of a copy of the
+        test database ``template`` (whose connections are closed first)."""
         name = f"wbtest_{uuid.uuid4().hex[:12]}"
-        self._admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
+        if template != TEMPLATE:
+            self._admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                "WHERE datname = %s AND pid <> pg_backend_pid()", (template,))
+        self._admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
         self.made.append(name)
         return self.address(name)
+
+    @contextmanager
+    def database(self) -> Iterator[str]:
+        """A new database for a fixture that outlives one test (a module's store),
+        dropped when the fixture ends rather than by :meth:`drop_all`."""
+        address = self.new_database()
+        name = self.made.pop()
+        try:
+            yield address
+        finally:
+            self._admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
     def drop_all(self) -> None:
         """Drop the databases made since the last call (closing their connections)."""

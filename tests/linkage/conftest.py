@@ -1,4 +1,7 @@
-"""Shared helpers for the linkage tests: small hand-made stores and linkage data."""
+"""Shared helpers for the linkage tests: small hand-made stores and linkage data.
+
+The tests that use a store run on both engines, SQLite and PostgreSQL; the pure
+computations (no store, no ``engine``) run once."""
 
 from __future__ import annotations
 
@@ -20,6 +23,11 @@ def rows_to_csv(rows: list[dict], path) -> None:
         writer.writeheader()
         for row in rows:
             writer.writerow({c: row.get(c, "") for c in COLUMNS})
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, engine_checked):
+    return engine_checked(request.param)
 
 
 @pytest.fixture

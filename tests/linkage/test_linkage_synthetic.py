@@ -2,8 +2,10 @@
 and the ``link`` commands must print the contract's JSON keys."""
 
 import json
+import shutil
 
 import pytest
+from pgserver import PgServer, server_or_skip
 from sqlpeek import sql
 
 from workbench.cli import main
@@ -14,12 +16,33 @@ from workbench.synth import generate, write_to_store
 CONTRACT_KEYS = {"pairs", "linked_pairs", "auc", "tpr_at_5pct_fpr", "top10_hit_rate", "average_precision"}
 
 
-@pytest.fixture(scope="module")
-def synthetic_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("synth") / "synth.sqlite"
-    with open_store(path) as store:
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def synthetic_db(request, tmp_path_factory):
+    """The synthetic store, made once a module on each engine (a file, or a database of
+    its own that the function-scoped stores' clean-up leaves alone)."""
+    server = None
+    if request.param == "postgresql":
+        server = PgServer(server_or_skip().url)
+        location = server.new_database()
+    else:
+        location = str(tmp_path_factory.mktemp("synth") / "synth.sqlite")
+    with open_store(location) as store:
         write_to_store(store, generate(seed=3, offences=6000, boroughs=("Camden", "Islington")))
-    return path
+    yield location
+    if server is not None:
+        server.drop_all()
+
+
+@pytest.fixture
+def synthetic_copy(synthetic_db, tmp_path, request):
+    """A copy of the synthetic store to change (a copied file, or a database made from it)."""
+    if not synthetic_db.startswith("postgresql:"):
+        copy = tmp_path / "copy.sqlite"
+        shutil.copy(synthetic_db, copy)
+        return str(copy)
+    server = PgServer(server_or_skip().url)
+    request.addfinalizer(server.drop_all)
+    return server.new_database(template=synthetic_db.rsplit("/", 1)[1])
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +81,7 @@ def run(capsys, *argv):
 
 
 def test_cli_contract_keys(synthetic_db, capsys, tmp_path):
-    db = str(synthetic_db)
+    db = synthetic_db
     trained = run(capsys, "--db", db, "link", "train", "--category", "burglary", "--json")
     assert trained["models"]["burglary"]["method"] in ("logistic", "boosting")
     with open_store(synthetic_db) as store:
@@ -82,7 +105,7 @@ def test_cli_contract_keys(synthetic_db, capsys, tmp_path):
 
 
 def test_cli_errors_are_one_line(synthetic_db, capsys):
-    assert main(["--db", str(synthetic_db), "link", "suggest", "NO-SUCH-REF", "--json"]) == 1
+    assert main(["--db", synthetic_db, "link", "suggest", "NO-SUCH-REF", "--json"]) == 1
     assert json.loads(capsys.readouterr().out) == {"error": "no offence with reference 'NO-SUCH-REF'"}
 
 
@@ -94,16 +117,12 @@ def test_empty_store_gives_clear_answers(empty_db, capsys):
     assert json.loads(capsys.readouterr().out) == {"error": "no solved offences with offender ids to evaluate on"}
 
 
-def test_a_group_without_enough_known_links_gets_the_default_model_without_scoring_its_pairs(synthetic_db, tmp_path):
+def test_a_group_without_enough_known_links_gets_the_default_model_without_scoring_its_pairs(synthetic_copy):
     """The synthetic 'other' offences have no offender linked twice: training must not
     score their (millions of) candidate pairs only to fall back to the default model."""
-    import shutil
-
     from workbench.linkage.training import too_few_links
 
-    copy = tmp_path / "copy.sqlite"
-    shutil.copy(synthetic_db, copy)
-    with open_store(copy) as store:
+    with open_store(synthetic_copy) as store:
         data = service.load_data(store, groups=["other", "burglary"])
         assert too_few_links(data, "other") is not None and "needed to train" in too_few_links(data, "other")
         assert too_few_links(data, "burglary") is None
@@ -112,18 +131,15 @@ def test_a_group_without_enough_known_links_gets_the_default_model_without_scori
     assert other["default_model"] is True and other["pairs"] == 0 and "needed to train" in other["note"]
 
 
-def test_a_model_saved_by_an_older_workbench_falls_back_to_the_default_model_with_a_note(synthetic_db, tmp_path):
+def test_a_model_saved_by_an_older_workbench_falls_back_to_the_default_model_with_a_note(synthetic_copy):
     """A saved model whose format or features differ from today's cannot score today's
     pairs: its group uses the default model and says to retrain, instead of failing."""
     import pickle
-    import shutil
 
     from workbench.linkage.model import LinkModel
     from workbench.store import linkage as db
 
-    copy = tmp_path / "copy.sqlite"
-    shutil.copy(synthetic_db, copy)
-    with open_store(copy) as store:
+    with open_store(synthetic_copy) as store:
         service.train(store, groups=["burglary"])
         saved = db.active_models(store)["burglary"]
         model = LinkModel.from_bytes(saved["model"])

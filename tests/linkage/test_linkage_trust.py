@@ -157,7 +157,7 @@ def run(capsys, *argv):
 
 
 def test_link_suspects_cli_contract(small_store, capsys):
-    db = str(small_store.path)
+    db = small_store.location
     one = run(capsys, "--db", db, "link", "suspects", "B6", "--top", "2", "--json")
     assert set(one) >= {"offence", "suspects"} and one["offence"] == "B6"
     assert set(one["suspects"][0]) >= {"offender", "score", "offences", "reasons"}

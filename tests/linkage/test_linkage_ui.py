@@ -18,7 +18,7 @@ from workbench.store import linkage as db
 
 @pytest.fixture
 def session(small_store):
-    s = Session(small_store.path)
+    s = Session(small_store.location)
     yield s
     s.close()
 

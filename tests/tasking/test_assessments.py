@@ -46,8 +46,8 @@ def pdf_text(path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
 
 
-def test_tactical_assessment_lists_the_scans_trends(tmp_path, capsys):
-    db = tmp_path / "s.db"
+def test_tactical_assessment_lists_the_scans_trends(tmp_path, capsys, new_store):
+    db = new_store("s")
     with open_store(db) as store:
         make_borough(store)
         surge(store)
@@ -71,8 +71,8 @@ def test_tactical_assessment_lists_the_scans_trends(tmp_path, capsys):
     assert ta["reference"] == "TA/2025/0001" and ta["status"] == "draft"
 
 
-def test_assessment_qa_draft_mark_agenda_and_register(tmp_path, capsys, act_as):
-    db = tmp_path / "s.db"
+def test_assessment_qa_draft_mark_agenda_and_register(tmp_path, capsys, act_as, new_store):
+    db = new_store("s")
     with open_store(db) as store:
         make_borough(store)
     code, ta = cli(capsys, db, "assessment", "tactical", "--from", "2025-03-01", "--to", "2025-03-13",
@@ -121,8 +121,8 @@ def test_assessment_qa_draft_mark_agenda_and_register(tmp_path, capsys, act_as):
     assert cli(capsys, db, "products", "search", "--to", "2024-12-31")[1]["count"] == 0
 
 
-def test_strategic_assessment_hand_worked(tmp_path, capsys):
-    db = tmp_path / "s.db"
+def test_strategic_assessment_hand_worked(tmp_path, capsys, new_store):
+    db = new_store("s")
     with open_store(db) as store:
         records = [offence(f"P{i}", "burglary-residential", f"2024-{1 + i % 12:02d}-10") for i in range(10)]
         records += [offence(f"N{i}", "burglary-residential", f"2025-{1 + i % 12:02d}-11") for i in range(30)]
@@ -148,12 +148,12 @@ def test_strategic_assessment_hand_worked(tmp_path, capsys):
     assert "Recommended priorities" in pdf_text(next(f for f in out["files"] if f.endswith(".pdf")))
 
 
-def test_trends_agree_with_the_scan_on_real_police_uk_data(tmp_path, capsys):
+def test_trends_agree_with_the_scan_on_real_police_uk_data(tmp_path, capsys, new_store):
     """The bundled police.uk crime of Camden and Islington (January to September 2017, by
     month): an assessment of June-September lists the trends `scan --since 2017-06` lists."""
     from workbench.paths import data_path
 
-    db = tmp_path / "real.db"
+    db = new_store("real")
     code, imported = cli(capsys, db, "import", "police-uk", str(data_path("police-uk",
                                                                          "camden-islington-2017-street.csv.gz")))
     assert code == 0 and imported["imported"] > 50000

@@ -18,8 +18,8 @@ def cli(capsys, db, *argv):
     return code, json.loads(capsys.readouterr().out)
 
 
-def test_settings_show_set_and_refusals(tmp_path, capsys):
-    db = tmp_path / "s.db"
+def test_settings_show_set_and_refusals(new_store, capsys):
+    db = new_store("s")
     open_store(db).close()
     code, shown = cli(capsys, db, "settings", "show")
     assert code == 0
@@ -48,8 +48,8 @@ def test_settings_show_set_and_refusals(tmp_path, capsys):
         assert changes == 5
 
 
-def test_priorities_requirements_and_patp_priority(tmp_path, capsys):
-    db = tmp_path / "s.db"
+def test_priorities_requirements_and_patp_priority(new_store, capsys):
+    db = new_store("s")
     with open_store(db) as store:
         make_borough(store)               # Burglary, Vehicle crime, Serious sexual offences
     code, added = cli(capsys, db, "priorities", "add", "Criminal damage", "--category", "criminal damage",
@@ -101,8 +101,8 @@ def _accepted_tasking(capsys, db) -> tuple[str, int]:
     return ref, first["id"]
 
 
-def test_action_status_changes_the_review_counts(tmp_path, capsys):
-    db = tmp_path / "s.db"
+def test_action_status_changes_the_review_counts(new_store, capsys):
+    db = new_store("s")
     with open_store(db) as store:
         make_borough(store)
     ref, first = _accepted_tasking(capsys, db)
@@ -141,11 +141,11 @@ def test_action_status_changes_the_review_counts(tmp_path, capsys):
                                   (ids[0],)).fetchone() == row
 
 
-def test_results_dated_from_the_meeting_with_no_after_bar_until_it_has_elapsed(tmp_path, capsys):
+def test_results_dated_from_the_meeting_with_no_after_bar_until_it_has_elapsed(new_store, capsys):
     from workbench.tasking.editing import load_patp
     from workbench.tasking.results import analyse_patp, results_figure
 
-    db = tmp_path / "s.db"
+    db = new_store("s")
     with open_store(db) as store:
         make_borough(store)
     ref, first = _accepted_tasking(capsys, db)        # decided at the meeting of 6 March 2025 (recorded today)
@@ -167,10 +167,10 @@ def test_results_dated_from_the_meeting_with_no_after_bar_until_it_has_elapsed(t
     assert [len(ax.patches) for ax in results_figure(done).axes] == [4, 2]
 
 
-def test_three_six_nine_month_reviews_appear_in_the_scan(tmp_path, capsys):
+def test_three_six_nine_month_reviews_appear_in_the_scan(new_store, capsys):
     from workbench.scan.scanner import run_scan
 
-    db = tmp_path / "s.db"
+    db = new_store("s")
     with open_store(db) as store:
         make_borough(store)
     ref, first = _accepted_tasking(capsys, db)        # accepted at the TTCG of 6 March 2025

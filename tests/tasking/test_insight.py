@@ -59,8 +59,8 @@ def tasking(capsys, db, refs, meeting, tactics=None):
     return ref
 
 
-def test_insight_by_tactic_with_rates(tmp_path, capsys):
-    db = tmp_path / "s.db"
+def test_insight_by_tactic_with_rates(tmp_path, capsys, new_store):
+    db = new_store("s")
     make_store(db)
     cli(capsys, db, "priorities", "add", "Burglary", "--category", "burglary", "--owner", "DI Khan")
     meeting = cli(capsys, db, "meeting", "create", "--date", "2025-03-06")[1]["id"]

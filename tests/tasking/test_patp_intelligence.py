@@ -28,8 +28,8 @@ def cli(capsys, db, *argv):
     return code, json.loads(capsys.readouterr().out)
 
 
-def test_intelligence_ranked_by_relevance(tmp_path, capsys):
-    db = tmp_path / "s.db"
+def test_intelligence_ranked_by_relevance(tmp_path, capsys, new_store):
+    db = new_store("s")
     csv = tmp_path / "intel.csv"
     csv.write_text(HEADER + "".join(f"{r},{d},3x5x2,2,{e},P,{s},{v},{o},{x},{y},{t}\n"
                                     for r, d, e, s, v, o, x, y, t in ROWS))

@@ -23,8 +23,8 @@ def run(capsys, *argv):
     return code, json.loads(capsys.readouterr().out)
 
 
-def test_the_creator_is_admin_and_roles_list_says_who_you_are(tmp_path, capsys):
-    db = str(tmp_path / "s.db")
+def test_the_creator_is_admin_and_roles_list_says_who_you_are(new_store, capsys):
+    db = new_store("s")
     open_store(db).close()
     code, listed = run(capsys, "--db", db, "roles", "list")
     assert code == 0 and listed["you"] == "test.analyst" and listed["your_roles"] == ["admin"]
@@ -32,8 +32,8 @@ def test_the_creator_is_admin_and_roles_list_says_who_you_are(tmp_path, capsys):
         ("test.analyst", "admin", "(created the store)")]
 
 
-def test_only_an_admin_grants_and_every_change_is_audited(tmp_path, capsys):
-    db = str(tmp_path / "s.db")
+def test_only_an_admin_grants_and_every_change_is_audited(new_store, capsys):
+    db = new_store("s")
     open_store(db).close()
     code, granted = run(capsys, "--db", db, "roles", "grant", "h.analyst", "higher-analyst")
     assert code == 0 and granted == {"user": "h.analyst", "role": "higher-analyst", "changed": True}

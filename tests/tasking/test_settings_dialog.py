@@ -12,10 +12,11 @@ from workbench.store import open_store
 
 
 @pytest.fixture
-def session(tmp_path):
-    with open_store(tmp_path / "s.sqlite") as store:
+def session(new_store):
+    db = new_store("s")
+    with open_store(db) as store:
         make_borough(store)
-    s = Session(tmp_path / "s.sqlite")
+    s = Session(db)
     yield s
     s.close()
 

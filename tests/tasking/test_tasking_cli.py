@@ -16,8 +16,8 @@ def cli(capsys, db, *argv):
     return code, out
 
 
-def test_patp_workflow_meeting_results_and_pack(tmp_path, capsys, act_as):
-    db = tmp_path / "s.db"
+def test_patp_workflow_meeting_results_and_pack(tmp_path, capsys, act_as, new_store):
+    db = new_store("s")
     with open_store(db) as store:
         make_borough(store)
     code, made = cli(capsys, db, "patp", "create", "--from-series", SERIES_REF)

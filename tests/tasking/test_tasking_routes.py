@@ -18,11 +18,12 @@ from workbench.tasking.sources import series_choices, series_label
 
 
 @pytest.fixture
-def window(qtbot, tmp_path):
-    store = open_store(tmp_path / "s.sqlite")
+def window(qtbot, new_store):
+    db = new_store("s")
+    store = open_store(db)
     make_borough(store)
     store.close()
-    session = Session(tmp_path / "s.sqlite")
+    session = Session(db)
     from workbench.ui.main_window import MainWindow
 
     win = MainWindow(session)

@@ -18,12 +18,13 @@ from workbench.tasking.meetings import CreateMeeting
 
 
 @pytest.fixture
-def session(tmp_path):
-    store = open_store(tmp_path / "s.sqlite")
+def session(new_store):
+    db = new_store("s")
+    store = open_store(db)
     make_borough(store)
     CreateMeeting("2025-03-20", borough="Testborough", chair="Supt Jones").do(store)
     store.close()
-    s = Session(tmp_path / "s.sqlite")
+    s = Session(db)
     yield s
     s.close()
 
@@ -72,6 +73,24 @@ def test_tasking_view_workflow_and_export(qtbot, session, tmp_path, act_as):
     qtbot.waitUntil(lambda: view.last_return is not None, timeout=60000)
     assert view.last_return["series"] == 1 and (tmp_path / "r.json").exists()
     assert "1 series" in view.message.text()
+
+
+def test_the_queue_lists_the_patps_of_its_statuses(qtbot, session):
+    """Choosing a queue writes the list's state and lists only the PATPs in its statuses."""
+    from workbench.app.state import PatpListState
+    from workbench.cli import build_parser
+    from workbench.ui.views import tasking_view
+
+    view = tasking_view.create_view(session)
+    qtbot.addWidget(view)
+    view.new_from_series(SERIES_REF)
+    qtbot.waitUntil(lambda: view.patp is not None, timeout=60000)
+    assert view.state == PatpListState() and view.table.rowCount() == 1
+    view.filter.setCurrentIndex(view.filter.findData("qa"))
+    assert view.state.statuses() == ["submitted"] and view.table.rowCount() == 0
+    view.filter.setCurrentIndex(view.filter.findData("drafts"))
+    assert view.table.rowCount() == 1 and "draft" in view.table.item(0, 1).text().lower()
+    assert build_parser().parse_args(["patp", "list"]).status is None and PatpListState().statuses() is None
 
 
 def test_meetings_panel_agenda_decision_and_overdue_actions(qtbot, session, tmp_path):

@@ -1,10 +1,11 @@
-"""View state: the parameters of a view that runs an analysis, without Qt.
+"""View state: the parameters of each view (an analysis, a search or a filter), without Qt.
 
 A state is a dataclass whose field defaults come from the analysis module (one source of
 defaults for the analysis function, the command line and the window). A view binds its
 form to a state by widget object names (:func:`workbench.ui.binding.bind`), so the
 widgets and the state always agree; the view runs the analysis from the state, and tests
-can set a state and check what runs without touching a widget.
+can set a state and check what runs without touching a widget. The developers' chapter of
+the guide (``resources/help/developing.md``, "View state") lists the states and the rules.
 
 >>> state = NearRepeatState(category="robbery", date_from=date(2025, 1, 1), date_to=date(2025, 3, 31))
 >>> state.offence_filter().date_to            # the whole last day is included
@@ -35,7 +36,9 @@ from workbench.network.graph import STEPS
 from workbench.network.layout import LAYOUT
 from workbench.people import defaults as people
 from workbench.scan import defaults as scan
+from workbench.scan.searches import offence_filter
 from workbench.store.offences import OffenceFilter
+from workbench.store.scan import SEARCH_KINDS
 
 
 def _filter(category: str | None, date_from: date | None, date_to: date | None,
@@ -195,6 +198,74 @@ class PeopleState:
     def flags(self) -> list[str] | None:
         """The ``flags`` of :func:`workbench.people.overview.nominals_by_flag`."""
         return [self.flag] if self.flag else None
+
+
+@dataclass
+class SavedSearchState:
+    """A new saved search (``workbench search save``): its name, what it searches
+    (offences by default), one category (offences only), a borough and text; subscribed
+    by default, so every scan reports its new matches."""
+
+    name: str = ""
+    kind: str = SEARCH_KINDS[0]
+    category: str | None = None
+    borough: str = ""
+    text: str = ""
+    subscribed: bool = True
+
+    def spec(self) -> dict[str, Any]:
+        """The filter to store: only what was filled in (an offences filter is checked,
+        so a bad category is refused before anything is saved)."""
+        borough, text = self.borough.strip(), self.text.strip()
+        if self.kind == "offences":
+            spec = {"categories": [self.category] if self.category else None,
+                    "boroughs": [borough] if borough else None, "text": text or None}
+            spec = {k: v for k, v in spec.items() if v}
+            offence_filter(spec)
+            return spec
+        return {k: v for k, v in {"text": text, "borough": borough}.items() if v}
+
+
+@dataclass
+class ImportState:
+    """An import (``workbench import offences|police-uk|intel|nominals|missing|boundaries``):
+    what kind of file, the files (separated by ``;``), the source system (offences and
+    intelligence; empty: ``force``), and for boundaries the layer and level (None: detected)."""
+
+    kind: str = "offences"
+    files: str = ""
+    source: str = ""
+    layer: str = ""
+    level: str | None = None
+
+    def paths(self) -> list[str]:
+        """The files chosen, in order."""
+        return [p.strip() for p in self.files.split(";") if p.strip()]
+
+    def options(self) -> dict[str, Any]:
+        """The keyword options of the importer of :attr:`kind` (as the command's options)."""
+        if self.kind in ("offences", "intel"):
+            return {"source": self.source.strip() or None}
+        if self.kind == "boundaries":
+            return {"layer": self.layer.strip() or None, "level": self.level}
+        return {}
+
+
+#: The Tasking view's PATP queues: the statuses each lists (as ``workbench patp list --status``).
+PATP_QUEUES = {"qa": ("submitted",), "awaiting-ttcg": ("approved", "scheduled"), "drafts": ("draft", "returned"),
+               "decided": ("accepted", "rejected", "deferred")}
+
+
+@dataclass
+class PatpListState:
+    """The PATPs listed (``workbench patp list --status``): one queue of :data:`PATP_QUEUES`
+    (None: every PATP)."""
+
+    queue: str | None = None
+
+    def statuses(self) -> list[str] | None:
+        """The ``statuses`` of :func:`workbench.store.tasking.list_patps`."""
+        return list(PATP_QUEUES[self.queue]) if self.queue else None
 
 
 def _year_ago() -> str:
