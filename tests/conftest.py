@@ -54,6 +54,22 @@ def _collect_garbage_on_the_main_thread(request):
     gc.enable()
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Every test skipped for want of a PostgreSQL server is reported at one place, so
+    the summary says it in one line with their count instead of a line per test."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and isinstance(report.longrepr, tuple):
+        import inspect
+
+        import pgserver
+
+        if pgserver.SKIP_REASON in str(report.longrepr[2]):
+            line = inspect.getsourcelines(pgserver.server_or_skip)[1]        # pytest shows it plus one
+            report.longrepr = (pgserver.__file__, line, f"Skipped: {pgserver.SKIP_REASON}")
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     """The PostgreSQL test server (see tests/pgserver.py), or skip saying why."""

@@ -184,8 +184,8 @@ def run(capsys, *args):
     return code, json.loads(out.out)
 
 
-def test_importing_offences_without_boundaries_warns_that_areas_will_be_empty(tmp_path, capsys):
-    db = str(tmp_path / "s.sqlite")
+def test_importing_offences_without_boundaries_warns_that_areas_will_be_empty(new_store, tmp_path, capsys):
+    db = new_store()
     csv = write(tmp_path, "o.csv", OFFENCE_HEADER + "W1,burglary,2025-01-01,,,531200,181450,\n")
     code, result = run(capsys, "--db", db, "import", "offences", str(csv))
     assert code == 0 and result["imported"] == 1
@@ -220,8 +220,8 @@ def test_a_canonical_file_given_to_import_police_uk_says_which_command_to_use(st
         import_police_uk(store, path)
 
 
-def test_rejects_are_listed_in_line_order(tmp_path, capsys):
-    db = str(tmp_path / "s.sqlite")
+def test_rejects_are_listed_in_line_order(new_store, tmp_path, capsys):
+    db = new_store()
     rows = [police_row("a1", "2017-02", "Piracy"), "short,row\n", police_row("a3", "2017-13"),
             police_row("a4", "2017-02"), "another,short,row\n", police_row("a6", "2017-02", "Piracy")]
     path = write(tmp_path, "p.csv", POLICE_HEADER + "".join(rows))
@@ -229,3 +229,13 @@ def test_rejects_are_listed_in_line_order(tmp_path, capsys):
     assert [r["line"] for r in result["rejects"]] == [2, 3, 4, 6, 7]
     _, listed = run(capsys, "--db", db, "import", "rejects")
     assert [r["line"] for r in listed["rejects"]] == [2, 3, 4, 6, 7]
+
+
+def test_nul_characters_are_dropped_so_both_engines_store_the_same_text(store, tmp_path):
+    path = tmp_path / "o.csv"
+    path.write_bytes((OFFENCE_HEADER.replace("\n", ",location_desc,mo_entry\n")
+                      + "N\x001,burglary,2025-01-01,,,531200,181450,O\x0017,Camden\x00 Road,fo\x00rced\n").encode())
+    result = import_offences(store, path)
+    assert (result.imported, result.rejected) == (1, 0)
+    detail = offence_detail(store, find_by_ref(store, "N1"))
+    assert (detail["location_desc"], detail["mo"], detail["offenders"]) == ("Camden Road", {"entry": ["forced"]}, ["O17"])

@@ -1,5 +1,7 @@
 """A store in a bad state gets one clear line: busy (and who holds it), a foreign SQLite
-file (refused, left unchanged), a damaged file; areas too large are refused up front."""
+file (refused, left unchanged), a damaged file; areas too large are refused up front. The
+tests that take a file (tmp_path) are about SQLite files; tests/store/test_team_store.py
+has a team store's busy and foreign-database messages."""
 
 import json
 import sqlite3
@@ -77,9 +79,8 @@ def test_a_damaged_page_gives_one_clear_message(tmp_path, capsys):
                               "was read or changed. Restore it from your backup")
 
 
-def test_huge_radius_and_bbox_are_refused_before_any_work(tmp_path, capsys):
-    db = str(tmp_path / "s.sqlite")
-    open_store(db).close()
+def test_huge_radius_and_bbox_are_refused_before_any_work(empty_db, capsys):
+    db = empty_db
     assert fail(capsys, "--db", db, "patp", "create", "--from-hotspot", "530000,180000", "--radius", "1e12",
                 "--from", "2025-01", "--to", "2025-02") == (
         "--radius 1e+12 is out of range: give a radius above 0 and at most 50,000 metres")

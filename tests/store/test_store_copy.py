@@ -69,6 +69,24 @@ def test_a_store_goes_to_the_team_server_and_back_unchanged(source_file, pg_serv
     assert code == 0 and len(entries["entries"]) == 2
 
 
+def test_the_team_store_has_real_geometry_for_a_gis(source_file, pg_server, capsys):
+    import psycopg
+
+    server = pg_server.new_database()
+    assert run(capsys, "store", "copy", "--from", source_file, "--to", server)[0] == 0
+    with psycopg.connect(server) as conn:
+        points = conn.execute("SELECT count(*), min(ST_SRID(geom)), count(*) FILTER (WHERE ST_X(geom) = easting "
+                              "AND ST_Y(geom) = northing) FROM offences").fetchone()
+        assert points == (1200, 27700, 1200)
+        assert conn.execute("SELECT count(*) FROM boundaries WHERE ST_IsValid(geom) AND ST_SRID(geom) = 27700 "
+                            "AND level = 'borough'").fetchone()[0] == 33
+        area = conn.execute("SELECT reference, ST_GeometryType(geom), ST_Area(geom) FROM patp_areas").fetchone()
+        assert area[0].startswith("PATP/") and area[1] == "ST_Polygon" and area[2] > 0
+        camden = conn.execute("SELECT count(*) FROM offences o JOIN boundaries b ON b.level = 'borough' "
+                              "AND b.name = 'Camden' AND ST_Contains(b.geom, o.geom)").fetchone()[0]
+        assert camden > 1000                  # a spatial join a GIS user would run, on the GiST indexes
+
+
 def test_a_copy_goes_only_into_an_empty_store(source_file, pg_server, tmp_path, capsys):
     server = pg_server.new_database()
     assert run(capsys, "store", "copy", "--from", source_file, "--to", server)[0] == 0

@@ -3,9 +3,13 @@
 import sqlite3
 
 import pytest
+from sqlpeek import sql
 
 from workbench.domain.audit import AuditAction
 from workbench.store import StoreError, migrations, open_store
+
+# The tests that take a file (tmp_path) are about SQLite files: WAL, page size, PRAGMA
+# user_version, files that are not stores. The others run on both engines.
 
 
 def test_new_store_is_at_latest_version_with_wal_and_foreign_keys(tmp_path):
@@ -75,12 +79,12 @@ def test_atomic_rolls_back_everything_on_error(store):
         with store.atomic():
             store.audit(AuditAction.UNDO, "thing", 2)
         raise RuntimeError("boom")
-    assert store._conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] == 0
+    assert sql(store, "SELECT count(*) FROM audit_log").fetchone()[0] == 0
 
 
 def test_audit_records_who_when_what_and_why(store):
     store.audit(AuditAction.LINK_CONFIRM, "link", "1-2", {"score": 0.9}, why="same MO")
-    row = store._conn.execute("SELECT user, action, object_type, object_id, detail, at FROM audit_log").fetchone()
+    row = sql(store, "SELECT user, action, object_type, object_id, detail, at FROM audit_log").fetchone()
     assert row[:4] == ("test.analyst", "link.confirm", "link", "1-2")
     assert '"why": "same MO"' in row[4] and row[5].startswith("20")
 
@@ -88,4 +92,4 @@ def test_audit_records_who_when_what_and_why(store):
 def test_settings_change_is_audited(store):
     store.set_setting("security_marking", "OFFICIAL")
     assert store.setting("security_marking") == "OFFICIAL"
-    assert store._conn.execute("SELECT action FROM audit_log").fetchall() == [("setting.change",)]
+    assert sql(store, "SELECT action FROM audit_log").fetchall() == [("setting.change",)]

@@ -75,6 +75,24 @@ def test_tasking_view_workflow_and_export(qtbot, session, tmp_path, act_as):
     assert "1 series" in view.message.text()
 
 
+def test_the_queue_lists_the_patps_of_its_statuses(qtbot, session):
+    """Choosing a queue writes the list's state and lists only the PATPs in its statuses."""
+    from workbench.app.state import PatpListState
+    from workbench.cli import build_parser
+    from workbench.ui.views import tasking_view
+
+    view = tasking_view.create_view(session)
+    qtbot.addWidget(view)
+    view.new_from_series(SERIES_REF)
+    qtbot.waitUntil(lambda: view.patp is not None, timeout=60000)
+    assert view.state == PatpListState() and view.table.rowCount() == 1
+    view.filter.setCurrentIndex(view.filter.findData("qa"))
+    assert view.state.statuses() == ["submitted"] and view.table.rowCount() == 0
+    view.filter.setCurrentIndex(view.filter.findData("drafts"))
+    assert view.table.rowCount() == 1 and "draft" in view.table.item(0, 1).text().lower()
+    assert build_parser().parse_args(["patp", "list"]).status is None and PatpListState().statuses() is None
+
+
 def test_saving_a_patp_someone_else_saved_meanwhile_says_so_and_shows_theirs(qtbot, session):
     from acting import acting_as
 

@@ -3,12 +3,14 @@ alerts by kind, selects an alert's offences, manages saved searches."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from map_store import X0, Y0, write_offences
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDialogButtonBox
 
-from workbench.app.state import ScanState
+from workbench.app.state import SavedSearchState, ScanState
 from workbench.store.scan import list_searches, save_search
 from workbench.ui.views import scan_view
 
@@ -131,3 +133,43 @@ def test_one_source_of_scan_defaults():
     assert (defaults(near_repeat_alerts)["permutations"], defaults(near_repeat_alerts)["seed"]) == \
         (state.permutations, state.seed)
     assert defaults(new_hotspots)["method"] == state.hotspot_method
+
+
+def test_new_search_saves_what_the_dialog_says(qtbot, map_session, monkeypatch):
+    """New search… opens the dialog on the saved-search state's defaults; what the analyst
+    fills in is saved (only the fields given) and listed."""
+    view = scan_view.create_view(map_session)
+    qtbot.addWidget(view)
+    seen = []
+
+    def fill_in(dialog):
+        seen.append(replace(dialog.state))
+        dialog.name.setText("East robbery")
+        dialog.category.setCurrentIndex(dialog.category.findData("robbery"))
+        dialog.borough.setText(" East ")
+        dialog.subscribe.click()                                    # untick: do not report in scans
+        dialog.buttons.button(QDialogButtonBox.Save).click()
+        return dialog.result()
+
+    monkeypatch.setattr(scan_view.SearchDialog, "exec", fill_in)
+    qtbot.mouseClick(view.new_search_button, Qt.LeftButton)
+    assert seen == [SavedSearchState()]
+    [search] = list_searches(map_session.store, owner=view.user)
+    assert (search.name, search.kind, search.filter, search.subscribed) == \
+        ("East robbery", "offences", {"categories": ["robbery"], "boroughs": ["East"]}, False)
+    assert view.searches.rowCount() == 1 and view.searches.item(0, 1).text() == "East robbery"
+
+
+def test_a_saved_search_of_intelligence_keeps_only_text_and_borough():
+    state = SavedSearchState(name="vans", kind="intel", category="robbery", borough="East", text=" red van ")
+    assert state.spec() == {"text": "red van", "borough": "East"}
+
+
+def test_one_source_of_saved_search_defaults():
+    """``search save NAME`` and the New search dialog's state: offences, subscribed, no filter."""
+    from workbench.cli import build_parser
+
+    args = build_parser().parse_args(["search", "save", "any"])
+    state = SavedSearchState(name="any")
+    assert (args.kind, not args.no_subscribe) == (state.kind, state.subscribed)
+    assert (args.category, args.borough, args.search_text) == (None, None, None) and state.spec() == {}

@@ -35,7 +35,9 @@ from workbench.network.graph import STEPS
 from workbench.network.layout import LAYOUT
 from workbench.people import defaults as people
 from workbench.scan import defaults as scan
+from workbench.scan.searches import offence_filter
 from workbench.store.offences import OffenceFilter
+from workbench.store.scan import SEARCH_KINDS
 
 
 def _filter(category: str | None, date_from: date | None, date_to: date | None,
@@ -195,6 +197,49 @@ class PeopleState:
     def flags(self) -> list[str] | None:
         """The ``flags`` of :func:`workbench.people.overview.nominals_by_flag`."""
         return [self.flag] if self.flag else None
+
+
+@dataclass
+class SavedSearchState:
+    """A new saved search (``workbench search save``): its name, what it searches
+    (offences by default), one category (offences only), a borough and text; subscribed
+    by default, so every scan reports its new matches."""
+
+    name: str = ""
+    kind: str = SEARCH_KINDS[0]
+    category: str | None = None
+    borough: str = ""
+    text: str = ""
+    subscribed: bool = True
+
+    def spec(self) -> dict[str, Any]:
+        """The filter to store: only what was filled in (an offences filter is checked,
+        so a bad category is refused before anything is saved)."""
+        borough, text = self.borough.strip(), self.text.strip()
+        if self.kind == "offences":
+            spec = {"categories": [self.category] if self.category else None,
+                    "boroughs": [borough] if borough else None, "text": text or None}
+            spec = {k: v for k, v in spec.items() if v}
+            offence_filter(spec)
+            return spec
+        return {k: v for k, v in {"text": text, "borough": borough}.items() if v}
+
+
+#: The Tasking view's PATP queues: the statuses each lists (as ``workbench patp list --status``).
+PATP_QUEUES = {"qa": ("submitted",), "awaiting-ttcg": ("approved", "scheduled"), "drafts": ("draft", "returned"),
+               "decided": ("accepted", "rejected", "deferred")}
+
+
+@dataclass
+class PatpListState:
+    """The PATPs listed (``workbench patp list --status``): one queue of :data:`PATP_QUEUES`
+    (None: every PATP)."""
+
+    queue: str | None = None
+
+    def statuses(self) -> list[str] | None:
+        """The ``statuses`` of :func:`workbench.store.tasking.list_patps`."""
+        return list(PATP_QUEUES[self.queue]) if self.queue else None
 
 
 def _year_ago() -> str:

@@ -8,7 +8,14 @@ from workbench.errors import BadInput
 from workbench.scan.defaults import HOTSPOT_METHOD, MIN_COUNT, PERMUTATIONS, SEED, TREND_ALPHA
 from workbench.scan.scanner import run_scan
 from workbench.scan.searches import offence_filter, run_search
-from workbench.store.scan import delete_search, list_searches, require_search, save_search, set_subscribed
+from workbench.store.scan import (
+    SEARCH_KINDS,
+    delete_search,
+    list_searches,
+    require_search,
+    save_search,
+    set_subscribed,
+)
 
 ORDER = 60
 
@@ -44,7 +51,7 @@ def register(subparsers, parent) -> None:
                          description="Save a named search of offences or intelligence reports. Every scan "
                                      "reports what is new in the searches you subscribe to.")
     s.add_argument("name", help="the saved search's name")
-    s.add_argument("--kind", choices=["offences", "intel"], default="offences",
+    s.add_argument("--kind", choices=list(SEARCH_KINDS), default=SEARCH_KINDS[0],
                    help="search offences (default) or intelligence reports")
     s.add_argument("--category", action="append", metavar="C", help="offence category (repeatable)")
     s.add_argument("--from", dest="date_from", metavar="D", help="committed/recorded on or after D")

@@ -10,7 +10,9 @@ Records with more or fewer fields than the header are taken out and handed over 
 This is exact for RFC 4180 files, where a quote only opens a field or doubles inside a
 quoted one. Anything else (a stray quote inside a field, old Mac CR line ends, NUL bytes)
 is read from that point on by Python's csv module, which defines what such a file means,
-into the same chunks. Either way a file that is not UTF-8 is refused with its line.
+into the same chunks; NUL characters are dropped there (they mean nothing in a CSV, and a
+PostgreSQL text value cannot hold one, so both engines store the same text). Either way a
+file that is not UTF-8 is refused with its line.
 """
 
 from __future__ import annotations
@@ -188,7 +190,7 @@ class ChunkReader:
         text = io.TextIOWrapper(io.BufferedReader(_Prefixed(self._buffer, self._stream), 1 << 20),
                                 encoding="utf-8", newline="")
         self._buffer = b""
-        reader = csv.reader(text)
+        reader = csv.reader(line.replace("\x00", "") for line in text)
         first_line = self._line
         row: list[str] = []
         if header:

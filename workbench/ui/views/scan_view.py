@@ -39,14 +39,13 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.session import Session
-from workbench.app.state import ScanState
+from workbench.app.state import SavedSearchState, ScanState
 from workbench.domain import categories as cats
 from workbench.domain.alerts import KIND_TITLES, KINDS, Alert
 from workbench.errors import UserError
 from workbench.events import Changed
 from workbench.identity import current_user
 from workbench.scan.scanner import run_scan
-from workbench.scan.searches import offence_filter
 from workbench.store.scan import delete_search, list_searches, load_scan_state, save_search, set_subscribed
 from workbench.ui.binding import bind
 from workbench.ui.jobs import run_job
@@ -152,6 +151,7 @@ class SearchDialog(QDialog):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle("New saved search")
+        self.state = SavedSearchState()
         self.name = QLineEdit()
         self.kind = QComboBox()
         self.kind.addItem("Offences", "offences")
@@ -167,7 +167,9 @@ class SearchDialog(QDialog):
         self.text = QLineEdit()
         self.text.setPlaceholderText("offences: in the reference or location; intelligence: free text")
         self.subscribe = QCheckBox("Report new matches in every scan")
-        self.subscribe.setChecked(True)
+        for widget, name in ((self.name, "name"), (self.kind, "kind"), (self.category, "category"),
+                             (self.borough, "borough"), (self.text, "text"), (self.subscribe, "subscribed")):
+            widget.setObjectName(name)
         self.kind.currentIndexChanged.connect(lambda: self.category.setEnabled(self.kind.currentData() == "offences"))
         form = QFormLayout(self)
         form.addRow("Name", self.name)
@@ -180,18 +182,9 @@ class SearchDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.buttons = buttons
         self.setMinimumWidth(460)
-
-    def spec(self) -> dict:
-        """The filter to store (only what was filled in)."""
-        borough, text = self.borough.text().strip(), self.text.text().strip()
-        if self.kind.currentData() == "offences":
-            spec = {"categories": [self.category.currentData()] if self.category.currentData() else None,
-                    "boroughs": [borough] if borough else None, "text": text or None}
-            spec = {k: v for k, v in spec.items() if v}
-            offence_filter(spec)
-            return spec
-        return {k: v for k, v in {"text": text, "borough": borough}.items() if v}
+        self.binding = bind(self, self.state)
 
 
 class ScanView(QWidget):
@@ -287,12 +280,12 @@ class ScanView(QWidget):
         self.searches.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.searches.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
         self.searches.itemChanged.connect(self._subscription_toggled)
-        new_search = QPushButton("New search…")
-        new_search.clicked.connect(self.new_search)
+        self.new_search_button = QPushButton("New search…")
+        self.new_search_button.clicked.connect(self.new_search)
         remove = QPushButton("Delete")
         remove.clicked.connect(self.delete_search)
         search_buttons = QHBoxLayout()
-        search_buttons.addWidget(new_search)
+        search_buttons.addWidget(self.new_search_button)
         search_buttons.addWidget(remove)
         search_buttons.addStretch(1)
         right = QVBoxLayout()
@@ -466,9 +459,10 @@ class ScanView(QWidget):
         dialog = SearchDialog(self)
         if dialog.exec() != QDialog.Accepted:
             return
+        search = dialog.state
         try:
-            save_search(self.session.store, dialog.name.text(), dialog.kind.currentData(), dialog.spec(),
-                        owner=self.user, subscribed=dialog.subscribe.isChecked())
+            save_search(self.session.store, search.name, search.kind, search.spec(), owner=self.user,
+                        subscribed=search.subscribed)
         except UserError as exc:
             QMessageBox.warning(self, "Saved search", str(exc))
             return

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.session import Session
+from workbench.app.state import PatpListState
 from workbench.commands import Command
 from workbench.errors import Conflict, UserError
 from workbench.events import Changed
@@ -50,6 +51,7 @@ from workbench.tasking.results import analyse_patp, chart
 from workbench.tasking.sources import problem_from_offences, problem_from_series, series_choices
 from workbench.tasking.strategy import priority_names
 from workbench.tasking.workflow import STATUS_LABELS, PatpTransition, allowed_actions
+from workbench.ui.binding import bind
 from workbench.ui.jobs import run_job
 from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 from workbench.ui.tasking.meetings_panel import MeetingsPanel, plain_table
@@ -59,8 +61,9 @@ from workbench.ui.views.offences_view import register_offence_action
 
 TITLE = "Tasking"
 ORDER = 60
-FILTERS = {"All PATPs": None, "QA queue (submitted)": ["submitted"], "Approved, awaiting TTCG": ["approved", "scheduled"],
-           "Drafts and returned": ["draft", "returned"], "Decided": ["accepted", "rejected", "deferred"]}
+#: The PATP list's queues (:data:`workbench.app.state.PATP_QUEUES`) as offered.
+QUEUES = {"All PATPs": None, "QA queue (submitted)": "qa", "Approved, awaiting TTCG": "awaiting-ttcg",
+          "Drafts and returned": "drafts", "Decided": "decided"}
 TEXT_FIELDS = {"title": "Title", "priority": "Control-strategy priority", "owner": "Owner",
                "review_date": "Review date (YYYY-MM-DD)"}
 LONG_FIELDS = {"problem_summary": "Problem summary", "threat_harm_risk": "Threat, harm and risk",
@@ -93,9 +96,11 @@ class TaskingView(QWidget):
         self.last_return: dict | None = None
         self.last_results = None
 
+        self.state = PatpListState()
         self.filter = QComboBox()
-        self.filter.addItems(list(FILTERS))
-        self.filter.currentIndexChanged.connect(self.refresh)
+        self.filter.setObjectName("queue")
+        for label, queue in QUEUES.items():
+            self.filter.addItem(label, queue)
         self.table = plain_table(["Reference", "Status", "Title", "Author"])
         self.table.itemSelectionChanged.connect(self._selected)
         new = QPushButton("New PATP from series…")
@@ -191,6 +196,8 @@ class TaskingView(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         outer.addWidget(self.tabs)
+        self.binding = bind(left, self.state)
+        self.filter.currentIndexChanged.connect(self.refresh)      # after the binder: refresh sees the queue
         session.changed.connect(self._changed)
         self._show(None)
         self.refresh()
@@ -198,7 +205,7 @@ class TaskingView(QWidget):
     # -- list ---------------------------------------------------------------------
     def refresh(self) -> None:
         keep = self.patp.id if self.patp else None
-        rows = db.list_patps(self.session.store, FILTERS[self.filter.currentText()])
+        rows = db.list_patps(self.session.store, self.state.statuses())
         self.table.blockSignals(True)
         self.table.setRowCount(len(rows))
         select = None
