@@ -111,6 +111,17 @@ def new_store(engine, tmp_path, request):
         request.getfixturevalue("pg_server").drop_all()
 
 
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_store_location(request, tmp_path_factory):
+    """The location of a new store that the tests of one module share (a module fixture
+    builds it once), on each engine in turn."""
+    if request.param == "postgresql":
+        with request.getfixturevalue("pg_server").database() as address:
+            yield address
+    else:
+        yield str(tmp_path_factory.mktemp("store") / "store.sqlite")
+
+
 @pytest.fixture
 def store(new_store):
     """A fresh, empty store."""

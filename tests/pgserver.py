@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -48,6 +50,17 @@ class PgServer:
         self._admin.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
         self.made.append(name)
         return self.address(name)
+
+    @contextmanager
+    def database(self) -> Iterator[str]:
+        """A new database for a fixture that outlives one test (a module's store),
+        dropped when the fixture ends rather than by :meth:`drop_all`."""
+        address = self.new_database()
+        name = self.made.pop()
+        try:
+            yield address
+        finally:
+            self._admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
     def drop_all(self) -> None:
         """Drop the databases made since the last call (closing their connections)."""

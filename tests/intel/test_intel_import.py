@@ -94,9 +94,9 @@ def test_column_and_text_entities_are_linked_to_the_report(store, tmp_path):
     assert ("postcode", "SW1A 1AA") in set(zip(found.kind, found.value))
 
 
-def test_cli_import_intel_prints_contract_keys(tmp_path, capsys):
+def test_cli_import_intel_prints_contract_keys(tmp_path, new_store, capsys):
     path = write(tmp_path, GOOD + [BAD["C without conditions"][0]])
-    db = str(tmp_path / "s.sqlite")
+    db = new_store()
     code = main(["--db", db, "import", "intel", str(path), "--source", "crimint", "--json"])
     result = json.loads(capsys.readouterr().out)
     assert code == 0
@@ -105,9 +105,9 @@ def test_cli_import_intel_prints_contract_keys(tmp_path, capsys):
     assert result["rejects"][0]["line"] == 6 and result["rejects"][0]["column"] == "handling_conditions"
 
 
-def test_cli_import_intel_of_a_non_intel_file_is_one_line_error(tmp_path, capsys):
+def test_cli_import_intel_of_a_non_intel_file_is_one_line_error(tmp_path, new_store, capsys):
     path = tmp_path / "o.csv"
     path.write_text("offence_ref,category\nB/1,burglary\n")
-    code = main(["--db", str(tmp_path / "s.sqlite"), "import", "intel", str(path)])
+    code = main(["--db", new_store(), "import", "intel", str(path)])
     err = capsys.readouterr().err
     assert code != 0 and "missing column" in err and "Traceback" not in err

@@ -20,12 +20,13 @@ I/3,2025-03-03,3x5x2,2,C,C,Not for the subject's school,P9,P9 was seen with O17
 
 
 @pytest.fixture
-def session(tmp_path):
-    store = open_store(tmp_path / "s.sqlite")
+def session(tmp_path, new_store):
+    location = new_store()
+    store = open_store(location)
     (tmp_path / "i.csv").write_text(INTEL)
     import_intel(store, tmp_path / "i.csv")
     store.close()
-    s = Session(tmp_path / "s.sqlite")
+    s = Session(location)
     yield s
     s.close()
 

@@ -148,16 +148,17 @@ def test_episode_ref_twice_in_a_file_is_rejected(store, tmp_path):
     assert result.rejects[0].line == 3 and "already appears at line 2" in result.rejects[0].reason
 
 
-def test_cli_import_nominals_prints_the_contract_keys(tmp_path, capsys):
+def test_cli_import_nominals_prints_the_contract_keys(tmp_path, new_store, capsys):
     import json
 
     from workbench.cli import main
 
     path = write(tmp_path, NOMINAL_HEADER, GOOD_NOMINAL, nominal(build="lanky"))
-    assert main(["--db", str(tmp_path / "s.sqlite"), "import", "nominals", str(path), "--json"]) == 0
+    db = new_store()
+    assert main(["--db", db, "import", "nominals", str(path), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert (out["imported"], out["rejected"]) == (1, 1) and isinstance(out["batch"], int)
-    assert main(["--db", str(tmp_path / "s.sqlite"), "import", "missing", str(path), "--json"]) == 1
+    assert main(["--db", db, "import", "missing", str(path), "--json"]) == 1
     assert "not a missing-person episodes CSV" in json.loads(capsys.readouterr().out)["error"]
 
 

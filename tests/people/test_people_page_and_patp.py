@@ -43,7 +43,7 @@ def test_a_victim_ref_or_a_missing_person_has_a_page_too(store):
 
 def test_person_show_text_lists_the_management_status(store, capsys):
     seed(store)
-    assert main(["--db", str(store.path), "person", "show", "N1"]) == 0
+    assert main(["--db", store.location, "person", "show", "N1"]) == 0
     text = capsys.readouterr().out
     assert "MAPPA level 2; review 2020-01-01 (overdue)" in text and "missing 1 times" in text
 
@@ -67,7 +67,7 @@ def test_people_lists_on_the_command_line(store, capsys):
     load(store, [offence(f"V{i}", "violence-with-injury", f"2025-02-1{i}T22:00", victim_ref="N1-V1")
                  for i in range(2, 4)],
          episodes=[episode(f"M{i}", "N1", f"2024-12-1{i}T20:00") for i in range(2, 4)])
-    db = ["--db", str(store.path)]
+    db = ["--db", store.location]
     assert main(db + ["people", "victims", "--json"]) == 0
     victims = json.loads(capsys.readouterr().out)["victims"]
     assert victims[0]["victim_ref"] == "N1-V1" and victims[0]["offences"] == 3

@@ -67,18 +67,18 @@ def test_bad_requests_are_clear(people):
 
 
 def test_cli_suspects_for_a_force_series(people, capsys):
-    assert main(["--db", str(people.path), "people", "suspects", "--series", "BIU/25/7", "--json"]) == 0
+    assert main(["--db", people.location, "people", "suspects", "--series", "BIU/25/7", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["series"] == "BIU/25/7" and sorted(out["offences"]) == ["S1", "S2"]
     assert out["suspects"][0]["offender"] == "N1" and {"score", "offences", "reasons"} <= set(out["suspects"][0])
-    assert main(["--db", str(people.path), "people", "suspects", "--series", "BIU/99/1"]) == 1
+    assert main(["--db", people.location, "people", "suspects", "--series", "BIU/99/1"]) == 1
     assert "no series 'BIU/99/1'" in capsys.readouterr().err
 
 
 def test_link_suspects_extends_to_nominals(people, capsys):
     # S1 and S2 are unsolved; H1 (exposure) is N2's solved offence, so N2 is a known
     # offender for the linkage ranking and a nominal too.
-    assert main(["--db", str(people.path), "link", "suspects", "S1", "--json"]) == 0
+    assert main(["--db", people.location, "link", "suspects", "S1", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert {"offence", "suspects", "nominals"} <= set(out)
     assert out["nominals"][0]["nominal"] == "N1" and "reasons" in out["nominals"][0]

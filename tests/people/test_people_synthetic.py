@@ -14,9 +14,9 @@ from workbench.synth import generate, write_to_store
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(module_store_location):
     data = generate(seed=11, offences=4000, start="2025-01-01", days=365)
-    store = open_store(tmp_path_factory.mktemp("people") / "demo.sqlite")
+    store = open_store(module_store_location)
     result = write_to_store(store, data)
     report = run_scan(store, record=False, permutations=9).as_json()
     yield data, store, result, report

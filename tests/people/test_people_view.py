@@ -12,8 +12,9 @@ from workbench.store import open_store
 
 
 @pytest.fixture
-def session(tmp_path):
-    store = open_store(tmp_path / "s.sqlite")
+def session(new_store):
+    location = new_store()
+    store = open_store(location)
     load(store, [offence(f"V{i}", "violence-with-injury", f"2025-02-1{i}T22:00", victim_ref="VR-1") for i in range(3)]
          + [offence("B1", "burglary-residential", "2025-02-01T10:00", offenders=["N2"])],
          [nominal("N1", flags=("rso", "mappa-2"), review_date="2020-01-01", conditions="curfew 22:00-06:00",
@@ -23,7 +24,7 @@ def session(tmp_path):
                   seen=(X0 + 50 * i, Y0), found_at_xy=(X0 + 900, Y0 + 400 + 30 * i), risk="high" if i else "medium")
           for i in range(3)])
     store.close()
-    s = Session(tmp_path / "s.sqlite")
+    s = Session(location)
     yield s
     s.close()
 
@@ -87,13 +88,12 @@ def test_one_source_of_people_defaults():
         == (state.missing_episodes, state.missing_days)
 
 
-def test_the_suspects_panel_names_nominals(qtbot, tmp_path):
+def test_the_suspects_panel_names_nominals(qtbot, store):
     from people_handmade import X0 as x0
 
     from workbench.store.offences import find_by_ref
     from workbench.ui.linkage.suspects_panel import SuspectsPanel
 
-    store = open_store(tmp_path / "p.sqlite")
     load(store, [offence("S1", "sexual-assault", "2025-03-05T23:00", suspect={"sex": "M", "height_cm": "180"}),
                  offence("H1", "exposure", "2024-06-01T12:00", x=x0 - 2000, offenders=["N2"])],
          [nominal("N1", born="1985-06-01", offending="sexual-assault"), nominal("N2", x=x0 + 1500, flags=("iom",))])
@@ -103,4 +103,3 @@ def test_the_suspects_panel_names_nominals(qtbot, tmp_path):
     assert "Nominals near by who fit" in panel.heading.text() and "N1 (rso" in panel.heading.text()
     assert panel.table.item(0, 0).text() == "N2 (iom)"
     assert "Nominal</b> (iom)" in panel.reasons.toHtml() or "Nominal" in panel.reasons.toPlainText()
-    store.close()

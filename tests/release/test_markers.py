@@ -84,9 +84,9 @@ def text_of(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def planted(tmp_path_factory):
+def planted(tmp_path_factory, module_store_location):
     folder = tmp_path_factory.mktemp("markers")
-    store = open_store(folder / "store.sqlite")
+    store = open_store(module_store_location)
     store.set_setting("accreditation_level", "TOP SECRET")
     make_borough(store, offender=OFFENDER)
     (folder / "intel.csv").write_text(csv_rows(), encoding="utf-8")

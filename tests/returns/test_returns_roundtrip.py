@@ -11,8 +11,8 @@ from workbench.store import open_store
 from workbench.store import tasking as db
 
 
-def export(tmp_path, capsys, borough, x0, offender, prefix, series_ref):
-    db_path = tmp_path / f"{borough}.db"
+def export(tmp_path, new_store, capsys, borough, x0, offender, prefix, series_ref):
+    db_path = new_store(borough)
     with open_store(db_path) as store:
         make_borough(store, borough, x0, 180000.0, offender=offender, prefix=prefix, series_ref=series_ref)
     out = tmp_path / f"{borough}.json"
@@ -27,8 +27,8 @@ def run_import(capsys, central, *files):
     return code, json.loads(capsys.readouterr().out)
 
 
-def test_return_file_holds_the_series_offender_and_hotspot(tmp_path, capsys):
-    summary, path = export(tmp_path, capsys, "Northam", 530000.0, "O-17", "NA", SERIES_REF)
+def test_return_file_holds_the_series_offender_and_hotspot(tmp_path, new_store, capsys):
+    summary, path = export(tmp_path, new_store, capsys, "Northam", 530000.0, "O-17", "NA", SERIES_REF)
     assert summary["series"] == 1 and summary["offenders"] == 1 and summary["schema_version"] == SCHEMA_VERSION
     doc = json.loads(path.read_text())
     assert doc["schema"] == "workbench-return" and doc["period_to"] == "2025-03-31"
@@ -41,11 +41,11 @@ def test_return_file_holds_the_series_offender_and_hotspot(tmp_path, capsys):
     assert "Acacia" not in path.read_text()                     # no victim addresses leave the borough
 
 
-def test_two_boroughs_sharing_an_offender_are_linked(tmp_path, capsys):
-    _, north = export(tmp_path, capsys, "Northam", 530000.0, "O-17", "NA", "NA-S1")
-    _, east = export(tmp_path, capsys, "Eastham", 540000.0, "O-17", "EA", "EA-S1")
-    _, west = export(tmp_path, capsys, "Westham", 520000.0, "O-99", "WA", "WA-S1")
-    central = tmp_path / "central.db"
+def test_two_boroughs_sharing_an_offender_are_linked(tmp_path, new_store, capsys):
+    _, north = export(tmp_path, new_store, capsys, "Northam", 530000.0, "O-17", "NA", "NA-S1")
+    _, east = export(tmp_path, new_store, capsys, "Eastham", 540000.0, "O-17", "EA", "EA-S1")
+    _, west = export(tmp_path, new_store, capsys, "Westham", 520000.0, "O-99", "WA", "WA-S1")
+    central = new_store("central")
     code, out = run_import(capsys, central, north, east, west)
     assert code == 0 and len(out["imported"]) == 3 and out["skipped"] == []
     assert out["cross_border_offenders"] == [
@@ -59,11 +59,11 @@ def test_two_boroughs_sharing_an_offender_are_linked(tmp_path, capsys):
         assert len(db.received_items(store, "offender")) == 3
 
 
-def test_a_bad_or_newer_file_is_refused_whole_and_the_others_still_import(tmp_path, capsys):
-    summary, good = export(tmp_path, capsys, "Northam", 530000.0, "O-17", "NA", SERIES_REF)
+def test_a_bad_or_newer_file_is_refused_whole_and_the_others_still_import(tmp_path, new_store, capsys):
+    summary, good = export(tmp_path, new_store, capsys, "Northam", 530000.0, "O-17", "NA", SERIES_REF)
     newer = tmp_path / "newer.json"
     newer.write_text(json.dumps({**json.loads(good.read_text()), "schema_version": SCHEMA_VERSION + 1}))
-    central = tmp_path / "central.db"
+    central = new_store("central")
     code, out = run_import(capsys, central, newer, good)
     assert code == 0 and [r["file"] for r in out["imported"]] == [str(good)]
     assert out["rejected"] == [{"file": str(newer), "reason": "newer.json is schema version 2; this Workbench "
@@ -79,23 +79,23 @@ def test_a_bad_or_newer_file_is_refused_whole_and_the_others_still_import(tmp_pa
     (lambda d: d["series"][0].update(area_wkt="POLYGON((530000 180000, oops"), "series[0].area_wkt: 'POLYGON((530000 180000, oops' is not valid WKT"),
     (lambda d: d["offenders"][0].update(series="NA-S1"), "offenders[0].series: 'NA-S1' does not fit: 'NA-S1' is not of type 'array'"),
 ])
-def test_every_field_is_checked_before_anything_is_stored(tmp_path, capsys, change, reason):
-    _, good = export(tmp_path, capsys, "Northam", 530000.0, "O-17", "NA", SERIES_REF)
+def test_every_field_is_checked_before_anything_is_stored(tmp_path, new_store, capsys, change, reason):
+    _, good = export(tmp_path, new_store, capsys, "Northam", 530000.0, "O-17", "NA", SERIES_REF)
     doc = json.loads(good.read_text())
     change(doc)
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(doc))
-    central = tmp_path / "central.db"
+    central = new_store("central")
     code, out = run_import(capsys, central, bad)
     assert code == 1 and out["error"] == f"bad.json: {reason}"
     assert main(["returns", "list", "--db", str(central), "--json"]) == 0      # the store still lists
     assert json.loads(capsys.readouterr().out)["returns"] == []
 
 
-def test_deeply_nested_json_is_refused_cleanly(tmp_path, capsys):
+def test_deeply_nested_json_is_refused_cleanly(tmp_path, new_store, capsys):
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000)
-    code, out = run_import(capsys, tmp_path / "central.db", deep)
+    code, out = run_import(capsys, new_store("central"), deep)
     assert code == 1 and out["error"] == "deep.json is nested too deeply to be a return"
 
 

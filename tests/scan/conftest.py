@@ -52,6 +52,12 @@ def daily_series(start: str, days: int, rate, category: str, *, borough: str = "
     return rows
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request, engine_checked):
+    """These tests run on both engines, SQLite and PostgreSQL."""
+    return engine_checked(request.param)
+
+
 @pytest.fixture
 def offences():
     """The :func:`add_offences` helper."""

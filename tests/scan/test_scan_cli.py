@@ -14,8 +14,8 @@ def run(capsys, *argv):
     return code, json.loads(out)
 
 
-def test_scan_json_keys_and_since(tmp_path, capsys, offences):
-    db = str(tmp_path / "s.sqlite")
+def test_scan_json_keys_and_since(new_store, capsys, offences):
+    db = new_store()
     with open_store(db) as store:
         offences(store, [{"category": "rape", "committed_from": "2025-03-02T01:00", "easting": 529000,
                           "northing": 184000, "borough": "Camden", "ref": "R/1"},
@@ -31,8 +31,8 @@ def test_scan_json_keys_and_since(tmp_path, capsys, offences):
     assert code == 0 and out["new_offences"] == 0 and out["basis"] == "last_scan"
 
 
-def test_search_commands(tmp_path, capsys, offences):
-    db = str(tmp_path / "s.sqlite")
+def test_search_commands(new_store, capsys, offences):
+    db = new_store()
     with open_store(db) as store:
         ids = offences(store, [{"category": "burglary-business", "committed_from": "2025-03-02", "easting": 529000,
                                 "northing": 184000, "borough": "Camden"}])

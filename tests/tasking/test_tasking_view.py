@@ -110,7 +110,7 @@ def test_saving_a_patp_someone_else_saved_meanwhile_says_so_and_shows_theirs(qtb
     with open_store(session.location) as other, acting_as("jsmith"):   # another analyst, another connection
         EditPatp(shown.id, {"owner": "DI Khan", "objectives": "Arrest"}, seen=shown.version).do(other)
     assert watcher.poll() and view.edits["owner"].text() == "DI Smith"       # their change wipes nothing typed
-    assert view.message.text().startswith("jsmith changed PATPs while you were editing")
+    assert view.message.text().startswith(f"jsmith changed tasking: your unsaved changes to {shown.reference} are kept")
     assert not view.save()
     assert view.message.text().startswith(f"{shown.reference} was edited (objectives, owner) by jsmith at ")
     assert view.message.text().endswith("your edit of owner was not saved: look again and edit")

@@ -1,10 +1,11 @@
-"""View state: the parameters of a view that runs an analysis, without Qt.
+"""View state: the parameters of each view (an analysis, a search or a filter), without Qt.
 
 A state is a dataclass whose field defaults come from the analysis module (one source of
 defaults for the analysis function, the command line and the window). A view binds its
 form to a state by widget object names (:func:`workbench.ui.binding.bind`), so the
 widgets and the state always agree; the view runs the analysis from the state, and tests
-can set a state and check what runs without touching a widget.
+can set a state and check what runs without touching a widget. The developers' chapter of
+the guide (``resources/help/developing.md``, "View state") lists the states and the rules.
 
 >>> state = NearRepeatState(category="robbery", date_from=date(2025, 1, 1), date_to=date(2025, 3, 31))
 >>> state.offence_filter().date_to            # the whole last day is included
@@ -223,6 +224,31 @@ class SavedSearchState:
             offence_filter(spec)
             return spec
         return {k: v for k, v in {"text": text, "borough": borough}.items() if v}
+
+
+@dataclass
+class ImportState:
+    """An import (``workbench import offences|police-uk|intel|nominals|missing|boundaries``):
+    what kind of file, the files (separated by ``;``), the source system (offences and
+    intelligence; empty: ``force``), and for boundaries the layer and level (None: detected)."""
+
+    kind: str = "offences"
+    files: str = ""
+    source: str = ""
+    layer: str = ""
+    level: str | None = None
+
+    def paths(self) -> list[str]:
+        """The files chosen, in order."""
+        return [p.strip() for p in self.files.split(";") if p.strip()]
+
+    def options(self) -> dict[str, Any]:
+        """The keyword options of the importer of :attr:`kind` (as the command's options)."""
+        if self.kind in ("offences", "intel"):
+            return {"source": self.source.strip() or None}
+        if self.kind == "boundaries":
+            return {"layer": self.layer.strip() or None, "level": self.level}
+        return {}
 
 
 #: The Tasking view's PATP queues: the statuses each lists (as ``workbench patp list --status``).

@@ -18,6 +18,7 @@ import pandas as pd
 
 from workbench.domain.grading import Grade
 from workbench.store.db import Store, now_iso
+from workbench.store.migrations.m017_search_words import FOLDING
 
 REPORT_COLUMNS = (
     "id", "source", "intel_ref", "recorded_at", "grading", "source_eval", "intel_eval",
@@ -246,21 +247,68 @@ def fetch_reports(store: Store, ids: Sequence[int]) -> list[dict]:
 
 
 def snippets(store: Store, fts: str, ids: Sequence[int], *, before: str = "[", after: str = "]") -> dict[int, str]:
-    """FTS5 snippets of the report text around the matched terms, keyed by report id."""
+    """Snippets of the report text around the matched terms (FTS5's ``snippet`` on
+    SQLite, :func:`_snippet` on PostgreSQL: the same words marked), keyed by report id."""
     if not ids:
         return {}
     marks = ",".join(str(int(i)) for i in ids)
     if store.engine == "postgresql":
-        cur = store._conn.execute(
-            f"SELECT rowid, ts_headline('simple', text, to_tsquery('simple', ?), ?) FROM intel_fts "
-            f"WHERE {_matches(store.engine)} AND rowid IN ({marks})",
-            (_fts_param(fts, "postgresql"), f'StartSel="{before}", StopSel="{after}", MaxWords=16, MinWords=8, '
-             f'FragmentDelimiter="…", MaxFragments=1', _fts_param(fts, "postgresql")))
-        return dict(cur.fetchall())
+        terms = _search_terms(fts)
+        rows = store._conn.execute(f"SELECT rowid, text FROM intel_fts WHERE {_matches(store.engine)} "
+                                   f"AND rowid IN ({marks})", (_fts_param(fts, store.engine),))
+        return {rid: _snippet(text, terms, before, after) for rid, text in rows}
     cur = store._conn.execute(
-        f"SELECT rowid, snippet(intel_fts, 0, ?, ?, '…', 16) FROM intel_fts "
+        f"SELECT rowid, snippet(intel_fts, 0, ?, ?, '…', {SNIPPET_WORDS}) FROM intel_fts "
         f"WHERE intel_fts MATCH ? AND rowid IN ({marks})", (before, after, fts))
     return dict(cur.fetchall())
+
+
+#: How many words a snippet shows.
+SNIPPET_WORDS = 16
+
+
+def _snippet(text: str, terms: list[tuple[list[str], bool]], before: str, after: str) -> str:
+    """Up to :data:`SNIPPET_WORDS` words of ``text`` from just before its first match,
+    each match of a term (its words in a row; the last one a prefix when the term ends in
+    ``*``) between ``before`` and ``after``, ``…`` where text is left out: what FTS5's
+    ``snippet`` gives on SQLite.
+
+    >>> _snippet("Red van, AB12 CDE, seen at the café.", [(["van"], False), (["cafe"], False)], "[", "]")
+    'Red [van], AB12 CDE, seen at the [café].'
+    """
+    tokens = list(_SEARCH_WORD.finditer(text))
+    words = [t.group().lower().translate(_FOLD) for t in tokens]
+    spans: set[tuple[int, int]] = set()
+    for phrase, prefix in terms:
+        n = len(phrase)
+        for i in range(len(words) - n + 1):
+            last = words[i + n - 1]
+            if words[i:i + n - 1] == phrase[:-1] and (last.startswith(phrase[-1]) if prefix else last == phrase[-1]):
+                spans.add((i, i + n - 1))
+    first = min(spans)[0] if spans else 0
+    start = max(0, min(first - 2, len(tokens) - SNIPPET_WORDS))
+    end = min(len(tokens), start + SNIPPET_WORDS)
+    if not tokens:
+        return text
+    out, at = ["…" if start else ""], tokens[start].start() if start else 0
+    for a, b in sorted(s for s in spans if start <= s[0] and s[1] < end):
+        if tokens[a].start() < at:
+            continue
+        out += [text[at:tokens[a].start()], before, text[tokens[a].start():tokens[b].end()], after]
+        at = tokens[b].end()
+    out.append(text[at:] if end == len(tokens) else text[at:tokens[end - 1].end()] + "…")
+    return "".join(out)
+
+
+def _search_terms(fts: str) -> list[tuple[list[str], bool]]:
+    """The terms of an FTS5 query made by :func:`workbench.intel.search.fts_query`, each
+    as its folded words and whether its last word is a prefix."""
+    terms = []
+    for phrase, star, _bar in _FTS_TERM.findall(fts):
+        words = _SEARCH_WORD.findall(phrase.translate(_FOLD))
+        if words:
+            terms.append((words, bool(star)))
+    return terms
 
 
 def _matches(engine: str, prefix: str = "") -> str:
@@ -271,6 +319,10 @@ def _matches(engine: str, prefix: str = "") -> str:
 
 
 _FTS_TERM = re.compile(r'"([^"]*)"(\*?)|(OR)')
+#: The words of a search term as PostgreSQL's index holds them (migration m017): Latin
+#: letters folded, split at anything but a letter or digit, as FTS5 does on SQLite.
+_FOLD = str.maketrans(FOLDING)
+_SEARCH_WORD = re.compile(r"[^\W_]+")
 
 
 def _fts_param(fts: str, engine: str) -> str:
@@ -280,6 +332,8 @@ def _fts_param(fts: str, engine: str) -> str:
 
     >>> _fts_param('"red" "high street" OR "ab12"*', "postgresql")
     "'red' & 'high' <-> 'street' | 'ab12':*"
+    >>> _fts_param('"café" "a_b"', "postgresql")
+    "'cafe' & 'a' <-> 'b'"
     """
     if engine != "postgresql":
         return fts
@@ -288,7 +342,7 @@ def _fts_param(fts: str, engine: str) -> str:
         if bar:
             out.append("|")
             continue
-        words = [f"'{w}'" for w in phrase.split()]
+        words = [f"'{w}'" for w in _SEARCH_WORD.findall(phrase.translate(_FOLD))]
         if not words:
             continue
         if star:

@@ -231,12 +231,10 @@ class TaskingView(QWidget):
         if changed.kind != "tasking":
             return
         if changed.detail.get("remote") and self.patp is not None and self.form_changes():
-            # someone else's change must not wipe what the analyst is typing: the form keeps
-            # it and the version it was read at, so saving reports a conflict if theirs was
-            # to this PATP (Two analysts at once)
-            who = ", ".join(changed.detail.get("users") or []) or "another analyst"
-            self._say(f"{who} changed PATPs while you were editing; your changes are kept here "
-                      "until you save (you will be told if they changed this one).")
+            # someone else's change must not wipe what the analyst is typing; the form keeps
+            # the version it was read at, so saving reports a conflict if theirs was to this PATP
+            self._say(f"{', '.join(changed.detail['users'])} changed tasking: your unsaved changes to "
+                      f"{self.patp.reference} are kept; the list is brought up to date when you save.")
             return
         self.refresh()
 
