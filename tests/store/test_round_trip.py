@@ -50,7 +50,7 @@ def write(store) -> tuple[list[int], int]:
         chunk.append(values, values.pop("features", ()), values.pop("offenders", ()))
     seed = {**OFFENCES[1], "offence_ref": "SEED", "cell": 0}
     with store.atomic():
-        store._insert("offences", {"id": BIG_ID, **{k: seed[k] for k in (*ROUND_TRIP, "cell")}})
+        store._insert("offences", {"id": BIG_ID, **{k: seed[k] for k in (*ROUND_TRIP, "cell") if k != "extra"}})
         batch = start_batch(store, "offences", "force", "o.csv", "0" * 64)
         writer = OffenceWriter(store, batch)
         assert writer.write(chunk) == 2
