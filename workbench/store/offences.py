@@ -34,6 +34,13 @@ SNAPPED_SOURCES = ("police.uk",)
 LINKABLE_SQL = (f"(source NOT IN ({', '.join(repr(s) for s in SNAPPED_SOURCES)}) "
                 f"AND julianday(committed_to) - julianday(committed_from) < {COARSE_TIME_DAYS})")
 
+#: How a query reads the ``extra`` column: the text is stored once per distinct value
+#: (``offence_extras``, schema 18) and the offence holds its ``extra_id``.
+EXTRA_SQL = "(SELECT extra FROM offence_extras WHERE id = offences.extra_id) AS extra"
+#: Distinct extra-attribute texts a writer remembers with their ids (beyond this it
+#: starts again, so a file whose every row has its own extras cannot fill the memory).
+EXTRA_MEMORY = 200_000
+
 OFFENCE_COLUMNS = (
     "id", "source", "offence_ref", "category", "committed_from", "committed_to",
     "reported_at", "easting", "northing", "longitude", "latitude", "cell",
@@ -93,6 +100,11 @@ class OffenceChunk:
         self.offenders.extend((row, key) for key in offenders)
 
 
+def select_list(columns: Iterable[str]) -> str:
+    """Offence columns for a SELECT on ``offences``, ``extra`` read through ``extra_id``."""
+    return ", ".join(EXTRA_SQL if name == "extra" else name for name in columns)
+
+
 def _is_shared(value) -> bool:
     return not isinstance(value, (list, np.ndarray))
 
@@ -126,6 +138,8 @@ class OffenceWriter:
         self.imported = 0
         self.duplicates = 0
         self._next_id = max_offence_id(store) + 1
+        self._next_extra = store._value("SELECT coalesce(max(id), 0) FROM offence_extras") + 1
+        self._extra_ids: dict[str, int] = {}
         self._repeats_later = False
         self._offender_ids: dict[str, int] = {}
 
@@ -183,6 +197,7 @@ class OffenceWriter:
             "cell": np.floor(east / CELL_SIZE).astype(np.int64) * 10000 + np.floor(north / CELL_SIZE).astype(np.int64),
             "batch_id": self.batch_id,
             **{name: column(name) for name in INPUT_COLUMNS}}
+        values["extra_id"] = self._extra_id(values.pop("extra"))
         # Columns with no value for any row are left to their default (NULL, 'unsolved', 0);
         # a value shared by every row is written into the statement once, not bound per row.
         names = [name for name, value in values.items() if value is not None]
@@ -206,6 +221,26 @@ class OffenceWriter:
         self.imported += m
         return m
 
+    def _extra_id(self, extras):
+        """The ``offence_extras`` ids of extra-attribute texts (one shared by every row, or
+        one per row; None = none), writing the texts this import has not written yet."""
+        if extras is None:
+            return None
+        texts = [extras] if _is_shared(extras) else (extras.tolist() if isinstance(extras, np.ndarray) else extras)
+        known = self._extra_ids
+        new = [text for text in dict.fromkeys(texts) if text is not None and text not in known]
+        if len(known) + len(new) > EXTRA_MEMORY:
+            known.clear()
+            new = [text for text in dict.fromkeys(texts) if text is not None]
+        if new:
+            first = self._next_extra
+            self._next_extra += len(new)
+            self.store._conn.executemany("INSERT INTO offence_extras (id, extra) VALUES (?, ?)",
+                                         zip(range(first, self._next_extra), new))
+            known.update(zip(new, range(first, self._next_extra)))
+        ids = [None if text is None else known[text] for text in texts]
+        return ids[0] if _is_shared(extras) else ids
+
     def _offender_id(self, key: str) -> int:
         if key not in self._offender_ids:
             conn = self.store._conn
@@ -223,9 +258,9 @@ class OffenceWriter:
         cells would be inserted all over each index) when the import is large compared
         with the store. Into an empty store every row is written, and the repeats are
         then found in one pass over the rebuilt reference index and deleted with their
-        features and offender links; into a store that holds offences the reference
-        index stays, so each chunk is checked against the store as it is written (a
-        re-import then writes nothing). Runs inside the caller's transaction, so a
+        features, offender links and extra attributes; into a store that holds offences
+        the reference index stays, so each chunk is checked against the store as it is
+        written (a re-import then writes nothing). Runs inside the caller's transaction, so a
         rollback restores the indexes too.
         """
         conn = self.store._conn
@@ -234,6 +269,7 @@ class OffenceWriter:
         for name, _ in saved:
             conn.execute(f'DROP INDEX "{name}"')
         last_offender = self.store._value("SELECT coalesce(max(id), 0) FROM offenders")
+        first_extra = self._next_extra
         self._repeats_later = empty
         try:
             yield self
@@ -247,6 +283,8 @@ class OffenceWriter:
                          (json.dumps(repeats),))
             conn.execute("DELETE FROM offenders WHERE id > ? AND id NOT IN (SELECT offender_id FROM offence_offenders)",
                          (last_offender,))
+            conn.execute("DELETE FROM offence_extras WHERE id >= ? AND id NOT IN "
+                         "(SELECT extra_id FROM offences WHERE extra_id IS NOT NULL)", (first_extra,))
             self._offender_ids.clear()
             self.imported -= len(repeats)
             self.duplicates += len(repeats)
@@ -397,7 +435,7 @@ def query_ids(store: Store, flt: OffenceFilter | None = None, order_by: str = "c
 def fetch_rows(store: Store, ids: Sequence[int], columns: Sequence[str] = OFFENCE_COLUMNS) -> dict[int, tuple]:
     """The given columns of the given offences, keyed by id."""
     out: dict[int, tuple] = {}
-    cols = ", ".join(("id",) + tuple(columns))
+    cols = select_list(("id",) + tuple(columns))
     for start in range(0, len(ids), 900):
         part = [int(i) for i in ids[start:start + 900]]
         for row in store._conn.execute(
@@ -411,7 +449,7 @@ def load_frame(store: Store, flt: OffenceFilter | None = None,
     """Offences matching ``flt`` as a DataFrame; date columns parsed to datetime64."""
     where, params = (flt or OffenceFilter()).where()
     cols = list(dict.fromkeys(("id",) + tuple(columns)))
-    frame = store._frame(f"SELECT {', '.join(cols)} FROM offences WHERE {where} ORDER BY id", params)
+    frame = store._frame(f"SELECT {select_list(cols)} FROM offences WHERE {where} ORDER BY id", params)
     for col in ("committed_from", "committed_to", "reported_at"):
         if col in frame:
             frame[col] = pd.to_datetime(frame[col], format="ISO8601")
@@ -445,7 +483,7 @@ def load_offender_links(store: Store, offence_ids: Iterable[int] | None = None) 
 
 def offence_detail(store: Store, offence_id: int) -> dict | None:
     """Everything stored about one offence, for detail panes and reports."""
-    rows = store._rows(f"SELECT {', '.join(OFFENCE_COLUMNS)} FROM offences WHERE id = ?", (int(offence_id),))
+    rows = store._rows(f"SELECT {select_list(OFFENCE_COLUMNS)} FROM offences WHERE id = ?", (int(offence_id),))
     if not rows:
         return None
     detail = rows[0]
@@ -536,7 +574,7 @@ def force_series(store: Store) -> dict[str, list[int]]:
 def load_after_id(store: Store, last_id: int, columns: Sequence[str]) -> pd.DataFrame:
     """Offences whose id is above ``last_id``, by id (the table is append-only by id), with
     ``id`` and ``columns``; the date columns parsed."""
-    cols = ", ".join(("id", *columns))
+    cols = select_list(("id", *columns))
     frame = store._frame(f"SELECT {cols} FROM offences WHERE id > ? ORDER BY id", (int(last_id),))
     for col in ("committed_from", "committed_to"):
         if col in frame:
