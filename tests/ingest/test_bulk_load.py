@@ -265,3 +265,16 @@ def test_first_bulk_load_keeps_no_extra_attributes_only_a_repeat_had(store, tmp_
     assert (result.imported, result.duplicates) == (1, 1)
     assert offence_detail(store, find_by_ref(store, "c1"))["extra"]["last_outcome"] == "Under investigation"
     assert sql(store, "SELECT count(*) FROM offence_extras").fetchone() == (1,)
+
+
+def test_references_whose_hashes_collide_are_still_compared_exactly(store, tmp_path, bulk, monkeypatch):
+    import numpy as np
+
+    import workbench.store.offences as offences
+
+    monkeypatch.setattr(offences, "_hashes", lambda refs: np.zeros(len(refs), dtype=np.uint64))   # all alike
+    result = import_offences(store, files(tmp_path))
+    assert (result.imported, result.duplicates) == (4, 1)
+    assert sql(store, "SELECT offence_ref, committed_from FROM offences ORDER BY id").fetchall() == [
+        ("B/1", "2025-01-02T00:00:00"), ("B/2", "2025-01-03T00:00:00"), ("B/3", "2025-01-04T00:00:00"),
+        ("B/4", "2025-01-06T00:00:00")]
