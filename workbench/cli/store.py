@@ -21,10 +21,11 @@ def register(subparsers, parent) -> None:
     group = add_group(subparsers, "store", "the store itself: encrypt a file at rest, copy to or from a team store",
                       parent)
     p = group.add_parser("encrypt", parents=[parent], help="encrypt the store with a passphrase (SQLCipher)",
-                         description="Rewrite the store encrypted (SQLCipher, AES-256) with a passphrase read "
+                         description="Rewrite the store file encrypted (SQLCipher, AES-256) with a passphrase read "
                                      "from --key-file FILE (its first line) or typed twice at a prompt; never "
                                      "given on the command line. From then on every command needs --key-file "
-                                     "or the passphrase, and plain SQLite tools cannot read the file.")
+                                     "or the passphrase, and plain SQLite tools cannot read the file. A team store "
+                                     "(postgresql://...) is refused: its server protects it.")
     p.set_defaults(handler=_encrypt)
     p = group.add_parser("copy", parents=[parent], help="copy a whole store into a new, empty one (file or server)",
                          description="Copy every table of a store, ids and audit chain included, into a new, "
@@ -41,6 +42,9 @@ def register(subparsers, parent) -> None:
 
 
 def _encrypt(args, ctx: Context) -> dict:
+    if ctx.db_url:
+        raise BadInput("store encrypt encrypts a store file; a team store on a PostgreSQL server is protected "
+                       "by the server (logins, TLS, disk encryption), not by a passphrase")
     path = ctx.db_path
     if not path.exists():
         raise NotFound(f"there is no store at {path}")
