@@ -67,6 +67,8 @@ def test_update_sets_fields_and_shows_them(qtbot):
         ("kde", "Hackney")
     with pytest.raises(AttributeError, match="no field 'colour'"):
         binding.update(colour="red")
+    binding.update(method="nonsense")                # not offered: the first item, in both
+    assert state.method == "kde" == form.findChild(QComboBox, "method").currentData()
 
 
 def test_two_widgets_of_one_name_are_refused(qtbot):

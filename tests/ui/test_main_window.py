@@ -2,8 +2,10 @@
 and imports in the background with a reject report."""
 
 import pytest
+from PySide6.QtCore import Qt
 
 from workbench.app.session import Session
+from workbench.app.state import ImportState
 from workbench.ingest.offences_csv import import_offences
 from workbench.ui.main_window import MainWindow
 from workbench.ui.offence_model import COLUMNS
@@ -98,8 +100,11 @@ def test_import_dialog_runs_in_background_and_lists_rejects(window, qtbot, tmp_p
     bad.write_text("offence_ref,category,committed_from,easting,northing\nN1,robbery,2025-04-01,530000,180000\n"
                    "N2,robbery,yesterday,530000,180000\n")
     dialog = window.open_import("offences")
+    assert dialog.state == ImportState() and not dialog.layer.isEnabled()
     dialog.files.setText(str(bad))
-    dialog.start()
+    dialog.source.setText("CRIS")
+    assert dialog.state.paths() == [str(bad)] and dialog.state.options() == {"source": "CRIS"}
+    qtbot.mouseClick(dialog.import_button, Qt.LeftButton)
     qtbot.waitUntil(lambda: dialog.result is not None, timeout=10000)
     assert dialog.rejects.rowCount() == 1
     assert dialog.rejects.item(0, 1).text() == "3"
@@ -109,8 +114,6 @@ def test_import_dialog_runs_in_background_and_lists_rejects(window, qtbot, tmp_p
 
 
 def test_suggest_links_has_a_button_and_a_shortcut(window, qtbot):
-    from PySide6.QtCore import Qt
-
     from workbench.ui.linkage.suggest_dialog import SuggestDialog
 
     view = window.views["Offences"]
@@ -131,3 +134,20 @@ def test_ward_and_status_columns_fit_their_values(window):
     names = [name for name, _ in COLUMNS]
     assert view.table.columnWidth(names.index("ward")) > metrics.horizontalAdvance("Camden Town with Primrose Hill")
     assert view.table.columnWidth(names.index("status")) > metrics.horizontalAdvance("unsolved")
+
+
+def test_the_import_dialog_is_the_import_state_and_shares_the_commands_defaults(window):
+    """Choosing boundaries offers the layer and level (detected by default, as the command);
+    the source system is left to the importer's default, as ``import offences`` does."""
+    from workbench.cli import build_parser
+
+    dialog = window.open_import("boundaries")
+    assert dialog.state.kind == "boundaries" and dialog.layer.isEnabled() and not dialog.source.isEnabled()
+    args = build_parser().parse_args(["import", "boundaries", "b.gpkg"])
+    assert dialog.state.options() == {"layer": args.layer, "level": args.level} == {"layer": None, "level": None}
+    dialog.level.setCurrentIndex(dialog.level.findData("ward"))
+    assert dialog.state.options()["level"] == "ward"
+    dialog.kind.setCurrentIndex(dialog.kind.findData("offences"))
+    assert dialog.source.isEnabled() and not dialog.layer.isEnabled()
+    assert dialog.state.options() == {"source": build_parser().parse_args(["import", "offences", "o.csv"]).source}
+    dialog.close()

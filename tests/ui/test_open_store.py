@@ -126,3 +126,52 @@ def test_the_password_is_asked_only_when_the_server_wants_it(window, qtbot, pg_s
     qtbot.waitUntil(lambda: len(MainWindow.opened) == 1 and MainWindow.opened[0] is not new, timeout=10000)
     assert not dialog.password.isVisible() and proxy.asked > asked
     proxy.close()
+
+
+def test_the_app_started_on_a_team_store_asks_for_the_password_first(qtbot, pg_server, tmp_path, monkeypatch):
+    """``workbench gui --db postgresql://...`` with no password in the password file: the
+    Open Store dialog asks before the window opens; cancelling it opens nothing."""
+    from pgauth import PasswordProxy
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from workbench.ui.app import _first_session
+
+    proxy = PasswordProxy(pg_server.url, "s3cret")
+    database = pg_server.new_database()
+    open_store(database).close()
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+    seen = []
+
+    def answer(password: str | None) -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(50, lambda: answer(password))
+            return
+        seen.append((dialog.location.text(), dialog.password.isVisible(), dialog.message.text()))
+        if password is None:
+            dialog.reject()
+        else:
+            dialog.password.setText(password)
+            dialog.open_store()
+
+    QTimer.singleShot(50, lambda: answer("s3cret"))
+    session = _first_session(proxy.address(database), None)
+    assert session is not None and session.store.login == "postgres"
+    assert seen[0][:2] == (proxy.address(database), True) and "needs the password of postgres: type it here" in seen[0][2]
+    session.close()
+    QTimer.singleShot(50, lambda: answer(None))
+    assert _first_session(proxy.address(database), None) is None
+    proxy.close()
+
+
+@pytest.mark.parametrize(("address", "said"), [
+    ("postgresql://me:secret@server/camden", "a store address must not contain a password"),
+    ("postgresql://me@127.0.0.1:9/camden", "cannot open the team store camden on 127.0.0.1: "),
+])
+def test_gui_on_a_bad_team_store_address_says_so_in_one_line(capsys, address, said):
+    from workbench.cli import main
+
+    assert main(["gui", "--db", address]) == 1
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

@@ -226,6 +226,31 @@ class SavedSearchState:
         return {k: v for k, v in {"text": text, "borough": borough}.items() if v}
 
 
+@dataclass
+class ImportState:
+    """An import (``workbench import offences|police-uk|intel|nominals|missing|boundaries``):
+    what kind of file, the files (separated by ``;``), the source system (offences and
+    intelligence; empty: ``force``), and for boundaries the layer and level (None: detected)."""
+
+    kind: str = "offences"
+    files: str = ""
+    source: str = ""
+    layer: str = ""
+    level: str | None = None
+
+    def paths(self) -> list[str]:
+        """The files chosen, in order."""
+        return [p.strip() for p in self.files.split(";") if p.strip()]
+
+    def options(self) -> dict[str, Any]:
+        """The keyword options of the importer of :attr:`kind` (as the command's options)."""
+        if self.kind in ("offences", "intel"):
+            return {"source": self.source.strip() or None}
+        if self.kind == "boundaries":
+            return {"layer": self.layer.strip() or None, "level": self.level}
+        return {}
+
+
 #: The Tasking view's PATP queues: the statuses each lists (as ``workbench patp list --status``).
 PATP_QUEUES = {"qa": ("submitted",), "awaiting-ttcg": ("approved", "scheduled"), "drafts": ("draft", "returned"),
                "decided": ("accepted", "rejected", "deferred")}

@@ -68,8 +68,8 @@ def _first_session(location: str, key: str | None):
 
     try:
         return Session(location, key=key)
-    except PasswordNeeded as exc:
-        dialog = OpenStoreDialog(None, location, password_reason=str(exc))
+    except PasswordNeeded:
+        dialog = OpenStoreDialog(None, location, ask_password=True)
         if dialog.exec() != OpenStoreDialog.Accepted:
             return None
         location, password = dialog.take_choice()

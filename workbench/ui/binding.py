@@ -37,9 +37,13 @@ class Binding:
         self.show()
 
     def show(self) -> None:
-        """Show every bound field's current value (after the state changed in code)."""
+        """Show every bound field's current value (after the state changed in code). A
+        combo box that does not offer the value shows its first item, and the state takes
+        that item's value, so the two never disagree."""
         for name, widget in self.widgets.items():
             _set(widget, getattr(self.state, name))
+            if isinstance(widget, QComboBox):
+                setattr(self.state, name, widget.currentData())
 
     def update(self, **values: Any) -> None:
         """Set some fields of the state and show them (a view changing its own form)."""

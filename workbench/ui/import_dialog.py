@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.session import Session
+from workbench.app.state import ImportState
 from workbench.events import Changed
 from workbench.ingest.boundaries import import_boundaries
 from workbench.ingest.missing_csv import import_missing
@@ -35,6 +36,7 @@ from workbench.ingest.offences_csv import import_offences
 from workbench.ingest.police_uk import import_police_uk
 from workbench.ingest.rejects_export import export_rejects
 from workbench.intel.importer import import_intel
+from workbench.ui.binding import bind
 from workbench.ui.jobs import run_job
 from workbench.ui.overwrite import NO_DIALOG_CONFIRM, ask_replace
 
@@ -57,10 +59,10 @@ class ImportDialog(QDialog):
         self.session = session
         self.setWindowTitle("Import")
         self.resize(760, 520)
+        self.state = ImportState(kind=kind)
         self.kind = QComboBox()
         for key, label, _ in KINDS:
             self.kind.addItem(label, key)
-        self.kind.setCurrentIndex(max(0, self.kind.findData(kind)))
         self.files = QLineEdit()
         self.files.setPlaceholderText("Choose one or more files…")
         browse = QPushButton("Browse…")
@@ -76,6 +78,9 @@ class ImportDialog(QDialog):
         self.level.addItem("Detect from the layer name", None)
         self.level.addItem("Boroughs", "borough")
         self.level.addItem("Wards", "ward")
+        for widget, name in ((self.kind, "kind"), (self.files, "files"), (self.source, "source"),
+                             (self.layer, "layer"), (self.level, "level")):
+            widget.setObjectName(name)
         form = QFormLayout()
         form.addRow("Format", self.kind)
         form.addRow("File(s)", row)
@@ -103,19 +108,20 @@ class ImportDialog(QDialog):
         layout.addWidget(self.rejects, 1)
         layout.addWidget(self.save_rejects)
         layout.addWidget(buttons)
+        self.binding = bind(self, self.state)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self._kind_changed()
         self.result = None
         self.job = None
 
     def _kind_changed(self) -> None:
-        key = self.kind.currentData()
+        key = self.state.kind
         self.source.setEnabled(key in ("offences", "intel"))
         self.layer.setEnabled(key == "boundaries")
         self.level.setEnabled(key == "boundaries")
 
     def _browse(self) -> None:
-        key = self.kind.currentData()
+        key = self.state.kind
         pattern = next(p for k, _, p in KINDS if k == key)
         if key == "boundaries":
             path, _ = QFileDialog.getOpenFileName(self, "Choose a boundary file", "", pattern)
@@ -125,33 +131,20 @@ class ImportDialog(QDialog):
         if paths:
             self.files.setText(" ; ".join(paths))
 
-    def chosen_paths(self) -> list[str]:
-        return [p.strip() for p in self.files.text().split(";") if p.strip()]
-
     def start(self) -> None:
-        """Run the import in the background."""
-        paths = self.chosen_paths()
+        """Run the import of :attr:`state` in the background."""
+        paths = self.state.paths()
         if not paths:
             self.summary.setText("Choose a file to import first.")
             return
-        key = self.kind.currentData()
-        source = self.source.text().strip() or None
-        layer = self.layer.text().strip() or None
-        level = self.level.currentData()
+        key, options = self.state.kind, self.state.options()
+        importer = {"offences": import_offences, "police-uk": import_police_uk, "intel": import_intel,
+                    "nominals": import_nominals, "missing": import_missing}.get(key)
 
         def work(store, progress, cancelled):
-            if key == "offences":
-                return import_offences(store, paths, source=source, progress=progress, cancelled=cancelled)
-            if key == "police-uk":
-                return import_police_uk(store, paths, progress=progress, cancelled=cancelled)
-            if key == "intel":
-                return import_intel(store, paths, source=source, progress=progress, cancelled=cancelled)
-            if key == "nominals":
-                return import_nominals(store, paths, progress=progress, cancelled=cancelled)
-            if key == "missing":
-                return import_missing(store, paths, progress=progress, cancelled=cancelled)
-            return import_boundaries(store, paths[0], layer=layer, level=level, progress=progress,
-                                     cancelled=cancelled)
+            if importer is None:
+                return import_boundaries(store, paths[0], progress=progress, cancelled=cancelled, **options)
+            return importer(store, paths, progress=progress, cancelled=cancelled, **options)
 
         self.import_button.setEnabled(False)
         self.summary.setText("Importing…")
@@ -166,7 +159,7 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(True)
         self.result = result
         if hasattr(result, "rejects"):
-            key = self.kind.currentData()
+            key = self.state.kind
             one, many = NOUNS[key]
             self.summary.setText(
                 f"<b>Imported {result.imported:,} {one if result.imported == 1 else many}</b> from "

@@ -43,7 +43,7 @@ EXPLANATION = (
 class OpenStoreDialog(QDialog):
     """Choose a store; after :meth:`accept`, :meth:`take_choice` gives it (once)."""
 
-    def __init__(self, parent: QWidget | None = None, location: str = "", *, password_reason: str | None = None):
+    def __init__(self, parent: QWidget | None = None, location: str = "", *, ask_password: bool = False):
         super().__init__(parent)
         self.setWindowTitle("Open Store")
         self.setMinimumWidth(620)
@@ -85,7 +85,7 @@ class OpenStoreDialog(QDialog):
         layout.addWidget(self.buttons)
         self.job: Job | None = None
         self._choice: tuple[str, str | None] | None = None
-        self._ask_password(password_reason)
+        self._ask_password(password_question(location) if ask_password else None)
 
     # -- choosing -----------------------------------------------------------------
     def _browse(self) -> None:
@@ -133,9 +133,7 @@ class OpenStoreDialog(QDialog):
             try:
                 try_open(location, password, cancelled)
             except PasswordNeeded:
-                return ("the password was not accepted: type it again" if password else
-                        f"{display_name(location)} needs the password of {urlsplit(location).username or 'your login'}: "
-                        f"type it here (it is not kept), or put it in your PostgreSQL password file (~/.pgpass)")
+                return "the password was not accepted: type it again" if password else password_question(location)
             return None
 
         self.job = run_job(self, "Opening the store", work, on_done=lambda reason: self._opened(location, password, reason),
@@ -161,3 +159,9 @@ class OpenStoreDialog(QDialog):
             raise RuntimeError("no store was chosen")
         choice, self._choice = self._choice, None
         return choice
+
+
+def password_question(address: str) -> str:
+    """Why the dialog shows its password field."""
+    return (f"{display_name(address)} needs the password of {urlsplit(address).username or 'your login'}: "
+            f"type it here (it is not kept), or put it in your PostgreSQL password file (~/.pgpass)")

@@ -227,8 +227,14 @@ class TaskingView(QWidget):
             self._show(None)
 
     def _changed(self, changed: Changed) -> None:
-        if changed.kind == "tasking":
-            self.refresh()
+        if changed.kind != "tasking":
+            return
+        if changed.detail.get("remote") and self.patp is not None and self.form_changes():
+            # someone else's change must not wipe what the analyst is typing
+            self._say(f"{', '.join(changed.detail['users'])} changed tasking: your unsaved changes to "
+                      f"{self.patp.reference} are kept; the list is brought up to date when you save.")
+            return
+        self.refresh()
 
     def _selected(self) -> None:
         items = self.table.selectedItems()
