@@ -42,6 +42,12 @@ class NotAllowed(UserError, ValueError):
     """An action the rules forbid in the current state (e.g. approving a draft PATP)."""
 
 
+class Conflict(UserError):
+    """Someone else changed a record (a link decision, a PATP) after the analyst read it:
+    their change stands and this one was not saved; the message says what changed, by
+    whom and when, so the analyst can look again (optimistic concurrency on a shared store)."""
+
+
 class BadFile(UserError):
     """A file the analyst named cannot be read or written; nothing was changed."""
 

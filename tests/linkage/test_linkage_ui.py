@@ -31,6 +31,17 @@ def find(qtbot, view, min_score: float = 0.3):
     qtbot.waitUntil(lambda: view.result is not None, timeout=20000)
 
 
+def shown_view(qtbot, session):
+    """The Series view, shown at a size where the chart's items can be clicked."""
+    from workbench.ui.views import series_view
+
+    view = series_view.create_view(session)
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.show()
+    return view
+
+
 def click_chart(qtbot, chart, item, along=(0.5, 0.4, 0.6, 0.3, 0.7)) -> None:
     """Click ``item`` (an edge or node of the link chart) where no other item covers it:
     for an edge, at the first point along it that is its own."""
@@ -50,10 +61,7 @@ def click_chart(qtbot, chart, item, along=(0.5, 0.4, 0.6, 0.3, 0.7)) -> None:
 def test_series_view_shows_chart_and_reasons(qtbot, session, monkeypatch, tmp_path):
     from workbench.ui.views import series_view
 
-    view = series_view.create_view(session)
-    qtbot.addWidget(view)
-    view.resize(1200, 700)
-    view.show()
+    view = shown_view(qtbot, session)
     selected = []
     session.selection_changed.connect(selected.append)
     assert not view.confirm_link.isEnabled()
@@ -77,6 +85,34 @@ def test_series_view_shows_chart_and_reasons(qtbot, session, monkeypatch, tmp_pa
     assert db.get_decision(session.store, a, b) is None
 
 
+def test_deciding_a_link_someone_else_decided_meanwhile_says_so_and_shows_theirs(qtbot, session, monkeypatch):
+    from acting import acting_as
+
+    from workbench.linkage.decisions import DecideLink
+    from workbench.store import open_store
+    from workbench.ui.views import series_view
+
+    view = shown_view(qtbot, session)
+    find(qtbot, view)
+    (i, j), edge = next(iter(view.chart.edges.items()))
+    click_chart(qtbot, view.chart, edge)
+    data = view.graph["data"]
+    a, b = sorted((int(data.ids[i]), int(data.ids[j])))
+    refs = {int(data.ids[p]): str(data.refs[p]) for p in (i, j)}
+    with open_store(session.location) as other, acting_as("jsmith"):     # another analyst, another connection
+        DecideLink(a, b, "rejected", why="alibi", seen=0).do(other)
+    warnings = []
+    monkeypatch.setattr(series_view.QMessageBox, "warning", staticmethod(lambda parent, title, text: warnings.append(text)))
+    monkeypatch.setattr(series_view.QInputDialog, "getText", staticmethod(lambda *a, **k: ("seen on CCTV", True)))
+    qtbot.mouseClick(view.confirm_link, Qt.LeftButton)
+    assert len(warnings) == 1 and warnings[0].startswith(f"offences {refs[a]} and {refs[b]} were marked 'rejected' "
+                                                         "by jsmith at ")
+    assert warnings[0].endswith("your 'confirmed' was not saved: look again and decide")
+    assert db.get_decision(session.store, a, b)["user"] == "jsmith" and session.commands.undo_text is None
+    assert view.decided[(a, b)]["decision"] == "rejected" and (i, j) not in view.chart.edges   # reloaded: theirs
+    assert view.edge is None and not view.confirm_link.isEnabled()
+
+
 def test_suggest_dialog_lists_candidates(qtbot, session):
     from workbench.ui.linkage.suggest_dialog import open_suggest_dialog
 
@@ -91,10 +127,7 @@ def test_suggest_dialog_lists_candidates(qtbot, session):
 def test_confirming_a_candidate_then_removing_an_offence(qtbot, session, monkeypatch):
     from workbench.ui.views import series_view
 
-    view = series_view.create_view(session)
-    qtbot.addWidget(view)
-    view.resize(1200, 700)
-    view.show()
+    view = shown_view(qtbot, session)
     find(qtbot, view)
     candidate = view.current
     assert candidate["kind"] == "candidate" and view.confirm_series.isEnabled()

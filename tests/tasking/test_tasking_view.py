@@ -93,6 +93,33 @@ def test_the_queue_lists_the_patps_of_its_statuses(qtbot, session):
     assert build_parser().parse_args(["patp", "list"]).status is None and PatpListState().statuses() is None
 
 
+def test_saving_a_patp_someone_else_saved_meanwhile_says_so_and_shows_theirs(qtbot, session):
+    from acting import acting_as
+
+    from workbench.app.watcher import StoreWatcher
+    from workbench.tasking.editing import EditPatp
+    from workbench.ui.views import tasking_view
+
+    view = tasking_view.create_view(session)
+    qtbot.addWidget(view)
+    view.new_from_series(SERIES_REF)
+    qtbot.waitUntil(lambda: view.patp is not None, timeout=60000)
+    shown = view.patp
+    watcher = StoreWatcher(session)                             # as the window polls every few seconds
+    view.edits["owner"].setText("DI Smith")                     # typed, not yet saved
+    with open_store(session.location) as other, acting_as("jsmith"):   # another analyst, another connection
+        EditPatp(shown.id, {"owner": "DI Khan", "objectives": "Arrest"}, seen=shown.version).do(other)
+    assert watcher.poll() and view.edits["owner"].text() == "DI Smith"       # their change wipes nothing typed
+    assert view.message.text().startswith(f"jsmith changed tasking: your unsaved changes to {shown.reference} are kept")
+    assert not view.save()
+    assert view.message.text().startswith(f"{shown.reference} was edited (objectives, owner) by jsmith at ")
+    assert view.message.text().endswith("your edit of owner was not saved: look again and edit")
+    assert view.edits["owner"].text() == "DI Khan" and view.patp.version == shown.version + 1   # reloaded: theirs
+    view.grab().save("/tmp/tasking_conflict.png")
+    view.edits["owner"].setText("DI Smith")                     # having looked again, the analyst decides
+    assert view.save() and view.patp.owner == "DI Smith" and view.patp.version == shown.version + 2
+
+
 def test_meetings_panel_agenda_decision_and_overdue_actions(qtbot, session, tmp_path):
     from workbench.ui.views import tasking_view
 

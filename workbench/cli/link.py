@@ -81,6 +81,10 @@ def register(subparsers, parent) -> None:
         p.add_argument("ref1", metavar="REF1", help="one offence reference")
         p.add_argument("ref2", metavar="REF2", help="the other offence reference")
         p.add_argument("--why", required=True, help="the reason, for the audit log")
+        p.add_argument("--seen-version", type=int, metavar="N",
+                       help="the version of the pair's decision you looked at (0: none; `link decisions` "
+                            "lists them; default: the one standing when the command starts): if someone "
+                            "else has decided since, nothing is saved and the conflict is reported")
         p.set_defaults(handler=_decide, decision=verb)
 
     p = group.add_parser("decisions", parents=[parent], help="list confirmed and rejected links",
@@ -187,8 +191,9 @@ def _evaluate_text(r: dict) -> str:
         if b:
             lines.append(f"    search window {b['radius_m']:,} m / {b['days']:g} days (learned from "
                          f"{b['learned_from']:,} linked pairs), finds {_fmt(b['expected_recall'])} of them"
-                         + (f"; narrowed to each offence's {b['nearest']} nearest to stay within the budget"
-                            if b["narrowed"] else ""))
+                         + (f"; a first stage chose the pairs scored (keeps {_fmt(b['first_stage_keeps'])} of "
+                            "those in the window" + (", narrowed to stay within the budget)" if b["narrowed"] else ")")
+                            if b["first_stage"] else ""))
         if g.get("note"):
             lines.append(f"    note: {g['note']}")
     return "\n".join(lines)
@@ -301,15 +306,20 @@ def _pair(ctx: Context, ref1: str, ref2: str) -> tuple[int, int]:
 
 def _decide(args, ctx: Context) -> dict:
     a, b = _pair(ctx, args.ref1, args.ref2)
-    cmd.DecideLink(a, b, args.decision, why=args.why).do(ctx.store())
-    return {"offences": [args.ref1, args.ref2], "decision": args.decision, "why": args.why}
+    store = ctx.store()
+    seen = args.seen_version if args.seen_version is not None else db.decision_version(store, a, b)
+    decide = cmd.DecideLink(a, b, args.decision, why=args.why, seen=seen)
+    decide.do(store)
+    return {"offences": [args.ref1, args.ref2], "decision": args.decision, "why": args.why,
+            "version": decide.written}
 
 
 def _decisions(args, ctx: Context) -> dict:
     frame = db.load_decisions(ctx.store())
-    return {"decisions": [{"offences": [a, b], "decision": d, "why": w, "user": u, "at": t}
-                          for a, b, d, w, u, t in zip(frame["ref_a"], frame["ref_b"], frame["decision"],
-                                                      frame["why"], frame["user"], frame["at"])]}
+    return {"decisions": [{"offences": [a, b], "decision": d, "why": w, "user": u, "at": t, "version": int(v)}
+                          for a, b, d, w, u, t, v in zip(frame["ref_a"], frame["ref_b"], frame["decision"],
+                                                         frame["why"], frame["user"], frame["at"],
+                                                         frame["version"])]}
 
 
 def _series_id(text: str) -> int:

@@ -122,6 +122,7 @@ def _register_patp(subparsers, parent) -> None:
     p.add_argument("patp", metavar="PATP_ID", help="PATP id or reference")
     p.add_argument("--set", dest="changes", action="append", required=True, metavar="FIELD=VALUE", help='a field and its new value (repeatable); tactics as JSON')
     p.add_argument("--why", help="reason, for the audit log")
+    seen_version(p)
     p.set_defaults(handler=_edit)
 
     for action in TRANSITIONS:
@@ -136,6 +137,7 @@ def _register_patp(subparsers, parent) -> None:
             p.add_argument("--meeting", type=int, required=True, metavar="ID", help="the TTCG meeting")
         if action == "decide":
             p.add_argument("--decision", required=True, choices=DECISIONS, help="the TTCG's decision")
+        seen_version(p)
         p.set_defaults(handler=_transition, action=action)
 
 
@@ -241,9 +243,22 @@ def _problem(args, store) -> Problem:
                                 categories=args.category, ref=f"{x:.0f},{y:.0f}")
 
 
+def seen_version(p) -> None:
+    """The ``--seen-version`` option of the commands that change a PATP."""
+    p.add_argument("--seen-version", type=int, metavar="N",
+                   help="the version of the PATP you looked at (`patp show` gives it; default: the one "
+                        "standing when the command starts): if someone else has saved it since, nothing "
+                        "is saved and the conflict is reported")
+
+
+def _seen(args, store) -> int:
+    """The version the change names: ``--seen-version``, else the PATP's as it stands now."""
+    return args.seen_version if args.seen_version is not None else load_patp(store, args.patp).version
+
+
 def _summary(patp) -> dict:
     return {"id": patp.id, "reference": patp.reference, "title": patp.title, "status": patp.status,
-            "status_label": STATUS_LABELS.get(patp.status, patp.status)}
+            "status_label": STATUS_LABELS.get(patp.status, patp.status), "version": patp.version}
 
 
 def _create(args, ctx: Context) -> dict:
@@ -264,7 +279,7 @@ def _show(args, ctx: Context) -> dict:
     store = ctx.store()
     patp = load_patp(store, args.patp)
     body = patp.to_body()
-    return {**body, "id": patp.id, "missing": patp.missing_for_submission(),
+    return {**body, "id": patp.id, "version": patp.version, "missing": patp.missing_for_submission(),
             "history": db.transitions(store, patp.id), "actions": db.list_actions(store, patp_id=patp.id)}
 
 
@@ -281,7 +296,7 @@ def _edit(args, ctx: Context) -> dict:
                 raise BadInput("tactics take JSON, e.g. '{\"Prevent\": [\"Cocooning\"]}'") from None
         changes[name.strip()] = value
     store = ctx.store()
-    EditPatp(args.patp, changes, why=args.why).do(store)
+    EditPatp(args.patp, changes, why=args.why, seen=_seen(args, store)).do(store)
     patp = load_patp(store, args.patp)
     return {**_summary(patp), "changed": sorted(changes), "missing": patp.missing_for_submission()}
 
@@ -289,7 +304,7 @@ def _edit(args, ctx: Context) -> dict:
 def _transition(args, ctx: Context) -> dict:
     store = ctx.store()
     PatpTransition(args.patp, args.action, args.comment, decision=getattr(args, "decision", None),
-                   meeting_id=getattr(args, "meeting", None), why=args.why).do(store)
+                   meeting_id=getattr(args, "meeting", None), why=args.why, seen=_seen(args, store)).do(store)
     return {**_summary(load_patp(store, args.patp)), "action": args.action}
 
 

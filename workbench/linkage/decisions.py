@@ -21,31 +21,42 @@ from workbench.store.offences import offence_refs
 
 
 class DecideLink(Command):
-    """Confirm (``decision='confirmed'``) or reject a link between two offences."""
+    """Confirm (``decision='confirmed'``) or reject a link between two offences.
 
-    def __init__(self, a: int, b: int, decision: str, why: str | None = None):
+    ``seen`` is the version of the pair's decision the analyst was looking at (0: none;
+    None: the one standing when the command runs). If another analyst has decided on the
+    pair since, the store refuses with a :class:`~workbench.errors.Conflict` saying what
+    they did. Undo likewise refuses to put back what someone else has changed since."""
+
+    def __init__(self, a: int, b: int, decision: str, why: str | None = None, *, seen: int | None = None):
         super().__init__(why)
         self.a, self.b = db.ordered(a, b)
         if decision not in ("confirmed", "rejected"):
             raise BadInput(f"a link decision is 'confirmed' or 'rejected', not {decision!r}")
         self.decision = decision
+        self.seen = seen
         self.description = "Confirm link" if decision == "confirmed" else "Reject link"
         self._before: dict | None = None
+        #: The version of the decision this command wrote (what its undo names).
+        self.written = 0
 
     def apply(self, store: Store) -> Changed:
         refs = offence_refs(store, (self.a, self.b))
         self._before = db.get_decision(store, self.a, self.b)
-        db.put_decision(store, self.a, self.b, self.decision, self.why)
+        seen = self.seen if self.seen is not None else db.decision_version(store, self.a, self.b)
+        self.written = db.put_decision(store, self.a, self.b, self.decision, self.why, seen=seen)
         store.audit(AuditAction.LINK_CONFIRM if self.decision == "confirmed" else AuditAction.LINK_REJECT, "link", f"{self.a}-{self.b}",
-                    {"offences": refs, "previous": (self._before or {}).get("decision")}, why=self.why)
+                    {"offences": refs, "previous": (self._before or {}).get("decision"), "version": self.written},
+                    why=self.why)
         return Changed("links", (self.a, self.b), {"decision": self.decision})
 
     def revert(self, store: Store) -> Changed:
         if self._before is None:
-            db.delete_decision(store, self.a, self.b)
+            db.delete_decision(store, self.a, self.b, seen=self.written)
+            self.seen = 0
         else:
-            db.put_decision(store, self.a, self.b, self._before["decision"], self._before["why"],
-                            self._before["user"], self._before["at"])
+            self.seen = db.put_decision(store, self.a, self.b, self._before["decision"], self._before["why"],
+                                        self._before["user"], self._before["at"], seen=self.written)
         return Changed("links", (self.a, self.b))
 
 

@@ -136,6 +136,17 @@ def entries(store: Store, *, since: str | None = None, action: AuditAction | Non
     return found
 
 
+def latest(store: Store, object_type: str, object_id: Any) -> dict | None:
+    """The newest entry about one object (e.g. ``("patp", 7)``), or None: who last changed it."""
+    rows = store._conn.execute(f"SELECT {', '.join(COLUMNS)} FROM audit_log WHERE object_type = ? AND object_id = ? "
+                               "ORDER BY id DESC LIMIT 1", (object_type, str(object_id))).fetchall()
+    if not rows:
+        return None
+    entry = dict(zip(COLUMNS, rows[0]))
+    entry["detail"] = _detail(entry["detail"])
+    return entry
+
+
 def count(store: Store) -> int:
     """How many entries the log holds."""
     return store._conn.execute("SELECT count(*) FROM audit_log").fetchone()[0]

@@ -2,7 +2,9 @@
 
 Writers do not open transactions or audit: they are called by the undoable commands of
 :mod:`workbench.linkage.decisions` (which do both) and by ``link train``. A pair of
-offences is always stored with the lower id first.
+offences is always stored with the lower id first. A decision has a ``version``: a change
+names the version its author saw and a change made meanwhile by someone else is a
+:class:`~workbench.errors.Conflict`, never a silent overwrite.
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ import json
 
 import pandas as pd
 
-from workbench.errors import BadInput, NotAllowed
+from workbench.errors import BadInput, Conflict, NotAllowed
 from workbench.identity import current_user
+from workbench.store.conflicts import conflict
 from workbench.store.db import Store, now_iso
+from workbench.store.offences import offence_refs
 
 
 def ordered(a: int, b: int) -> tuple[int, int]:
@@ -27,35 +31,65 @@ def ordered(a: int, b: int) -> tuple[int, int]:
 # -- link decisions ---------------------------------------------------------------
 
 def get_decision(store: Store, a: int, b: int) -> dict | None:
-    """The decision on a pair (decision, why, user, at) or None."""
+    """The decision on a pair (decision, why, user, at, version) or None."""
     a, b = ordered(a, b)
-    rows = store._rows("SELECT decision, why, user, at FROM link_decisions WHERE offence_a = ? AND offence_b = ?",
-                       (a, b))
+    rows = store._rows("SELECT decision, why, user, at, version FROM link_decisions "
+                       "WHERE offence_a = ? AND offence_b = ?", (a, b))
     return rows[0] if rows else None
 
 
+def decision_version(store: Store, a: int, b: int) -> int:
+    """The version of the decision on a pair as it stands: 0 when there is none (what a
+    change names as the version its author saw)."""
+    found = get_decision(store, a, b)
+    return int(found["version"]) if found else 0
+
+
 def put_decision(store: Store, a: int, b: int, decision: str, why: str | None = None,
-                 user: str | None = None, at: str | None = None) -> None:
-    """Record (or replace) the decision on a pair."""
+                 user: str | None = None, at: str | None = None, *, seen: int) -> int:
+    """Record the decision on a pair over the one its author saw (``seen``: its version,
+    0 for none) and return the new version; a :class:`Conflict` naming what changed if
+    someone else decided on the pair meanwhile (nothing is written then)."""
     if decision not in ("confirmed", "rejected"):
         raise BadInput(f"a link decision is 'confirmed' or 'rejected', not {decision!r}")
     a, b = ordered(a, b)
-    store._conn.execute(
-        "INSERT INTO link_decisions (offence_a, offence_b, decision, why, user, at) VALUES (?,?,?,?,?,?) "
-        "ON CONFLICT(offence_a, offence_b) DO UPDATE SET decision = excluded.decision, why = excluded.why, "
-        "user = excluded.user, at = excluded.at",
-        (a, b, decision, why, user or current_user(), at or now_iso()))
+    values = (decision, why, user or current_user(), at or now_iso())
+    if seen:
+        cur = store._conn.execute(
+            "UPDATE link_decisions SET decision = ?, why = ?, user = ?, at = ?, version = version + 1 "
+            "WHERE offence_a = ? AND offence_b = ? AND version = ?", (*values, a, b, int(seen)))
+    else:
+        cur = store._conn.execute(
+            "INSERT INTO link_decisions (decision, why, user, at, offence_a, offence_b, version) "
+            "VALUES (?,?,?,?,?,?,1) ON CONFLICT(offence_a, offence_b) DO NOTHING", (*values, a, b))
+    if cur.rowcount != 1:
+        raise _decision_conflict(store, a, b, f"'{decision}'")
+    return int(seen) + 1
 
 
-def delete_decision(store: Store, a: int, b: int) -> None:
-    """Forget the decision on a pair."""
+def delete_decision(store: Store, a: int, b: int, *, seen: int) -> None:
+    """Forget the decision on a pair, the version ``seen`` of it (a :class:`Conflict` if
+    someone else has changed it since)."""
     a, b = ordered(a, b)
-    store._conn.execute("DELETE FROM link_decisions WHERE offence_a = ? AND offence_b = ?", (a, b))
+    cur = store._conn.execute("DELETE FROM link_decisions WHERE offence_a = ? AND offence_b = ? AND version = ?",
+                              (a, b, int(seen)))
+    if cur.rowcount != 1:
+        raise _decision_conflict(store, a, b, "undo")
+
+
+def _decision_conflict(store: Store, a: int, b: int, yours: str) -> Conflict:
+    """What another analyst did to the pair meanwhile, as a :class:`Conflict`."""
+    ref_a, ref_b = offence_refs(store, (a, b))
+    now = get_decision(store, a, b)
+    if now is None:
+        return conflict(f"the decision on offences {ref_a} and {ref_b} was withdrawn", None, None, yours, "decide")
+    return conflict(f"offences {ref_a} and {ref_b} were marked '{now['decision']}'", now["user"], now["at"],
+                    yours, "decide")
 
 
 def load_decisions(store: Store, decision: str | None = None) -> pd.DataFrame:
-    """Decisions as a frame (offence_a, offence_b, decision, why, user, at, ref_a, ref_b)."""
-    sql = ("SELECT d.offence_a, d.offence_b, d.decision, d.why, d.user, d.at, "
+    """Decisions as a frame (offence_a, offence_b, decision, why, user, at, version, ref_a, ref_b)."""
+    sql = ("SELECT d.offence_a, d.offence_b, d.decision, d.why, d.user, d.at, d.version, "
            "a.offence_ref AS ref_a, b.offence_ref AS ref_b FROM link_decisions d "
            "JOIN offences a ON a.id = d.offence_a JOIN offences b ON b.id = d.offence_b")
     params: list = []

@@ -4,7 +4,9 @@
 Writers run inside the caller's :meth:`Store.atomic` (the tasking commands open it) and
 return the id they wrote; readers return plain dicts so the analysis and report code
 never sees SQL. A PATP's content is one JSON document (``body``); the indexed columns
-beside it are kept in step here and nowhere else.
+beside it are kept in step here and nowhere else. A PATP has a ``version``: a save names
+the version its author saw, and a save made meanwhile by someone else is a
+:class:`~workbench.errors.Conflict`, never a silent overwrite.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from workbench.errors import NotFound
+from workbench.store import audit as audit_log
+from workbench.store.conflicts import conflict
 from workbench.store.db import Store, now_iso
 
 #: Columns of ``patps`` mirrored from the body for lists and queues.
@@ -41,14 +45,37 @@ def insert_patp(store: Store, body: dict, *, patp_id: int | None = None) -> int:
                                    "created_at": stamp, "updated_at": stamp, "body": _dump(body)})
 
 
-def save_patp_body(store: Store, patp_id: int, body: dict) -> None:
-    """Replace a PATP's body (and the mirrored columns)."""
+def save_patp_body(store: Store, patp_id: int, body: dict, *, seen: int, yours: str, then: str) -> int:
+    """Replace a PATP's body (and the mirrored columns) over the version its author saw
+    (``seen``) and return the new version; a :class:`Conflict` saying what changed if
+    someone else saved the PATP meanwhile (``yours`` names the refused change, e.g. "edit
+    of owner", ``then`` what to do after looking again, e.g. "edit")."""
     sets = ", ".join(f"{c} = ?" for c in PATP_COLUMNS)
     cur = store._conn.execute(
-        f"UPDATE patps SET {sets}, updated_at = ?, body = ? WHERE id = ?",
-        (*(body.get(c) for c in PATP_COLUMNS), now_iso(), _dump(body), patp_id))
+        f"UPDATE patps SET {sets}, updated_at = ?, body = ?, version = version + 1 WHERE id = ? AND version = ?",
+        (*(body.get(c) for c in PATP_COLUMNS), now_iso(), _dump(body), patp_id, int(seen)))
     if cur.rowcount == 0:
+        require_patp_version(store, patp_id, seen, yours, then)
+    return int(seen) + 1
+
+
+def require_patp_version(store: Store, patp_id: int, seen: int, yours: str, then: str) -> None:
+    """Nothing if the PATP is still at version ``seen``; else a :class:`Conflict` naming
+    who changed it, when and how (from the audit log), or :class:`NotFound`."""
+    rows = store._rows("SELECT reference, status, version FROM patps WHERE id = ?", (patp_id,))
+    if not rows:
         raise NotFound(f"no PATP with id {patp_id}")
+    if rows[0]["version"] == int(seen):
+        return
+    last = audit_log.latest(store, "patp", patp_id) or {}
+    detail = last.get("detail") if isinstance(last.get("detail"), dict) else {}
+    if detail.get("fields"):
+        what = f"edited ({', '.join(detail['fields'])})"
+    elif detail.get("to"):
+        what = f"moved from {detail.get('from')} to {detail['to']}"
+    else:
+        what = f"changed (now {rows[0]['status']})"
+    raise conflict(f"{rows[0]['reference']} was {what}", last.get("user"), last.get("at"), yours, then)
 
 
 def delete_patp(store: Store, patp_id: int) -> None:
@@ -57,13 +84,13 @@ def delete_patp(store: Store, patp_id: int) -> None:
 
 
 def load_patp_body(store: Store, patp_id: int) -> dict | None:
-    """The stored body of a PATP with ``id`` and ``created_at``/``updated_at``, or None."""
+    """The stored body of a PATP with ``id``, ``created_at``/``updated_at`` and ``version``, or None."""
     row = store._conn.execute(
-        "SELECT id, created_at, updated_at, body FROM patps WHERE id = ?", (patp_id,)).fetchone()
+        "SELECT id, created_at, updated_at, version, body FROM patps WHERE id = ?", (patp_id,)).fetchone()
     if row is None:
         return None
-    body = json.loads(row[3])
-    body.update(id=row[0], created_at=row[1], updated_at=row[2])
+    body = json.loads(row[4])
+    body.update(id=row[0], created_at=row[1], updated_at=row[2], version=row[3])
     return body
 
 

@@ -19,9 +19,12 @@ def load_patp(store: Store, key: str | int) -> Patp:
     return Patp.from_body(db.load_patp_body(store, patp_id))
 
 
-def save_patp(store: Store, patp: Patp) -> None:
-    """Write a loaded PATP back (inside the caller's transaction)."""
-    db.save_patp_body(store, patp.id, patp.to_body())
+def save_patp(store: Store, patp: Patp, *, seen: int, yours: str, then: str) -> int:
+    """Write a loaded PATP back over the version ``seen`` (inside the caller's
+    transaction) and return its new version; a :class:`~workbench.errors.Conflict` if
+    someone else saved it meanwhile (``yours``/``then``: see ``save_patp_body``)."""
+    patp.version = db.save_patp_body(store, patp.id, patp.to_body(), seen=seen, yours=yours, then=then)
+    return patp.version
 
 
 class CreatePatp(Command):
@@ -52,24 +55,34 @@ class CreatePatp(Command):
 
 
 class EditPatp(Command):
-    """Change fields of a PATP (validated; see :data:`workbench.tasking.patp.EDITABLE`)."""
+    """Change fields of a PATP (validated; see :data:`workbench.tasking.patp.EDITABLE`).
+
+    ``seen`` is the version of the PATP the analyst was editing (None: the one standing
+    when the command runs): a PATP saved by someone else since is a
+    :class:`~workbench.errors.Conflict`, and so is undoing over someone else's change."""
 
     description = "Edit PATP"
 
-    def __init__(self, key: str | int, changes: dict[str, Any], why: str | None = None):
+    def __init__(self, key: str | int, changes: dict[str, Any], why: str | None = None, *,
+                 seen: int | None = None):
         super().__init__(why)
         self.key = key
         self.changes = dict(changes)
+        self.seen = seen
         self._old: dict[str, Any] = {}
         self._id: int | None = None
+        self._written = 0
 
     def apply(self, store: Store) -> Changed:
         patp = load_patp(store, self.key)
         self._id = patp.id
+        yours = f"edit of {', '.join(sorted(self.changes))}"
+        if self.seen is not None:
+            db.require_patp_version(store, patp.id, self.seen, yours, "edit")
         if str(self.changes.get("priority") or "").strip():
             self.changes["priority"] = require_priority(store, self.changes["priority"])
         self._old = patp.apply_changes(self.changes)
-        save_patp(store, patp)
+        self._written = save_patp(store, patp, seen=patp.version, yours=yours, then="edit")
         store.audit(AuditAction.PATP_EDIT, "patp", patp.id, {"reference": patp.reference, "fields": sorted(self.changes)}, why=self.why)
         return Changed("tasking", (patp.id,), {"fields": sorted(self.changes)})
 
@@ -77,5 +90,5 @@ class EditPatp(Command):
         patp = load_patp(store, self._id)
         for name, value in self._old.items():
             setattr(patp, name, value)
-        save_patp(store, patp)
+        self.seen = save_patp(store, patp, seen=self._written, yours="undo", then="edit")
         return Changed("tasking", (patp.id,), {"fields": sorted(self._old)})

@@ -86,12 +86,15 @@ class Problem:
 
 class StoredDocument:
     """A product kept as one JSON document (a PATP, an assessment): its fields but the
-    store's own ``id``, ``created_at`` and ``updated_at``."""
+    store's own (:data:`STORE_FIELDS`: ``id``, ``created_at``, ``updated_at``...)."""
+
+    #: Fields the store keeps beside the document, not in it.
+    STORE_FIELDS: tuple[str, ...] = ("id", "created_at", "updated_at")
 
     def to_body(self) -> dict:
         """The JSON document stored for this product."""
         body = asdict(cast(Any, self))       # every subclass is a dataclass
-        for key in ("id", "created_at", "updated_at"):
+        for key in self.STORE_FIELDS:
             body.pop(key)
         return body
 
@@ -143,6 +146,9 @@ class Patp(StoredDocument):
     id: int | None = None
     created_at: str | None = None
     updated_at: str | None = None
+    version: int = 0                  # the stored version this copy was read at (a save names it)
+
+    STORE_FIELDS = (*StoredDocument.STORE_FIELDS, "version")
 
 
     # -- content ------------------------------------------------------------------

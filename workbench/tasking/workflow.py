@@ -103,12 +103,18 @@ def _submitter(store: Store, patp: Patp) -> str | None:
 
 
 class PatpTransition(Command):
-    """Move a PATP one step along its workflow (undoable, audited both ways)."""
+    """Move a PATP one step along its workflow (undoable, audited both ways).
+
+    ``seen`` is the version of the PATP the analyst was looking at (None: the one
+    standing when the command runs): a PATP saved by someone else since is a
+    :class:`~workbench.errors.Conflict`, and so is undoing over someone else's change."""
 
     def __init__(self, key: str | int, action: str, comment: str | None = None, *,
                  decision: str | None = None, meeting_id: int | None = None,
-                 why: str | None = None):
+                 why: str | None = None, seen: int | None = None):
         super().__init__(why)
+        self.seen = seen
+        self._written = 0
         self.key = key
         self.action = action
         self.comment = comment
@@ -122,6 +128,8 @@ class PatpTransition(Command):
     def apply(self, store: Store) -> Changed:
         user = current_user()
         patp = load_patp(store, self.key)
+        if self.seen is not None:
+            db.require_patp_version(store, patp.id, self.seen, f"'{self.action}'", self.action)
         meeting_id = self.meeting_id if self.action == "schedule" else patp.meeting_id
         target = check_transition(patp, self.action, user=user, comment=self.comment,
                                   decision=self.decision, meeting_id=meeting_id,
@@ -147,7 +155,7 @@ class PatpTransition(Command):
                 self._made["decision"] = db.add_decision(store, patp.meeting_id, patp.id, patp.reference,
                                                          target, self.comment, user)
         from_status, patp.status = patp.status, target
-        save_patp(store, patp)
+        self._written = save_patp(store, patp, seen=patp.version, yours=f"'{self.action}'", then=self.action)
         self._made["transition"] = db.add_transition(store, patp.id, self.action, from_status, target,
                                                      user, self.comment)
         store.audit(AuditAction.step("patp", self.action), "patp", patp.id,
@@ -168,7 +176,8 @@ class PatpTransition(Command):
         patp.meeting_id = meeting_id
 
     def revert(self, store: Store) -> Changed:
-        db.save_patp_body(store, self._id, self._before)
+        self.seen = db.save_patp_body(store, self._id, self._before, seen=self._written, yours="undo",
+                                      then=self.action)
         db.delete_transition(store, self._made["transition"])
         if "decision" in self._made:
             db.delete_decision(store, self._made["decision"])

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QInputDialog,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -24,8 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.app.session import Session
+from workbench.errors import Conflict
 from workbench.linkage import service
 from workbench.linkage.decisions import DecideLink
+from workbench.store import linkage as db
 from workbench.store.offences import offence_refs
 from workbench.ui.jobs import run_job
 from workbench.ui.linkage.reasons_html import reasons_html
@@ -37,6 +40,7 @@ class SuggestDialog(QDialog):
         self.session, self.offence_id, self.top = session, int(offence_id), top
         self.ref = offence_refs(session.store, [self.offence_id])[0]
         self.result: dict | None = None
+        self.seen: dict[int, int] = {}
         self.setWindowTitle(f"Offences likely linked to {self.ref}")
         self.resize(980, 560)
         self.note = QLabel("Scoring candidates…")
@@ -88,6 +92,9 @@ class SuggestDialog(QDialog):
             note += f" Best-matching series: {s['id']} {s['name']} (score {s['score']:.2f})."
         self.note.setText(note)
         self.table.setRowCount(0)
+        # the version of each candidate's decision as shown: deciding names it (Two analysts at once)
+        self.seen = {c["id"]: db.decision_version(self.session.store, self.offence_id, c["id"])
+                     for c in result["candidates"]}
         for c in result["candidates"]:
             row = self.table.rowCount()
             self.table.insertRow(row)
@@ -119,9 +126,14 @@ class SuggestDialog(QDialog):
             return
         verb = "Confirm" if decision == "confirmed" else "Reject"
         why, ok = QInputDialog.getText(self, f"{verb} link", "Why? (kept in the audit log)")
-        if ok:
-            self.session.run(DecideLink(self.offence_id, c["id"], decision, why=why or None))
-            self.refresh()
+        if not ok:
+            return
+        try:
+            self.session.run(DecideLink(self.offence_id, c["id"], decision, why=why or None,
+                                        seen=self.seen.get(c["id"], 0)))
+        except Conflict as exc:            # another analyst decided meanwhile: say so, show theirs
+            QMessageBox.warning(self, "Someone else decided", str(exc))
+        self.refresh()
 
     def _show_both(self) -> None:
         c = self._current()

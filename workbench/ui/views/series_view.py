@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from workbench.app.session import Session
 from workbench.app.state import SeriesState
+from workbench.errors import Conflict
 from workbench.events import Changed
 from workbench.linkage import reasons, service
 from workbench.linkage.decisions import (
@@ -50,6 +51,7 @@ from workbench.linkage.decisions import (
     SplitSeries,
 )
 from workbench.store import linkage as db
+from workbench.store.conflicts import when
 from workbench.ui.binding import bind
 from workbench.ui.jobs import run_job
 from workbench.ui.linkage.cca_table import CcaTable
@@ -82,6 +84,8 @@ class SeriesView(QWidget):
         self.current: dict | None = None
         self.graph: dict | None = None
         self.edge: tuple[int, int] | None = None
+        #: The link decisions on show (pair -> decision, user, at, version), read with the chart.
+        self.decided: dict[tuple[int, int], dict] = {}
         self.job = None
         self.state = SeriesState()
 
@@ -298,10 +302,12 @@ class SeriesView(QWidget):
         self.graph = service.series_graph(store, s["offence_ids"])
         data = self.graph["data"]
         decided = db.load_decisions(store)
-        confirmed = {(a, b) for a, b, d in zip(decided["offence_a"], decided["offence_b"], decided["decision"])
-                     if d == "confirmed"}
-        rejected = {(a, b) for a, b, d in zip(decided["offence_a"], decided["offence_b"], decided["decision"])
-                    if d == "rejected"}
+        # what the analyst sees of each decision; deciding names its version (Two analysts at once)
+        self.decided = {(int(a), int(b)): {"decision": d, "user": u, "at": t, "version": int(v)}
+                        for a, b, d, u, t, v in zip(decided["offence_a"], decided["offence_b"], decided["decision"],
+                                                    decided["user"], decided["at"], decided["version"])}
+        confirmed = {k for k, d in self.decided.items() if d["decision"] == "confirmed"}
+        rejected = {k for k, d in self.decided.items() if d["decision"] == "rejected"}
         # links weaker than the series threshold are left off: they only add clutter
         threshold = self.result["min_score"] if self.result else 0.5
         edges = []
@@ -335,9 +341,17 @@ class SeriesView(QWidget):
         model = g["models"][data.group[i]]
         why = reasons.explain(model, g["features"].iloc[[k]], data, [i], [j])[0]
         self.edge = (i, j)
+        known = self.decided.get(self._pair(i, j))
         self.reasons.setHtml(reasons_html(str(data.refs[i]), str(data.refs[j]), float(g["scores"][k]), why,
-                                          model.is_default))
+                                          model.is_default)
+                             + (f"<p>Marked <b>{known['decision']}</b> by {html.escape(known['user'])} at "
+                                f"{html.escape(when(known['at']))}.</p>" if known else ""))
         self._update_buttons()
+
+    def _pair(self, i: int, j: int) -> tuple[int, int]:
+        """The offence ids of chart positions ``i`` and ``j``, lower first (how decisions are keyed)."""
+        ids = self.graph["data"].ids
+        return db.ordered(int(ids[i]), int(ids[j]))
 
     def _node_chosen(self, position: int) -> None:
         data = self.graph["data"]
@@ -394,13 +408,17 @@ class SeriesView(QWidget):
     def _decide(self, decision: str) -> None:
         if self.edge is None:
             return
-        data = self.graph["data"]
-        a, b = (int(data.ids[p]) for p in self.edge)
+        a, b = self._pair(*self.edge)
+        seen = self.decided.get((a, b), {}).get("version", 0)
         verb = "Confirm" if decision == "confirmed" else "Reject"
         why, ok = QInputDialog.getText(self, f"{verb} link", "Why? (kept in the audit log)")
         if not ok:
             return
-        self.session.run(DecideLink(a, b, decision, why=why or None))
+        try:
+            self.session.run(DecideLink(a, b, decision, why=why or None, seen=seen))
+        except Conflict as exc:            # another analyst decided meanwhile: say so, show theirs
+            QMessageBox.warning(self, "Someone else decided", str(exc))
+            self.show_current()
 
     def _confirm_series(self) -> None:
         s = self.current
@@ -481,9 +499,10 @@ def window_note(blocking: dict) -> str:
     for group, b in blocking.items():
         text = f"{group} {b['radius_m'] / 1000:.1f} km / {b['days']:g} days"
         text += f" (learned from {b['learned_from']:,} linked pairs)" if b["learned_from"] >= 30 else " (default)"
-        if b["narrowed"]:
+        if b["first_stage"]:
             recall = "" if b["expected_recall"] is None else f", finds {b['expected_recall']:.0%} of known links"
-            text += f", narrowed to each offence's {b['nearest']} nearest to stay within budget{recall}"
+            why = "narrowed to stay within budget" if b["narrowed"] else "whole window"
+            text += f", pairs chosen by a first stage ({why}{recall})"
         parts.append(text)
     return ("Search windows: " + "; ".join(parts) + ".") if parts else ""
 

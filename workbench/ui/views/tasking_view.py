@@ -37,7 +37,8 @@ from PySide6.QtWidgets import (
 
 from workbench.app.session import Session
 from workbench.app.state import PatpListState
-from workbench.errors import UserError
+from workbench.commands import Command
+from workbench.errors import Conflict, UserError
 from workbench.events import Changed
 from workbench.reports.pack import export_patp_pack, pack_files, patp_pack_stem
 from workbench.returns.export import write_return
@@ -230,7 +231,8 @@ class TaskingView(QWidget):
         if changed.kind != "tasking":
             return
         if changed.detail.get("remote") and self.patp is not None and self.form_changes():
-            # someone else's change must not wipe what the analyst is typing
+            # someone else's change must not wipe what the analyst is typing; the form keeps
+            # the version it was read at, so saving reports a conflict if theirs was to this PATP
             self._say(f"{', '.join(changed.detail['users'])} changed tasking: your unsaved changes to "
                       f"{self.patp.reference} are kept; the list is brought up to date when you save.")
             return
@@ -317,10 +319,7 @@ class TaskingView(QWidget):
         changes = self.form_changes()
         if not changes:
             return True
-        try:
-            self.session.run(EditPatp(self.patp.id, changes))
-        except UserError as exc:
-            self._say(str(exc), error=True)
+        if not self._run(EditPatp(self.patp.id, changes, seen=self.patp.version)):
             return False
         self._say(f"Saved: {', '.join(sorted(changes))}.")
         return True
@@ -348,13 +347,25 @@ class TaskingView(QWidget):
             comment, ok = QInputDialog.getMultiLineText(self, BUTTONS[action], prompt)
             if not ok:
                 return False
+        if not self._run(PatpTransition(self.patp.id, action, comment or None, decision=decision,
+                                        meeting_id=meeting_id, seen=self.patp.version)):
+            return False
+        self._say(f"{BUTTONS[action]}: done.")
+        return True
+
+    def _run(self, command: Command) -> bool:
+        """Run an edit or a workflow step of the PATP on show (it names the version shown);
+        False with the reason if refused. After a conflict the PATP is shown again as the
+        other analyst left it, under the message saying what they changed."""
         try:
-            self.session.run(PatpTransition(self.patp.id, action, comment or None, decision=decision,
-                                            meeting_id=meeting_id))
+            self.session.run(command)
+        except Conflict as exc:
+            self.refresh()
+            self._say(str(exc), error=True)
+            return False
         except UserError as exc:
             self._say(str(exc), error=True)
             return False
-        self._say(f"{BUTTONS[action]}: done.")
         return True
 
     def _ask_meeting(self) -> int | None:
