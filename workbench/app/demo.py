@@ -25,7 +25,6 @@ from workbench.paths import data_path, demo_store_path
 from workbench.store import open_store
 from workbench.store.copy import copy_store
 from workbench.store.offences import stats
-from workbench.store.postgres import is_url
 
 DEMO_BOROUGHS = ("Camden", "Islington")
 DEMO_SEED = 2026
@@ -101,12 +100,9 @@ def add_demo_control_strategy(store) -> None:
         AddPriority(name, categories, owner).do(store)
 
 
-def ensure_demo_store(path: Path | str | None = None, *, progress: ProgressFn | None = None,
-                      cancelled: CancelledFn | None = None) -> tuple[Path | str, bool]:
-    """The demo store's path (or team store address), building it first if needed;
-    (path, was_built)."""
-    if is_url(path):
-        return str(path), ensure_team_demo(str(path), progress=progress, cancelled=cancelled)
+def ensure_demo_store(path: Path | None = None, *, progress: ProgressFn | None = None,
+                      cancelled: CancelledFn | None = None) -> tuple[Path, bool]:
+    """The demo store's path, building it first if needed; (path, was_built)."""
     path = Path(path) if path else demo_store_path()
     if path.exists():
         return path, False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from workbench.app.demo import ensure_demo_store
+from workbench.app.demo import ensure_demo_store, ensure_team_demo
 from workbench.cli.common import Context
 from workbench.errors import BadInput, NotAvailable
 from workbench.paths import default_store_path
@@ -68,7 +68,8 @@ def _team_demo(args, ctx: Context) -> dict:
         _check_display()
     ctx.message(f"Opening {ctx.db_url}; a team store that holds no offences yet gets the demo (about two "
                 "minutes)…")
-    url, built = ensure_demo_store(ctx.db_url, progress=ctx.progress)
+    url = ctx.db_url
+    built = ensure_team_demo(url, progress=ctx.progress)
     if args.headless:
         with open_store(url) as store:
             return {"store": url, "built": built, **stats(store)}
