@@ -24,6 +24,7 @@ ELSEWHERE = {
     "gui": "opens a window: tests/ui",
     "store copy": "tests/store (the lead's copy tests, both ways)",
     "store encrypt": "a store file only: tests/store/test_encryption.py; a team store refuses it (below)",
+    "store grants": "prints SQL for a DBA, reads no store: tests/cli/test_store_grants.py",
 }
 
 POLICE_UK = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,Crime type,"

@@ -191,9 +191,11 @@ class Store:
             if self.path:
                 holder.release(self.path, token)
             if postgres.is_permission_error(exc):
+                roles = "table roles" in str(exc)        # who holds which role: workbench_admin's (store grants)
                 raise StoreError(f"your login {identity.current_user()} may read the team store {self.name} but "
-                                 f"not change it, so nothing was changed: ask its database administrator for "
-                                 f"the workbench_analyst role") from None
+                                 f"not change {'its roles' if roles else 'it'}, so nothing was changed: ask its "
+                                 f"database administrator for the {'workbench_admin' if roles else 'workbench_analyst'}"
+                                 f" role") from None
             raise
         self._depth = 0
         try:
