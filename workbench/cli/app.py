@@ -66,9 +66,10 @@ def _team_demo(args, ctx: Context) -> dict:
                        "administrator (drop and create the database), then `workbench demo` builds it again")
     if not args.headless:
         _check_display()
-    ctx.message(f"Opening {ctx.db_url}; a team store that holds no offences yet gets the demo (about two "
-                "minutes)…")
     url = ctx.db_url
+    with open_store(url) as store:
+        if not stats(store)["offences"]:
+            ctx.message(f"Building the demo into {store.name} (about two minutes)…")
     built = ensure_team_demo(url, progress=ctx.progress)
     if args.headless:
         with open_store(url) as store:
