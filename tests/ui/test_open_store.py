@@ -175,3 +175,18 @@ def test_gui_on_a_bad_team_store_address_says_so_in_one_line(capsys, address, sa
     assert main(["gui", "--db", address]) == 1
     err = capsys.readouterr().err
     assert said in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_demo_is_never_built_on_a_team_store_address(capsys, tmp_path, monkeypatch):
+    from workbench.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["demo", "--headless", "--db", "postgresql://me@server/camden"]) == 1
+    assert "the demo store is a file" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []                       # no "postgresql:" folder left behind
+
+
+def test_open_store_is_ctrl_o_in_the_file_menu(window):
+    file_menu = window.menuBar().actions()[0].menu()
+    action = next(a for a in file_menu.actions() if a.text() == "&Open Store…")
+    assert action.shortcut().toString() == "Ctrl+O"

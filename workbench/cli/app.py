@@ -6,7 +6,7 @@ from contextlib import suppress
 
 from workbench.app.demo import ensure_demo_store
 from workbench.cli.common import Context
-from workbench.errors import NotAvailable
+from workbench.errors import BadInput, NotAvailable
 from workbench.paths import default_store_path
 from workbench.store import open_store
 from workbench.store.offences import stats
@@ -35,6 +35,10 @@ def register(subparsers, parent) -> None:
 def _demo(args, ctx: Context) -> dict:
     from workbench.paths import demo_store_path
 
+    if ctx.db_url:
+        raise BadInput("the demo store is a file: give --db a file path, or fill a team store with "
+                       f"synthetic data with `workbench --db {ctx.db_url} generate --seed 1` and open it "
+                       f"with `workbench --db {ctx.db_url} gui`")
     path = ctx.db_path if getattr(args, "db", None) else demo_store_path()
     if not args.headless:
         _check_display()
