@@ -5,6 +5,7 @@ import tracemalloc
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from workbench.linkage import first_stage as fs
 from workbench.linkage.config import Blocking
@@ -79,21 +80,24 @@ def _random_offences(n, seed):
     return _offences(rows)
 
 
-def test_kept_pairs_are_exactly_the_window_pairs_the_score_keeps():
-    """The staircase of boxes and the cascade lose nothing: against every pair, brute force."""
+@pytest.mark.parametrize("shrink", [0.0, 1.5])
+def test_kept_pairs_are_exactly_the_window_pairs_the_score_keeps(shrink):
+    """The staircase of boxes and the cascade lose nothing and add nothing, also when the
+    region looked at is shrunk to stay within a budget: against every pair, brute force."""
     data = _random_offences(900, seed=3)
     window = Blocking(radius_m=12_000, days=120)
     codes = fs.CheapCodes.of(data)
     stage = _stage([-1.5, -0.7, -0.1, 0.3, 0.1, 0.1, 0.0, 0.1], threshold=-4.0, codes=codes)
+    stage.reach -= shrink
     pos = np.arange(len(data))
     got = {tuple(p) for p in fs.kept_pairs(stage, data, pos, window, codes).tolist()}
     i, j = np.triu_indices(len(data), 1)
     dist = np.hypot(data.x[i] - data.x[j], data.y[i] - data.y[j])
     gap = np.abs(data.mid[i] - data.mid[j]) - data.half_width[i] - data.half_width[j]
     inside = (dist <= window.radius_m) & (gap <= window.days)
-    scores = stage.score(fs.features(codes, stage.tables, data, i, j))
-    want = {(a, b) for a, b in zip(i[inside & (scores >= stage.threshold)].tolist(),
-                                   j[inside & (scores >= stage.threshold)].tolist())}
+    feats = fs.features(codes, stage.tables, data, i, j)
+    passes = inside & (stage.score(feats) >= stage.threshold) & (stage.spread(feats[:, :fs.SPACE_TIME]) <= stage.reach)
+    want = set(zip(i[passes].tolist(), j[passes].tolist()))
     assert got == want and 0 < len(want) < inside.sum()
 
 

@@ -22,6 +22,9 @@ from workbench.store.db import BUSY_TIMEOUT_S, Store
 from workbench.store.encryption import database_errors
 
 CELL_SIZE = 1000.0
+#: Sort memory of a bulk load's index builds on PostgreSQL (the server's default, 64 MB,
+#: spills a million references to disk); set for that transaction only.
+BULK_INDEX_MEMORY = "256MB"
 
 #: Records known only to a window this long (days) or longer, such as police.uk's
 #: whole months, say too little about when they happened to link or to count as a repeat.
@@ -119,6 +122,34 @@ def _sql_literal(value) -> str | None:
     return None
 
 
+def _insert_offences(conn, columns: dict[str, Any], m: int) -> None:
+    """INSERT ``m`` offences into a SQLite store, ``columns`` mapping each column to its
+    values or to one value shared by every row: a shared value is written into the
+    statement once, not bound per row."""
+    literals = {name: _sql_literal(value) for name, value in columns.items() if _is_shared(value)}
+    bound = [name for name in columns if literals.get(name) is None]
+    rows = zip(*(repeat(columns[name], m) if _is_shared(columns[name]) else
+                 (columns[name].tolist() if isinstance(columns[name], np.ndarray) else columns[name])
+                 for name in bound))
+    conn.executemany(f"INSERT INTO offences ({', '.join(columns)}) "
+                     f"VALUES ({','.join(literals.get(name) or '?' for name in columns)})", rows)
+
+
+def _copy_offences(conn, columns: dict[str, Any], m: int) -> None:
+    """COPY ``m`` offences into a PostgreSQL store (the server's bulk path): the columns
+    become one CSV block, written by pyarrow a whole column at a time (floats in their
+    shortest exact form, NaN and None as NULL, text quoted so that an empty text stays
+    empty), which the server parses itself."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pa.table({name: pa.repeat(pa.scalar(value), m) if _is_shared(value) else pa.array(value, from_pandas=True)
+                      for name, value in columns.items()})
+    data = pa.BufferOutputStream()
+    pacsv.write_csv(table, data, pacsv.WriteOptions(include_header=False))
+    conn.copy_csv("offences", list(columns), data.getvalue(), m)
+
+
 class OffenceWriter:
     """Appends offence chunks to a store inside the caller's transaction.
 
@@ -198,26 +229,27 @@ class OffenceWriter:
             "batch_id": self.batch_id,
             **{name: column(name) for name in INPUT_COLUMNS}}
         values["extra_id"] = self._extra_id(values.pop("extra"))
-        # Columns with no value for any row are left to their default (NULL, 'unsolved', 0);
-        # a value shared by every row is written into the statement once, not bound per row.
+        # Columns with no value for any row are left to their default (NULL, 'unsolved', 0).
         names = [name for name, value in values.items() if value is not None]
-        literals = {name: _sql_literal(values[name]) for name in names if _is_shared(values[name])}
-        bound = [name for name in names if literals.get(name) is None]
-        rows = zip(*(repeat(values[name], m) if _is_shared(values[name]) else
-                     (values[name].tolist() if isinstance(values[name], np.ndarray) else values[name])
-                     for name in bound))
         conn = self.store._conn
-        conn.executemany(f"INSERT INTO offences ({', '.join(names)}) "
-                         f"VALUES ({','.join(literals.get(name) or '?' for name in names)})", rows)
+        if self.store.engine == "postgresql":
+            _copy_offences(conn, {name: values[name] for name in names}, m)
+        else:
+            _insert_offences(conn, {name: values[name] for name in names}, m)
         if chunk.features or chunk.offenders:
             new_id = np.full(n, -1, dtype=np.int64)
             new_id[slice(None) if keep is None else keep] = ids
-            conn.executemany("INSERT INTO offence_features VALUES (?,?,?,?)",
-                             [(int(new_id[r]), kind, name, value) for r, kind, name, value in chunk.features
-                              if new_id[r] >= 0])
-            conn.executemany(
-                "INSERT OR IGNORE INTO offence_offenders (offence_id, offender_id, role) VALUES (?,?,'offender')",
-                [(int(new_id[r]), self._offender_id(key)) for r, key in chunk.offenders if new_id[r] >= 0])
+            features = [(int(new_id[r]), kind, name, value) for r, kind, name, value in chunk.features
+                        if new_id[r] >= 0]
+            links = [(int(new_id[r]), self._offender_id(key)) for r, key in chunk.offenders if new_id[r] >= 0]
+            if self.store.engine == "postgresql":
+                # COPY has no "or ignore": an offender named twice for one offence is linked once.
+                conn.copy_rows("offence_features", ("offence_id", "kind", "name", "value"), features)
+                conn.copy_rows("offence_offenders", ("offence_id", "offender_id"), dict.fromkeys(links))
+            else:
+                conn.executemany("INSERT INTO offence_features VALUES (?,?,?,?)", features)
+                conn.executemany("INSERT OR IGNORE INTO offence_offenders (offence_id, offender_id, role) "
+                                 "VALUES (?,?,'offender')", links)
         self.imported += m
         return m
 
@@ -235,8 +267,11 @@ class OffenceWriter:
         if new:
             first = self._next_extra
             self._next_extra += len(new)
-            self.store._conn.executemany("INSERT INTO offence_extras (id, extra) VALUES (?, ?)",
-                                         zip(range(first, self._next_extra), new))
+            rows = zip(range(first, self._next_extra), new)
+            if self.store.engine == "postgresql":
+                self.store._conn.copy_rows("offence_extras", ("id", "extra"), rows)
+            else:
+                self.store._conn.executemany("INSERT INTO offence_extras (id, extra) VALUES (?, ?)", rows)
             known.update(zip(new, range(first, self._next_extra)))
         ids = [None if text is None else known[text] for text in texts]
         return ids[0] if _is_shared(extras) else ids
@@ -262,12 +297,20 @@ class OffenceWriter:
         the reference index stays, so each chunk is checked against the store as it is
         written (a re-import then writes nothing). Runs inside the caller's transaction, so a
         rollback restores the indexes too.
+
+        On PostgreSQL the table's foreign keys are dropped too and added again at the end,
+        which checks every row in one join instead of one lookup per row, and the indexes
+        are built with :data:`BULK_INDEX_MEMORY` of sort memory. Both engines keep other
+        connections from the offences while the load runs.
         """
         conn = self.store._conn
         empty = self._next_id == 1
         saved = [(name, sql) for name, sql in self.store._indexes("offences") if empty or name != "offences_ref"]
         for name, _ in saved:
             conn.execute(f'DROP INDEX "{name}"')
+        keys = self.store._foreign_keys("offences")
+        for name, _ in keys:
+            conn.execute(f'ALTER TABLE offences DROP CONSTRAINT "{name}"')
         last_offender = self.store._value("SELECT coalesce(max(id), 0) FROM offenders")
         first_extra = self._next_extra
         self._repeats_later = empty
@@ -275,8 +318,13 @@ class OffenceWriter:
             yield self
         finally:
             self._repeats_later = False
+        if self.store.engine == "postgresql":
+            conn.execute(f"SET LOCAL maintenance_work_mem = '{BULK_INDEX_MEMORY}'")
+            conn.execute(f"SET LOCAL work_mem = '{BULK_INDEX_MEMORY}'")
         for _, sql in saved:
             conn.execute(sql)
+        for name, definition in keys:
+            conn.execute(f'ALTER TABLE offences ADD CONSTRAINT "{name}" {definition}')
         repeats = _repeated_ids(self.store) if empty else []
         if repeats:
             conn.execute(f"DELETE FROM offences WHERE id IN (SELECT CAST(value AS BIGINT) FROM {self.store._json_values})",
