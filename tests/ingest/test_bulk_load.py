@@ -14,7 +14,7 @@ import workbench.ingest.offence_import as loop
 from workbench.ingest.offences_csv import import_offences
 from workbench.jobs import Cancelled
 from workbench.store import open_store
-from workbench.store.offences import find_by_ref, offence_detail
+from workbench.store.offences import find_by_ref, offence_detail, select_list
 
 ROOT = str(Path(__file__).resolve().parents[2])
 HEADER = "offence_ref,category,committed_from,easting,northing,offender_ids,mo_entry\n"
@@ -134,7 +134,8 @@ def test_real_police_uk_month_gives_the_same_offences_in_bulk(store, new_store, 
     assert ordinary.duplicates > 0                      # police.uk repeats Crime IDs within a month
     assert (bulk.imported, bulk.duplicates, bulk.rejected) == (ordinary.imported, ordinary.duplicates,
                                                                ordinary.rejected)
-    query = "SELECT offence_ref, committed_from, easting, northing, extra FROM offences ORDER BY id"
+    query = f"SELECT {select_list(('offence_ref', 'committed_from', 'easting', 'northing', 'extra'))} FROM offences"
+    query += " ORDER BY id"
     assert sql(bulk_store, query).fetchall() == sql(store, query).fetchall()
 
 
@@ -242,3 +243,16 @@ def test_opening_a_store_while_a_bulk_load_locks_it_says_who_is_loading(sqlite_s
     finally:
         sqlite_store._conn.execute("ROLLBACK")
         holder.release(sqlite_store.path, token)
+
+
+def test_first_bulk_load_keeps_no_extra_attributes_only_a_repeat_had(store, tmp_path, bulk_only):
+    from workbench.ingest.police_uk import import_police_uk
+
+    rows = ("c1,2017-01,M,Metropolitan Police Service,-0.14,51.54,On or near A Road,E01000907,Camden 001A,"
+            "Burglary,Under investigation,\n"
+            "c1,2017-01,M,Metropolitan Police Service,-0.14,51.54,On or near A Road,E01000907,Camden 001A,"
+            "Burglary,Offender fined,\n")
+    result = import_police_uk(store, write(tmp_path, POLICE_HEADER + rows, "repeat.csv"))
+    assert (result.imported, result.duplicates) == (1, 1)
+    assert offence_detail(store, find_by_ref(store, "c1"))["extra"]["last_outcome"] == "Under investigation"
+    assert sql(store, "SELECT count(*) FROM offence_extras").fetchone() == (1,)

@@ -106,7 +106,7 @@ def test_over_budget_narrows_and_says_so_but_never_for_sexual_offences():
     plans = plan(burglary, budget=20_000)
     pairs = candidate_pairs(burglary, plans)
     p = plans["burglary"]
-    assert p.narrowed and p.nearest is not None
+    assert p.narrowed and p.first_stage is not None
     assert len(pairs) <= 1.2 * 20_000 and p.expected_recall is not None
     # a narrowed plan keeps only pairs inside the learned window
     assert (pair_distance(burglary, pairs) <= p.window.radius_m + 1e-6).all()
@@ -122,11 +122,12 @@ def test_sexual_offences_over_budget_keep_their_window_through_a_first_stage():
     plans = plan(sexual, budget=200_000)
     p = plans["sexual"]
     assert not p.narrowed and p.first_stage is not None
-    a, b, _ = p.first_stage
-    assert a >= 0 and b >= 0
+    w = p.first_stage.weights
+    assert (w[:3] <= 0).all() and (w[3:] >= 0).all()         # closer and agreeing never count against
     pairs = candidate_pairs(sexual, plans)
     all_pairs = block_pairs(sexual.x, sexual.y, sexual.t_from, sexual.t_to, p.window)
     kept = {tuple(q) for q in pairs.tolist()}
     assert kept <= {tuple(q) for q in all_pairs.tolist()} and len(kept) < len(all_pairs)
     assert p.expected_recall >= 0.99
     assert p.as_json()["first_stage"] is True and p.as_json()["narrowed"] is False
+    assert p.as_json()["first_stage_keeps"] >= 0.99

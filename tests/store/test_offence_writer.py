@@ -5,7 +5,10 @@ backslashes and line ends, numbers and missing values must land exactly as bound
 import numpy as np
 from sqlpeek import sql
 
-from workbench.store.offences import OffenceChunk, OffenceWriter
+from workbench.store.offences import OffenceChunk, OffenceWriter, select_list
+
+READ = ("source", "offence_ref", "category", "committed_to", "location_desc", "area_given", "status", "extra",
+        "batch_id")
 
 #: A NUL is kept by SQLite only: a PostgreSQL text value cannot hold one (the importers
 #: drop NULs, see workbench.ingest.csvblocks).
@@ -24,7 +27,6 @@ def test_shared_values_land_exactly_like_bound_ones(store):
         writer = OffenceWriter(store, None)
         assert writer.write(OffenceChunk(2, columns)) == 2
         assert writer.write(OffenceChunk(2, columns)) == 0       # a re-import adds nothing
-    rows = sql(store, "SELECT source, offence_ref, category, committed_to, location_desc, area_given, "
-                      "status, extra, batch_id FROM offences ORDER BY id").fetchall()
+    rows = sql(store, f"SELECT {select_list(READ)} FROM offences ORDER BY id").fetchall()
     assert rows == [("O'Brien's force", "A1", "burglary", "2025-01-03T00:00:00", where, 0, "solved", None, None),
                     ("O'Brien's force", "A2", "burglary", "2025-01-03T00:00:00", where, 0, "solved", None, None)]

@@ -230,3 +230,22 @@ def test_one_source_of_hotspot_defaults():
     assert (args.category, args.borough, args.date_from, args.date_to) == (None, None, None, None)
     assert state.offence_filter() == map_view.OffenceFilter()
     assert state.boroughs() is None
+
+
+def test_a_load_that_finishes_after_a_later_one_is_dropped(view, monkeypatch):
+    """The whole store's offences arriving after a "Show on map" subset do not replace it."""
+    from types import SimpleNamespace
+
+    from workbench.ui.map.navigate import MapFocus
+
+    started = []
+    monkeypatch.setattr(map_view, "run_job", lambda _parent, _title, work, **kw: started.append(
+        (work, kw["on_done"])) or SimpleNamespace(running=False))
+    store = view.session.store
+    view.reload()                                                   # every offence
+    view.show_subset(MapFocus([2, 3, 4], "Three offences"))         # then three
+    frames = [work(store, lambda *_: None, lambda: False) for work, _done in started]
+    assert [len(f) for f in frames] == [100, 3]
+    started[1][1](frames[1])
+    started[0][1](frames[0])                                        # the earlier load finishes last
+    assert sorted(view.canvas.points.ids.tolist()) == [2, 3, 4]

@@ -191,8 +191,9 @@ def _evaluate_text(r: dict) -> str:
         if b:
             lines.append(f"    search window {b['radius_m']:,} m / {b['days']:g} days (learned from "
                          f"{b['learned_from']:,} linked pairs), finds {_fmt(b['expected_recall'])} of them"
-                         + (f"; narrowed to each offence's {b['nearest']} nearest to stay within the budget"
-                            if b["narrowed"] else ""))
+                         + (f"; a first stage chose the pairs scored (keeps {_fmt(b['first_stage_keeps'])} of "
+                            "those in the window" + (", narrowed to stay within the budget)" if b["narrowed"] else ")")
+                            if b["first_stage"] else ""))
         if g.get("note"):
             lines.append(f"    note: {g['note']}")
     return "\n".join(lines)

@@ -87,22 +87,35 @@ def rarity_tables(stack: np.ndarray) -> np.ndarray:
     """Per stacked domain, the summed rarity weight of every value of every byte of a
     mask: a behaviour shown by k of n offences (that record the domain) weighs
     ln((n + 1) / (k + 1)), so 8 table look-ups give the weight of any set."""
-    domains = stack.shape[1]
-    tables = np.zeros((domains, 8, 256), dtype=np.float32)
-    values = np.arange(256, dtype=np.uint64)
-    for d in range(domains):
+    tables = np.zeros((stack.shape[1], 8, 256), dtype=np.float32)
+    for d in range(stack.shape[1]):
         col = stack[:, d]
-        recorded = int(np.count_nonzero(col))
-        bits = np.array([np.count_nonzero(col & (np.uint64(1) << np.uint64(b))) for b in range(64)], dtype=float)
-        weight = np.where(bits > 0, np.log((recorded + 1.0) / (bits + 1.0)), 0.0)
-        for byte in range(8):
-            w = weight[8 * byte: 8 * byte + 8]
-            on = (values[:, None] >> np.arange(8, dtype=np.uint64)[None, :]) & np.uint64(1)
-            tables[d, byte] = on.astype(np.float32) @ w.astype(np.float32)
+        tables[d] = byte_tables(rarity_weights(bit_counts(col), float(np.count_nonzero(col))))
     return tables
 
 
-def _weight(tables: np.ndarray, masks: np.ndarray) -> np.ndarray:
+def bit_counts(masks: np.ndarray) -> np.ndarray:
+    """How many of ``masks`` have each of the 64 bits set."""
+    return np.array([np.count_nonzero(masks & (np.uint64(1) << np.uint64(b))) for b in range(64)], dtype=float)
+
+
+def rarity_weights(shown, recorded) -> np.ndarray:
+    """ln((n + 1) / (k + 1)) for a behaviour shown by k of the n offences recording it (0
+    for a behaviour nobody shows)."""
+    shown = np.asarray(shown, float)
+    return np.where(shown > 0, np.log((np.asarray(recorded, float) + 1.0) / (shown + 1.0)), 0.0)
+
+
+def byte_tables(weight: np.ndarray) -> np.ndarray:
+    """(8, 256) float32: the summed ``weight`` (one per bit of a 64-bit mask) of every value
+    of every byte, so :func:`mask_weight` needs 8 look-ups per mask."""
+    values = np.arange(256, dtype=np.uint64)
+    on = ((values[:, None] >> np.arange(8, dtype=np.uint64)[None, :]) & np.uint64(1)).astype(np.float32)
+    return np.stack([on @ np.asarray(weight[8 * byte: 8 * byte + 8], np.float32) for byte in range(8)])
+
+
+def mask_weight(tables: np.ndarray, masks: np.ndarray) -> np.ndarray:
+    """The summed weight of the bits of each mask (``tables`` from :func:`byte_tables`)."""
     out = np.zeros(len(masks), dtype=np.float32)
     for byte in range(8):
         out += tables[byte][((masks >> np.uint64(8 * byte)) & np.uint64(255)).astype(np.intp)]
@@ -120,8 +133,8 @@ def rarity_similarity(profiles: Profiles, i: np.ndarray, j: np.ndarray) -> np.nd
     for d in np.flatnonzero(profiles.group_domains[present].any(axis=0)):
         a, b = profiles.mo_stack[i, d], profiles.mo_stack[j, d]
         recorded = (profiles.mo_size[i, d] > 0) & (profiles.mo_size[j, d] > 0)
-        inter += np.where(recorded, _weight(profiles.rarity_tables[d], a & b), 0.0)
-        union += np.where(recorded, _weight(profiles.rarity_tables[d], a | b), 0.0)
+        inter += np.where(recorded, mask_weight(profiles.rarity_tables[d], a & b), 0.0)
+        union += np.where(recorded, mask_weight(profiles.rarity_tables[d], a | b), 0.0)
         both |= recorded
     with np.errstate(invalid="ignore", divide="ignore"):
         out = inter / union

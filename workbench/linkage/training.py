@@ -126,13 +126,7 @@ def prepare(data: LinkageData, group: str, *, k: int = 5, seed: int = 0,
     plans = plans if plans is not None else plan(data, groups=[group], known=known_linked(data, decided))
     gplan = plans[group]
     n = len(data)
-    if gplan.nearest is None:
-        pairs = group_pairs(data, gplan, positions)
-    else:
-        pairs = group_pairs(data, gplan)
-        member = np.zeros(n, bool)
-        member[positions] = True
-        pairs = pairs[member[pairs[:, 0]] & member[pairs[:, 1]]]
+    pairs = group_pairs(data, gplan, positions)
     if len(extra):
         keys = pair_keys(pairs, n)
         pairs = np.concatenate([pairs, extra[~np.isin(pair_keys(extra, n), keys)]])

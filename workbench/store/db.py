@@ -291,6 +291,15 @@ class Store:
             sql = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL"
         return [(name, text) for name, text in self._conn.execute(sql, (table,))]
 
+    def _foreign_keys(self, table: str) -> list[tuple[str, str]]:
+        """PostgreSQL: the foreign keys of ``table`` (name, definition for ``ADD CONSTRAINT``),
+        which a bulk load may drop and add again; none on SQLite, which cannot drop one."""
+        if self.engine != "postgresql":
+            return []
+        return [(name, text) for name, text in self._conn.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' "
+            "AND conrelid = CAST(? AS regclass) ORDER BY conname", (table,))]
+
     def _value(self, sql: str, params: Any = ()) -> Any:
         """The first column of a query's first row (None when there is no row)."""
         row = self._conn.execute(sql, params).fetchone()

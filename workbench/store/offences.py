@@ -22,6 +22,9 @@ from workbench.store.db import BUSY_TIMEOUT_S, Store
 from workbench.store.encryption import database_errors
 
 CELL_SIZE = 1000.0
+#: Sort memory of a bulk load's index builds on PostgreSQL (the server's default, 64 MB,
+#: spills a million references to disk); set for that transaction only.
+BULK_INDEX_MEMORY = "256MB"
 
 #: Records known only to a window this long (days) or longer, such as police.uk's
 #: whole months, say too little about when they happened to link or to count as a repeat.
@@ -33,6 +36,13 @@ SNAPPED_SOURCES = ("police.uk",)
 #: unless the analyst asks to include the rest.
 LINKABLE_SQL = (f"(source NOT IN ({', '.join(repr(s) for s in SNAPPED_SOURCES)}) "
                 f"AND julianday(committed_to) - julianday(committed_from) < {COARSE_TIME_DAYS})")
+
+#: How a query reads the ``extra`` column: the text is stored once per distinct value
+#: (``offence_extras``, schema 18) and the offence holds its ``extra_id``.
+EXTRA_SQL = "(SELECT extra FROM offence_extras WHERE id = offences.extra_id) AS extra"
+#: Distinct extra-attribute texts a writer remembers with their ids (beyond this it
+#: starts again, so a file whose every row has its own extras cannot fill the memory).
+EXTRA_MEMORY = 200_000
 
 OFFENCE_COLUMNS = (
     "id", "source", "offence_ref", "category", "committed_from", "committed_to",
@@ -93,6 +103,11 @@ class OffenceChunk:
         self.offenders.extend((row, key) for key in offenders)
 
 
+def select_list(columns: Iterable[str]) -> str:
+    """Offence columns for a SELECT on ``offences``, ``extra`` read through ``extra_id``."""
+    return ", ".join(EXTRA_SQL if name == "extra" else name for name in columns)
+
+
 def _is_shared(value) -> bool:
     return not isinstance(value, (list, np.ndarray))
 
@@ -105,6 +120,34 @@ def _sql_literal(value) -> str | None:
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return str(int(value))
     return None
+
+
+def _insert_offences(conn, columns: dict[str, Any], m: int) -> None:
+    """INSERT ``m`` offences into a SQLite store, ``columns`` mapping each column to its
+    values or to one value shared by every row: a shared value is written into the
+    statement once, not bound per row."""
+    literals = {name: _sql_literal(value) for name, value in columns.items() if _is_shared(value)}
+    bound = [name for name in columns if literals.get(name) is None]
+    rows = zip(*(repeat(columns[name], m) if _is_shared(columns[name]) else
+                 (columns[name].tolist() if isinstance(columns[name], np.ndarray) else columns[name])
+                 for name in bound))
+    conn.executemany(f"INSERT INTO offences ({', '.join(columns)}) "
+                     f"VALUES ({','.join(literals.get(name) or '?' for name in columns)})", rows)
+
+
+def _copy_offences(conn, columns: dict[str, Any], m: int) -> None:
+    """COPY ``m`` offences into a PostgreSQL store (the server's bulk path): the columns
+    become one CSV block, written by pyarrow a whole column at a time (floats in their
+    shortest exact form, NaN and None as NULL, text quoted so that an empty text stays
+    empty), which the server parses itself."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    table = pa.table({name: pa.repeat(pa.scalar(value), m) if _is_shared(value) else pa.array(value, from_pandas=True)
+                      for name, value in columns.items()})
+    data = pa.BufferOutputStream()
+    pacsv.write_csv(table, data, pacsv.WriteOptions(include_header=False))
+    conn.copy_csv("offences", list(columns), data.getvalue(), m)
 
 
 class OffenceWriter:
@@ -126,6 +169,8 @@ class OffenceWriter:
         self.imported = 0
         self.duplicates = 0
         self._next_id = max_offence_id(store) + 1
+        self._next_extra = store._value("SELECT coalesce(max(id), 0) FROM offence_extras") + 1
+        self._extra_ids: dict[str, int] = {}
         self._repeats_later = False
         self._offender_ids: dict[str, int] = {}
 
@@ -183,28 +228,53 @@ class OffenceWriter:
             "cell": np.floor(east / CELL_SIZE).astype(np.int64) * 10000 + np.floor(north / CELL_SIZE).astype(np.int64),
             "batch_id": self.batch_id,
             **{name: column(name) for name in INPUT_COLUMNS}}
-        # Columns with no value for any row are left to their default (NULL, 'unsolved', 0);
-        # a value shared by every row is written into the statement once, not bound per row.
+        values["extra_id"] = self._extra_id(values.pop("extra"))
+        # Columns with no value for any row are left to their default (NULL, 'unsolved', 0).
         names = [name for name, value in values.items() if value is not None]
-        literals = {name: _sql_literal(values[name]) for name in names if _is_shared(values[name])}
-        bound = [name for name in names if literals.get(name) is None]
-        rows = zip(*(repeat(values[name], m) if _is_shared(values[name]) else
-                     (values[name].tolist() if isinstance(values[name], np.ndarray) else values[name])
-                     for name in bound))
         conn = self.store._conn
-        conn.executemany(f"INSERT INTO offences ({', '.join(names)}) "
-                         f"VALUES ({','.join(literals.get(name) or '?' for name in names)})", rows)
+        if self.store.engine == "postgresql":
+            _copy_offences(conn, {name: values[name] for name in names}, m)
+        else:
+            _insert_offences(conn, {name: values[name] for name in names}, m)
         if chunk.features or chunk.offenders:
             new_id = np.full(n, -1, dtype=np.int64)
             new_id[slice(None) if keep is None else keep] = ids
-            conn.executemany("INSERT INTO offence_features VALUES (?,?,?,?)",
-                             [(int(new_id[r]), kind, name, value) for r, kind, name, value in chunk.features
-                              if new_id[r] >= 0])
-            conn.executemany(
-                "INSERT OR IGNORE INTO offence_offenders (offence_id, offender_id, role) VALUES (?,?,'offender')",
-                [(int(new_id[r]), self._offender_id(key)) for r, key in chunk.offenders if new_id[r] >= 0])
+            features = [(int(new_id[r]), kind, name, value) for r, kind, name, value in chunk.features
+                        if new_id[r] >= 0]
+            links = [(int(new_id[r]), self._offender_id(key)) for r, key in chunk.offenders if new_id[r] >= 0]
+            if self.store.engine == "postgresql":
+                # COPY has no "or ignore": an offender named twice for one offence is linked once.
+                conn.copy_rows("offence_features", ("offence_id", "kind", "name", "value"), features)
+                conn.copy_rows("offence_offenders", ("offence_id", "offender_id"), dict.fromkeys(links))
+            else:
+                conn.executemany("INSERT INTO offence_features VALUES (?,?,?,?)", features)
+                conn.executemany("INSERT OR IGNORE INTO offence_offenders (offence_id, offender_id, role) "
+                                 "VALUES (?,?,'offender')", links)
         self.imported += m
         return m
+
+    def _extra_id(self, extras):
+        """The ``offence_extras`` ids of extra-attribute texts (one shared by every row, or
+        one per row; None = none), writing the texts this import has not written yet."""
+        if extras is None:
+            return None
+        texts = [extras] if _is_shared(extras) else (extras.tolist() if isinstance(extras, np.ndarray) else extras)
+        known = self._extra_ids
+        new = [text for text in dict.fromkeys(texts) if text is not None and text not in known]
+        if len(known) + len(new) > EXTRA_MEMORY:
+            known.clear()
+            new = [text for text in dict.fromkeys(texts) if text is not None]
+        if new:
+            first = self._next_extra
+            self._next_extra += len(new)
+            rows = zip(range(first, self._next_extra), new)
+            if self.store.engine == "postgresql":
+                self.store._conn.copy_rows("offence_extras", ("id", "extra"), rows)
+            else:
+                self.store._conn.executemany("INSERT INTO offence_extras (id, extra) VALUES (?, ?)", rows)
+            known.update(zip(new, range(first, self._next_extra)))
+        ids = [None if text is None else known[text] for text in texts]
+        return ids[0] if _is_shared(extras) else ids
 
     def _offender_id(self, key: str) -> int:
         if key not in self._offender_ids:
@@ -223,30 +293,46 @@ class OffenceWriter:
         cells would be inserted all over each index) when the import is large compared
         with the store. Into an empty store every row is written, and the repeats are
         then found in one pass over the rebuilt reference index and deleted with their
-        features and offender links; into a store that holds offences the reference
-        index stays, so each chunk is checked against the store as it is written (a
-        re-import then writes nothing). Runs inside the caller's transaction, so a
+        features, offender links and extra attributes; into a store that holds offences
+        the reference index stays, so each chunk is checked against the store as it is
+        written (a re-import then writes nothing). Runs inside the caller's transaction, so a
         rollback restores the indexes too.
+
+        On PostgreSQL the table's foreign keys are dropped too and added again at the end,
+        which checks every row in one join instead of one lookup per row, and the indexes
+        are built with :data:`BULK_INDEX_MEMORY` of sort memory. Both engines keep other
+        connections from the offences while the load runs.
         """
         conn = self.store._conn
         empty = self._next_id == 1
         saved = [(name, sql) for name, sql in self.store._indexes("offences") if empty or name != "offences_ref"]
         for name, _ in saved:
             conn.execute(f'DROP INDEX "{name}"')
+        keys = self.store._foreign_keys("offences")
+        for name, _ in keys:
+            conn.execute(f'ALTER TABLE offences DROP CONSTRAINT "{name}"')
         last_offender = self.store._value("SELECT coalesce(max(id), 0) FROM offenders")
+        first_extra = self._next_extra
         self._repeats_later = empty
         try:
             yield self
         finally:
             self._repeats_later = False
+        if self.store.engine == "postgresql":
+            conn.execute(f"SET LOCAL maintenance_work_mem = '{BULK_INDEX_MEMORY}'")
+            conn.execute(f"SET LOCAL work_mem = '{BULK_INDEX_MEMORY}'")
         for _, sql in saved:
             conn.execute(sql)
+        for name, definition in keys:
+            conn.execute(f'ALTER TABLE offences ADD CONSTRAINT "{name}" {definition}')
         repeats = _repeated_ids(self.store) if empty else []
         if repeats:
             conn.execute(f"DELETE FROM offences WHERE id IN (SELECT CAST(value AS BIGINT) FROM {self.store._json_values})",
                          (json.dumps(repeats),))
             conn.execute("DELETE FROM offenders WHERE id > ? AND id NOT IN (SELECT offender_id FROM offence_offenders)",
                          (last_offender,))
+            conn.execute("DELETE FROM offence_extras WHERE id >= ? AND id NOT IN "
+                         "(SELECT extra_id FROM offences WHERE extra_id IS NOT NULL)", (first_extra,))
             self._offender_ids.clear()
             self.imported -= len(repeats)
             self.duplicates += len(repeats)
@@ -397,7 +483,7 @@ def query_ids(store: Store, flt: OffenceFilter | None = None, order_by: str = "c
 def fetch_rows(store: Store, ids: Sequence[int], columns: Sequence[str] = OFFENCE_COLUMNS) -> dict[int, tuple]:
     """The given columns of the given offences, keyed by id."""
     out: dict[int, tuple] = {}
-    cols = ", ".join(("id",) + tuple(columns))
+    cols = select_list(("id",) + tuple(columns))
     for start in range(0, len(ids), 900):
         part = [int(i) for i in ids[start:start + 900]]
         for row in store._conn.execute(
@@ -411,7 +497,7 @@ def load_frame(store: Store, flt: OffenceFilter | None = None,
     """Offences matching ``flt`` as a DataFrame; date columns parsed to datetime64."""
     where, params = (flt or OffenceFilter()).where()
     cols = list(dict.fromkeys(("id",) + tuple(columns)))
-    frame = store._frame(f"SELECT {', '.join(cols)} FROM offences WHERE {where} ORDER BY id", params)
+    frame = store._frame(f"SELECT {select_list(cols)} FROM offences WHERE {where} ORDER BY id", params)
     for col in ("committed_from", "committed_to", "reported_at"):
         if col in frame:
             frame[col] = pd.to_datetime(frame[col], format="ISO8601")
@@ -445,7 +531,7 @@ def load_offender_links(store: Store, offence_ids: Iterable[int] | None = None) 
 
 def offence_detail(store: Store, offence_id: int) -> dict | None:
     """Everything stored about one offence, for detail panes and reports."""
-    rows = store._rows(f"SELECT {', '.join(OFFENCE_COLUMNS)} FROM offences WHERE id = ?", (int(offence_id),))
+    rows = store._rows(f"SELECT {select_list(OFFENCE_COLUMNS)} FROM offences WHERE id = ?", (int(offence_id),))
     if not rows:
         return None
     detail = rows[0]
@@ -536,7 +622,7 @@ def force_series(store: Store) -> dict[str, list[int]]:
 def load_after_id(store: Store, last_id: int, columns: Sequence[str]) -> pd.DataFrame:
     """Offences whose id is above ``last_id``, by id (the table is append-only by id), with
     ``id`` and ``columns``; the date columns parsed."""
-    cols = ", ".join(("id", *columns))
+    cols = select_list(("id", *columns))
     frame = store._frame(f"SELECT {cols} FROM offences WHERE id > ? ORDER BY id", (int(last_id),))
     for col in ("committed_from", "committed_to"):
         if col in frame:

@@ -125,6 +125,7 @@ class MapView(QWidget):
         self.focus: MapFocus | None = None
         self._zoomed_to_data = False
         self.jobs: list = []
+        self._loads = 0                 # offence loads started: only the latest is shown
         lo, hi = _store_dates(session.store)
         self.state = MapState(date_from=lo, date_to=hi)
 
@@ -349,8 +350,12 @@ class MapView(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        """Load the offences matching the filter bar on a worker thread."""
+        """Load the offences matching the filter bar on a worker thread. Only the latest
+        load is shown: an earlier one that finishes later (the whole store while a "Show on
+        map" subset is already in) is dropped."""
         flt = self.current_filter()
+        self._loads += 1
+        load = self._loads
 
         def work(store, progress, cancelled):
             progress(0.1, "reading offences")
@@ -358,9 +363,12 @@ class MapView(QWidget):
             progress(1.0, f"{len(frame):,} offences")
             return frame
 
+        def done(frame: pd.DataFrame) -> None:
+            if load == self._loads:
+                self.set_offences(frame)
+
         self.status.setText("Loading offences…")
-        self._track(run_job(self, "Loading offences", work, session=self.session,
-                            on_done=self.set_offences, modal=False))
+        self._track(run_job(self, "Loading offences", work, session=self.session, on_done=done, modal=False))
 
     def set_offences(self, frame: pd.DataFrame) -> None:
         """Show these offences (columns of :data:`POINT_COLUMNS` plus ``id``)."""

@@ -502,9 +502,10 @@ def window_note(blocking: dict) -> str:
     for group, b in blocking.items():
         text = f"{group} {b['radius_m'] / 1000:.1f} km / {b['days']:g} days"
         text += f" (learned from {b['learned_from']:,} linked pairs)" if b["learned_from"] >= 30 else " (default)"
-        if b["narrowed"]:
+        if b["first_stage"]:
             recall = "" if b["expected_recall"] is None else f", finds {b['expected_recall']:.0%} of known links"
-            text += f", narrowed to each offence's {b['nearest']} nearest to stay within budget{recall}"
+            why = "narrowed to stay within budget" if b["narrowed"] else "whole window"
+            text += f", pairs chosen by a first stage ({why}{recall})"
         parts.append(text)
     return ("Search windows: " + "; ".join(parts) + ".") if parts else ""
 
