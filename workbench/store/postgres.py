@@ -66,7 +66,10 @@ def connect(url: str, password: str | None = None):
     import psycopg
     from psycopg.types.numeric import FloatLoader
 
-    options: dict[str, Any] = {"application_name": "workbench", "connect_timeout": 10}
+    # TCP keepalives: a server that vanishes mid-query (network cut) is noticed within about
+    # a minute instead of the window waiting on the connection for the system's hours.
+    options: dict[str, Any] = {"application_name": "workbench", "connect_timeout": 10, "keepalives": 1,
+                               "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
     if password:
         options["password"] = password
     try:
