@@ -153,3 +153,27 @@ def test_a_never_narrowed_stage_keeps_its_share_of_known_links_and_a_limited_one
     assert len(kept) < 0.5 * cost                              # a real first stage, not the whole window
     stage.limit(len(kept) / 4)
     assert stage.cut and stage.keeps < fs.KEEP and stage.expected_pairs <= 0.35 * len(kept)
+
+
+def test_link_series_over_budget_says_the_first_stage_chose_its_pairs(store, monkeypatch):
+    """End to end on a generated store whose windows exceed a (shrunk) budget: the series
+    command's `blocking` and the Series view's note say which groups a first stage
+    chose the pairs of, what share of known links it keeps, and that sexual offences are
+    never narrowed."""
+    from workbench.linkage import candidates, service
+    from workbench.synth import generate, write_to_store
+    from workbench.ui.views.series_view import window_note
+
+    write_to_store(store, generate(seed=3, offences=4000, boroughs=("Camden", "Islington")))
+    monkeypatch.setattr(candidates, "PAIRS_PER_OFFENCE", 2)
+    monkeypatch.setattr(candidates, "MIN_PAIR_BUDGET", 0)
+    result = service.series(store, categories=["burglary", "rape", "sexual-assault"])
+    blocking = result["blocking"]
+    assert blocking["burglary"]["first_stage"] and blocking["burglary"]["narrowed"]
+    assert 0 < blocking["burglary"]["first_stage_keeps"] < 0.995
+    assert blocking["sexual"]["narrowed"] is False
+    if blocking["sexual"]["first_stage"] and blocking["sexual"]["learned_from"] >= 30:
+        assert blocking["sexual"]["first_stage_keeps"] >= 0.99
+    assert result["candidate_pairs"] < 0.5 * sum(b["pairs_in_window"] for b in blocking.values())
+    note = window_note(blocking)
+    assert "burglary" in note and "pairs chosen by a first stage (narrowed to stay within budget" in note

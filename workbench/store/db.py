@@ -145,8 +145,9 @@ class Store:
             self.login = self._value("SELECT session_user")
             identity.use_database_login(self.login)
             if must_exist and migrations.stored_version(self._conn) == 0:
-                raise NotFound(f"there is no Workbench store in the database {self.name}: import data "
-                               f"into it first (workbench --db {url} import ...), or check the address")
+                raise NotFound(f"there is no Workbench store in the database {self.name} yet: the "
+                               f"database's owner makes it by importing data or copying a store into it "
+                               f"(workbench --db ADDRESS import ..., or workbench store copy), or check the address")
             if readonly:
                 migrations.check_version(self._conn, self.name)
             else:
