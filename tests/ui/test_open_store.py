@@ -193,3 +193,26 @@ def test_open_store_is_ctrl_o_in_the_file_menu(window):
     file_menu = window.menuBar().actions()[0].menu()
     action = next(a for a in file_menu.actions() if a.text() == "&Open Store…")
     assert action.shortcut().toString() == "Ctrl+O"
+
+
+def test_an_encrypted_store_file_asks_for_its_passphrase(window, qtbot, tmp_path):
+    from workbench.store.encryption import encrypt
+
+    encrypted = tmp_path / "secret.sqlite"
+    open_store(encrypted).close()
+    encrypt(encrypted, "correct horse battery")
+    dialog = window.open_store()
+    dialog.location.setText(str(encrypted))
+    click_open(qtbot, dialog)
+    assert dialog.password.isVisible() and dialog.password_label.text() == "Passphrase:"
+    assert dialog.message.text() == "secret.sqlite is encrypted: type its passphrase (it is not kept)"
+    qtbot.keyClicks(dialog.password, "wrong")
+    click_open(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.job.running, timeout=10000)
+    assert "could not be opened with that key" in dialog.message.text() and dialog.password.text() == ""
+    qtbot.keyClicks(dialog.password, "correct horse battery")
+    click_open(qtbot, dialog)
+    new = opened_window(qtbot)
+    assert new.windowTitle() == "Workbench — secret.sqlite"
+    worker = new.session.open_worker_store()          # background jobs open it with the passphrase too
+    worker.close()
