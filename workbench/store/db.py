@@ -194,7 +194,7 @@ class Store:
             if postgres.is_permission_error(exc):
                 raise StoreError(f"your login {identity.current_user()} may read the team store {self.name} but "
                                  f"not change it, so nothing was changed: ask its database administrator for "
-                                 f"the workbench_analyst role") from None
+                                 f"write access (the analysts' group role, workbench_analyst in the guide)") from None
             raise
         self._depth = 0
         try:
