@@ -87,6 +87,24 @@ def test_a_decision_withdrawn_meanwhile_is_a_conflict_too(small_store):
     assert db.get_decision(small_store, a, b) is None
 
 
+def test_a_decision_withdrawn_and_made_again_is_not_the_one_seen(small_store):
+    """Seen: jsmith's confirmation. Meanwhile jsmith undoes it and akhan rejects the pair
+    afresh: deciding over the confirmation seen must not replace akhan's rejection."""
+    a, b = pair(small_store)
+    with acting_as("jsmith"):
+        stack = CommandStack(lambda: small_store)
+        stack.push(cmd.DecideLink(a, b, "confirmed", why="x", seen=0))
+    seen = db.decision_version(small_store, a, b)
+    with acting_as("jsmith"):
+        stack.undo()
+    with acting_as("akhan"):
+        cmd.DecideLink(a, b, "rejected", why="alibi", seen=0).do(small_store)
+    assert db.get_decision(small_store, a, b)["version"] != seen
+    with pytest.raises(Conflict, match="marked 'rejected' by akhan"):
+        cmd.DecideLink(a, b, "confirmed", why="CCTV", seen=seen).do(small_store)
+    assert db.get_decision(small_store, a, b)["user"] == "akhan"
+
+
 def test_link_confirm_takes_the_version_seen_and_reports_a_conflict_in_one_line(small_store, capsys):
     location = small_store.location
 

@@ -5,6 +5,7 @@ import tracemalloc
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from workbench.linkage import first_stage as fs
 from workbench.linkage.config import Blocking
@@ -79,21 +80,24 @@ def _random_offences(n, seed):
     return _offences(rows)
 
 
-def test_kept_pairs_are_exactly_the_window_pairs_the_score_keeps():
-    """The staircase of boxes and the cascade lose nothing: against every pair, brute force."""
+@pytest.mark.parametrize("shrink", [0.0, 1.5])
+def test_kept_pairs_are_exactly_the_window_pairs_the_score_keeps(shrink):
+    """The staircase of boxes and the cascade lose nothing and add nothing, also when the
+    region looked at is shrunk to stay within a budget: against every pair, brute force."""
     data = _random_offences(900, seed=3)
     window = Blocking(radius_m=12_000, days=120)
     codes = fs.CheapCodes.of(data)
     stage = _stage([-1.5, -0.7, -0.1, 0.3, 0.1, 0.1, 0.0, 0.1], threshold=-4.0, codes=codes)
+    stage.reach -= shrink
     pos = np.arange(len(data))
     got = {tuple(p) for p in fs.kept_pairs(stage, data, pos, window, codes).tolist()}
     i, j = np.triu_indices(len(data), 1)
     dist = np.hypot(data.x[i] - data.x[j], data.y[i] - data.y[j])
     gap = np.abs(data.mid[i] - data.mid[j]) - data.half_width[i] - data.half_width[j]
     inside = (dist <= window.radius_m) & (gap <= window.days)
-    scores = stage.score(fs.features(codes, stage.tables, data, i, j))
-    want = {(a, b) for a, b in zip(i[inside & (scores >= stage.threshold)].tolist(),
-                                   j[inside & (scores >= stage.threshold)].tolist())}
+    feats = fs.features(codes, stage.tables, data, i, j)
+    passes = inside & (stage.score(feats) >= stage.threshold) & (stage.spread(feats[:, :fs.SPACE_TIME]) <= stage.reach)
+    want = set(zip(i[passes].tolist(), j[passes].tolist()))
     assert got == want and 0 < len(want) < inside.sum()
 
 
@@ -149,3 +153,27 @@ def test_a_never_narrowed_stage_keeps_its_share_of_known_links_and_a_limited_one
     assert len(kept) < 0.5 * cost                              # a real first stage, not the whole window
     stage.limit(len(kept) / 4)
     assert stage.cut and stage.keeps < fs.KEEP and stage.expected_pairs <= 0.35 * len(kept)
+
+
+def test_link_series_over_budget_says_the_first_stage_chose_its_pairs(store, monkeypatch):
+    """End to end on a generated store whose windows exceed a (shrunk) budget: the series
+    command's `blocking` and the Series view's note say which groups a first stage
+    chose the pairs of, what share of known links it keeps, and that sexual offences are
+    never narrowed."""
+    from workbench.linkage import candidates, service
+    from workbench.synth import generate, write_to_store
+    from workbench.ui.views.series_view import window_note
+
+    write_to_store(store, generate(seed=3, offences=4000, boroughs=("Camden", "Islington")))
+    monkeypatch.setattr(candidates, "PAIRS_PER_OFFENCE", 2)
+    monkeypatch.setattr(candidates, "MIN_PAIR_BUDGET", 0)
+    result = service.series(store, categories=["burglary", "rape", "sexual-assault"])
+    blocking = result["blocking"]
+    assert blocking["burglary"]["first_stage"] and blocking["burglary"]["narrowed"]
+    assert 0 < blocking["burglary"]["first_stage_keeps"] < 0.995
+    assert blocking["sexual"]["narrowed"] is False
+    if blocking["sexual"]["first_stage"] and blocking["sexual"]["learned_from"] >= 30:
+        assert blocking["sexual"]["first_stage_keeps"] >= 0.99
+    assert result["candidate_pairs"] < 0.5 * sum(b["pairs_in_window"] for b in blocking.values())
+    note = window_note(blocking)
+    assert "burglary" in note and "pairs chosen by a first stage (narrowed to stay within budget" in note

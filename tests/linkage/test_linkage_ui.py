@@ -85,7 +85,8 @@ def test_series_view_shows_chart_and_reasons(qtbot, session, monkeypatch, tmp_pa
     assert db.get_decision(session.store, a, b) is None
 
 
-def test_deciding_a_link_someone_else_decided_meanwhile_says_so_and_shows_theirs(qtbot, session, monkeypatch):
+def test_deciding_a_link_someone_else_decided_meanwhile_says_so_and_shows_theirs(qtbot, session, monkeypatch,
+                                                                                tmp_path):
     from acting import acting_as
 
     from workbench.linkage.decisions import DecideLink
@@ -96,21 +97,28 @@ def test_deciding_a_link_someone_else_decided_meanwhile_says_so_and_shows_theirs
     find(qtbot, view)
     (i, j), edge = next(iter(view.chart.edges.items()))
     click_chart(qtbot, view.chart, edge)
+    assert "Marked" not in view.reasons.toPlainText()
     data = view.graph["data"]
     a, b = sorted((int(data.ids[i]), int(data.ids[j])))
     refs = {int(data.ids[p]): str(data.refs[p]) for p in (i, j)}
     with open_store(session.location) as other, acting_as("jsmith"):     # another analyst, another connection
-        DecideLink(a, b, "rejected", why="alibi", seen=0).do(other)
+        DecideLink(a, b, "confirmed", why="same van", seen=0).do(other)
     warnings = []
     monkeypatch.setattr(series_view.QMessageBox, "warning", staticmethod(lambda parent, title, text: warnings.append(text)))
-    monkeypatch.setattr(series_view.QInputDialog, "getText", staticmethod(lambda *a, **k: ("seen on CCTV", True)))
-    qtbot.mouseClick(view.confirm_link, Qt.LeftButton)
-    assert len(warnings) == 1 and warnings[0].startswith(f"offences {refs[a]} and {refs[b]} were marked 'rejected' "
+    monkeypatch.setattr(series_view.QInputDialog, "getText", staticmethod(lambda *a, **k: ("alibi", True)))
+    qtbot.mouseClick(view.reject_link, Qt.LeftButton)
+    assert len(warnings) == 1 and warnings[0].startswith(f"offences {refs[a]} and {refs[b]} were marked 'confirmed' "
                                                          "by jsmith at ")
-    assert warnings[0].endswith("your 'confirmed' was not saved: look again and decide")
+    assert warnings[0].endswith("your 'rejected' was not saved: look again and decide")
     assert db.get_decision(session.store, a, b)["user"] == "jsmith" and session.commands.undo_text is None
-    assert view.decided[(a, b)]["decision"] == "rejected" and (i, j) not in view.chart.edges   # reloaded: theirs
-    assert view.edge is None and not view.confirm_link.isEnabled()
+    assert view.decided[(a, b)]["decision"] == "confirmed" and view.edge is None     # reloaded: theirs
+    click_chart(qtbot, view.chart, view.chart.edges[(i, j)])
+    assert "Marked confirmed by jsmith at" in view.reasons.toPlainText() and ": same van." in view.reasons.toPlainText()
+    view.grab().save(str(tmp_path / "series_conflict.png"))
+    qtbot.mouseClick(view.reject_link, Qt.LeftButton)                  # having looked again, still rejected
+    assert len(warnings) == 1
+    assert db.get_decision(session.store, a, b) | {"at": None} == {
+        "decision": "rejected", "why": "alibi", "user": "test.analyst", "at": None, "version": 2}
 
 
 def test_suggest_dialog_lists_candidates(qtbot, session):
@@ -122,6 +130,31 @@ def test_suggest_dialog_lists_candidates(qtbot, session):
     refs = [dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())]
     assert set(refs) == {"B2", "B3", "B4", "B6"}
     assert dialog.reasons.toPlainText().startswith("B1")
+
+
+def test_the_suggest_dialog_refuses_a_decision_made_meanwhile_and_lists_theirs(qtbot, session, monkeypatch):
+    from acting import acting_as
+
+    from workbench.linkage.decisions import DecideLink
+    from workbench.store import open_store
+    from workbench.ui.linkage import suggest_dialog
+
+    dialog = suggest_dialog.open_suggest_dialog(session, service.resolve(session.store, "B1"))
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=20000)
+    chosen = dialog.result["candidates"][0]
+    with open_store(session.location) as other, acting_as("jsmith"):
+        DecideLink(dialog.offence_id, chosen["id"], "confirmed", why="same van", seen=0).do(other)
+    warnings = []
+    monkeypatch.setattr(suggest_dialog.QMessageBox, "warning", staticmethod(lambda parent, title, text: warnings.append(text)))
+    monkeypatch.setattr(suggest_dialog.QInputDialog, "getText", staticmethod(lambda *a, **k: ("alibi", True)))
+    shown = dialog.result
+    qtbot.mouseClick(dialog.reject_button, Qt.LeftButton)
+    assert len(warnings) == 1 and "were marked 'confirmed' by jsmith at " in warnings[0]
+    qtbot.waitUntil(lambda: dialog.result is not shown, timeout=20000)             # listed again, with theirs
+    again = next(c for c in dialog.result["candidates"] if c["id"] == chosen["id"])
+    assert again["decision"] == "confirmed" and dialog.seen[chosen["id"]] == 1
+    assert db.get_decision(session.store, dialog.offence_id, chosen["id"])["user"] == "jsmith"
 
 
 def test_confirming_a_candidate_then_removing_an_offence(qtbot, session, monkeypatch):

@@ -24,6 +24,8 @@ WRITE_CALLS = {"savefig", "write_text", "write_bytes", "to_file", "to_csv", "to_
 #: Functions that write without a Released value, and why that is safe.
 NOT_EXPORTS = {
     "workbench/errorlog.py:log_unexpected_error": "the error log in the user's own folder",
+    "workbench/app/stores.py:remember_store": "the stores opened last (file paths and server addresses, never a "
+                                              "password) in the user's own folder",
     "workbench/synth/generate.py:write": "synthetic test data from the generator, no store content",
     "workbench/reports/figures.py:problem_map": "a figure in a pack's private temporary folder",
     "workbench/reports/figures.py:trend_chart": "a figure in a pack's private temporary folder",

@@ -20,7 +20,8 @@ def run(capsys, *argv) -> tuple[int, dict]:
 
 @pytest.fixture(scope="module")
 def source_file(tmp_path_factory):
-    """A generated store with offences, intelligence, people, a confirmed link, a series and a PATP."""
+    """A generated store with offences, intelligence, people, a confirmed link and two PATPs
+    (the second's near-repeat table has cells without a Knox ratio: no pairs expected)."""
     import contextlib
     import io
 
@@ -30,9 +31,13 @@ def source_file(tmp_path_factory):
         conn = sqlite3.connect(path)
         a, b, c = (r[0] for r in conn.execute(
             "SELECT offence_ref FROM offences WHERE source != 'police.uk' ORDER BY id LIMIT 3"))
+        burglaries = [r[0] for r in conn.execute(
+            "SELECT offence_ref FROM offences WHERE category = 'burglary-residential' AND source != 'police.uk' "
+            "ORDER BY committed_from DESC LIMIT 5")]
         conn.close()
         assert main(["--db", path, "link", "confirm", a, b, "--why", "same MO"]) == 0
         assert main(["--db", path, "patp", "create", "--from-offences", a, b, c, "--title", "Copy test"]) == 0
+        assert main(["--db", path, "patp", "create", "--from-offences", *burglaries, "--title", "Burglaries"]) == 0
     return path
 
 
@@ -53,7 +58,7 @@ def test_a_store_goes_to_the_team_server_and_back_unchanged(source_file, pg_serv
     server = pg_server.new_database()
     code, there = run(capsys, "store", "copy", "--from", source_file, "--to", server)
     assert code == 0 and there["counts_match"] and there["audit_ok"]
-    assert there["tables"]["offences"] == 1200 and there["tables"]["patps"] == 1
+    assert there["tables"]["offences"] == 1200 and there["tables"]["patps"] == 2
     back = str(tmp_path / "laptop.sqlite")
     code, home = run(capsys, "store", "copy", "--from", server, "--to", back)
     assert code == 0 and home["tables"] == {t: n + (t == "audit_log") for t, n in there["tables"].items()}
@@ -80,8 +85,9 @@ def test_the_team_store_has_real_geometry_for_a_gis(source_file, pg_server, caps
         assert points == (1200, 27700, 1200)
         assert conn.execute("SELECT count(*) FROM boundaries WHERE ST_IsValid(geom) AND ST_SRID(geom) = 27700 "
                             "AND level = 'borough'").fetchone()[0] == 33
-        area = conn.execute("SELECT reference, ST_GeometryType(geom), ST_Area(geom) FROM patp_areas").fetchone()
-        assert area[0].startswith("PATP/") and area[1] == "ST_Polygon" and area[2] > 0
+        areas = conn.execute("SELECT title, ST_GeometryType(geom), ST_Area(geom) > 0 FROM patp_areas "
+                             "ORDER BY id").fetchall()
+        assert areas == [("Copy test", "ST_Polygon", True), ("Burglaries", "ST_Polygon", True)]
         camden = conn.execute("SELECT count(*) FROM offences o JOIN boundaries b ON b.level = 'borough' "
                               "AND b.name = 'Camden' AND ST_Contains(b.geom, o.geom)").fetchone()[0]
         assert camden > 1000                  # a spatial join a GIS user would run, on the GiST indexes

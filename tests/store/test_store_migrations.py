@@ -45,6 +45,23 @@ def test_version_1_store_upgrades_and_keeps_its_data(tmp_path):
     assert store._conn.execute("PRAGMA page_size").fetchone()[0] == 4096  # an existing file keeps its pages
 
 
+def test_a_patp_stored_with_nan_in_its_near_repeat_table_becomes_strict_json(tmp_path):
+    import json
+
+    path = tmp_path / "old.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    migrations.upgrade(conn, path, upto=18)
+    body = '{"title": "Burglaries", "supporting_analysis": {"near_repeat": {"knox_ratio": [[NaN, 1.5], [Infinity, 0.5]]}}}'
+    conn.execute("INSERT INTO patps (reference, title, author, created_at, updated_at, body) VALUES "
+                 "('PATP/2026/0001', 'Burglaries', 'me', '2026-01-01', '2026-01-01', ?)", (body,))
+    conn.close()
+
+    store = open_store(path)
+    stored = store._conn.execute("SELECT body FROM patps").fetchone()[0]
+    assert json.loads(stored, parse_constant=lambda c: pytest.fail(f"{c} is not JSON")) == {
+        "title": "Burglaries", "supporting_analysis": {"near_repeat": {"knox_ratio": [[None, 1.5], [None, 0.5]]}}}
+
+
 def test_new_stores_have_16_kb_pages_and_an_existing_one_keeps_its_own(tmp_path):
     assert open_store(tmp_path / "new.sqlite")._conn.execute("PRAGMA page_size").fetchone()[0] == 16384
     path = tmp_path / "old.sqlite"

@@ -114,6 +114,8 @@ def test_the_guides_server_setup_works(pg_server, monkeypatch):
         with psycopg.connect(pg_server.address(names["camden"]), autocommit=True) as conn:
             for statement in filter(str.strip, re.sub(r"--.*", "", after).split(";")):
                 conn.execute(statement)
+        with pytest.raises(StoreError, match="no Workbench store in .* yet, and your login may not create one"):
+            open_store(address.format(names["jsmith"]))          # an analyst first: only the owner makes it
         with open_store(address.format(names["workbench_owner"])) as store:
             assert roles.holders(store)[0]["user"] == names["workbench_owner"]
         with open_store(address.format(names["jsmith"])) as store:

@@ -87,6 +87,15 @@ def test_undo_and_redo_of_a_step_name_the_versions_they_wrote(store):
     assert (load_patp(store, pid).status, load_patp(store, pid).version) == ("submitted", 4)
 
 
+def test_a_new_patp_reports_the_version_it_was_stored_at_so_a_first_edit_can_name_it(store):
+    add_control_strategy(store)
+    create = CreatePatp(Patp(reference="", title="Shed burglaries", author="test.analyst", date="2025-03-10"))
+    create.do(store)
+    assert create.patp.version == load_patp(store, create.patp_id).version == 1   # what `patp create` prints
+    EditPatp(create.patp_id, {"owner": "DI Khan"}, seen=create.patp.version).do(store)
+    assert load_patp(store, create.patp_id).version == 2
+
+
 def test_patp_commands_take_the_version_seen_and_report_a_conflict_in_one_line(store, capsys):
     pid = draft(store)
     location = store.location

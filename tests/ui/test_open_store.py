@@ -177,12 +177,15 @@ def test_gui_on_a_bad_team_store_address_says_so_in_one_line(capsys, address, sa
     assert said in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
-def test_the_demo_is_never_built_on_a_team_store_address(capsys, tmp_path, monkeypatch):
+def test_the_demo_on_a_team_store_address_is_never_built_as_a_file(capsys, tmp_path, monkeypatch):
+    """The demo goes into the team store (tests/cli/test_demo_command.py), never into a
+    file named after the address; a server that cannot be reached is one line."""
     from workbench.cli import main
 
     monkeypatch.chdir(tmp_path)
-    assert main(["demo", "--headless", "--db", "postgresql://me@server/camden"]) == 1
-    assert "the demo store is a file" in capsys.readouterr().err
+    assert main(["demo", "--headless", "--db", "postgresql://me@127.0.0.1:9/camden"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot open the team store camden on 127.0.0.1" in err and len(err.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []                       # no "postgresql:" folder left behind
 
 
@@ -190,3 +193,26 @@ def test_open_store_is_ctrl_o_in_the_file_menu(window):
     file_menu = window.menuBar().actions()[0].menu()
     action = next(a for a in file_menu.actions() if a.text() == "&Open Store…")
     assert action.shortcut().toString() == "Ctrl+O"
+
+
+def test_an_encrypted_store_file_asks_for_its_passphrase(window, qtbot, tmp_path):
+    from workbench.store.encryption import encrypt
+
+    encrypted = tmp_path / "secret.sqlite"
+    open_store(encrypted).close()
+    encrypt(encrypted, "correct horse battery")
+    dialog = window.open_store()
+    dialog.location.setText(str(encrypted))
+    click_open(qtbot, dialog)
+    assert dialog.password.isVisible() and dialog.password_label.text() == "Passphrase:"
+    assert dialog.message.text() == "secret.sqlite is encrypted: type its passphrase (it is not kept)"
+    qtbot.keyClicks(dialog.password, "wrong")
+    click_open(qtbot, dialog)
+    qtbot.waitUntil(lambda: not dialog.job.running, timeout=10000)
+    assert "could not be opened with that key" in dialog.message.text() and dialog.password.text() == ""
+    qtbot.keyClicks(dialog.password, "correct horse battery")
+    click_open(qtbot, dialog)
+    new = opened_window(qtbot)
+    assert new.windowTitle() == "Workbench — secret.sqlite"
+    worker = new.session.open_worker_store()          # background jobs open it with the passphrase too
+    worker.close()

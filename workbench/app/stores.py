@@ -15,6 +15,7 @@ from pathlib import Path
 from workbench.errors import BadInput, Cancelled, NotFound
 from workbench.paths import user_data_dir
 from workbench.store import open_store
+from workbench.store.encryption import is_encrypted
 from workbench.store.postgres import check_url, is_url
 
 #: How many stores File > Open Store… remembers.
@@ -44,13 +45,26 @@ def checked_location(text: str) -> str:
     return str(path.resolve())
 
 
-def try_open(location: str, password: str | None = None, cancelled: Callable[[], bool] = lambda: False) -> None:
+def is_encrypted_file(location: str) -> bool:
+    """True for a store file encrypted at rest (it opens with its passphrase only)."""
+    return not is_url(location) and is_encrypted(Path(location))
+
+
+def secret_option(location: str, secret: str | None) -> dict[str, str | None]:
+    """What a typed secret is to :func:`~workbench.store.open_store` and the session: a team
+    store's password, or an encrypted file's passphrase."""
+    return {"password": secret} if is_url(location) else {"key": secret}
+
+
+def try_open(location: str, secret: str | None = None, cancelled: Callable[[], bool] = lambda: False) -> None:
     """Open the store at ``location`` once and close it: connects, checks it is a Workbench
-    store and brings its schema up to date (so the window then opens at once). Raises
+    store and brings its schema up to date (so the window then opens at once); ``secret``
+    is the typed password or passphrase (:func:`secret_option`). Raises
     :class:`~workbench.store.postgres.PasswordNeeded` when the server wants a password
     the password file does not hold, another UserError for anything else wrong, and
     :class:`~workbench.errors.Cancelled` when ``cancelled()`` turned true meanwhile."""
-    open_store(location, password=password, must_exist=True).close()
+    options = secret_option(location, secret)
+    open_store(location, must_exist=True, key=options.get("key"), password=options.get("password")).close()
     if cancelled():
         raise Cancelled("opening the store was cancelled")
 

@@ -141,7 +141,8 @@ def complete_chunk(chunk: OffenceChunk, locator: AreaLocator) -> None:
         todo = np.ones(len(chunk), dtype=bool)
     else:
         todo = np.array([not (b or w) for b, w in zip(chunk.values("borough"), chunk.values("ward"))], dtype=bool)
-    cols["area_given"] = (~todo).astype(np.int64)
+    given = ~todo
+    cols["area_given"] = int(given[0]) if len(given) and (given == given[0]).all() else given.astype(np.int64)
     if todo.any() and not locator.empty:
         rows = np.flatnonzero(todo)
         boroughs, wards = locator.locate(east[rows], north[rows])

@@ -113,8 +113,10 @@ class PoliceUkParser:
         valid = np.flatnonzero(reason == 0)
         rows = None if len(valid) == n else valid
         m = len(valid)
+        # A police.uk file holds one month: its window is then one value for the whole chunk.
         starts = np.array([w[0] if not isinstance(w, str) else None for w in windows] + [None], dtype=object)
         ends = np.array([w[1] if not isinstance(w, str) else None for w in windows] + [None], dtype=object)
+        one_month = len(set(month_codes[valid].tolist())) == 1
         ids = refs(take(col("crime id"), rows))
         missing = [j for j, ref in enumerate(ids) if not ref]
         if missing:
@@ -124,7 +126,8 @@ class PoliceUkParser:
         place = [v or None for v in take(col("location"), rows).to_pylist()]
         out = OffenceChunk(m, {
             "source": SOURCE, "offence_ref": ids, "category": categories[valid],
-            "committed_from": starts[month_codes[valid]], "committed_to": ends[month_codes[valid]],
+            "committed_from": starts[month_codes[valid[0]]] if one_month else starts[month_codes[valid]],
+            "committed_to": ends[month_codes[valid[0]]] if one_month else ends[month_codes[valid]],
             "longitude": lon[valid], "latitude": lat[valid], "status": "unsolved",
             "location_desc": place, "extra": self._extras(chunk, rows, col)})
         return out, rejects

@@ -192,8 +192,11 @@ def plan(data: LinkageData, *, groups=None, budget: float = PAIR_BUDGET, known: 
     Windows are learned from ``known`` linked pairs per group (default: the solved
     offences' shared offenders). Sexual offences always keep their whole window; when it
     holds more than a quarter of ``budget`` (candidate pairs per run) a first stage that
-    keeps 99.5% of their known linked pairs chooses the pairs scored. The other groups
-    share what is left of ``budget`` in proportion to their offences; a group whose window
+    keeps 99.5% of their known linked pairs chooses the pairs scored. ``budget`` is capped
+    at :data:`PAIRS_PER_OFFENCE` per offence (at least :data:`MIN_PAIR_BUDGET`). The other
+    groups share what is left in proportion to their offences, none taking more than it
+    asks for (what its first stage needs to keep 99.5% of its known linked pairs; at most
+    :data:`UNLEARNED_PER_OFFENCE` per offence without known links); a group whose window
     holds more pairs than its share gets a first stage that passes at most its share,
     never silently: its plan says what share of the known linked pairs is kept.
     """
@@ -210,13 +213,14 @@ def plan(data: LinkageData, *, groups=None, budget: float = PAIR_BUDGET, known: 
             window, learned = learn_window(data, group, pairs)
         cost = estimate_pairs(data.x[pos], data.y[pos], data.t_from[pos], data.t_to[pos], window)
         plans[group] = GroupPlan(group, window, learned, cost)
-    codes = first_stage.CheapCodes.of(data) if any(p.pairs_in_window > 0 for p in plans.values()) else None
     budget = min(budget, max(MIN_PAIR_BUDGET, PAIRS_PER_OFFENCE * sum(int(np.sum(data.group == g)) for g in plans)))
+    codes: list[first_stage.CheapCodes] = []         # made once, only if a group needs a first stage
 
     def staged(p: GroupPlan) -> first_stage.FirstStage:
         if p.first_stage is None:
+            codes[:] = codes or [first_stage.CheapCodes.of(data)]
             p.first_stage = first_stage.fit(data, np.flatnonzero(data.group == p.group), known_pairs[p.group],
-                                            p.window, codes=codes, pairs_in_window=p.pairs_in_window)
+                                            p.window, codes=codes[0], pairs_in_window=p.pairs_in_window)
         return p.first_stage
 
     spent = 0.0
@@ -243,6 +247,7 @@ def plan(data: LinkageData, *, groups=None, budget: float = PAIR_BUDGET, known: 
             staged(p).limit(share)
             left -= p.first_stage.expected_pairs
         else:
+            p.first_stage = None         # the whole window fits: every pair is scored
             left -= p.pairs_in_window
     return plans
 

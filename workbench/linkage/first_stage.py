@@ -228,11 +228,12 @@ class FirstStage:
         a, b, c = (np.float32(-w) for w in self.weights[:SPACE_TIME])
         log_km = np.log1p(np.asarray(km, np.float32))
         log_days = np.log1p(np.asarray(days, np.float32))
-        partial = np.float32(self.intercept) - a * log_km - b * log_days
+        spread = a * log_km + b * log_days
         if c:
-            partial -= c * log_km * log_days
+            spread += c * log_km * log_days
+        partial = np.float32(self.intercept) - spread
         left = self.bonus()
-        at = np.flatnonzero(partial + np.float32(left) >= self.threshold)
+        at = np.flatnonzero((spread <= self.reach) & (partial + np.float32(left) >= self.threshold))
         if len(at) < len(partial):
             partial = partial[at]
         for k in np.argsort(-self.weights[SPACE_TIME:] / AGREEMENT_COST, kind="stable"):

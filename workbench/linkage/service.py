@@ -289,7 +289,8 @@ def suggest(store: Store, ref: str, *, top: int = 10, include_coarse: bool = Fal
     frame = pair_features(data, np.full(len(partners), me), partners, linker.profiles)
     scores = model.predict(frame) if len(partners) else np.zeros(0, np.float32)
     decision = db.decisions_for(store, oid)
-    keep = np.array([decision.get(int(o)) != "rejected" for o in data.ids[partners]], dtype=bool)
+    rejected = np.array([o for o, d in decision.items() if d == "rejected"], dtype=np.int64)
+    keep = ~np.isin(data.ids[partners], rejected)
     partners, scores, frame = partners[keep], scores[keep], frame[keep].reset_index(drop=True)
     order = np.argsort(-scores, kind="stable")[:top]
     why = reasons.explain(model, frame.iloc[order], data, np.full(len(order), me), partners[order])

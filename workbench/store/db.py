@@ -145,8 +145,9 @@ class Store:
             self.login = self._value("SELECT session_user")
             identity.use_database_login(self.login)
             if must_exist and migrations.stored_version(self._conn) == 0:
-                raise NotFound(f"there is no Workbench store in the database {self.name}: import data "
-                               f"into it first (workbench --db {url} import ...), or check the address")
+                raise NotFound(f"there is no Workbench store in the database {self.name} yet: the "
+                               f"database's owner makes it by importing data or copying a store into it "
+                               f"(workbench --db ADDRESS import ..., or workbench store copy), or check the address")
             if readonly:
                 migrations.check_version(self._conn, self.name)
             else:
@@ -191,9 +192,12 @@ class Store:
             if self.path:
                 holder.release(self.path, token)
             if postgres.is_permission_error(exc):
+                roles = "table roles" in str(exc)        # who holds which role: workbench_admin's (store grants)
                 raise StoreError(f"your login {identity.current_user()} may read the team store {self.name} but "
-                                 f"not change it, so nothing was changed: ask its database administrator for "
-                                 f"the workbench_analyst role") from None
+                                 f"not change {'its roles' if roles else 'it'}, so nothing was changed: ask its "
+                                 f"database administrator for write access (the "
+                                 f"{'admins' if roles else 'analysts'}' group role, "
+                                 f"{'workbench_admin' if roles else 'workbench_analyst'} in the guide)") from None
             raise
         self._depth = 0
         try:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from workbench.errors import BadInput, Conflict, NotAllowed
 from workbench.identity import current_user
+from workbench.store import audit as audit_log
 from workbench.store.conflicts import conflict
 from workbench.store.db import Store, now_iso
 from workbench.store.offences import offence_refs
@@ -58,13 +59,26 @@ def put_decision(store: Store, a: int, b: int, decision: str, why: str | None = 
         cur = store._conn.execute(
             "UPDATE link_decisions SET decision = ?, why = ?, user = ?, at = ?, version = version + 1 "
             "WHERE offence_a = ? AND offence_b = ? AND version = ?", (*values, a, b, int(seen)))
+        written = int(seen) + 1
     else:
+        written = _next_first_version(store, a, b)
         cur = store._conn.execute(
             "INSERT INTO link_decisions (decision, why, user, at, offence_a, offence_b, version) "
-            "VALUES (?,?,?,?,?,?,1) ON CONFLICT(offence_a, offence_b) DO NOTHING", (*values, a, b))
+            "VALUES (?,?,?,?,?,?,?) ON CONFLICT(offence_a, offence_b) DO NOTHING", (*values, a, b, written))
     if cur.rowcount != 1:
         raise _decision_conflict(store, a, b, f"'{decision}'")
-    return int(seen) + 1
+    return written
+
+
+def _next_first_version(store: Store, a: int, b: int) -> int:
+    """The version of a new decision on a pair: 1, or for a pair whose decision was
+    withdrawn (an undone first decision) one more than the version it had, so that
+    someone who saw the withdrawn one cannot decide over the new one unawares. That
+    version is in the audit entry of the decision withdrawn (its newest "link" entry:
+    a decision is withdrawn only while the version its own command wrote stands)."""
+    last = audit_log.latest(store, "link", f"{a}-{b}")
+    detail = last["detail"] if last and isinstance(last["detail"], dict) else {}
+    return int(detail.get("version", 1)) + 1 if last else 1
 
 
 def delete_decision(store: Store, a: int, b: int, *, seen: int) -> None:

@@ -66,7 +66,10 @@ def connect(url: str, password: str | None = None):
     import psycopg
     from psycopg.types.numeric import FloatLoader
 
-    options: dict[str, Any] = {"application_name": "workbench", "connect_timeout": 10}
+    # TCP keepalives: a server that vanishes mid-query (network cut) is noticed within about
+    # a minute instead of the window waiting on the connection for the system's hours.
+    options: dict[str, Any] = {"application_name": "workbench", "connect_timeout": 10, "keepalives": 1,
+                               "keepalives_idle": 30, "keepalives_interval": 10, "keepalives_count": 3}
     if password:
         options["password"] = password
     try:
@@ -78,7 +81,7 @@ def connect(url: str, password: str | None = None):
                                  + ("it was not accepted" if password else
                                     "put it in your PostgreSQL password file (~/.pgpass), or type it when asked")
                                  ) from None
-        raise StoreError(f"cannot open the team store {display_name(url)}: {_first_line(exc)}") from None
+        raise StoreError(f"cannot open the team store {display_name(url)}: {_reason(exc)}") from None
     conn.adapters.register_loader("numeric", FloatLoader)
     return conn
 
@@ -94,8 +97,17 @@ def is_permission_error(exc: BaseException) -> bool:
     return getattr(exc, "sqlstate", None) == "42501"
 
 
-def _first_line(exc: BaseException) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+def _reason(exc: BaseException) -> str:
+    """Why a connection failed, in a few words: libpq's last cause, without its repeats.
+
+    >>> _reason(Exception('connection failed: connection to server at "db", port 5432 failed: Connection refused'))
+    'connection refused'
+    >>> _reason(Exception('connection failed: ... failed: FATAL:  database "camden" does not exist'))
+    'database "camden" does not exist'
+    """
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    cause = text.rsplit("failed: ", 1)[-1].removeprefix("FATAL:").strip()
+    return cause[:1].lower() + cause[1:]
 
 
 def database_errors() -> tuple[type[BaseException], ...]:

@@ -22,6 +22,8 @@ from workbench.store.db import Store, now_iso
 
 #: Columns of ``patps`` mirrored from the body for lists and queues.
 PATP_COLUMNS = ("reference", "status", "title", "borough", "author", "meeting_id")
+#: The version of a PATP as first stored (each save adds one).
+FIRST_PATP_VERSION = 1
 
 
 # -- PATPs ------------------------------------------------------------------------
@@ -36,13 +38,15 @@ def next_patp_reference(store: Store, year: int) -> str:
 
 
 def insert_patp(store: Store, body: dict, *, patp_id: int | None = None) -> int:
-    """Insert a PATP from its body (which holds every field); return its id.
+    """Insert a PATP from its body (which holds every field) at :data:`FIRST_PATP_VERSION`;
+    return its id.
 
     ``patp_id`` re-creates a PATP under its old id (redo of an undone creation).
     """
     stamp = now_iso()
     return store._insert("patps", {"id": patp_id, **{c: body.get(c) for c in PATP_COLUMNS},
-                                   "created_at": stamp, "updated_at": stamp, "body": _dump(body)})
+                                   "created_at": stamp, "updated_at": stamp, "body": _dump(body),
+                                   "version": FIRST_PATP_VERSION})
 
 
 def save_patp_body(store: Store, patp_id: int, body: dict, *, seen: int, yours: str, then: str) -> int:

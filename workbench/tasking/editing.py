@@ -42,7 +42,7 @@ class CreatePatp(Command):
             year = int(self.patp.date[:4])
             self.patp.reference = db.next_patp_reference(store, year)
         self.patp_id = db.insert_patp(store, self.patp.to_body(), patp_id=self.patp_id)
-        self.patp.id = self.patp_id
+        self.patp.id, self.patp.version = self.patp_id, db.FIRST_PATP_VERSION
         store.audit(AuditAction.PATP_CREATE, "patp", self.patp_id,
                     {"reference": self.patp.reference, "source": self.patp.source_kind,
                      "source_ref": self.patp.source_ref}, why=self.why)

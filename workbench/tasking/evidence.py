@@ -91,8 +91,13 @@ def near_repeat_table(store: Store, offence_ids) -> dict:
                              time_bands=4, permutations=NEAR_REPEAT_PERMUTATIONS, seed=0, workers=1)
     return {"events": int(len(frame)), "permutations": NEAR_REPEAT_PERMUTATIONS,
             "distance_bands": list(result.distance_bands), "time_bands": list(result.time_bands),
-            **{key: np.asarray(getattr(result, key), float).round(4).tolist()
-               for key in ("observed", "expected", "knox_ratio", "p_value")}}
+            **{key: _cells(getattr(result, key)) for key in ("observed", "expected", "knox_ratio", "p_value")}}
+
+
+def _cells(values) -> list[list[float | None]]:
+    """A table's cells rounded, a cell without a value (a Knox ratio where no pairs were
+    expected) as None: the PATP is stored as JSON, which has no NaN (PostgreSQL refuses it)."""
+    return [[round(float(v), 4) if np.isfinite(v) else None for v in row] for row in np.asarray(values, float)]
 
 
 #: Intelligence evaluations left out of a PATP unless asked for: suspected to be false

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QTabWidget, QVBo
 
 from workbench import __version__
 from workbench.app.session import Session
+from workbench.app.stores import secret_option
 from workbench.app.watcher import StoreWatcher
 from workbench.errors import UserError
 from workbench.events import Changed
@@ -229,11 +230,11 @@ class MainWindow(QMainWindow):
         dialog.show()
         return dialog
 
-    def switch_to(self, location: str, password: str | None = None) -> MainWindow | None:
-        """Open the store at ``location`` in a new window and close this one (one store
-        open at a time: its login is who acts)."""
+    def switch_to(self, location: str, secret: str | None = None) -> MainWindow | None:
+        """Open the store at ``location`` (``secret``: the password or passphrase typed for
+        it) in a new window and close this one (one store open at a time: its login is who acts)."""
         try:
-            session = Session(location, password=password)
+            session = Session(location, **secret_option(location, secret))
         except UserError as exc:
             QMessageBox.warning(self, "Workbench", str(exc))
             return None

@@ -11,6 +11,7 @@ Any problem is one line in the dialog, which stays open to correct it.
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt
@@ -27,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.app.stores import ADDRESS_FORM, checked_location, recent_stores, remember_store, try_open
+from workbench.app.stores import ADDRESS_FORM, checked_location, is_encrypted_file, recent_stores, remember_store, try_open
 from workbench.errors import UserError
 from workbench.store.postgres import PasswordNeeded, display_name, is_url
 from workbench.ui.jobs import Job, run_job
@@ -36,8 +37,9 @@ EXPLANATION = (
     "Open a store <b>file</b> on this computer (Browse…), or your unit's <b>team store</b> on the "
     f"force's database server by its address, <code>{escape(ADDRESS_FORM)}</code> (your "
     "administrator gives it to you). A team store's password comes from your PostgreSQL password file "
-    "(<code>~/.pgpass</code>); you are asked for it here only when that file does not hold it, and it "
-    "is never shown or kept. The store opens in place of the one open now.")
+    "(<code>~/.pgpass</code>); you are asked for it here only when that file does not hold it, as for "
+    "the passphrase of an encrypted store file, and neither is ever shown or kept. The store opens in "
+    "place of the one open now.")
 
 
 class OpenStoreDialog(QDialog):
@@ -52,7 +54,7 @@ class OpenStoreDialog(QDialog):
         explanation.setTextFormat(Qt.RichText)
         self.location = QLineEdit(location)
         self.location.setPlaceholderText(f"camden.sqlite, or {ADDRESS_FORM}")
-        self.location.textEdited.connect(lambda _text: self._ask_password(None))
+        self.location.textEdited.connect(lambda _text: self._ask_secret(None))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         self.recent = QListWidget()
@@ -85,7 +87,7 @@ class OpenStoreDialog(QDialog):
         layout.addWidget(self.buttons)
         self.job: Job | None = None
         self._choice: tuple[str, str | None] | None = None
-        self._ask_password(password_question(location) if ask_password else None)
+        self._ask_secret(password_question(location) if ask_password else None)
 
     # -- choosing -----------------------------------------------------------------
     def _browse(self) -> None:
@@ -93,15 +95,17 @@ class OpenStoreDialog(QDialog):
                                               "Workbench stores (*.sqlite *.db);;All files (*)")
         if path:
             self.location.setText(path)
-            self._ask_password(None)
+            self._ask_secret(None)
 
     def _pick(self, text: str) -> None:
         if text:
             self.location.setText(text)
-            self._ask_password(None)
+            self._ask_secret(None)
 
-    def _ask_password(self, reason: str | None) -> None:
-        """Show the password field empty (with why) or hide it; a new location forgets it."""
+    def _ask_secret(self, reason: str | None, label: str = "Password:") -> None:
+        """Show the password (or passphrase) field empty, with why, or hide it; a new
+        location forgets it."""
+        self.password_label.setText(label)
         self.password_label.setVisible(reason is not None)
         self.password.setVisible(reason is not None)
         self.password.clear()
@@ -125,6 +129,10 @@ class OpenStoreDialog(QDialog):
         except UserError as exc:
             self._say(str(exc), error=True)
             return
+        if is_encrypted_file(location) and not self.password.isVisible():
+            self._ask_secret(f"{Path(location).name} is encrypted: type its passphrase (it is not kept)",
+                             "Passphrase:")
+            return
         password = self.password.text() if self.password.isVisible() and self.password.text() else None
         self._say(f"Connecting to {display_name(location)}…" if is_url(location) else f"Opening {location}…")
         self.buttons.button(QDialogButtonBox.Open).setEnabled(False)
@@ -142,7 +150,7 @@ class OpenStoreDialog(QDialog):
     def _opened(self, location: str, password: str | None, reason: str | None) -> None:
         self.buttons.button(QDialogButtonBox.Open).setEnabled(True)
         if reason is not None:
-            self._ask_password(reason)
+            self._ask_secret(reason)
             return
         remember_store(location)
         self._choice = (location, password)
@@ -151,10 +159,11 @@ class OpenStoreDialog(QDialog):
 
     def _failed(self, message: str) -> None:
         self.buttons.button(QDialogButtonBox.Open).setEnabled(True)
+        self.password.clear()
         self._say(message, error=True)
 
     def take_choice(self) -> tuple[str, str | None]:
-        """The store chosen and its typed password (None: from the password file), once."""
+        """The store chosen and its typed password or passphrase (None: none typed), once."""
         if self._choice is None:
             raise RuntimeError("no store was chosen")
         choice, self._choice = self._choice, None

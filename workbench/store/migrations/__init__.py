@@ -148,6 +148,10 @@ def upgrade(conn: Any, path: Path | str, *, upto: int | None = None) -> list[int
             conn.execute("COMMIT")
         except BaseException as exc:
             conn.execute("ROLLBACK")
+            if postgres.is_permission_error(exc) and stored_version(conn) == 0:
+                raise StoreError(f"there is no Workbench store in {path} yet, and your login may not create "
+                                 f"one: the database's owner makes it (see the team store chapter of the "
+                                 f"guide)") from None
             if postgres.is_permission_error(exc):
                 raise StoreError(f"the team store {path} needs its schema upgraded to version {latest_version()} "
                                  f"by its owner, and your login may not change tables: ask the database "

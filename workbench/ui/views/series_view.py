@@ -303,9 +303,10 @@ class SeriesView(QWidget):
         data = self.graph["data"]
         decided = db.load_decisions(store)
         # what the analyst sees of each decision; deciding names its version (Two analysts at once)
-        self.decided = {(int(a), int(b)): {"decision": d, "user": u, "at": t, "version": int(v)}
-                        for a, b, d, u, t, v in zip(decided["offence_a"], decided["offence_b"], decided["decision"],
-                                                    decided["user"], decided["at"], decided["version"])}
+        self.decided = {(int(a), int(b)): {"decision": d, "why": w, "user": u, "at": t, "version": int(v)}
+                        for a, b, d, w, u, t, v in zip(decided["offence_a"], decided["offence_b"], decided["decision"],
+                                                       decided["why"], decided["user"], decided["at"],
+                                                       decided["version"])}
         confirmed = {k for k, d in self.decided.items() if d["decision"] == "confirmed"}
         rejected = {k for k, d in self.decided.items() if d["decision"] == "rejected"}
         # links weaker than the series threshold are left off: they only add clutter
@@ -345,7 +346,9 @@ class SeriesView(QWidget):
         self.reasons.setHtml(reasons_html(str(data.refs[i]), str(data.refs[j]), float(g["scores"][k]), why,
                                           model.is_default)
                              + (f"<p>Marked <b>{known['decision']}</b> by {html.escape(known['user'])} at "
-                                f"{html.escape(when(known['at']))}.</p>" if known else ""))
+                                f"{html.escape(when(known['at']))}"
+                                + (f": <i>{html.escape(known['why'])}</i>" if known["why"] else "") + ".</p>"
+                                if known else ""))
         self._update_buttons()
 
     def _pair(self, i: int, j: int) -> tuple[int, int]:
