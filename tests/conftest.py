@@ -114,12 +114,19 @@ def new_store(engine, tmp_path, request):
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def module_store_location(request, tmp_path_factory):
     """The location of a new store that the tests of one module share (a module fixture
-    builds it once), on each engine in turn."""
-    if request.param == "postgresql":
-        with request.getfixturevalue("pg_server").database() as address:
-            yield address
-    else:
-        yield str(tmp_path_factory.mktemp("store") / "store.sqlite")
+    builds it once), on each engine in turn; the module fixture acts as ``test.analyst``,
+    as the tests do (``act_as``)."""
+    from workbench import identity
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(identity, "_os_login", lambda: "test.analyst")
+        patch.setattr(identity, "_database_login", None)
+        patch.setattr(identity, "use_database_login", lambda name: None)
+        if request.param == "postgresql":
+            with request.getfixturevalue("pg_server").database() as address:
+                yield address
+        else:
+            yield str(tmp_path_factory.mktemp("store") / "store.sqlite")
 
 
 @pytest.fixture

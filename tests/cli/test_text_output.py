@@ -14,9 +14,9 @@ REPR = re.compile(r"\bNone\b|\bTrue\b|\bFalse\b|\{'|\['|\[\{|': |\bnan\b")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """A small generated store, and references to ask about."""
-    db = str(tmp_path_factory.mktemp("text") / "g.sqlite")
+def demo(module_store_location):
+    """A small generated store (a file, then a team store), and references to ask about."""
+    db = module_store_location
     assert main(["--db", db, "generate", "--seed", "5", "--offences", "1500", "--json"]) == 0
     return db
 

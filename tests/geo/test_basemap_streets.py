@@ -45,7 +45,7 @@ def run(capsys, *args):
 
 
 def test_import_basemap_stores_each_kind_in_bng_with_its_attribution(basemap_gpkg, store, capsys):
-    db = str(store.path)
+    db = store.location
     code, result = run(capsys, "--db", db, "import", "basemap", str(basemap_gpkg),
                        "--attribution", "Contains OS data (c) Crown copyright 2025")
     assert code == 0, result
@@ -67,7 +67,7 @@ def test_import_basemap_stores_each_kind_in_bng_with_its_attribution(basemap_gpk
 
 
 def test_street_finder_matches_case_go_to_abbreviations_and_spelling(basemap_gpkg, store, capsys):
-    db = str(store.path)
+    db = store.location
     run(capsys, "--db", db, "import", "basemap", str(basemap_gpkg))
     code, result = run(capsys, "--db", db, "streets", "find", "go", "to", "holloway", "rd")
     assert code == 0
@@ -101,7 +101,7 @@ def test_streets_build_from_the_store(store, tmp_path, capsys):
                                   for k in range(4)]
     csv.write_text("offence_ref,category,committed_from,committed_to,easting,northing,location_desc\n"
                    + "\n".join(rows) + "\n")
-    db = str(store.path)
+    db = store.location
     assert main(["--db", db, "import", "offences", str(csv), "--json"]) == 0
     capsys.readouterr()
     code, result = run(capsys, "--db", db, "streets", "build")
@@ -124,7 +124,7 @@ def test_hotspot_map_png_carries_the_street_map_and_its_attribution(basemap_gpkg
             f"{Y + (k % 5) * 60:.0f}," for k in range(60)]
     csv.write_text("offence_ref,category,committed_from,committed_to,easting,northing,location_desc\n"
                    + "\n".join(rows) + "\n")
-    db = str(store.path)
+    db = store.location
     assert main(["--db", db, "import", "offences", str(csv)]) == 0
     assert main(["--db", db, "import", "basemap", str(basemap_gpkg), "--attribution", "Contains OS data (test)"]) == 0
     capsys.readouterr()

@@ -49,7 +49,7 @@ def db(store, tmp_path):
     csv.write_text(HEADER + "\n".join(rows) + "\n")
     assert import_offences(store, csv).imported == 260
     store.set_setting("security_marking", "OFFICIAL-SENSITIVE (TEST MARKING)")
-    return str(store.path)
+    return store.location
 
 
 def run_json(capsys, *args):
@@ -129,11 +129,11 @@ def test_errors_are_one_line(db, capsys):
     assert code != 0 and "no offences in the training period" in json.loads(capsys.readouterr().out)["error"]
 
 
-def test_real_police_uk_burglary(shared_data, tmp_path, capsys):
+def test_real_police_uk_burglary(shared_data, new_store, capsys):
     """Four months of real Met burglary: hotspots for one borough predict the next month
     better than chance, and the Knox table is complete and labelled."""
     folder = shared_data("police-uk", "met-burglary")
-    db = str(tmp_path / "real.sqlite")
+    db = new_store("real")
     run_json(capsys, db, "import", "boundaries", "data/boundaries/london.gpkg", "--layer", "boroughs")
     files = [str(folder / f"2023-{m:02d}-metropolitan-street.csv.gz") for m in (9, 10, 11, 12)]
     assert run_json(capsys, db, "import", "police-uk", *files)["imported"] > 15000

@@ -45,7 +45,7 @@ def two_boroughs(store, tmp_path):
     csv = tmp_path / "offences.csv"
     csv.write_text(HEADER + "\n".join(rows) + "\n")
     assert import_offences(store, csv).imported == 401
-    return str(store.path)
+    return store.location
 
 
 def run(capsys, *args):
@@ -106,7 +106,7 @@ def test_a_hotspot_covering_a_whole_borough_is_warned(store, tmp_path, capsys):
     csv = tmp_path / "city.csv"
     csv.write_text(HEADER + "\n".join(rows) + "\n")
     import_offences(store, csv)
-    code, result, err = run(capsys, str(store.path), "hotspots", "--coverage", "1", "--method", "kde",
+    code, result, err = run(capsys, store.location, "hotspots", "--coverage", "1", "--method", "kde",
                             "--cell", "50", "--bandwidth", "400")
     assert code == 0
     assert any("hold 100% of the offences" in w for w in result["warnings"])

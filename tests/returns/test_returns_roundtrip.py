@@ -104,3 +104,25 @@ def test_export_of_an_unknown_borough_is_one_clear_line(tmp_path, capsys, empty_
                  "--out", str(tmp_path / "r.json"), "--db", empty_db, "--json"])
     error = json.loads(capsys.readouterr().out)["error"]
     assert code == 1 and "unknown borough 'Nowhere'" in error and "\n" not in error
+
+
+def test_a_bureau_team_store_draws_every_boroughs_areas(tmp_path, pg_server, capsys):
+    """Returns received into a team store: each borough's hotspots and series areas are
+    PostGIS geometry in the ``return_areas`` view (the bureau's GIS layer)."""
+    import psycopg
+
+    def in_files(name):
+        return str(tmp_path / f"{name}.sqlite")
+
+    _, north = export(tmp_path, in_files, capsys, "Northam", 530000.0, "O-17", "NA", "NA-S1")
+    _, east = export(tmp_path, in_files, capsys, "Eastham", 540000.0, "O-17", "EA", "EA-S1")
+    central = pg_server.new_database()
+    assert run_import(capsys, central, north, east)[0] == 0
+    with psycopg.connect(central) as conn:
+        rows = conn.execute("SELECT borough, kind, item_key, ST_SRID(geom), ST_Area(geom) > 0 FROM return_areas "
+                            "ORDER BY borough, kind, item_key").fetchall()
+    boroughs = {(borough, kind) for borough, kind, *_ in rows}
+    assert {("Eastham", "hotspot"), ("Eastham", "series"), ("Northam", "hotspot"), ("Northam", "series")} <= boroughs
+    assert all(srid == 27700 and has_area for _, _, _, srid, has_area in rows)
+    assert ("Northam", "series", "NA-S1") in {r[:3] for r in rows}
+    pg_server.drop_all()

@@ -177,12 +177,15 @@ def test_gui_on_a_bad_team_store_address_says_so_in_one_line(capsys, address, sa
     assert said in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
-def test_the_demo_is_never_built_on_a_team_store_address(capsys, tmp_path, monkeypatch):
+def test_the_demo_on_a_team_store_address_is_never_built_as_a_file(capsys, tmp_path, monkeypatch):
+    """The demo goes into the team store (tests/cli/test_demo_command.py), never into a
+    file named after the address; a server that cannot be reached is one line."""
     from workbench.cli import main
 
     monkeypatch.chdir(tmp_path)
-    assert main(["demo", "--headless", "--db", "postgresql://me@server/camden"]) == 1
-    assert "the demo store is a file" in capsys.readouterr().err
+    assert main(["demo", "--headless", "--db", "postgresql://me@127.0.0.1:9/camden"]) == 1
+    err = capsys.readouterr().err
+    assert "cannot open the team store camden on 127.0.0.1" in err and len(err.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []                       # no "postgresql:" folder left behind
 
 

@@ -4,12 +4,16 @@ intelligence, and street names (from police.uk's "On or near <street>" locations
 the Map and the street finder.
 
 It is built on first use into a temporary file and moved into place only when
-complete, so an interrupted build never leaves a half-made demo store behind.
+complete, so an interrupted build never leaves a half-made demo store behind. A team
+store (a ``postgresql://`` address) gets the demo the same way: built in a temporary
+file, then copied into the database in one transaction (:func:`copy_store`), so the
+database holds the whole demo or nothing.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,6 +23,7 @@ from workbench.ingest.police_uk import import_police_uk
 from workbench.jobs import CancelledFn, JobControl, ProgressFn
 from workbench.paths import data_path, demo_store_path
 from workbench.store import open_store
+from workbench.store.copy import copy_store
 from workbench.store.offences import stats
 
 DEMO_BOROUGHS = ("Camden", "Islington")
@@ -103,3 +108,18 @@ def ensure_demo_store(path: Path | None = None, *, progress: ProgressFn | None =
         return path, False
     build_demo_store(path, progress=progress, cancelled=cancelled)
     return path, True
+
+
+def ensure_team_demo(url: str, *, progress: ProgressFn | None = None, cancelled: CancelledFn | None = None) -> bool:
+    """Put the demo into the team store at ``url`` unless it already holds offences
+    (then it is left alone); True when the demo was built now."""
+    with open_store(url) as target:
+        if stats(target)["offences"]:
+            return False
+        control = JobControl(progress, cancelled)
+        with tempfile.TemporaryDirectory(prefix="workbench-demo-") as folder:
+            local = Path(folder) / "demo.sqlite"
+            build_demo_store(local, progress=control.sub(0.0, 0.8).report, cancelled=cancelled)
+            with open_store(local) as source:
+                copy_store(source, target, progress=control.sub(0.8, 1.0).report)
+    return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from workbench.app.demo import ensure_demo_store
+from workbench.app.demo import ensure_demo_store, ensure_team_demo
 from workbench.cli.common import Context
 from workbench.errors import BadInput, NotAvailable
 from workbench.paths import default_store_path
@@ -19,10 +19,13 @@ def register(subparsers, parent) -> None:
     p = subparsers.add_parser("demo", parents=[parent], help="open the app on the bundled demo store",
                               description="Open Workbench on the bundled demo store (real police.uk crime "
                                           "for Camden and Islington plus a year of synthetic force records), "
-                                          "building it on first run. With --db, build/open the demo store there.")
+                                          "building it on first run. With --db, build/open the demo store there: a file, or "
+                                          "a team store's address (postgresql://...), whose database gets the "
+                                          "demo in one transaction when it holds no offences yet.")
     p.add_argument("--headless", action="store_true",
                    help="build the demo store and print what it holds instead of opening a window")
-    p.add_argument("--rebuild", action="store_true", help="build the demo store again from scratch")
+    p.add_argument("--rebuild", action="store_true", help="build the demo store file again from scratch (a team "
+                   "store's database is emptied by its administrator)")
     p.set_defaults(handler=_demo, text=_demo_text, help_parser=p)
 
     p = subparsers.add_parser("gui", parents=[parent], help="open the app",
@@ -36,9 +39,7 @@ def _demo(args, ctx: Context) -> dict:
     from workbench.paths import demo_store_path
 
     if ctx.db_url:
-        raise BadInput("the demo store is a file: give --db a file path, or fill a team store with "
-                       f"synthetic data with `workbench --db {ctx.db_url} generate --seed 1` and open it "
-                       f"with `workbench --db {ctx.db_url} gui`")
+        return _team_demo(args, ctx)
     path = ctx.db_path if getattr(args, "db", None) else demo_store_path()
     if not args.headless:
         _check_display()
@@ -55,6 +56,26 @@ def _demo(args, ctx: Context) -> dict:
             return {"store": str(path), "built": built, **stats(store)}
     _open_window(path)
     return {"store": str(path), "built": built}
+
+
+def _team_demo(args, ctx: Context) -> dict:
+    """The demo in a team store: built there (in one transaction) unless it holds offences."""
+    assert ctx.db_url is not None
+    if args.rebuild:
+        raise BadInput("--rebuild empties a demo store file; a team store's database is emptied by its "
+                       "administrator (drop and create the database), then `workbench demo` builds it again")
+    if not args.headless:
+        _check_display()
+    url = ctx.db_url
+    with open_store(url) as store:
+        if not stats(store)["offences"]:
+            ctx.message(f"Building the demo into {store.name} (about two minutes)…")
+    built = ensure_team_demo(url, progress=ctx.progress)
+    if args.headless:
+        with open_store(url) as store:
+            return {"store": url, "built": built, **stats(store)}
+    _open_window(url)
+    return {"store": url, "built": built}
 
 
 def _gui(args, ctx: Context) -> dict:

@@ -192,9 +192,12 @@ class Store:
             if self.path:
                 holder.release(self.path, token)
             if postgres.is_permission_error(exc):
+                roles = "table roles" in str(exc)        # who holds which role: workbench_admin's (store grants)
                 raise StoreError(f"your login {identity.current_user()} may read the team store {self.name} but "
-                                 f"not change it, so nothing was changed: ask its database administrator for "
-                                 f"write access (the analysts' group role, workbench_analyst in the guide)") from None
+                                 f"not change {'its roles' if roles else 'it'}, so nothing was changed: ask its "
+                                 f"database administrator for write access (the "
+                                 f"{'admins' if roles else 'analysts'}' group role, "
+                                 f"{'workbench_admin' if roles else 'workbench_analyst'} in the guide)") from None
             raise
         self._depth = 0
         try:
