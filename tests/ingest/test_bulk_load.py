@@ -66,8 +66,16 @@ def test_ordinary_and_bulk_imports_keep_the_same_offences(store, new_store, tmp_
     assert kept == [(ref, when) for _, ref, when in expected]
 
 
+def foreign_keys(store):
+    """The offences table's foreign keys on PostgreSQL (a bulk load drops and adds them); none on SQLite."""
+    if store.engine != "postgresql":
+        return []
+    return sql(store, "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' "
+                      "AND conrelid = CAST('offences' AS regclass) ORDER BY conname").fetchall()
+
+
 def test_first_bulk_load_keeps_the_first_of_each_repeat_with_its_own_features_and_offenders(store, tmp_path, bulk):
-    before = indexes(store, "offences")
+    before, keys = indexes(store, "offences"), foreign_keys(store)
     result = import_offences(store, files(tmp_path))
     assert (result.imported, result.duplicates, result.rejected) == (4, 1, 0)
     assert sql(store, "SELECT imported, duplicates FROM batches WHERE id = ?", (result.batch,)).fetchone() == (4, 1)
@@ -81,6 +89,7 @@ def test_first_bulk_load_keeps_the_first_of_each_repeat_with_its_own_features_an
     assert sql(store, "SELECT count(*) FROM offence_offenders").fetchone()[0] == 2
     assert sql(store, "SELECT offender_key FROM offenders ORDER BY 1").fetchall() == [("O1",), ("O2",)]
     assert indexes(store, "offences") == before                                       # every index rebuilt
+    assert foreign_keys(store) == keys and (store.engine == "sqlite" or keys)       # and every key added again
     assert "offences_ref" in plan(store, "SELECT id FROM offences WHERE offence_ref = 'B/2'")
 
 
@@ -256,3 +265,16 @@ def test_first_bulk_load_keeps_no_extra_attributes_only_a_repeat_had(store, tmp_
     assert (result.imported, result.duplicates) == (1, 1)
     assert offence_detail(store, find_by_ref(store, "c1"))["extra"]["last_outcome"] == "Under investigation"
     assert sql(store, "SELECT count(*) FROM offence_extras").fetchone() == (1,)
+
+
+def test_references_whose_hashes_collide_are_still_compared_exactly(store, tmp_path, bulk, monkeypatch):
+    import numpy as np
+
+    import workbench.store.offences as offences
+
+    monkeypatch.setattr(offences, "_hashes", lambda refs: np.zeros(len(refs), dtype=np.uint64))   # all alike
+    result = import_offences(store, files(tmp_path))
+    assert (result.imported, result.duplicates) == (4, 1)
+    assert sql(store, "SELECT offence_ref, committed_from FROM offences ORDER BY id").fetchall() == [
+        ("B/1", "2025-01-02T00:00:00"), ("B/2", "2025-01-03T00:00:00"), ("B/3", "2025-01-04T00:00:00"),
+        ("B/4", "2025-01-06T00:00:00")]

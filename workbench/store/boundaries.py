@@ -279,9 +279,24 @@ def assign_areas(store: Store, control: JobControl | None = None) -> int:
             break
         ids = [r[0] for r in chunk]
         boroughs, wards = locator.locate(np.array([r[1] for r in chunk]), np.array([r[2] for r in chunk]))
-        conn.executemany("UPDATE offences SET borough = ?, ward = ? WHERE id = ?", zip(boroughs, wards, ids))
+        _set_areas(store, ids, boroughs, wards)
         assigned += sum(b is not None for b in boroughs)
         done += len(chunk)
         last_id = ids[-1]
         control.report(done / max(1, total), f"assigning areas: {done:,} of {total:,} offences")
     return assigned
+
+
+def _set_areas(store: Store, ids: list[int], boroughs: list, wards: list) -> None:
+    """Write the borough and ward of the offences ``ids``. On PostgreSQL the rows go to
+    the server with COPY into a temporary table and one UPDATE joins them: a million
+    single-row UPDATEs would each be a round trip."""
+    conn = store._conn
+    if store.engine != "postgresql":
+        conn.executemany("UPDATE offences SET borough = ?, ward = ? WHERE id = ?", zip(boroughs, wards, ids))
+        return
+    conn.execute("CREATE TEMPORARY TABLE IF NOT EXISTS offence_areas (id BIGINT PRIMARY KEY, borough TEXT, ward TEXT) "
+                 "ON COMMIT DROP")
+    conn.copy_rows("offence_areas", ("id", "borough", "ward"), zip(ids, boroughs, wards))
+    conn.execute("UPDATE offences SET borough = a.borough, ward = a.ward FROM offence_areas a WHERE offences.id = a.id")
+    conn.execute("TRUNCATE offence_areas")

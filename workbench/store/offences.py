@@ -173,6 +173,9 @@ class OffenceWriter:
         self._extra_ids: dict[str, int] = {}
         self._repeats_later = False
         self._offender_ids: dict[str, int] = {}
+        #: On PostgreSQL, during a first bulk load: (hashes of the references, ids) of each
+        #: chunk written, to find the repeats without a pass over the table (see _repeated_ids).
+        self._ref_hashes: list[tuple[np.ndarray, np.ndarray]] = []
 
     def _stored_pairs(self, refs: list[str]) -> set[tuple[str, str]]:
         """(source, offence_ref) of stored offences with one of these references."""
@@ -223,6 +226,8 @@ class OffenceWriter:
         north = np.asarray(column("northing"), dtype=float)
         ids = np.arange(self._next_id, self._next_id + m, dtype=np.int64)
         self._next_id += m
+        if self._repeats_later and self.store.engine == "postgresql":
+            self._ref_hashes.append((_hashes(chunk.values("offence_ref")), ids))
         values: dict[str, Any] = {
             "id": ids,
             "cell": np.floor(east / CELL_SIZE).astype(np.int64) * 10000 + np.floor(north / CELL_SIZE).astype(np.int64),
@@ -276,6 +281,22 @@ class OffenceWriter:
         ids = [None if text is None else known[text] for text in texts]
         return ids[0] if _is_shared(extras) else ids
 
+    def _hash_candidates(self) -> np.ndarray | None:
+        """On PostgreSQL, after a first bulk load: the ids of the offences whose reference
+        shares its hash with another's (every repeat is among them); None on SQLite."""
+        if self.store.engine != "postgresql":
+            return None
+        if not self._ref_hashes:
+            return np.zeros(0, dtype=np.int64)
+        hashes = np.concatenate([h for h, _ in self._ref_hashes])
+        ids = np.concatenate([i for _, i in self._ref_hashes])
+        order = np.argsort(hashes, kind="stable")
+        same = hashes[order][1:] == hashes[order][:-1]
+        shared = np.zeros(len(order), dtype=bool)
+        shared[1:] |= same
+        shared[:-1] |= same
+        return ids[order][shared]
+
     def _offender_id(self, key: str) -> int:
         if key not in self._offender_ids:
             conn = self.store._conn
@@ -299,9 +320,11 @@ class OffenceWriter:
         rollback restores the indexes too.
 
         On PostgreSQL the table's foreign keys are dropped too and added again at the end,
-        which checks every row in one join instead of one lookup per row, and the indexes
-        are built with :data:`BULK_INDEX_MEMORY` of sort memory. Both engines keep other
-        connections from the offences while the load runs.
+        which checks every row in one join instead of one lookup per row; the indexes are
+        built with :data:`BULK_INDEX_MEMORY` of sort memory (and the server's parallel
+        workers, where it has them); and the repeats of a first load are found from the
+        hashes of the references the writer saw (:func:`_repeated_ids`). Both engines keep
+        other connections from the offences while the load runs.
         """
         conn = self.store._conn
         empty = self._next_id == 1
@@ -325,7 +348,8 @@ class OffenceWriter:
             conn.execute(sql)
         for name, definition in keys:
             conn.execute(f'ALTER TABLE offences ADD CONSTRAINT "{name}" {definition}')
-        repeats = _repeated_ids(self.store) if empty else []
+        repeats = _repeated_ids(self.store, self._hash_candidates()) if empty else []
+        self._ref_hashes = []
         if repeats:
             conn.execute(f"DELETE FROM offences WHERE id IN (SELECT CAST(value AS BIGINT) FROM {self.store._json_values})",
                          (json.dumps(repeats),))
@@ -377,24 +401,35 @@ def bulk_journal(store: Store):
             conn.execute("PRAGMA synchronous = NORMAL")
 
 
-def _repeated_ids(store: Store) -> list[int]:
-    """Ids of offences whose (source, reference) an offence with a smaller id already has:
-    references stored more than once are listed from the reference index alone, then
-    only their offences are compared."""
+def _repeated_ids(store: Store, candidates: np.ndarray | None = None) -> list[int]:
+    """Ids of offences whose (source, reference) an offence with a smaller id already has.
+
+    On SQLite the references stored more than once are listed from the rebuilt reference
+    index alone; on PostgreSQL that would be a pass over the whole table after the copy,
+    so the writer's ``candidates`` (offences whose reference hash is shared) are looked up
+    by id instead. Then only those offences are compared, exactly."""
     conn = store._conn
-    refs = [ref for (ref,) in conn.execute("SELECT offence_ref FROM offences GROUP BY offence_ref HAVING count(*) > 1")]
-    if not refs:
-        return []
+    if candidates is None:
+        refs = [ref for (ref,) in conn.execute("SELECT offence_ref FROM offences GROUP BY offence_ref HAVING count(*) > 1")]
+        rows = conn.execute(f"SELECT id, source, offence_ref FROM offences WHERE offence_ref IN "
+                            f"(SELECT value FROM {store._json_values})", (json.dumps(refs),)) if refs else []
+    else:
+        rows = conn.execute(f"SELECT id, source, offence_ref FROM offences WHERE id IN "
+                            f"(SELECT CAST(value AS BIGINT) FROM {store._json_values})",
+                            (json.dumps(candidates.tolist()),)) if len(candidates) else []
     seen: set[tuple[str, str]] = set()
     repeats = []
-    for oid, source, ref in sorted(conn.execute(
-            f"SELECT id, source, offence_ref FROM offences WHERE offence_ref IN (SELECT value FROM {store._json_values})",
-            (json.dumps(refs),))):
+    for oid, source, ref in sorted(rows):
         if (source, ref) in seen:
             repeats.append(oid)
         else:
             seen.add((source, ref))
     return repeats
+
+
+def _hashes(refs: list) -> np.ndarray:
+    """64-bit hashes of references, computed a whole column at a time."""
+    return pd.util.hash_array(np.asarray(refs, dtype=object), categorize=False)
 
 
 def max_offence_id(store: Store) -> int:
