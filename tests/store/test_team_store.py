@@ -88,36 +88,47 @@ def test_a_database_of_another_program_is_left_alone(pg_server):
     pg_server.drop_all()
 
 
-def guide_setup_sql() -> str:
-    """The SQL the Team store chapter tells a database administrator to run."""
+def guide_setup_sql() -> list[str]:
+    """The SQL blocks the Team store chapter tells a database administrator to run."""
     text = (Path(__file__).resolve().parents[2] / "resources" / "help" / "team-store.md").read_text(encoding="utf-8")
-    return re.search(r"```sql\n(.*?)```", text, re.S).group(1)
+    return re.findall(r"```sql\n(.*?)```", text, re.S)
 
 
-def test_the_guides_server_setup_works(pg_server, monkeypatch):
+def run_sql(url: str, script: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        for statement in filter(str.strip, re.sub(r"--.*", "", script).split(";")):
+            conn.execute(statement)
+
+
+def test_the_guides_server_setup_works(pg_server, monkeypatch, capsys):
     """Owner, analyst and reader logins set up exactly as the guide says (names made
     unique for this run): the owner makes the schema and is the store's first admin, an
     analyst works and is who the audit log names, a reader reads and may not write, and
     an analyst never upgrades the schema."""
+    from workbench.cli import main
+
     monkeypatch.setattr(identity, "use_database_login", USE_DATABASE_LOGIN)
     tag = uuid.uuid4().hex[:8]
     names = {"workbench_owner": f"wbowner_{tag}", "workbench_analyst": f"wbanalyst_{tag}",
-             "workbench_reader": f"wbreader_{tag}", "jsmith": f"jsmith_{tag}", "gis_viewer": f"gis_{tag}",
-             "camden": f"camden_{tag}"}
-    sql = re.sub(r"\b(" + "|".join(names) + r")\b", lambda m: names[m.group(1)], guide_setup_sql())
-    before, after = sql.split(f"\\c {names['camden']}")
-    address = pg_server.address(names["camden"]).replace("postgres@", "{}@", 1)
-    admin = psycopg.connect(pg_server.url, autocommit=True)
+             "workbench_reader": f"wbreader_{tag}", "workbench_admin": f"wbadmin_{tag}", "jsmith": f"jsmith_{tag}",
+             "gis_viewer": f"gis_{tag}", "camden": f"camden_{tag}"}
+    first, logins = (re.sub(r"\b(" + "|".join(names) + r")\b", lambda m: names[m.group(1)], block)
+                     for block in guide_setup_sql())
+    before, after = first.split(f"\\c {names['camden']}")
+    database = pg_server.address(names["camden"])
+    address = database.replace("postgres@", "{}@", 1)
     try:
-        for statement in filter(str.strip, re.sub(r"--.*", "", before).split(";")):
-            admin.execute(statement)
-        with psycopg.connect(pg_server.address(names["camden"]), autocommit=True) as conn:
-            for statement in filter(str.strip, re.sub(r"--.*", "", after).split(";")):
-                conn.execute(statement)
-        with pytest.raises(StoreError, match="no Workbench store in .* yet, and your login may not create one"):
-            open_store(address.format(names["jsmith"]))          # an analyst first: only the owner makes it
-        with open_store(address.format(names["workbench_owner"])) as store:
+        run_sql(pg_server.url, before)
+        run_sql(database, after)
+        owner = address.format(names["workbench_owner"])
+        with open_store(owner) as store:
             assert roles.holders(store)[0]["user"] == names["workbench_owner"]
+        capsys.readouterr()
+        assert main(["--db", owner, "store", "grants", "--reader", names["workbench_reader"],
+                     "--analyst", names["workbench_analyst"], "--admin", names["workbench_admin"]]) == 0
+        with psycopg.connect(database, autocommit=True) as conn:
+            conn.execute(capsys.readouterr().out)
+        run_sql(database, logins)
         with open_store(address.format(names["jsmith"])) as store:
             store.set_setting("borough", "Camden")
             assert audit.entries(store, limit=1)[0]["user"] == names["jsmith"]
@@ -125,12 +136,13 @@ def test_the_guides_server_setup_works(pg_server, monkeypatch):
             assert store.setting("borough") == "Camden"
             with pytest.raises(StoreError, match=f"your login {names['gis_viewer']} may read .* but not change it"):
                 store.set_setting("borough", "Islington")
-        with psycopg.connect(address.format(names["workbench_owner"]), autocommit=True) as conn:
+        with psycopg.connect(owner, autocommit=True) as conn:
             conn.execute("UPDATE workbench_schema SET version = version - 1")
         with pytest.raises(StoreError, match="needs its schema upgraded .* by its owner"):
             open_store(address.format(names["jsmith"]))
     finally:
-        admin.execute(f"DROP DATABASE IF EXISTS {names['camden']} WITH (FORCE)")
-        for role in ("jsmith", "gis_viewer", "workbench_analyst", "workbench_reader", "workbench_owner"):
-            admin.execute(f"DROP ROLE IF EXISTS {names[role]}")
-        admin.close()
+        with psycopg.connect(pg_server.url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {names['camden']} WITH (FORCE)")
+            for role in ("jsmith", "gis_viewer", "workbench_admin", "workbench_analyst", "workbench_reader",
+                         "workbench_owner"):
+                admin.execute(f"DROP ROLE IF EXISTS {names[role]}")

@@ -17,10 +17,8 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -45,23 +43,13 @@ from workbench.ui.binding import bind
 from workbench.ui.jobs import run_job
 from workbench.ui.map.navigate import show_on_map
 from workbench.ui.people.charts import RISK_COLOURS, EpisodeMap, EpisodeTimeline
+from workbench.ui.tasking.meetings_panel import plain_table
 from workbench.ui.tasking.new_patp import open_new_patp
 
 TITLE = "People"
 ORDER = 45
 ORIGIN = "people"
 OVERDUE = QColor("#c0392b")
-
-
-def _table(headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(len(headers) - 1, QHeaderView.Stretch)
-    return table
 
 
 def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
@@ -152,7 +140,7 @@ class PeopleView(QWidget):
         bar.addWidget(self.flag)
         bar.addStretch(1)
 
-        self.nominals = _table(["Nominal", "Name", "Flags", "MAPPA", "Borough", "Review", "Latest activity"])
+        self.nominals = plain_table(["Nominal", "Name", "Flags", "MAPPA", "Borough", "Review", "Latest activity"])
         self.nominals.itemSelectionChanged.connect(self._nominal_selected)
         self.page = QTextBrowser()
         self.show_offences = QPushButton("Show their offences on the map")
@@ -177,7 +165,7 @@ class PeopleView(QWidget):
         nl.addLayout(bar)
         nl.addWidget(split, 1)
 
-        self.victims = _table(["Victim ref", "Offences", "Most in a year", "First", "Last", "Offence types"])
+        self.victims = plain_table(["Victim ref", "Offences", "Most in a year", "First", "Last", "Offence types"])
         self.victims.itemSelectionChanged.connect(self._victim_selected)
         self.victim_detail = QTextBrowser()
         self.show_victim = QPushButton("Show these offences on the map")
@@ -192,7 +180,7 @@ class PeopleView(QWidget):
         victims_tab.addWidget(vright)
         victims_tab.setSizes([720, 480])
 
-        self.missing = _table(["Person", "Episodes", "Most in 90 days", "Last reported", "Home type", "Flags"])
+        self.missing = plain_table(["Person", "Episodes", "Most in 90 days", "Last reported", "Home type", "Flags"])
         self.missing.itemSelectionChanged.connect(self._missing_selected)
         self.timeline = EpisodeTimeline()
         self.map = EpisodeMap()
