@@ -28,8 +28,8 @@ NOT_EXPORTS = {
                                               "password) in the user's own folder",
     "workbench/synth/generate.py:write": "synthetic test data from the generator, no store content",
     "workbench/reports/figures.py:problem_map": "a figure in a pack's private temporary folder",
-    "workbench/reports/figures.py:trend_chart": "a figure in a pack's private temporary folder",
-    "workbench/reports/figures.py:weekly_chart": "a figure in a pack's private temporary folder",
+    "workbench/reports/figures.py:_save_counts_chart": "the monthly and weekly count charts, figures in a "
+                                                       "pack's private temporary folder",
     "workbench/tasking/results.py:chart": "a preview or pack figure in a private temporary folder",
     "workbench/ui/views/map_view.py:marked_png": "PNG bytes into an in-memory buffer, written by the map export",
     "workbench/ui/tasking/products_panel.py:work": "the insight chart previewed on screen from a private temporary "

@@ -101,15 +101,7 @@ def trend_chart(path: str | Path, monthly: dict[str, int], *, title: str = "Offe
         ax.bar(range(len(months)), values, color="#1f4e79")
         ax.set_xticks(range(len(months)), [m.strftime("%b %y") for m in months], fontsize=7,
                       rotation=45 if len(months) > 8 else 0)
-    ax.tick_params(axis="y", labelsize=7)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))    # counts are whole offences
-    ax.set_ylabel("Offences", fontsize=8)
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.set_title(title, fontsize=9, color="#1f3864")
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path)
-    return path
+    return _save_counts_chart(fig, ax, title, path)
 
 
 #: Beyond this many weeks a weekly chart is unreadable; the monthly chart is used instead.
@@ -138,8 +130,13 @@ def weekly_chart(path: str | Path, counts, *, title: str = "Offences by week") -
     ticks = list(range(0, len(counts), step))
     ax.set_xticks(ticks, [f"{counts.index[i]:%d %b}" for i in ticks], fontsize=7, rotation=45 if len(ticks) > 6 else 0)
     ax.set_xlabel("Week beginning", fontsize=8)
+    return _save_counts_chart(fig, ax, title, path)
+
+
+def _save_counts_chart(fig, ax, title: str, path: str | Path) -> Path:
+    """The count charts' shared y axis (whole offences), frame and title; saved to ``path``."""
     ax.tick_params(axis="y", labelsize=7)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))    # counts are whole offences
     ax.set_ylabel("Offences", fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_title(title, fontsize=9, color="#1f3864")

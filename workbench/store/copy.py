@@ -56,8 +56,8 @@ def copy_store(source: Store, target: Store, progress: Progress | None = None) -
     totals = {t: int(source._value(f"SELECT count(*) FROM {t}")) for t in tables}
     grand, done = max(sum(totals.values()), 1), 0
     with target.atomic():
-        for table in ("settings", "roles", "audit_head"):       # the target's own first rows
-            _empty(target, table)
+        for table in ("settings", "roles"):        # the target's own first rows (its audit head is overwritten)
+            target._conn.execute(f"DELETE FROM {table}")
         for table in tables:
             columns = _columns(source, target, table)
             for rows in _read(source, table, columns):
@@ -78,14 +78,6 @@ def copy_store(source: Store, target: Store, progress: Progress | None = None) -
     target.audit(AuditAction.STORE_COPY, "store", target.name, detail)
     return {"from": source.location, "to": target.location, "tables": totals, "rows": sum(totals.values()),
             "audit_entries": chain["entries"], "audit_ok": chain["ok"], "counts_match": True}
-
-
-def _empty(store: Store, table: str) -> None:
-    """Delete the rows a new store starts with (the audit head's triggers allow no DELETE,
-    but a new store's head is replaced by the source's, so its row is updated instead)."""
-    if table == "audit_head":
-        return
-    store._conn.execute(f"DELETE FROM {table}")
 
 
 def _columns(source: Store, target: Store, table: str) -> list[str]:
