@@ -240,8 +240,14 @@ class AreaLocator:
         return np.where(first < len(rows), first, -1)
 
     def locate(self, easting: np.ndarray, northing: np.ndarray) -> tuple[list, list]:
-        """Borough and ward names (None outside every boundary) for each point."""
-        x, y = np.asarray(easting, float), np.asarray(northing, float)
+        """Borough and ward names (None outside every boundary) for each point; each
+        distinct point is looked up once (police.uk's snap points repeat)."""
+        points, inverse = np.unique(np.asarray(easting, float) + 1j * np.asarray(northing, float),
+                                    return_inverse=True)
+        boroughs, wards = self._locate(points.real, points.imag)
+        return boroughs[inverse].tolist(), wards[inverse].tolist()
+
+    def _locate(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         boroughs = np.full(len(x), None, dtype=object)
         wards = np.full(len(x), None, dtype=object)
         ward_ix = self._find("ward", x, y)
@@ -255,7 +261,7 @@ class AreaLocator:
             found = self._find("borough", x[missing], y[missing])
             names = np.array([r.name for r in self._levels["borough"][0]], dtype=object)
             boroughs[missing[found >= 0]] = names[found[found >= 0]]
-        return boroughs.tolist(), wards.tolist()
+        return boroughs, wards
 
 
 def assign_areas(store: Store, control: JobControl | None = None) -> int:

@@ -10,7 +10,6 @@ import json
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -25,6 +24,13 @@ CELL_SIZE = 1000.0
 #: Sort memory of a bulk load's index builds on PostgreSQL (the server's default, 64 MB,
 #: spills a million references to disk); set for that transaction only.
 BULK_INDEX_MEMORY = "256MB"
+
+#: SQLite's page cache (negative: KiB) and sorter threads while a bulk load builds its
+#: indexes (see _index_build_settings).
+SORT_CACHE = -4000
+SORT_THREADS = 4
+#: Values one INSERT statement binds at most (the smallest limit a SQLite build has).
+MAX_BOUND = 999
 
 #: Records known only to a window this long (days) or longer, such as police.uk's
 #: whole months, say too little about when they happened to link or to count as a repeat.
@@ -61,10 +67,30 @@ INPUT_COLUMNS = (
 )
 
 
+@dataclass
+class Distinct:
+    """A column given as each row's code into its distinct values (-1 = None), so a
+    format whose rows repeat a few long texts (the extra attributes) hands each text
+    over once."""
+
+    codes: np.ndarray
+    values: list
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def __getitem__(self, rows: np.ndarray) -> Distinct:
+        return Distinct(self.codes[rows], self.values)
+
+    def tolist(self) -> list:
+        return np.array([*self.values, None], dtype=object)[self.codes].tolist()
+
+
 class OffenceChunk:
     """A chunk of clean offences, column by column, ready to store.
 
-    ``columns`` maps each input column to a list or array of ``n`` values, or to one
+    ``columns`` maps each input column to a list or array of ``n`` values (the extra
+    attributes also to a :class:`Distinct`), or to one
     value shared by every row (``None`` = no value for any of them), so a format fills
     what it has in whole columns. Coordinates may be NaN in one of the two systems until
     the import pipeline completes the chunk. ``features`` are ``(row, kind, name,
@@ -84,7 +110,7 @@ class OffenceChunk:
     def values(self, name: str) -> list:
         """One column as a list of ``n`` values (a shared value repeated)."""
         value = self.columns[name]
-        if isinstance(value, np.ndarray):
+        if isinstance(value, (np.ndarray, Distinct)):
             return value.tolist()
         if isinstance(value, list):
             return value
@@ -109,7 +135,7 @@ def select_list(columns: Iterable[str]) -> str:
 
 
 def _is_shared(value) -> bool:
-    return not isinstance(value, (list, np.ndarray))
+    return not isinstance(value, (list, np.ndarray, Distinct))
 
 
 def _sql_literal(value) -> str | None:
@@ -125,14 +151,23 @@ def _sql_literal(value) -> str | None:
 def _insert_offences(conn, columns: dict[str, Any], m: int) -> None:
     """INSERT ``m`` offences into a SQLite store, ``columns`` mapping each column to its
     values or to one value shared by every row: a shared value is written into the
-    statement once, not bound per row."""
+    statement once, not bound per row, and each statement inserts as many rows as
+    :data:`MAX_BOUND` values allow (a multi-row VALUES), which saves SQLite and the
+    binding a statement step per row."""
     literals = {name: _sql_literal(value) for name, value in columns.items() if _is_shared(value)}
     bound = [name for name in columns if literals.get(name) is None]
-    rows = zip(*(repeat(columns[name], m) if _is_shared(columns[name]) else
-                 (columns[name].tolist() if isinstance(columns[name], np.ndarray) else columns[name])
-                 for name in bound))
-    conn.executemany(f"INSERT INTO offences ({', '.join(columns)}) "
-                     f"VALUES ({','.join(literals.get(name) or '?' for name in columns)})", rows)
+    table = np.empty((m, len(bound)), dtype=object)
+    for j, name in enumerate(bound):
+        value = columns[name]
+        table[:, j] = value if _is_shared(value) else (value.tolist() if isinstance(value, np.ndarray) else value)
+    row = f"({','.join(literals.get(name) or '?' for name in columns)})"
+    insert = f"INSERT INTO offences ({', '.join(columns)}) VALUES "
+    per = max(1, MAX_BOUND // max(1, len(bound)))
+    whole = m - m % per
+    if whole:
+        conn.executemany(insert + ",".join([row] * per), table[:whole].reshape(-1, per * len(bound)).tolist())
+    if whole < m:
+        conn.executemany(insert + row, table[whole:].tolist())
 
 
 def _copy_offences(conn, columns: dict[str, Any], m: int) -> None:
@@ -220,7 +255,7 @@ class OffenceWriter:
             value = chunk.columns[name]
             if keep is None or _is_shared(value):
                 return value
-            return value[keep] if isinstance(value, np.ndarray) else [value[i] for i in keep.tolist()]
+            return value[keep] if isinstance(value, (np.ndarray, Distinct)) else [value[i] for i in keep.tolist()]
 
         east = np.asarray(column("easting"), dtype=float)
         north = np.asarray(column("northing"), dtype=float)
@@ -263,12 +298,20 @@ class OffenceWriter:
         one per row; None = none), writing the texts this import has not written yet."""
         if extras is None:
             return None
-        texts = [extras] if _is_shared(extras) else (extras.tolist() if isinstance(extras, np.ndarray) else extras)
+        if _is_shared(extras):
+            return self._text_ids([extras])[0]
+        if not isinstance(extras, Distinct):
+            codes, values = pd.factorize(np.asarray(extras, dtype=object))
+            extras = Distinct(codes, values.tolist())
+        return Distinct(extras.codes, self._text_ids(extras.values)).tolist()
+
+    def _text_ids(self, texts: list[str]) -> list[int]:
+        """The ids of distinct extra-attribute texts, stored if new to this import."""
         known = self._extra_ids
-        new = [text for text in dict.fromkeys(texts) if text is not None and text not in known]
+        new = [text for text in texts if text not in known]
         if len(known) + len(new) > EXTRA_MEMORY:
             known.clear()
-            new = [text for text in dict.fromkeys(texts) if text is not None]
+            new = texts
         if new:
             first = self._next_extra
             self._next_extra += len(new)
@@ -278,8 +321,7 @@ class OffenceWriter:
             else:
                 self.store._conn.executemany("INSERT INTO offence_extras (id, extra) VALUES (?, ?)", rows)
             known.update(zip(new, range(first, self._next_extra)))
-        ids = [None if text is None else known[text] for text in texts]
-        return ids[0] if _is_shared(extras) else ids
+        return [known[text] for text in texts]
 
     def _hash_candidates(self) -> np.ndarray | None:
         """On PostgreSQL, after a first bulk load: the ids of the offences whose reference
@@ -341,11 +383,9 @@ class OffenceWriter:
             yield self
         finally:
             self._repeats_later = False
-        if self.store.engine == "postgresql":
-            conn.execute(f"SET LOCAL maintenance_work_mem = '{BULK_INDEX_MEMORY}'")
-            conn.execute(f"SET LOCAL work_mem = '{BULK_INDEX_MEMORY}'")
-        for _, sql in saved:
-            conn.execute(sql)
+        with _index_build_settings(self.store):
+            for _, sql in saved:
+                conn.execute(sql)
         for name, definition in keys:
             conn.execute(f'ALTER TABLE offences ADD CONSTRAINT "{name}" {definition}')
         repeats = _repeated_ids(self.store, self._hash_candidates()) if empty else []
@@ -360,6 +400,32 @@ class OffenceWriter:
             self._offender_ids.clear()
             self.imported -= len(repeats)
             self.duplicates += len(repeats)
+
+
+@contextmanager
+def _index_build_settings(store: Store):
+    """Settings for building indexes over a freshly loaded table.
+
+    PostgreSQL gets :data:`BULK_INDEX_MEMORY` of sort memory for this transaction.
+    SQLite's sorter sorts runs as big as the page cache and merges them; with a small
+    cache, runs that fit the processor's caches are sorted by :data:`SORT_THREADS`
+    worker threads in parallel (1,000,000 police.uk offences: the six indexes in 2.0 s
+    instead of 2.9 s). The cache is set back afterwards.
+    """
+    conn = store._conn
+    if store.engine == "postgresql":
+        conn.execute(f"SET LOCAL maintenance_work_mem = '{BULK_INDEX_MEMORY}'")
+        conn.execute(f"SET LOCAL work_mem = '{BULK_INDEX_MEMORY}'")
+        yield
+        return
+    cache, threads = store._value("PRAGMA cache_size"), store._value("PRAGMA threads")
+    conn.execute(f"PRAGMA cache_size = {SORT_CACHE}")
+    conn.execute(f"PRAGMA threads = {SORT_THREADS}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(cache)}")
+        conn.execute(f"PRAGMA threads = {int(threads)}")
 
 
 @contextmanager
