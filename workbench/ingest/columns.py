@@ -18,13 +18,21 @@ _NULL_TEXT = pa.scalar(None, pa.string())
 
 
 def text(column) -> pa.ChunkedArray:
-    """The column with surrounding spaces removed."""
+    """The column with surrounding spaces removed (by the ASCII kernel, four times
+    faster, when every cell is ASCII: the two agree on ASCII text)."""
+    if pc.all(pc.string_is_ascii(column)).as_py() is not False:
+        return pc.ascii_trim_whitespace(column)
     return pc.utf8_trim_whitespace(column)
 
 
 def blank(column) -> np.ndarray:
     """Where the (trimmed) column is empty."""
     return _bools(pc.equal(column, ""))
+
+
+def nulls_for_blanks(column):
+    """The column with its empty cells null (None in Python)."""
+    return pc.if_else(pc.equal(column, ""), _NULL_TEXT, column)
 
 
 def _bools(column) -> np.ndarray:
@@ -34,7 +42,7 @@ def _bools(column) -> np.ndarray:
 def numbers(column) -> np.ndarray:
     """The (trimmed) column as floats; NaN where it is empty or not a number."""
     try:
-        return pc.cast(pc.if_else(pc.equal(column, ""), _NULL_TEXT, column), pa.float64()).to_numpy(
+        return pc.cast(nulls_for_blanks(column), pa.float64()).to_numpy(
             zero_copy_only=False)
     except pa.ArrowException:    # some cell is not a number (or not castable): the slower exact path
         return pd.to_numeric(pd.Series(column.to_pylist(), dtype=object), errors="coerce").to_numpy(float)
@@ -51,7 +59,7 @@ def refs(column) -> list[str]:
     """The column as references (:func:`workbench.domain.refs.normalise_ref`); only
     cells with non-ASCII or control characters go through Python."""
     values = text(column).to_pylist()
-    odd = pc.or_(pc.invert(pc.string_is_ascii(column)), pc.match_substring_regex(column, r"[\x00-\x1f\x7f]"))
+    odd = pc.invert(pc.ascii_is_printable(column))
     for i in np.flatnonzero(_bools(odd)).tolist():
         values[i] = normalise_ref(values[i])
     return values

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbench.ingest.columns import blank, codes, json_objects, numbers, refs, take, text
+from workbench.ingest.columns import blank, codes, json_objects, nulls_for_blanks, numbers, refs, take, text
 from workbench.ingest.coords import WGS_BOUNDS
 from workbench.ingest.csvblocks import ColumnChunk
 from workbench.ingest.errors import ImportFailed
@@ -115,14 +115,14 @@ class PoliceUkParser:
         # A police.uk file holds one month: its window is then one value for the whole chunk.
         starts = np.array([w[0] if not isinstance(w, str) else None for w in windows] + [None], dtype=object)
         ends = np.array([w[1] if not isinstance(w, str) else None for w in windows] + [None], dtype=object)
-        one_month = len(set(month_codes[valid].tolist())) == 1
+        one_month = m > 0 and bool((month_codes[valid] == month_codes[valid[0]]).all())
         ids = refs(take(col("crime id"), rows))
         missing = [j for j, ref in enumerate(ids) if not ref]
         if missing:
             content = pc.binary_join_element_wise(*(take(col(c), rows) for c in CONTENT_KEY), "|")
             for j in missing:
                 ids[j] = self._content_ref(content[j].as_py())
-        place = [v or None for v in take(col("location"), rows).to_pylist()]
+        place = nulls_for_blanks(take(col("location"), rows)).to_pylist()
         out = OffenceChunk(m, {
             "source": SOURCE, "offence_ref": ids, "category": categories[valid],
             "committed_from": starts[month_codes[valid[0]]] if one_month else starts[month_codes[valid]],

@@ -159,7 +159,7 @@ def _insert_offences(conn, columns: dict[str, Any], m: int) -> None:
     table = np.empty((m, len(bound)), dtype=object)
     for j, name in enumerate(bound):
         value = columns[name]
-        table[:, j] = value if _is_shared(value) else (value.tolist() if isinstance(value, np.ndarray) else value)
+        table[:, j] = value.tolist() if isinstance(value, Distinct) else value   # arrays: boxed once, here
     row = f"({','.join(literals.get(name) or '?' for name in columns)})"
     insert = f"INSERT INTO offences ({', '.join(columns)}) VALUES "
     per = max(1, MAX_BOUND // max(1, len(bound)))
@@ -308,19 +308,21 @@ class OffenceWriter:
     def _text_ids(self, texts: list[str]) -> list[int]:
         """The ids of distinct extra-attribute texts, stored if new to this import."""
         known = self._extra_ids
-        new = [text for text in texts if text not in known]
+        ids = [known.get(text) for text in texts]
+        new = [text for text, id_ in zip(texts, ids) if id_ is None]
+        if not new:
+            return ids
         if len(known) + len(new) > EXTRA_MEMORY:
             known.clear()
             new = texts
-        if new:
-            first = self._next_extra
-            self._next_extra += len(new)
-            rows = zip(range(first, self._next_extra), new)
-            if self.store.engine == "postgresql":
-                self.store._conn.copy_rows("offence_extras", ("id", "extra"), rows)
-            else:
-                self.store._conn.executemany("INSERT INTO offence_extras (id, extra) VALUES (?, ?)", rows)
-            known.update(zip(new, range(first, self._next_extra)))
+        first = self._next_extra
+        self._next_extra += len(new)
+        rows = zip(range(first, self._next_extra), new)
+        if self.store.engine == "postgresql":
+            self.store._conn.copy_rows("offence_extras", ("id", "extra"), rows)
+        else:
+            self.store._conn.executemany("INSERT INTO offence_extras (id, extra) VALUES (?, ?)", rows)
+        known.update(zip(new, range(first, self._next_extra)))
         return [known[text] for text in texts]
 
     def _hash_candidates(self) -> np.ndarray | None:
