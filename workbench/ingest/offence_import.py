@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import queue
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,7 +126,9 @@ def _floats(chunk: OffenceChunk, name: str) -> np.ndarray:
 
 def complete_chunk(chunk: OffenceChunk, locator: AreaLocator) -> None:
     """Fill the missing coordinate system and the borough/ward of a chunk (vectorised:
-    one pyproj transform per system, one spatial join)."""
+    one pyproj transform per system, one spatial join), and hash its references for
+    the writer (see :meth:`OffenceChunk.hash_references`)."""
+    chunk.hash_references()
     cols = chunk.columns
     east, north, lon, lat = (_floats(chunk, c) for c in ("easting", "northing", "longitude", "latitude"))
     need = np.isnan(east)

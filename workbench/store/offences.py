@@ -103,6 +103,9 @@ class OffenceChunk:
         self.columns.update(columns or {})
         self.features: list[tuple[int, str, str, str]] = []
         self.offenders: list[tuple[int, str]] = []
+        #: :func:`reference_hashes` of ``offence_ref``, when the importer made them beside
+        #: the writer (a bulk load needs them; the writer makes them otherwise).
+        self.ref_hashes: np.ndarray | None = None
 
     def __len__(self) -> int:
         return self.n
@@ -115,6 +118,10 @@ class OffenceChunk:
         if isinstance(value, list):
             return value
         return [value] * self.n
+
+    def hash_references(self) -> None:
+        """Fill :attr:`ref_hashes` (the import does it in its reading thread)."""
+        self.ref_hashes = reference_hashes(self.values("offence_ref"))
 
     def append(self, values: dict, features=(), offenders=()) -> None:
         """Add one offence (hand-made data, tests): ``values`` maps input columns to
@@ -194,8 +201,8 @@ class OffenceWriter:
     offence by reference for intelligence and people), which of its references are stored
     (earlier chunks of this import included) and compares the real (source, reference)
     pairs. A first bulk load into an empty store (:meth:`bulk_load`) writes without any
-    index and finds its repeats once at the end instead, in one pass over the rebuilt
-    reference index.
+    index and finds its repeats once at the end instead, from the hashes of the
+    references it wrote.
     """
 
     def __init__(self, store: Store, batch_id: int | None):
@@ -208,8 +215,8 @@ class OffenceWriter:
         self._extra_ids: dict[str, int] = {}
         self._repeats_later = False
         self._offender_ids: dict[str, int] = {}
-        #: On PostgreSQL, during a first bulk load: (hashes of the references, ids) of each
-        #: chunk written, to find the repeats without a pass over the table (see _repeated_ids).
+        #: During a first bulk load: (hashes of the references, ids) of each chunk written,
+        #: to find the repeats without a pass over the table (see _repeated_ids).
         self._ref_hashes: list[tuple[np.ndarray, np.ndarray]] = []
 
     def _stored_pairs(self, refs: list[str]) -> set[tuple[str, str]]:
@@ -261,8 +268,10 @@ class OffenceWriter:
         north = np.asarray(column("northing"), dtype=float)
         ids = np.arange(self._next_id, self._next_id + m, dtype=np.int64)
         self._next_id += m
-        if self._repeats_later and self.store.engine == "postgresql":
-            self._ref_hashes.append((_hashes(chunk.values("offence_ref")), ids))
+        if self._repeats_later:
+            if chunk.ref_hashes is None:
+                chunk.hash_references()
+            self._ref_hashes.append((chunk.ref_hashes, ids))
         values: dict[str, Any] = {
             "id": ids,
             "cell": np.floor(east / CELL_SIZE).astype(np.int64) * 10000 + np.floor(north / CELL_SIZE).astype(np.int64),
@@ -325,11 +334,9 @@ class OffenceWriter:
         known.update(zip(new, range(first, self._next_extra)))
         return [known[text] for text in texts]
 
-    def _hash_candidates(self) -> np.ndarray | None:
-        """On PostgreSQL, after a first bulk load: the ids of the offences whose reference
-        shares its hash with another's (every repeat is among them); None on SQLite."""
-        if self.store.engine != "postgresql":
-            return None
+    def _hash_candidates(self) -> np.ndarray:
+        """After a first bulk load: the ids of the offences whose reference shares its
+        hash with another's (every repeat is among them)."""
         if not self._ref_hashes:
             return np.zeros(0, dtype=np.int64)
         hashes = np.concatenate([h for h, _ in self._ref_hashes])
@@ -357,8 +364,9 @@ class OffenceWriter:
         which is much faster than updating it row by row (random references and grid
         cells would be inserted all over each index) when the import is large compared
         with the store. Into an empty store every row is written, and the repeats are
-        then found in one pass over the rebuilt reference index and deleted with their
-        features, offender links and extra attributes; into a store that holds offences
+        then found from the hashes of the references written (offences sharing a hash
+        are compared exactly, :func:`_repeated_ids`) and deleted with their features,
+        offender links and extra attributes; into a store that holds offences
         the reference index stays, so each chunk is checked against the store as it is
         written (a re-import then writes nothing). Runs inside the caller's transaction, so a
         rollback restores the indexes too.
@@ -366,9 +374,8 @@ class OffenceWriter:
         On PostgreSQL the table's foreign keys are dropped too and added again at the end,
         which checks every row in one join instead of one lookup per row; the indexes are
         built with :data:`BULK_INDEX_MEMORY` of sort memory (and the server's parallel
-        workers, where it has them); and the repeats of a first load are found from the
-        hashes of the references the writer saw (:func:`_repeated_ids`). Both engines keep
-        other connections from the offences while the load runs.
+        workers, where it has them). Both engines keep other connections from the
+        offences while the load runs.
         """
         conn = self.store._conn
         empty = self._next_id == 1
@@ -469,22 +476,15 @@ def bulk_journal(store: Store):
             conn.execute("PRAGMA synchronous = NORMAL")
 
 
-def _repeated_ids(store: Store, candidates: np.ndarray | None = None) -> list[int]:
+def _repeated_ids(store: Store, candidates: np.ndarray) -> list[int]:
     """Ids of offences whose (source, reference) an offence with a smaller id already has.
 
-    On SQLite the references stored more than once are listed from the rebuilt reference
-    index alone; on PostgreSQL that would be a pass over the whole table after the copy,
-    so the writer's ``candidates`` (offences whose reference hash is shared) are looked up
-    by id instead. Then only those offences are compared, exactly."""
-    conn = store._conn
-    if candidates is None:
-        refs = [ref for (ref,) in conn.execute("SELECT offence_ref FROM offences GROUP BY offence_ref HAVING count(*) > 1")]
-        rows = conn.execute(f"SELECT id, source, offence_ref FROM offences WHERE offence_ref IN "
-                            f"(SELECT value FROM {store._json_values})", (json.dumps(refs),)) if refs else []
-    else:
-        rows = conn.execute(f"SELECT id, source, offence_ref FROM offences WHERE id IN "
-                            f"(SELECT CAST(value AS BIGINT) FROM {store._json_values})",
-                            (json.dumps(candidates.tolist()),)) if len(candidates) else []
+    Only the ``candidates`` (offences whose reference hash is shared; a pass over the
+    whole table after a bulk load would cost more) are looked up, by id, and compared
+    exactly."""
+    rows = store._conn.execute(f"SELECT id, source, offence_ref FROM offences WHERE id IN "
+                               f"(SELECT CAST(value AS BIGINT) FROM {store._json_values})",
+                               (json.dumps(candidates.tolist()),)) if len(candidates) else []
     seen: set[tuple[str, str]] = set()
     repeats = []
     for oid, source, ref in sorted(rows):
@@ -495,7 +495,7 @@ def _repeated_ids(store: Store, candidates: np.ndarray | None = None) -> list[in
     return repeats
 
 
-def _hashes(refs: list) -> np.ndarray:
+def reference_hashes(refs: list) -> np.ndarray:
     """64-bit hashes of references, computed a whole column at a time."""
     return pd.util.hash_array(np.asarray(refs, dtype=object), categorize=False)
 
