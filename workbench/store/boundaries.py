@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
+from workbench.domain.points import PointMemo
 from workbench.errors import NotFound
 from workbench.jobs import JobControl
 from workbench.store.db import Store
@@ -224,6 +225,7 @@ class AreaLocator:
                 geometries = np.array([row.geometry for row in rows], dtype=object)
                 shapely.prepare(geometries)
                 self._levels[level] = (rows, geometries)
+        self._memo = PointMemo(self._locate)
 
     @property
     def empty(self) -> bool:
@@ -241,11 +243,10 @@ class AreaLocator:
 
     def locate(self, easting: np.ndarray, northing: np.ndarray) -> tuple[list, list]:
         """Borough and ward names (None outside every boundary) for each point; each
-        distinct point is looked up once (police.uk's snap points repeat)."""
-        points, inverse = np.unique(np.asarray(easting, float) + 1j * np.asarray(northing, float),
-                                    return_inverse=True)
-        boroughs, wards = self._locate(points.real, points.imag)
-        return boroughs[inverse].tolist(), wards[inverse].tolist()
+        distinct point is looked up once for the life of the locator (police.uk's snap
+        points repeat)."""
+        boroughs, wards = self._memo(easting, northing)
+        return boroughs.tolist(), wards.tolist()
 
     def _locate(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         boroughs = np.full(len(x), None, dtype=object)
