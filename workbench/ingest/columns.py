@@ -5,6 +5,7 @@ values and normalised references, on the pyarrow string columns of a
 from __future__ import annotations
 
 import json
+import sys
 
 import numpy as np
 import pandas as pd
@@ -92,7 +93,9 @@ def json_objects(named: list[tuple[str, pa.ChunkedArray]]) -> Distinct:
     present = np.array([bool(text) for text in texts] + [False])
     number = np.full(len(present), -1, dtype=np.int64)
     number[present] = np.arange(int(present.sum()))
-    return Distinct(number[inverse.reshape(-1)], ["{" + text[2:] + "}" for text in texts if text])
+    # Interned: a text made again for a later chunk is the same string, its hash already
+    # known, so the writer's lookups of the texts it has stored cost next to nothing.
+    return Distinct(number[inverse.reshape(-1)], [sys.intern("{" + text[2:] + "}") for text in texts if text])
 
 
 def _json_members(key: str, values: pa.Array) -> list[str]:
