@@ -49,6 +49,9 @@ EXTRA_SQL = "(SELECT extra FROM offence_extras WHERE id = offences.extra_id) AS 
 #: Distinct extra-attribute texts a writer remembers with their ids (beyond this it
 #: starts again, so a file whose every row has its own extras cannot fill the memory).
 EXTRA_MEMORY = 200_000
+#: Extra-attribute texts a PostgreSQL bulk load keeps back before it writes them (a COPY
+#: of their own, between two chunks of offences).
+PENDING_EXTRAS = 50_000
 
 OFFENCE_COLUMNS = (
     "id", "source", "offence_ref", "category", "committed_from", "committed_to",
@@ -218,6 +221,9 @@ class OffenceWriter:
         #: During a first bulk load: (hashes of the references, ids) of each chunk written,
         #: to find the repeats without a pass over the table (see _repeated_ids).
         self._ref_hashes: list[tuple[np.ndarray, np.ndarray]] = []
+        #: On PostgreSQL, during a bulk load: extra-attribute texts (id, text) not written yet,
+        #: kept back so that they do not interrupt the offences' COPY each chunk.
+        self._pending_extras: list[tuple[int, str]] | None = None
 
     def _stored_pairs(self, refs: list[str]) -> set[tuple[str, str]]:
         """(source, offence_ref) of stored offences with one of these references."""
@@ -327,12 +333,23 @@ class OffenceWriter:
         first = self._next_extra
         self._next_extra += len(new)
         rows = zip(range(first, self._next_extra), new)
-        if self.store.engine == "postgresql":
+        if self._pending_extras is not None:
+            self._pending_extras.extend(rows)
+            if len(self._pending_extras) >= PENDING_EXTRAS:
+                self._write_pending_extras()
+        elif self.store.engine == "postgresql":
             self.store._conn.copy_rows("offence_extras", ("id", "extra"), rows)
         else:
             self.store._conn.executemany("INSERT INTO offence_extras (id, extra) VALUES (?, ?)", rows)
         known.update(zip(new, range(first, self._next_extra)))
         return [known[text] for text in texts]
+
+    def _write_pending_extras(self) -> None:
+        """COPY the extra-attribute texts kept back during a bulk load (which ends the
+        offences' open COPY: the next chunk opens another)."""
+        if self._pending_extras:
+            self.store._conn.copy_rows("offence_extras", ("id", "extra"), self._pending_extras)
+            self._pending_extras.clear()
 
     def _hash_candidates(self) -> np.ndarray:
         """After a first bulk load: the ids of the offences whose reference shares its
@@ -374,7 +391,12 @@ class OffenceWriter:
         On PostgreSQL the table's foreign keys are dropped too and added again at the end,
         which checks every row in one join instead of one lookup per row; the indexes are
         built with :data:`BULK_INDEX_MEMORY` of sort memory (and the server's parallel
-        workers, where it has them). Both engines keep other connections from the
+        workers, where it has them). The chunks go to the server as one COPY
+        (:meth:`~workbench.store.postgres.PgConnection.streaming`), so the server stores a
+        chunk while the import parses the next, instead of each chunk waiting for the one
+        before; the chunks' new extra-attribute texts are kept back (up to
+        :data:`PENDING_EXTRAS`) so as not to interrupt it. A row the server refuses fails
+        the whole load. Both engines keep other connections from the
         offences while the load runs.
         """
         conn = self.store._conn
@@ -389,9 +411,16 @@ class OffenceWriter:
         first_extra = self._next_extra
         self._repeats_later = empty
         try:
-            yield self
+            if self.store.engine == "postgresql":
+                self._pending_extras = []
+                with conn.streaming():
+                    yield self
+                self._write_pending_extras()
+            else:
+                yield self
         finally:
             self._repeats_later = False
+            self._pending_extras = None
         with _index_build_settings(self.store):
             for _, sql in saved:
                 conn.execute(sql)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -121,6 +122,7 @@ _QUOTED = re.compile(r"('(?:[^']|'')*'|\"[^\"]*\")")
 _RESERVED = re.compile(r"(?<![\w\"])(user|end)(?![\w\"(])")
 _IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO\b", re.I)
 _RETURNING = re.compile(r"\bRETURNING\b", re.I)
+_ROLLBACK = re.compile(r"^\s*ROLLBACK\b", re.I)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -177,6 +179,22 @@ class PgCursor:
         return iter(self._cur) if self._cur.description else iter(())
 
 
+class _OpenCopy:
+    """A COPY kept open between blocks (:meth:`PgConnection.streaming`)."""
+
+    def __init__(self, raw, statement: str):
+        self.statement = statement
+        self._context = ExitStack()
+        self.copy = self._context.enter_context(self._context.enter_context(raw.cursor()).copy(statement))
+
+    def close(self, abandon: BaseException | None = None) -> None:
+        """Finish the COPY, or abandon it (psycopg tells the server it failed, naming ``abandon``)."""
+        if abandon is None:
+            self._context.close()
+        else:
+            self._context.__exit__(type(abandon), abandon, abandon.__traceback__)
+
+
 class PgConnection:
     """A psycopg connection that takes the store's shared-dialect SQL (see :func:`translate`)."""
 
@@ -186,8 +204,13 @@ class PgConnection:
         self.raw = raw
         #: Rows changed by this connection (as ``sqlite3.Connection.total_changes``).
         self.total_changes = 0
+        #: Inside :meth:`streaming`: True; and the COPY it left open, if any.
+        self._streaming = False
+        self._open_copy: _OpenCopy | None = None
 
     def execute(self, sql: str, params: Sequence | dict = ()) -> PgCursor:
+        if self._open_copy is not None:
+            self._end_copy(StoreError("the transaction was rolled back") if _ROLLBACK.match(sql) else None)
         cur = self.raw.cursor()
         cur.execute(translate(sql), tuple(params) if isinstance(params, (list, tuple)) else params)
         if cur.rowcount > 0 and not cur.description:
@@ -198,6 +221,7 @@ class PgConnection:
         cur = self.raw.cursor()
         batch = [tuple(r) for r in rows]
         if batch:
+            self._end_copy()
             cur.executemany(translate(sql), batch)
             self.total_changes += len(batch)
         return PgCursor(cur)
@@ -206,6 +230,7 @@ class PgConnection:
         """A query's rows as dicts."""
         from psycopg.rows import dict_row
 
+        self._end_copy()
         with self.raw.cursor(row_factory=dict_row) as cur:
             cur.execute(translate(sql), tuple(params) if isinstance(params, (list, tuple)) else params)
             return cur.fetchall() if cur.description else []
@@ -214,6 +239,7 @@ class PgConnection:
         """Bulk-load rows with ``COPY`` (the server's fastest path); returns how many."""
         names = ", ".join(f'"{c}"' if c in ("user", "end") else c for c in columns)
         n = 0
+        self._end_copy()
         with self.raw.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -224,11 +250,52 @@ class PgConnection:
     def copy_csv(self, table: str, columns: Sequence[str], data, rows: int) -> None:
         """Bulk-load ``rows`` rows given as one CSV block (bytes or a buffer; no header; an
         unquoted empty field is NULL, a quoted one empty text) with ``COPY``: for callers
-        that make the CSV a whole column at a time instead of row by row."""
+        that make the CSV a whole column at a time instead of row by row.
+
+        Inside :meth:`streaming` the COPY stays open after the block, and the next block
+        for the same table and columns continues it."""
         names = ", ".join(f'"{c}"' if c in ("user", "end") else c for c in columns)
-        with self.raw.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
-            copy.write(data)
+        statement = f"COPY {table} ({names}) FROM STDIN (FORMAT csv)"
+        if self._open_copy is not None and self._open_copy.statement != statement:
+            self._end_copy()
+        if self._open_copy is None and self._streaming:
+            self._open_copy = _OpenCopy(self.raw, statement)
+        if self._open_copy is not None:
+            try:
+                self._open_copy.copy.write(data)
+            except BaseException as exc:
+                self._end_copy(exc)
+                raise
+        else:
+            with self.raw.cursor() as cur, cur.copy(statement) as copy:
+                copy.write(data)
         self.total_changes += rows
+
+    @contextmanager
+    def streaming(self) -> Iterator[None]:
+        """Within the ``with`` body, :meth:`copy_csv` leaves its COPY open, so the blocks of
+        a bulk load form one COPY: the server stores one block while the caller makes the
+        next, instead of each block waiting for the server to finish the one before.
+
+        Any other statement first ends the open COPY (and reports a row the server
+        refused, failing the transaction); so does the end of the body. A ``ROLLBACK``,
+        or an exception out of the body, abandons it instead (the server discards it)."""
+        self._streaming = True
+        try:
+            yield
+        except BaseException as exc:
+            self._end_copy(exc)
+            raise
+        finally:
+            self._streaming = False
+        self._end_copy()
+
+    def _end_copy(self, abandon: BaseException | None = None) -> None:
+        """End the COPY left open by :meth:`streaming`, if any: finished (the server's
+        error for a refused row is raised here), or abandoned because of ``abandon``."""
+        if self._open_copy is not None:
+            open_copy, self._open_copy = self._open_copy, None
+            open_copy.close(abandon)
 
     def close(self) -> None:
         self.raw.close()

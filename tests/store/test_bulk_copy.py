@@ -1,0 +1,90 @@
+"""A bulk load into a team store streams its chunks of offences as one COPY; the batch
+stays all or nothing, and the store ends up exactly as a chunk-by-chunk load leaves it."""
+
+import numpy as np
+import pytest
+from sqlpeek import indexes, sql
+
+from workbench.store import postgres
+from workbench.store.offences import OffenceChunk, OffenceWriter, select_list
+
+
+def chunk(k: int, *, n: int = 3, place: str = "High Street", extra: str | None = None) -> OffenceChunk:
+    """``n`` offences B/k-0.. in one chunk, with the extra attributes ``extra``."""
+    return OffenceChunk(n, {
+        "source": "test", "offence_ref": [f"B/{k}-{i}" for i in range(n)], "category": "burglary",
+        "committed_from": f"2025-01-{k + 1:02d}T00:00:00",
+        "committed_to": f"2025-01-{k + 1:02d}T23:59:59", "easting": np.full(n, 531000.0 + k),
+        "northing": np.full(n, 181000.0), "longitude": np.full(n, -0.1), "latitude": np.full(n, 51.5),
+        "location_desc": place, "area_given": 0, "status": "unsolved",
+        "extra": [extra or f'{{"k": {k}}}'] * n})
+
+
+@pytest.fixture
+def copies(monkeypatch):
+    """The COPY statements a bulk load keeps open, as they are opened."""
+    opened: list[str] = []
+
+    class Counted(postgres._OpenCopy):
+        def __init__(self, raw, statement):
+            opened.append(statement)
+            super().__init__(raw, statement)
+
+    monkeypatch.setattr(postgres, "_OpenCopy", Counted)
+    return opened
+
+
+def test_a_bulk_load_streams_its_chunks_as_one_copy_and_keeps_their_extras(store, copies):
+    with store.atomic():
+        writer = OffenceWriter(store, None)
+        with writer.bulk_load():
+            for k in range(5):
+                writer.write(chunk(k))
+    assert len(copies) == (1 if store.engine == "postgresql" else 0)
+    rows = sql(store, f"SELECT offence_ref, {select_list(['extra'])} FROM offences ORDER BY id").fetchall()
+    assert rows == [(f"B/{k}-{i}", f'{{"k": {k}}}') for k in range(5) for i in range(3)]
+
+
+def test_a_row_the_server_refuses_midway_through_the_copy_rolls_the_whole_load_back(store, copies):
+    if store.engine != "postgresql":
+        pytest.skip("only a PostgreSQL text value cannot hold a NUL (SQLite keeps it)")
+    import psycopg
+
+    before = indexes(store, "offences")
+    with pytest.raises(psycopg.Error, match="0x00"), store.atomic():
+        writer = OffenceWriter(store, None)
+        with writer.bulk_load():
+            for k in range(5):
+                writer.write(chunk(k, place="a\x00b" if k == 2 else "High Street"))
+    assert len(copies) == 1                      # the refused row came in the middle of one COPY
+    assert sql(store, "SELECT count(*) FROM offences").fetchone()[0] == 0
+    assert sql(store, "SELECT count(*) FROM offence_extras").fetchone()[0] == 0
+    assert indexes(store, "offences") == before
+
+
+def test_an_error_in_the_loop_abandons_the_open_copy(store):
+    with pytest.raises(KeyError), store.atomic():
+        writer = OffenceWriter(store, None)
+        with writer.bulk_load():
+            writer.write(chunk(0))
+            writer.write(chunk(1))
+            raise KeyError("cancelled")
+    assert sql(store, "SELECT count(*) FROM offences").fetchone()[0] == 0
+    with store.atomic():                         # the connection is in a good state
+        assert OffenceWriter(store, None).write(chunk(0)) == 3
+
+
+def test_extras_kept_back_are_written_when_there_are_many(store, copies, monkeypatch):
+    from workbench.store import offences
+
+    monkeypatch.setattr(offences, "PENDING_EXTRAS", 2)
+    with store.atomic():
+        writer = OffenceWriter(store, None)
+        with writer.bulk_load():
+            for k in range(5):
+                writer.write(chunk(k))
+    # Extras written after chunks 1 and 3 end the COPY each time; the next chunk opens one.
+    assert len(copies) == (3 if store.engine == "postgresql" else 0)
+    assert sql(store, "SELECT count(*) FROM offence_extras").fetchone()[0] == 5
+    assert sql(store, f"SELECT {select_list(['extra'])} FROM offences WHERE offence_ref = 'B/4-2'").fetchone() == (
+        '{"k": 4}',)
