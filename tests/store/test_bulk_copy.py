@@ -88,3 +88,18 @@ def test_extras_kept_back_are_written_when_there_are_many(store, copies, monkeyp
     assert sql(store, "SELECT count(*) FROM offence_extras").fetchone()[0] == 5
     assert sql(store, f"SELECT {select_list(['extra'])} FROM offences WHERE offence_ref = 'B/4-2'").fetchone() == (
         '{"k": 4}',)
+
+
+def test_the_binary_copy_sends_every_value_exactly(store):
+    if store.engine != "postgresql":
+        pytest.skip("the binary COPY is PostgreSQL's")
+    conn = store._conn
+    with store.atomic():
+        conn.execute("CREATE TABLE sent (i BIGINT, n BIGINT, x DOUBLE PRECISION, t TEXT, k BIGINT, s TEXT, z DOUBLE PRECISION)")
+        columns = {"i": np.arange(3), "n": [1, None, 2**62 + 3], "x": np.array([-0.0, np.nan, 0.1 + 0.2]),
+                   "t": ["", None, "Straße\t“q”\\N\n🚓"], "k": 7, "s": "shared", "z": None}
+        conn.copy_columns("sent", columns, conn.column_types("sent"), 3)
+        rows = conn.execute("SELECT n, x, t, k, s, z, CAST(x AS text) FROM sent ORDER BY i").fetchall()
+    assert rows == [(1, 0.0, "", 7, "shared", None, "-0"),
+                    (None, None, None, 7, "shared", None, None),
+                    (2**62 + 3, 0.30000000000000004, "Straße\t“q”\\N\n🚓", 7, "shared", None, "0.30000000000000004")]
