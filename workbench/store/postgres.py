@@ -185,8 +185,12 @@ class _OpenCopy:
     def __init__(self, raw, statement: str):
         self.statement = statement
         self._context = ExitStack()
-        self.copy = self._context.enter_context(self._context.enter_context(raw.cursor()).copy(statement))
-        self.copy.write(BINARY_SIGNATURE)
+        try:
+            self.copy = self._context.enter_context(self._context.enter_context(raw.cursor()).copy(statement))
+            self.copy.write(BINARY_SIGNATURE)
+        except BaseException as exc:
+            self.close(exc)
+            raise
 
     def close(self, abandon: BaseException | None = None) -> None:
         """Finish the COPY, or abandon it (psycopg tells the server it failed, naming ``abandon``)."""
