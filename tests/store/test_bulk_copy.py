@@ -5,6 +5,9 @@ import numpy as np
 import pytest
 from sqlpeek import indexes, sql
 
+import workbench.ingest.offence_import as loop
+from workbench.ingest.police_uk import import_police_uk
+from workbench.jobs import Cancelled
 from workbench.store import postgres
 from workbench.store.offences import OffenceChunk, OffenceWriter, select_list
 
@@ -88,3 +91,50 @@ def test_extras_kept_back_are_written_when_there_are_many(store, copies, monkeyp
     assert sql(store, "SELECT count(*) FROM offence_extras").fetchone()[0] == 5
     assert sql(store, f"SELECT {select_list(['extra'])} FROM offences WHERE offence_ref = 'B/4-2'").fetchone() == (
         '{"k": 4}',)
+
+
+def test_the_binary_copy_sends_every_value_exactly(store):
+    if store.engine != "postgresql":
+        pytest.skip("the binary COPY is PostgreSQL's")
+    conn = store._conn
+    with store.atomic():
+        conn.execute("CREATE TABLE sent (i BIGINT, n BIGINT, x DOUBLE PRECISION, t TEXT, k BIGINT, s TEXT, z DOUBLE PRECISION)")
+        columns = {"i": np.arange(3), "n": [1, None, 2**62 + 3], "x": np.array([-0.0, np.nan, 0.1 + 0.2]),
+                   "t": ["", None, "Straße\t“q”\\N\n🚓"], "k": 7, "s": "shared", "z": None}
+        conn.copy_columns("sent", columns, conn.column_types("sent"), 3)
+        rows = conn.execute("SELECT n, x, t, k, s, z, CAST(x AS text) FROM sent ORDER BY i").fetchall()
+    assert rows == [(1, 0.0, "", 7, "shared", None, "-0"),
+                    (None, None, None, 7, "shared", None, None),
+                    (2**62 + 3, 0.30000000000000004, "Straße\t“q”\\N\n🚓", 7, "shared", None, "0.30000000000000004")]
+
+
+def police_uk_file(tmp_path, rows: int = 10):
+    """A police.uk street file of ``rows`` burglaries in one street (one set of extra attributes)."""
+    path = tmp_path / "2017-02-metropolitan-street.csv"
+    path.write_text("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,LSOA name,"
+                    "Crime type,Last outcome category,Context\n" + "".join(
+                        f"c{i},2017-02,Metropolitan Police Service,Metropolitan Police Service,-0.1405,51.5426,"
+                        f"On or near Camden Road,E01000907,Camden 001A,Burglary,Under investigation,\n"
+                        for i in range(rows)), encoding="utf-8")
+    return path
+
+
+def test_a_police_uk_bulk_import_is_one_copy_and_a_cancel_leaves_nothing(store, tmp_path, copies, monkeypatch):
+    monkeypatch.setattr(loop, "BULK_BYTES", 0)
+    monkeypatch.setattr(loop, "CHUNK_ROWS", 2)
+    reports = []
+
+    def cancelled():
+        reports.append(1)
+        return len(reports) > 3
+
+    with pytest.raises(Cancelled):
+        import_police_uk(store, police_uk_file(tmp_path), cancelled=cancelled)
+    assert sql(store, "SELECT count(*) FROM offences").fetchone()[0] == 0
+    assert sql(store, "SELECT count(*) FROM batches").fetchone()[0] == 0
+
+    copies.clear()
+    result = import_police_uk(store, police_uk_file(tmp_path))
+    assert (result.imported, result.rejected) == (10, 0)
+    assert len(copies) == (1 if store.engine == "postgresql" else 0)    # five chunks, one COPY
+    assert sql(store, "SELECT count(DISTINCT extra_id), count(*) FROM offences").fetchone() == (1, 10)

@@ -180,21 +180,6 @@ def _insert_offences(conn, columns: dict[str, Any], m: int) -> None:
         conn.executemany(insert + row, table[whole:].tolist())
 
 
-def _copy_offences(conn, columns: dict[str, Any], m: int) -> None:
-    """COPY ``m`` offences into a PostgreSQL store (the server's bulk path): the columns
-    become one CSV block, written by pyarrow a whole column at a time (floats in their
-    shortest exact form, NaN and None as NULL, text quoted so that an empty text stays
-    empty), which the server parses itself."""
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    table = pa.table({name: pa.repeat(pa.scalar(value), m) if _is_shared(value) else pa.array(value, from_pandas=True)
-                      for name, value in columns.items()})
-    data = pa.BufferOutputStream()
-    pacsv.write_csv(table, data, pacsv.WriteOptions(include_header=False))
-    conn.copy_csv("offences", list(columns), data.getvalue(), m)
-
-
 class OffenceWriter:
     """Appends offence chunks to a store inside the caller's transaction.
 
@@ -224,6 +209,8 @@ class OffenceWriter:
         #: On PostgreSQL, during a bulk load: extra-attribute texts (id, text) not written yet,
         #: kept back so that they do not interrupt the offences' COPY each chunk.
         self._pending_extras: list[tuple[int, str]] | None = None
+        #: On PostgreSQL: the offences' column types, for the binary COPY (asked once).
+        self._pg_types: dict[str, str] | None = None
 
     def _stored_pairs(self, refs: list[str]) -> set[tuple[str, str]]:
         """(source, offence_ref) of stored offences with one of these references."""
@@ -288,7 +275,9 @@ class OffenceWriter:
         names = [name for name, value in values.items() if value is not None]
         conn = self.store._conn
         if self.store.engine == "postgresql":
-            _copy_offences(conn, {name: values[name] for name in names}, m)
+            if self._pg_types is None:
+                self._pg_types = conn.column_types("offences")
+            conn.copy_columns("offences", {name: values[name] for name in names}, self._pg_types, m)
         else:
             _insert_offences(conn, {name: values[name] for name in names}, m)
         if chunk.features or chunk.offenders:

@@ -180,12 +180,17 @@ class PgCursor:
 
 
 class _OpenCopy:
-    """A COPY kept open between blocks (:meth:`PgConnection.streaming`)."""
+    """A binary COPY kept open between blocks (:meth:`PgConnection.streaming`)."""
 
     def __init__(self, raw, statement: str):
         self.statement = statement
         self._context = ExitStack()
-        self.copy = self._context.enter_context(self._context.enter_context(raw.cursor()).copy(statement))
+        try:
+            self.copy = self._context.enter_context(self._context.enter_context(raw.cursor()).copy(statement))
+            self.copy.write(BINARY_SIGNATURE)
+        except BaseException as exc:
+            self.close(exc)
+            raise
 
     def close(self, abandon: BaseException | None = None) -> None:
         """Finish the COPY, or abandon it (psycopg tells the server it failed, naming ``abandon``)."""
@@ -247,15 +252,24 @@ class PgConnection:
         self.total_changes += n
         return n
 
-    def copy_csv(self, table: str, columns: Sequence[str], data, rows: int) -> None:
-        """Bulk-load ``rows`` rows given as one CSV block (bytes or a buffer; no header; an
-        unquoted empty field is NULL, a quoted one empty text) with ``COPY``: for callers
-        that make the CSV a whole column at a time instead of row by row.
+    def column_types(self, table: str) -> dict[str, str]:
+        """The columns of ``table`` and their types (``bigint``, ``text`` ...), for :meth:`copy_columns`."""
+        return dict(self.execute("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
+                                 "WHERE attrelid = CAST(? AS regclass) AND attnum > 0 AND NOT attisdropped",
+                                 (table,)).fetchall())
 
-        Inside :meth:`streaming` the COPY stays open after the block, and the next block
-        for the same table and columns continues it."""
+    def copy_columns(self, table: str, columns: dict[str, Any], types: dict[str, str], rows: int) -> None:
+        """Bulk-load ``rows`` rows given a whole column at a time with a binary ``COPY``.
+
+        ``columns`` maps each column to its ``rows`` values (a list or numpy array) or to
+        one value shared by every row; None, and NaN in a number column, is NULL. ``types``
+        gives the columns' types (:meth:`column_types`). The server takes the values as
+        they are (no text to parse), see :func:`binary_rows`. Inside :meth:`streaming` the
+        COPY stays open after the block, and the next block for the same table and columns
+        continues it."""
         names = ", ".join(f'"{c}"' if c in ("user", "end") else c for c in columns)
-        statement = f"COPY {table} ({names}) FROM STDIN (FORMAT csv)"
+        statement = f"COPY {table} ({names}) FROM STDIN (FORMAT binary)"
+        data = binary_rows({name: (types[name], value) for name, value in columns.items()}, rows)
         if self._open_copy is not None and self._open_copy.statement != statement:
             self._end_copy()
         if self._open_copy is None and self._streaming:
@@ -268,12 +282,13 @@ class PgConnection:
                 raise
         else:
             with self.raw.cursor() as cur, cur.copy(statement) as copy:
+                copy.write(BINARY_SIGNATURE)
                 copy.write(data)
         self.total_changes += rows
 
     @contextmanager
     def streaming(self) -> Iterator[None]:
-        """Within the ``with`` body, :meth:`copy_csv` leaves its COPY open, so the blocks of
+        """Within the ``with`` body, :meth:`copy_columns` leaves its COPY open, so the blocks of
         a bulk load form one COPY: the server stores one block while the caller makes the
         next, instead of each block waiting for the server to finish the one before.
 
@@ -299,6 +314,75 @@ class PgConnection:
 
     def close(self) -> None:
         self.raw.close()
+
+
+# -- binary COPY ----------------------------------------------------------------------
+
+#: What a binary COPY starts with: the signature, no flags, no header extension.
+BINARY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+#: A NULL field: length -1.
+_NULL_FIELD = b"\xff\xff\xff\xff"
+#: Column types sent as fixed-size big-endian numbers.
+_NUMBERS = {"bigint": ">i8", "integer": ">i4", "double precision": ">f8"}
+
+
+def binary_rows(columns: dict[str, tuple[str, Any]], rows: int):
+    """``rows`` rows in PostgreSQL's binary COPY format (the tuples, without the signature):
+    ``columns`` maps each column to (its type, its values or one shared value); at least
+    one column has a value per row.
+
+    Made a whole column at a time: each column becomes one arrow array of its fields (a
+    32-bit length and the value: a big-endian number, or UTF-8 text; a NULL is length
+    -1), then the fields of each row are joined behind the field count. Sent this way
+    the server parses nothing (text COPY makes it read every number back from digits):
+    a million offences cost it about a second less.
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    count = pa.scalar(len(columns).to_bytes(2, "big"), pa.binary())
+    fields = [_binary_fields(kind, value, rows) for kind, value in columns.values()]
+    tuples = pc.binary_join_element_wise(count, *fields, pa.scalar(b"", pa.binary()))
+    offsets = np.frombuffer(tuples.buffers()[1], dtype=np.int32, count=rows + 1, offset=tuples.offset * 4)
+    return tuples.buffers()[2][int(offsets[0]):int(offsets[-1])]
+
+
+def _binary_fields(kind: str, value: Any, rows: int):
+    """One column's fields (length + value) as an arrow binary array, or a binary scalar
+    when one value is shared by every row."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    shared = not isinstance(value, (list, np.ndarray))
+    if kind in _NUMBERS:
+        dtype = np.dtype([("length", ">i4"), ("value", _NUMBERS[kind])])
+        if shared:
+            if value is None or value != value:       # None, or NaN
+                return pa.scalar(_NULL_FIELD, pa.binary())
+            return pa.scalar(np.array([(dtype["value"].itemsize, value)], dtype=dtype).tobytes(), pa.binary())
+        numbers = pa.array(value, type=pa.float64() if kind == "double precision" else pa.int64(), from_pandas=True)
+        records = np.empty(rows, dtype=dtype)
+        records["length"] = dtype["value"].itemsize
+        records["value"] = numbers.fill_null(0).to_numpy()
+        fields = pa.FixedSizeBinaryArray.from_buffers(pa.binary(dtype.itemsize), rows,
+                                                      [None, pa.py_buffer(records)]).cast(pa.binary())
+        return pc.if_else(numbers.is_null(), pa.scalar(_NULL_FIELD, pa.binary()), fields) if numbers.null_count else fields
+    if kind != "text":
+        raise ValueError(f"binary COPY of a {kind} column is not supported")
+    if shared:
+        if value is None:
+            return pa.scalar(_NULL_FIELD, pa.binary())
+        text = str(value).encode()
+        return pa.scalar(len(text).to_bytes(4, "big") + text, pa.binary())
+    texts = pa.array(value, from_pandas=True)
+    if texts.type != pa.string():
+        texts = texts.cast(pa.string())
+    lengths = pc.binary_length(texts).fill_null(0).to_numpy().astype(">i4")
+    prefixes = pa.FixedSizeBinaryArray.from_buffers(pa.binary(4), rows, [None, pa.py_buffer(lengths)])
+    fields = pc.binary_join_element_wise(prefixes.cast(pa.binary()), texts.cast(pa.binary()), b"")
+    return fields.fill_null(pa.scalar(_NULL_FIELD, pa.binary())) if texts.null_count else fields
 
 
 # -- schema ---------------------------------------------------------------------------
