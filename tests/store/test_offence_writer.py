@@ -3,6 +3,7 @@ SQLite) or copies it into every row (PostgreSQL's COPY): text with quotes, tabs,
 backslashes and line ends, numbers and missing values must land exactly as bound values do."""
 
 import numpy as np
+import pytest
 from sqlpeek import sql
 
 from workbench.store.offences import OffenceChunk, OffenceWriter, select_list
@@ -46,3 +47,22 @@ def test_many_rows_land_in_order_through_multi_row_statements(store):
         assert OffenceWriter(store, None).write(OffenceChunk(n, columns)) == n
     rows = sql(store, "SELECT offence_ref, category, easting, location_desc FROM offences ORDER BY id").fetchall()
     assert rows == [(refs[i], columns["category"][i], 530000.0 + i, columns["location_desc"][i]) for i in range(n)]
+
+
+def test_a_bulk_load_sets_the_index_build_settings_back(store):
+    """A bulk load builds its indexes with a small cache and sorter threads (SQLite),
+    then gives the connection back as it was, indexes all there."""
+    if store.engine != "sqlite":
+        pytest.skip("PostgreSQL's sort memory is SET LOCAL: it ends with the transaction")
+    before = (store._value("PRAGMA cache_size"), store._value("PRAGMA threads"))
+    indexes = sorted(name for name, _ in store._indexes("offences"))
+    with store.atomic():
+        writer = OffenceWriter(store, None)
+        with writer.bulk_load():
+            writer.write(OffenceChunk(1, {"source": "force", "offence_ref": ["A1"], "category": "burglary",
+                                          "committed_from": "2025-01-01T00:00:00", "committed_to": "2025-01-02T00:00:00",
+                                          "easting": np.array([530000.0]), "northing": np.array([180000.0]),
+                                          "longitude": np.array([-0.1]), "latitude": np.array([51.5]),
+                                          "area_given": np.int64(0)}))
+    assert (store._value("PRAGMA cache_size"), store._value("PRAGMA threads")) == before
+    assert sorted(name for name, _ in store._indexes("offences")) == indexes
