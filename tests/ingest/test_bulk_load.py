@@ -272,7 +272,7 @@ def test_references_whose_hashes_collide_are_still_compared_exactly(store, tmp_p
 
     import workbench.store.offences as offences
 
-    monkeypatch.setattr(offences, "_hashes", lambda refs: np.zeros(len(refs), dtype=np.uint64))   # all alike
+    monkeypatch.setattr(offences, "reference_hashes", lambda refs: np.zeros(len(refs), dtype=np.uint64))   # all alike
     result = import_offences(store, files(tmp_path))
     assert (result.imported, result.duplicates) == (4, 1)
     assert sql(store, "SELECT offence_ref, committed_from FROM offences ORDER BY id").fetchall() == [

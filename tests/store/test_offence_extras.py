@@ -4,6 +4,7 @@
 import json
 
 import numpy as np
+from sqlpeek import sql
 
 from workbench.store import offences as off
 from workbench.store.offences import (
@@ -90,3 +91,12 @@ def test_a_store_from_before_schema_18_keeps_its_extras(tmp_path):
     assert texts(load_frame(store, columns=("offence_ref", "extra"))) == [CAMDEN, None, ISLINGTON, CAMDEN]
     assert store._value("SELECT count(*) FROM offence_extras") == 2
     assert "extra" not in {r[1] for r in store._conn.execute("PRAGMA table_info(offences)")}
+
+
+def test_extras_given_as_distinct_codes_land_as_their_texts(store):
+    """A format may hand each distinct text over once (:class:`off.Distinct`): each row
+    gets its own text, -1 none."""
+    extras = off.Distinct(np.array([0, 1, -1, 0, 1]), [CAMDEN, ISLINGTON])
+    write(store, chunk(["D1", "D2", "D3", "D4", "D5"], extras))
+    assert texts(load_frame(store)) == [CAMDEN, ISLINGTON, None, CAMDEN, ISLINGTON]
+    assert sql(store, "SELECT count(*) FROM offence_extras").fetchone()[0] == 2

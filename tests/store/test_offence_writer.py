@@ -30,3 +30,19 @@ def test_shared_values_land_exactly_like_bound_ones(store):
     rows = sql(store, f"SELECT {select_list(READ)} FROM offences ORDER BY id").fetchall()
     assert rows == [("O'Brien's force", "A1", "burglary", "2025-01-03T00:00:00", where, 0, "solved", None, None),
                     ("O'Brien's force", "A2", "burglary", "2025-01-03T00:00:00", where, 0, "solved", None, None)]
+
+
+def test_many_rows_land_in_order_through_multi_row_statements(store):
+    """A chunk longer than one statement's rows (and not a multiple of them) lands whole
+    and in order, each value with its own row."""
+    n = 1234
+    refs = [f"R{i:05d}" for i in range(n)]
+    columns = {"source": "force", "offence_ref": refs, "category": ["burglary", "robbery"] * (n // 2),
+               "committed_from": "2025-01-01T00:00:00", "committed_to": "2025-01-02T00:00:00",
+               "easting": 530000.0 + np.arange(n), "northing": np.full(n, 180000.0),
+               "longitude": np.full(n, -0.1), "latitude": np.full(n, 51.5), "area_given": np.int64(0),
+               "location_desc": [None if i % 3 else f"{i} High St" for i in range(n)]}
+    with store.atomic():
+        assert OffenceWriter(store, None).write(OffenceChunk(n, columns)) == n
+    rows = sql(store, "SELECT offence_ref, category, easting, location_desc FROM offences ORDER BY id").fetchall()
+    assert rows == [(refs[i], columns["category"][i], 530000.0 + i, columns["location_desc"][i]) for i in range(n)]

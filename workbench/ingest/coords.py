@@ -1,13 +1,22 @@
 """Coordinates: everything is stored in British National Grid (EPSG:27700) metres with
-WGS84 longitude/latitude beside it. Transforms are vectorised with pyproj."""
+WGS84 longitude/latitude beside it. Transforms are vectorised with pyproj, and each
+distinct point is transformed once (:class:`workbench.domain.points.PointMemo`)."""
 
 from __future__ import annotations
 
 import numpy as np
 from pyproj import Transformer
 
-_TO_BNG = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
-_TO_WGS = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+from workbench.domain.points import PointMemo
+
+
+def _memo(source: str, target: str) -> PointMemo:
+    transformer = Transformer.from_crs(source, target, always_xy=True)
+    return PointMemo(lambda x, y: transformer.transform(x, y))
+
+
+_TO_BNG = _memo("EPSG:4326", "EPSG:27700")
+_TO_WGS = _memo("EPSG:27700", "EPSG:4326")
 
 # Generous bounds of Great Britain, to catch swapped or mistyped coordinates.
 BNG_BOUNDS = (0.0, 0.0, 700000.0, 1300000.0)
@@ -16,12 +25,14 @@ WGS_BOUNDS = (-9.0, 49.0, 3.0, 61.0)
 
 def to_bng(lon, lat) -> tuple[np.ndarray, np.ndarray]:
     """WGS84 longitude/latitude arrays to BNG easting/northing arrays."""
-    return _TO_BNG.transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+    east, north = _TO_BNG(lon, lat)
+    return east, north
 
 
 def to_wgs84(easting, northing) -> tuple[np.ndarray, np.ndarray]:
     """BNG easting/northing arrays to WGS84 longitude/latitude arrays."""
-    return _TO_WGS.transform(np.asarray(easting, dtype=float), np.asarray(northing, dtype=float))
+    lon, lat = _TO_WGS(easting, northing)
+    return lon, lat
 
 
 def in_bng_bounds(easting: float, northing: float) -> bool:

@@ -308,7 +308,9 @@ class ChunkReader:
         if invalid or table.num_rows != len(lines):
             table, lines, ragged = self._without_ragged(arr, block, starts[filled], stops[filled],
                                                         content_stop[filled], quotes, lines)
-        lengths = [pc.binary_length(column) for column in table.columns]
+        # A record of empty fields holds at most "" per field and the commas between them.
+        short = (content_stop[filled] - starts[filled] <= 3 * self.width - 1).any()
+        lengths = [pc.binary_length(column) for column in table.columns] if short else []
         if lengths and len(lines):
             total = lengths[0]
             for length in lengths[1:]:
@@ -359,7 +361,7 @@ class ChunkReader:
             return pa.table({n: pa.array([], pa.string()) for n in names}), 0
         table = pacsv.read_csv(
             pa.py_buffer(block),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22, use_threads=False),
             parse_options=pacsv.ParseOptions(newlines_in_values=quoted, ignore_empty_lines=True,
                                              invalid_row_handler=skip),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),

@@ -15,6 +15,7 @@ import hashlib
 import queue
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,7 +126,9 @@ def _floats(chunk: OffenceChunk, name: str) -> np.ndarray:
 
 def complete_chunk(chunk: OffenceChunk, locator: AreaLocator) -> None:
     """Fill the missing coordinate system and the borough/ward of a chunk (vectorised:
-    one pyproj transform per system, one spatial join)."""
+    one pyproj transform per system, one spatial join), and hash its references for
+    the writer (see :meth:`OffenceChunk.hash_references`)."""
+    chunk.hash_references()
     cols = chunk.columns
     east, north, lon, lat = (_floats(chunk, c) for c in ("easting", "northing", "longitude", "latitude"))
     need = np.isnan(east)
@@ -199,6 +202,12 @@ def _read_and_parse(members_: Sequence[Member], parser: RowParser | ColumnParser
         out.put(exc)
 
 
+def _combined_hash(paths: Sequence[Path]) -> str:
+    """The SHA-256 of the file, or of the files' hashes when there are several."""
+    hashes = [file_hash(p) for p in paths]
+    return hashes[0] if len(hashes) == 1 else hashlib.sha256("".join(hashes).encode()).hexdigest()
+
+
 def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser | ColumnParser, source: str, *,
                progress: ProgressFn | None = None, cancelled: CancelledFn | None = None,
                writer: Callable[[Store, int], Any] = OffenceWriter,
@@ -222,8 +231,9 @@ def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser | Co
         raise ImportFailed("no file given")
     all_members = [m for p in paths for m in members(p, prefer_suffix=parser.zip_suffix)]
     tracker = ProgressTracker([m.size for m in all_members])
-    hashes = [file_hash(p) for p in paths]
-    combined_hash = hashes[0] if len(hashes) == 1 else hashlib.sha256("".join(hashes).encode()).hexdigest()
+    hashing = ThreadPoolExecutor(1, thread_name_prefix="workbench-import-hash")
+    file_hashes = hashing.submit(_combined_hash, paths)     # beside the import (hashlib frees the GIL)
+    hashing.shutdown(wait=False)
     locator = AreaLocator(store)
     rows_read = rejected = 0
     kept: list[Reject] = []
@@ -234,7 +244,7 @@ def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser | Co
     try:
         bulk = bulk_offences and tracker.total > BULK_BYTES and tracker.total / BYTES_PER_ROW > offence_count(store)
         with bulk_journal(store) if bulk else nullcontext(), store.atomic():
-            batch = start_batch(store, parser.kind, source, ", ".join(p.name for p in paths), combined_hash)
+            batch = start_batch(store, parser.kind, source, ", ".join(p.name for p in paths), "")
             sink = writer(store, batch)
             with sink.bulk_load() if bulk else nullcontext():
                 reader.start()
@@ -255,7 +265,7 @@ def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser | Co
                         control.report(tracker.fraction(item.member, item.bytes_read),
                                        f"{item.member.label}: {rows_read:,} rows read")
             finish_batch(store, batch, rows_read=rows_read, imported=sink.imported,
-                         duplicates=sink.duplicates, rejected=rejected)
+                         duplicates=sink.duplicates, rejected=rejected, file_hash=file_hashes.result())
     finally:
         stop.set()
         while reader.is_alive():        # unblock a producer waiting on a full queue

@@ -14,7 +14,6 @@ Decisions the spec leaves to us (documented in the user guide):
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,7 +24,7 @@ import pyarrow.compute as pc
 
 from workbench.domain import categories as cats
 from workbench.domain.refs import normalise_ref
-from workbench.ingest.columns import blank, codes, numbers, refs, take, text
+from workbench.ingest.columns import blank, codes, json_objects, numbers, refs, take, text
 from workbench.ingest.coords import BNG_BOUNDS, WGS_BOUNDS
 from workbench.ingest.csvblocks import ColumnChunk
 from workbench.ingest.errors import ImportFailed
@@ -41,7 +40,7 @@ from workbench.ingest.timeparse import BadDate, london_now, not_after, parse_whe
 from workbench.jobs import CancelledFn, ProgressFn
 from workbench.store import Store
 from workbench.store.batches import Reject
-from workbench.store.offences import OffenceChunk
+from workbench.store.offences import Distinct, OffenceChunk
 
 REQUIRED = ("offence_ref", "category", "committed_from")
 KNOWN = {"offence_ref", "category", "committed_from", "committed_to", "reported_at", "easting",
@@ -242,7 +241,7 @@ class CanonicalParser:
             "status": [s or "unsolved" for s in pick(status)],
             "series_ref": [normalise_ref(v) if v else None for v in column_list("series_ref")],
             "victim_ref": [v or None for v in pick(victims)],
-            "extra": self._extras(chunk, rows, len(valid))})
+            "extra": self._extras(chunk, rows)})
         for index, kind, name in self.features:
             row_codes, values = codes(take(text(chunk.columns[index]), rows))
             parsed = [[] if not value else [normalise_behaviour(v) for v in split_list(value)] if kind == "mo"
@@ -256,20 +255,11 @@ class CanonicalParser:
             out.offenders.extend((row, key) for row, code in enumerate(row_codes.tolist()) for key in parsed[code])
         return out
 
-    def _extras(self, chunk: ColumnChunk, rows, m: int) -> list:
-        """The other columns of each row as JSON (None when all are empty), made once per
-        distinct combination."""
+    def _extras(self, chunk: ColumnChunk, rows) -> Distinct | None:
+        """The other columns of each row as JSON (None when all are empty)."""
         if not self.extras:
-            return [None] * m
-        columns = [(name, take(text(chunk.columns[i]), rows).to_pylist()) for name, i in self.extras]
-        made: dict[tuple, str | None] = {}
-        out = []
-        for values in zip(*(values for _, values in columns)):
-            if values not in made:
-                extra = {name: value for (name, _), value in zip(columns, values) if value}
-                made[values] = json.dumps(extra, ensure_ascii=False) if extra else None
-            out.append(made[values])
-        return out
+            return None
+        return json_objects([(name, take(text(chunk.columns[i]), rows)) for name, i in self.extras])
 
     def _raw(self, chunk: ColumnChunk, i: int, name: str) -> str:
         return chunk.columns[self.index[name]][i].as_py().strip() if name in self.index else ""

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from json.encoder import encode_basestring as quote
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbench.ingest.columns import blank, codes, numbers, refs, take, text
+from workbench.ingest.columns import blank, codes, json_objects, nulls_for_blanks, numbers, refs, take, text
 from workbench.ingest.coords import WGS_BOUNDS
 from workbench.ingest.csvblocks import ColumnChunk
 from workbench.ingest.errors import ImportFailed
@@ -33,7 +32,7 @@ from workbench.ingest.timeparse import BadDate, london_now, month_window, not_af
 from workbench.jobs import CancelledFn, ProgressFn
 from workbench.store import Store
 from workbench.store.batches import Reject
-from workbench.store.offences import OffenceChunk
+from workbench.store.offences import Distinct, OffenceChunk
 
 SOURCE = "police.uk"
 CONTENT_KEY = ("month", "longitude", "latitude", "location", "lsoa code", "crime type", "falls within",
@@ -116,20 +115,20 @@ class PoliceUkParser:
         # A police.uk file holds one month: its window is then one value for the whole chunk.
         starts = np.array([w[0] if not isinstance(w, str) else None for w in windows] + [None], dtype=object)
         ends = np.array([w[1] if not isinstance(w, str) else None for w in windows] + [None], dtype=object)
-        one_month = len(set(month_codes[valid].tolist())) == 1
+        one_month = m > 0 and bool((month_codes[valid] == month_codes[valid[0]]).all())
         ids = refs(take(col("crime id"), rows))
         missing = [j for j, ref in enumerate(ids) if not ref]
         if missing:
             content = pc.binary_join_element_wise(*(take(col(c), rows) for c in CONTENT_KEY), "|")
             for j in missing:
                 ids[j] = self._content_ref(content[j].as_py())
-        place = [v or None for v in take(col("location"), rows).to_pylist()]
+        place = nulls_for_blanks(take(col("location"), rows)).to_pylist()
         out = OffenceChunk(m, {
             "source": SOURCE, "offence_ref": ids, "category": categories[valid],
             "committed_from": starts[month_codes[valid[0]]] if one_month else starts[month_codes[valid]],
             "committed_to": ends[month_codes[valid[0]]] if one_month else ends[month_codes[valid]],
             "longitude": lon[valid], "latitude": lat[valid], "status": "unsolved",
-            "location_desc": place, "extra": self._extras(chunk, rows, col)})
+            "location_desc": place, "extra": self._extras(rows, col)})
         return out, rejects
 
     def _reject(self, chunk: ColumnChunk, i: int, reason: int, window, lon: float, lat: float) -> Reject:
@@ -145,12 +144,9 @@ class PoliceUkParser:
         return Reject(self.label, int(chunk.lines[i]), column, text_, raw_row(self.header, row))
 
     @staticmethod
-    def _extras(chunk: ColumnChunk, rows, col) -> list:
-        """The extra-attribute JSON of each row, made once per distinct combination."""
-        parts = [take(col(name), rows) for name in EXTRA_COLUMNS.values()]
-        combined_codes, combined = codes(pc.binary_join_element_wise(*parts, "\x1f"))
-        made = np.array([_extra_json(*value.split("\x1f")) for value in combined] + [None], dtype=object)
-        return made[combined_codes].tolist()
+    def _extras(rows, col) -> Distinct:
+        """The extra-attribute JSON of each row (police.uk columns kept with the offence)."""
+        return json_objects([(key, take(col(name), rows)) for key, name in EXTRA_COLUMNS.items()])
 
     def _window(self, month: str) -> tuple[str, str] | str:
         try:
@@ -168,13 +164,6 @@ class PoliceUkParser:
         nth = self.occurrences.get(digest, 0)
         self.occurrences[digest] = nth + 1
         return f"~{digest}-{nth}"
-
-
-def _extra_json(lsoa_code: str, lsoa_name: str, outcome: str, context: str, force: str) -> str | None:
-    """police.uk columns kept with the offence as extra attributes (JSON)."""
-    parts = [f'"{key}": {quote(value)}' for key, value in zip(EXTRA_COLUMNS, (lsoa_code, lsoa_name, outcome,
-                                                                              context, force)) if value]
-    return "{" + ", ".join(parts) + "}" if parts else None
 
 
 def import_police_uk(store: Store, paths: str | Path | Sequence[str | Path], *,

@@ -47,11 +47,14 @@ def add_rejects(store: Store, batch_id: int, rejects: Sequence[Reject]) -> None:
         [(batch_id, r.file, r.line, r.column, r.reason, json.dumps(r.raw, ensure_ascii=False)) for r in rejects])
 
 
-def finish_batch(store: Store, batch_id: int, *, rows_read: int, imported: int, duplicates: int, rejected: int) -> None:
-    """Record a batch's counts and audit the import."""
+def finish_batch(store: Store, batch_id: int, *, rows_read: int, imported: int, duplicates: int, rejected: int,
+                 file_hash: str | None = None) -> None:
+    """Record a batch's counts (and its file hash, when that was computed beside the
+    import) and audit the import."""
     store._conn.execute(
-        "UPDATE batches SET finished_at = ?, rows_read = ?, imported = ?, duplicates = ?, rejected = ? WHERE id = ?",
-        (now_iso(), rows_read, imported, duplicates, rejected, batch_id))
+        "UPDATE batches SET finished_at = ?, rows_read = ?, imported = ?, duplicates = ?, rejected = ?, "
+        "file_hash = coalesce(?, file_hash) WHERE id = ?",
+        (now_iso(), rows_read, imported, duplicates, rejected, file_hash, batch_id))
     kind, source, file_name = store._conn.execute(
         "SELECT kind, source, file_name FROM batches WHERE id = ?", (batch_id,)).fetchone()
     store.audit(AuditAction.IMPORT, "batch", batch_id, {

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
+from workbench.domain.points import PointMemo
 from workbench.errors import NotFound
 from workbench.jobs import JobControl
 from workbench.store.db import Store
@@ -224,6 +225,7 @@ class AreaLocator:
                 geometries = np.array([row.geometry for row in rows], dtype=object)
                 shapely.prepare(geometries)
                 self._levels[level] = (rows, geometries)
+        self._memo = PointMemo(self._locate)
 
     @property
     def empty(self) -> bool:
@@ -240,8 +242,13 @@ class AreaLocator:
         return np.where(first < len(rows), first, -1)
 
     def locate(self, easting: np.ndarray, northing: np.ndarray) -> tuple[list, list]:
-        """Borough and ward names (None outside every boundary) for each point."""
-        x, y = np.asarray(easting, float), np.asarray(northing, float)
+        """Borough and ward names (None outside every boundary) for each point; each
+        distinct point is looked up once for the life of the locator (police.uk's snap
+        points repeat)."""
+        boroughs, wards = self._memo(easting, northing)
+        return boroughs.tolist(), wards.tolist()
+
+    def _locate(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         boroughs = np.full(len(x), None, dtype=object)
         wards = np.full(len(x), None, dtype=object)
         ward_ix = self._find("ward", x, y)
@@ -255,7 +262,7 @@ class AreaLocator:
             found = self._find("borough", x[missing], y[missing])
             names = np.array([r.name for r in self._levels["borough"][0]], dtype=object)
             boroughs[missing[found >= 0]] = names[found[found >= 0]]
-        return boroughs.tolist(), wards.tolist()
+        return boroughs, wards
 
 
 def assign_areas(store: Store, control: JobControl | None = None) -> int:
