@@ -9,22 +9,29 @@ import pyarrow as pa
 from pyproj import Transformer
 
 from workbench.ingest import coords
-from workbench.ingest.columns import json_objects
+from workbench.ingest.columns import JsonObjects
 
 CELLS = {"lsoa_code": ["E01", "", 'say "hi"', "E01", "", "back\\slash", "E01"],
          "context": ["", "", "tab\there", "", "", "line\nend", ""],
          "force": ["Met", "", "Met", "Met", "", "Mét \u00e9", "Met"]}
 
 
-def test_json_objects_are_the_json_modules_texts():
-    named = [(key, pa.chunked_array([pa.array(values)])) for key, values in CELLS.items()]
-    expected = []
-    for i in range(7):
-        cells = {key: values[i] for key, values in CELLS.items() if values[i]}
-        expected.append(json.dumps(cells, ensure_ascii=False) if cells else None)
-    made = json_objects(named)
-    assert made.tolist() == expected
-    assert len(made.values) == 3          # rows 0, 3 and 6 share one text, made once
+def expected(cells, rows):
+    out = []
+    for i in rows:
+        row = {key: values[i] for key, values in cells.items() if values[i]}
+        out.append(json.dumps(row, ensure_ascii=False) if row else None)
+    return out
+
+
+def test_json_objects_are_the_json_modules_texts_made_once_per_import():
+    make = JsonObjects(list(CELLS))
+    first = make([pa.chunked_array([pa.array(values[:4])]) for values in CELLS.values()])
+    assert first.tolist() == expected(CELLS, range(4))
+    assert len(make.texts) == 2                      # rows 0 and 3 share one text
+    second = make([pa.chunked_array([pa.array(values[3:])]) for values in CELLS.values()])
+    assert second.tolist() == expected(CELLS, range(3, 7))
+    assert second.values is make.texts and len(make.texts) == 3    # only row 5's text was new
 
 
 def test_transforms_match_pyproj_the_second_time_too():

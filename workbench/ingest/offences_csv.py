@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from workbench.domain import categories as cats
 from workbench.domain.refs import normalise_ref
-from workbench.ingest.columns import blank, codes, json_objects, numbers, refs, take, text
+from workbench.ingest.columns import JsonObjects, blank, codes, numbers, refs, take, text
 from workbench.ingest.coords import BNG_BOUNDS, WGS_BOUNDS
 from workbench.ingest.csvblocks import ColumnChunk
 from workbench.ingest.errors import ImportFailed
@@ -93,6 +93,7 @@ class CanonicalParser:
                          for p in FEATURE_PREFIXES if n.startswith(p) and len(n) > len(p) and n not in KNOWN]
         feature_cols = {n for n in self.index if any(n.startswith(p) for p in FEATURE_PREFIXES)} - KNOWN
         self.extras = [(n, i) for n, i in self.index.items() if n not in KNOWN and n not in feature_cols]
+        self.extra_texts = JsonObjects([name for name, _ in self.extras])
         self.seen: dict[str, int] = {}
 
     # -- whole columns -------------------------------------------------------------------
@@ -259,7 +260,7 @@ class CanonicalParser:
         """The other columns of each row as JSON (None when all are empty)."""
         if not self.extras:
             return None
-        return json_objects([(name, take(text(chunk.columns[i]), rows)) for name, i in self.extras])
+        return self.extra_texts([take(text(chunk.columns[i]), rows) for _, i in self.extras])
 
     def _raw(self, chunk: ColumnChunk, i: int, name: str) -> str:
         return chunk.columns[self.index[name]][i].as_py().strip() if name in self.index else ""

@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from workbench.ingest.columns import blank, codes, json_objects, nulls_for_blanks, numbers, refs, take, text
+from workbench.ingest.columns import JsonObjects, blank, codes, nulls_for_blanks, numbers, refs, take, text
 from workbench.ingest.coords import WGS_BOUNDS
 from workbench.ingest.csvblocks import ColumnChunk
 from workbench.ingest.errors import ImportFailed
@@ -70,6 +70,9 @@ class PoliceUkParser:
 
     kind = "police-uk"
     zip_suffix = "-street.csv"
+
+    def __init__(self) -> None:
+        self.extras = JsonObjects(list(EXTRA_COLUMNS))      # one memo for every file of the import
 
     def start_member(self, label: str, header: list[str]) -> None:
         names = [h.strip().lower() for h in header]
@@ -143,10 +146,9 @@ class PoliceUkParser:
         }[reason]
         return Reject(self.label, int(chunk.lines[i]), column, text_, raw_row(self.header, row))
 
-    @staticmethod
-    def _extras(rows, col) -> Distinct:
+    def _extras(self, rows, col) -> Distinct:
         """The extra-attribute JSON of each row (police.uk columns kept with the offence)."""
-        return json_objects([(key, take(col(name), rows)) for key, name in EXTRA_COLUMNS.items()])
+        return self.extras([take(col(name), rows) for name in EXTRA_COLUMNS.values()])
 
     def _window(self, month: str) -> tuple[str, str] | str:
         try:

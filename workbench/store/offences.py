@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
@@ -72,9 +73,10 @@ INPUT_COLUMNS = (
 
 @dataclass
 class Distinct:
-    """A column given as each row's code into its distinct values (-1 = None), so a
-    format whose rows repeat a few long texts (the extra attributes) hands each text
-    over once."""
+    """A column given as each row's code into a list of distinct values (-1 = None), so
+    a format whose rows repeat a few long texts (the extra attributes) hands each text
+    over once. ``values`` may be a list the format keeps growing over an import (and
+    may hold values no row of this chunk uses); what it holds never changes."""
 
     codes: np.ndarray
     values: list
@@ -201,6 +203,10 @@ class OffenceWriter:
         self._next_id = max_offence_id(store) + 1
         self._next_extra = store._value("SELECT coalesce(max(id), 0) FROM offence_extras") + 1
         self._extra_ids: dict[str, int] = {}
+        #: The ``offence_extras`` id of each text of the last :class:`Distinct` list seen,
+        #: by position (a format's list grows over an import; only new texts are looked up).
+        self._extra_list: list | None = None
+        self._extra_list_ids = np.zeros(0, dtype=np.int64)
         self._repeats_later = False
         self._offender_ids: dict[str, int] = {}
         #: During a first bulk load: (hashes of the references, ids) of each chunk written,
@@ -307,7 +313,15 @@ class OffenceWriter:
         if not isinstance(extras, Distinct):
             codes, values = pd.factorize(np.asarray(extras, dtype=object))
             extras = Distinct(codes, values.tolist())
-        return Distinct(extras.codes, self._text_ids(extras.values)).tolist()
+        if extras.values is not self._extra_list:       # another list: start mapping it
+            self._extra_list, self._extra_list_ids = extras.values, np.zeros(0, dtype=np.int64)
+        known = len(self._extra_list_ids)
+        if len(extras.values) > known:                  # texts added to the list since the last chunk
+            added = np.asarray(self._text_ids(extras.values[known:]), dtype=np.int64)
+            self._extra_list_ids = np.concatenate((self._extra_list_ids, added))
+        ids = self._extra_list_ids[extras.codes].astype(object)
+        ids[extras.codes < 0] = None
+        return ids.tolist()
 
     def _text_ids(self, texts: list[str]) -> list[int]:
         """The ids of distinct extra-attribute texts, stored if new to this import."""
@@ -410,12 +424,16 @@ class OffenceWriter:
         finally:
             self._repeats_later = False
             self._pending_extras = None
-        with _index_build_settings(self.store):
-            for _, sql in saved:
-                conn.execute(sql)
-        for name, definition in keys:
-            conn.execute(f'ALTER TABLE offences ADD CONSTRAINT "{name}" {definition}')
-        repeats = _repeated_ids(self.store, self._hash_candidates()) if empty else []
+        # The candidate repeats are sorted out (numpy, without the interpreter lock) in a
+        # second thread while the database builds the indexes.
+        with ThreadPoolExecutor(1, thread_name_prefix="workbench-repeats") as pool:
+            candidates = pool.submit(self._hash_candidates) if empty else None
+            with _index_build_settings(self.store):
+                for _, sql in saved:
+                    conn.execute(sql)
+            for name, definition in keys:
+                conn.execute(f'ALTER TABLE offences ADD CONSTRAINT "{name}" {definition}')
+            repeats = _repeated_ids(self.store, candidates.result()) if candidates else []
         self._ref_hashes = []
         if repeats:
             conn.execute(f"DELETE FROM offences WHERE id IN (SELECT CAST(value AS BIGINT) FROM {self.store._json_values})",
