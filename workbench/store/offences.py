@@ -319,7 +319,7 @@ class OffenceWriter:
         if len(extras.values) > known:                  # texts added to the list since the last chunk
             added = np.asarray(self._text_ids(extras.values[known:]), dtype=np.int64)
             self._extra_list_ids = np.concatenate((self._extra_list_ids, added))
-        ids = self._extra_list_ids[extras.codes].astype(object)
+        ids = np.append(self._extra_list_ids, 0)[extras.codes].astype(object)     # -1: the 0 after the last
         ids[extras.codes < 0] = None
         return ids.tolist()
 
