@@ -126,9 +126,7 @@ def _floats(chunk: OffenceChunk, name: str) -> np.ndarray:
 
 def complete_chunk(chunk: OffenceChunk, locator: AreaLocator) -> None:
     """Fill the missing coordinate system and the borough/ward of a chunk (vectorised:
-    one pyproj transform per system, one spatial join), and hash its references for
-    the writer (see :meth:`OffenceChunk.hash_references`)."""
-    chunk.hash_references()
+    one pyproj transform per system, one spatial join)."""
     cols = chunk.columns
     east, north, lon, lat = (_floats(chunk, c) for c in ("easting", "northing", "longitude", "latitude"))
     need = np.isnan(east)
@@ -182,9 +180,9 @@ def _parse(parser: RowParser | ColumnParser, chunk: ColumnChunk, label: str, hea
     return parser.parse_chunk([line for line, _ in rows], [row for _, row in rows])
 
 
-def _read_and_parse(members_: Sequence[Member], parser: RowParser | ColumnParser, complete: Callable,
-                    locator: AreaLocator, out: queue.Queue, stop: threading.Event) -> None:
-    """Producer: read, parse and complete chunks; put them (or the error) on ``out``."""
+def _read_and_parse(members_: Sequence[Member], parser: RowParser | ColumnParser, out: queue.Queue,
+                    stop: threading.Event) -> None:
+    """Producer: read and parse chunks; put them (or the error) on ``out``."""
     try:
         for member in members_:
             reader = ChunkReader(member, CHUNK_ROWS)
@@ -194,7 +192,6 @@ def _read_and_parse(members_: Sequence[Member], parser: RowParser | ColumnParser
                 if stop.is_set():
                     return
                 records, rejects = _parse(parser, chunk, member.label, header)
-                complete(records, locator)
                 out.put(_Parsed(member, records, rejects, len(chunk) + len(chunk.ragged), reader.bytes_read, False))
             out.put(_Parsed(member, None, [], 0, reader.bytes_read, True))
         out.put(None)
@@ -220,8 +217,10 @@ def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser | Co
     ``duplicates``), its ``complete(chunk, locator)`` step, and ``bulk_offences=False``
     (only an offence import may rebuild the offences table's indexes).
 
-    Reading and parsing run in a second thread while this one writes to SQLite (which
-    releases the interpreter lock while it works), so the two overlap on two cores.
+    Reading and parsing run in a second thread while this one completes each chunk
+    (coordinates, areas) and writes it (SQLite and the server release the interpreter
+    lock while they work), so the two overlap on two cores; completing here balances
+    the two threads' work.
     Raises ImportFailed (nothing imported) when a file is not of this format, and
     :class:`workbench.jobs.Cancelled` (nothing imported) when cancelled.
     """
@@ -239,7 +238,7 @@ def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser | Co
     kept: list[Reject] = []
     parsed: queue.Queue = queue.Queue(maxsize=2)
     stop = threading.Event()
-    reader = threading.Thread(target=_read_and_parse, args=(all_members, parser, complete, locator, parsed, stop),
+    reader = threading.Thread(target=_read_and_parse, args=(all_members, parser, parsed, stop),
                               name="workbench-import-reader", daemon=True)
     try:
         bulk = bulk_offences and tracker.total > BULK_BYTES and tracker.total / BYTES_PER_ROW > offence_count(store)
@@ -252,6 +251,7 @@ def run_import(store: Store, paths: Sequence[str | Path], parser: RowParser | Co
                     if isinstance(item, BaseException):
                         raise item
                     if item.chunk is not None:
+                        complete(item.chunk, locator)
                         sink.write(item.chunk)
                     item.rejects.sort(key=lambda r: r.line)
                     add_rejects(store, batch, item.rejects)

@@ -108,9 +108,6 @@ class OffenceChunk:
         self.columns.update(columns or {})
         self.features: list[tuple[int, str, str, str]] = []
         self.offenders: list[tuple[int, str]] = []
-        #: :func:`reference_hashes` of ``offence_ref``, when the importer made them beside
-        #: the writer (a bulk load needs them; the writer makes them otherwise).
-        self.ref_hashes: np.ndarray | None = None
 
     def __len__(self) -> int:
         return self.n
@@ -123,10 +120,6 @@ class OffenceChunk:
         if isinstance(value, list):
             return value
         return [value] * self.n
-
-    def hash_references(self) -> None:
-        """Fill :attr:`ref_hashes` (the import does it in its reading thread)."""
-        self.ref_hashes = reference_hashes(self.values("offence_ref"))
 
     def append(self, values: dict, features=(), offenders=()) -> None:
         """Add one offence (hand-made data, tests): ``values`` maps input columns to
@@ -268,9 +261,7 @@ class OffenceWriter:
         ids = np.arange(self._next_id, self._next_id + m, dtype=np.int64)
         self._next_id += m
         if self._repeats_later:
-            if chunk.ref_hashes is None:
-                chunk.hash_references()
-            self._ref_hashes.append((chunk.ref_hashes, ids))
+            self._ref_hashes.append((reference_hashes(chunk.values("offence_ref")), ids))
         values: dict[str, Any] = {
             "id": ids,
             "cell": np.floor(east / CELL_SIZE).astype(np.int64) * 10000 + np.floor(north / CELL_SIZE).astype(np.int64),
@@ -285,7 +276,12 @@ class OffenceWriter:
                 self._pg_types = conn.column_types("offences")
             conn.copy_columns("offences", {name: values[name] for name in names}, self._pg_types, m)
         else:
-            _insert_offences(conn, {name: values[name] for name in names}, m)
+            # SQLite numbers new rows max(id) + 1 upwards, the very ids given above: left to
+            # it, each row is appended without a lookup to check its id is free.
+            _insert_offences(conn, {name: values[name] for name in names if name != "id"}, m)
+            if self.store._value("SELECT last_insert_rowid()") != ids[-1]:
+                raise RuntimeError(f"offences were numbered up to {self.store._value('SELECT last_insert_rowid()')}, "
+                                   f"not {ids[-1]}")
         if chunk.features or chunk.offenders:
             new_id = np.full(n, -1, dtype=np.int64)
             new_id[slice(None) if keep is None else keep] = ids
