@@ -279,9 +279,9 @@ class OffenceWriter:
             # SQLite numbers new rows max(id) + 1 upwards, the very ids given above: left to
             # it, each row is appended without a lookup to check its id is free.
             _insert_offences(conn, {name: values[name] for name in names if name != "id"}, m)
-            if self.store._value("SELECT last_insert_rowid()") != ids[-1]:
-                raise RuntimeError(f"offences were numbered up to {self.store._value('SELECT last_insert_rowid()')}, "
-                                   f"not {ids[-1]}")
+            last = self.store._value("SELECT last_insert_rowid()")
+            if last != ids[-1]:
+                raise RuntimeError(f"offences were numbered up to {last}, not {ids[-1]}")
         if chunk.features or chunk.offenders:
             new_id = np.full(n, -1, dtype=np.int64)
             new_id[slice(None) if keep is None else keep] = ids
