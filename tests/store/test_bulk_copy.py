@@ -37,12 +37,17 @@ def copies(monkeypatch):
     return opened
 
 
-def test_a_bulk_load_streams_its_chunks_as_one_copy_and_keeps_their_extras(store, copies):
+def load_five_chunks(store):
+    """One bulk load of five chunks of three offences each."""
     with store.atomic():
         writer = OffenceWriter(store, None)
         with writer.bulk_load():
             for k in range(5):
                 writer.write(chunk(k))
+
+
+def test_a_bulk_load_streams_its_chunks_as_one_copy_and_keeps_their_extras(store, copies):
+    load_five_chunks(store)
     assert len(copies) == (1 if store.engine == "postgresql" else 0)
     rows = sql(store, f"SELECT offence_ref, {select_list(['extra'])} FROM offences ORDER BY id").fetchall()
     assert rows == [(f"B/{k}-{i}", f'{{"k": {k}}}') for k in range(5) for i in range(3)]
@@ -81,11 +86,7 @@ def test_extras_kept_back_are_written_when_there_are_many(store, copies, monkeyp
     from workbench.store import offences
 
     monkeypatch.setattr(offences, "PENDING_EXTRAS", 2)
-    with store.atomic():
-        writer = OffenceWriter(store, None)
-        with writer.bulk_load():
-            for k in range(5):
-                writer.write(chunk(k))
+    load_five_chunks(store)
     # Extras written after chunks 1 and 3 end the COPY each time; the next chunk opens one.
     assert len(copies) == (3 if store.engine == "postgresql" else 0)
     assert sql(store, "SELECT count(*) FROM offence_extras").fetchone()[0] == 5

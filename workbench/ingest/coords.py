@@ -9,14 +9,8 @@ from pyproj import Transformer
 
 from workbench.domain.points import PointMemo
 
-
-def _memo(source: str, target: str) -> PointMemo:
-    transformer = Transformer.from_crs(source, target, always_xy=True)
-    return PointMemo(lambda x, y: transformer.transform(x, y))
-
-
-_TO_BNG = _memo("EPSG:4326", "EPSG:27700")
-_TO_WGS = _memo("EPSG:27700", "EPSG:4326")
+_TO_BNG = PointMemo(Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True).transform)
+_TO_WGS = PointMemo(Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True).transform)
 
 # Generous bounds of Great Britain, to catch swapped or mistyped coordinates.
 BNG_BOUNDS = (0.0, 0.0, 700000.0, 1300000.0)
